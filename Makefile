@@ -1,0 +1,44 @@
+# Two commands: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export LOYALTY_DB ?= data/loyalty.duckdb
+# Reference datasets beside the project (../shared/reference-data); tests skip visibly without them.
+export LOYALTY_REFERENCE_DATA ?= $(abspath $(wildcard ../shared/reference-data))
+
+.PHONY: run test install seed chromium lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); \
+	  else echo "Python's venv module is missing: install python3-venv" >&2; exit 1; fi; }
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+seed: $(STAMP)
+	$(BIN)/loyalty demo --if-empty
+
+run: seed
+	$(BIN)/streamlit run app.py --server.address localhost --server.port 8501 \
+	  --server.headless true --browser.gatherUsageStats false
+
+# Debian's Chromium for the browser tests (installed when we are root and it is missing).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "note: /usr/bin/chromium missing and not root; browser tests cannot run" >&2; fi; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) chromium lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

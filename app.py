@@ -1,0 +1,28 @@
+"""Loyalty: entry point. Page config, sign-in gate, navigation; nothing else."""
+
+import streamlit as st
+
+from loyalty.i18n import t
+from pages import _shared as ui
+
+st.set_page_config(page_title="Loyalty", page_icon=":material/link:", layout="wide")
+lang = ui.language()
+ui.language_picker()
+ui.auth_gate(lang)
+ui.require_data(lang)
+pages = [
+    st.Page(
+        "pages/overview.py",
+        title=t("nav.overview", lang),
+        url_path="overview",
+        icon=":material/insights:",
+        default=True,
+    ),
+    st.Page(
+        "pages/branch.py",
+        title=t("nav.branch", lang),
+        url_path="branch",
+        icon=":material/storefront:",
+    ),
+]
+st.navigation(pages).run()

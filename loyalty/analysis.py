@@ -1,0 +1,314 @@
+"""The analysis slice: branch table per wave, company benchmark, chain links, drill-down data.
+
+All engagement scores pass through :mod:`loyalty.confidentiality` before they leave this module.
+Levels: engagement is measured at the employee level and aggregated to the branch; loyalty and
+return are branch-level figures. Every correlation here is at the branch level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from loyalty import confidentiality, stats
+from loyalty.store import Store
+
+#: The three links of the chain: (key, x column, y column).
+LINKS: tuple[tuple[str, str, str], ...] = (
+    ("engagement_loyalty", "engagement", "{loyalty}"),
+    ("loyalty_return", "{loyalty}", "ros"),
+    ("engagement_return", "engagement", "ros"),
+)
+LOYALTY_MEASURES = ("nps", "retention")
+
+_RESPONDENT_SQL = """
+    WITH scored AS (
+        SELECT r.wave, r.branch_id, r.response_id, i.dimension_id,
+               CASE WHEN i.reverse THEN i.scale_min + i.scale_max - s.score
+                    ELSE s.score END AS v
+        FROM active_scores s
+        JOIN active_responses r USING (response_id)
+        JOIN items i USING (item_id)
+        WHERE i.in_index {where}
+    )
+    SELECT wave, branch_id, response_id, dimension_id, avg(v) AS dim_score
+    FROM scored GROUP BY ALL
+"""
+
+
+def _where(wave: str | None, branch_id: str | None) -> tuple[str, list]:
+    clauses, params = [], []
+    if wave is not None:
+        clauses.append("r.wave = ?")
+        params.append(wave)
+    if branch_id is not None:
+        clauses.append("r.branch_id = ?")
+        params.append(branch_id)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def dimensions(store: Store) -> pl.DataFrame:
+    return store.sql("SELECT dimension_id, name_de, name_en FROM dimensions ORDER BY seq")
+
+
+def waves(store: Store) -> list[str]:
+    return store.sql("SELECT wave FROM waves ORDER BY seq")["wave"].to_list()
+
+
+def branches(store: Store) -> pl.DataFrame:
+    return store.sql("SELECT * FROM branches ORDER BY branch_id")
+
+
+def _respondent_dimension_scores(
+    store: Store, wave: str | None = None, branch_id: str | None = None
+) -> pl.DataFrame:
+    """Row level: one row per respondent and dimension. Private: never shown as such."""
+    where, params = _where(wave, branch_id)
+    return store.sql(_RESPONDENT_SQL.format(where=where), params or None)
+
+
+def respondent_engagement(store: Store, wave: str | None = None) -> pl.DataFrame:
+    """Row level engagement index per respondent (for employee-level statistics such as ICC)."""
+    return (
+        _respondent_dimension_scores(store, wave)
+        .group_by("wave", "branch_id", "response_id")
+        .agg(pl.col("dim_score").mean().alias("engagement"))
+    )
+
+
+def _engagement_by_branch(store: Store, wave: str | None) -> pl.DataFrame:
+    """Branch-wave engagement (index, SD, dimension means) *before* suppression."""
+    where, params = _where(wave, None)
+    dims = f"WITH dims AS ({_RESPONDENT_SQL.format(where=where)})"
+    idx = store.sql(
+        f"""{dims},
+        resp AS (
+            SELECT wave, branch_id, response_id, avg(dim_score) AS engagement
+            FROM dims GROUP BY ALL
+        )
+        SELECT wave, branch_id, count(*) AS n_respondents, avg(engagement) AS engagement,
+               stddev_samp(engagement) AS engagement_sd
+        FROM resp GROUP BY ALL
+        """,
+        params or None,
+    )
+    by_dim = store.sql(
+        f"""{dims}
+        SELECT wave, branch_id, 'dim_' || dimension_id AS dim, avg(dim_score) AS score
+        FROM dims GROUP BY ALL
+        """,
+        params or None,
+    ).pivot(on="dim", index=["wave", "branch_id"], values="score")
+    return idx.join(by_dim, on=["wave", "branch_id"], how="left")
+
+
+def branch_table(
+    store: Store, wave: str | None = None, *, loyalty: str = "nps", min_size: int | None = None
+) -> pl.DataFrame:
+    """One row per branch and wave with engagement (suppressed below the minimum group size),
+    loyalty and return, each with its n and interval.
+
+    Columns: branch master data; ``n_respondents``, ``engagement`` (+ ``_low``/``_high``),
+    ``dim_<dimension>``, ``suppressed``; ``nps`` (+ ``nps_se``, ``_low``, ``_high``),
+    ``nps_answers``; ``retention`` (+ Wilson ``_low``/``_high``), ``active_customers``;
+    ``revenue``, ``gross_margin``, ``operating_profit``, ``ros`` (return on sales, %).
+    """
+    where = "WHERE wave = ?" if wave else ""
+    params = [wave] if wave else None
+    base = store.sql(
+        f"""
+        SELECT b.*, w.wave, w.seq AS wave_seq,
+               l.active_customers, l.retained_customers, l.promoters, l.passives, l.detractors,
+               f.revenue, f.gross_margin, f.operating_profit
+        FROM branches b CROSS JOIN (SELECT * FROM waves {where}) w
+        LEFT JOIN active_loyalty l USING (branch_id, wave)
+        LEFT JOIN active_financials f USING (branch_id, wave)
+        """,
+        params,
+    )
+    eng = _engagement_by_branch(store, wave)
+    dim_cols = [c for c in eng.columns if c.startswith("dim_")]
+    table = base.join(eng, on=["branch_id", "wave"], how="left").with_columns(
+        pl.col("n_respondents").fill_null(0)
+    )
+    low, high = stats.mean_interval(
+        table["engagement"], table["engagement_sd"], table["n_respondents"]
+    )
+    score, se, nlow, nhigh = stats.nps_interval(
+        table["promoters"].fill_null(0),
+        table["passives"].fill_null(0),
+        table["detractors"].fill_null(0),
+    )
+    has_customers = table["active_customers"].fill_null(0) > 0
+    rlow, rhigh = stats.wilson_interval(
+        table["retained_customers"].fill_null(0), table["active_customers"].fill_null(0).clip(1)
+    )
+    table = table.with_columns(
+        pl.Series("engagement_low", low),
+        pl.Series("engagement_high", high),
+        pl.Series("nps", score).fill_nan(None),
+        pl.Series("nps_se", se).fill_nan(None),
+        pl.Series("nps_low", nlow).fill_nan(None),
+        pl.Series("nps_high", nhigh).fill_nan(None),
+        (pl.col("promoters") + pl.col("passives") + pl.col("detractors")).alias("nps_answers"),
+        pl.when(has_customers)
+        .then(100 * pl.col("retained_customers") / pl.col("active_customers"))
+        .alias("retention"),
+        pl.when(has_customers).then(pl.Series(100 * rlow)).alias("retention_low"),
+        pl.when(has_customers).then(pl.Series(100 * rhigh)).alias("retention_high"),
+        pl.when(pl.col("revenue") > 0)
+        .then(100 * pl.col("operating_profit") / pl.col("revenue"))
+        .alias("ros"),
+    )
+    table = confidentiality.suppress(
+        table,
+        n="n_respondents",
+        min_size=min_size,
+        columns=["engagement", "engagement_sd", "engagement_low", "engagement_high", *dim_cols],
+    )
+    return table.with_columns(pl.col(loyalty).alias("loyalty")).sort("wave_seq", "branch_id")
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """Company figures for one wave, from shown branches only (engagement) or all (loyalty)."""
+
+    engagement: float | None
+    engagement_n: int
+    dimensions: dict[str, float | None]
+    nps: float
+    nps_answers: int
+    retention: float
+    ros: float
+    n_branches: int
+    n_branches_shown: int
+
+
+def company_benchmark(table: pl.DataFrame) -> Benchmark:
+    """Company averages for one wave's branch table (see :mod:`loyalty.confidentiality`)."""
+    eng, eng_n = confidentiality.shown_weighted_mean(table, "engagement", "n_respondents")
+    dims = {
+        c.removeprefix("dim_"): confidentiality.shown_weighted_mean(table, c, "n_respondents")[0]
+        for c in table.columns
+        if c.startswith("dim_")
+    }
+    pro, pas, det = (
+        int(table[c].fill_null(0).sum()) for c in ("promoters", "passives", "detractors")
+    )
+    active = table["active_customers"].fill_null(0).sum()
+    return Benchmark(
+        engagement=eng,
+        engagement_n=eng_n,
+        dimensions=dims,
+        nps=float(stats.nps(pro, pas, det)),
+        nps_answers=pro + pas + det,
+        retention=float(100 * table["retained_customers"].fill_null(0).sum() / active)
+        if active
+        else float("nan"),
+        ros=float(100 * table["operating_profit"].sum() / table["revenue"].sum()),
+        n_branches=table.height,
+        n_branches_shown=int((~table["suppressed"]).sum()),
+    )
+
+
+@dataclass(frozen=True)
+class Link:
+    key: str
+    x: str
+    y: str
+    result: stats.CorrelationResult
+
+
+def chain_links(table: pl.DataFrame, loyalty: str = "nps") -> list[Link]:
+    """Pearson correlation of each link of the chain at the branch level, with 95% CI and n.
+
+    Suppressed branches have no engagement and so drop out of the engagement links.
+    """
+    out = []
+    for key, x, y in LINKS:
+        x, y = x.format(loyalty=loyalty), y.format(loyalty=loyalty)
+        out.append(Link(key, x, y, stats.correlation(table, x, y)))
+    return out
+
+
+def headline_ratio(
+    table: pl.DataFrame, loyalty: str = "nps", n_boot: int = 2000, seed: int = 0
+) -> stats.QuartileRatio:
+    """Return on sales of the top loyalty quartile over the bottom quartile, bootstrap CI."""
+    return stats.quartile_ratio(table, by=loyalty, value="ros", n_boot=n_boot, seed=seed)
+
+
+def ranks(table: pl.DataFrame, branch_id: str) -> dict[str, tuple[int | None, int]]:
+    """Rank (1 = best) of a branch among branches with a value, per measure, and the count."""
+    out = {}
+    for col in ("engagement", "nps", "retention", "ros"):
+        ranked = table.filter(pl.col(col).is_not_null()).with_columns(
+            pl.col(col).rank("min", descending=True).alias("_rank")
+        )
+        row = ranked.filter(pl.col("branch_id") == branch_id)
+        out[col] = (int(row["_rank"][0]) if row.height else None, ranked.height)
+    return out
+
+
+def churn_shares(store: Store, wave: str, branch_id: str | None = None) -> pl.DataFrame:
+    """Lost customers by reason for one branch (or the company) in a wave, with shares."""
+    where = "AND branch_id = ?" if branch_id else ""
+    params = [wave, branch_id] if branch_id else [wave]
+    return store.sql(
+        f"""
+        SELECT reason, sum(customers)::BIGINT AS customers,
+               sum(customers) / sum(sum(customers)) OVER () AS share
+        FROM active_churn WHERE wave = ? {where}
+        GROUP BY reason ORDER BY reason
+        """,
+        params,
+    )
+
+
+def branch_trend(table_all_waves: pl.DataFrame, branch_id: str) -> pl.DataFrame:
+    """The branch's rows across waves with the company's figures per wave beside them."""
+    rows = []
+    for wave in table_all_waves["wave"].unique(maintain_order=True):
+        part = table_all_waves.filter(pl.col("wave") == wave)
+        bench = company_benchmark(part)
+        mine = part.filter(pl.col("branch_id") == branch_id)
+        if not mine.height:
+            continue
+        rows.append(
+            {
+                "wave": wave,
+                "engagement": mine["engagement"][0],
+                "nps": mine["nps"][0],
+                "retention": mine["retention"][0],
+                "ros": mine["ros"][0],
+                "company_engagement": bench.engagement,
+                "company_nps": bench.nps,
+                "company_retention": bench.retention,
+                "company_ros": bench.ros,
+            }
+        )
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def find_branches(table: pl.DataFrame, query: str) -> pl.DataFrame:
+    """Branches whose id or name contains ``query`` (case-insensitive)."""
+    q = query.strip().lower()
+    if not q:
+        return table
+    return table.filter(
+        pl.col("branch_id").str.to_lowercase().str.contains(q, literal=True)
+        | pl.col("name").str.to_lowercase().str.contains(q, literal=True)
+    )
+
+
+def finite(x: float | None) -> bool:
+    return x is not None and bool(np.isfinite(x))
+
+
+def staff_share(churn: pl.DataFrame) -> float:
+    """Share of lost customers who name staff behaviour (any of the six staff reasons)."""
+    total = churn["customers"].sum()
+    staff = churn.filter(pl.col("reason").str.starts_with("staff_"))["customers"].sum()
+    return float(staff / total) if total else float("nan")

@@ -1,0 +1,212 @@
+"""Plotly figure builders. Pure functions: frames in, figures out, no streamlit."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import polars as pl
+
+from loyalty import analysis, i18n
+from loyalty.i18n import t
+
+COMPANY_COLOR = "#7f7f7f"
+BRANCH_COLOR = "#1f77b4"
+HIGHLIGHT = "#d62728"
+FONT_SIZE = 15
+
+
+def _layout(fig: go.Figure, lang: str, **kw) -> go.Figure:
+    fig.update_layout(
+        separators=i18n.plotly_separators(lang),
+        font={"size": FONT_SIZE},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        hoverlabel={"font_size": FONT_SIZE},
+        **kw,
+    )
+    return fig
+
+
+def measure_label(measure: str, lang: str) -> str:
+    return t(f"measure.{measure}", lang)
+
+
+def link_scatter(
+    table: pl.DataFrame, link: analysis.Link, lang: str, highlight: str | None = None
+) -> go.Figure:
+    """One link of the chain: a point per branch, OLS fitted line, r [CI] and n in the title."""
+    data = table.select("branch_id", "name", link.x, link.y).drop_nulls()
+    x, y = data[link.x].to_numpy(), data[link.y].to_numpy()
+    fig = go.Figure()
+    colors = [HIGHLIGHT if b == highlight else BRANCH_COLOR for b in data["branch_id"]]
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="markers",
+            name=t("chart.branch", lang),
+            marker={"size": 10, "color": colors, "opacity": 0.8},
+            customdata=data["branch_id"].to_list(),
+            text=data["name"].to_list(),
+            hovertemplate="<b>%{text}</b> (%{customdata})<br>%{x}<br>%{y}<extra></extra>",
+        )
+    )
+    res = link.result
+    if res.n >= 4:
+        slope, intercept = np.polyfit(x, y, 1)
+        xs = np.array([x.min(), x.max()])
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=intercept + slope * xs,
+                mode="lines",
+                name=t("chart.fit", lang),
+                hoverinfo="skip",
+                line={"color": COMPANY_COLOR, "dash": "dash"},
+            )
+        )
+        subtitle = t(
+            "link.sentence",
+            lang,
+            r=i18n.num(res.r, lang, 2),
+            low=i18n.num(res.ci[0], lang, 2),
+            high=i18n.num(res.ci[1], lang, 2),
+            n=res.n,
+        )
+    else:
+        subtitle = t("link.na", lang, n=res.n)
+    title = f"{t('link.' + link.key, lang)}<br><sup>{subtitle}</sup>"
+    return _layout(
+        fig,
+        lang,
+        title={"text": title},
+        showlegend=False,
+        height=420,
+        xaxis_title=measure_label(link.x, lang),
+        yaxis_title=measure_label(link.y, lang),
+        clickmode="event+select",
+        dragmode=False,
+    )
+
+
+def dimension_bars(
+    branch_row: dict, bench: analysis.Benchmark, dims: pl.DataFrame, lang: str
+) -> go.Figure:
+    """The branch's dimension means against the company's (shown branches only)."""
+    names = dims[f"name_{lang}"].to_list()
+    ids = dims["dimension_id"].to_list()
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=[branch_row.get(f"dim_{d}") for d in ids],
+            name=t("chart.branch", lang),
+            marker_color=BRANCH_COLOR,
+            texttemplate="%{y:.2f}",
+            textposition="outside",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=[bench.dimensions.get(d) for d in ids],
+            name=t("chart.company", lang),
+            marker_color=COMPANY_COLOR,
+            texttemplate="%{y:.2f}",
+            textposition="outside",
+        )
+    )
+    return _layout(
+        fig,
+        lang,
+        barmode="group",
+        height=380,
+        yaxis={"range": [1, 5.4]},
+        title={"text": t("branch.dimensions", lang)},
+    )
+
+
+def trend_lines(trend: pl.DataFrame, measure: str, lang: str) -> go.Figure:
+    """A measure across waves for the branch and the company."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=trend["wave"].to_list(),
+            y=trend[measure].to_list(),
+            mode="lines+markers",
+            name=t("chart.branch", lang),
+            line={"color": BRANCH_COLOR, "width": 3},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=trend["wave"].to_list(),
+            y=trend[f"company_{measure}"].to_list(),
+            mode="lines+markers",
+            name=t("chart.company", lang),
+            line={"color": COMPANY_COLOR, "dash": "dash"},
+        )
+    )
+    return _layout(
+        fig,
+        lang,
+        height=300,
+        title={"text": measure_label(measure, lang)},
+        xaxis={"type": "category"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+
+
+def churn_bars(branch: pl.DataFrame, company: pl.DataFrame, lang: str) -> go.Figure:
+    """Shares of lost customers by reason, branch against company, staff reasons spelt out."""
+    joined = company.select("reason", pl.col("share").alias("company")).join(
+        branch.select("reason", pl.col("share").alias("branch")), on="reason", how="left"
+    )
+    order = [
+        r
+        for r in (
+            "price",
+            "quality",
+            "staff_trust",
+            "staff_advice",
+            "staff_care",
+            "staff_unfriendly",
+            "staff_accommodation",
+            "staff_waiting",
+            "other",
+        )
+        if r in joined["reason"].to_list()
+    ]
+    joined = joined.with_columns(
+        pl.col("reason")
+        .replace_strict({r: i for i, r in enumerate(order)}, default=len(order))
+        .alias("_o")
+    ).sort("_o")
+    labels = [t(f"reason.{r}", lang) for r in joined["reason"]]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=(joined["branch"] * 100).to_list(),
+            orientation="h",
+            name=t("chart.branch", lang),
+            marker_color=BRANCH_COLOR,
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=(joined["company"] * 100).to_list(),
+            orientation="h",
+            name=t("chart.company", lang),
+            marker_color=COMPANY_COLOR,
+        )
+    )
+    return _layout(
+        fig,
+        lang,
+        barmode="group",
+        height=420,
+        yaxis={"autorange": "reversed"},
+        xaxis={"ticksuffix": " %"},
+        title={"text": t("branch.churn", lang)},
+    )

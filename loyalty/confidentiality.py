@@ -1,0 +1,45 @@
+"""The one place where confidentiality of employee-survey scores is enforced.
+
+Rules (see ``docs/data-model.md``):
+
+* A group (branch, wave) with fewer respondents than the minimum group size gets no score:
+  every score column is set to null and ``suppressed`` is true. The respondent count itself
+  stays visible (it is needed to say "fewer than 5 responses").
+* Aggregates over several groups (company averages) are computed only from groups that are
+  shown, so no hidden group's score can be derived by subtracting shown figures from a total.
+* Row-level responses never leave :mod:`loyalty.analysis` except as statistics that describe
+  no single group (e.g. an ICC over all respondents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from loyalty import config
+
+
+def minimum(min_size: int | None = None) -> int:
+    """The minimum group size in force (never below 3)."""
+    return max(3, min_size if min_size is not None else config.min_group_size())
+
+
+def suppress(
+    frame: pl.DataFrame, *, n: str, columns: Sequence[str], min_size: int | None = None
+) -> pl.DataFrame:
+    """Null ``columns`` where ``n`` is below the minimum; add a boolean ``suppressed`` column."""
+    hidden = pl.col(n).fill_null(0) < minimum(min_size)
+    return frame.with_columns(
+        *[pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in columns],
+        hidden.alias("suppressed"),
+    )
+
+
+def shown_weighted_mean(frame: pl.DataFrame, value: str, n: str) -> tuple[float | None, int]:
+    """Respondent-weighted mean over the *shown* groups only, and the respondents it covers."""
+    shown = frame.filter(pl.col(value).is_not_null() & ~pl.col("suppressed"))
+    total = int(shown[n].sum()) if shown.height else 0
+    if total == 0:
+        return None, 0
+    return float((shown[value] * shown[n]).sum() / total), total

@@ -1,0 +1,637 @@
+"""Deterministic demo data: a German retail chain generated from a documented causal model.
+
+The model (ground truth in :class:`DemoParams`, described in ``docs/demo-model.md``):
+
+* Each branch has a persistent latent engagement ``u`` plus an AR(1) drift per wave, shifted by
+  confounders (region, size). Each of the four dimensions adds its own branch-level deviation.
+* Employees answer 12 Likert items (1-5): latent branch-wave level + person effect + item noise,
+  rounded and clipped; two items are reverse-keyed (the stored answer is 6 - agreement).
+* Loyalty (true NPS) in wave *t* is driven by the driver-weighted engagement of wave *t-1*
+  (a lag), plus region, format and size effects and noise. Customers' NPS answers are a
+  multinomial draw; retention is a binomial draw from a logistic function of true NPS.
+* Return on sales is driven by the same period's true loyalty, plus format effect and noise,
+  calibrated so that the top loyalty quartile earns about 2-3x the bottom quartile's return.
+* Lost customers name reasons: price ~9 %, quality ~14 %, staff behaviour ~67 % (six kinds),
+  other; the staff share rises where engagement is low.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+REGIONS = ("Nord", "Süd", "West", "Ost", "Mitte")
+FORMATS = ("City", "Mall", "Fachmarkt")
+
+CITIES: dict[str, tuple[str, ...]] = {
+    "Nord": (
+        "Hamburg",
+        "Bremen",
+        "Hannover",
+        "Kiel",
+        "Lübeck",
+        "Rostock",
+        "Oldenburg",
+        "Osnabrück",
+        "Braunschweig",
+        "Schwerin",
+        "Flensburg",
+        "Lüneburg",
+    ),
+    "Süd": (
+        "München",
+        "Stuttgart",
+        "Nürnberg",
+        "Augsburg",
+        "Regensburg",
+        "Freiburg",
+        "Ulm",
+        "Würzburg",
+        "Ingolstadt",
+        "Heilbronn",
+        "Karlsruhe",
+        "Passau",
+    ),
+    "West": (
+        "Köln",
+        "Düsseldorf",
+        "Dortmund",
+        "Essen",
+        "Bonn",
+        "Aachen",
+        "Münster",
+        "Duisburg",
+        "Bochum",
+        "Wuppertal",
+        "Bielefeld",
+        "Krefeld",
+    ),
+    "Ost": (
+        "Berlin",
+        "Leipzig",
+        "Dresden",
+        "Chemnitz",
+        "Magdeburg",
+        "Erfurt",
+        "Potsdam",
+        "Halle",
+        "Jena",
+        "Cottbus",
+        "Zwickau",
+        "Görlitz",
+    ),
+    "Mitte": (
+        "Frankfurt",
+        "Kassel",
+        "Mainz",
+        "Wiesbaden",
+        "Darmstadt",
+        "Gießen",
+        "Fulda",
+        "Marburg",
+        "Koblenz",
+        "Trier",
+        "Offenbach",
+        "Hanau",
+    ),
+}
+SITES = (
+    "Zentrum",
+    "Nord",
+    "Süd",
+    "Ost",
+    "West",
+    "Hbf",
+    "Altstadt",
+    "Arkaden",
+    "Park",
+    "Galerie",
+    "Markt",
+    "Center",
+)
+
+#: (dimension id, German name, English name)
+DIMENSIONS: tuple[tuple[str, str, str], ...] = (
+    ("motivation", "Motivation", "Motivation"),
+    ("commitment", "Verbundenheit", "Commitment"),
+    ("leadership", "Führung", "Leadership"),
+    ("customer_focus", "Kundenorientierung", "Customer focus"),
+)
+
+#: (item id, dimension, German wording, English wording, reverse-keyed)
+ITEMS: tuple[tuple[str, str, str, str, bool], ...] = (
+    ("MOT1", "motivation", "Ich gehe gern zur Arbeit.", "I enjoy going to work.", False),
+    (
+        "MOT2",
+        "motivation",
+        "Meine Arbeit gibt mir ein Gefühl von Erfolg.",
+        "My work gives me a sense of accomplishment.",
+        False,
+    ),
+    (
+        "MOT3",
+        "motivation",
+        "Ich bin bereit, mich über das Übliche hinaus einzusetzen.",
+        "I am willing to go beyond what is expected.",
+        False,
+    ),
+    (
+        "COM1",
+        "commitment",
+        "Ich bin stolz, für dieses Unternehmen zu arbeiten.",
+        "I am proud to work for this company.",
+        False,
+    ),
+    (
+        "COM2",
+        "commitment",
+        "Ich würde das Unternehmen als Arbeitgeber empfehlen.",
+        "I would recommend the company as an employer.",
+        False,
+    ),
+    (
+        "COM3",
+        "commitment",
+        "Ich denke oft daran, das Unternehmen zu verlassen.",
+        "I often think about leaving the company.",
+        True,
+    ),
+    (
+        "LEA1",
+        "leadership",
+        "Meine Führungskraft unterstützt mich bei meiner Entwicklung.",
+        "My manager supports my development.",
+        False,
+    ),
+    (
+        "LEA2",
+        "leadership",
+        "Meine Führungskraft informiert mich rechtzeitig.",
+        "My manager keeps me informed in good time.",
+        False,
+    ),
+    (
+        "LEA3",
+        "leadership",
+        "Von meiner Führungskraft bekomme ich selten brauchbares Feedback.",
+        "My manager rarely gives me useful feedback.",
+        True,
+    ),
+    (
+        "KUN1",
+        "customer_focus",
+        "Bei uns steht die Kundin/der Kunde im Mittelpunkt.",
+        "Our customers come first here.",
+        False,
+    ),
+    (
+        "KUN2",
+        "customer_focus",
+        "Ich habe genug Zeit, Kunden gut zu beraten.",
+        "I have enough time to advise customers well.",
+        False,
+    ),
+    (
+        "KUN3",
+        "customer_focus",
+        "Ich darf Kundenprobleme selbst lösen.",
+        "I am allowed to solve customers' problems myself.",
+        False,
+    ),
+)
+SCALE = (1, 5)
+
+#: Churn reason codes; the six staff-behaviour reasons come from the study this product starts from.
+STAFF_REASONS = (
+    "staff_trust",
+    "staff_advice",
+    "staff_care",
+    "staff_unfriendly",
+    "staff_accommodation",
+    "staff_waiting",
+)
+CHURN_REASONS = ("price", "quality", *STAFF_REASONS, "other")
+
+TENURE_BANDS = ("<1", "1-3", "3-10", ">10")
+ROLES = ("Verkauf", "Kasse", "Lager", "Leitung")
+
+
+@dataclass(frozen=True)
+class DemoParams:
+    """Ground-truth parameters of the causal model (see ``docs/demo-model.md``)."""
+
+    n_branches: int = 120
+    n_waves: int = 4
+    first_year: int = 2024
+    seed: int = 20240601
+    #: Target total respondents over all waves; ``None`` = headcount x response rate.
+    n_respondents: int | None = None
+    # Engagement (1-5 latent scale)
+    engagement_mean: float = 3.55
+    branch_sd: float = 0.26
+    wave_sd: float = 0.10
+    wave_ar: float = 0.6
+    dimension_sd: float = 0.12
+    person_sd: float = 0.66
+    item_sd: float = 0.70
+    size_on_engagement: float = -0.004  # per head of staff
+    region_engagement: dict[str, float] = field(
+        default_factory=lambda: {"Nord": 0.0, "Süd": 0.10, "West": 0.0, "Ost": -0.10, "Mitte": 0.0}
+    )
+    #: Weights of the dimensions in the engagement that drives loyalty.
+    driver_weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "motivation": 0.20,
+            "commitment": 0.15,
+            "leadership": 0.25,
+            "customer_focus": 0.40,
+        }
+    )
+    # Loyalty: true NPS points
+    nps_mean: float = 22.0
+    nps_per_engagement: float = 38.0  # NPS points per +1 latent engagement in the previous wave
+    nps_branch_sd: float = 6.0
+    nps_wave_sd: float = 4.0
+    size_on_nps: float = -0.10
+    region_nps: dict[str, float] = field(
+        default_factory=lambda: {"Nord": 0.0, "Süd": 3.0, "West": 0.0, "Ost": -3.0, "Mitte": 0.0}
+    )
+    format_nps: dict[str, float] = field(
+        default_factory=lambda: {"City": 2.0, "Mall": -2.0, "Fachmarkt": 0.0}
+    )
+    nps_answer_rate: float = 0.06
+    retention_intercept: float = 1.25
+    retention_per_nps: float = 0.03
+    # Return on sales, percent of revenue
+    ros_mean: float = 4.8
+    ros_per_nps: float = 0.14  # ROS points per true-NPS point
+    ros_sd: float = 1.1
+    format_ros: dict[str, float] = field(
+        default_factory=lambda: {"City": 0.0, "Mall": -0.5, "Fachmarkt": 0.5}
+    )
+    spend_per_customer: float = 900.0  # euros per half-year
+    # Churn reasons: base shares; the staff share moves by this much per SD of engagement
+    churn_base: dict[str, float] = field(
+        default_factory=lambda: {"price": 0.09, "quality": 0.14, "staff": 0.65, "other": 0.12}
+    )
+    staff_share_per_sd: float = -0.07
+    staff_split: dict[str, float] = field(
+        default_factory=lambda: {
+            "staff_trust": 0.18,
+            "staff_advice": 0.22,
+            "staff_care": 0.15,
+            "staff_unfriendly": 0.17,
+            "staff_accommodation": 0.12,
+            "staff_waiting": 0.16,
+        }
+    )
+
+
+@dataclass
+class DemoData:
+    """Generated frames in the canonical model plus the latent truth for tests."""
+
+    branches: pl.DataFrame
+    waves: pl.DataFrame
+    dimensions: pl.DataFrame
+    items: pl.DataFrame
+    responses: pl.DataFrame  # response_id, wave, branch_id, tenure_band, role
+    scores: pl.DataFrame  # response_id, item_id, score
+    loyalty: pl.DataFrame
+    churn: pl.DataFrame
+    financials: pl.DataFrame
+    truth: pl.DataFrame  # branch_id, wave, latent engagement, true NPS, true ROS
+    params: DemoParams
+
+
+def wave_labels(n_waves: int, first_year: int) -> list[str]:
+    return [f"{first_year + i // 2}-H{i % 2 + 1}" for i in range(n_waves)]
+
+
+def _branch_names(rng: np.random.Generator, regions: np.ndarray) -> list[str]:
+    used: set[str] = set()
+    names = []
+    for region in regions:
+        cities = CITIES[str(region)]
+        for _ in range(50):
+            name = f"{cities[rng.integers(len(cities))]} {SITES[rng.integers(len(SITES))]}"
+            if name not in used:
+                break
+        else:  # large chains: number the sites
+            name = f"{cities[rng.integers(len(cities))]} {len(used) + 1}"
+        used.add(name)
+        names.append(name)
+    return names
+
+
+def generate(params: DemoParams | None = None) -> DemoData:
+    """Generate the demo chain; the same parameters always give the same data."""
+    p = params or DemoParams()
+    rng = np.random.default_rng(p.seed)
+    nb, nw = p.n_branches, p.n_waves
+    width = max(3, len(str(nb)))
+    ids = np.array([f"B{i + 1:0{width}d}" for i in range(nb)])
+    region = rng.choice(np.array(REGIONS), nb)
+    fmt = rng.choice(np.array(FORMATS), nb, p=[0.45, 0.25, 0.30])
+    headcount = np.clip(np.round(rng.lognormal(math.log(17), 0.6, nb)), 6, 60).astype(int)
+    # a few very small branches (fewer than five respondents)
+    small = rng.choice(nb, size=max(1, nb // 20), replace=False)
+    headcount[small] = rng.integers(3, 6, small.size)
+    names = _branch_names(rng, region)
+
+    # latent engagement per branch and wave (wave -1 exists only as the lag source)
+    reg_e = np.array([p.region_engagement[r] for r in region])
+    base = p.engagement_mean + reg_e + p.size_on_engagement * (headcount - 20)
+    u = rng.normal(0, p.branch_sd, nb)
+    drift = np.zeros((nb, nw + 1))
+    drift[:, 0] = rng.normal(0, p.wave_sd, nb)
+    innov_sd = p.wave_sd * math.sqrt(1 - p.wave_ar**2)
+    for t in range(1, nw + 1):
+        drift[:, t] = p.wave_ar * drift[:, t - 1] + rng.normal(0, innov_sd, nb)
+    latent = base[:, None] + u[:, None] + drift  # (nb, nw+1)
+    dim_ids = [d[0] for d in DIMENSIONS]
+    dim_dev = rng.normal(0, p.dimension_sd, (nb, len(dim_ids)))
+    weights = np.array([p.driver_weights[d] for d in dim_ids])
+    driver = latent + (dim_dev @ weights)[:, None]  # weighted engagement that drives loyalty
+
+    # loyalty: true NPS in wave t from driver engagement in wave t-1
+    reg_n = np.array([p.region_nps[r] for r in region])
+    fmt_n = np.array([p.format_nps[f] for f in fmt])
+    nps_true = (
+        p.nps_mean
+        + p.nps_per_engagement * (driver[:, :-1] - p.engagement_mean)
+        + reg_n[:, None]
+        + fmt_n[:, None]
+        + p.size_on_nps * (headcount[:, None] - 20)
+        + rng.normal(0, p.nps_branch_sd, nb)[:, None]
+        + rng.normal(0, p.nps_wave_sd, (nb, nw))
+    )
+    nps_true = np.clip(nps_true, -60, 75)
+    fmt_customers = {"City": 1.0, "Mall": 1.3, "Fachmarkt": 0.8}
+    cust_base = headcount * 120 * np.array([fmt_customers[f] for f in fmt])
+    active = np.round(cust_base[:, None] * rng.lognormal(0, 0.08, (nb, nw))).astype(np.int64)
+    answers = np.maximum(20, rng.binomial(active, p.nps_answer_rate))
+    p_pass = 0.30
+    p_pro = (1 - p_pass + nps_true / 100) / 2
+    p_det = 1 - p_pass - p_pro
+    pro = rng.binomial(answers, p_pro)
+    pas = rng.binomial(answers - pro, p_pass / (p_pass + p_det))
+    det = answers - pro - pas
+    ret_rate = 1 / (1 + np.exp(-(p.retention_intercept + p.retention_per_nps * (nps_true - 20))))
+    retained = rng.binomial(active, ret_rate)
+
+    # return on sales from the same period's true loyalty
+    fmt_r = np.array([p.format_ros[f] for f in fmt])
+    ros_true = (
+        p.ros_mean
+        + p.ros_per_nps * (nps_true - p.nps_mean)
+        + fmt_r[:, None]
+        + rng.normal(0, p.ros_sd, (nb, nw))
+    )
+    revenue = np.round(active * p.spend_per_customer * rng.lognormal(0, 0.05, (nb, nw)), -2)
+    gross_margin = np.round(revenue * rng.normal(0.38, 0.02, (nb, nw)), -2)
+    op_profit = np.round(revenue * ros_true / 100, -2)
+
+    # churn reasons: staff share higher where engagement is low
+    lost = active - retained
+    e_z = (latent[:, 1:] - latent[:, 1:].mean()) / latent[:, 1:].std()
+    staff = np.clip(p.churn_base["staff"] + p.staff_share_per_sd * e_z, 0.40, 0.90)
+    rest = p.churn_base["price"] + p.churn_base["quality"] + p.churn_base["other"]
+    shares = {k: p.churn_base[k] / rest * (1 - staff) for k in ("price", "quality", "other")}
+    for k, w in p.staff_split.items():
+        shares[k] = staff * w
+    probs = np.stack([shares[r] for r in CHURN_REASONS], axis=-1)
+    churn_counts = np.zeros((nb, nw, len(CHURN_REASONS)), dtype=np.int64)
+    remaining = lost.copy()
+    left = np.ones((nb, nw))
+    for k in range(len(CHURN_REASONS) - 1):  # sequential binomials = one multinomial, vectorised
+        q = np.clip(probs[..., k] / np.maximum(left, 1e-12), 0, 1)
+        churn_counts[..., k] = rng.binomial(remaining, q)
+        remaining = remaining - churn_counts[..., k]
+        left = left - probs[..., k]
+    churn_counts[..., -1] = remaining
+
+    waves = wave_labels(nw, p.first_year)
+    responses, scores = _responses(rng, p, ids, headcount, latent[:, 1:], dim_dev, waves)
+
+    wave_frame = pl.DataFrame(
+        {
+            "wave": waves,
+            "seq": list(range(1, nw + 1)),
+            "start_date": [_wave_start(w) for w in waves],
+            "end_date": [_wave_end(w) for w in waves],
+        }
+    )
+    grid = {
+        "branch_id": np.repeat(ids, nw),
+        "wave": np.tile(np.array(waves), nb),
+    }
+    loyalty = pl.DataFrame(
+        {
+            **grid,
+            "active_customers": active.ravel(),
+            "retained_customers": retained.ravel(),
+            "promoters": pro.ravel(),
+            "passives": pas.ravel(),
+            "detractors": det.ravel(),
+        }
+    )
+    churn = pl.DataFrame(
+        {
+            "branch_id": np.repeat(ids, nw * len(CHURN_REASONS)),
+            "wave": np.tile(np.repeat(np.array(waves), len(CHURN_REASONS)), nb),
+            "reason": np.tile(np.array(CHURN_REASONS), nb * nw),
+            "customers": churn_counts.ravel(),
+        }
+    )
+    financials = pl.DataFrame(
+        {
+            **grid,
+            "revenue": revenue.ravel(),
+            "gross_margin": gross_margin.ravel(),
+            "operating_profit": op_profit.ravel(),
+        }
+    )
+    truth = pl.DataFrame(
+        {
+            **grid,
+            "engagement": latent[:, 1:].ravel(),
+            "driver_engagement": driver[:, 1:].ravel(),
+            "lagged_driver_engagement": driver[:, :-1].ravel(),
+            "nps": nps_true.ravel(),
+            "ros": ros_true.ravel(),
+        }
+    )
+    return DemoData(
+        branches=pl.DataFrame(
+            {
+                "branch_id": ids,
+                "name": names,
+                "region": region,
+                "format": fmt,
+                "headcount": headcount,
+            }
+        ),
+        waves=wave_frame,
+        dimensions=pl.DataFrame(
+            {
+                "dimension_id": [d[0] for d in DIMENSIONS],
+                "name_de": [d[1] for d in DIMENSIONS],
+                "name_en": [d[2] for d in DIMENSIONS],
+                "seq": list(range(1, len(DIMENSIONS) + 1)),
+            }
+        ),
+        items=pl.DataFrame(
+            {
+                "item_id": [i[0] for i in ITEMS],
+                "dimension_id": [i[1] for i in ITEMS],
+                "text_de": [i[2] for i in ITEMS],
+                "text_en": [i[3] for i in ITEMS],
+                "scale_min": [SCALE[0]] * len(ITEMS),
+                "scale_max": [SCALE[1]] * len(ITEMS),
+                "reverse": [i[4] for i in ITEMS],
+                "in_index": [True] * len(ITEMS),
+                "seq": list(range(1, len(ITEMS) + 1)),
+            }
+        ),
+        responses=responses,
+        scores=scores,
+        loyalty=loyalty,
+        churn=churn,
+        financials=financials,
+        truth=truth,
+        params=p,
+    )
+
+
+def _wave_start(wave: str) -> str:
+    year, half = wave.split("-H")
+    return f"{year}-01-01" if half == "1" else f"{year}-07-01"
+
+
+def _wave_end(wave: str) -> str:
+    year, half = wave.split("-H")
+    return f"{year}-06-30" if half == "1" else f"{year}-12-31"
+
+
+def _responses(
+    rng: np.random.Generator,
+    p: DemoParams,
+    ids: np.ndarray,
+    headcount: np.ndarray,
+    latent: np.ndarray,
+    dim_dev: np.ndarray,
+    waves: list[str],
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    nb, nw = latent.shape
+    rate = rng.uniform(0.65, 0.95, nb)
+    if p.n_respondents is not None:  # scale response counts to the requested total
+        expected = (headcount * rate).sum() * nw
+        rate = rate * p.n_respondents / expected
+        counts = np.maximum(0, rng.poisson(np.outer(headcount * rate, np.ones(nw))))
+    else:
+        counts = rng.binomial(np.repeat(headcount[:, None], nw, axis=1), rate[:, None])
+    counts = counts.astype(np.int64)
+    branch_idx = np.repeat(np.repeat(np.arange(nb), nw), counts.ravel())
+    wave_idx = np.repeat(np.tile(np.arange(nw), nb), counts.ravel())
+    n = branch_idx.size
+    level = latent[branch_idx, wave_idx] + rng.normal(0, p.person_sd, n)
+    dim_of_item = np.array([[d[0] for d in DIMENSIONS].index(i[1]) for i in ITEMS])
+    raw = (
+        level[:, None]
+        + dim_dev[branch_idx][:, dim_of_item]
+        + rng.normal(0, p.item_sd, (n, len(ITEMS)))
+    )
+    agree = np.clip(np.rint(raw), SCALE[0], SCALE[1]).astype(np.int16)
+    reverse = np.array([i[4] for i in ITEMS])
+    answer = np.where(reverse[None, :], SCALE[0] + SCALE[1] - agree, agree).astype(np.int16)
+    response_id = np.arange(1, n + 1, dtype=np.int64)
+    responses = pl.DataFrame(
+        {
+            "response_id": response_id,
+            "wave": np.array(waves)[wave_idx],
+            "branch_id": ids[branch_idx],
+            "tenure_band": rng.choice(np.array(TENURE_BANDS), n, p=[0.15, 0.30, 0.35, 0.20]),
+            "role": rng.choice(np.array(ROLES), n, p=[0.55, 0.20, 0.17, 0.08]),
+        }
+    )
+    scores = pl.DataFrame(
+        {
+            "response_id": np.repeat(response_id, len(ITEMS)),
+            "item_id": np.tile(np.array([i[0] for i in ITEMS]), n),
+            "score": answer.ravel(),
+        }
+    )
+    return responses, scores
+
+
+def seed_store(store, data: DemoData, *, source: str = "demo") -> None:
+    """Write the demo data into ``store`` as one transaction (all or nothing)."""
+    from loyalty.ingest import store_dataset
+
+    store_dataset(store, data, source=source)
+
+
+def write_samples(data: DemoData, directory: Path, wave: str | None = None) -> list[Path]:
+    """Write sample files as users bring them: a German survey CSV and an Excel finance sheet."""
+    directory.mkdir(parents=True, exist_ok=True)
+    wave = wave or data.waves["wave"][-1]
+    names = data.branches.select("branch_id", "name")
+    # Survey export as a German tool writes it: ';', decimal comma, cp1252, German headers.
+    survey = (
+        data.responses.filter(pl.col("wave") == wave)
+        .join(
+            data.scores.pivot(on="item_id", index="response_id", values="score"), on="response_id"
+        )
+        .with_columns(
+            (pl.lit(3.0) + (pl.col("response_id") % 17) / 2).alias("Bearbeitungszeit (Min.)")
+        )
+        .select(
+            pl.col("response_id").alias("Antwort-ID"),
+            pl.col("branch_id").alias("Filiale"),
+            pl.col("wave").alias("Welle"),
+            pl.col("tenure_band").alias("Betriebszugehörigkeit (Jahre)"),
+            pl.col("role").alias("Tätigkeitsbereich"),
+            *[pl.col(i[0]) for i in ITEMS],
+            "Bearbeitungszeit (Min.)",
+        )
+    )
+    csv_text = survey.write_csv(separator=";", decimal_comma=True)
+    survey_path = directory / f"mitarbeiterbefragung_{wave}.csv"
+    survey_path.write_bytes(csv_text.encode("cp1252"))
+    finance = (
+        data.financials.filter(pl.col("wave") == wave)
+        .join(names, on="branch_id")
+        .select(
+            pl.col("branch_id").alias("Filiale"),
+            pl.col("name").alias("Filialname"),
+            pl.col("wave").alias("Periode"),
+            pl.col("revenue").alias("Umsatz (EUR)"),
+            pl.col("gross_margin").alias("Rohertrag (EUR)"),
+            pl.col("operating_profit").alias("Betriebsergebnis (EUR)"),
+        )
+    )
+    finance_path = directory / f"filialergebnisse_{wave}.xlsx"
+    finance.write_excel(
+        finance_path,
+        worksheet="Ergebnisse",
+        autofit=True,
+        float_precision=2,
+        column_formats={c: "#,##0.00" for c in finance.columns if "EUR" in c},
+    )
+    loyalty_path = directory / f"kundenbindung_{wave}.csv"
+    loyalty = data.loyalty.filter(pl.col("wave") == wave).select(
+        pl.col("branch_id").alias("Filiale"),
+        pl.col("wave").alias("Periode"),
+        pl.col("active_customers").alias("Aktive Kunden"),
+        pl.col("retained_customers").alias("Gehaltene Kunden"),
+        pl.col("promoters").alias("Promotoren"),
+        pl.col("passives").alias("Passive"),
+        pl.col("detractors").alias("Kritiker"),
+    )
+    loyalty_path.write_bytes(loyalty.write_csv(separator=";").encode("cp1252"))
+    return [survey_path, finance_path, loyalty_path]

@@ -1,0 +1,204 @@
+"""German and English text and number formats (Babel), for the app, exports and the CLI."""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal
+
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+_LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "app.title": {"de": "Loyalitätskette", "en": "Loyalty chain"},
+    "nav.overview": {"de": "Überblick", "en": "Overview"},
+    "nav.branch": {"de": "Filiale", "en": "Branch"},
+    "store.empty": {
+        "de": "Der Datenspeicher ist leer. Laden Sie die Demodaten mit `loyalty demo` "
+        "(oder starten Sie mit `make run`).",
+        "en": "The data store is empty. Load the demo data with `loyalty demo` "
+        "(or start with `make run`).",
+    },
+    "auth.remote_none": {
+        "de": "Ohne Anmeldung darf Loyalty nur auf localhost laufen. Setzen Sie "
+        "LOYALTY_AUTH oder starten Sie den Server mit --server.address localhost.",
+        "en": "Without sign-in Loyalty may only listen on localhost. Set LOYALTY_AUTH or start "
+        "the server with --server.address localhost.",
+    },
+    "wave.label": {"de": "Befragungswelle", "en": "Survey wave"},
+    "loyalty.label": {"de": "Kundenbindung gemessen als", "en": "Customer loyalty measured as"},
+    "measure.engagement": {"de": "Engagement-Index (1–5)", "en": "Engagement index (1–5)"},
+    "measure.nps": {"de": "NPS (Punkte)", "en": "NPS (points)"},
+    "measure.retention": {"de": "Kundenbindungsrate (%)", "en": "Retention rate (%)"},
+    "measure.ros": {"de": "Umsatzrendite (%)", "en": "Return on sales (%)"},
+    "overview.title": {"de": "Die Loyalitätskette", "en": "The loyalty chain"},
+    "overview.intro": {
+        "de": "Motivierte Mitarbeitende → treue Kunden → höhere Rendite. Jeder Punkt ist eine "
+        "Filiale (Filialebene); Engagement ist der Mittelwert der Mitarbeitenden.",
+        "en": "Motivated employees → loyal customers → higher returns. Each point is a branch "
+        "(branch level); engagement is the mean over its employees.",
+    },
+    "overview.headline": {
+        "de": "Filialen im obersten Kundenbindungs-Quartil erzielen das {ratio}-Fache "
+        "[{low}–{high}] der Umsatzrendite des untersten Quartils.",
+        "en": "Branches in the top loyalty quartile earn {ratio}× [{low}–{high}] the return on "
+        "sales of the bottom quartile.",
+    },
+    "overview.headline_detail": {
+        "de": "Umsatzrendite {top} % gegenüber {bottom} %; je {n_top} bzw. {n_bottom} Filialen, "
+        "Filialebene, n = {n}; 95-%-Intervall aus {n_boot} Bootstrap-Stichproben.",
+        "en": "Return on sales {top}% vs {bottom}%; {n_top} and {n_bottom} branches, branch "
+        "level, n = {n}; 95% interval from {n_boot} bootstrap resamples.",
+    },
+    "overview.headline_na": {
+        "de": "Für das Quartilsverhältnis sind zu wenige Filialen mit Daten vorhanden.",
+        "en": "Too few branches with data for the quartile ratio.",
+    },
+    "overview.click_hint": {
+        "de": "Klicken Sie auf einen Punkt, um die Filiale zu öffnen.",
+        "en": "Click a point to open that branch.",
+    },
+    "overview.suppressed": {
+        "de": "{k} von {n} Filialen haben weniger als {min} Antworten: ohne Engagement-Wert, "
+        "nicht in den Engagement-Zusammenhängen enthalten.",
+        "en": "{k} of {n} branches have fewer than {min} responses: no engagement score, left "
+        "out of the engagement links.",
+    },
+    "link.engagement_loyalty": {"de": "Engagement → Kundenbindung", "en": "Engagement → loyalty"},
+    "link.loyalty_return": {"de": "Kundenbindung → Rendite", "en": "Loyalty → return"},
+    "link.engagement_return": {"de": "Engagement → Rendite", "en": "Engagement → return"},
+    "link.sentence": {
+        "de": "r = {r} [95-%-KI {low}; {high}], n = {n} Filialen (Filialebene)",
+        "en": "r = {r} [95% CI {low}; {high}], n = {n} branches (branch level)",
+    },
+    "link.strength": {
+        "de": "{strength} {direction} Zusammenhang",
+        "en": "{strength} {direction} association",
+    },
+    "strength.none": {"de": "kein nennenswerter", "en": "no notable"},
+    "strength.weak": {"de": "schwacher", "en": "weak"},
+    "strength.moderate": {"de": "mittlerer", "en": "moderate"},
+    "strength.strong": {"de": "starker", "en": "strong"},
+    "direction.pos": {"de": "positiver", "en": "positive"},
+    "direction.neg": {"de": "negativer", "en": "negative"},
+    "direction.none": {"de": "", "en": ""},
+    "link.na": {
+        "de": "zu wenige Filialen für eine Korrelation (n = {n})",
+        "en": "too few branches for a correlation (n = {n})",
+    },
+    "association_note": {
+        "de": "Zusammenhänge in Beobachtungsdaten, keine Belege für Ursache und Wirkung.",
+        "en": "Associations in observational data, not proof of cause and effect.",
+    },
+    "chart.fit": {"de": "Regressionsgerade", "en": "Fitted line"},
+    "chart.company": {"de": "Unternehmen", "en": "Company"},
+    "chart.branch": {"de": "Filiale", "en": "Branch"},
+    "branch.select": {"de": "Filiale suchen", "en": "Find a branch"},
+    "branch.none": {"de": "Wählen Sie eine Filiale.", "en": "Choose a branch."},
+    "branch.unknown": {"de": "Filiale „{id}“ gibt es nicht.", "en": "There is no branch “{id}”."},
+    "branch.caption": {
+        "de": "{id} · Region {region} · Format {format} · {headcount} Mitarbeitende · Welle {wave}",
+        "en": "{id} · region {region} · format {format} · {headcount} staff · wave {wave}",
+    },
+    "branch.suppressed": {
+        "de": "Weniger als {min} Antworten ({n}) in dieser Welle: Engagement-Werte werden zum "
+        "Schutz der Anonymität nicht gezeigt.",
+        "en": "Fewer than {min} responses ({n}) in this wave: engagement scores are not shown, "
+        "to protect anonymity.",
+    },
+    "branch.fewer_than": {"de": "weniger als {min} Antworten", "en": "fewer than {min} responses"},
+    "branch.dimensions": {
+        "de": "Engagement nach Dimension (Mitarbeitendenebene, Mittelwert)",
+        "en": "Engagement by dimension (employee level, mean)",
+    },
+    "branch.trend": {"de": "Entwicklung über die Wellen", "en": "Trend across waves"},
+    "branch.churn": {
+        "de": "Warum Kunden gehen (Anteil der verlorenen Kunden)",
+        "en": "Why customers leave (share of lost customers)",
+    },
+    "branch.rank": {"de": "Rang {rank} von {of}", "en": "rank {rank} of {of}"},
+    "branch.vs_company": {"de": "Unternehmen: {value}", "en": "company: {value}"},
+    "metric.interval": {
+        "de": "95-%-KI {low}–{high}, n = {n} {unit}",
+        "en": "95% CI {low}–{high}, n = {n} {unit}",
+    },
+    "unit.respondents": {"de": "Antworten", "en": "responses"},
+    "unit.answers": {"de": "Kundenantworten", "en": "customer answers"},
+    "unit.customers": {"de": "Kunden", "en": "customers"},
+    "metric.reported": {
+        "de": "Finanzkennzahl der Filiale (Vollerhebung)",
+        "en": "branch financial figure (full count)",
+    },
+    "metric.revenue": {"de": "Umsatz {value} €", "en": "revenue €{value}"},
+    "reason.price": {"de": "Preis", "en": "Price"},
+    "reason.quality": {"de": "Qualität", "en": "Quality"},
+    "reason.staff_trust": {"de": "Personal: fehlendes Vertrauen", "en": "Staff: lack of trust"},
+    "reason.staff_advice": {"de": "Personal: schlechte Beratung", "en": "Staff: poor advice"},
+    "reason.staff_care": {"de": "Personal: schlechte Betreuung", "en": "Staff: poor care"},
+    "reason.staff_unfriendly": {"de": "Personal: Unfreundlichkeit", "en": "Staff: unfriendliness"},
+    "reason.staff_accommodation": {
+        "de": "Personal: wenig Entgegenkommen",
+        "en": "Staff: little accommodation",
+    },
+    "reason.staff_waiting": {"de": "Personal: Wartezeiten", "en": "Staff: waiting times"},
+    "reason.other": {"de": "Sonstiges", "en": "Other"},
+    "churn.staff_total": {
+        "de": "Verhalten des Personals: {branch} % der verlorenen Kunden "
+        "(Unternehmen {company} %), n = {n} verlorene Kunden",
+        "en": "Staff behaviour: {branch}% of lost customers (company {company}%), n = {n} lost "
+        "customers",
+    },
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The message ``key`` in ``lang`` with ``values`` filled in."""
+    entry = MESSAGES[key]
+    text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def pick_language(requested: str | None, browser_locale: str | None) -> str:
+    """An explicit choice wins; else the browser's language if we have it; else German."""
+    for candidate in (requested, browser_locale):
+        if candidate:
+            code = candidate.replace("_", "-").split("-")[0].lower()
+            if code in LANGUAGES:
+                return code
+    return DEFAULT_LANGUAGE
+
+
+def num(value: float | int | None, lang: str, digits: int = 1) -> str:
+    """A number in the language's format (``1.234,5`` in German); missing values as "–"."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=_LOCALES[lang])
+
+
+def signed(value: float | None, lang: str, digits: int = 2) -> str:
+    text = num(value, lang, digits)
+    return text if text.startswith(("-", "–")) else text.replace("-", "−", 1)
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's ``layout.separators``: decimal mark then thousands separator."""
+    return ",." if lang == "de" else ".,"
+
+
+def strength_words(r: float, lang: str) -> str:
+    """Plain words for a correlation's size (Cohen 1988: .1 weak, .3 moderate, .5 strong)."""
+    size = abs(r)
+    strength = (
+        "none" if size < 0.1 else "weak" if size < 0.3 else "moderate" if size < 0.5 else "strong"
+    )
+    direction = "none" if strength == "none" else ("pos" if r > 0 else "neg")
+    return " ".join(
+        t(
+            "link.strength",
+            lang,
+            strength=t(f"strength.{strength}", lang),
+            direction=t(f"direction.{direction}", lang),
+        ).split()
+    )

@@ -1,0 +1,238 @@
+"""The embedded DuckDB store: schema migrations, transactional writes, reads as polars frames.
+
+Every data table carries the ``import_id`` of the import that wrote it; an import is one row of
+``imports`` and is *active* or not. Readers only ever see active imports, through the
+``active_*`` views, so a new version of a wave replaces the old one without deleting it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from loyalty import config
+
+#: Versioned schema migrations, applied in order, each exactly once, each in one transaction.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "canonical model: branches, instrument, imports, responses, loyalty, financials",
+        """
+        CREATE TABLE branches (
+            branch_id  VARCHAR PRIMARY KEY,
+            name       VARCHAR NOT NULL,
+            region     VARCHAR NOT NULL,
+            format     VARCHAR NOT NULL,
+            headcount  INTEGER NOT NULL CHECK (headcount >= 0)
+        );
+        CREATE TABLE waves (
+            wave       VARCHAR PRIMARY KEY,
+            seq        INTEGER NOT NULL,
+            start_date DATE NOT NULL,
+            end_date   DATE NOT NULL
+        );
+        CREATE TABLE dimensions (
+            dimension_id VARCHAR PRIMARY KEY,
+            name_de      VARCHAR NOT NULL,
+            name_en      VARCHAR NOT NULL,
+            seq          INTEGER NOT NULL
+        );
+        CREATE TABLE items (
+            item_id      VARCHAR PRIMARY KEY,
+            dimension_id VARCHAR NOT NULL,
+            text_de      VARCHAR NOT NULL,
+            text_en      VARCHAR NOT NULL,
+            scale_min    INTEGER NOT NULL,
+            scale_max    INTEGER NOT NULL,
+            reverse      BOOLEAN NOT NULL DEFAULT FALSE,
+            in_index     BOOLEAN NOT NULL DEFAULT TRUE,
+            seq          INTEGER NOT NULL,
+            CHECK (scale_max > scale_min)
+        );
+        CREATE SEQUENCE import_seq START 1;
+        CREATE TABLE imports (
+            import_id   INTEGER PRIMARY KEY DEFAULT nextval('import_seq'),
+            kind        VARCHAR NOT NULL
+                        CHECK (kind IN ('branches', 'engagement', 'loyalty', 'finance')),
+            wave        VARCHAR,
+            version     INTEGER NOT NULL,
+            active      BOOLEAN NOT NULL,
+            source      VARCHAR NOT NULL,
+            row_count   BIGINT NOT NULL,
+            created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        CREATE TABLE responses (
+            import_id     INTEGER NOT NULL,
+            response_id   BIGINT NOT NULL,
+            wave          VARCHAR NOT NULL,
+            branch_id     VARCHAR NOT NULL,
+            tenure_band   VARCHAR,
+            role          VARCHAR
+        );
+        CREATE TABLE response_scores (
+            import_id    INTEGER NOT NULL,
+            response_id  BIGINT NOT NULL,
+            item_id      VARCHAR NOT NULL,
+            score        SMALLINT NOT NULL
+        );
+        CREATE TABLE loyalty (
+            import_id          INTEGER NOT NULL,
+            branch_id          VARCHAR NOT NULL,
+            wave               VARCHAR NOT NULL,
+            active_customers   BIGINT NOT NULL CHECK (active_customers >= 0),
+            retained_customers BIGINT NOT NULL CHECK (retained_customers >= 0),
+            promoters          BIGINT NOT NULL CHECK (promoters >= 0),
+            passives           BIGINT NOT NULL CHECK (passives >= 0),
+            detractors         BIGINT NOT NULL CHECK (detractors >= 0),
+            CHECK (retained_customers <= active_customers)
+        );
+        CREATE TABLE churn_reasons (
+            import_id  INTEGER NOT NULL,
+            branch_id  VARCHAR NOT NULL,
+            wave       VARCHAR NOT NULL,
+            reason     VARCHAR NOT NULL,
+            customers  BIGINT NOT NULL CHECK (customers >= 0)
+        );
+        CREATE TABLE financials (
+            import_id        INTEGER NOT NULL,
+            branch_id        VARCHAR NOT NULL,
+            wave             VARCHAR NOT NULL,
+            revenue          DOUBLE NOT NULL CHECK (revenue >= 0),
+            gross_margin     DOUBLE NOT NULL,
+            operating_profit DOUBLE NOT NULL
+        );
+        CREATE VIEW active_responses AS
+            SELECT r.* FROM responses r JOIN imports i USING (import_id) WHERE i.active;
+        CREATE VIEW active_scores AS
+            SELECT s.* FROM response_scores s JOIN imports i USING (import_id) WHERE i.active;
+        CREATE VIEW active_loyalty AS
+            SELECT l.* FROM loyalty l JOIN imports i USING (import_id) WHERE i.active;
+        CREATE VIEW active_churn AS
+            SELECT c.* FROM churn_reasons c JOIN imports i USING (import_id) WHERE i.active;
+        CREATE VIEW active_financials AS
+            SELECT f.* FROM financials f JOIN imports i USING (import_id) WHERE i.active;
+        """,
+    ),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+class Store:
+    """One DuckDB file. Use :func:`open_store` to share one connection per file and process."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(str(self.path), read_only=read_only)
+        self._lock = threading.Lock()
+        if not read_only:
+            migrate(self._con)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for this thread (DuckDB connections are not shared across threads)."""
+        return self._con.cursor()
+
+    def sql(self, query: str, params: dict[str, Any] | list[Any] | None = None) -> pl.DataFrame:
+        """Run a read query and return a polars frame."""
+        cur = self.cursor()
+        try:
+            return cur.sql(query, params=params).pl()
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction: committed whole on success, rolled back on any error."""
+        with self._lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+            finally:
+                cur.close()
+
+    def schema_version(self) -> int:
+        return current_version(self._con)
+
+    def is_empty(self) -> bool:
+        """True while no import has been stored."""
+        return self.sql("SELECT count(*) AS n FROM imports")["n"][0] == 0
+
+    def revision(self) -> int:
+        """Changes whenever imports change; cache keys include it so caches refresh."""
+        row = self.sql(
+            "SELECT coalesce(max(import_id), 0) * 1000003 + count(*) FILTER (WHERE active) AS r "
+            "FROM imports"
+        )
+        return int(row["r"][0])
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, description VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    rows = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()
+    return int(rows[0][0])
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations this file lacks; returns the versions applied."""
+    applied = []
+    version = current_version(con)
+    for number, description, ddl in MIGRATIONS:
+        if number <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(ddl)
+            con.execute(
+                "INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+                [number, description],
+            )
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+        applied.append(number)
+    return applied
+
+
+_stores: dict[Path, Store] = {}
+_stores_lock = threading.Lock()
+
+
+def open_store(path: Path | str | None = None) -> Store:
+    """The process-wide store for ``path`` (default: :func:`loyalty.config.db_path`)."""
+    resolved = Path(path or config.db_path()).resolve()
+    with _stores_lock:
+        store = _stores.get(resolved)
+        if store is None:
+            store = Store(resolved)
+            _stores[resolved] = store
+        return store
+
+
+def close_all() -> None:
+    """Close every shared store (tests and the CLI call this before reopening a file)."""
+    with _stores_lock:
+        for store in _stores.values():
+            store.close()
+        _stores.clear()

@@ -1,0 +1,125 @@
+"""Streamlit glue shared by the pages: language, cached access to loyalty/, the store.
+
+Caches hold aggregated frames only (branch tables, statistics), never row-level responses,
+and are keyed by the store's revision so they refresh after an import.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from loyalty import analysis, auth, config, i18n
+from loyalty.store import open_store
+
+LANG_KEY = "lang"
+PICKER_KEY = "lang_picker"
+
+
+def language() -> str:
+    """The session's language; first taken from the URL (?lang=), else from the browser."""
+    if st.session_state.get(LANG_KEY) not in i18n.LANGUAGES:
+        st.session_state[LANG_KEY] = i18n.pick_language(
+            st.query_params.get("lang"), st.context.locale
+        )
+    return st.session_state[LANG_KEY]
+
+
+def _language_changed() -> None:
+    st.session_state[LANG_KEY] = st.session_state[PICKER_KEY]
+    st.query_params["lang"] = st.session_state[LANG_KEY]
+
+
+def language_picker() -> None:
+    """The sidebar switch. Its label is the same in both languages: a label that changed with
+    the language would make a new widget."""
+    labels = {"de": "Deutsch", "en": "English"}
+    st.sidebar.radio(
+        "Sprache / Language",
+        i18n.LANGUAGES,
+        horizontal=True,
+        index=i18n.LANGUAGES.index(language()),
+        format_func=labels.get,
+        key=PICKER_KEY,
+        on_change=_language_changed,
+    )
+
+
+def auth_gate(lang: str) -> None:
+    if not auth.allowed_without_sign_in(st.get_option("server.address")):
+        st.error(i18n.t("auth.remote_none", lang))
+        st.stop()
+
+
+def store():
+    return open_store(config.db_path())
+
+
+def revision() -> int:
+    return store().revision()
+
+
+def require_data(lang: str) -> None:
+    if store().is_empty():
+        st.warning(i18n.t("store.empty", lang))
+        st.stop()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _waves(db: str, rev: int) -> list[str]:
+    return analysis.waves(store())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _table(db: str, rev: int, wave: str | None, loyalty: str) -> pl.DataFrame:
+    return analysis.branch_table(store(), wave, loyalty=loyalty)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _ratio(db: str, rev: int, wave: str, loyalty: str):
+    return analysis.headline_ratio(_table(db, rev, wave, loyalty), loyalty)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _churn(db: str, rev: int, wave: str, branch_id: str | None) -> pl.DataFrame:
+    return analysis.churn_shares(store(), wave, branch_id)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _dimensions(db: str, rev: int) -> pl.DataFrame:
+    return analysis.dimensions(store())
+
+
+def _key() -> tuple[str, int]:
+    return str(config.db_path()), revision()
+
+
+def waves() -> list[str]:
+    return _waves(*_key())
+
+
+def branch_table(wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
+    return _table(*_key(), wave, loyalty)
+
+
+def headline_ratio(wave: str, loyalty: str = "nps"):
+    return _ratio(*_key(), wave, loyalty)
+
+
+def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:
+    return _churn(*_key(), wave, branch_id)
+
+
+def dimensions() -> pl.DataFrame:
+    return _dimensions(*_key())
+
+
+def wave_picker(lang: str, container=st) -> str:
+    """A wave selector kept in the URL (?wave=), defaulting to the latest wave."""
+    options = waves()
+    current = st.query_params.get("wave")
+    index = options.index(current) if current in options else len(options) - 1
+    wave = container.selectbox(i18n.t("wave.label", lang), options, index=index, key="wave")
+    if st.query_params.get("wave") != wave:
+        st.query_params["wave"] = wave
+    return wave

@@ -1,0 +1,80 @@
+"""Overview: the chain in three scatter plots and the quartile headline."""
+
+import streamlit as st
+
+from loyalty import analysis, charts, i18n
+from loyalty.i18n import t
+from pages import _shared as ui
+
+lang = ui.language()
+st.title(t("overview.title", lang))
+st.caption(t("overview.intro", lang))
+
+left, right = st.columns([1, 2])
+wave = ui.wave_picker(lang, left)
+loyalty = right.radio(
+    t("loyalty.label", lang),
+    analysis.LOYALTY_MEASURES,
+    horizontal=True,
+    format_func=lambda m: t(f"measure.{m}", lang),
+    key="loyalty_measure",
+)
+table = ui.branch_table(wave, loyalty)
+ratio = ui.headline_ratio(wave, loyalty)
+
+if analysis.finite(ratio.ratio):
+    st.subheader(
+        t(
+            "overview.headline",
+            lang,
+            ratio=i18n.num(ratio.ratio, lang),
+            low=i18n.num(ratio.ci[0], lang),
+            high=i18n.num(ratio.ci[1], lang),
+        )
+    )
+    st.caption(
+        t(
+            "overview.headline_detail",
+            lang,
+            top=i18n.num(ratio.top_mean, lang),
+            bottom=i18n.num(ratio.bottom_mean, lang),
+            n_top=ratio.n_top,
+            n_bottom=ratio.n_bottom,
+            n=ratio.n,
+            n_boot=i18n.num(ratio.n_boot, lang, 0),
+        )
+    )
+else:
+    st.info(t("overview.headline_na", lang))
+
+links = analysis.chain_links(table, loyalty)
+for column, link in zip(st.columns(len(links)), links, strict=True):
+    with column:
+        event = st.plotly_chart(
+            charts.link_scatter(table, link, lang),
+            on_select="rerun",
+            selection_mode="points",
+            key=f"scatter_{link.key}",
+            config={"displayModeBar": False},
+        )
+        if analysis.finite(link.result.r):
+            st.markdown(f"**{i18n.strength_words(link.result.r, lang)}**")
+        points = event.selection.points if event else []
+        if points and points[0].get("customdata"):
+            st.switch_page(
+                "pages/branch.py",
+                query_params={"branch": points[0]["customdata"], "wave": wave, "lang": lang},
+            )
+
+st.caption(t("overview.click_hint", lang) + " " + t("association_note", lang))
+hidden = int(table["suppressed"].sum())
+if hidden:
+    st.caption(
+        t(
+            "overview.suppressed",
+            lang,
+            k=hidden,
+            n=table.height,
+            min=analysis.confidentiality.minimum(),
+        )
+    )

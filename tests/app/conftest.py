@@ -1,0 +1,31 @@
+"""AppTest fixtures: the app runs against the seeded demo store, served 'on localhost'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit import config as st_config
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch):
+    monkeypatch.setenv("LOYALTY_DB", str(demo_db))
+    previous = st_config.get_option("server.address")
+    st_config.set_option("server.address", "localhost")
+
+    def make(page: str | None = None, **query: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        if page:
+            at.switch_page(page)
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at
+
+    yield make
+    st_config.set_option("server.address", previous)

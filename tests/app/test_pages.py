@@ -1,0 +1,121 @@
+"""Every page renders on the demo data; deep links, language and confidentiality on screen."""
+
+from __future__ import annotations
+
+import polars as pl
+from streamlit import config as st_config
+
+from loyalty import analysis
+
+
+def _texts(at) -> str:
+    parts = [
+        e.value
+        for e in (
+            *at.title,
+            *at.subheader,
+            *at.caption,
+            *at.markdown,
+            *at.warning,
+            *at.info,
+            *at.error,
+        )
+    ]
+    parts += [f"{m.label}={m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_overview_renders_the_chain_in_german_by_default(app):
+    at = app(lang="de").run()
+    assert not at.exception
+    assert at.title[0].value == "Die Loyalitätskette"
+    assert "Filialen im obersten Kundenbindungs-Quartil erzielen das" in at.subheader[0].value
+    assert "-Fache [" in at.subheader[0].value
+    text = _texts(at)
+    assert "Zusammenhänge in Beobachtungsdaten" in text
+    assert "haben weniger als 5 Antworten" in text
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_overview_in_english_and_wave_selection(app, demo_store):
+    at = app(lang="en").run()
+    assert at.title[0].value == "The loyalty chain"
+    assert at.selectbox(key="wave").value == "2025-H2"
+    at.selectbox(key="wave").select("2024-H1").run()
+    assert not at.exception
+    assert at.query_params["wave"] == "2024-H1"
+    table = analysis.branch_table(demo_store, "2024-H1")
+    ratio = analysis.headline_ratio(table)
+    assert f"{ratio.ratio:.1f}×" in at.subheader[0].value
+
+
+def test_switching_the_loyalty_measure_changes_the_headline(app):
+    at = app(lang="en").run()
+    before = at.subheader[0].value
+    at.radio(key="loyalty_measure").set_value("retention").run()
+    assert not at.exception
+    assert at.subheader[0].value != before
+
+
+def test_language_picker_switches_and_keeps_it_in_the_url(app):
+    at = app().run()  # no ?lang= and no browser locale: German
+    assert at.title[0].value == "Die Loyalitätskette"
+    at.radio(key="lang_picker").set_value("en").run()
+    assert at.title[0].value == "The loyalty chain"
+    assert at.query_params["lang"] == "en"
+
+
+def test_branch_deep_link_opens_that_branch(app, demo_store):
+    at = app("pages/branch.py", branch="B042", lang="en").run()
+    assert not at.exception
+    name = demo_store.sql("SELECT name FROM branches WHERE branch_id = 'B042'")["name"][0]
+    assert at.title[0].value == name
+    assert at.selectbox(key="branch_select").value == "B042"
+    text = _texts(at)
+    assert "B042 · region" in text
+    assert "95% CI" in text and "rank" in text
+    charts = [c.key for c in at.get("plotly_chart")]
+    assert charts == ["dimensions", "churn", "trend_engagement", "trend_nps", "trend_ros"]
+
+
+def test_branch_selector_updates_the_url(app):
+    at = app("pages/branch.py", lang="en").run()
+    assert "Choose a branch." in _texts(at)
+    at.selectbox(key="branch_select").select("B007").run()
+    assert at.query_params["branch"] == "B007"
+    assert not at.exception
+
+
+def test_small_branch_shows_loyalty_but_no_engagement(app, demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    small = table.filter(pl.col("suppressed")).row(0, named=True)
+    at = app("pages/branch.py", branch=small["branch_id"], wave="2025-H2", lang="en").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Engagement index (1–5)"] == "fewer than 5 responses"
+    assert metrics["NPS (points)"] not in ("", "fewer than 5 responses")
+    assert "engagement scores are not shown" in _texts(at)
+    # no chart of engagement by dimension for this branch
+    assert "dimensions" not in [c.key for c in at.get("plotly_chart")]
+
+
+def test_unknown_branch_is_said_so(app):
+    at = app("pages/branch.py", branch="B999", lang="en").run()
+    assert not at.exception
+    assert "There is no branch “B999”." in _texts(at)
+
+
+def test_without_sign_in_a_non_local_server_is_refused(app):
+    at = app(lang="en")
+    st_config.set_option("server.address", "0.0.0.0")
+    at.run()
+    assert "may only listen on localhost" in at.error[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_empty_store_explains_how_to_load_data(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOYALTY_DB", str(tmp_path / "empty.duckdb"))
+    at = app(lang="en")
+    monkeypatch.setenv("LOYALTY_DB", str(tmp_path / "empty.duckdb"))
+    at.run()
+    assert "The data store is empty" in at.warning[0].value

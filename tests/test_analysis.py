@@ -1,0 +1,137 @@
+"""The analysis slice against figures recomputed independently from the raw demo frames."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import pytest
+
+from loyalty import analysis, demo
+
+
+def _manual_engagement(data: demo.DemoData, branch_id: str, wave: str) -> tuple[float, int]:
+    items = data.items.select("item_id", "dimension_id", "reverse")
+    resp = data.responses.filter((pl.col("branch_id") == branch_id) & (pl.col("wave") == wave))
+    scores = (
+        data.scores.join(resp.select("response_id"), on="response_id")
+        .join(items, on="item_id")
+        .with_columns(
+            pl.when(pl.col("reverse"))
+            .then(6 - pl.col("score"))
+            .otherwise(pl.col("score"))
+            .alias("v")
+        )
+    )
+    per_person = (
+        scores.group_by("response_id", "dimension_id")
+        .agg(pl.col("v").mean())
+        .group_by("response_id")
+        .agg(pl.col("v").mean())
+    )
+    return float(per_person["v"].mean()), per_person.height
+
+
+def test_engagement_index_is_mean_of_dimension_means_with_reverse_items_recoded(
+    demo_store, demo_data
+):
+    table = analysis.branch_table(demo_store, "2025-H1")
+    for branch_id in ("B001", "B042", "B100"):
+        row = table.filter(pl.col("branch_id") == branch_id).row(0, named=True)
+        mean, n = _manual_engagement(demo_data, branch_id, "2025-H1")
+        assert row["n_respondents"] == n
+        if n >= 5:
+            assert row["engagement"] == pytest.approx(mean, rel=1e-12)
+            assert row["engagement_low"] < row["engagement"] < row["engagement_high"]
+
+
+def test_loyalty_and_return_figures(demo_store, demo_data):
+    table = analysis.branch_table(demo_store, "2024-H2")
+    row = table.filter(pl.col("branch_id") == "B007").row(0, named=True)
+    loy = demo_data.loyalty.filter((pl.col("branch_id") == "B007") & (pl.col("wave") == "2024-H2"))
+    pro, pas, det = (loy[c][0] for c in ("promoters", "passives", "detractors"))
+    assert row["nps"] == pytest.approx(100 * (pro - det) / (pro + pas + det))
+    assert row["nps_answers"] == pro + pas + det
+    assert row["nps_low"] < row["nps"] < row["nps_high"]
+    assert row["retention"] == pytest.approx(
+        100 * loy["retained_customers"][0] / loy["active_customers"][0]
+    )
+    assert row["retention_low"] < row["retention"] < row["retention_high"]
+    fin = demo_data.financials.filter(
+        (pl.col("branch_id") == "B007") & (pl.col("wave") == "2024-H2")
+    )
+    assert row["ros"] == pytest.approx(100 * fin["operating_profit"][0] / fin["revenue"][0])
+
+
+def test_the_loyalty_column_follows_the_chosen_measure(demo_store):
+    nps = analysis.branch_table(demo_store, "2025-H2", loyalty="nps")
+    ret = analysis.branch_table(demo_store, "2025-H2", loyalty="retention")
+    assert nps["loyalty"].equals(nps["nps"], check_names=False)
+    assert ret["loyalty"].equals(ret["retention"], check_names=False)
+
+
+def test_chain_links_leave_out_suppressed_branches_and_recover_positive_links(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    links = {link.key: link for link in analysis.chain_links(table)}
+    shown = int((~table["suppressed"]).sum())
+    assert links["engagement_loyalty"].result.n == shown
+    assert links["engagement_return"].result.n == shown
+    assert links["loyalty_return"].result.n == table.height
+    for link in links.values():
+        low, high = link.result.ci
+        assert 0 < low < link.result.r < high < 1, link
+
+
+def test_headline_ratio_has_an_interval_and_counts(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    ratio = analysis.headline_ratio(table, n_boot=500)
+    assert ratio.ci[0] < ratio.ratio < ratio.ci[1]
+    assert ratio.n == 120 and ratio.n_top == ratio.n_bottom == 30
+    assert ratio.ratio == pytest.approx(ratio.top_mean / ratio.bottom_mean)
+
+
+def test_company_benchmark_pools_loyalty_over_all_branches(demo_store, demo_data):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    bench = analysis.company_benchmark(table)
+    loy = demo_data.loyalty.filter(pl.col("wave") == "2025-H2")
+    pro, pas, det = (loy[c].sum() for c in ("promoters", "passives", "detractors"))
+    assert bench.nps == pytest.approx(100 * (pro - det) / (pro + pas + det))
+    assert bench.n_branches == 120
+    assert bench.n_branches_shown == int((~table["suppressed"]).sum())
+
+
+def test_ranks_count_only_branches_with_a_value(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    best = table.sort("nps", descending=True)["branch_id"][0]
+    assert analysis.ranks(table, best)["nps"] == (1, 120)
+    hidden = table.filter(pl.col("suppressed"))["branch_id"][0]
+    rank, of = analysis.ranks(table, hidden)["engagement"]
+    assert rank is None and of == int((~table["suppressed"]).sum())
+
+
+def test_churn_shares_sum_to_one_and_staff_share(demo_store):
+    company = analysis.churn_shares(demo_store, "2025-H2")
+    branch = analysis.churn_shares(demo_store, "2025-H2", "B042")
+    assert company["share"].sum() == pytest.approx(1)
+    assert branch["share"].sum() == pytest.approx(1)
+    assert company["customers"].sum() > branch["customers"].sum()
+    assert 0.55 < analysis.staff_share(company) < 0.8
+
+
+def test_branch_trend_has_one_row_per_wave_with_company_figures(demo_store):
+    trend = analysis.branch_trend(analysis.branch_table(demo_store), "B042")
+    assert trend["wave"].to_list() == analysis.waves(demo_store)
+    assert trend["company_nps"].null_count() == 0
+
+
+def test_find_branches_searches_id_and_name(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    name = table.filter(pl.col("branch_id") == "B042")["name"][0]
+    assert "B042" in analysis.find_branches(table, name.upper())["branch_id"].to_list()
+    assert analysis.find_branches(table, "b04")["branch_id"].to_list()[:1] == ["B040"]
+    assert analysis.find_branches(table, "").height == table.height
+
+
+def test_finite():
+    assert analysis.finite(1.0)
+    assert not analysis.finite(None) and not analysis.finite(math.nan)

@@ -1,0 +1,91 @@
+"""The layout rules of the brief, checked."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_loyalty_package_never_imports_streamlit_in_source():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "loyalty").rglob("*.py")
+        if any(name.split(".")[0] == "streamlit" for name in _imports(path))
+    ]
+    assert offenders == []
+
+
+def test_importing_every_loyalty_module_loads_no_streamlit():
+    modules = sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in (ROOT / "loyalty").rglob("*.py")
+        if p.name != "__main__.py"
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print('streamlit' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_pages_hold_no_sql_and_no_html():
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert "unsafe_allow_html" not in text, path
+        assert "st.html(" not in text, path
+        for keyword in ("SELECT ", "duckdb", ".sql("):
+            assert keyword not in text, (path, keyword)
+
+
+def test_pages_import_only_streamlit_loyalty_and_shared_glue():
+    allowed = {"streamlit", "loyalty", "pages", "polars", "__future__"}
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+        roots = {name.split(".")[0] for name in _imports(path)}
+        assert roots <= allowed, (path, roots - allowed)
+
+
+def test_top_level_layout_exists():
+    for name in (
+        "app.py",
+        "pages",
+        "loyalty",
+        "data",
+        "tests",
+        "pyproject.toml",
+        "Makefile",
+        "README.md",
+        ".ci/run",
+        "constraints.txt",
+        "docs/data-model.md",
+    ):
+        assert (ROOT / name).exists(), name
+
+
+def test_pins_carry_no_registry_urls():
+    for name in ("constraints.txt", "pyproject.toml", "Makefile", ".ci/run"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text and "index-url" not in text, name
+
+
+def test_readme_quick_start_is_exactly_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line.strip() for line in block.strip().splitlines() if line.strip()]
+    assert commands == ["make run", "make test"]

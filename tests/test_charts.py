@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import polars as pl
+
+from loyalty import analysis, charts
+
+
+def test_link_scatter_carries_branch_ids_and_states_r_ci_and_n(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    link = analysis.chain_links(table)[0]
+    fig = charts.link_scatter(table, link, "en")
+    points = fig.data[0]
+    shown = table.filter(pl.col("engagement").is_not_null())
+    assert sorted(points.customdata) == sorted(shown["branch_id"].to_list())
+    assert f"n = {link.result.n} branches (branch level)" in fig.layout.title.text
+    assert "95% CI" in fig.layout.title.text
+    assert fig.data[1].mode == "lines"  # fitted line
+    assert charts.link_scatter(table, link, "de").layout.separators == ",."
+
+
+def test_highlighted_branch_is_coloured(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    link = analysis.chain_links(table)[1]
+    fig = charts.link_scatter(table, link, "de", highlight="B042")
+    idx = list(fig.data[0].customdata).index("B042")
+    assert fig.data[0].marker.color[idx] == charts.HIGHLIGHT
+
+
+def test_branch_charts(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    row = table.filter(pl.col("branch_id") == "B042").row(0, named=True)
+    bench = analysis.company_benchmark(table)
+    fig = charts.dimension_bars(row, bench, analysis.dimensions(demo_store), "de")
+    assert list(fig.data[0].x) == ["Motivation", "Verbundenheit", "Führung", "Kundenorientierung"]
+    assert fig.data[1].y[0] == bench.dimensions["motivation"]
+    churn = charts.churn_bars(
+        analysis.churn_shares(demo_store, "2025-H2", "B042"),
+        analysis.churn_shares(demo_store, "2025-H2"),
+        "en",
+    )
+    assert list(churn.data[0].y)[:3] == ["Price", "Quality", "Staff: lack of trust"]
+    trend = charts.trend_lines(
+        analysis.branch_trend(analysis.branch_table(demo_store), "B042"), "nps", "en"
+    )
+    assert len(trend.data[0].x) == 4 and trend.data[1].name == "Company"

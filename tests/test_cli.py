@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from loyalty import cli
+from loyalty.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_demo_seeds_an_empty_store_and_writes_samples(tmp_path, capsys):
+    db = tmp_path / "x.duckdb"
+    assert cli.main(["demo", "--db", str(db), "--branches", "30", "--waves", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "30 branches, 2 waves" in out
+    assert (tmp_path / "samples" / "mitarbeiterbefragung_2024-H2.csv").exists()
+    store = Store(db)
+    assert store.sql("SELECT count(*) AS n FROM branches")["n"][0] == 30
+    store.close()
+
+
+def test_demo_refuses_to_overwrite_unless_forced(tmp_path, capsys):
+    db = tmp_path / "x.duckdb"
+    assert cli.main(["demo", "--db", str(db), "--branches", "12", "--no-samples"]) == 0
+    assert cli.main(["demo", "--db", str(db), "--no-samples"]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert cli.main(["demo", "--db", str(db), "--if-empty", "--no-samples"]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    assert cli.main(["demo", "--db", str(db), "--force", "--branches", "20", "--no-samples"]) == 0
+    store = Store(db)
+    assert store.sql("SELECT count(*) AS n FROM branches")["n"][0] == 20
+    store.close()
+
+
+def test_usage_errors_exit_with_2(tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["demo", "--branches", "0", "--db", str(tmp_path / "y.duckdb")])
+    assert exc.value.code == 2
+
+
+def test_python_dash_m_and_the_installed_script_run(tmp_path):
+    db = tmp_path / "z.duckdb"
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loyalty",
+            "demo",
+            "--db",
+            str(db),
+            "--branches",
+            "8",
+            "--no-samples",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert "8 branches" in out.stdout
+    script = Path(sys.executable).parent / "loyalty"  # installed by `pip install -e .`
+    help_text = subprocess.run(
+        [str(script), "demo", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "--db" in help_text
