@@ -1,0 +1,72 @@
+"""Page objects for the browser tests: tests talk to these, not to raw selectors."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+
+def wait_for_app(page: Page) -> None:
+    """Wait until the script run has finished (no 'running' indicator, content rendered)."""
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+
+
+class ScatterChart:
+    """One plotly scatter of the overview; points are SVG paths in data order."""
+
+    def __init__(self, chart: Locator) -> None:
+        self.chart = chart
+
+    def branch_ids(self) -> list[str]:
+        return self.chart.locator(".js-plotly-plot").evaluate("gd => gd.data[0].customdata")
+
+    def point_boxes(self) -> list[dict]:
+        points = self.chart.locator(".scatterlayer .trace").first.locator("path.point")
+        expect(points.first).to_be_visible()
+        return [points.nth(i).bounding_box() for i in range(points.count())]
+
+    def click_most_isolated_point(self) -> str:
+        """Click the point farthest from its neighbours (so the click cannot hit another one)
+        and return the branch id it stands for."""
+        boxes = self.point_boxes()
+        ids = self.branch_ids()
+        centres = [(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2) for b in boxes]
+
+        def isolation(i: int) -> float:
+            return min(math.dist(centres[i], c) for j, c in enumerate(centres) if j != i)
+
+        best = max(range(len(centres)), key=isolation)
+        self.chart.page.mouse.move(*centres[best])
+        self.chart.page.mouse.click(*centres[best])
+        return ids[best]
+
+
+class OverviewPage:
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page, self.base_url = page, base_url
+
+    def open(self, lang: str = "en") -> OverviewPage:
+        self.page.goto(f"{self.base_url}/?lang={lang}")
+        wait_for_app(self.page)
+        expect(self.page.locator(".js-plotly-plot")).to_have_count(3)
+        return self
+
+    def scatter(self, index: int) -> ScatterChart:
+        return ScatterChart(self.page.locator('[data-testid="stPlotlyChart"]').nth(index))
+
+
+class BranchPage:
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page, self.base_url = page, base_url
+
+    def open(self, branch_id: str, lang: str = "en") -> BranchPage:
+        self.page.goto(f"{self.base_url}/branch?branch={branch_id}&lang={lang}")
+        wait_for_app(self.page)
+        return self
+
+    def expect_branch(self, branch_id: str, name: str) -> None:
+        expect(self.page).to_have_url(re.compile(rf"/branch\?(.*&)?branch={branch_id}(&|$)"))
+        expect(self.page.locator("h1").first).to_have_text(name)
