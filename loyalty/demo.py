@@ -370,7 +370,8 @@ def generate(params: DemoParams | None = None) -> DemoData:
         + rng.normal(0, p.nps_branch_sd, nb)[:, None]
         + rng.normal(0, p.nps_wave_sd, (nb, nw))
     )
-    nps_true = np.clip(nps_true, -60, 75)
+    # with 30 % passives, promoters and detractors shares stay in [0, 1] for |NPS| <= 70
+    nps_true = np.clip(nps_true, -65, 65)
     fmt_customers = {"City": 1.0, "Mall": 1.3, "Fachmarkt": 0.8}
     cust_base = headcount * 120 * np.array([fmt_customers[f] for f in fmt])
     active = np.round(cust_base[:, None] * rng.lognormal(0, 0.08, (nb, nw))).astype(np.int64)

@@ -109,11 +109,11 @@ def test_loyalty_and_finance_figures_are_consistent(demo_data):
 
 
 def test_any_size_can_be_generated(tmp_path):
-    data = demo.generate(demo.DemoParams(n_branches=1500, n_waves=2, n_respondents=40_000))
-    assert data.branches.height == 1500
-    assert data.branches["branch_id"][-1] == "B1500"
-    assert data.branches["name"].n_unique() == 1500
-    assert abs(data.responses.height - 40_000) < 1_500
+    data = demo.generate(demo.DemoParams(n_branches=10_000, n_waves=2, n_respondents=60_000))
+    assert data.branches.height == 10_000
+    assert data.branches["branch_id"][-1] == "B10000"
+    assert data.branches["name"].n_unique() == 10_000
+    assert abs(data.responses.height - 60_000) < 2_000
     assert data.scores.height == 12 * data.responses.height
 
 

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from loyalty import auth, config
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("", False),
+        (None, False),
+        ("192.0.2.10", False),
+    ],
+)
+def test_no_sign_in_only_on_localhost(address, allowed, monkeypatch):
+    monkeypatch.delenv("LOYALTY_AUTH", raising=False)
+    assert auth.allowed_without_sign_in(address) is allowed
+
+
+def test_other_modes_are_not_open_access(monkeypatch):
+    monkeypatch.setenv("LOYALTY_AUTH", "password")
+    assert not auth.allowed_without_sign_in("localhost")
+
+
+def test_db_path_from_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("LOYALTY_DB", raising=False)
+    assert config.db_path() == Path("data") / "loyalty.duckdb"
+    monkeypatch.setenv("LOYALTY_DB", str(tmp_path / "x.duckdb"))
+    assert config.db_path() == tmp_path / "x.duckdb"
+
+
+def test_min_group_size_default_and_floor(monkeypatch):
+    monkeypatch.delenv("LOYALTY_MIN_GROUP_SIZE", raising=False)
+    assert config.min_group_size() == 5
+    monkeypatch.setenv("LOYALTY_MIN_GROUP_SIZE", "1")
+    assert config.min_group_size() == 3
