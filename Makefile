@@ -23,8 +23,7 @@ seed: $(STAMP)
 	$(BIN)/loyalty demo --if-empty
 
 run: seed
-	$(BIN)/streamlit run app.py --server.address localhost --server.port 8501 \
-	  --server.headless true --browser.gatherUsageStats false
+	$(BIN)/python serve.py --server.address localhost --server.port 8501
 
 # Debian's Chromium for the browser tests (installed when we are root and it is missing).
 chromium:

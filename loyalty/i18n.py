@@ -20,6 +20,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The data store is empty. Load the demo data with `loyalty demo` "
         "(or start with `make run`).",
     },
+    "store.unavailable": {
+        "de": "Der Datenspeicher {path} lässt sich nicht öffnen ({reason}). Läuft gerade ein "
+        "anderer Loyalty-Prozess (z. B. `loyalty demo`) mit dieser Datei? Beenden Sie ihn und "
+        "laden Sie die Seite neu.",
+        "en": "The data store {path} cannot be opened ({reason}). Is another Loyalty process "
+        "(e.g. `loyalty demo`) using this file? Stop it and reload the page.",
+    },
     "auth.remote_none": {
         "de": "Ohne Anmeldung darf Loyalty nur auf localhost laufen. Setzen Sie "
         "LOYALTY_AUTH oder starten Sie den Server mit --server.address localhost.",

@@ -124,6 +124,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
+class StoreUnavailable(RuntimeError):
+    """The store file cannot be opened, e.g. another process holds DuckDB's write lock."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
 class Store:
     """One DuckDB file. Use :func:`open_store` to share one connection per file and process."""
 
@@ -131,7 +139,10 @@ class Store:
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.path), read_only=read_only)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreUnavailable(self.path, str(exc).split("\n")[0]) from exc
         self._lock = threading.Lock()
         if not read_only:
             migrate(self._con)

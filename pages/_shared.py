@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from loyalty import analysis, auth, config, i18n
-from loyalty.store import open_store
+from loyalty.store import StoreUnavailable, open_store
 
 LANG_KEY = "lang"
 PICKER_KEY = "lang_picker"
@@ -45,6 +45,14 @@ def language_picker() -> None:
     )
 
 
+def page_start() -> str:
+    """First call of every page: the language, and the sign-in gate again (defence in depth,
+    should a page ever run without app.py)."""
+    lang = language()
+    auth_gate(lang)
+    return lang
+
+
 def auth_gate(lang: str) -> None:
     if not auth.allowed_without_sign_in(st.get_option("server.address")):
         st.error(i18n.t("auth.remote_none", lang))
@@ -52,7 +60,11 @@ def auth_gate(lang: str) -> None:
 
 
 def store():
-    return open_store(config.db_path())
+    try:
+        return open_store(config.db_path())
+    except StoreUnavailable as exc:
+        st.error(i18n.t("store.unavailable", language(), path=exc.path, reason=exc.reason))
+        st.stop()
 
 
 def revision() -> int:

@@ -6,7 +6,7 @@ from loyalty import analysis, charts, i18n
 from loyalty.i18n import t
 from pages import _shared as ui
 
-lang = ui.language()
+lang = ui.page_start()
 st.title(t("overview.title", lang))
 st.caption(t("overview.intro", lang))
 

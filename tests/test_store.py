@@ -74,3 +74,30 @@ def test_reads_return_polars_frames(demo_store):
     frame = demo_store.sql("SELECT * FROM branches")
     assert isinstance(frame, pl.DataFrame)
     assert frame.height == 120
+
+
+def test_a_store_held_by_another_process_says_so(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "held.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True);"
+            " sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(store.StoreUnavailable) as exc:
+            Store(path)
+        assert exc.value.path == path and "lock" in exc.value.reason.lower()
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=10)

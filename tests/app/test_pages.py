@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 from streamlit import config as st_config
 
@@ -119,3 +121,15 @@ def test_empty_store_explains_how_to_load_data(app, tmp_path, monkeypatch):
     monkeypatch.setenv("LOYALTY_DB", str(tmp_path / "empty.duckdb"))
     at.run()
     assert "The data store is empty" in at.warning[0].value
+
+
+def test_a_locked_store_gives_a_clear_message(app, monkeypatch):
+    from loyalty import store as store_module
+
+    def locked(path=None):
+        raise store_module.StoreUnavailable(Path("data/x.duckdb"), "Could not set lock on file")
+
+    monkeypatch.setattr("pages._shared.open_store", locked)
+    at = app(lang="en").run()
+    assert "cannot be opened (Could not set lock on file)" in at.error[0].value
+    assert not at.exception

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,36 +54,21 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def server(demo_data, tmp_path_factory: pytest.TempPathFactory):
-    """`streamlit run app.py` on a free localhost port against its own seeded demo store
-    (DuckDB lets one process at a time hold a file, so the tests' store cannot be shared)."""
-    from loyalty import demo
-    from loyalty.store import Store
-
-    db = tmp_path_factory.mktemp("served") / "demo.duckdb"
-    store = Store(db)
-    demo.seed_store(store, demo_data)
-    store.close()
+@contextmanager
+def serve(db: Path, log: Path):
+    """`python serve.py` (as `make run` does) on a free localhost port, polled on
+    /_stcore/health; yields the base URL."""
     port = _free_port()
     env = {**os.environ, "LOYALTY_DB": str(db)}
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
+                "serve.py",
                 "--server.port",
                 str(port),
                 "--server.address",
                 "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
                 "--server.fileWatcherType",
                 "none",
             ],
@@ -92,25 +78,46 @@ def server(demo_data, tmp_path_factory: pytest.TempPathFactory):
             stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited early:\n{log.read_text()}")
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not become healthy:\n{log.read_text()}")
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+            if proc.poll() is not None:
+                pytest.fail(f"the server exited early:\n{log.read_text()}")
+        else:
+            pytest.fail(f"the server did not become healthy:\n{log.read_text()}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def served_db(demo_data, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served app's own seeded store (DuckDB lets one process at a time hold a file, so
+    the tests' store cannot be shared)."""
+    from loyalty import demo
+    from loyalty.store import Store
+
+    db = tmp_path_factory.mktemp("served") / "demo.duckdb"
+    store = Store(db)
+    demo.seed_store(store, demo_data)
+    store.close()
+    return db
+
+
+@pytest.fixture(scope="session")
+def server(served_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    with serve(served_db, tmp_path_factory.mktemp("log") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

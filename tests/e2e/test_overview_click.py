@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+from playwright.sync_api import expect
 
 from e2e.pages import BranchPage, OverviewPage
 
@@ -22,3 +23,26 @@ def test_clicking_a_point_opens_that_branch_and_the_link_survives_reload(page, s
 
 def test_deep_link_opens_the_branch(page, server, demo_data):
     BranchPage(page, server).open("B042").expect_branch("B042", _name(demo_data, "B042"))
+
+
+def test_a_deep_link_as_the_first_request_runs_through_the_entry_point(
+    browser, tmp_path, demo_data
+):
+    """A fresh server whose first visitor follows a shared link still gets app.py: its
+    navigation (page titles from st.navigation) and the language switch in the sidebar."""
+    from e2e.conftest import serve
+    from loyalty import demo
+    from loyalty.store import Store
+
+    store = Store(tmp_path / "own.duckdb")  # one DuckDB file per server process
+    demo.seed_store(store, demo_data)
+    store.close()
+    with serve(tmp_path / "own.duckdb", tmp_path / "server.log") as url:
+        context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+        page = context.new_page()
+        BranchPage(page, url).open("B042").expect_branch("B042", _name(demo_data, "B042"))
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        expect(nav).to_contain_text("Overview")
+        expect(nav).not_to_contain_text("shared")
+        expect(page.get_by_text("Sprache / Language")).to_be_visible()
+        context.close()
