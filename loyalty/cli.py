@@ -1,13 +1,16 @@
-"""Command line: ``loyalty demo`` (more commands come with imports and reports)."""
+"""Command line: ``loyalty demo``, ``loyalty versions``, ``loyalty activate``,
+``loyalty delete-version``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
-from loyalty import config, demo
+from loyalty import config, demo, versions
+from loyalty.i18n import cli_language, t
 from loyalty.store import Store
 
 
@@ -52,6 +55,61 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store(args: argparse.Namespace) -> Store:
+    return Store(Path(args.db or config.db_path()))
+
+
+def _versions(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        frame = versions.history(store, args.kind, args.wave)
+    finally:
+        store.close()
+    print(
+        f"{'id':>5}  {'kind':<10} {'wave':<8} {'v':>3}  {'status':<8} {'rows':>9}  "
+        f"{'imported':<16}  {'by':<14} source"
+    )
+    for r in frame.iter_rows(named=True):
+        status = "deleted" if r["deleted_at"] else ("active" if r["active"] else "-")
+        print(
+            f"{r['import_id']:>5}  {r['kind']:<10} {r['wave'] or '-':<8} {r['version']:>3}  "
+            f"{status:<8} {r['row_count']:>9,}  {r['created_at']:%Y-%m-%d %H:%M}  "
+            f"{(r['imported_by'] or '-')[:14]:<14} {r['source']}"
+        )
+    return 0
+
+
+def _activate(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        versions.activate(store, args.import_id, actor=args.actor)
+    except versions.VersionError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(t("versions.activated", args.lang, id=args.import_id))
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    if not args.yes:
+        print(t("versions.confirm", args.lang, id=args.import_id), file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        rows = versions.delete(
+            store, args.import_id, actor=args.actor, allow_active=args.allow_active
+        )
+    except versions.VersionError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(t("versions.deleted_rows", args.lang, id=args.import_id, rows=rows))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loyalty", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +130,31 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--if-empty", action="store_true", help="do nothing if the store has data")
     g.add_argument("--force", action="store_true", help="replace an existing store")
     d.set_defaults(func=_demo)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $LOYALTY_DB or data/loyalty.duckdb)")
+    common.add_argument("--lang", choices=("de", "en"), default=cli_language(dict(os.environ)))
+    common.add_argument(
+        "--actor",
+        default=os.environ.get("USER") or "cli",
+        help="who is acting (written to the audit log)",
+    )
+    v = sub.add_parser("versions", parents=[common], help="list imported versions")
+    v.add_argument("--kind", choices=("branches", "engagement", "loyalty", "finance"))
+    v.add_argument("--wave")
+    v.set_defaults(func=_versions)
+    a = sub.add_parser("activate", parents=[common], help="make an earlier version active")
+    a.add_argument("import_id", type=int)
+    a.set_defaults(func=_activate)
+    x = sub.add_parser("delete-version", parents=[common], help="delete a version (final)")
+    x.add_argument("import_id", type=int)
+    x.add_argument("--yes", action="store_true", help="confirm the deletion")
+    x.add_argument(
+        "--allow-active",
+        action="store_true",
+        help="also delete the active version (its wave then has no active data)",
+    )
+    x.set_defaults(func=_delete)
     return parser
 
 

@@ -570,11 +570,12 @@ def _responses(
     return responses, scores
 
 
-def seed_store(store, data: DemoData, *, source: str = "demo") -> None:
+def seed_store(store, data: DemoData, *, actor: str = "loyalty demo") -> None:
     """Write the demo data into ``store`` as one transaction (all or nothing)."""
-    from loyalty.ingest import store_dataset
+    from loyalty.ingest import ImportMeta, store_dataset
 
-    store_dataset(store, data, source=source)
+    source = f"demo generator (seed {data.params.seed}, {data.params.n_branches} branches)"
+    store_dataset(store, data, meta=ImportMeta(source=source, imported_by=actor))
 
 
 def write_samples(data: DemoData, directory: Path, wave: str | None = None) -> list[Path]:

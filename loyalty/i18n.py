@@ -27,6 +27,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The data store {path} cannot be opened ({reason}). Is another Loyalty process "
         "(e.g. `loyalty demo`) using this file? Stop it and reload the page.",
     },
+    "versions.unknown": {
+        "de": "Es gibt keine Version mit der Nummer {id}.",
+        "en": "There is no version with id {id}.",
+    },
+    "versions.deleted": {
+        "de": "Version {id} wurde bereits gelöscht.",
+        "en": "Version {id} has already been deleted.",
+    },
+    "versions.active": {
+        "de": "Version {id} ist aktiv. Machen Sie zuerst eine andere Version aktiv "
+        "(`loyalty activate ID`) oder bestätigen Sie mit --allow-active, dass die Welle danach "
+        "keine aktiven Daten mehr hat.",
+        "en": "Version {id} is active. Make another version active first (`loyalty activate ID`) "
+        "or confirm with --allow-active that the wave will have no active data.",
+    },
+    "versions.branches_not_versioned": {
+        "de": "Version {id} ist eine Filialliste; sie wird durch einen neuen Import ersetzt.",
+        "en": "Version {id} is a branch list; a new import replaces it.",
+    },
+    "versions.activated": {
+        "de": "Version {id} ist jetzt aktiv.",
+        "en": "Version {id} is now active.",
+    },
+    "versions.deleted_rows": {
+        "de": "Version {id} gelöscht ({rows} Zeilen).",
+        "en": "Version {id} deleted ({rows} rows).",
+    },
+    "versions.confirm": {
+        "de": "Löschen ist endgültig. Wiederholen Sie den Befehl mit --yes, um Version {id} zu "
+        "löschen.",
+        "en": "Deleting is final. Repeat the command with --yes to delete version {id}.",
+    },
     "auth.remote_none": {
         "de": "Ohne Anmeldung darf Loyalty nur auf localhost laufen. Setzen Sie "
         "LOYALTY_AUTH oder starten Sie den Server mit --server.address localhost.",
@@ -164,6 +196,15 @@ def t(key: str, lang: str, **values: object) -> str:
     entry = MESSAGES[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def cli_language(environ: dict[str, str]) -> str:
+    """The command line's language: $LOYALTY_LANG, else the system locale ($LC_ALL, $LANG)."""
+    for name in ("LOYALTY_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return pick_language(value, None)
+    return DEFAULT_LANGUAGE
 
 
 def pick_language(requested: str | None, browser_locale: str | None) -> str:

@@ -1,17 +1,20 @@
 """Writing canonical frames into the store: one call = one transaction, versioned per wave.
 
-File parsing, mapping and validation (issue #3) will build on :func:`store_dataset`; for now
-the demo generator is its caller.
+File parsing, mapping and validation build on :func:`new_import`; the demo generator stores
+its whole chain through :func:`store_dataset`.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Protocol
 
 import duckdb
 import polars as pl
 
 from loyalty.store import Store
+from loyalty.versions import audit
 
 
 class Dataset(Protocol):
@@ -26,8 +29,20 @@ class Dataset(Protocol):
     financials: pl.DataFrame
 
 
-def _new_import(
-    cur: duckdb.DuckDBPyConnection, kind: str, wave: str | None, source: str, rows: int
+@dataclass(frozen=True)
+class ImportMeta:
+    """What is kept about an import instead of the raw file."""
+
+    source: str
+    imported_by: str
+    sha256: str | None = None
+    size_bytes: int | None = None
+    file_format: str | None = None
+    dropped_columns: tuple[str, ...] = ()
+
+
+def new_import(
+    cur: duckdb.DuckDBPyConnection, kind: str, wave: str | None, meta: ImportMeta, rows: int
 ) -> int:
     """Register a new active version of (kind, wave); the previous version stays, inactive."""
     version = cur.execute(
@@ -39,11 +54,31 @@ def _new_import(
         "UPDATE imports SET active = FALSE WHERE kind = ? AND wave IS NOT DISTINCT FROM ?",
         [kind, wave],
     )
-    return cur.execute(
-        "INSERT INTO imports (kind, wave, version, active, source, row_count) "
-        "VALUES (?, ?, ?, TRUE, ?, ?) RETURNING import_id",
-        [kind, wave, version, source, rows],
+    import_id = cur.execute(
+        "INSERT INTO imports (kind, wave, version, active, source, row_count, imported_by, "
+        "sha256, size_bytes, file_format, dropped_columns) "
+        "VALUES (?, ?, ?, TRUE, ?, ?, ?, ?, ?, ?, ?) RETURNING import_id",
+        [
+            kind,
+            wave,
+            version,
+            meta.source,
+            rows,
+            meta.imported_by,
+            meta.sha256,
+            meta.size_bytes,
+            meta.file_format,
+            json.dumps(list(meta.dropped_columns)),
+        ],
     ).fetchall()[0][0]
+    audit(
+        cur,
+        meta.imported_by,
+        "import",
+        f"import {import_id}",
+        f"{kind} {wave} version {version}: {rows} rows from {meta.source}",
+    )
+    return import_id
 
 
 def _upsert(cur: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -54,7 +89,7 @@ def _upsert(cur: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
     cur.unregister("_incoming")
 
 
-def store_dataset(store: Store, data: Dataset, *, source: str) -> None:
+def store_dataset(store: Store, data: Dataset, *, meta: ImportMeta) -> None:
     """Store a whole data set (master data, every wave of every kind) in one transaction."""
     with store.transaction() as cur:
         _upsert(cur, "branches", data.branches)
@@ -67,12 +102,12 @@ def store_dataset(store: Store, data: Dataset, *, source: str) -> None:
         )
         _upsert(cur, "dimensions", data.dimensions)
         _upsert(cur, "items", data.items)
-        _new_import(cur, "branches", None, source, data.branches.height)
+        new_import(cur, "branches", None, meta, data.branches.height)
         offset = cur.execute("SELECT coalesce(max(response_id), 0) FROM responses").fetchall()[0][0]
         cur.register("_scores", data.scores)
         for wave in data.waves["wave"]:
             resp = data.responses.filter(pl.col("wave") == wave)
-            iid = _new_import(cur, "engagement", wave, source, resp.height)
+            iid = new_import(cur, "engagement", wave, meta, resp.height)
             cur.register("_resp", resp)
             cur.execute(
                 "INSERT INTO responses SELECT ?, response_id + ?, wave, branch_id, tenure_band, "
@@ -83,6 +118,11 @@ def store_dataset(store: Store, data: Dataset, *, source: str) -> None:
                 "INSERT INTO response_scores SELECT ?, s.response_id + ?, s.item_id, s.score "
                 "FROM _scores s SEMI JOIN _resp r ON s.response_id = r.response_id",
                 [iid, offset],
+            )
+            cur.execute(
+                "INSERT OR IGNORE INTO wave_items SELECT DISTINCT ?, s.item_id FROM _scores s "
+                "SEMI JOIN _resp r ON s.response_id = r.response_id",
+                [wave],
             )
             cur.unregister("_resp")
             for kind, table, frame in (
@@ -99,7 +139,7 @@ def store_dataset(store: Store, data: Dataset, *, source: str) -> None:
                         [wave],
                     ).fetchall()[0][0]
                 else:
-                    iid = _new_import(cur, kind, wave, source, part.height)
+                    iid = new_import(cur, kind, wave, meta, part.height)
                 cur.register("_part", part)
                 cols = ", ".join(part.columns)
                 cur.execute(

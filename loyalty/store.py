@@ -119,6 +119,40 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             SELECT f.* FROM financials f JOIN imports i USING (import_id) WHERE i.active;
         """,
     ),
+    (
+        2,
+        "import metadata and deletion marks, items per wave, saved mappings, audit log",
+        """
+        ALTER TABLE imports ADD COLUMN sha256 VARCHAR;
+        ALTER TABLE imports ADD COLUMN size_bytes BIGINT;
+        ALTER TABLE imports ADD COLUMN file_format VARCHAR;
+        ALTER TABLE imports ADD COLUMN imported_by VARCHAR;
+        ALTER TABLE imports ADD COLUMN dropped_columns VARCHAR;
+        ALTER TABLE imports ADD COLUMN deleted_at TIMESTAMP;
+        ALTER TABLE imports ADD COLUMN deleted_by VARCHAR;
+        CREATE TABLE wave_items (
+            wave    VARCHAR NOT NULL,
+            item_id VARCHAR NOT NULL,
+            PRIMARY KEY (wave, item_id)
+        );
+        CREATE TABLE mappings (
+            name       VARCHAR NOT NULL,
+            kind       VARCHAR NOT NULL,
+            mapping    VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            PRIMARY KEY (name, kind)
+        );
+        CREATE SEQUENCE audit_seq START 1;
+        CREATE TABLE audit_log (
+            event_id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+            happened_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            actor    VARCHAR NOT NULL,
+            action   VARCHAR NOT NULL,
+            target   VARCHAR,
+            detail   VARCHAR
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -66,3 +66,18 @@ def test_strength_words():
     assert i18n.strength_words(0.55, "en") == "strong positive association"
     assert i18n.strength_words(-0.2, "de") == "schwacher negativer Zusammenhang"
     assert i18n.strength_words(0.05, "en") == "no notable association"
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LOYALTY_LANG": "en"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "de"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, "de"),
+        ({}, "de"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "de_DE.UTF-8"}, "en"),
+    ],
+)
+def test_cli_language(environ, expected):
+    assert i18n.cli_language(environ) == expected

@@ -1,0 +1,135 @@
+"""Versions of imported data: history, making an earlier version active, deliberate deletion.
+
+Every import of a (kind, wave) adds a version; exactly one version per (kind, wave) is active
+and the dashboards read only active versions. Nothing is overwritten: an earlier version stays
+until it is deleted explicitly, and every activation and deletion is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from loyalty.i18n import t
+from loyalty.store import Store
+
+#: Data tables and the import kind that owns their rows.
+DATA_TABLES: dict[str, tuple[str, ...]] = {
+    "engagement": ("responses", "response_scores"),
+    "loyalty": ("loyalty", "churn_reasons"),
+    "finance": ("financials",),
+    "branches": (),
+}
+
+
+class VersionError(ValueError):
+    """A request about versions that cannot be carried out; ``message(lang)`` says why."""
+
+    def __init__(self, code: str, **values: object) -> None:
+        super().__init__(code)
+        self.code, self.values = code, values
+
+    def message(self, lang: str) -> str:
+        return t(f"versions.{self.code}", lang, **self.values)
+
+
+def audit(
+    cur: duckdb.DuckDBPyConnection, actor: str, action: str, target: str, detail: str = ""
+) -> None:
+    """Append to the insert-only audit log (inside the caller's transaction)."""
+    cur.execute(
+        "INSERT INTO audit_log (actor, action, target, detail) VALUES (?, ?, ?, ?)",
+        [actor, action, target, detail],
+    )
+
+
+def history(store: Store, kind: str | None = None, wave: str | None = None) -> pl.DataFrame:
+    """All versions, newest first per (kind, wave), including deleted ones (marked)."""
+    clauses, params = [], []
+    if kind:
+        clauses.append("kind = ?")
+        params.append(kind)
+    if wave:
+        clauses.append("wave = ?")
+        params.append(wave)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return store.sql(
+        f"""
+        SELECT import_id, kind, wave, version, active, source, row_count, created_at,
+               imported_by, sha256, size_bytes, file_format, dropped_columns,
+               deleted_at, deleted_by
+        FROM imports {where}
+        ORDER BY kind, wave NULLS FIRST, version DESC
+        """,
+        params or None,
+    )
+
+
+def _get(cur: duckdb.DuckDBPyConnection, import_id: int) -> dict:
+    rows = cur.execute(
+        "SELECT import_id, kind, wave, version, active, deleted_at FROM imports "
+        "WHERE import_id = ?",
+        [import_id],
+    ).fetchall()
+    if not rows:
+        raise VersionError("unknown", id=import_id)
+    keys = ("import_id", "kind", "wave", "version", "active", "deleted_at")
+    return dict(zip(keys, rows[0], strict=True))
+
+
+def activate(store: Store, import_id: int, *, actor: str) -> None:
+    """Make ``import_id`` the active version of its (kind, wave)."""
+    with store.transaction() as cur:
+        row = _get(cur, import_id)
+        if row["deleted_at"] is not None:
+            raise VersionError("deleted", id=import_id)
+        if row["kind"] == "branches":
+            raise VersionError("branches_not_versioned", id=import_id)
+        cur.execute(
+            "UPDATE imports SET active = (import_id = ?) "
+            "WHERE kind = ? AND wave IS NOT DISTINCT FROM ? AND deleted_at IS NULL",
+            [import_id, row["kind"], row["wave"]],
+        )
+        audit(
+            cur,
+            actor,
+            "activate",
+            f"import {import_id}",
+            f"{row['kind']} {row['wave']} version {row['version']}",
+        )
+
+
+def delete(store: Store, import_id: int, *, actor: str, allow_active: bool = False) -> int:
+    """Delete a version's data rows (the history keeps a marked entry). Returns rows deleted.
+
+    The active version is only deleted with ``allow_active=True``: its (kind, wave) then has
+    no active data until another version is activated.
+    """
+    with store.transaction() as cur:
+        row = _get(cur, import_id)
+        if row["deleted_at"] is not None:
+            raise VersionError("deleted", id=import_id)
+        if row["active"] and not allow_active:
+            raise VersionError("active", id=import_id)
+        removed = 0
+        for table in DATA_TABLES[row["kind"]]:
+            removed += cur.execute(
+                f"DELETE FROM {table} WHERE import_id = ?", [import_id]
+            ).fetchall()[0][0]
+        cur.execute(
+            "UPDATE imports SET active = FALSE, deleted_at = current_timestamp, deleted_by = ? "
+            "WHERE import_id = ?",
+            [actor, import_id],
+        )
+        audit(
+            cur,
+            actor,
+            "delete",
+            f"import {import_id}",
+            f"{row['kind']} {row['wave']} version {row['version']}: {removed} rows",
+        )
+    return removed
+
+
+def audit_log(store: Store) -> pl.DataFrame:
+    return store.sql("SELECT * FROM audit_log ORDER BY event_id")
