@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from loyalty import confidentiality, stats
+from loyalty.stats.quadrants import quadrants
 from loyalty.store import Store
 
 #: The three links of the chain: (key, x column, y column).
@@ -238,6 +239,14 @@ def headline_ratio(
 ) -> stats.QuartileRatio:
     """Return on sales of the top loyalty quartile over the bottom quartile, bootstrap CI."""
     return stats.quartile_ratio(table, by=loyalty, value="ros", n_boot=n_boot, seed=seed)
+
+
+def quadrant_table(
+    table: pl.DataFrame, loyalty: str = "nps", n_boot: int = 2000, seed: int = 0
+) -> pl.DataFrame:
+    """Median split of shown branches by engagement and loyalty; each quadrant's mean return
+    on sales with a bootstrap interval (see :func:`loyalty.stats.quadrants.quadrants`)."""
+    return quadrants(table, "engagement", loyalty, "ros", n_boot=n_boot, seed=seed)
 
 
 def ranks(table: pl.DataFrame, branch_id: str) -> dict[str, tuple[int | None, int]]:

@@ -210,3 +210,42 @@ def churn_bars(branch: pl.DataFrame, company: pl.DataFrame, lang: str) -> go.Fig
         xaxis={"ticksuffix": " %"},
         title={"text": t("branch.churn", lang)},
     )
+
+
+def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
+    """Mean return on sales of the four engagement x loyalty quadrants, with 95% intervals."""
+    order = ("low_low", "high_low", "low_high", "high_high")
+    data = quads.with_columns(
+        pl.col("quadrant").replace_strict({q: i for i, q in enumerate(order)}).alias("_o")
+    ).sort("_o")
+    short = t(f"short.{loyalty}", lang)
+    labels = [
+        f"{t(f'quadrant.{q}', lang, loyalty=short)}<br>n = {n}"
+        for q, n in zip(data["quadrant"], data["n"], strict=True)
+    ]
+    colors = {"high_high": "#2ca02c", "low_low": HIGHLIGHT}
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=data["mean"].to_list(),
+            marker_color=[colors.get(q, COMPANY_COLOR) for q in data["quadrant"]],
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (data["ci_high"] - data["mean"]).to_list(),
+                "arrayminus": (data["mean"] - data["ci_low"]).to_list(),
+            },
+            texttemplate="%{y:.1f} %",
+            textposition="inside",
+            hovertemplate="%{x}<br>%{y:.2f} %<extra></extra>",
+        )
+    )
+    subtitle = t("quadrant.subtitle", lang, n=data["n_total"][0])
+    return _layout(
+        fig,
+        lang,
+        title={"text": f"{t('quadrant.title', lang)}<br><sup>{subtitle}</sup>"},
+        height=440,
+        showlegend=False,
+        yaxis_title=measure_label("ros", lang),
+    )

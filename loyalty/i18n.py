@@ -130,6 +130,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zusammenhänge in Beobachtungsdaten, keine Belege für Ursache und Wirkung.",
         "en": "Associations in observational data, not proof of cause and effect.",
     },
+    "quadrant.title": {
+        "de": "Engagement × Kundenbindung: Umsatzrendite je Quadrant",
+        "en": "Engagement × loyalty: return on sales by quadrant",
+    },
+    "quadrant.subtitle": {
+        "de": "Teilung am Median; Mittelwert mit 95-%-Bootstrap-Intervall, n = {n} Filialen "
+        "(Filialebene)",
+        "en": "Split at the median; mean with 95% bootstrap interval, n = {n} branches "
+        "(branch level)",
+    },
+    "quadrant.high_high": {
+        "de": "Engagement hoch<br>{loyalty} hoch",
+        "en": "Engagement high<br>{loyalty} high",
+    },
+    "quadrant.high_low": {
+        "de": "Engagement hoch<br>{loyalty} niedrig",
+        "en": "Engagement high<br>{loyalty} low",
+    },
+    "quadrant.low_high": {
+        "de": "Engagement niedrig<br>{loyalty} hoch",
+        "en": "Engagement low<br>{loyalty} high",
+    },
+    "quadrant.low_low": {
+        "de": "Engagement niedrig<br>{loyalty} niedrig",
+        "en": "Engagement low<br>{loyalty} low",
+    },
+    "short.nps": {"de": "NPS", "en": "NPS"},
+    "short.retention": {"de": "Kundenbindung", "en": "Retention"},
     "chart.fit": {"de": "Regressionsgerade", "en": "Fitted line"},
     "chart.company": {"de": "Unternehmen", "en": "Company"},
     "chart.branch": {"de": "Filiale", "en": "Branch"},

@@ -92,6 +92,11 @@ def _ratio(db: str, rev: int, wave: str, loyalty: str):
     return analysis.headline_ratio(_table(db, rev, wave, loyalty), loyalty)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _quadrants(db: str, rev: int, wave: str, loyalty: str) -> pl.DataFrame:
+    return analysis.quadrant_table(_table(db, rev, wave, loyalty), loyalty)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _churn(db: str, rev: int, wave: str, branch_id: str | None) -> pl.DataFrame:
     return analysis.churn_shares(store(), wave, branch_id)
@@ -116,6 +121,10 @@ def branch_table(wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
 
 def headline_ratio(wave: str, loyalty: str = "nps"):
     return _ratio(*_key(), wave, loyalty)
+
+
+def quadrants(wave: str, loyalty: str = "nps") -> pl.DataFrame:
+    return _quadrants(*_key(), wave, loyalty)
 
 
 def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:

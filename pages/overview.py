@@ -67,6 +67,11 @@ for column, link in zip(st.columns(len(links)), links, strict=True):
             )
 
 st.caption(t("overview.click_hint", lang) + " " + t("association_note", lang))
+st.plotly_chart(
+    charts.quadrant_bars(ui.quadrants(wave, loyalty), loyalty, lang),
+    key="quadrants",
+    config={"displayModeBar": False},
+)
 hidden = int(table["suppressed"].sum())
 if hidden:
     st.caption(

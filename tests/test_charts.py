@@ -43,3 +43,15 @@ def test_branch_charts(demo_store):
         analysis.branch_trend(analysis.branch_table(demo_store), "B042"), "nps", "en"
     )
     assert len(trend.data[0].x) == 4 and trend.data[1].name == "Company"
+
+
+def test_quadrant_bars_label_each_quadrant_with_its_n(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    quads = analysis.quadrant_table(table, n_boot=200)
+    fig = charts.quadrant_bars(quads, "nps", "de")
+    assert list(fig.data[0].x)[0].startswith("Engagement niedrig<br>NPS niedrig<br>n = ")
+    assert sum(int(x.rsplit("n = ", 1)[1]) for x in fig.data[0].x) == quads["n_total"][0]
+    assert "(Filialebene)" in fig.layout.title.text
+    hh = quads.filter(pl.col("quadrant") == "high_high")["mean"][0]
+    ll = quads.filter(pl.col("quadrant") == "low_low")["mean"][0]
+    assert hh > ll  # the demo chain's ground truth

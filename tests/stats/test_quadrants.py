@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from loyalty.stats.quadrants import quadrants
+
+
+def test_quadrant_means_on_a_known_layout():
+    # 4 branches per quadrant; returns 1, 2, 3, 4 by quadrant
+    e = np.repeat([1.0, 1.0, 2.0, 2.0], 4) + np.tile([0, 0.01, 0.02, 0.03], 4)
+    l = np.repeat([1.0, 2.0, 1.0, 2.0], 4)  # noqa: E741
+    r = np.repeat([4.0, 3.0, 2.0, 1.0], 4)  # low-low, low-high, high-low, high-high
+    frame = pl.DataFrame({"e": e, "l": l, "r": r})
+    out = {row["quadrant"]: row for row in quadrants(frame, "e", "l", "r").iter_rows(named=True)}
+    assert out["low_low"]["mean"] == 4.0 and out["low_low"]["n"] == 4
+    assert out["low_high"]["mean"] == 3.0
+    assert out["high_low"]["mean"] == 2.0
+    assert out["high_high"]["mean"] == 1.0
+    assert sum(row["n"] for row in out.values()) == 16 == out["high_high"]["n_total"]
+    assert out["high_high"]["engagement_high"] and out["high_high"]["loyalty_high"]
+
+
+def test_intervals_cover_the_estimate_and_shrink_with_n():
+    rng = np.random.default_rng(4)
+
+    def make(n):
+        e = rng.normal(size=n)
+        l = 0.6 * e + rng.normal(size=n)  # noqa: E741
+        return pl.DataFrame({"e": e, "l": l, "r": 5 + l + rng.normal(size=n)})
+
+    small = quadrants(make(80), "e", "l", "r", n_boot=1000, seed=1)
+    large = quadrants(make(2000), "e", "l", "r", n_boot=1000, seed=1)
+    for table in (small, large):
+        assert ((table["ci_low"] <= table["mean"]) & (table["mean"] <= table["ci_high"])).all()
+    width = lambda t: (t["ci_high"] - t["ci_low"]).mean()  # noqa: E731
+    assert width(large) < width(small) / 3
+    hh = large.filter(pl.col("quadrant") == "high_high")["mean"][0]
+    ll = large.filter(pl.col("quadrant") == "low_low")["mean"][0]
+    assert hh > ll + 1
+
+
+def test_seeded_and_missing_values_dropped():
+    frame = pl.DataFrame(
+        {"e": [1.0, 2, 3, 4, 5, 6, 7, 8, None], "l": [1.0, 6, 2, 7, 3, 8, 4, 5, 1], "r": [1.0] * 9}
+    )
+    a = quadrants(frame, "e", "l", "r", n_boot=200, seed=3)
+    assert a.equals(quadrants(frame, "e", "l", "r", n_boot=200, seed=3))
+    assert a["n_total"][0] == 8 and a["n"].to_list() == [2, 2, 2, 2]
+    assert a["mean"].to_list() == pytest.approx([1.0] * 4)
