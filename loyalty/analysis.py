@@ -249,6 +249,34 @@ def quadrant_table(
     return quadrants(table, "engagement", loyalty, "ros", n_boot=n_boot, seed=seed)
 
 
+def exclusions(table: pl.DataFrame, min_size: int | None = None) -> pl.DataFrame:
+    """Which branches each analysis leaves out, and why: one row per branch and reason.
+
+    Reasons: ``no_responses`` (no survey answers), ``below_minimum`` (fewer responses than the
+    minimum group size: no engagement score), ``no_loyalty`` (no loyalty figures),
+    ``no_finance`` (no revenue, so no return on sales).
+    """
+    minimum = confidentiality.minimum(min_size)
+    reasons = [
+        ("no_responses", pl.col("n_respondents") == 0),
+        ("below_minimum", (pl.col("n_respondents") > 0) & pl.col("suppressed")),
+        ("no_loyalty", pl.col("nps").is_null()),
+        ("no_finance", pl.col("ros").is_null()),
+    ]
+    parts = [
+        table.filter(cond).select(
+            "branch_id",
+            "name",
+            "wave",
+            "n_respondents",
+            pl.lit(code).alias("reason"),
+            pl.lit(minimum).alias("minimum"),
+        )
+        for code, cond in reasons
+    ]
+    return pl.concat(parts).sort("wave", "branch_id", "reason")
+
+
 def ranks(table: pl.DataFrame, branch_id: str) -> dict[str, tuple[int | None, int]]:
     """Rank (1 = best) of a branch among branches with a value, per measure, and the count."""
     out = {}

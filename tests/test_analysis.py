@@ -135,3 +135,24 @@ def test_find_branches_searches_id_and_name(demo_store):
 def test_finite():
     assert analysis.finite(1.0)
     assert not analysis.finite(None) and not analysis.finite(math.nan)
+
+
+def test_exclusions_list_every_left_out_branch_with_its_reason(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    out = analysis.exclusions(table)
+    hidden = set(table.filter(pl.col("suppressed"))["branch_id"])
+    listed = set(out.filter(pl.col("reason").is_in(["below_minimum", "no_responses"]))["branch_id"])
+    assert listed == hidden and hidden
+    assert (out["minimum"] == 5).all()
+    below = out.filter(pl.col("reason") == "below_minimum")
+    assert (below["n_respondents"] < 5).all() and (below["n_respondents"] > 0).all()
+    # a branch without finance data is listed as such
+    no_fin = table.with_columns(
+        pl.when(pl.col("branch_id") == "B001").then(None).otherwise(pl.col("ros")).alias("ros")
+    )
+    assert (
+        "B001"
+        in analysis.exclusions(no_fin)
+        .filter(pl.col("reason") == "no_finance")["branch_id"]
+        .to_list()
+    )
