@@ -19,6 +19,12 @@ pages = [
         default=True,
     ),
     st.Page(
+        "pages/branches.py",
+        title=t("nav.branches", lang),
+        url_path="branches",
+        icon=":material/table_view:",
+    ),
+    st.Page(
         "pages/branch.py",
         title=t("nav.branch", lang),
         url_path="branch",

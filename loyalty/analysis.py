@@ -329,6 +329,73 @@ def branch_trend(table_all_waves: pl.DataFrame, branch_id: str) -> pl.DataFrame:
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
+@dataclass(frozen=True)
+class BranchFilter:
+    """The Branches page's filters; empty means "all"."""
+
+    regions: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    min_headcount: int | None = None
+    max_headcount: int | None = None
+    query: str = ""
+
+    def apply(self, table: pl.DataFrame) -> pl.DataFrame:
+        out = table
+        if self.regions:
+            out = out.filter(pl.col("region").is_in(self.regions))
+        if self.formats:
+            out = out.filter(pl.col("format").is_in(self.formats))
+        if self.min_headcount is not None:
+            out = out.filter(pl.col("headcount") >= self.min_headcount)
+        if self.max_headcount is not None:
+            out = out.filter(pl.col("headcount") <= self.max_headcount)
+        return find_branches(out, self.query)
+
+
+LIST_COLUMNS = (
+    "branch_id",
+    "name",
+    "region",
+    "format",
+    "headcount",
+    "n_respondents",
+    "engagement",
+    "nps",
+    "retention",
+    "ros",
+    "note",
+)
+
+
+def branch_list(table: pl.DataFrame, note: str) -> pl.DataFrame:
+    """The Branches page's table: one row per branch, sortable numbers; suppressed scores are
+    null (never a number) and their ``note`` says why (e.g. "fewer than 5 responses")."""
+    return table.with_columns(
+        pl.when(pl.col("suppressed")).then(pl.lit(note)).otherwise(pl.lit("")).alias("note")
+    ).select(LIST_COLUMNS)
+
+
+def dimension_deviations(table: pl.DataFrame) -> pl.DataFrame:
+    """Long frame for the heatmap: branch x dimension score and its difference from the
+    company median of that dimension (median over shown branches). Suppressed branches keep
+    their rows with null score and deviation, so they can be shown as "< 5"."""
+    dims = [c for c in table.columns if c.startswith("dim_")]
+    long = (
+        table.select("branch_id", "name", "n_respondents", "suppressed", *dims)
+        .unpivot(
+            index=["branch_id", "name", "n_respondents", "suppressed"],
+            on=dims,
+            variable_name="dimension_id",
+            value_name="score",
+        )
+        .with_columns(pl.col("dimension_id").str.strip_prefix("dim_"))
+    )
+    medians = long.group_by("dimension_id").agg(pl.col("score").median().alias("median"))
+    return long.join(medians, on="dimension_id").with_columns(
+        (pl.col("score") - pl.col("median")).alias("deviation")
+    )
+
+
 def find_branches(table: pl.DataFrame, query: str) -> pl.DataFrame:
     """Branches whose id or name contains ``query`` (case-insensitive)."""
     q = query.strip().lower()

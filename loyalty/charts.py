@@ -249,3 +249,88 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
         showlegend=False,
         yaxis_title=measure_label("ros", lang),
     )
+
+
+def dimension_heatmap(dev: pl.DataFrame, dims: pl.DataFrame, lang: str, min_size: int) -> go.Figure:
+    """Branches x engagement dimensions coloured by the difference to the company median.
+
+    Drawn as square scatter markers (not a plotly heatmap) so that a click on a cell is a
+    selectable point carrying its branch id. Suppressed cells show "< 5" and no colour."""
+    names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
+    order = dims["dimension_id"].to_list()
+    branches = dev.select("branch_id", "name").unique(maintain_order=True)
+    labels = {b: f"{b} · {n}" for b, n in branches.iter_rows()}
+    shown = dev.filter(pl.col("score").is_not_null())
+    hidden = dev.filter(pl.col("score").is_null())
+    rows = branches.height
+    row_px = 28
+    height = max(260, 140 + row_px * rows)
+    size = row_px - 4
+    span = float(max(0.3, shown["deviation"].abs().max() or 0.3)) if shown.height else 0.3
+
+    def xs(frame: pl.DataFrame) -> list[str]:
+        return [names[d] for d in frame["dimension_id"]]
+
+    def ys(frame: pl.DataFrame) -> list[str]:
+        return [labels[b] for b in frame["branch_id"]]
+
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=xs(shown),
+            y=ys(shown),
+            mode="markers+text",
+            name="",
+            marker={
+                "symbol": "square",
+                "size": size * 1.6,
+                "color": shown["deviation"].to_list(),
+                "colorscale": "RdBu",
+                "cmin": -span,
+                "cmax": span,
+                "cmid": 0,
+                "colorbar": {"title": {"text": t("heatmap.colorbar", lang)}, "len": 0.5},
+            },
+            text=[i18n.num(v, lang, 2) for v in shown["score"]],
+            textfont={"size": 11},
+            customdata=shown["branch_id"].to_list(),
+            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=xs(hidden),
+            y=ys(hidden),
+            mode="markers+text",
+            name="",
+            marker={"symbol": "square-open", "size": size, "color": COMPANY_COLOR},
+            text=[f"< {min_size}"] * hidden.height,
+            textfont={"size": 11, "color": COMPANY_COLOR},
+            customdata=hidden["branch_id"].to_list(),
+            hovertemplate="%{y}<br>%{x}: "
+            + t("branch.fewer_than", lang, min=min_size)
+            + "<extra></extra>",
+        )
+    )
+    return _layout(
+        fig,
+        lang,
+        height=height,
+        showlegend=False,
+        dragmode=False,
+        clickmode="event+select",
+        title={"text": t("heatmap.title", lang)},
+        xaxis={
+            "side": "top",
+            "categoryorder": "array",
+            "categoryarray": [names[d] for d in order],
+            "fixedrange": True,
+        },
+        yaxis={
+            "autorange": "reversed",
+            "categoryorder": "array",
+            "categoryarray": list(labels.values()),
+            "fixedrange": True,
+            "automargin": True,
+        },
+    )

@@ -144,3 +144,31 @@ def wave_picker(lang: str, container=st) -> str:
     if st.query_params.get("wave") != wave:
         st.query_params["wave"] = wave
     return wave
+
+
+def styled(frame: pl.DataFrame, lang: str, digits: dict[str, int]):
+    """A pandas Styler (the boundary st.dataframe needs for custom number formats) that shows
+    numbers in the language's format while sorting keeps the numbers."""
+    decimal, thousands = (",", ".") if lang == "de" else (".", ",")
+    style = frame.to_pandas().style
+    for column, places in digits.items():
+        style = style.format(
+            precision=places, decimal=decimal, thousands=thousands, na_rep="–", subset=[column]
+        )
+    return style
+
+
+def query_list(name: str) -> list[str]:
+    """A comma-separated list from the URL (?region=Nord,Süd)."""
+    raw = st.query_params.get(name, "")
+    return [part for part in raw.split(",") if part]
+
+
+def set_query(name: str, value: str | list[str] | None) -> None:
+    """Keep a filter in the URL; empty values are removed."""
+    text = ",".join(value) if isinstance(value, list) else (value or "")
+    if text:
+        if st.query_params.get(name) != text:
+            st.query_params[name] = text
+    elif name in st.query_params:
+        del st.query_params[name]

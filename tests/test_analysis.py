@@ -156,3 +156,47 @@ def test_exclusions_list_every_left_out_branch_with_its_reason(demo_store):
         .filter(pl.col("reason") == "no_finance")["branch_id"]
         .to_list()
     )
+
+
+def test_branch_filter_combines_region_format_size_and_search(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    f = analysis.BranchFilter(
+        regions=("Nord", "Süd"), formats=("City",), min_headcount=10, max_headcount=30
+    )
+    out = f.apply(table)
+    assert out.height > 0
+    assert set(out["region"]) <= {"Nord", "Süd"} and set(out["format"]) == {"City"}
+    assert out["headcount"].min() >= 10 and out["headcount"].max() <= 30
+    expected = table.filter(
+        pl.col("region").is_in(["Nord", "Süd"])
+        & (pl.col("format") == "City")
+        & pl.col("headcount").is_between(10, 30)
+    )
+    assert out.height == expected.height
+    assert analysis.BranchFilter().apply(table).height == table.height
+    name = table["name"][0]
+    assert analysis.BranchFilter(query=name).apply(table)["name"].to_list()[0] == name
+
+
+def test_branch_list_hides_suppressed_scores_and_says_why(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    listing = analysis.branch_list(table, "fewer than 5 responses")
+    assert listing.columns == list(analysis.LIST_COLUMNS)
+    hidden = listing.filter(pl.col("note") != "")
+    assert hidden.height == int(table["suppressed"].sum())
+    assert hidden["engagement"].null_count() == hidden.height
+    assert set(hidden["note"]) == {"fewer than 5 responses"}
+
+
+def test_dimension_deviations_against_the_median_of_shown_branches(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    dev = analysis.dimension_deviations(table)
+    assert dev.height == table.height * 4
+    shown = table.filter(~pl.col("suppressed"))
+    med = shown["dim_leadership"].median()
+    row = dev.filter(
+        (pl.col("branch_id") == shown["branch_id"][0]) & (pl.col("dimension_id") == "leadership")
+    )
+    assert row["deviation"][0] == pytest.approx(shown["dim_leadership"][0] - med)
+    hidden = dev.filter(pl.col("suppressed"))
+    assert hidden["score"].null_count() == hidden.height == hidden["deviation"].null_count()

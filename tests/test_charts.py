@@ -55,3 +55,18 @@ def test_quadrant_bars_label_each_quadrant_with_its_n(demo_store):
     hh = quads.filter(pl.col("quadrant") == "high_high")["mean"][0]
     ll = quads.filter(pl.col("quadrant") == "low_low")["mean"][0]
     assert hh > ll  # the demo chain's ground truth
+
+
+def test_heatmap_shows_suppressed_cells_as_text_without_colour(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    dev = analysis.dimension_deviations(table)
+    fig = charts.dimension_heatmap(dev, analysis.dimensions(demo_store), "de", 5)
+    coloured, hidden = fig.data
+    n_hidden = int(table["suppressed"].sum())
+    assert len(hidden.x) == 4 * n_hidden and set(hidden.text) == {"< 5"}
+    assert hidden.marker.symbol == "square-open" and hidden.marker.colorscale is None
+    hidden_ids = set(table.filter(pl.col("suppressed"))["branch_id"])
+    assert not hidden_ids & set(coloured.customdata)  # no colour and no number for them
+    assert len(coloured.x) == 4 * (table.height - n_hidden)
+    assert all("," in text for text in coloured.text)  # German decimals
+    assert fig.layout.xaxis.side == "top"

@@ -133,3 +133,23 @@ def test_a_locked_store_gives_a_clear_message(app, monkeypatch):
     at = app(lang="en").run()
     assert "cannot be opened (Could not set lock on file)" in at.error[0].value
     assert not at.exception
+
+
+def test_branches_page_filters_live_in_the_url(app, demo_store):
+    at = app("pages/branches.py", lang="en", region="Nord", q="").run()
+    assert not at.exception
+    assert at.multiselect(key="f_region").value == ["Nord"]
+    n_nord = analysis.branch_table(demo_store, "2025-H2").filter(pl.col("region") == "Nord").height
+    assert f"{n_nord} of 120 branches" in _texts(at)
+    at.multiselect(key="f_format").select("City").run()
+    assert at.query_params["format"] == "City"
+    assert not at.exception
+    at.text_input(key="f_query").input("B00").run()
+    assert at.query_params["q"] == "B00"
+    assert [c.key for c in at.get("plotly_chart")] == ["heatmap"]
+
+
+def test_branches_page_in_german(app):
+    at = app("pages/branches.py", lang="de").run()
+    assert at.title[0].value == "Filialen im Vergleich"
+    assert "von 120 Filialen" in _texts(at)

@@ -28,6 +28,14 @@ class ScatterChart:
         expect(points.first).to_be_visible()
         return [points.nth(i).bounding_box() for i in range(points.count())]
 
+    def click_point(self, index: int) -> str:
+        """Click the index-th point of the first trace; returns its branch id."""
+        box = self.point_boxes()[index]
+        centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        self.chart.page.mouse.move(*centre)
+        self.chart.page.mouse.click(*centre)
+        return self.branch_ids()[index]
+
     def click_most_isolated_point(self) -> str:
         """Click the point farthest from its neighbours (so the click cannot hit another one)
         and return the branch id it stands for."""
@@ -70,3 +78,17 @@ class BranchPage:
     def expect_branch(self, branch_id: str, name: str) -> None:
         expect(self.page).to_have_url(re.compile(rf"/branch\?(.*&)?branch={branch_id}(&|$)"))
         expect(self.page.locator("h1").first).to_have_text(name)
+
+
+class BranchesPage:
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page, self.base_url = page, base_url
+
+    def open(self, query: str = "lang=en") -> BranchesPage:
+        self.page.goto(f"{self.base_url}/branches?{query}")
+        wait_for_app(self.page)
+        expect(self.page.locator(".js-plotly-plot").first).to_be_visible()
+        return self
+
+    def heatmap(self) -> ScatterChart:
+        return ScatterChart(self.page.locator('[data-testid="stPlotlyChart"]').first)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from playwright.sync_api import expect
 
-from e2e.pages import BranchPage, OverviewPage
+from e2e.pages import BranchesPage, BranchPage, OverviewPage
 
 
 def _name(data, branch_id: str) -> str:
@@ -46,3 +46,9 @@ def test_a_deep_link_as_the_first_request_runs_through_the_entry_point(
         expect(nav).not_to_contain_text("shared")
         expect(page.get_by_text("Sprache / Language")).to_be_visible()
         context.close()
+
+
+def test_clicking_a_heatmap_cell_opens_that_branch(page, server, demo_data):
+    heatmap = BranchesPage(page, server).open("lang=en&region=Süd").heatmap()
+    branch_id = heatmap.click_point(5)
+    BranchPage(page, server).expect_branch(branch_id, _name(demo_data, branch_id))

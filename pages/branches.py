@@ -1,0 +1,92 @@
+"""Branches: filter, sort and compare all branches; a heatmap of engagement by dimension."""
+
+import streamlit as st
+
+from loyalty import analysis, charts, confidentiality, i18n
+from loyalty.i18n import t
+from pages import _shared as ui
+
+lang = ui.page_start()
+st.title(t("branches.title", lang))
+HEATMAP_ROWS = 200
+
+wave = ui.wave_picker(lang, st.sidebar)
+table = ui.branch_table(wave)
+regions = sorted(table["region"].unique().to_list())
+formats = sorted(table["format"].unique().to_list())
+low, high = int(table["headcount"].min()), int(table["headcount"].max())
+
+c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
+chosen_regions = c1.multiselect(
+    t("branches.region", lang),
+    regions,
+    key="f_region",
+    placeholder=t("branches.all", lang),
+    default=[r for r in ui.query_list("region") if r in regions],
+)
+chosen_formats = c2.multiselect(
+    t("branches.format", lang),
+    formats,
+    key="f_format",
+    placeholder=t("branches.all", lang),
+    default=[f for f in ui.query_list("format") if f in formats],
+)
+size_default = [int(v) for v in ui.query_list("size")] or [low, high]
+size = c3.slider(
+    t("branches.size", lang),
+    low,
+    max(high, low + 1),
+    key="f_size",
+    value=(max(low, size_default[0]), min(high, size_default[-1])),
+)
+query = c4.text_input(t("branches.search", lang), value=st.query_params.get("q", ""), key="f_query")
+ui.set_query("region", chosen_regions)
+ui.set_query("format", chosen_formats)
+ui.set_query("size", [str(size[0]), str(size[1])] if tuple(size) != (low, high) else None)
+ui.set_query("q", query)
+
+chosen = analysis.BranchFilter(
+    tuple(chosen_regions), tuple(chosen_formats), size[0], size[1], query
+).apply(table)
+st.caption(t("branches.count", lang, k=chosen.height, n=table.height))
+
+minimum = confidentiality.minimum()
+listing = analysis.branch_list(chosen, t("branch.fewer_than", lang, min=minimum))
+event = st.dataframe(
+    ui.styled(listing, lang, {"engagement": 2, "nps": 1, "retention": 1, "ros": 1}),
+    key="branch_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    hide_index=True,
+    column_config={c: t(f"col.{c}", lang) for c in analysis.LIST_COLUMNS},
+)
+rows = event.selection.rows if event else []
+if rows:
+    st.switch_page(
+        "pages/branch.py",
+        query_params={"branch": listing["branch_id"][rows[0]], "wave": wave, "lang": lang},
+    )
+
+shown = chosen.head(HEATMAP_ROWS)
+if chosen.height > HEATMAP_ROWS:
+    st.caption(t("branches.heatmap_limit", lang, k=HEATMAP_ROWS, n=chosen.height))
+heat = st.plotly_chart(
+    charts.dimension_heatmap(analysis.dimension_deviations(shown), ui.dimensions(), lang, minimum),
+    key="heatmap",
+    on_select="rerun",
+    selection_mode="points",
+    config={"displayModeBar": False},
+)
+points = heat.selection.points if heat else []
+if points and points[0].get("customdata"):
+    st.switch_page(
+        "pages/branch.py",
+        query_params={"branch": points[0]["customdata"], "wave": wave, "lang": lang},
+    )
+st.caption(
+    t("association_note", lang)
+    + " "
+    + i18n.t(
+        "overview.suppressed", lang, k=int(chosen["suppressed"].sum()), n=chosen.height, min=minimum
+    )
+)
