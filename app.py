@@ -25,6 +25,12 @@ pages = [
         icon=":material/table_view:",
     ),
     st.Page(
+        "pages/compare.py",
+        title=t("nav.compare", lang),
+        url_path="compare",
+        icon=":material/compare_arrows:",
+    ),
+    st.Page(
         "pages/branch.py",
         title=t("nav.branch", lang),
         url_path="branch",

@@ -396,6 +396,77 @@ def dimension_deviations(table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+COMPARE_MEASURES = ("engagement", "nps", "retention", "ros")
+
+
+def compare(
+    table: pl.DataFrame, branch_ids: list[str], dim_order: list[str] | None = None
+) -> pl.DataFrame:
+    """Long frame for comparing branches: one row per branch and measure (overall measures and
+    engagement dimensions) with value, interval and n; suppressed scores stay null."""
+    dims = [c for c in table.columns if c.startswith("dim_")]
+    if dim_order:
+        dims = [f"dim_{d}" for d in dim_order if f"dim_{d}" in dims]
+    rows = table.filter(pl.col("branch_id").is_in(branch_ids))
+    parts = []
+    spec = {
+        "engagement": ("engagement_low", "engagement_high", "n_respondents"),
+        "nps": ("nps_low", "nps_high", "nps_answers"),
+        "retention": ("retention_low", "retention_high", "active_customers"),
+        "ros": (None, None, None),
+    }
+    for measure, (low, high, n) in spec.items():
+        parts.append(
+            rows.select(
+                "branch_id",
+                "name",
+                pl.lit(measure).alias("measure"),
+                pl.col(measure).cast(pl.Float64).alias("value"),
+                (pl.col(low) if low else pl.lit(None)).cast(pl.Float64).alias("low"),
+                (pl.col(high) if high else pl.lit(None)).cast(pl.Float64).alias("high"),
+                (pl.col(n) if n else pl.lit(None)).cast(pl.Int64).alias("n"),
+            )
+        )
+    for dim in dims:
+        parts.append(
+            rows.select(
+                "branch_id",
+                "name",
+                pl.lit(dim).alias("measure"),
+                pl.col(dim).cast(pl.Float64).alias("value"),
+                pl.lit(None, pl.Float64).alias("low"),
+                pl.lit(None, pl.Float64).alias("high"),
+                pl.col("n_respondents").cast(pl.Int64).alias("n"),
+            )
+        )
+    order = {b: i for i, b in enumerate(branch_ids)}
+    suppressed = dict(zip(rows["branch_id"], rows["suppressed"], strict=True))
+    is_score = pl.col("measure").str.contains("^(engagement|dim_)")
+    return (
+        pl.concat(parts)
+        .with_columns(
+            pl.col("branch_id").replace_strict(order, default=len(order)).alias("_o"),
+            (is_score & pl.col("branch_id").replace_strict(suppressed, default=False)).alias(
+                "suppressed"
+            ),
+        )
+        .sort("_o", maintain_order=True)
+        .drop("_o")
+    )
+
+
+def company_values(bench: Benchmark) -> dict[str, float | None]:
+    """The company's value per measure key used by :func:`compare`."""
+    out: dict[str, float | None] = {
+        "engagement": bench.engagement,
+        "nps": bench.nps,
+        "retention": bench.retention,
+        "ros": bench.ros,
+    }
+    out.update({f"dim_{k}": v for k, v in bench.dimensions.items()})
+    return out
+
+
 def find_branches(table: pl.DataFrame, query: str) -> pl.DataFrame:
     """Branches whose id or name contains ``query`` (case-insensitive)."""
     q = query.strip().lower()

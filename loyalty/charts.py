@@ -334,3 +334,94 @@ def dimension_heatmap(dev: pl.DataFrame, dims: pl.DataFrame, lang: str, min_size
             "automargin": True,
         },
     )
+
+
+def compare_bars(
+    long: pl.DataFrame,
+    company: dict[str, float | None],
+    dims: pl.DataFrame,
+    lang: str,
+    min_size: int,
+) -> go.Figure:
+    """One small panel per measure: a bar per branch (interval where there is one) and the
+    company as a dashed line. A suppressed score has no bar and no number, only "< 5"."""
+    from plotly.subplots import make_subplots
+
+    dim_names = {
+        f"dim_{d}": n for d, n in zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True)
+    }
+    measures = [m for m in long["measure"].unique(maintain_order=True)]
+    titles = [dim_names.get(m) or measure_label(m, lang) for m in measures]
+    cols = 4
+    rows = -(-len(measures) // cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.16)
+    palette = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
+    branches = long.select("branch_id", "name").unique(maintain_order=True)
+    for i, m in enumerate(measures):
+        r, c = i // cols + 1, i % cols + 1
+        part = long.filter(pl.col("measure") == m)
+        for j, (bid, name) in enumerate(branches.iter_rows()):
+            row = part.filter(pl.col("branch_id") == bid)
+            value = row["value"][0] if row.height else None
+            low, high = (row["low"][0], row["high"][0]) if row.height else (None, None)
+            error = (
+                {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [high - value],
+                    "arrayminus": [value - low],
+                }
+                if None not in (value, low, high)
+                else None
+            )
+            fig.add_trace(
+                go.Bar(
+                    x=[bid],
+                    y=[value],
+                    name=f"{bid} · {name}",
+                    marker_color=palette[j % 4],
+                    legendgroup=bid,
+                    showlegend=i == 0,
+                    error_y=error,
+                    text=[
+                        i18n.num(value, lang, 2 if m.startswith(("engagement", "dim_")) else 1)
+                        if value is not None
+                        else "–"
+                    ],
+                    textposition="inside",
+                    hovertemplate=f"{name}<br>%{{y}}<extra></extra>",
+                ),
+                row=r,
+                col=c,
+            )
+        hidden = part.filter(pl.col("suppressed"))
+        if hidden.height:  # no bar, no number: only the reason
+            fig.add_trace(
+                go.Scatter(
+                    x=hidden["branch_id"].to_list(),
+                    y=[1.5] * hidden.height,
+                    mode="text",
+                    text=[f"< {min_size}"] * hidden.height,
+                    showlegend=False,
+                    hoverinfo="skip",
+                    textfont={"color": COMPANY_COLOR, "size": 14},
+                ),
+                row=r,
+                col=c,
+            )
+        if m.startswith(("engagement", "dim_")):
+            fig.update_yaxes(range=[1, 5.2], row=r, col=c)
+        if company.get(m) is not None:
+            fig.add_hline(
+                y=company[m],
+                line_dash="dash",
+                line_color=COMPANY_COLOR,
+                row=r,
+                col=c,
+                annotation_text=t("chart.company", lang),
+                annotation_position="top left",
+                annotation_font_size=11,
+            )
+    return _layout(
+        fig, lang, height=300 * rows, barmode="group", legend={"orientation": "h", "y": -0.08}
+    )

@@ -192,6 +192,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.retention": {"de": "Kundenbindung %", "en": "Retention %"},
     "col.ros": {"de": "Umsatzrendite %", "en": "Return on sales %"},
     "col.note": {"de": "Hinweis", "en": "Note"},
+    "nav.compare": {"de": "Vergleich", "en": "Compare"},
+    "compare.title": {"de": "Filialen vergleichen", "en": "Compare branches"},
+    "compare.select": {"de": "Zwei bis vier Filialen", "en": "Two to four branches"},
+    "compare.too_few": {
+        "de": "Wählen Sie mindestens zwei Filialen.",
+        "en": "Choose at least two branches.",
+    },
+    "compare.note": {
+        "de": "Balken: Filiale mit 95-%-Intervall (wo es eines gibt); gestrichelt: Unternehmen. "
+        "Engagement auf Mitarbeitendenebene gemittelt, alle anderen Werte auf Filialebene.",
+        "en": "Bars: branch with 95% interval (where there is one); dashed: company. Engagement "
+        "averaged over employees, all other figures at branch level.",
+    },
     "chart.fit": {"de": "Regressionsgerade", "en": "Fitted line"},
     "chart.company": {"de": "Unternehmen", "en": "Company"},
     "chart.branch": {"de": "Filiale", "en": "Branch"},

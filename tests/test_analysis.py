@@ -200,3 +200,29 @@ def test_dimension_deviations_against_the_median_of_shown_branches(demo_store):
     assert row["deviation"][0] == pytest.approx(shown["dim_leadership"][0] - med)
     hidden = dev.filter(pl.col("suppressed"))
     assert hidden["score"].null_count() == hidden.height == hidden["deviation"].null_count()
+
+
+def test_compare_gives_every_measure_per_branch_with_intervals(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    hidden = table.filter(pl.col("suppressed"))["branch_id"][0]
+    dims = analysis.dimensions(demo_store)["dimension_id"].to_list()
+    long = analysis.compare(table, ["B042", "B001", hidden], dims)
+    assert long["branch_id"].unique(maintain_order=True).to_list() == ["B042", "B001", hidden]
+    measures = long["measure"].unique(maintain_order=True).to_list()
+    assert measures == ["engagement", "nps", "retention", "ros", *[f"dim_{d}" for d in dims]]
+    b042 = table.filter(pl.col("branch_id") == "B042").row(0, named=True)
+    nps = long.filter((pl.col("branch_id") == "B042") & (pl.col("measure") == "nps")).row(
+        0, named=True
+    )
+    assert (nps["value"], nps["low"], nps["high"], nps["n"]) == pytest.approx(
+        (b042["nps"], b042["nps_low"], b042["nps_high"], b042["nps_answers"])
+    )
+    scores = long.filter(
+        (pl.col("branch_id") == hidden) & pl.col("measure").str.contains("^(engagement|dim_)")
+    )
+    assert scores["suppressed"].all() and scores["value"].null_count() == scores.height
+    assert not long.filter((pl.col("branch_id") == hidden) & (pl.col("measure") == "nps"))[
+        "suppressed"
+    ][0]
+    company = analysis.company_values(analysis.company_benchmark(table))
+    assert set(company) == set(measures)

@@ -70,3 +70,19 @@ def test_heatmap_shows_suppressed_cells_as_text_without_colour(demo_store):
     assert len(coloured.x) == 4 * (table.height - n_hidden)
     assert all("," in text for text in coloured.text)  # German decimals
     assert fig.layout.xaxis.side == "top"
+
+
+def test_compare_bars_never_draw_a_suppressed_score(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    hidden = table.filter(pl.col("suppressed"))["branch_id"][0]
+    dims = analysis.dimensions(demo_store)
+    long = analysis.compare(table, ["B001", hidden], dims["dimension_id"].to_list())
+    company = analysis.company_values(analysis.company_benchmark(table))
+    fig = charts.compare_bars(long, company, dims, "en", 5)
+    bars = [tr for tr in fig.data if tr.type == "bar" and tr.x[0] == hidden]
+    # 8 panels; in the 5 score panels the hidden branch's bar has no value and says "–"
+    assert len(bars) == 8
+    assert sum(1 for b in bars if b.y[0] is None) == 5
+    notes = [tr for tr in fig.data if tr.type == "scatter"]
+    assert len(notes) == 5 and all(tr.text == ("< 5",) for tr in notes)
+    assert len(fig.layout.shapes) == 8  # the company line in every panel

@@ -153,3 +153,13 @@ def test_branches_page_in_german(app):
     at = app("pages/branches.py", lang="de").run()
     assert at.title[0].value == "Filialen im Vergleich"
     assert "von 120 Filialen" in _texts(at)
+
+
+def test_compare_page_from_a_link(app):
+    at = app("pages/compare.py", lang="en", branches="B001,B042").run()
+    assert not at.exception
+    assert at.multiselect(key="compare_select").value == ["B001", "B042"]
+    assert [c.key for c in at.get("plotly_chart")] == ["compare_chart"]
+    at.multiselect(key="compare_select").unselect("B042").run()
+    assert "Choose at least two branches." in _texts(at)
+    assert at.query_params["branches"] == "B001"
