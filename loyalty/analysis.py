@@ -277,6 +277,21 @@ def exclusions(table: pl.DataFrame, min_size: int | None = None) -> pl.DataFrame
     return pl.concat(parts).sort("wave", "branch_id", "reason")
 
 
+def most_lost_customers(table: pl.DataFrame, k: int = 10) -> tuple[pl.DataFrame, float]:
+    """The ``k`` branches losing the most customers in the wave, and their share of all lost
+    customers (branch level; engagement stays suppressed where it is)."""
+    lost = table.with_columns(
+        (pl.col("active_customers") - pl.col("retained_customers")).alias("lost")
+    ).filter(pl.col("lost").is_not_null())
+    top = (
+        lost.sort("lost", descending=True)
+        .head(k)
+        .select("branch_id", "name", "lost", "retention", "engagement", "suppressed")
+    )
+    total = lost["lost"].sum()
+    return top, float(top["lost"].sum() / total) if total else float("nan")
+
+
 def ranks(table: pl.DataFrame, branch_id: str) -> dict[str, tuple[int | None, int]]:
     """Rank (1 = best) of a branch among branches with a value, per measure, and the count."""
     out = {}

@@ -17,6 +17,7 @@ FONT_SIZE = 15
 
 def _layout(fig: go.Figure, lang: str, **kw) -> go.Figure:
     fig.update_layout(
+        template="plotly_white",  # exports; on screen Streamlit's theme takes over
         separators=i18n.plotly_separators(lang),
         font={"size": FONT_SIZE},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
@@ -156,11 +157,14 @@ def trend_lines(trend: pl.DataFrame, measure: str, lang: str) -> go.Figure:
     )
 
 
-def churn_bars(branch: pl.DataFrame, company: pl.DataFrame, lang: str) -> go.Figure:
-    """Shares of lost customers by reason, branch against company, staff reasons spelt out."""
-    joined = company.select("reason", pl.col("share").alias("company")).join(
-        branch.select("reason", pl.col("share").alias("branch")), on="reason", how="left"
-    )
+def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) -> go.Figure:
+    """Shares of lost customers by reason, branch against company (or the company alone),
+    staff reasons spelt out."""
+    joined = company.select("reason", pl.col("share").alias("company"))
+    if branch is not None:
+        joined = joined.join(
+            branch.select("reason", pl.col("share").alias("branch")), on="reason", how="left"
+        )
     order = [
         r
         for r in (
@@ -183,22 +187,25 @@ def churn_bars(branch: pl.DataFrame, company: pl.DataFrame, lang: str) -> go.Fig
     ).sort("_o")
     labels = [t(f"reason.{r}", lang) for r in joined["reason"]]
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            y=labels,
-            x=(joined["branch"] * 100).to_list(),
-            orientation="h",
-            name=t("chart.branch", lang),
-            marker_color=BRANCH_COLOR,
+    if branch is not None:
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=(joined["branch"] * 100).to_list(),
+                orientation="h",
+                name=t("chart.branch", lang),
+                marker_color=BRANCH_COLOR,
+            )
         )
-    )
     fig.add_trace(
         go.Bar(
             y=labels,
             x=(joined["company"] * 100).to_list(),
             orientation="h",
             name=t("chart.company", lang),
-            marker_color=COMPANY_COLOR,
+            marker_color=COMPANY_COLOR if branch is not None else BRANCH_COLOR,
+            texttemplate="%{x:.0f} %" if branch is None else None,
+            textposition="outside" if branch is None else None,
         )
     )
     return _layout(
@@ -424,4 +431,48 @@ def compare_bars(
             )
     return _layout(
         fig, lang, height=300 * rows, barmode="group", legend={"orientation": "h", "y": -0.08}
+    )
+
+
+def lost_customers_bars(top: pl.DataFrame, lang: str, min_size: int) -> go.Figure:
+    """The branches losing the most customers (bars), coloured by engagement; branches whose
+    engagement is suppressed are grey and say "< 5" instead of a score."""
+    labels = [f"{b} · {n}" for b, n in zip(top["branch_id"], top["name"], strict=True)]
+    shown = top["engagement"].is_not_null().to_list()
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=[lab for lab, ok in zip(labels, shown, strict=True) if ok],
+            x=top.filter(pl.col("engagement").is_not_null())["lost"].to_list(),
+            orientation="h",
+            marker={
+                "color": top["engagement"].drop_nulls().to_list(),
+                "colorscale": "RdBu",
+                "cmin": 2.5,
+                "cmax": 4.5,
+                "colorbar": {"title": {"text": t("measure.engagement", lang)}},
+            },
+            text=[i18n.num(e, lang, 2) for e in top["engagement"].drop_nulls()],
+            textposition="inside",
+            hovertemplate="%{y}<br>%{x}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=[lab for lab, ok in zip(labels, shown, strict=True) if not ok],
+            x=top.filter(pl.col("engagement").is_null())["lost"].to_list(),
+            orientation="h",
+            marker={"color": COMPANY_COLOR},
+            text=[f"< {min_size}"] * (len(shown) - sum(shown)),
+            textposition="inside",
+            hovertemplate="%{y}<br>%{x}<extra></extra>",
+        )
+    )
+    return _layout(
+        fig,
+        lang,
+        height=80 + 34 * top.height,
+        showlegend=False,
+        yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed"},
+        xaxis_title=t("story.lost_axis", lang),
     )

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from loyalty import config, demo, versions
+from loyalty import config, demo, story, versions
 from loyalty.i18n import cli_language, t
 from loyalty.store import Store
 
@@ -110,6 +110,36 @@ def _delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from loyalty import analysis, report
+
+    out = Path(args.out)
+    if out.suffix.lower() not in report.FORMATS:
+        print(t("report.bad_format", args.lang, suffix=out.suffix), file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        waves = analysis.waves(store)
+        if args.wave and args.wave not in waves:
+            print(
+                t("report.bad_wave", args.lang, wave=args.wave, waves=", ".join(waves)),
+                file=sys.stderr,
+            )
+            return 2
+
+        def progress(fraction: float, message: str) -> None:
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
+
+        report.write(
+            store, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
+        )
+    finally:
+        store.close()
+    steps = len(story.STEP_KEYS) + 1
+    print(t("report.written", args.lang, path=out, size=out.stat().st_size // 1024, pages=steps))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loyalty", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="also delete the active version (its wave then has no active data)",
     )
     x.set_defaults(func=_delete)
+    r = sub.add_parser(
+        "report", parents=[common], help="write the story as a deck (.pptx) or a PDF (.pdf)"
+    )
+    r.add_argument("--out", required=True, help="deck.pptx or report.pdf")
+    r.add_argument("--wave", help="survey wave (default: the latest)")
+    r.add_argument("--loyalty", choices=("nps", "retention"), default="nps")
+    r.set_defaults(func=_report)
     return parser
 
 

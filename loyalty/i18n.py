@@ -208,6 +208,69 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Bars: branch with 95% interval (where there is one); dashed: company. Engagement "
         "averaged over employees, all other figures at branch level.",
     },
+    "story.chain.title": {
+        "de": "Die Kette: Engagement, Kundenbindung, Rendite",
+        "en": "The chain: engagement, loyalty, return",
+    },
+    "story.return.title": {
+        "de": "Treue Kunden, höhere Rendite",
+        "en": "Loyal customers, higher returns",
+    },
+    "story.quadrants.title": {"de": "Wo beides stimmt", "en": "Where both are right"},
+    "story.quadrants.line": {
+        "de": "Engagement und Kundenbindung beide hoch: Umsatzrendite {hh} % [{hh_low}–{hh_high}] "
+        "(n = {n_hh}); beide niedrig: {ll} % [{ll_low}–{ll_high}] (n = {n_ll}).",
+        "en": "Engagement and loyalty both high: return on sales {hh}% [{hh_low}–{hh_high}] "
+        "(n = {n_hh}); both low: {ll}% [{ll_low}–{ll_high}] (n = {n_ll}).",
+    },
+    "story.branches.title": {
+        "de": "Die Filialen, auf die es ankommt",
+        "en": "The branches that matter",
+    },
+    "story.branches.line": {
+        "de": "Diese {k} Filialen verlieren {lost} Kunden, {share} % aller verlorenen Kunden "
+        "(Filialebene).",
+        "en": "These {k} branches lose {lost} customers, {share}% of all customers lost "
+        "(branch level).",
+    },
+    "story.branches.colour": {
+        "de": "Farbe: Engagement-Index der Filiale; grau: weniger als {min} Antworten.",
+        "en": "Colour: the branch's engagement index; grey: fewer than {min} responses.",
+    },
+    "story.lost_axis": {
+        "de": "Verlorene Kunden im Halbjahr",
+        "en": "Customers lost in the half-year",
+    },
+    "story.why.title": {"de": "Warum Kunden gehen", "en": "Why customers leave"},
+    "story.why.line": {
+        "de": "Verhalten des Personals: {staff} % der verlorenen Kunden; Preis {price} %, "
+        "Qualität {quality} % (n = {n} verlorene Kunden, Unternehmen).",
+        "en": "Staff behaviour: {staff}% of lost customers; price {price}%, quality {quality}% "
+        "(n = {n} lost customers, company).",
+    },
+    "story.why.study": {
+        "de": "Zum Vergleich die Studie, von der Loyalty ausgeht: Personal 67 %, Qualität 14 %, "
+        "Preis 9 %.",
+        "en": "For comparison, the study Loyalty starts from: staff 67%, quality 14%, price 9%.",
+    },
+    "report.title": {"de": "Die Loyalitätskette", "en": "The loyalty chain"},
+    "report.subtitle": {
+        "de": "Befragungswelle {wave} · erstellt am {date} mit Loyalty",
+        "en": "Survey wave {wave} · made on {date} with Loyalty",
+    },
+    "report.done": {"de": "fertig", "en": "done"},
+    "report.written": {
+        "de": "{path} geschrieben ({size} KB, {pages} Seiten).",
+        "en": "Wrote {path} ({size} KB, {pages} pages).",
+    },
+    "report.bad_format": {
+        "de": "Unbekanntes Format „{suffix}“: Verwenden Sie .pptx oder .pdf.",
+        "en": "Unknown format “{suffix}”: use .pptx or .pdf.",
+    },
+    "report.bad_wave": {
+        "de": "Die Welle „{wave}“ gibt es nicht. Vorhanden: {waves}.",
+        "en": "There is no wave “{wave}”. Available: {waves}.",
+    },
     "chart.fit": {"de": "Regressionsgerade", "en": "Fitted line"},
     "chart.company": {"de": "Unternehmen", "en": "Company"},
     "chart.branch": {"de": "Filiale", "en": "Branch"},

@@ -14,6 +14,18 @@ def wait_for_app(page: Page) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
 
 
+def stable_box(locator: Locator, tries: int = 50) -> dict:
+    """The element's box once it has stopped moving (content above it may still render)."""
+    previous = None
+    for _ in range(tries):
+        box = locator.bounding_box()
+        if box is not None and box == previous:
+            return box
+        previous = box
+        locator.page.wait_for_timeout(100)
+    raise AssertionError(f"{locator} kept moving")
+
+
 class ScatterChart:
     """One plotly scatter of the overview; points are SVG paths in data order."""
 
@@ -30,7 +42,9 @@ class ScatterChart:
 
     def click_point(self, index: int) -> str:
         """Click the index-th point of the first trace; returns its branch id."""
-        box = self.point_boxes()[index]
+        point = self.chart.locator(".scatterlayer .trace").first.locator("path.point").nth(index)
+        point.scroll_into_view_if_needed()
+        box = stable_box(point)
         centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         self.chart.page.mouse.move(*centre)
         self.chart.page.mouse.click(*centre)
@@ -39,6 +53,7 @@ class ScatterChart:
     def click_most_isolated_point(self) -> str:
         """Click the point farthest from its neighbours (so the click cannot hit another one)
         and return the branch id it stands for."""
+        stable_box(self.chart)
         boxes = self.point_boxes()
         ids = self.branch_ids()
         centres = [(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2) for b in boxes]

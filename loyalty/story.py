@@ -1,0 +1,185 @@
+"""The loyalty story, step by step: the same steps drive presenter mode, the deck and the PDF.
+
+Each step has a title, a few plain-language lines (every figure with its n, level and
+interval) and one chart. Everything comes from suppressed frames, like the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+from loyalty import analysis, charts, confidentiality, i18n
+from loyalty.i18n import t
+from loyalty.store import Store
+
+STEP_KEYS = ("chain", "return", "quadrants", "branches", "why")
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    lines: tuple[str, ...]
+    figure: go.Figure
+
+
+def _link_line(link: analysis.Link, lang: str) -> str:
+    res = link.result
+    if not analysis.finite(res.r):
+        return f"{t('link.' + link.key, lang)}: {t('link.na', lang, n=res.n)}"
+    sentence = t(
+        "link.sentence",
+        lang,
+        r=i18n.num(res.r, lang, 2),
+        low=i18n.num(res.ci[0], lang, 2),
+        high=i18n.num(res.ci[1], lang, 2),
+        n=res.n,
+    )
+    return f"{t('link.' + link.key, lang)}: {i18n.strength_words(res.r, lang)}, {sentence}"
+
+
+def build(
+    store: Store, wave: str, lang: str, loyalty: str = "nps", n_boot: int = 2000
+) -> list[Step]:
+    """All steps of the story for one wave."""
+    table = analysis.branch_table(store, wave, loyalty=loyalty)
+    links = analysis.chain_links(table, loyalty)
+    ratio = analysis.headline_ratio(table, loyalty, n_boot=n_boot)
+    minimum = confidentiality.minimum()
+    steps = []
+
+    headline = (
+        t(
+            "overview.headline",
+            lang,
+            ratio=i18n.num(ratio.ratio, lang),
+            low=i18n.num(ratio.ci[0], lang),
+            high=i18n.num(ratio.ci[1], lang),
+        )
+        if analysis.finite(ratio.ratio)
+        else t("overview.headline_na", lang)
+    )
+    steps.append(
+        Step(
+            "chain",
+            t("story.chain.title", lang),
+            (
+                t("overview.intro", lang),
+                *(_link_line(link, lang) for link in links),
+                t("association_note", lang),
+            ),
+            charts.link_scatter(table, links[0], lang),
+        )
+    )
+    detail = (
+        t(
+            "overview.headline_detail",
+            lang,
+            top=i18n.num(ratio.top_mean, lang),
+            bottom=i18n.num(ratio.bottom_mean, lang),
+            n_top=ratio.n_top,
+            n_bottom=ratio.n_bottom,
+            n=ratio.n,
+            n_boot=i18n.num(ratio.n_boot, lang, 0),
+        )
+        if analysis.finite(ratio.ratio)
+        else ""
+    )
+    steps.append(
+        Step(
+            "return",
+            t("story.return.title", lang),
+            tuple(x for x in (headline, detail, _link_line(links[1], lang)) if x),
+            charts.link_scatter(table, links[1], lang),
+        )
+    )
+
+    quads = analysis.quadrant_table(table, loyalty, n_boot=n_boot)
+    q = {row["quadrant"]: row for row in quads.iter_rows(named=True)}
+    steps.append(
+        Step(
+            "quadrants",
+            t("story.quadrants.title", lang),
+            (
+                t(
+                    "story.quadrants.line",
+                    lang,
+                    hh=i18n.num(q["high_high"]["mean"], lang),
+                    hh_low=i18n.num(q["high_high"]["ci_low"], lang),
+                    hh_high=i18n.num(q["high_high"]["ci_high"], lang),
+                    n_hh=q["high_high"]["n"],
+                    ll=i18n.num(q["low_low"]["mean"], lang),
+                    ll_low=i18n.num(q["low_low"]["ci_low"], lang),
+                    ll_high=i18n.num(q["low_low"]["ci_high"], lang),
+                    n_ll=q["low_low"]["n"],
+                ),
+                t("quadrant.subtitle", lang, n=q["high_high"]["n_total"]),
+            ),
+            charts.quadrant_bars(quads, loyalty, lang),
+        )
+    )
+
+    top, share = analysis.most_lost_customers(table)
+    steps.append(
+        Step(
+            "branches",
+            t("story.branches.title", lang),
+            (
+                t(
+                    "story.branches.line",
+                    lang,
+                    k=top.height,
+                    lost=i18n.num(int(top["lost"].sum()), lang, 0),
+                    share=i18n.num(100 * share, lang, 0),
+                ),
+                t("story.branches.colour", lang, min=minimum),
+            ),
+            charts.lost_customers_bars(top, lang, minimum),
+        )
+    )
+
+    churn = analysis.churn_shares(store, wave)
+    shares = dict(zip(churn["reason"], churn["share"], strict=True))
+    steps.append(
+        Step(
+            "why",
+            t("story.why.title", lang),
+            (
+                t(
+                    "story.why.line",
+                    lang,
+                    staff=i18n.num(100 * analysis.staff_share(churn), lang, 0),
+                    price=i18n.num(100 * shares.get("price", 0), lang, 0),
+                    quality=i18n.num(100 * shares.get("quality", 0), lang, 0),
+                    n=i18n.num(int(churn["customers"].sum()), lang, 0),
+                ),
+                t("story.why.study", lang),
+            ),
+            charts.churn_bars(None, churn, lang),
+        )
+    )
+    return steps
+
+
+def wave_label(store: Store, wave: str | None) -> str:
+    """The wave to report on: the given one if it exists, else the latest."""
+    waves = analysis.waves(store)
+    if wave is None:
+        return waves[-1]
+    if wave not in waves:
+        raise ValueError(wave)
+    return wave
+
+
+def frame_of(steps: list[Step]) -> pl.DataFrame:
+    """The steps as a small frame (key, title, text) for tests and the CLI."""
+    return pl.DataFrame(
+        {
+            "key": [s.key for s in steps],
+            "title": [s.title for s in steps],
+            "text": ["\n".join(s.lines) for s in steps],
+        }
+    )

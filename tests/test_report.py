@@ -1,0 +1,126 @@
+"""The story and its exports: deck (PPTX) and PDF, built in the system Chromium."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from loyalty import analysis, cli, exports, report, story
+
+
+@pytest.fixture(scope="module")
+def steps(demo_store):
+    return story.build(demo_store, "2025-H2", "en", n_boot=300)
+
+
+@pytest.fixture
+def chromium():
+    if not Path(exports.CHROMIUM).exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{exports.CHROMIUM} is missing: `make test` installs it as root")
+        pytest.skip(f"{exports.CHROMIUM} is missing")
+
+
+def test_the_story_has_its_steps_with_n_and_intervals(steps):
+    assert [s.key for s in steps] == list(story.STEP_KEYS)
+    text = story.frame_of(steps)["text"].to_list()
+    assert "95% CI" in text[0] and "branch level" in text[0]
+    assert "× [" in text[1] and "bootstrap" in text[1]
+    assert "(n = " in text[2] and "(n = " in text[4]
+    assert "67%" in text[4]
+
+
+def test_no_suppressed_score_in_any_step(steps, demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    hidden = set(table.filter(pl.col("suppressed"))["branch_id"])
+    chain = next(s for s in steps if s.key == "chain").figure  # engagement on the x axis
+    assert not set(chain.data[0].customdata) & hidden
+    assert len(chain.data[0].customdata) == table.height - len(hidden)
+    ret = next(s for s in steps if s.key == "return").figure  # no engagement: all branches
+    assert set(ret.data[0].customdata) >= hidden
+    lost = next(s for s in steps if s.key == "branches").figure
+    coloured, grey = lost.data
+    hidden_labels = {y.split(" · ")[0] for y in grey.y}
+    assert hidden_labels <= hidden and set(grey.text) <= {"< 5"}
+    assert not {y.split(" · ")[0] for y in coloured.y} & hidden
+
+
+@pytest.mark.browser
+def test_deck_has_a_title_slide_and_one_slide_per_step(steps, chromium):
+    from pptx import Presentation
+
+    data = report.build_pptx(steps, "en", "2025-H2")
+    deck = Presentation(io.BytesIO(data))
+    slides = list(deck.slides)
+    assert len(slides) == 1 + len(steps)
+    assert slides[0].shapes.title.text == "The loyalty chain"
+    for slide, step in zip(slides[1:], steps, strict=True):
+        assert slide.shapes.title.text == step.title
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        assert len(pictures) == 1
+        texts = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        assert step.lines[0] in texts
+
+
+@pytest.mark.browser
+def test_pdf_has_a_page_per_step_with_its_text(steps, chromium):
+    from pypdf import PdfReader
+
+    seen = []
+    data = report.build_pdf(steps, "en", "2025-H2", progress=lambda f, m: seen.append(f))
+    pdf = PdfReader(io.BytesIO(data))
+    assert len(pdf.pages) == 1 + len(steps)
+    assert "The loyalty chain" in pdf.pages[0].extract_text()
+    assert "Why customers leave" in pdf.pages[-1].extract_text()
+    assert seen[0] == 0 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+@pytest.mark.browser
+def test_cli_report_writes_a_german_deck(demo_db, tmp_path, capsys, chromium):
+    from pptx import Presentation
+
+    out = tmp_path / "deck.pptx"
+    from loyalty.store import close_all
+
+    close_all()
+    assert (
+        cli.main(
+            ["report", "--out", str(out), "--db", str(demo_db), "--lang", "de", "--wave", "2024-H2"]
+        )
+        == 0
+    )
+    assert "geschrieben" in capsys.readouterr().out
+    deck = Presentation(str(out))
+    assert deck.slides[0].placeholders[1].text.startswith("Befragungswelle 2024-H2")
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_cli_report_usage_errors(demo_db, tmp_path, capsys):
+    assert (
+        cli.main(
+            ["report", "--out", str(tmp_path / "x.docx"), "--db", str(demo_db), "--lang", "en"]
+        )
+        == 2
+    )
+    assert "use .pptx or .pdf" in capsys.readouterr().err
+    assert (
+        cli.main(
+            [
+                "report",
+                "--out",
+                str(tmp_path / "x.pdf"),
+                "--db",
+                str(demo_db),
+                "--lang",
+                "en",
+                "--wave",
+                "1999-H1",
+            ]
+        )
+        == 2
+    )
+    assert "There is no wave “1999-H1”" in capsys.readouterr().err
