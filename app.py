@@ -36,5 +36,12 @@ pages = [
         url_path="branch",
         icon=":material/storefront:",
     ),
+    st.Page(
+        "pages/present.py",
+        title=t("nav.present", lang),
+        url_path="present",
+        icon=":material/co_present:",
+    ),
 ]
+
 st.navigation(pages).run()

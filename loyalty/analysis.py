@@ -292,6 +292,33 @@ def most_lost_customers(table: pl.DataFrame, k: int = 10) -> tuple[pl.DataFrame,
     return top, float(top["lost"].sum() / total) if total else float("nan")
 
 
+def branch_summary(table: pl.DataFrame, branch_id: str) -> dict | None:
+    """One branch's headline figures beside the company's (for a card in presenter mode)."""
+    rows = table.filter(pl.col("branch_id") == branch_id)
+    if not rows.height:
+        return None
+    row = rows.row(0, named=True)
+    bench = company_benchmark(table)
+    return {
+        "branch_id": branch_id,
+        "name": row["name"],
+        "suppressed": row["suppressed"],
+        "n_respondents": row["n_respondents"],
+        "values": {
+            "engagement": row["engagement"],
+            "nps": row["nps"],
+            "retention": row["retention"],
+            "ros": row["ros"],
+        },
+        "company": {
+            "engagement": bench.engagement,
+            "nps": bench.nps,
+            "retention": bench.retention,
+            "ros": bench.ros,
+        },
+    }
+
+
 def ranks(table: pl.DataFrame, branch_id: str) -> dict[str, tuple[int | None, int]]:
     """Rank (1 = best) of a branch among branches with a value, per measure, and the count."""
     out = {}

@@ -17,7 +17,6 @@ FONT_SIZE = 15
 
 def _layout(fig: go.Figure, lang: str, **kw) -> go.Figure:
     fig.update_layout(
-        template="plotly_white",  # exports; on screen Streamlit's theme takes over
         separators=i18n.plotly_separators(lang),
         font={"size": FONT_SIZE},
         margin={"l": 10, "r": 10, "t": 60, "b": 10},

@@ -101,6 +101,7 @@ def chart_image(
     import kaleido
 
     _ensure_kaleido()
+    fig = go.Figure(fig).update_layout(template="plotly_white")  # on screen: the app's theme
     opts = {
         "format": fmt,
         "width": width,

@@ -259,6 +259,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Survey wave {wave} · made on {date} with Loyalty",
     },
     "report.done": {"de": "fertig", "en": "done"},
+    "report.progress": {"de": "Export wird erstellt …", "en": "Building the export …"},
+    "nav.present": {"de": "Präsentation", "en": "Present"},
+    "present.prev": {"de": "Zurück", "en": "Back"},
+    "present.next": {"de": "Weiter", "en": "Next"},
+    "present.counter": {"de": "Schritt {i} von {n}", "en": "Step {i} of {n}"},
+    "present.settings": {"de": "Einstellungen", "en": "Settings"},
+    "present.export_hint": {
+        "de": "Die Geschichte dieser Welle zum Mitnehmen, mit denselben Schwellen wie am "
+        "Bildschirm.",
+        "en": "This wave's story to take home, with the same thresholds as on screen.",
+    },
+    "present.build_pptx": {"de": "PowerPoint erstellen", "en": "Build PowerPoint"},
+    "present.build_pdf": {"de": "PDF erstellen", "en": "Build PDF"},
+    "present.download_pptx": {"de": "PowerPoint herunterladen", "en": "Download PowerPoint"},
+    "present.download_pdf": {"de": "PDF herunterladen", "en": "Download PDF"},
+    "present.leave": {"de": "Präsentation beenden", "en": "Leave presenter mode"},
+    "present.card_note": {
+        "de": "Filialebene, Welle {wave}, {n} Antworten; Abweichung zum Unternehmenswert.",
+        "en": "Branch level, wave {wave}, {n} responses; difference to the company value.",
+    },
+    "present.open_branch": {"de": "Filiale öffnen", "en": "Open the branch"},
     "report.written": {
         "de": "{path} geschrieben ({size} KB, {pages} Seiten).",
         "en": "Wrote {path} ({size} KB, {pages} pages).",

@@ -20,6 +20,10 @@ from loyalty.store import Store
 
 Progress = Callable[[float, str], None]
 FORMATS = (".pptx", ".pdf")
+MIME = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": "application/pdf",
+}
 
 
 def _noop(fraction: float, message: str) -> None:

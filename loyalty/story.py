@@ -6,6 +6,7 @@ interval) and one chart. Everything comes from suppressed frames, like the scree
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -183,3 +184,9 @@ def frame_of(steps: list[Step]) -> pl.DataFrame:
             "text": ["\n".join(s.lines) for s in steps],
         }
     )
+
+
+def copy(steps: list[Step]) -> list[Step]:
+    """An independent copy of the steps (a pickle round trip). Copies made this way serialise
+    their figures identically, which the original objects need not (plotly's key order)."""
+    return pickle.loads(pickle.dumps(steps))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from loyalty import analysis, auth, config, i18n
+from loyalty import analysis, auth, config, i18n, story
 from loyalty.store import StoreUnavailable, open_store
 
 LANG_KEY = "lang"
@@ -97,6 +97,11 @@ def _quadrants(db: str, rev: int, wave: str, loyalty: str) -> pl.DataFrame:
     return analysis.quadrant_table(_table(db, rev, wave, loyalty), loyalty)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _story(db: str, rev: int, wave: str, lang: str, loyalty: str):
+    return story.build(store(), wave, lang, loyalty)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _churn(db: str, rev: int, wave: str, branch_id: str | None) -> pl.DataFrame:
     return analysis.churn_shares(store(), wave, branch_id)
@@ -125,6 +130,13 @@ def headline_ratio(wave: str, loyalty: str = "nps"):
 
 def quadrants(wave: str, loyalty: str = "nps") -> pl.DataFrame:
     return _quadrants(*_key(), wave, loyalty)
+
+
+def story_steps(wave: str, lang: str, loyalty: str = "nps"):
+    """The story's steps, always as an unpickled copy: st.cache_data hands out the original
+    object on a miss and copies on hits, and the two serialise their figures with a different
+    key order, which would give a chart a new identity (and lose its selection) on rerun."""
+    return story.copy(_story(*_key(), wave, lang, loyalty))
 
 
 def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:
@@ -172,3 +184,20 @@ def set_query(name: str, value: str | list[str] | None) -> None:
             st.query_params[name] = text
     elif name in st.query_params:
         del st.query_params[name]
+
+
+# Our own constant (never user text): presenter mode hides the sidebar and enlarges type.
+PRESENTER_CSS = """
+<style>
+section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"] {
+  display: none;
+}
+div[data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 3.75rem; }
+div[data-testid="stMarkdownContainer"] p { font-size: 1.45rem; line-height: 1.5; }
+h1 { font-size: 2.8rem !important; }
+</style>
+"""
+
+
+def presenter_style() -> None:
+    st.html(PRESENTER_CSS)

@@ -45,11 +45,38 @@ def test_importing_every_loyalty_module_loads_no_streamlit():
     assert out.stdout.strip() == "False"
 
 
-def test_pages_hold_no_sql_and_no_html():
-    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+def _python_files():
+    for path in [ROOT / "app.py", ROOT / "serve.py", *(ROOT / "pages").glob("*.py"),
+                 *(ROOT / "loyalty").rglob("*.py")]:
+        yield path
+
+
+def test_no_user_text_is_ever_rendered_as_html():
+    """unsafe_allow_html never; st.html only with a module-level string literal of ours."""
+    checked = 0
+    for path in _python_files():
         text = path.read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in text, path
-        assert "st.html(" not in text, path
+        tree = ast.parse(text)
+        constants = {
+            target.id
+            for node in tree.body if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+            for target in node.targets if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "html"):
+                checked += 1
+                args = node.args
+                assert len(args) == 1 and isinstance(args[0], ast.Name), (path, node.lineno)
+                assert args[0].id in constants, (path, node.lineno, args[0].id)
+    assert checked >= 1  # the presenter style; proves the scan sees st.html calls
+
+
+def test_pages_hold_no_sql():
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+        text = path.read_text(encoding="utf-8")
         for keyword in ("SELECT ", "duckdb", ".sql("):
             assert keyword not in text, (path, keyword)
 

@@ -107,3 +107,38 @@ class BranchesPage:
 
     def heatmap(self) -> ScatterChart:
         return ScatterChart(self.page.locator('[data-testid="stPlotlyChart"]').first)
+
+
+class PresenterPage:
+    """Presenter mode: one story step per screen, arrow keys step through it."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page, self.base_url = page, base_url
+
+    def open(self, query: str = "lang=en") -> PresenterPage:
+        self.page.goto(f"{self.base_url}/present?{query}")
+        wait_for_app(self.page)
+        return self
+
+    def title(self) -> Locator:
+        return self.page.locator("h1").first
+
+    def press(self, key: str) -> None:
+        self.page.locator("h1").first.click()  # focus the page, not a widget
+        self.page.keyboard.press(key)
+
+    def chart(self) -> ScatterChart:
+        return ScatterChart(self.page.locator('[data-testid="stPlotlyChart"]').first)
+
+    def branch_card(self) -> Locator:
+        return self.page.locator(".st-key-branch_card")
+
+    def download(self, kind: str, label: str, download_label: str):
+        """Build the export from the settings popover and download it; returns the path."""
+        self.page.get_by_role("button", name="Settings").click()
+        self.page.get_by_role("button", name=label).click()
+        button = self.page.get_by_role("button", name=download_label)
+        expect(button).to_be_visible(timeout=90_000)
+        with self.page.expect_download() as info:
+            button.click()
+        return info.value.path()

@@ -1,0 +1,13 @@
+"""story.copy: copies of the steps serialise identically (a chart keeps its identity)."""
+
+from __future__ import annotations
+
+from loyalty import story
+
+
+def test_copies_of_the_steps_serialise_identically(demo_store):
+    steps = story.build(demo_store, "2025-H2", "en", n_boot=200)
+    first, second = story.copy(steps), story.copy(steps)
+    assert first is not steps and first[0].figure is not steps[0].figure
+    assert [s.figure.to_json() for s in first] == [s.figure.to_json() for s in second]
+    assert [(s.key, s.title, s.lines) for s in first] == [(s.key, s.title, s.lines) for s in steps]
