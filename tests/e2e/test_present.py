@@ -10,16 +10,12 @@ from pptx import Presentation
 
 from e2e.pages import PresenterPage
 from loyalty import story
-from loyalty.store import Store
 
 
-def test_presenter_steps_through_the_story_and_downloads_the_deck(page, server, served_db):
-    store = Store(served_db, read_only=True)
-    try:
-        steps = story.build(store, "2025-H2", "en")
-        names = store.sql("SELECT branch_id, name FROM branches")
-    finally:
-        store.close()
+def test_presenter_steps_through_the_story_and_downloads_the_deck(page, server, demo_store):
+    # the served store holds the same demo data as demo_store (the server locks its own file)
+    steps = story.build(demo_store, "2025-H2", "en")
+    names = demo_store.sql("SELECT branch_id, name FROM branches")
     present = PresenterPage(page, server).open()
     expect(present.title()).to_have_text(steps[0].title)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
