@@ -37,6 +37,18 @@ pages = [
         icon=":material/storefront:",
     ),
     st.Page(
+        "pages/drivers.py",
+        title=t("nav.drivers", lang),
+        url_path="drivers",
+        icon=":material/bar_chart:",
+    ),
+    st.Page(
+        "pages/methods.py",
+        title=t("nav.methods", lang),
+        url_path="methods",
+        icon=":material/fact_check:",
+    ),
+    st.Page(
         "pages/present.py",
         title=t("nav.present", lang),
         url_path="present",

@@ -475,3 +475,166 @@ def lost_customers_bars(top: pl.DataFrame, lang: str, min_size: int) -> go.Figur
         yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed"},
         xaxis_title=t("story.lost_axis", lang),
     )
+
+
+def _interval(value: float, ci: tuple[float, float], lang: str, digits: int) -> str:
+    return (
+        f"{i18n.num(value, lang, digits, sign=True)} "
+        f"[{i18n.num(ci[0], lang, digits)}; {i18n.num(ci[1], lang, digits)}]"
+    )
+
+
+def chain_diagram(model, lang: str) -> go.Figure:
+    """The chain as a path diagram: engagement -> loyalty -> return with a, b and c' (each with
+    its 95% interval) on the arrows and the indirect effect a*b with its bootstrap interval."""
+    res = model.result
+    loyalty = model.loyalty
+    boxes = {
+        "engagement": (1.5, 1.0, t("chain.box.engagement", lang)),
+        "loyalty": (5.0, 4.2, t(f"chain.box.{loyalty}", lang)),
+        "ros": (8.5, 1.0, t("chain.box.ros", lang)),
+    }
+    fig = go.Figure()
+    for x, y, label in boxes.values():
+        fig.add_shape(
+            type="rect",
+            x0=x - 1.35,
+            x1=x + 1.35,
+            y0=y - 0.55,
+            y1=y + 0.55,
+            line={"color": BRANCH_COLOR, "width": 2},
+            fillcolor="rgba(31,119,180,0.10)",
+        )
+        fig.add_annotation(x=x, y=y, text=f"<b>{label}</b>", showarrow=False, font={"size": 17})
+
+    def arrow(start: str, end: str, text: str, tx: float, ty: float) -> None:
+        (x0, y0, _), (x1, y1, _) = boxes[start], boxes[end]
+        dx, dy = x1 - x0, y1 - y0
+        length = (dx**2 + dy**2) ** 0.5
+        pad = 1.45 if abs(dy) < 0.1 else 0.95
+        fig.add_annotation(
+            x=x1 - dx / length * pad,
+            y=y1 - dy / length * pad,
+            ax=x0 + dx / length * pad,
+            ay=y0 + dy / length * pad,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            text="",
+            showarrow=True,
+            arrowhead=3,
+            arrowsize=1.4,
+            arrowwidth=2.5,
+            arrowcolor=COMPANY_COLOR,
+        )
+        fig.add_annotation(x=tx, y=ty, text=text, showarrow=False, font={"size": 14})
+
+    finite = analysis.finite(res.a)
+    arrow(
+        "engagement",
+        "loyalty",
+        f"a = {_interval(res.a, res.a_ci, lang, 1)}" if finite else "a = –",
+        2.2,
+        3.3,
+    )
+    arrow(
+        "loyalty",
+        "ros",
+        f"b = {_interval(res.b, res.b_ci, lang, 3)}" if finite else "b = –",
+        7.8,
+        3.3,
+    )
+    arrow(
+        "engagement",
+        "ros",
+        f"c′ = {_interval(res.c_prime, res.c_prime_ci, lang, 2)}" if finite else "c′ = –",
+        5.0,
+        0.55,
+    )
+    subtitle = (
+        t(
+            "chain.subtitle",
+            lang,
+            indirect=_interval(res.indirect, res.indirect_ci, lang, 2),
+            n=res.n,
+            n_boot=i18n.num(res.n_boot, lang, 0),
+        )
+        if finite
+        else t("link.na", lang, n=res.n)
+    )
+    return _layout(
+        fig,
+        lang,
+        title={"text": f"{t('chain.title', lang)}<br><sup>{subtitle}</sup>"},
+        height=420,
+        showlegend=False,
+        xaxis={"visible": False, "range": [0, 10], "fixedrange": True},
+        yaxis={"visible": False, "range": [0, 5.2], "fixedrange": True},
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+
+
+def drivers_bars(drivers: pl.DataFrame, dims: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
+    """Relative weights of the engagement dimensions for loyalty (share of explained variance,
+    percentage points of R^2) with bootstrap intervals; branch level."""
+    names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
+    data = drivers.sort("raw_weight")
+    r2, n = data["r2"][0], data["n"][0]
+    fig = go.Figure(
+        go.Bar(
+            y=[names.get(d, d) for d in data["dimension_id"]],
+            x=(100 * data["raw_weight"]).to_list(),
+            orientation="h",
+            marker_color=BRANCH_COLOR,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (100 * (data["high"] - data["raw_weight"])).to_list(),
+                "arrayminus": (100 * (data["raw_weight"] - data["low"])).to_list(),
+            },
+            customdata=data["rescaled"].to_list(),
+            hovertemplate="%{y}: %{x:.1f} (%{customdata:.0f} % R²)<extra></extra>",
+        )
+    )
+    subtitle = t(
+        "drivers.subtitle",
+        lang,
+        r2=i18n.num(100 * r2, lang, 0),
+        n=n,
+        loyalty=measure_label(loyalty, lang),
+    )
+    return _layout(
+        fig,
+        lang,
+        title={"text": f"{t('drivers.chart_title', lang)}<br><sup>{subtitle}</sup>"},
+        height=380,
+        showlegend=False,
+        xaxis_title=t("drivers.axis", lang),
+    )
+
+
+def rwg_histogram(values: pl.Series, lang: str, min_size: int) -> go.Figure:
+    """Distribution of within-branch agreement r_wg(j) over branches at or above the minimum
+    group size (no branch is named); the .70 line marks strong agreement."""
+    fig = go.Figure(
+        go.Histogram(
+            x=values.to_list(),
+            xbins={"start": 0, "end": 1.0001, "size": 0.05},
+            marker_color=BRANCH_COLOR,
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
+    fig.add_vline(x=0.7, line_dash="dash", line_color=COMPANY_COLOR)
+    return _layout(
+        fig,
+        lang,
+        title={
+            "text": f"{t('quality.rwg_title', lang)}<br><sup>"
+            f"{t('quality.rwg_subtitle', lang, n=values.len(), min=min_size)}</sup>"
+        },
+        height=340,
+        showlegend=False,
+        xaxis={"title": "r<sub>wg(j)</sub>", "range": [0, 1.02]},
+        yaxis_title=t("quality.branches", lang),
+    )

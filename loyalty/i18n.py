@@ -261,6 +261,301 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.done": {"de": "fertig", "en": "done"},
     "report.progress": {"de": "Export wird erstellt …", "en": "Building the export …"},
     "nav.present": {"de": "Präsentation", "en": "Present"},
+    "chain.title": {"de": "Die Kette als Modell", "en": "The chain as a model"},
+    "chain.box.engagement": {"de": "Engagement", "en": "Engagement"},
+    "chain.box.nps": {"de": "Kundenbindung (NPS)", "en": "Loyalty (NPS)"},
+    "chain.box.retention": {"de": "Kundenbindung (Rate)", "en": "Loyalty (retention)"},
+    "chain.box.ros": {"de": "Umsatzrendite", "en": "Return on sales"},
+    "chain.subtitle": {
+        "de": "indirekt a·b = {indirect} Prozentpunkte Rendite, n = {n} Filialen (Filialebene), "
+        "Bootstrap mit {n_boot} Stichproben",
+        "en": "indirect a·b = {indirect} percentage points return, n = {n} branches "
+        "(branch level), bootstrap with {n_boot} resamples",
+    },
+    "chain.unit.nps": {"de": "NPS-Punkten", "en": "NPS points"},
+    "chain.unit.retention": {
+        "de": "Prozentpunkten Kundenbindungsrate",
+        "en": "percentage points retention",
+    },
+    "chain.one.nps": {"de": "NPS-Punkt", "en": "NPS point"},
+    "chain.one.retention": {
+        "de": "Prozentpunkt Kundenbindungsrate",
+        "en": "percentage point retention",
+    },
+    "chain.a": {
+        "de": "+1 Punkt Engagement (Skala 1–5) geht mit {value} {unit} einher "
+        "[95%-KI {low}; {high}], n = {n} Filialen (Filialebene).",
+        "en": "+1 point engagement (scale 1–5) goes with {value} {unit} "
+        "[95% CI {low}; {high}], n = {n} branches (branch level).",
+    },
+    "chain.b": {
+        "de": "+1 {unit} geht bei gleichem Engagement mit {value} Prozentpunkten Umsatzrendite "
+        "einher [95%-KI {low}; {high}].",
+        "en": "+1 {unit} goes with {value} percentage points return on sales at equal "
+        "engagement [95% CI {low}; {high}].",
+    },
+    "chain.indirect": {
+        "de": "Über die Kundenbindung geht +1 Punkt Engagement mit {value} Prozentpunkten Rendite "
+        "einher [95%-KI {low}; {high}, Bootstrap mit {n_boot} Stichproben]; direkt "
+        "{direct} [{direct_low}; {direct_high}], zusammen {total}.",
+        "en": "Through loyalty, +1 point engagement goes with {value} percentage points return "
+        "[95% CI {low}; {high}, bootstrap with {n_boot} resamples]; directly {direct} "
+        "[{direct_low}; {direct_high}], in total {total}.",
+    },
+    "chain.adjusted": {
+        "de": "Alle Pfade sind für die Filialgröße (Mitarbeiterzahl) bereinigt. Zusammenhänge in "
+        "Beobachtungsdaten, kein Beweis für Ursache und Wirkung.",
+        "en": "All paths are adjusted for branch size (headcount). Associations in observational "
+        "data, not proof of cause and effect.",
+    },
+    "power.enough": {
+        "de": "Mit {n} Filialen lassen sich Korrelationen ab |r| = {r} verlässlich erkennen "
+        "(Teststärke 80 %).",
+        "en": "With {n} branches, correlations from |r| = {r} upwards can be detected reliably "
+        "(power 80%).",
+    },
+    "power.too_few": {
+        "de": "Vorsicht: Mit nur {n} Filialen lassen sich erst Korrelationen ab |r| = {r} "
+        "verlässlich erkennen (Teststärke 80 %); schon ein mittlerer Zusammenhang (r = "
+        "{relevant}) kann unentdeckt bleiben. Ein fehlender Zusammenhang heißt hier nicht, dass es "
+        "keinen gibt.",
+        "en": "Caution: with only {n} branches, only correlations from |r| = {r} upwards can be "
+        "detected reliably (power 80%); even a medium association (r = {relevant}) may go "
+        "unnoticed. A missing link here does not mean there is none.",
+    },
+    "drivers.title": {"de": "Treiber der Kundenbindung", "en": "Drivers of loyalty"},
+    "drivers.intro": {
+        "de": "Welche Seite des Engagements hängt am stärksten mit der Kundenbindung zusammen? "
+        "Filialebene: je Filiale die Mittelwerte der vier Dimensionen.",
+        "en": "Which side of engagement relates most to loyalty? Branch level: each branch's "
+        "means of the four dimensions.",
+    },
+    "drivers.top": {
+        "de": "Stärkster Treiber: **{dimension}** mit {value} Prozentpunkten der erklärten Varianz "
+        "[95%-KI {low}; {high}] – {share} % des Erklärten, n = {n} Filialen.",
+        "en": "Strongest driver: **{dimension}** with {value} percentage points of explained "
+        "variance [95% CI {low}; {high}] – {share}% of what is explained, n = {n} branches.",
+    },
+    "drivers.method": {
+        "de": "Relative Gewichte nach Johnson (2000): Die Dimensionen hängen untereinander "
+        "zusammen; das Verfahren teilt die erklärte Varianz trotzdem fair auf. Intervalle: "
+        "Bootstrap mit 2.000 Stichproben über Filialen.",
+        "en": "Relative weights after Johnson (2000): the dimensions are correlated with each "
+        "other; the method still splits the explained variance fairly. Intervals: bootstrap with "
+        "2,000 resamples over branches.",
+    },
+    "drivers.chart_title": {
+        "de": "Was die Kundenbindung treibt: relative Gewichte der Engagement-Dimensionen",
+        "en": "What drives loyalty: relative weights of the engagement dimensions",
+    },
+    "drivers.subtitle": {
+        "de": "Anteil an der erklärten Varianz von {loyalty} (R² = {r2} %), 95%-Bootstrap-KI, "
+        "n = {n} Filialen (Filialebene)",
+        "en": "share of explained variance in {loyalty} (R² = {r2}%), 95% bootstrap CI, "
+        "n = {n} branches (branch level)",
+    },
+    "drivers.axis": {
+        "de": "relatives Gewicht (Prozentpunkte R²)",
+        "en": "relative weight (percentage points of R²)",
+    },
+    "quality.rwg_title": {
+        "de": "Übereinstimmung innerhalb der Filialen",
+        "en": "Agreement within branches",
+    },
+    "quality.rwg_subtitle": {
+        "de": "r<sub>wg(j)</sub> über die Index-Items, {n} Filialen mit mindestens {min} "
+        "Antworten (Mitarbeiterebene); ab 0,70 starke Übereinstimmung",
+        "en": "r<sub>wg(j)</sub> over the index items, {n} branches with at least {min} "
+        "responses (employee level); .70 and above: strong agreement",
+    },
+    "quality.branches": {"de": "Filialen", "en": "Branches"},
+    "nav.methods": {"de": "Methoden & Datenqualität", "en": "Methods & data quality"},
+    "nav.drivers": {"de": "Treiber", "en": "Drivers"},
+    "methods.title": {"de": "Methoden & Datenqualität", "en": "Methods & data quality"},
+    "methods.observational": {
+        "de": "Alle Ergebnisse dieser Anwendung sind Zusammenhänge in Beobachtungsdaten: Sie "
+        "zeigen, "
+        "was zusammen auftritt, nicht was was verursacht. Die Wellenanalyse unten sagt, in welche "
+        "Richtung die Daten eher weisen.",
+        "en": "Every result in this application is an association in observational data: it shows "
+        "what goes together, not what causes what. The wave analysis below says which way the "
+        "evidence points.",
+    },
+    "methods.responses": {"de": "Antworten je Welle", "en": "Responses per wave"},
+    "methods.col.wave": {"de": "Welle", "en": "Wave"},
+    "methods.col.respondents": {"de": "Antworten", "en": "Responses"},
+    "methods.col.headcount": {"de": "Mitarbeitende", "en": "Headcount"},
+    "methods.col.rate": {"de": "Rücklauf (%)", "en": "Response rate (%)"},
+    "methods.col.with_answers": {"de": "Filialen mit Antworten", "en": "Branches with answers"},
+    "methods.col.shown": {
+        "de": "Filialen mit mind. {min} Antworten",
+        "en": "Branches with at least {min} answers",
+    },
+    "methods.aggregation": {
+        "de": "Darf der Filialmittelwert für die Mitarbeitenden stehen?",
+        "en": "May the branch mean stand for its employees?",
+    },
+    "methods.aggregation_help": {
+        "de": "Mitarbeiterebene: Wie viel der Unterschiede im Engagement liegt zwischen den "
+        "Filialen (ICC), wie verlässlich sind Filialmittelwerte (ICC(2)), wie einig sind sich die "
+        "Mitarbeitenden einer Filiale (r_wg(j))?",
+        "en": "Employee level: how much of the variation in engagement lies between branches "
+        "(ICC), how reliable are branch means (ICC(2)), how much do a branch's employees agree "
+        "(r_wg(j))?",
+    },
+    "methods.icc1_help": {
+        "de": "Anteil der Varianz zwischen Filialen (einfaktorielle ANOVA, k = N/J wie im R-Paket "
+        "multilevel). Richtwerte: ,01 klein, ,10 mittel, ,25 groß (LeBreton & Senter 2008).",
+        "en": "Share of variance between branches (one-way ANOVA, k = N/J as in R's multilevel). "
+        "Guide: .01 small, .10 medium, .25 large (LeBreton & Senter 2008).",
+    },
+    "methods.icc2_help": {
+        "de": "Reliabilität der Filialmittelwerte; ab ,70 gelten sie als verlässlich (Bliese "
+        "2000).",
+        "en": "Reliability of the branch means; .70 and above counts as reliable (Bliese 2000).",
+    },
+    "methods.mixed_help": {
+        "de": "ICC(1) aus dem REML-Nullmodell mit zufälligem Achsenabschnitt; darunter die "
+        "mittlere "
+        "Reliabilität der Filialmittelwerte.",
+        "en": "ICC(1) from the REML random-intercept null model; below it the mean reliability of "
+        "the branch means.",
+    },
+    "methods.group_rel": {
+        "de": "mittlere Gruppenreliabilität {value}",
+        "en": "mean group reliability {value}",
+    },
+    "methods.rwg_median": {"de": "r_wg(j), Median", "en": "r_wg(j), median"},
+    "methods.rwg_help": {
+        "de": "Übereinstimmung innerhalb der Filiale über die Index-Items (James, Demaree & Wolf "
+        "1984; Gleichverteilung als Nullmodell). Richtwerte: unter ,30 keine, ,30–,50 schwach, "
+        ",51–,70 mäßig, ,71–,90 stark, über ,90 sehr stark.",
+        "en": "Agreement within the branch over the index items (James, Demaree & Wolf 1984; "
+        "uniform null). Guide: below .30 none, .30–.50 weak, .51–.70 moderate, .71–.90 strong, "
+        "above .90 very strong.",
+    },
+    "methods.rwg_share": {
+        "de": "{share} % von {n} Filialen über ,70",
+        "en": "{share}% of {n} branches above .70",
+    },
+    "methods.icc_detail": {
+        "de": "Welle {wave}: F = {f}, n = {n} Antworten in {groups} Filialen (Mitarbeiterebene).",
+        "en": "Wave {wave}: F = {f}, n = {n} responses in {groups} branches (employee level).",
+    },
+    "band.icc1.large": {"de": "großer Filialeffekt", "en": "large branch effect"},
+    "band.icc1.medium": {"de": "mittlerer Filialeffekt", "en": "medium branch effect"},
+    "band.icc1.small": {"de": "kleiner Filialeffekt", "en": "small branch effect"},
+    "band.icc1.none": {"de": "kein Filialeffekt", "en": "no branch effect"},
+    "band.icc1.None": {"de": "nicht berechenbar", "en": "cannot be computed"},
+    "band.rel.reliable": {"de": "verlässliche Filialmittelwerte", "en": "reliable branch means"},
+    "band.rel.unreliable": {
+        "de": "Filialmittelwerte mit Vorsicht lesen (unter ,70)",
+        "en": "read branch means with care (below .70)",
+    },
+    "band.rel.None": {"de": "nicht berechenbar", "en": "cannot be computed"},
+    "methods.reliability": {
+        "de": "Reliabilität der Skalen",
+        "en": "Reliability of the scales",
+    },
+    "methods.index": {"de": "Engagement-Index (alle Items)", "en": "Engagement index (all items)"},
+    "methods.col.scale": {"de": "Skala", "en": "Scale"},
+    "methods.col.items": {"de": "Items", "en": "Items"},
+    "methods.col.std_alpha": {"de": "α standardisiert", "en": "α standardised"},
+    "methods.col.band": {"de": "Bewertung", "en": "Rating"},
+    "band.alpha.excellent": {"de": "exzellent", "en": "excellent"},
+    "band.alpha.good": {"de": "gut", "en": "good"},
+    "band.alpha.acceptable": {"de": "akzeptabel", "en": "acceptable"},
+    "band.alpha.questionable": {"de": "fragwürdig", "en": "questionable"},
+    "band.alpha.poor": {"de": "schwach", "en": "poor"},
+    "band.alpha.unacceptable": {"de": "inakzeptabel", "en": "unacceptable"},
+    "band.alpha.None": {"de": "nicht berechenbar", "en": "cannot be computed"},
+    "methods.reliability_help": {
+        "de": "Mitarbeiterebene. Cronbachs α mit paarweise vollständigen Kovarianzen (wie "
+        "psych::alpha), "
+        "ω total aus einem Ein-Faktor-Modell (Maximum Likelihood); umgepolte Items sind "
+        "umkodiert. Richtwerte nach George & Mallery (2003).",
+        "en": "Employee level. Cronbach's α from pairwise-complete covariances (as psych::alpha), "
+        "ω total from a one-factor model (maximum likelihood); reverse-keyed items are recoded. "
+        "Bands after George & Mallery (2003).",
+    },
+    "methods.exclusions": {
+        "de": "Welche Filialen fehlen in welcher Analyse",
+        "en": "Which branches each analysis leaves out",
+    },
+    "methods.exclusions_list": {
+        "de": "Alle ausgeschlossenen Filialen",
+        "en": "All excluded branches",
+    },
+    "methods.no_exclusions": {
+        "de": "Keine Filiale ist ausgeschlossen.",
+        "en": "No branch is left out.",
+    },
+    "exclusion.no_responses": {
+        "de": "keine Antworten in der Befragung",
+        "en": "no survey answers",
+    },
+    "exclusion.below_minimum": {
+        "de": "weniger als {min} Antworten: kein Engagement-Wert, nicht in den Engagement-Analysen",
+        "en": "fewer than {min} answers: no engagement score, left out of the engagement analyses",
+    },
+    "exclusion.no_loyalty": {"de": "keine Kundenbindungsdaten", "en": "no loyalty figures"},
+    "exclusion.no_finance": {
+        "de": "keine Finanzdaten (keine Umsatzrendite)",
+        "en": "no financial figures (no return on sales)",
+    },
+    "methods.direction": {
+        "de": "Welche Richtung? Die Wellen im Vergleich",
+        "en": "Which way? The waves compared",
+    },
+    "methods.direction_help": {
+        "de": "Kreuzverzögerte Regressionen über aufeinanderfolgende Wellen innerhalb der Filialen "
+        "(Filialebene, feste Filialeffekte: stabile Unterschiede zwischen Filialen zählen nicht, "
+        "Standardfehler nach Filiale geclustert). Auch sie zeigen "
+        "Zusammenhänge, keine Kausalität.",
+        "en": "Cross-lagged regressions over consecutive waves within branches (branch level, "
+        "branch "
+        "fixed effects: stable differences between branches do not count, standard errors "
+        "clustered by branch). They too show associations, not causation.",
+    },
+    "lag.forward": {
+        "de": "Innerhalb der Filiale: Engagement jetzt → {loyalty} in der nächsten Welle (bei "
+        "gleicher {loyalty} jetzt): "
+        "{value} je Engagement-Punkt [95%-KI {low}; {high}], {n} Wellenpaare aus {units} Filialen "
+        "(Filialebene).",
+        "en": "Within a branch: engagement now → {loyalty} next wave (at equal {loyalty} now): "
+        "{value} per "
+        "engagement point [95% CI {low}; {high}], {n} wave pairs from {units} branches "
+        "(branch level).",
+    },
+    "lag.backward": {
+        "de": "Innerhalb der Filiale: {loyalty} jetzt → Engagement in der nächsten Welle (bei "
+        "gleichem Engagement jetzt): "
+        "{value} je Punkt [95%-KI {low}; {high}], {n} Wellenpaare aus {units} Filialen.",
+        "en": "Within a branch: {loyalty} now → engagement next wave (at equal engagement now): "
+        "{value} per point "
+        "[95% CI {low}; {high}], {n} wave pairs from {units} branches.",
+    },
+    "lag.verdict.x_to_y": {
+        "de": "Die Daten sprechen für die Richtung Engagement → {loyalty}: Engagement geht der "
+        "Kundenbindung voraus, nicht umgekehrt.",
+        "en": "The evidence points from engagement to {loyalty}: engagement comes before "
+        "loyalty, not the other way round.",
+    },
+    "lag.verdict.y_to_x": {
+        "de": "Die Daten sprechen eher für die umgekehrte Richtung {loyalty} → Engagement.",
+        "en": "The evidence points the other way, from {loyalty} to engagement.",
+    },
+    "lag.verdict.both": {
+        "de": "Beide Richtungen zeigen einen Zusammenhang: Engagement und {loyalty} verstärken "
+        "sich "
+        "womöglich gegenseitig; eine Richtung lässt sich nicht auszeichnen.",
+        "en": "Both directions show an association: engagement and {loyalty} may reinforce each "
+        "other; no single direction stands out.",
+    },
+    "lag.verdict.neither": {
+        "de": "Keine Richtung zeigt über die Wellen einen belastbaren Zusammenhang.",
+        "en": "Neither direction shows a reliable association across waves.",
+    },
     "present.prev": {"de": "Zurück", "en": "Back"},
     "present.next": {"de": "Weiter", "en": "Next"},
     "present.counter": {"de": "Schritt {i} von {n}", "en": "Step {i} of {n}"},
@@ -379,12 +674,14 @@ def pick_language(requested: str | None, browser_locale: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def num(value: float | int | None, lang: str, digits: int = 1) -> str:
-    """A number in the language's format (``1.234,5`` in German); missing values as "–"."""
+def num(value: float | int | None, lang: str, digits: int = 1, sign: bool = False) -> str:
+    """A number in the language's format (``1.234,5`` in German); missing values as "–";
+    with ``sign`` a positive number gets a "+"."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(value, format=pattern, locale=_LOCALES[lang])
+    text = format_decimal(value, format=pattern, locale=_LOCALES[lang])
+    return "+" + text if sign and value > 0 and text.strip("0,.") else text
 
 
 def signed(value: float | None, lang: str, digits: int = 2) -> str:

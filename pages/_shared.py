@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from loyalty import analysis, auth, config, i18n, story
+from loyalty import analysis, auth, config, i18n, model, quality, story
 from loyalty.store import StoreUnavailable, open_store
 
 LANG_KEY = "lang"
@@ -97,8 +97,38 @@ def _quadrants(db: str, rev: int, wave: str, loyalty: str) -> pl.DataFrame:
     return analysis.quadrant_table(_table(db, rev, wave, loyalty), loyalty)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _chain(db: str, rev: int, wave: str, loyalty: str):
+    return model.chain_model(_table(db, rev, wave, loyalty), loyalty)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _drivers(db: str, rev: int, wave: str, loyalty: str) -> pl.DataFrame:
+    return model.drivers(_table(db, rev, wave, loyalty), loyalty)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _lags(db: str, rev: int, loyalty: str):
+    return model.lag_direction(_table(db, rev, None, loyalty), loyalty)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _quality(db: str, rev: int, wave: str):
+    return (
+        quality.aggregation(store(), wave),
+        quality.rwg_values(store(), wave),
+        quality.reliability(store(), wave),
+    )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _responses(db: str, rev: int) -> pl.DataFrame:
+    return quality.response_counts(store())
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def _story(db: str, rev: int, wave: str, lang: str, loyalty: str):
+
     return story.build(store(), wave, lang, loyalty)
 
 
@@ -130,6 +160,27 @@ def headline_ratio(wave: str, loyalty: str = "nps"):
 
 def quadrants(wave: str, loyalty: str = "nps") -> pl.DataFrame:
     return _quadrants(*_key(), wave, loyalty)
+
+
+def chain_model(wave: str, loyalty: str = "nps"):
+    return _chain(*_key(), wave, loyalty)
+
+
+def drivers(wave: str, loyalty: str = "nps") -> pl.DataFrame:
+    return _drivers(*_key(), wave, loyalty)
+
+
+def lag_direction(loyalty: str = "nps"):
+    return _lags(*_key(), loyalty)
+
+
+def data_quality(wave: str):
+    """(aggregation, r_wg(j) values, reliability) for one wave."""
+    return _quality(*_key(), wave)
+
+
+def response_counts() -> pl.DataFrame:
+    return _responses(*_key())
 
 
 def story_steps(wave: str, lang: str, loyalty: str = "nps"):

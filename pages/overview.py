@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, i18n
+from loyalty import analysis, charts, i18n, model
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -67,11 +67,23 @@ for column, link in zip(st.columns(len(links)), links, strict=True):
             )
 
 st.caption(t("overview.click_hint", lang) + " " + t("association_note", lang))
+
+chain = ui.chain_model(wave, loyalty)
+power = model.power(chain.result.n)
+diagram, words = st.columns([3, 2])
+diagram.plotly_chart(
+    charts.chain_diagram(chain, lang), key="chain", config={"displayModeBar": False}
+)
+with words:
+    for line in model.sentences(chain, lang):
+        st.markdown(line)
+    (st.caption if power.enough else st.warning)(model.power_sentence(power, lang))
 st.plotly_chart(
     charts.quadrant_bars(ui.quadrants(wave, loyalty), loyalty, lang),
     key="quadrants",
     config={"displayModeBar": False},
 )
+
 hidden = int(table["suppressed"].sum())
 if hidden:
     st.caption(

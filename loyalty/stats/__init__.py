@@ -4,19 +4,72 @@ Each takes a polars DataFrame plus column names and returns a typed result with 
 its interval and n. Validated against reference values from R (see ``tests/stats``).
 """
 
-from loyalty.stats.association import CorrelationResult, QuartileRatio, correlation, quartile_ratio
+from loyalty.stats.association import (
+    CorrelationResult,
+    PartialCorrelationResult,
+    QuartileRatio,
+    benjamini_hochberg,
+    correlation,
+    min_detectable_correlation,
+    partial_correlation,
+    quartile_ratio,
+)
 from loyalty.stats.intervals import mean_interval, nps, nps_interval, wilson_interval
-from loyalty.stats.multilevel import IccResult, icc
+from loyalty.stats.mediation import MediationResult, mediation, sobel_interval
+from loyalty.stats.multilevel import (
+    IccMixedResult,
+    IccResult,
+    ad_m,
+    awg,
+    icc,
+    icc_mixed,
+    rwg,
+    rwg_j,
+    shrunken_means,
+)
+from loyalty.stats.quadrants import median_split
+from loyalty.stats.regression import (
+    CrossLag,
+    LaggedEffects,
+    expected_vs_actual,
+    lagged_effects,
+    relative_weights,
+)
+from loyalty.stats.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega
 
 __all__ = [
+    "AlphaResult",
     "CorrelationResult",
+    "CrossLag",
+    "IccMixedResult",
     "IccResult",
+    "LaggedEffects",
+    "MediationResult",
+    "OmegaResult",
+    "PartialCorrelationResult",
     "QuartileRatio",
+    "ad_m",
+    "awg",
+    "benjamini_hochberg",
     "correlation",
+    "cronbach_alpha",
+    "expected_vs_actual",
     "icc",
+    "icc_mixed",
+    "lagged_effects",
     "mean_interval",
+    "median_split",
+    "min_detectable_correlation",
+    "mediation",
     "nps",
     "nps_interval",
+    "omega",
+    "partial_correlation",
     "quartile_ratio",
+    "relative_weights",
+    "rwg",
+    "rwg_j",
+    "shrunken_means",
+    "sobel_interval",
     "wilson_interval",
 ]

@@ -76,3 +76,24 @@ def quadrants(
             }
         )
     return pl.DataFrame(rows)
+
+
+def median_split(
+    frame: pl.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    n_boot: int = 2000,
+    seed: int | None = 0,
+    ci: float = 0.95,
+) -> pl.DataFrame:
+    """The 2x2 of :func:`quadrants` for any two measures: rows split at the median of ``x``
+    and of ``y`` (above the median = high), each quadrant's n and mean ``value`` with a
+    vectorised percentile-bootstrap interval (medians recomputed in every resample).
+
+    Returns one row per quadrant (``high_high``, ``high_low``, ``low_high``, ``low_low``, named
+    x then y): ``quadrant``, ``x_high``, ``y_high``, ``n``, ``mean``, ``ci_low``, ``ci_high``,
+    ``n_total``.
+    """
+    table = quadrants(frame, x, y, value, n_boot=n_boot, seed=seed, ci=ci)
+    return table.rename({"engagement_high": "x_high", "loyalty_high": "y_high"})

@@ -68,3 +68,123 @@ def test_quartile_ratio_bootstrap_is_seeded_and_chunked():
     a = stats.quartile_ratio(frame, "by", "value", n_boot=1000, seed=5)
     b = stats.quartile_ratio(frame, "by", "value", n_boot=1000, seed=5)
     assert a == b and a.n_boot == 1000
+
+
+# --- partial correlation ---------------------------------------------------------------------
+
+
+def _three(n, seed):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=n)
+    x = 0.7 * z + rng.normal(size=n)
+    y = 0.5 * z + 0.3 * x + rng.normal(size=n)
+    return pl.DataFrame({"x": x, "y": y, "z": z})
+
+
+def test_partial_correlation_with_one_covariate_is_the_textbook_formula():
+    frame = _three(120, seed=1)
+    r = np.corrcoef(frame.to_numpy(), rowvar=False)
+    rxy, rxz, ryz = r[0, 1], r[0, 2], r[1, 2]
+    expected = (rxy - rxz * ryz) / math.sqrt((1 - rxz**2) * (1 - ryz**2))
+    res = stats.partial_correlation(frame, "x", "y", ["z"])
+    assert res.r == pytest.approx(expected, abs=1e-12)
+    assert res.n == 120 and res.df == 117 and res.covariates == ("z",)
+    half = 1.959963984540054 / math.sqrt(120 - 3 - 1)
+    assert res.ci[0] == pytest.approx(math.tanh(math.atanh(expected) - half), abs=1e-12)
+    assert res.ci[1] == pytest.approx(math.tanh(math.atanh(expected) + half), abs=1e-12)
+
+
+def test_partial_correlation_p_value_is_the_regression_t_test():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(20)
+    frame = _three(80, seed=2).with_columns(w=pl.Series(rng.normal(size=80)))
+    res = stats.partial_correlation(frame, "x", "y", ["z", "w"])
+    design = sm.add_constant(frame.select("x", "z", "w").to_numpy())
+    fit = sm.OLS(frame["y"].to_numpy(), design).fit()
+    assert res.p_value == pytest.approx(fit.pvalues[1], rel=1e-9)
+    assert res.df == 80 - 2 - 2
+
+
+def test_partial_correlation_without_covariates_is_pearson():
+    frame = _three(50, seed=3)
+    res, plain = stats.partial_correlation(frame, "x", "y", []), stats.correlation(frame, "x", "y")
+    assert res.r == pytest.approx(plain.r, abs=1e-12)
+    assert res.p_value == pytest.approx(plain.p_value, rel=1e-9)
+    assert res.ci == pytest.approx(plain.ci, abs=1e-9)
+
+
+def test_partial_correlation_drops_missing_rows_and_is_nan_when_too_small():
+    frame = _three(30, seed=4).with_columns(
+        z=pl.when(pl.int_range(30) < 3).then(None).otherwise(pl.col("z"))
+    )
+    assert stats.partial_correlation(frame, "x", "y", ["z"]).n == 27
+    tiny = stats.partial_correlation(frame.tail(4), "x", "y", ["z"])
+    assert math.isnan(tiny.r) and tiny.n == 4
+
+
+# --- Benjamini-Hochberg ----------------------------------------------------------------------
+
+
+def test_benjamini_hochberg_on_the_1995_example():
+    """Benjamini & Hochberg (1995), section 4: 15 p-values, four rejected at q = 0.05."""
+    p = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240,
+         0.4262, 0.5719, 0.6528, 0.7590, 1.0000]  # fmt: skip
+    shuffled = np.random.default_rng(0).permutation(15)
+    adjusted = stats.benjamini_hochberg(np.array(p)[shuffled])
+    by_hand = np.minimum.accumulate((np.array(p) * 15 / np.arange(1, 16))[::-1])[::-1]
+    assert adjusted == pytest.approx(np.minimum(by_hand, 1)[shuffled], abs=1e-15)
+    assert (adjusted <= 0.05).sum() == 4
+
+
+def test_benjamini_hochberg_keeps_missing_values_out():
+    adjusted = stats.benjamini_hochberg(pl.Series([0.01, None, 0.04, 0.03]))
+    assert math.isnan(adjusted[1])
+    assert adjusted[[0, 2, 3]] == pytest.approx([0.03, 0.04, 0.04])
+    assert stats.benjamini_hochberg([]).size == 0
+
+
+# --- smallest detectable correlation ---------------------------------------------------------
+
+
+def test_min_detectable_correlation_against_cohen_and_by_inversion():
+    # Cohen (1988), Table 3.4.1: r = .30 needs n = 84-85, r = .50 needs n = 28 (power .80)
+    assert stats.min_detectable_correlation(85) == pytest.approx(0.30, abs=0.002)
+    assert stats.min_detectable_correlation(28) == pytest.approx(0.50, abs=0.01)
+    for n in (20, 99, 500):
+        r = stats.min_detectable_correlation(n, power=0.9, alpha=0.01)
+        power = sps.norm.cdf(math.atanh(r) * math.sqrt(n - 3) - sps.norm.ppf(0.995))
+        assert power == pytest.approx(0.9, abs=1e-12)
+    many = stats.min_detectable_correlation(np.array([3, 10, 100]))
+    assert math.isnan(many[0]) and many[1] > many[2]
+
+
+def test_counted_quartile_means_equal_the_expanded_resamples():
+    """The O(B n) cumulative-count path gives the same quartile means as sorting every
+    expanded resample (np.quantile, type 7), ties and duplicates included."""
+    from loyalty.stats.association import _quartile_means, _quartile_means_counted
+
+    rng = np.random.default_rng(3)
+    n = 37
+    by = np.round(rng.normal(size=n), 1)  # ties
+    value = rng.uniform(1, 5, n)
+    idx = rng.integers(0, n, size=(50, n))
+    top, bottom, _, _ = _quartile_means(by[idx], value[idx])
+    order = np.argsort(by, kind="stable")
+    counts = np.stack([np.bincount(row, minlength=n) for row in idx]).astype(float)
+    t2, b2 = _quartile_means_counted(by[order], value[order], counts[:, order])
+    np.testing.assert_allclose(t2, top, rtol=1e-12)
+    np.testing.assert_allclose(b2, bottom, rtol=1e-12)
+
+
+def test_quartile_ratio_timing_at_10000_branches():
+    import time
+
+    rng = np.random.default_rng(0)
+    by = rng.normal(size=10_000)
+    frame = pl.DataFrame({"by": by, "value": 5 + by + rng.normal(size=10_000)})
+    started = time.perf_counter()
+    res = stats.quartile_ratio(frame, "by", "value", n_boot=2000)
+    elapsed = time.perf_counter() - started
+    assert res.n_boot == 2000 and res.ci[0] < res.ratio < res.ci[1]
+    assert elapsed < 1.0, elapsed

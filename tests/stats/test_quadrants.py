@@ -49,3 +49,22 @@ def test_seeded_and_missing_values_dropped():
     assert a.equals(quadrants(frame, "e", "l", "r", n_boot=200, seed=3))
     assert a["n_total"][0] == 8 and a["n"].to_list() == [2, 2, 2, 2]
     assert a["mean"].to_list() == pytest.approx([1.0] * 4)
+
+
+def test_median_split_is_the_quadrant_table_for_any_two_measures():
+    from loyalty import stats
+
+    rng = np.random.default_rng(2)
+    frame = pl.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60)}).with_columns(
+        v=pl.col("a") + pl.col("b")
+    )
+    split = stats.median_split(frame, "a", "b", "v", n_boot=300, seed=4)
+    table = quadrants(frame, "a", "b", "v", n_boot=300, seed=4)
+    assert split.columns == ["quadrant", "x_high", "y_high", "n", "mean", "ci_low", "ci_high",
+                             "n_total"]  # fmt: skip
+    assert split["x_high"].to_list() == table["engagement_high"].to_list()
+    assert split.select("n", "mean", "ci_low", "ci_high").equals(
+        table.select("n", "mean", "ci_low", "ci_high")
+    )
+    hh = split.filter(pl.col("quadrant") == "high_high")
+    assert hh["x_high"][0] and hh["y_high"][0] and hh["mean"][0] > 0

@@ -1,0 +1,296 @@
+"""The chain as a model at the branch level: paths with intervals, drivers, expectations, lags.
+
+Every function here takes the *suppressed* branch table of :mod:`loyalty.analysis`, so a branch
+under the minimum group size has no engagement and drops out of every model that uses it
+(nothing here can reveal its score). All results are branch-level associations in
+observational data; the lag analysis says which way the evidence points, not that one causes
+the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from scipy.stats import norm
+
+from loyalty import analysis, i18n, stats
+from loyalty.i18n import t
+
+#: Branch size is the confounder the demo model builds in and the one every chain has:
+#: the paths are adjusted for it.
+COVARIATES: tuple[str, ...] = ("headcount",)
+
+#: A smallest correlation that matters in practice (Cohen's "medium" effect is .3). With too
+#: few branches even such an effect cannot be detected reliably; the app says so.
+RELEVANT_R = 0.3
+
+
+@dataclass(frozen=True)
+class ChainModel:
+    """Engagement -> loyalty -> return on sales, one row per branch (branch level)."""
+
+    loyalty: str
+    result: stats.MediationResult
+    covariates: tuple[str, ...]
+    level: str = "branch"
+
+
+def chain_model(
+    table: pl.DataFrame, loyalty: str = "nps", n_boot: int = 5000, seed: int = 0
+) -> ChainModel:
+    """Mediation engagement -> ``loyalty`` -> ``ros`` with OLS paths adjusted for branch size
+    and a percentile-bootstrap interval for the indirect effect (:func:`stats.mediation`).
+
+    a: +1 engagement point goes with +a loyalty points; b: +1 loyalty point goes with +b
+    points return on sales at equal engagement; c': engagement's direct path; indirect = a*b.
+    """
+    result = stats.mediation(
+        table, "engagement", loyalty, "ros", covariates=COVARIATES, n_boot=n_boot, seed=seed
+    )
+    return ChainModel(loyalty, result, COVARIATES)
+
+
+@dataclass(frozen=True)
+class Power:
+    """Can this many branches detect a relevant association (power .80, alpha .05)?"""
+
+    n: int
+    min_detectable_r: float
+    enough: bool
+
+
+def power(n: int) -> Power:
+    """The smallest correlation ``n`` branches detect with power .80; ``enough`` when that is
+    at most :data:`RELEVANT_R`."""
+    if n < 4:
+        return Power(n, float("nan"), False)
+    r = float(stats.min_detectable_correlation(n))
+    return Power(n, r, r <= RELEVANT_R)
+
+
+def dimension_columns(table: pl.DataFrame) -> list[str]:
+    return [c for c in table.columns if c.startswith("dim_")]
+
+
+def drivers(
+    table: pl.DataFrame, loyalty: str = "nps", n_boot: int = 2000, seed: int = 0
+) -> pl.DataFrame:
+    """Key drivers: relative weights (Johnson 2000) of the engagement dimensions for loyalty
+    at the branch level, with bootstrap intervals, largest first. Adds ``dimension_id``."""
+    dims = dimension_columns(table)
+    weights = stats.relative_weights(table, dims, loyalty, n_boot=n_boot, seed=seed)
+    return weights.with_columns(
+        pl.col("predictor").str.strip_prefix("dim_").alias("dimension_id")
+    ).sort("raw_weight", descending=True, nulls_last=True)
+
+
+def expected_vs_actual(table: pl.DataFrame, loyalty: str = "nps") -> pl.DataFrame:
+    """Each shown branch's loyalty against what its engagement predicts, and its return on
+    sales against what its loyalty predicts (OLS, funnel limits at 95% and 99.8%).
+
+    One row per branch: ``branch_id``, ``loyalty_expected``, ``loyalty_residual``,
+    ``loyalty_outside`` ("above"/"below"/None at 95%), the same for ``ros_``.
+    """
+    parts = []
+    for prefix, x, y in (("loyalty", "engagement", loyalty), ("ros", loyalty, "ros")):
+        fit = stats.expected_vs_actual(table, x, y, "branch_id")
+        parts.append(
+            fit.select(
+                "branch_id",
+                pl.col("expected").alias(f"{prefix}_expected"),
+                pl.col("residual").alias(f"{prefix}_residual"),
+                pl.col("low_95").alias(f"{prefix}_low_95"),
+                pl.col("high_95").alias(f"{prefix}_high_95"),
+                pl.when(pl.col(y) > pl.col("high_95"))
+                .then(pl.lit("above"))
+                .when(pl.col(y) < pl.col("low_95"))
+                .then(pl.lit("below"))
+                .alias(f"{prefix}_outside"),
+            )
+        )
+    return (
+        table.select("branch_id")
+        .join(parts[0], on="branch_id", how="left")
+        .join(parts[1], on="branch_id", how="left")
+    )
+
+
+def lag_direction(table_all_waves: pl.DataFrame, loyalty: str = "nps") -> stats.LaggedEffects:
+    """Cross-lagged regressions over consecutive waves within branches (branch fixed effects,
+    cluster-robust by branch): does a change in engagement go before a change in loyalty
+    beyond today's loyalty, and the other way round? Within branches, because a branch's
+    stable level of engagement, measured with error, makes the pooled model find both
+    directions (see :func:`stats.lagged_effects`); branch size is constant within a branch
+    and so absorbed."""
+    return stats.lagged_effects(
+        table_all_waves,
+        "branch_id",
+        "wave_seq",
+        "engagement",
+        loyalty,
+        covariates=COVARIATES,
+        within=True,
+    )
+
+
+
+def _ci(value: float, ci: tuple[float, float], lang: str, digits: int) -> dict[str, str]:
+    return {
+        "value": i18n.num(value, lang, digits, sign=True),
+        "low": i18n.num(ci[0], lang, digits),
+        "high": i18n.num(ci[1], lang, digits),
+    }
+
+
+def sentences(chain: ChainModel, lang: str) -> list[str]:
+    """The chain model in plain words, each figure with its interval, n and level."""
+    res = chain.result
+    if not analysis.finite(res.a):
+        return [t("link.na", lang, n=res.n)]
+    unit = t(f"chain.unit.{chain.loyalty}", lang)
+    return [
+        t("chain.a", lang, unit=unit, n=res.n, **_ci(res.a, res.a_ci, lang, 1)),
+        t(
+            "chain.b",
+            lang,
+            unit=t(f"chain.one.{chain.loyalty}", lang),
+            **_ci(res.b, res.b_ci, lang, 2),
+        ),
+        t(
+            "chain.indirect",
+            lang,
+            n_boot=i18n.num(res.n_boot, lang, 0),
+            direct=i18n.num(res.c_prime, lang, 2, sign=True),
+            direct_low=i18n.num(res.c_prime_ci[0], lang, 2),
+            direct_high=i18n.num(res.c_prime_ci[1], lang, 2),
+            total=i18n.num(res.c, lang, 2, sign=True),
+            **_ci(res.indirect, res.indirect_ci, lang, 2),
+        ),
+        t("chain.adjusted", lang),
+    ]
+
+
+def power_sentence(p: Power, lang: str) -> str:
+    key = "power.enough" if p.enough else "power.too_few"
+    return t(
+        key,
+        lang,
+        n=p.n,
+        r=i18n.num(p.min_detectable_r, lang, 2),
+        relevant=i18n.num(RELEVANT_R, lang, 1),
+    )
+
+
+def lag_sentences(lags: stats.LaggedEffects, loyalty: str, lang: str) -> list[str]:
+    """The lag analysis in plain words: both cross-lagged paths with interval and n, then
+    which way the evidence points."""
+    short = t(f"short.{loyalty}", lang)
+
+    def path(key: str, lag: stats.CrossLag, digits: int) -> str:
+        return t(
+            key,
+            lang,
+            loyalty=short,
+            value=i18n.num(lag.coef, lang, digits, sign=True),
+            low=i18n.num(lag.ci[0], lang, digits),
+            high=i18n.num(lag.ci[1], lang, digits),
+            n=lag.n,
+            units=lag.n_units,
+        )
+
+    return [
+        path("lag.forward", lags.x_to_y, 1),
+        path("lag.backward", lags.y_to_x, 4),
+        t(f"lag.verdict.{lags.direction}", lang, loyalty=short),
+    ]
+
+
+def engagement_estimates(
+    respondents: pl.DataFrame,
+    shown: pl.Series,
+    n_draws: int = 2000,
+    seed: int = 0,
+    ci: float = 0.95,
+) -> pl.DataFrame:
+    """Shrunken (empirical-Bayes) engagement per shown branch with its interval, and its rank
+    (1 = highest) with an interval from draws of all branches' posterior at once.
+
+    ``respondents`` is the employee-level frame of :func:`analysis.respondent_engagement` for
+    one wave; only branches in ``shown`` (at or above the minimum group size) enter, so a
+    hidden branch's answers neither appear nor move anyone's estimate. Ranks: ``n_draws``
+    normal draws of every branch's shrunken value (its posterior SD from the interval), ranked
+    per draw (vectorised), percentile interval of each branch's rank.
+    """
+    data = respondents.filter(pl.col("branch_id").is_in(shown.implode()))
+    est = stats.shrunken_means(data, "engagement", "branch_id", ci=ci)
+    k = est.height
+    if k == 0:
+        return est.with_columns(
+            pl.lit(None, pl.Int64).alias(c) for c in ("rank", "rank_low", "rank_high")
+        )
+    z = float(norm.ppf(0.5 + ci / 2))
+    centre = est["shrunken"].to_numpy()
+    sd = (est["high"] - est["low"]).to_numpy() / (2 * z)
+    rng = np.random.default_rng(seed)
+    draws = centre + sd * rng.standard_normal((n_draws, k))
+    ranks = k - draws.argsort(axis=1).argsort(axis=1)  # 1 = highest
+    alpha = (1 - ci) / 2
+    low, high = np.quantile(ranks, [alpha, 1 - alpha], axis=0, method="inverted_cdf")
+    point = k - centre.argsort().argsort()
+    return est.with_columns(
+        pl.Series("rank", point, pl.Int64),
+        pl.Series("rank_low", low.astype(np.int64)),
+        pl.Series("rank_high", high.astype(np.int64)),
+    )
+
+
+def peers(table: pl.DataFrame, branch_id: str, size_tolerance: float = 0.3) -> pl.DataFrame:
+    """Peer group: the other branches of the same region *or* format whose headcount is within
+    +/- ``size_tolerance`` of this branch's (at least 2 people either way)."""
+    row = table.filter(pl.col("branch_id") == branch_id)
+    if not row.height:
+        return table.clear()
+    region, fmt, size = row["region"][0], row["format"][0], row["headcount"][0]
+    margin = max(2, round(size * size_tolerance))
+    return table.filter(
+        (pl.col("branch_id") != branch_id)
+        & ((pl.col("region") == region) | (pl.col("format") == fmt))
+        & pl.col("headcount").is_between(size - margin, size + margin)
+    )
+
+
+def priorities(
+    table: pl.DataFrame, branch_id: str, weights: pl.DataFrame, company: dict[str, float | None]
+) -> pl.DataFrame:
+    """The key drivers for one branch: each dimension's gap to the company (branch minus
+    company, points on the 1–5 scale) next to the dimension's relative weight for loyalty;
+    ``priority`` = shortfall x weight share, largest first. Empty when the branch is hidden."""
+    row = table.filter(pl.col("branch_id") == branch_id)
+    if not row.height or row["suppressed"][0]:
+        return pl.DataFrame(
+            schema={
+                "dimension_id": pl.String,
+                "gap": pl.Float64,
+                "share": pl.Float64,
+                "priority": pl.Float64,
+            }
+        )
+    values = row.row(0, named=True)
+    share = dict(zip(weights["dimension_id"], weights["rescaled"], strict=True))
+    rows = []
+    for dim, value in company.items():
+        mine = values.get(f"dim_{dim}")
+        if mine is None or value is None:
+            continue
+        gap = mine - value
+        rows.append(
+            {
+                "dimension_id": dim,
+                "gap": gap,
+                "share": share.get(dim),
+                "priority": max(0.0, -gap) * (share.get(dim) or 0.0),
+            }
+        )
+    return pl.DataFrame(rows).sort("priority", descending=True)

@@ -1,0 +1,164 @@
+"""Methods & data quality: may branch means stand for their employees, do the scales hold?
+
+Employee-level statistics (ICC, reliability) describe all respondents of a wave together and no
+single group. Agreement within branches (r_wg(j)) is reported only as a distribution over
+branches at or above the minimum group size, never per branch.
+
+Interpretation bands are the usual ones from the literature and are named where used:
+ICC(1) (LeBreton & Senter 2008: .01 small, .10 medium, .25 large), ICC(2) and mean group
+reliability (.70 as the usual threshold for reliable group means, Bliese 2000), r_wg(j)
+(LeBreton & Senter 2008: < .30 lack of agreement, .30–.50 weak, .51–.70 moderate, .71–.90
+strong, > .90 very strong) and Cronbach's alpha / omega (George & Mallery 2003: ≥ .9
+excellent, ≥ .8 good, ≥ .7 acceptable, ≥ .6 questionable, ≥ .5 poor, else unacceptable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from loyalty import analysis, confidentiality, stats
+from loyalty.store import Store
+
+ICC1_BANDS = ((0.25, "large"), (0.10, "medium"), (0.01, "small"), (float("-inf"), "none"))
+RELIABILITY_BANDS = ((0.70, "reliable"), (float("-inf"), "unreliable"))
+RWG_BANDS = (
+    (0.90, "very_strong"),
+    (0.70, "strong"),
+    (0.50, "moderate"),
+    (0.30, "weak"),
+    (float("-inf"), "lack"),
+)
+ALPHA_BANDS = (
+    (0.9, "excellent"),
+    (0.8, "good"),
+    (0.7, "acceptable"),
+    (0.6, "questionable"),
+    (0.5, "poor"),
+    (float("-inf"), "unacceptable"),
+)
+
+
+def band(value: float | None, bands: tuple[tuple[float, str], ...]) -> str | None:
+    """The name of the first band whose lower limit ``value`` reaches (None for no value)."""
+    if value is None or not analysis.finite(value):
+        return None
+    return next(name for limit, name in bands if value > limit or limit == float("-inf"))
+
+
+def _items(store: Store) -> pl.DataFrame:
+    return store.sql(
+        "SELECT item_id, dimension_id, scale_min, scale_max, reverse FROM items "
+        "WHERE in_index ORDER BY seq"
+    )
+
+
+def _respondent_items(store: Store, wave: str) -> pl.DataFrame:
+    """Row level, private: one row per respondent with a column per index item (reverse-keyed
+    items recoded). Used only for statistics over all respondents of the wave."""
+    long = store.sql(
+        """
+        SELECT r.branch_id, s.response_id, s.item_id,
+               CASE WHEN i.reverse THEN i.scale_min + i.scale_max - s.score
+                    ELSE s.score END AS v
+        FROM active_scores s
+        JOIN active_responses r USING (response_id)
+        JOIN items i USING (item_id)
+        WHERE i.in_index AND r.wave = ?
+        """,
+        [wave],
+    )
+    return long.pivot(on="item_id", index=["branch_id", "response_id"], values="v")
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """May the branch mean stand for its employees? (employee level, one wave)"""
+
+    icc: stats.IccResult
+    icc_mixed: stats.IccMixedResult
+    rwg_median: float
+    n_branches_rwg: int
+    rwg_share_strong: float
+
+
+def aggregation(store: Store, wave: str, min_size: int | None = None) -> Aggregation:
+    """ICC(1)/ICC(2) (one-way ANOVA, as ``multilevel``), the REML ICC with mean group
+    reliability, and the distribution of r_wg(j) over the index items (uniform null,
+    sigma^2_EU = (A^2 - 1)/12) over branches with at least the minimum group size."""
+    resp = analysis.respondent_engagement(store, wave)
+    rwg = rwg_values(store, wave, min_size)
+    return Aggregation(
+        icc=stats.icc(resp, "engagement", "branch_id"),
+        icc_mixed=stats.icc_mixed(resp, "engagement", "branch_id"),
+        rwg_median=float(rwg.median()) if rwg.len() else float("nan"),
+        n_branches_rwg=rwg.len(),
+        rwg_share_strong=float((rwg > 0.70).mean()) if rwg.len() else float("nan"),
+    )
+
+
+def rwg_values(store: Store, wave: str, min_size: int | None = None) -> pl.Series:
+    """The r_wg(j) values of the branches at or above the minimum, sorted (for a histogram:
+    no branch id attached)."""
+    minimum = confidentiality.minimum(min_size)
+    items = _items(store)
+    wide = _respondent_items(store, wave)
+    keep = wide.group_by("branch_id").len().filter(pl.col("len") >= minimum)["branch_id"]
+    wide = wide.filter(pl.col("branch_id").is_in(keep.implode()))
+    options = int(items["scale_max"].max() - items["scale_min"].min() + 1)
+    values = stats.rwg_j(
+        wide, items["item_id"].to_list(), "branch_id", error_variance=(options**2 - 1) / 12
+    )["rwg_j"]
+    return values.drop_nulls().sort()
+
+
+def reliability(store: Store, wave: str) -> pl.DataFrame:
+    """Cronbach's alpha (pairwise, as ``psych::alpha``) and omega total (one-factor ML) per
+    dimension and for the whole index, employee level. Reverse-keyed items are recoded."""
+    items = _items(store)
+    wide = _respondent_items(store, wave)  # already recoded
+    dims = analysis.dimensions(store)
+    rows = []
+    groups = [
+        (row["dimension_id"], items.filter(pl.col("dimension_id") == row["dimension_id"]))
+        for row in dims.iter_rows(named=True)
+    ]
+    groups.append(("index", items))
+    for dimension_id, part in groups:
+        cols = part["item_id"].to_list()
+        alpha = stats.cronbach_alpha(wide, cols)
+        omega = stats.omega(wide, cols) if len(cols) >= 3 else None
+        rows.append(
+            {
+                "dimension_id": dimension_id,
+                "n_items": len(cols),
+                "n": alpha.n,
+                "alpha": alpha.alpha,
+                "std_alpha": alpha.std_alpha,
+                "omega": omega.omega if omega else None,
+                "band": band(alpha.alpha, ALPHA_BANDS),
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def response_counts(store: Store, min_size: int | None = None) -> pl.DataFrame:
+    """Per wave: respondents, headcount, response rate, branches with answers and branches
+    shown (at or above the minimum group size)."""
+    minimum = confidentiality.minimum(min_size)
+    return store.sql(
+        """
+        WITH per_branch AS (
+            SELECT wave, branch_id, count(*) AS n FROM active_responses GROUP BY ALL
+        )
+        SELECT w.wave, w.seq,
+               coalesce(sum(p.n), 0)::BIGINT AS respondents,
+               (SELECT sum(headcount) FROM branches)::BIGINT AS headcount,
+               count(p.branch_id) AS branches_with_answers,
+               count(p.branch_id) FILTER (WHERE p.n >= ?) AS branches_shown
+        FROM waves w LEFT JOIN per_branch p USING (wave)
+        GROUP BY ALL ORDER BY w.seq
+        """,
+        [minimum],
+    ).with_columns((100 * pl.col("respondents") / pl.col("headcount")).alias("response_rate"))

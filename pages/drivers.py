@@ -1,0 +1,44 @@
+"""Drivers: which engagement dimensions relate most to loyalty, with intervals."""
+
+import streamlit as st
+
+from loyalty import analysis, charts, i18n
+from loyalty.i18n import t
+from pages import _shared as ui
+
+lang = ui.page_start()
+st.title(t("drivers.title", lang))
+st.caption(t("drivers.intro", lang))
+
+left, right = st.columns([1, 2])
+wave = ui.wave_picker(lang, left)
+loyalty = right.radio(
+    t("loyalty.label", lang),
+    analysis.LOYALTY_MEASURES,
+    horizontal=True,
+    format_func=lambda m: t(f"measure.{m}", lang),
+    key="drivers_loyalty",
+)
+weights = ui.drivers(wave, loyalty)
+dims = ui.dimensions()
+st.plotly_chart(
+    charts.drivers_bars(weights, dims, loyalty, lang),
+    key="drivers_chart",
+    config={"displayModeBar": False},
+)
+names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
+top = weights.row(0, named=True)
+if analysis.finite(top["raw_weight"]):
+    st.markdown(
+        t(
+            "drivers.top",
+            lang,
+            dimension=names.get(top["dimension_id"], top["dimension_id"]),
+            share=i18n.num(top["rescaled"], lang, 0),
+            low=i18n.num(100 * top["low"], lang, 1),
+            high=i18n.num(100 * top["high"], lang, 1),
+            value=i18n.num(100 * top["raw_weight"], lang, 1),
+            n=top["n"],
+        )
+    )
+st.caption(t("drivers.method", lang) + " " + t("association_note", lang))

@@ -1,0 +1,139 @@
+"""Methods & data quality: aggregation checks, reliability, exclusions, lag direction."""
+
+import polars as pl
+import streamlit as st
+
+from loyalty import analysis, charts, confidentiality, i18n, model, quality
+from loyalty.i18n import t
+from pages import _shared as ui
+
+lang = ui.page_start()
+st.title(t("methods.title", lang))
+st.info(t("methods.observational", lang))
+
+left, right = st.columns([1, 2])
+wave = ui.wave_picker(lang, left)
+loyalty = right.radio(
+    t("loyalty.label", lang),
+    analysis.LOYALTY_MEASURES,
+    horizontal=True,
+    format_func=lambda m: t(f"measure.{m}", lang),
+    key="methods_loyalty",
+)
+minimum = confidentiality.minimum()
+agg, rwg, reliability = ui.data_quality(wave)
+
+st.header(t("methods.responses", lang))
+counts = ui.response_counts()
+st.dataframe(
+    ui.styled(
+        counts.select(
+            pl.col("wave").alias(t("methods.col.wave", lang)),
+            pl.col("respondents").alias(t("methods.col.respondents", lang)),
+            pl.col("headcount").alias(t("methods.col.headcount", lang)),
+            pl.col("response_rate").alias(t("methods.col.rate", lang)),
+            pl.col("branches_with_answers").alias(t("methods.col.with_answers", lang)),
+            pl.col("branches_shown").alias(t("methods.col.shown", lang, min=minimum)),
+        ),
+        lang,
+        {t("methods.col.rate", lang): 1},
+    ),
+    hide_index=True,
+    key="responses",
+)
+
+st.header(t("methods.aggregation", lang))
+st.caption(t("methods.aggregation_help", lang))
+icc, mixed = agg.icc, agg.icc_mixed
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(
+    "ICC(1)",
+    i18n.num(icc.icc1, lang, 3),
+    help=t("methods.icc1_help", lang),
+)
+c1.caption(t(f"band.icc1.{quality.band(icc.icc1, quality.ICC1_BANDS)}", lang))
+c2.metric("ICC(2)", i18n.num(icc.icc2, lang, 3), help=t("methods.icc2_help", lang))
+c2.caption(t(f"band.rel.{quality.band(icc.icc2, quality.RELIABILITY_BANDS)}", lang))
+c3.metric("ICC(1) REML", i18n.num(mixed.icc1, lang, 3), help=t("methods.mixed_help", lang))
+c3.caption(t("methods.group_rel", lang, value=i18n.num(mixed.mean_group_reliability, lang, 2)))
+c4.metric(
+    t("methods.rwg_median", lang),
+    i18n.num(agg.rwg_median, lang, 2),
+    help=t("methods.rwg_help", lang),
+)
+c4.caption(
+    t(
+        "methods.rwg_share",
+        lang,
+        share=i18n.num(100 * agg.rwg_share_strong, lang, 0),
+        n=agg.n_branches_rwg,
+    )
+)
+st.caption(
+    t(
+        "methods.icc_detail",
+        lang,
+        f=i18n.num(icc.f_value, lang, 2),
+        n=i18n.num(icc.n, lang, 0),
+        groups=icc.n_groups,
+        wave=wave,
+    )
+)
+st.plotly_chart(
+    charts.rwg_histogram(rwg, lang, minimum), key="rwg", config={"displayModeBar": False}
+)
+
+st.header(t("methods.reliability", lang))
+dims = ui.dimensions()
+names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
+names["index"] = t("methods.index", lang)
+st.dataframe(
+    ui.styled(
+        reliability.select(
+            pl.col("dimension_id").replace_strict(names).alias(t("methods.col.scale", lang)),
+            pl.col("n_items").alias(t("methods.col.items", lang)),
+            pl.col("n").alias("n"),
+            pl.col("alpha").alias("α"),
+            pl.col("std_alpha").alias(t("methods.col.std_alpha", lang)),
+            pl.col("omega").alias("ω"),
+            pl.col("band")
+            .map_elements(lambda b: t(f"band.alpha.{b}", lang), return_dtype=pl.String)
+            .alias(t("methods.col.band", lang)),
+        ),
+        lang,
+        {"α": 2, t("methods.col.std_alpha", lang): 2, "ω": 2},
+    ),
+    hide_index=True,
+    key="reliability",
+)
+st.caption(t("methods.reliability_help", lang))
+
+st.header(t("methods.exclusions", lang))
+table = ui.branch_table(wave, loyalty)
+excluded = analysis.exclusions(table)
+if excluded.height:
+    summary = excluded.group_by("reason").len().sort("len", descending=True)
+    for row in summary.iter_rows(named=True):
+        st.markdown(
+            "- " + t(f"exclusion.{row['reason']}", lang, min=minimum) + f": **{row['len']}**"
+        )
+    with st.expander(t("methods.exclusions_list", lang)):
+        st.dataframe(
+            excluded.select(
+                "branch_id",
+                "name",
+                pl.col("reason").map_elements(
+                    lambda r: t(f"exclusion.{r}", lang, min=minimum), return_dtype=pl.String
+                ),
+            ),
+            hide_index=True,
+        )
+else:
+    st.markdown(t("methods.no_exclusions", lang))
+
+st.header(t("methods.direction", lang))
+for line in model.lag_sentences(ui.lag_direction(loyalty), loyalty, lang):
+    st.markdown(line)
+st.caption(t("methods.direction_help", lang))
+power = model.power(int(table["engagement"].is_not_null().sum()))
+(st.caption if power.enough else st.warning)(model.power_sentence(power, lang))

@@ -1,0 +1,79 @@
+"""The chain model on the demo data recovers the generator's ground truth (docs/demo-model.md)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from loyalty import analysis, model
+
+
+@pytest.fixture(scope="module")
+def table(demo_store):
+    return analysis.branch_table(demo_store, "2025-H2")
+
+
+def test_chain_paths_have_the_ground_truth_signs_and_sizes(table):
+    chain = model.chain_model(table, n_boot=2000)
+    res = chain.result
+    assert chain.level == "branch" and chain.covariates == ("headcount",)
+    # NPS = 38 * (lagged driver engagement - 3.55) + ...: the measured, lag-free slope is
+    # attenuated by measurement error and the lag, but clearly positive and of that order.
+    assert 20 < res.a < 45 and res.a_ci[0] > 0
+    # ROS = 0.14 * (NPS - 22) + ...: b estimates 0.14 with noise from the NPS sample.
+    assert 0.05 < res.b < 0.16 and res.b_ci[0] > 0
+    assert res.indirect == pytest.approx(res.a * res.b)
+    assert res.indirect_ci[0] > 0
+    assert res.n == int(table["engagement"].is_not_null().sum())  # suppressed branches drop out
+
+
+def test_power_says_when_there_are_too_few_branches():
+    assert model.power(109).enough and model.power(109).min_detectable_r == pytest.approx(
+        0.2656, abs=1e-3
+    )
+    few = model.power(40)
+    assert not few.enough and few.min_detectable_r == pytest.approx(0.43, abs=0.01)
+    assert "only 40 branches" in model.power_sentence(few, "en")
+    assert "Mit nur 40 Filialen" in model.power_sentence(few, "de")
+
+
+def test_drivers_rank_customer_focus_first_and_sum_to_r2(table):
+    weights = model.drivers(table, n_boot=500)
+    assert weights["dimension_id"][0] == "customer_focus"  # true weight .40, the largest
+    assert weights["raw_weight"].sum() == pytest.approx(weights["r2"][0])
+    assert (weights["low"] <= weights["raw_weight"]).all()
+    assert (weights["raw_weight"] <= weights["high"]).all()
+
+
+def test_expected_vs_actual_flags_branches_outside_the_funnel(table):
+    eva = model.expected_vs_actual(table)
+    assert eva.height == table.height
+    shown = eva.filter(pl.col("loyalty_expected").is_not_null())
+    assert shown.height == int(table["engagement"].is_not_null().sum())
+    joined = shown.join(table.select("branch_id", "nps"), on="branch_id")
+    above = joined.filter(pl.col("loyalty_outside") == "above")
+    assert (above["nps"] > above["loyalty_high_95"]).all()
+    # about 5% of branches fall outside a 95% prediction interval
+    assert 0 < shown["loyalty_outside"].is_not_null().sum() < 0.15 * shown.height
+
+
+def test_sentences_in_both_languages(table):
+    chain = model.chain_model(table, n_boot=200)
+    en, de = model.sentences(chain, "en"), model.sentences(chain, "de")
+    assert en[0].startswith("+1 point engagement (scale 1–5) goes with +")
+    assert "NPS points [95% CI" in en[0] and "(branch level)" in en[0]
+    assert "NPS-Punkten einher [95%-KI" in de[0]
+    assert "bootstrap with 200 resamples" in en[2]
+
+
+def test_lag_direction_recovers_engagement_before_loyalty(demo_store):
+    """Ground truth: loyalty follows the previous wave's engagement; engagement does not
+    follow loyalty. The within-branch model finds exactly that direction."""
+    table = analysis.branch_table(demo_store, None)
+    for loyalty in ("nps", "retention"):
+        lags = model.lag_direction(table, loyalty)
+        assert lags.direction == "x_to_y", loyalty
+        assert lags.x_to_y.ci[0] > 0
+        assert lags.y_to_x.ci[0] < 0 < lags.y_to_x.ci[1]
+    sentences = model.lag_sentences(model.lag_direction(table), "nps", "en")
+    assert sentences[-1].startswith("The evidence points from engagement to NPS")

@@ -1,0 +1,62 @@
+"""Methods & data quality on the demo data: ICC in the generator's range, scales, counts."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from loyalty import analysis, quality
+
+
+def test_aggregation_recovers_the_designed_icc(demo_store):
+    agg = quality.aggregation(demo_store, "2025-H2")
+    assert 0.08 < agg.icc.icc1 < 0.17  # designed: about .10-.15
+    assert agg.icc_mixed.icc1 == pytest.approx(agg.icc.icc1, abs=0.02)
+    assert 0 < agg.icc_mixed.mean_group_reliability < agg.icc.icc2 + 0.1
+
+
+def test_rwg_only_for_branches_at_or_above_the_minimum(demo_store):
+    values = quality.rwg_values(demo_store, "2025-H2")
+    table = analysis.branch_table(demo_store, "2025-H2")
+    assert values.len() == int((table["n_respondents"] >= 5).sum())
+    assert values.is_sorted() and values.min() >= 0 and values.max() <= 1
+    assert isinstance(values, pl.Series) and values.name == "rwg_j"  # values only, no ids
+
+
+def test_reliability_per_dimension_and_index(demo_store):
+    rel = quality.reliability(demo_store, "2025-H2")
+    assert rel["dimension_id"].to_list() == [
+        "motivation",
+        "commitment",
+        "leadership",
+        "customer_focus",
+        "index",
+    ]
+    assert (rel["n_items"].to_list()) == [3, 3, 3, 3, 12]
+    index = rel.row(4, named=True)
+    assert index["alpha"] > 0.85 and index["band"] in ("good", "excellent")
+
+
+def test_response_counts_match_the_store(demo_store, demo_data):
+    counts = quality.response_counts(demo_store)
+    expected = demo_data.responses.group_by("wave").len().sort("wave")
+    assert counts["respondents"].to_list() == expected["len"].to_list()
+    assert (counts["branches_shown"] <= counts["branches_with_answers"]).all()
+
+
+@pytest.mark.parametrize(
+    ("value", "bands", "name"),
+    [
+        (0.30, quality.ICC1_BANDS, "large"),
+        (0.12, quality.ICC1_BANDS, "medium"),
+        (0.05, quality.ICC1_BANDS, "small"),
+        (0.0, quality.ICC1_BANDS, "none"),
+        (0.95, quality.RWG_BANDS, "very_strong"),
+        (0.40, quality.RWG_BANDS, "weak"),
+        (0.75, quality.ALPHA_BANDS, "acceptable"),
+        (0.3, quality.ALPHA_BANDS, "unacceptable"),
+        (float("nan"), quality.ALPHA_BANDS, None),
+    ],
+)
+def test_bands(value, bands, name):
+    assert quality.band(value, bands) == name
