@@ -36,7 +36,7 @@ def test_overview_renders_the_chain_in_german_by_default(app):
     text = _texts(at)
     assert "Zusammenhänge in Beobachtungsdaten" in text
     assert "haben weniger als 5 Antworten" in text
-    assert len(at.get("plotly_chart")) == 4  # three links and the quadrants
+    assert len(at.get("plotly_chart")) == 5  # three links, the chain model and the quadrants
 
 
 def test_overview_in_english_and_wave_selection(app, demo_store):
