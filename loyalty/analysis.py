@@ -380,8 +380,11 @@ class BranchFilter:
     min_headcount: int | None = None
     max_headcount: int | None = None
     query: str = ""
+    sort: str = "branch_id"
+    descending: bool = False
 
     def apply(self, table: pl.DataFrame) -> pl.DataFrame:
+        """The filtered branches in the chosen order (missing values last, ties by id)."""
         out = table
         if self.regions:
             out = out.filter(pl.col("region").is_in(self.regions))
@@ -391,8 +394,71 @@ class BranchFilter:
             out = out.filter(pl.col("headcount") >= self.min_headcount)
         if self.max_headcount is not None:
             out = out.filter(pl.col("headcount") <= self.max_headcount)
-        return find_branches(out, self.query)
+        out = find_branches(out, self.query)
+        if self.query.strip():  # search keeps its relevance order
+            return out
+        sort = self.sort if self.sort in SORT_COLUMNS else "branch_id"
+        return out.sort([sort, "branch_id"], descending=[self.descending, False], nulls_last=True)
 
+    def neighbours(self, table: pl.DataFrame, branch_id: str) -> tuple[str | None, str | None]:
+        """The previous and next branch around ``branch_id`` in this filter's order."""
+        ids = self.apply(table)["branch_id"].to_list()
+        if branch_id not in ids:
+            return None, None
+        i = ids.index(branch_id)
+        return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
+
+    def to_query(self) -> dict[str, str]:
+        """The filter as URL parameters (only what differs from "all", in a stable order)."""
+        out = {}
+        if self.regions:
+            out["region"] = ",".join(self.regions)
+        if self.formats:
+            out["format"] = ",".join(self.formats)
+        if self.min_headcount is not None and self.max_headcount is not None:
+            out["size"] = f"{self.min_headcount},{self.max_headcount}"
+        if self.query:
+            out["q"] = self.query
+        if self.sort != "branch_id":
+            out["sort"] = self.sort
+        if self.descending:
+            out["desc"] = "1"
+        return out
+
+    @classmethod
+    def from_query(cls, params: dict[str, str]) -> BranchFilter:
+        """Read :meth:`to_query`'s parameters back; unknown or malformed values are ignored."""
+
+        def parts(name: str) -> tuple[str, ...]:
+            return tuple(p for p in (params.get(name) or "").split(",") if p)
+
+        size = parts("size")
+        low = high = None
+        if len(size) == 2 and all(s.isdigit() for s in size):
+            low, high = int(size[0]), int(size[1])
+        sort = params.get("sort") or "branch_id"
+        return cls(
+            parts("region"),
+            parts("format"),
+            low,
+            high,
+            params.get("q") or "",
+            sort if sort in SORT_COLUMNS else "branch_id",
+            params.get("desc") == "1",
+        )
+
+
+#: Columns the Branches page can sort by (previous/next on the Branch page follow it).
+SORT_COLUMNS = (
+    "branch_id",
+    "name",
+    "headcount",
+    "n_respondents",
+    "engagement",
+    "nps",
+    "retention",
+    "ros",
+)
 
 LIST_COLUMNS = (
     "branch_id",

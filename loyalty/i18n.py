@@ -517,6 +517,88 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fixed effects: stable differences between branches do not count, standard errors "
         "clustered by branch). They too show associations, not causation.",
     },
+    "short.engagement": {"de": "Engagement", "en": "engagement"},
+    "short.ros": {"de": "Umsatzrendite", "en": "return on sales"},
+    "expected.above": {
+        "de": "{measure}: {gap} Punkte **über** dem, was das {basis} erwarten lässt "
+        "(erwartet {expected}; 95%-Bereich {low} bis {high}).",
+        "en": "{measure}: {gap} points **above** what its {basis} predicts (expected {expected}; "
+        "95% range {low} to {high}).",
+    },
+    "expected.below": {
+        "de": "{measure}: {gap} Punkte **unter** dem, was das {basis} erwarten lässt "
+        "(erwartet {expected}; 95%-Bereich {low} bis {high}).",
+        "en": "{measure}: {gap} points **below** what its {basis} predicts (expected {expected}; "
+        "95% range {low} to {high}).",
+    },
+    "expected.outside": {
+        "de": "Das liegt außerhalb des 95%-Bereichs: mehr als Zufall.",
+        "en": "That is outside the 95% range: more than chance.",
+    },
+    "expected.na": {
+        "de": "{measure}: keine Erwartung berechenbar (fehlende Werte).",
+        "en": "{measure}: no expectation can be computed (missing values).",
+    },
+    "branch.prev": {"de": "Vorherige: {name}", "en": "Previous: {name}"},
+    "branch.next": {"de": "Nächste: {name}", "en": "Next: {name}"},
+    "branch.back_to_list": {
+        "de": "Zur Liste (sortiert nach {sort})",
+        "en": "Back to the list (sorted by {sort})",
+    },
+    "branch.sure.title": {"de": "Wie sicher ist der Wert?", "en": "How sure is the score?"},
+    "branch.sure.estimate": {
+        "de": "Engagement, um Zufall bereinigt: **{value}** [95%-KI {low}; {high}] "
+        "(gemessen {raw}, n = {n} Antworten, Mitarbeiterebene).",
+        "en": "Engagement adjusted for chance: **{value}** [95% CI {low}; {high}] "
+        "(measured {raw}, n = {n} responses, employee level).",
+    },
+    "branch.sure.rank": {
+        "de": "Rang **{rank}** von {of} [95%-KI Rang {low} bis {high}].",
+        "en": "Rank **{rank}** of {of} [95% CI rank {low} to {high}].",
+    },
+    "branch.sure.help": {
+        "de": "Empirische-Bayes-Schätzung: Kleine Filialen werden zum Unternehmensmittel hin "
+        "gezogen, weil wenige Antworten mehr Zufall enthalten. Nur Filialen mit genug Antworten.",
+        "en": "Empirical-Bayes estimate: small branches are pulled towards the company mean, "
+        "because few answers carry more chance. Only branches with enough answers.",
+    },
+    "branch.expected.title": {
+        "de": "Erwartet und tatsächlich",
+        "en": "Expected and actual",
+    },
+    "branch.expected.help": {
+        "de": "Filialebene: Regression über alle Filialen der Welle; der 95%-Bereich ist das "
+        "Vorhersageintervall (Trichter).",
+        "en": "Branch level: regression over all branches of the wave; the 95% range is the "
+        "prediction interval (funnel).",
+    },
+    "branch.peers.title": {"de": "Vergleichsgruppe", "en": "Peer group"},
+    "branch.peers.who": {
+        "de": "{k} Filialen derselben Region ({region}) oder desselben Formats ({format}) mit "
+        "ähnlich vielen Mitarbeitenden (um {headcount}).",
+        "en": "{k} branches of the same region ({region}) or format ({format}) with a similar "
+        "headcount (around {headcount}).",
+    },
+    "branch.peers.line": {
+        "de": "{measure}: diese Filiale {mine}, Vergleichsgruppe {peers}",
+        "en": "{measure}: this branch {mine}, peers {peers}",
+    },
+    "branch.peers.help": {
+        "de": "Engagement der Vergleichsgruppe nur aus Filialen mit genug Antworten.",
+        "en": "Peer engagement only from branches with enough answers.",
+    },
+    "branch.focus": {
+        "de": "Ansatzpunkt: **{dimension}** liegt {gap} Punkte unter dem Unternehmen und erklärt "
+        "{share} % dessen, was Engagement an der Kundenbindung erklärt.",
+        "en": "Where to start: **{dimension}** is {gap} points below the company and accounts "
+        "for {share}% of what engagement explains of loyalty.",
+    },
+    "branch.focus_none": {
+        "de": "Keine Engagement-Dimension liegt unter dem Unternehmen.",
+        "en": "No engagement dimension is below the company.",
+    },
+    "branches.sort": {"de": "Sortieren nach", "en": "Sort by"},
+    "branches.descending": {"de": "absteigend", "en": "descending"},
     "lag.forward": {
         "de": "Innerhalb der Filiale: Engagement jetzt → {loyalty} in der nächsten Welle (bei "
         "gleicher {loyalty} jetzt): "

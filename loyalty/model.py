@@ -135,7 +135,6 @@ def lag_direction(table_all_waves: pl.DataFrame, loyalty: str = "nps") -> stats.
     )
 
 
-
 def _ci(value: float, ci: tuple[float, float], lang: str, digits: int) -> dict[str, str]:
     return {
         "value": i18n.num(value, lang, digits, sign=True),
@@ -294,3 +293,44 @@ def priorities(
             }
         )
     return pl.DataFrame(rows).sort("priority", descending=True)
+
+
+def peer_summary(peer_table: pl.DataFrame) -> dict[str, float | None]:
+    """The peer group's figures as the company's are computed (engagement only from shown
+    peers, respondent-weighted; NPS and retention pooled; return = profit / revenue)."""
+    if not peer_table.height:
+        return dict.fromkeys(("engagement", "nps", "retention", "ros"))
+    bench = analysis.company_benchmark(peer_table)
+    return {
+        "engagement": bench.engagement,
+        "nps": bench.nps,
+        "retention": bench.retention,
+        "ros": bench.ros,
+    }
+
+
+def expectation_sentences(row: dict | None, lang: str, loyalty: str = "nps") -> list[str]:
+    """One branch's row of :func:`expected_vs_actual` in plain words: how far its loyalty lies
+    from what its engagement predicts, and its return from what its loyalty predicts."""
+    out = []
+    for prefix, basis, digits in (("loyalty", "engagement", 1), ("ros", loyalty, 1)):
+        residual = row.get(f"{prefix}_residual") if row else None
+        measure = loyalty if prefix == "loyalty" else "ros"
+        if residual is None or not analysis.finite(residual):
+            out.append(t("expected.na", lang, measure=t(f"short.{measure}", lang)))
+            continue
+        key = "expected.above" if residual >= 0 else "expected.below"
+        text = t(
+            key,
+            lang,
+            measure=t(f"short.{measure}", lang),
+            basis=t(f"short.{basis}", lang),
+            gap=i18n.num(abs(residual), lang, digits),
+            expected=i18n.num(row[f"{prefix}_expected"], lang, digits),
+            low=i18n.num(row[f"{prefix}_low_95"], lang, digits),
+            high=i18n.num(row[f"{prefix}_high_95"], lang, digits),
+        )
+        if row.get(f"{prefix}_outside"):
+            text += " " + t("expected.outside", lang)
+        out.append(text)
+    return out

@@ -107,8 +107,21 @@ def _drivers(db: str, rev: int, wave: str, loyalty: str) -> pl.DataFrame:
     return model.drivers(_table(db, rev, wave, loyalty), loyalty)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _estimates(db: str, rev: int, wave: str) -> pl.DataFrame:
+    table = _table(db, rev, wave, "nps")
+    shown = table.filter(~pl.col("suppressed"))["branch_id"]
+    return model.engagement_estimates(analysis.respondent_engagement(store(), wave), shown)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _expected(db: str, rev: int, wave: str, loyalty: str) -> pl.DataFrame:
+    return model.expected_vs_actual(_table(db, rev, wave, loyalty), loyalty)
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _lags(db: str, rev: int, loyalty: str):
+
     return model.lag_direction(_table(db, rev, None, loyalty), loyalty)
 
 
@@ -170,7 +183,22 @@ def drivers(wave: str, loyalty: str = "nps") -> pl.DataFrame:
     return _drivers(*_key(), wave, loyalty)
 
 
+def engagement_estimates(wave: str) -> pl.DataFrame:
+    """Shrunken engagement with interval and rank interval, shown branches only."""
+    return _estimates(*_key(), wave)
+
+
+def expected_vs_actual(wave: str, loyalty: str = "nps") -> pl.DataFrame:
+    return _expected(*_key(), wave, loyalty)
+
+
+def branch_filter() -> analysis.BranchFilter:
+    """The Branches page's filter and sort order, as carried in the URL."""
+    return analysis.BranchFilter.from_query(st.query_params.to_dict())
+
+
 def lag_direction(loyalty: str = "nps"):
+
     return _lags(*_key(), loyalty)
 
 

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, i18n
+from loyalty import analysis, charts, confidentiality, i18n, model
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -51,6 +51,31 @@ st.caption(
 )
 if row["suppressed"]:
     st.warning(t("branch.suppressed", lang, min=minimum, n=row["n_respondents"]))
+
+order = ui.branch_filter()
+prev_id, next_id = order.neighbours(table, branch_id)
+link_query = {**order.to_query(), "wave": wave, "lang": lang}
+n1, n2, n3 = st.columns(3)
+if prev_id:
+    n1.page_link(
+        "pages/branch.py",
+        label=t("branch.prev", lang, name=names[prev_id]),
+        icon=":material/arrow_back:",
+        query_params={"branch": prev_id, **link_query},
+    )
+if next_id:
+    n2.page_link(
+        "pages/branch.py",
+        label=t("branch.next", lang, name=names[next_id]),
+        icon=":material/arrow_forward:",
+        query_params={"branch": next_id, **link_query},
+    )
+n3.page_link(
+    "pages/branches.py",
+    label=t("branch.back_to_list", lang, sort=t(f"col.{order.sort}", lang)),
+    icon=":material/table_view:",
+    query_params=link_query,
+)
 
 
 def metric(col, measure: str, value, low, high, n, unit: str, company, digits: int = 1):
@@ -117,6 +142,92 @@ metric(
     bench.retention,
 )
 metric(c4, "ros", row["ros"], None, None, None, "", bench.ros)
+
+sure, expected, peer = st.columns(3)
+with sure:
+    st.subheader(t("branch.sure.title", lang))
+    estimate = ui.engagement_estimates(wave).filter(pl.col("branch_id") == branch_id)
+    if row["suppressed"] or not estimate.height:
+        st.markdown(t("branch.fewer_than", lang, min=minimum))
+    else:
+        e = estimate.row(0, named=True)
+        st.markdown(
+            t(
+                "branch.sure.estimate",
+                lang,
+                value=i18n.num(e["shrunken"], lang, 2),
+                low=i18n.num(e["low"], lang, 2),
+                high=i18n.num(e["high"], lang, 2),
+                raw=i18n.num(e["mean"], lang, 2),
+                n=e["n"],
+            )
+        )
+        st.markdown(
+            t(
+                "branch.sure.rank",
+                lang,
+                rank=e["rank"],
+                low=e["rank_low"],
+                high=e["rank_high"],
+                of=ui.engagement_estimates(wave).height,
+            )
+        )
+        st.caption(t("branch.sure.help", lang))
+with expected:
+    st.subheader(t("branch.expected.title", lang))
+    eva = ui.expected_vs_actual(wave, "nps").filter(pl.col("branch_id") == branch_id)
+    lines = model.expectation_sentences(eva.row(0, named=True) if eva.height else None, lang)
+    for line in lines:
+        st.markdown(line)
+    st.caption(t("branch.expected.help", lang))
+with peer:
+    st.subheader(t("branch.peers.title", lang))
+    peers = model.peers(table, branch_id)
+    summary = model.peer_summary(peers)
+    st.markdown(
+        t(
+            "branch.peers.who",
+            lang,
+            k=peers.height,
+            region=row["region"],
+            format=row["format"],
+            headcount=row["headcount"],
+        )
+    )
+    for measure, digits in (("engagement", 2), ("nps", 1), ("retention", 1), ("ros", 1)):
+        mine, theirs = row[measure], summary[measure]
+        st.markdown(
+            t(
+                "branch.peers.line",
+                lang,
+                measure=t(f"measure.{measure}", lang),
+                mine=i18n.num(mine, lang, digits)
+                if mine is not None
+                else t("branch.fewer_than", lang, min=minimum),
+                peers=i18n.num(theirs, lang, digits),
+            )
+        )
+    st.caption(t("branch.peers.help", lang))
+
+if not row["suppressed"]:
+    focus = model.priorities(table, branch_id, ui.drivers(wave, "nps"), bench.dimensions)
+    dims = ui.dimensions()
+    dim_names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
+    top = focus.filter(pl.col("priority") > 0).head(1)
+    if top.height:
+        f = top.row(0, named=True)
+        st.info(
+            t(
+                "branch.focus",
+                lang,
+                dimension=dim_names[f["dimension_id"]],
+                gap=i18n.num(-f["gap"], lang, 2),
+                share=i18n.num(f["share"], lang, 0),
+            )
+        )
+    else:
+        st.success(t("branch.focus_none", lang))
+
 
 left, right = st.columns(2)
 with left:

@@ -40,14 +40,37 @@ size = c3.slider(
     value=(max(low, size_default[0]), min(high, size_default[-1])),
 )
 query = c4.text_input(t("branches.search", lang), value=st.query_params.get("q", ""), key="f_query")
+s1, s2, _ = st.columns([2, 1, 4], vertical_alignment="bottom")
+current_sort = st.query_params.get("sort", "branch_id")
+sort = s1.selectbox(
+    t("branches.sort", lang),
+    analysis.SORT_COLUMNS,
+    index=analysis.SORT_COLUMNS.index(current_sort) if current_sort in analysis.SORT_COLUMNS else 0,
+    format_func=lambda c: t(f"col.{c}", lang),
+    key="f_sort",
+)
+descending = s2.toggle(
+    t("branches.descending", lang), value=st.query_params.get("desc") == "1", key="f_desc"
+)
 ui.set_query("region", chosen_regions)
 ui.set_query("format", chosen_formats)
 ui.set_query("size", [str(size[0]), str(size[1])] if tuple(size) != (low, high) else None)
 ui.set_query("q", query)
+ui.set_query("sort", sort if sort != "branch_id" else None)
+ui.set_query("desc", "1" if descending else None)
 
-chosen = analysis.BranchFilter(
-    tuple(chosen_regions), tuple(chosen_formats), size[0], size[1], query
-).apply(table)
+branch_filter = analysis.BranchFilter(
+    tuple(chosen_regions),
+    tuple(chosen_formats),
+    size[0] if tuple(size) != (low, high) else None,
+    size[1] if tuple(size) != (low, high) else None,
+    query,
+    sort,
+    descending,
+)
+chosen = branch_filter.apply(table)
+link_query = {**branch_filter.to_query(), "wave": wave, "lang": lang}
+
 st.caption(t("branches.count", lang, k=chosen.height, n=table.height))
 
 minimum = confidentiality.minimum()
@@ -84,7 +107,7 @@ rows = event.selection.rows if event else []
 if rows:
     st.switch_page(
         "pages/branch.py",
-        query_params={"branch": listing["branch_id"][rows[0]], "wave": wave, "lang": lang},
+        query_params={"branch": listing["branch_id"][rows[0]], **link_query},
     )
 
 shown = chosen.head(HEATMAP_ROWS)
@@ -101,7 +124,7 @@ points = heat.selection.points if heat else []
 if points and points[0].get("customdata"):
     st.switch_page(
         "pages/branch.py",
-        query_params={"branch": points[0]["customdata"], "wave": wave, "lang": lang},
+        query_params={"branch": points[0]["customdata"], **link_query},
     )
 st.caption(
     t("association_note", lang)

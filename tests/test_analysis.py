@@ -178,7 +178,41 @@ def test_branch_filter_combines_region_format_size_and_search(demo_store):
     assert analysis.BranchFilter(query=name).apply(table)["name"].to_list()[0] == name
 
 
+def test_branch_filter_sorts_and_finds_neighbours(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    f = analysis.BranchFilter(regions=("Nord",), sort="nps", descending=True)
+    ordered = f.apply(table)
+    nps = ordered["nps"].drop_nulls().to_list()
+    assert nps == sorted(nps, reverse=True)
+    ids = ordered["branch_id"].to_list()
+    assert f.neighbours(table, ids[0]) == (None, ids[1])
+    assert f.neighbours(table, ids[5]) == (ids[4], ids[6])
+    assert f.neighbours(table, ids[-1]) == (ids[-2], None)
+    outside = table.filter(pl.col("region") != "Nord")["branch_id"][0]
+    assert f.neighbours(table, outside) == (None, None)
+    # hidden engagement sorts last, never by a number
+    by_eng = analysis.BranchFilter(sort="engagement").apply(table)
+    assert by_eng.tail(int(by_eng["suppressed"].sum()))["suppressed"].all()
+
+
+def test_branch_filter_round_trips_through_the_url():
+    f = analysis.BranchFilter(("Nord", "Süd"), ("City",), 10, 30, "Ham", "ros", True)
+    assert f.to_query() == {
+        "region": "Nord,Süd",
+        "format": "City",
+        "size": "10,30",
+        "q": "Ham",
+        "sort": "ros",
+        "desc": "1",
+    }
+    assert analysis.BranchFilter.from_query(f.to_query()) == f
+    assert analysis.BranchFilter().to_query() == {}
+    odd = analysis.BranchFilter.from_query({"sort": "drop table", "size": "x,3", "desc": "yes"})
+    assert odd == analysis.BranchFilter()
+
+
 def test_branch_list_hides_suppressed_scores_and_says_why(demo_store):
+
     table = analysis.branch_table(demo_store, "2025-H2")
     listing = analysis.branch_list(table, "fewer than 5 responses")
     assert listing.columns == list(analysis.LIST_COLUMNS)

@@ -77,3 +77,53 @@ def test_lag_direction_recovers_engagement_before_loyalty(demo_store):
         assert lags.y_to_x.ci[0] < 0 < lags.y_to_x.ci[1]
     sentences = model.lag_sentences(model.lag_direction(table), "nps", "en")
     assert sentences[-1].startswith("The evidence points from engagement to NPS")
+
+
+def test_engagement_estimates_shrink_and_rank_only_shown_branches(demo_store, table):
+    shown = table.filter(~pl.col("suppressed"))["branch_id"]
+    resp = analysis.respondent_engagement(demo_store, "2025-H2")
+    est = model.engagement_estimates(resp, shown, n_draws=1000)
+    assert set(est["branch_id"]) == set(shown)  # hidden branches neither shown nor used
+    # shrinkage pulls every mean towards one (GLS) grand mean by its reliability, never past it
+    rel = est["reliability"]
+    assert ((rel > 0) & (rel < 1)).all()
+    grand = (est["shrunken"] - rel * est["mean"]) / (1 - rel)
+    assert grand.max() - grand.min() < 1e-9
+    mu = grand[0]
+    assert ((est["shrunken"] - mu).abs() <= (est["mean"] - mu).abs() + 1e-12).all()
+
+    assert (est["low"] < est["shrunken"]).all() and (est["shrunken"] < est["high"]).all()
+    assert sorted(est["rank"].to_list()) == list(range(1, est.height + 1))
+    assert (est["rank_low"] <= est["rank"]).all() and (est["rank"] <= est["rank_high"]).all()
+    top = est.sort("shrunken", descending=True).row(0, named=True)
+    assert top["rank"] == 1 and top["rank_low"] == 1
+
+
+def test_peers_share_region_or_format_and_size(table):
+    row = table.filter(pl.col("branch_id") == "B042").row(0, named=True)
+    peers = model.peers(table, "B042")
+    assert "B042" not in peers["branch_id"].to_list() and peers.height > 0
+    assert ((peers["region"] == row["region"]) | (peers["format"] == row["format"])).all()
+    margin = max(2, round(row["headcount"] * 0.3))
+    assert (peers["headcount"] - row["headcount"]).abs().max() <= margin
+    summary = model.peer_summary(peers)
+    bench = analysis.company_benchmark(peers)
+    assert summary["nps"] == bench.nps and summary["engagement"] == bench.engagement
+    assert model.peer_summary(peers.clear())["nps"] is None
+
+
+def test_priorities_weight_shortfalls_by_driver_share(table):
+    weights = model.drivers(table, n_boot=100)
+    bench = analysis.company_benchmark(table)
+    # a branch below the company on every dimension
+    low = table.filter(~pl.col("suppressed")).sort("engagement").row(0, named=True)
+    focus = model.priorities(table, low["branch_id"], weights, bench.dimensions)
+    share = dict(zip(weights["dimension_id"], weights["rescaled"], strict=True))
+    for r in focus.iter_rows(named=True):
+        assert r["gap"] == pytest.approx(
+            low[f"dim_{r['dimension_id']}"] - bench.dimensions[r["dimension_id"]]
+        )
+        assert r["priority"] == pytest.approx(max(0.0, -r["gap"]) * share[r["dimension_id"]])
+    assert focus["priority"].is_sorted(descending=True)
+    hidden = table.filter(pl.col("suppressed"))["branch_id"][0]
+    assert model.priorities(table, hidden, weights, bench.dimensions).height == 0
