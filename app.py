@@ -37,6 +37,12 @@ pages = [
         icon=":material/storefront:",
     ),
     st.Page(
+        "pages/whatif.py",
+        title=t("nav.whatif", lang),
+        url_path="whatif",
+        icon=":material/trending_up:",
+    ),
+    st.Page(
         "pages/drivers.py",
         title=t("nav.drivers", lang),
         url_path="drivers",

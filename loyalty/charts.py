@@ -638,3 +638,36 @@ def rwg_histogram(values: pl.Series, lang: str, min_size: int) -> go.Figure:
         xaxis={"title": "r<sub>wg(j)</sub>", "range": [0, 1.02]},
         yaxis_title=t("quality.branches", lang),
     )
+
+
+def what_if_bars(w, lang: str, top: int = 25) -> go.Figure:
+    """Expected change in operating profit per simulated branch (the largest ``top``), with
+    the total and its bootstrap interval in the title; branch level."""
+    data = w.per_branch.sort("profit_change", descending=True).head(top).reverse()
+    fig = go.Figure(
+        go.Bar(
+            y=[f"{n} ({b})" for n, b in zip(data["name"], data["branch_id"], strict=True)],
+            x=data["profit_change"].to_list(),
+            orientation="h",
+            marker_color=BRANCH_COLOR,
+            customdata=data["branch_id"].to_list(),
+            hovertemplate="%{y}: %{x:,.0f} €<extra></extra>",
+        )
+    )
+    subtitle = t(
+        "whatif.chart_subtitle",
+        lang,
+        total=i18n.num(w.profit_change, lang, 0),
+        low=i18n.num(w.profit_ci[0], lang, 0),
+        high=i18n.num(w.profit_ci[1], lang, 0),
+        k=w.n_branches,
+        shown=min(top, w.n_branches),
+    )
+    return _layout(
+        fig,
+        lang,
+        title={"text": f"{t('whatif.chart_title', lang)}<br><sup>{subtitle}</sup>"},
+        height=max(320, 60 + 22 * data.height),
+        showlegend=False,
+        xaxis_title=t("whatif.axis", lang),
+    )

@@ -599,6 +599,74 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "branches.sort": {"de": "Sortieren nach", "en": "Sort by"},
     "branches.descending": {"de": "absteigend", "en": "descending"},
+    "nav.whatif": {"de": "Was wäre, wenn", "en": "What if"},
+    "whatif.title": {
+        "de": "Was wäre, wenn das Engagement steigt?",
+        "en": "What if engagement rose?",
+    },
+    "whatif.intro": {
+        "de": "Wählen Sie Filialen und eine Steigerung des Engagements; die Kette als Modell "
+        "sagt, was sich bei Kundenbindung und Rendite erwarten ließe.",
+        "en": "Choose branches and a rise in engagement; the chain model says what could be "
+        "expected for loyalty and return.",
+    },
+    "whatif.select": {"de": "Welche Filialen?", "en": "Which branches?"},
+    "whatif.rule.bottom_quartile": {
+        "de": "das untere Engagement-Viertel",
+        "en": "the bottom engagement quartile",
+    },
+    "whatif.rule.region": {"de": "eine Region", "en": "a region"},
+    "whatif.rule.format": {"de": "ein Format", "en": "a format"},
+    "whatif.rule.branches": {"de": "einzelne Filialen", "en": "hand-picked branches"},
+    "whatif.rule.all": {"de": "alle Filialen", "en": "all branches"},
+    "whatif.delta": {
+        "de": "Steigerung des Engagements (Punkte auf der Skala 1–5)",
+        "en": "Rise in engagement (points on the 1–5 scale)",
+    },
+    "whatif.loyalty": {
+        "de": "{k} Filialen, Engagement im Mittel +{delta} Punkte: {value} {unit} je Filiale "
+        "[95%-KI {low}; {high}].",
+        "en": "{k} branches, engagement up {delta} points on average: {value} {unit} per branch "
+        "[95% CI {low}; {high}].",
+    },
+    "whatif.ros": {
+        "de": "Umsatzrendite: {value} Prozentpunkte je Filiale [95%-KI {low}; {high}].",
+        "en": "Return on sales: {value} percentage points per branch [95% CI {low}; {high}].",
+    },
+    "whatif.profit": {
+        "de": "Betriebsergebnis zusammen: **{value} €** je Halbjahr [95%-KI {low}; {high}] bei "
+        "{revenue} Mio. € Umsatz; Bootstrap mit {n_boot} Stichproben über {n} Filialen "
+        "(Filialebene).",
+        "en": "Operating profit together: **{value} €** per half-year [95% CI {low}; {high}] on "
+        "€{revenue} m revenue; bootstrap with {n_boot} resamples over {n} branches "
+        "(branch level).",
+    },
+    "whatif.left_out": {
+        "de": "{k} der gewählten Filialen haben zu wenige Antworten für einen Engagement-Wert und "
+        "bleiben außen vor.",
+        "en": "{k} of the chosen branches have too few answers for an engagement score and are "
+        "left out.",
+    },
+    "whatif.none": {
+        "de": "Keine der gewählten Filialen hat einen Engagement-Wert.",
+        "en": "None of the chosen branches has an engagement score.",
+    },
+    "whatif.caution": {
+        "de": "Vorsicht: Das beruht auf Zusammenhängen in Beobachtungsdaten, nicht auf einem "
+        "Experiment.",
+        "en": "Caution: this rests on associations in observational data, not on an experiment.",
+    },
+    "whatif.chart_title": {
+        "de": "Erwartete Änderung des Betriebsergebnisses je Filiale",
+        "en": "Expected change in operating profit per branch",
+    },
+    "whatif.chart_subtitle": {
+        "de": "zusammen {total} € [95%-KI {low}; {high}], {k} Filialen (die {shown} größten "
+        "gezeigt), Filialebene",
+        "en": "together €{total} [95% CI {low}; {high}], {k} branches (the {shown} largest "
+        "shown), branch level",
+    },
+    "whatif.axis": {"de": "€ je Halbjahr", "en": "€ per half-year"},
     "lag.forward": {
         "de": "Innerhalb der Filiale: Engagement jetzt → {loyalty} in der nächsten Welle (bei "
         "gleicher {loyalty} jetzt): "

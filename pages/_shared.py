@@ -197,6 +197,16 @@ def branch_filter() -> analysis.BranchFilter:
     return analysis.BranchFilter.from_query(st.query_params.to_dict())
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _what_if(db: str, rev: int, wave: str, loyalty: str, rule: str, values, delta: float):
+    table = _table(db, rev, wave, loyalty)
+    return model.what_if(table, model.select_branches(table, rule, values), delta, loyalty)
+
+
+def what_if(wave: str, loyalty: str, rule: str, values: tuple[str, ...], delta: float):
+    return _what_if(*_key(), wave, loyalty, rule, tuple(values), round(delta, 2))
+
+
 def lag_direction(loyalty: str = "nps"):
 
     return _lags(*_key(), loyalty)

@@ -127,3 +127,44 @@ def test_priorities_weight_shortfalls_by_driver_share(table):
     assert focus["priority"].is_sorted(descending=True)
     hidden = table.filter(pl.col("suppressed"))["branch_id"][0]
     assert model.priorities(table, hidden, weights, bench.dimensions).height == 0
+
+
+def test_what_if_reads_the_chain_model_and_caps_at_the_scale(table):
+    chosen = model.select_branches(table, "bottom_quartile")
+    q1 = table["engagement"].drop_nulls().quantile(0.25, "linear")
+    assert chosen.height > 0 and (chosen["engagement"] <= q1).all()
+    w = model.what_if(table, chosen, 0.5, n_boot=500)
+    res = model.chain_model(table, n_boot=0).result
+    assert w.n_branches == chosen.height and w.n_left_out == 0 and w.mean_delta == 0.5
+    assert w.loyalty_change == pytest.approx(res.a * 0.5)
+    assert w.ros_change == pytest.approx(res.c * 0.5)
+    expected_profit = float((chosen["revenue"] * res.c * 0.5 / 100).sum())
+    assert w.profit_change == pytest.approx(expected_profit)
+    assert w.per_branch["profit_change"].sum() == pytest.approx(expected_profit)
+    for value, (low, high) in (
+        (w.loyalty_change, w.loyalty_ci),
+        (w.ros_change, w.ros_ci),
+        (w.profit_change, w.profit_ci),
+    ):
+        assert low < value < high
+    # near the top of the scale the rise is capped at 5
+    top = table.filter(pl.col("engagement").is_not_null()).sort("engagement").tail(3)
+    capped = model.what_if(table, top, 5.0, n_boot=50)
+    assert capped.per_branch["step"].to_list() == pytest.approx(
+        (5.0 - top["engagement"]).to_list()
+    )
+
+
+def test_what_if_leaves_out_hidden_branches_and_says_so(table):
+    hidden = table.filter(pl.col("suppressed"))["branch_id"].to_list()
+    some = table.filter(~pl.col("suppressed"))["branch_id"].head(3).to_list()
+    w = model.what_if(
+        table, model.select_branches(table, "branches", tuple(hidden + some)), 0.3, n_boot=50
+    )
+    assert w.n_branches == 3 and w.n_left_out == len(hidden)
+    assert set(w.per_branch["branch_id"]) == set(some)
+    lines = model.what_if_sentences(w, None, "en")
+    assert any("too few answers" in line for line in lines)
+    assert lines[-1].startswith("Caution: this rests on associations")
+    with pytest.raises(ValueError):
+        model.select_branches(table, "nonsense")

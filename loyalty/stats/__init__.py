@@ -15,7 +15,7 @@ from loyalty.stats.association import (
     quartile_ratio,
 )
 from loyalty.stats.intervals import mean_interval, nps, nps_interval, wilson_interval
-from loyalty.stats.mediation import MediationResult, mediation, sobel_interval
+from loyalty.stats.mediation import MediationResult, mediation, path_draws, sobel_interval
 from loyalty.stats.multilevel import (
     IccMixedResult,
     IccResult,
@@ -65,6 +65,7 @@ __all__ = [
     "nps_interval",
     "omega",
     "partial_correlation",
+    "path_draws",
     "quartile_ratio",
     "relative_weights",
     "rwg",

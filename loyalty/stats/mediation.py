@@ -144,25 +144,63 @@ def mediation(
     )
 
 
-def _bootstrap_indirect(raw: np.ndarray, k: int, n_boot: int, seed: int | None) -> np.ndarray:
-    """a*b in each of ``n_boot`` row resamples of ``raw`` = [x, covariates..., m, y]."""
+def _bootstrap_paths(raw: np.ndarray, k: int, n_boot: int, seed: int | None) -> np.ndarray:
+    """(n_boot, 4) draws of a, b, c', c in ``n_boot`` row resamples of
+    ``raw`` = [x, covariates..., m, y], in the raw scale."""
     if n_boot <= 0:
-        return np.array([])
+        return np.empty((0, 4))
     n = raw.shape[0]
     sd = raw.std(axis=0)
     if not (sd > 0).all():
-        return np.full(n_boot, np.nan)
+        return np.full((n_boot, 4), np.nan)
     z = np.hstack([np.ones((n, 1)), (raw - raw.mean(axis=0)) / sd])
     i_m, i_y = 2 + k, 3 + k
     design_a = np.arange(0, 2 + k)  # 1, x, covariates
     design_b = np.arange(0, 3 + k)  # 1, x, covariates, m
-    # a*b in the standardised scale times sd_y / sd_x is a*b in the raw scale.
-    scale = sd[-1] / sd[0]
+    sd_x, sd_m, sd_y = sd[0], sd[1 + k], sd[2 + k]
     rng = np.random.default_rng(seed)
     out = []
     for counts in resample_counts(n, n_boot, rng):
         s = cross_products(z, counts)
         a = solve_stack(s[:, design_a][:, :, design_a], s[:, design_a, i_m])[:, 1]
-        b = solve_stack(s[:, design_b][:, :, design_b], s[:, design_b, i_y])[:, -1]
-        out.append(a * b * scale)
+        full = solve_stack(s[:, design_b][:, :, design_b], s[:, design_b, i_y])
+        c = solve_stack(s[:, design_a][:, :, design_a], s[:, design_a, i_y])[:, 1]
+        # standardised slopes back to the raw scale
+        out.append(
+            np.column_stack(
+                [
+                    a * sd_m / sd_x,
+                    full[:, -1] * sd_y / sd_m,
+                    full[:, 1] * sd_y / sd_x,
+                    c * sd_y / sd_x,
+                ]
+            )
+        )
     return np.concatenate(out)
+
+
+def _bootstrap_indirect(raw: np.ndarray, k: int, n_boot: int, seed: int | None) -> np.ndarray:
+    """a*b in each of ``n_boot`` row resamples of ``raw`` = [x, covariates..., m, y]."""
+    if n_boot <= 0:
+        return np.array([])
+    paths = _bootstrap_paths(raw, k, n_boot, seed)
+    return paths[:, 0] * paths[:, 1]
+
+
+def path_draws(
+    frame: pl.DataFrame,
+    x: str,
+    m: str,
+    y: str,
+    covariates: Sequence[str] = (),
+    n_boot: int = 5000,
+    seed: int | None = None,
+) -> np.ndarray:
+    """The bootstrap draws behind :func:`mediation` (same rows, same resamples for the same
+    seed): an (n_boot, 4) array of a, b, c', c, one row per resample, for intervals of
+    anything computed from the paths (e.g. a what-if). Degenerate resamples are NaN rows."""
+    covariates = list(covariates)
+    data = frame.select([x, *covariates, m, y]).drop_nulls().drop_nans()
+    if data.height < 5 + len(covariates):
+        return np.full((max(n_boot, 0), 4), np.nan)
+    return _bootstrap_paths(data.to_numpy().astype(float), len(covariates), n_boot, seed)

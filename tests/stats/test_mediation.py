@@ -189,3 +189,20 @@ def test_bootstrap_of_10000_rows_and_5000_resamples_is_fast():
     print(f"mediation, 10,000 rows x 5,000 resamples: {elapsed:.3f} s")
     assert res.n_boot == 5000
     assert elapsed < 2.0
+
+
+def test_path_draws_are_the_resamples_behind_mediation():
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=300)
+    m = 0.5 * x + rng.normal(size=300)
+    y = 0.4 * m + 0.2 * x + rng.normal(size=300)
+    frame = pl.DataFrame({"x": x, "m": m, "y": y})
+    res = stats.mediation(frame, "x", "m", "y", n_boot=1000, seed=4)
+    draws = stats.path_draws(frame, "x", "m", "y", n_boot=1000, seed=4)
+    assert draws.shape == (1000, 4)
+    ab = draws[:, 0] * draws[:, 1]
+    assert tuple(np.percentile(ab, [2.5, 97.5])) == pytest.approx(res.indirect_ci, abs=1e-12)
+    # in every resample OLS keeps c = c' + a b
+    np.testing.assert_allclose(draws[:, 3], draws[:, 2] + ab, atol=1e-10)
+    assert np.median(draws[:, 0]) == pytest.approx(res.a, abs=0.02)
+    assert np.median(draws[:, 3]) == pytest.approx(res.c, abs=0.03)

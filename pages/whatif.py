@@ -1,0 +1,70 @@
+"""What if: raise engagement of chosen branches and read off loyalty, return and euros."""
+
+import streamlit as st
+
+from loyalty import analysis, charts, model
+from loyalty.i18n import t
+from pages import _shared as ui
+
+lang = ui.page_start()
+st.title(t("whatif.title", lang))
+st.caption(t("whatif.intro", lang))
+
+left, right = st.columns([1, 2])
+wave = ui.wave_picker(lang, left)
+loyalty = right.radio(
+    t("loyalty.label", lang),
+    analysis.LOYALTY_MEASURES,
+    horizontal=True,
+    format_func=lambda m: t(f"measure.{m}", lang),
+    key="whatif_loyalty",
+)
+table = ui.branch_table(wave, loyalty)
+
+c1, c2, c3 = st.columns([2, 3, 3])
+rule = c1.radio(
+    t("whatif.select", lang),
+    model.SELECTIONS,
+    format_func=lambda r: t(f"whatif.rule.{r}", lang),
+    key="whatif_rule",
+)
+values: tuple[str, ...] = ()
+if rule == "region":
+    values = tuple(
+        c2.multiselect(
+            t("branches.region", lang),
+            sorted(table["region"].unique().to_list()),
+            default=[sorted(table["region"].unique().to_list())[0]],
+            key="whatif_region",
+        )
+    )
+elif rule == "format":
+    values = tuple(
+        c2.multiselect(
+            t("branches.format", lang),
+            sorted(table["format"].unique().to_list()),
+            default=[sorted(table["format"].unique().to_list())[0]],
+            key="whatif_format",
+        )
+    )
+elif rule == "branches":
+    names = dict(zip(table["branch_id"], table["name"], strict=True))
+    values = tuple(
+        c2.multiselect(
+            t("whatif.rule.branches", lang),
+            table["branch_id"].to_list(),
+            format_func=lambda b: f"{b} · {names[b]}",
+            key="whatif_branches",
+        )
+    )
+delta = c3.slider(
+    t("whatif.delta", lang), 0.1, 1.0, 0.3, step=0.1, format="%.1f", key="whatif_delta"
+)
+
+result = ui.what_if(wave, loyalty, rule, values, delta)
+for line in model.what_if_sentences(result, ui.lag_direction(loyalty), lang):
+    st.markdown(line)
+if result.n_branches:
+    st.plotly_chart(
+        charts.what_if_bars(result, lang), key="whatif_chart", config={"displayModeBar": False}
+    )
