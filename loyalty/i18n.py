@@ -248,6 +248,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Staff behaviour: {staff}% of lost customers; price {price}%, quality {quality}% "
         "(n = {n} lost customers, company).",
     },
+    "story.whatif.title": {"de": "Was wäre, wenn …", "en": "What if …"},
+    "story.whatif.line": {
+        "de": "… das untere Engagement-Viertel der Filialen um {delta} Punkte zulegte?",
+        "en": "… the bottom engagement quartile of branches rose by {delta} points?",
+    },
     "story.why.study": {
         "de": "Zum Vergleich die Studie, von der Loyalty ausgeht: Personal 67 %, Qualität 14 %, "
         "Preis 9 %.",

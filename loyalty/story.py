@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import analysis, charts, confidentiality, i18n
+from loyalty import analysis, charts, confidentiality, i18n, model
 from loyalty.i18n import t
 from loyalty.store import Store
 
-STEP_KEYS = ("chain", "return", "quadrants", "branches", "why")
+STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif")
+#: The story's what-if: the bottom engagement quartile, +0.3 points.
+WHAT_IF_DELTA = 0.3
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,22 @@ def build(
                 t("story.why.study", lang),
             ),
             charts.churn_bars(None, churn, lang),
+        )
+    )
+
+    chosen = model.select_branches(table, "bottom_quartile")
+    w = model.what_if(table, chosen, WHAT_IF_DELTA, loyalty, n_boot=n_boot)
+    all_waves = analysis.branch_table(store, None, loyalty=loyalty)
+    lags = model.lag_direction(all_waves, loyalty)
+    steps.append(
+        Step(
+            "whatif",
+            t("story.whatif.title", lang),
+            (
+                t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
+                *model.what_if_sentences(w, lags, lang),
+            ),
+            charts.what_if_bars(w, lang, top=15),
         )
     )
     return steps
