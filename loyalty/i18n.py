@@ -248,7 +248,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Staff behaviour: {staff}% of lost customers; price {price}%, quality {quality}% "
         "(n = {n} lost customers, company).",
     },
+    "chart.download": {"de": "Bild", "en": "Image"},
     "story.whatif.title": {"de": "Was wäre, wenn …", "en": "What if …"},
+
     "story.whatif.line": {
         "de": "… das untere Engagement-Viertel der Filialen um {delta} Punkte zulegte?",
         "en": "… the bottom engagement quartile of branches rose by {delta} points?",

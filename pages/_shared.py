@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from loyalty import analysis, auth, config, i18n, model, quality, story
+from loyalty import analysis, auth, config, exports, i18n, model, quality, story
 from loyalty.store import StoreUnavailable, open_store
 
 LANG_KEY = "lang"
@@ -175,7 +175,31 @@ def quadrants(wave: str, loyalty: str = "nps") -> pl.DataFrame:
     return _quadrants(*_key(), wave, loyalty)
 
 
+def chart(fig, key: str, lang: str, **select):
+    """A plotly chart as the pages show it (no plotly toolbar), with a small menu to download
+    it as PNG or SVG (rendered on request in the system Chromium, same figure as on screen).
+    ``select`` takes st.plotly_chart's on_select/selection_mode; returns its event."""
+    event = st.plotly_chart(fig, key=key, config={"displayModeBar": False}, **select)
+    _chart_downloads(fig, key, lang)
+    return event
+
+
+@st.fragment
+def _chart_downloads(fig, key: str, lang: str) -> None:
+    with st.popover(i18n.t("chart.download", lang), icon=":material/download:", width="content"):
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(
+                fmt.upper(),
+                data=lambda fmt=fmt: exports.chart_image(fig, fmt),
+                file_name=f"loyalty-{key}.{fmt}",
+                mime=mime,
+                on_click="ignore",
+                key=f"{key}_download_{fmt}",
+            )
+
+
 def chain_model(wave: str, loyalty: str = "nps"):
+
     return _chain(*_key(), wave, loyalty)
 
 

@@ -232,9 +232,11 @@ if not row["suppressed"]:
 left, right = st.columns(2)
 with left:
     if not row["suppressed"]:
-        st.plotly_chart(charts.dimension_bars(row, bench, ui.dimensions(), lang), key="dimensions")
+        ui.chart(
+            charts.dimension_bars(row, bench, ui.dimensions(), lang), key="dimensions", lang=lang
+        )
     mine, company = ui.churn(wave, branch_id), ui.churn(wave)
-    st.plotly_chart(charts.churn_bars(mine, company, lang), key="churn")
+    ui.chart(charts.churn_bars(mine, company, lang), key="churn", lang=lang)
     staff = analysis.staff_share(mine), analysis.staff_share(company)
     st.caption(
         t(
@@ -249,4 +251,4 @@ with right:
     st.subheader(t("branch.trend", lang))
     trend = analysis.branch_trend(all_waves, branch_id)
     for measure in ("engagement", "nps", "ros"):
-        st.plotly_chart(charts.trend_lines(trend, measure, lang), key=f"trend_{measure}")
+        ui.chart(charts.trend_lines(trend, measure, lang), key=f"trend_{measure}", lang=lang)

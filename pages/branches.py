@@ -113,12 +113,12 @@ if rows:
 shown = chosen.head(HEATMAP_ROWS)
 if chosen.height > HEATMAP_ROWS:
     st.caption(t("branches.heatmap_limit", lang, k=HEATMAP_ROWS, n=chosen.height))
-heat = st.plotly_chart(
+heat = ui.chart(
     charts.dimension_heatmap(analysis.dimension_deviations(shown), ui.dimensions(), lang, minimum),
     key="heatmap",
     on_select="rerun",
     selection_mode="points",
-    config={"displayModeBar": False},
+    lang=lang,
 )
 points = heat.selection.points if heat else []
 if points and points[0].get("customdata"):

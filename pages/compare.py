@@ -29,9 +29,9 @@ if len(chosen) < 2:
 dims = ui.dimensions()
 long = analysis.compare(table, chosen, dims["dimension_id"].to_list())
 company = analysis.company_values(analysis.company_benchmark(table))
-st.plotly_chart(
+ui.chart(
     charts.compare_bars(long, company, dims, lang, confidentiality.minimum()),
     key="compare_chart",
-    config={"displayModeBar": False},
+    lang=lang,
 )
 st.caption(t("compare.note", lang))

@@ -21,11 +21,7 @@ loyalty = right.radio(
 )
 weights = ui.drivers(wave, loyalty)
 dims = ui.dimensions()
-st.plotly_chart(
-    charts.drivers_bars(weights, dims, loyalty, lang),
-    key="drivers_chart",
-    config={"displayModeBar": False},
-)
+ui.chart(charts.drivers_bars(weights, dims, loyalty, lang), key="drivers_chart", lang=lang)
 names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
 top = weights.row(0, named=True)
 if analysis.finite(top["raw_weight"]):

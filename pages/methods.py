@@ -79,9 +79,7 @@ st.caption(
         wave=wave,
     )
 )
-st.plotly_chart(
-    charts.rwg_histogram(rwg, lang, minimum), key="rwg", config={"displayModeBar": False}
-)
+ui.chart(charts.rwg_histogram(rwg, lang, minimum), key="rwg", lang=lang)
 
 st.header(t("methods.reliability", lang))
 dims = ui.dimensions()

@@ -50,12 +50,12 @@ else:
 links = analysis.chain_links(table, loyalty)
 for column, link in zip(st.columns(len(links)), links, strict=True):
     with column:
-        event = st.plotly_chart(
+        event = ui.chart(
             charts.link_scatter(table, link, lang),
             on_select="rerun",
             selection_mode="points",
             key=f"scatter_{link.key}",
-            config={"displayModeBar": False},
+            lang=lang,
         )
         if analysis.finite(link.result.r):
             st.markdown(f"**{i18n.strength_words(link.result.r, lang)}**")
@@ -71,17 +71,15 @@ st.caption(t("overview.click_hint", lang) + " " + t("association_note", lang))
 chain = ui.chain_model(wave, loyalty)
 power = model.power(chain.result.n)
 diagram, words = st.columns([3, 2])
-diagram.plotly_chart(
-    charts.chain_diagram(chain, lang), key="chain", config={"displayModeBar": False}
-)
+with diagram:
+    ui.chart(charts.chain_diagram(chain, lang), key="chain", lang=lang)
+
 with words:
     for line in model.sentences(chain, lang):
         st.markdown(line)
     (st.caption if power.enough else st.warning)(model.power_sentence(power, lang))
-st.plotly_chart(
-    charts.quadrant_bars(ui.quadrants(wave, loyalty), loyalty, lang),
-    key="quadrants",
-    config={"displayModeBar": False},
+ui.chart(
+    charts.quadrant_bars(ui.quadrants(wave, loyalty), loyalty, lang), key="quadrants", lang=lang
 )
 
 hidden = int(table["suppressed"].sum())

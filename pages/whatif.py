@@ -21,50 +21,55 @@ loyalty = right.radio(
 )
 table = ui.branch_table(wave, loyalty)
 
-c1, c2, c3 = st.columns([2, 3, 3])
-rule = c1.radio(
-    t("whatif.select", lang),
-    model.SELECTIONS,
-    format_func=lambda r: t(f"whatif.rule.{r}", lang),
-    key="whatif_rule",
-)
-values: tuple[str, ...] = ()
-if rule == "region":
-    values = tuple(
-        c2.multiselect(
-            t("branches.region", lang),
-            sorted(table["region"].unique().to_list()),
-            default=[sorted(table["region"].unique().to_list())[0]],
-            key="whatif_region",
-        )
-    )
-elif rule == "format":
-    values = tuple(
-        c2.multiselect(
-            t("branches.format", lang),
-            sorted(table["format"].unique().to_list()),
-            default=[sorted(table["format"].unique().to_list())[0]],
-            key="whatif_format",
-        )
-    )
-elif rule == "branches":
-    names = dict(zip(table["branch_id"], table["name"], strict=True))
-    values = tuple(
-        c2.multiselect(
-            t("whatif.rule.branches", lang),
-            table["branch_id"].to_list(),
-            format_func=lambda b: f"{b} · {names[b]}",
-            key="whatif_branches",
-        )
-    )
-delta = c3.slider(
-    t("whatif.delta", lang), 0.1, 1.0, 0.3, step=0.1, format="%.1f", key="whatif_delta"
-)
 
-result = ui.what_if(wave, loyalty, rule, values, delta)
-for line in model.what_if_sentences(result, ui.lag_direction(loyalty), lang):
-    st.markdown(line)
-if result.n_branches:
-    st.plotly_chart(
-        charts.what_if_bars(result, lang), key="whatif_chart", config={"displayModeBar": False}
+@st.fragment
+def simulator() -> None:
+    """The choice and its result rerun on their own (a slider move does not redo the page)."""
+    c1, c2, c3 = st.columns([2, 3, 3])
+    rule = c1.radio(
+        t("whatif.select", lang),
+        model.SELECTIONS,
+        format_func=lambda r: t(f"whatif.rule.{r}", lang),
+        key="whatif_rule",
     )
+    values: tuple[str, ...] = ()
+    if rule == "region":
+        values = tuple(
+            c2.multiselect(
+                t("branches.region", lang),
+                sorted(table["region"].unique().to_list()),
+                default=[sorted(table["region"].unique().to_list())[0]],
+                key="whatif_region",
+            )
+        )
+    elif rule == "format":
+        values = tuple(
+            c2.multiselect(
+                t("branches.format", lang),
+                sorted(table["format"].unique().to_list()),
+                default=[sorted(table["format"].unique().to_list())[0]],
+                key="whatif_format",
+            )
+        )
+    elif rule == "branches":
+        names = dict(zip(table["branch_id"], table["name"], strict=True))
+        values = tuple(
+            c2.multiselect(
+                t("whatif.rule.branches", lang),
+                table["branch_id"].to_list(),
+                format_func=lambda b: f"{b} · {names[b]}",
+                key="whatif_branches",
+            )
+        )
+    delta = c3.slider(
+        t("whatif.delta", lang), 0.1, 1.0, 0.3, step=0.1, format="%.1f", key="whatif_delta"
+    )
+
+    result = ui.what_if(wave, loyalty, rule, values, delta)
+    for line in model.what_if_sentences(result, ui.lag_direction(loyalty), lang):
+        st.markdown(line)
+    if result.n_branches:
+        ui.chart(charts.what_if_bars(result, lang), key="whatif_chart", lang=lang)
+
+
+simulator()

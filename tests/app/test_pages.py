@@ -147,7 +147,9 @@ def test_branches_page_filters_live_in_the_url(app, demo_store):
     at.text_input(key="f_query").input("B00").run()
     assert at.query_params["q"] == "B00"
     assert [c.key for c in at.get("plotly_chart")] == ["heatmap"]
-    assert len(at.get("download_button")) == 2
+    downloads = [b.key for b in at.get("download_button")]
+    assert downloads == ["dl_csv", "dl_xlsx", "heatmap_download_png", "heatmap_download_svg"]
+
 
 
 def test_branches_page_in_german(app):
