@@ -37,16 +37,21 @@ def link_scatter(
     data = table.select("branch_id", "name", link.x, link.y).drop_nulls()
     x, y = data[link.x].to_numpy(), data[link.y].to_numpy()
     fig = go.Figure()
-    colors = [HIGHLIGHT if b == highlight else BRANCH_COLOR for b in data["branch_id"]]
+    # numpy arrays, not lists: plotly validates lists element by element (slow at 10,000)
+    colors = (
+        np.where(data["branch_id"].to_numpy() == highlight, HIGHLIGHT, BRANCH_COLOR)
+        if highlight
+        else BRANCH_COLOR
+    )
     fig.add_trace(
         go.Scatter(
             x=x,
             y=y,
             mode="markers",
             name=t("chart.branch", lang),
-            marker={"size": 10, "color": colors, "opacity": 0.8},
-            customdata=data["branch_id"].to_list(),
-            text=data["name"].to_list(),
+            marker={"size": 10 if data.height <= 500 else 5, "color": colors, "opacity": 0.8},
+            customdata=data["branch_id"].to_numpy(),
+            text=data["name"].to_numpy(),
             hovertemplate="<b>%{text}</b> (%{customdata})<br>%{x}<br>%{y}<extra></extra>",
         )
     )

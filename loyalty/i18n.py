@@ -170,6 +170,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zu öffnen.",
         "en": "{k} of {n} branches · Click a row or cell to open the branch.",
     },
+    "branches.table_limit": {
+        "de": "Die Tabelle zeigt die ersten {k} von {n} Filialen in der gewählten Reihenfolge; "
+        "der Export enthält alle.",
+        "en": "The table shows the first {k} of {n} branches in the chosen order; the export "
+        "holds all of them.",
+    },
     "branches.heatmap_limit": {
         "de": "Die Heatmap zeigt die ersten {k} von {n} Filialen; grenzen Sie die Auswahl ein.",
         "en": "The heatmap shows the first {k} of {n} branches; narrow the selection.",
@@ -250,7 +256,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "chart.download": {"de": "Bild", "en": "Image"},
     "story.whatif.title": {"de": "Was wäre, wenn …", "en": "What if …"},
-
     "story.whatif.line": {
         "de": "… das untere Engagement-Viertel der Filialen um {delta} Punkte zulegte?",
         "en": "… the bottom engagement quartile of branches rose by {delta} points?",

@@ -209,7 +209,7 @@ def lag_sentences(lags: stats.LaggedEffects, loyalty: str, lang: str) -> list[st
 def engagement_estimates(
     respondents: pl.DataFrame,
     shown: pl.Series,
-    n_draws: int = 2000,
+    n_draws: int = 1000,
     seed: int = 0,
     ci: float = 0.95,
 ) -> pl.DataFrame:
@@ -234,7 +234,11 @@ def engagement_estimates(
     sd = (est["high"] - est["low"]).to_numpy() / (2 * z)
     rng = np.random.default_rng(seed)
     draws = centre + sd * rng.standard_normal((n_draws, k))
-    ranks = k - draws.argsort(axis=1).argsort(axis=1)  # 1 = highest
+    # one argsort per draw; scatter the positions back (cheaper than a second argsort)
+    ranks = np.empty((n_draws, k), dtype=np.int32)
+    np.put_along_axis(ranks, draws.argsort(axis=1), np.arange(k, 0, -1, dtype=np.int32), axis=1)
+    del draws  # 1 = highest
+
     alpha = (1 - ci) / 2
     low, high = np.quantile(ranks, [alpha, 1 - alpha], axis=0, method="inverted_cdf")
     point = k - centre.argsort().argsort()

@@ -9,6 +9,8 @@ from pages import _shared as ui
 lang = ui.page_start()
 st.title(t("branches.title", lang))
 HEATMAP_ROWS = 200
+#: Rows sent to the browser; the order is the "Sort by" choice, the exports hold all rows.
+TABLE_ROWS = 500
 
 wave = ui.wave_picker(lang, st.sidebar)
 table = ui.branch_table(wave)
@@ -75,8 +77,11 @@ st.caption(t("branches.count", lang, k=chosen.height, n=table.height))
 
 minimum = confidentiality.minimum()
 listing = analysis.branch_list(chosen, t("branch.fewer_than", lang, min=minimum))
+on_screen = listing.head(TABLE_ROWS)
+if listing.height > TABLE_ROWS:
+    st.caption(t("branches.table_limit", lang, k=TABLE_ROWS, n=listing.height))
 event = st.dataframe(
-    ui.styled(listing, lang, {"engagement": 2, "nps": 1, "retention": 1, "ros": 1}),
+    ui.styled(on_screen, lang, {"engagement": 2, "nps": 1, "retention": 1, "ros": 1}),
     key="branch_table",
     on_select="rerun",
     selection_mode="single-row",
@@ -107,7 +112,7 @@ rows = event.selection.rows if event else []
 if rows:
     st.switch_page(
         "pages/branch.py",
-        query_params={"branch": listing["branch_id"][rows[0]], **link_query},
+        query_params={"branch": on_screen["branch_id"][rows[0]], **link_query},
     )
 
 shown = chosen.head(HEATMAP_ROWS)
