@@ -1,0 +1,286 @@
+"""Columns that identify people and must not be stored (engagement surveys are anonymous).
+
+:func:`identifying_columns` decides by the heading first, then — when a frame is given — by the
+content. Headings are compared by :func:`loyalty.importing.mapping.normalise_header` (so
+``"IP Address"``, ``"IPAddress"`` and ``"ip_address"`` are one key):
+
+* **exact names** for words that are harmless inside longer headings: ``Name``, ``Vorname``,
+  ``ID``, ``id``, ``seed``, ``Latitude`` … (``"Filialname"`` is *not* a person's name, ``"Store
+  ID"`` not a response id);
+* **contained words** where a short heading (at most four words) containing them is personal:
+  ``email``/``e-mail``, ``ipaddress``/``ip-adresse``, ``telefon``/``phone``, ``useragent``,
+  ``customdata``. Longer headings are question texts (Microsoft Forms, LimeSurvey): "Ich berate
+  Kunden auch am Telefon" is a survey item, not a phone number.
+
+The reasons are message keys (``privacy.*`` in :mod:`loyalty.importing.messages`). With
+``frame``, columns not flagged by their heading are checked by content over their first 10,000
+non-empty values: e-mail addresses (≥ 50 % of values), IPv4/IPv6 addresses (≥ 80 %),
+timestamps with a time of day (≥ 80 %), and free text (:func:`looks_like_free_text`).
+
+The rules are written for survey (engagement) files; a branch list's ``Name`` column is a
+branch name and callers do not check such files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import polars as pl
+
+from loyalty.importing.mapping import normalise_header
+
+_EXACT: dict[str, tuple[str, ...]] = {
+    "privacy.ip_address": ("IP", "IPAddress", "IP Address", "ipaddr", "IP-Adresse"),
+    "privacy.email": ("Email", "E-Mail", "Mail", "RecipientEmail", "Email Address"),
+    "privacy.name": (
+        "Name",
+        "First Name",
+        "Last Name",
+        "Full Name",
+        "Your name",
+        "Vorname",
+        "Nachname",
+        "Vor- und Nachname",
+        "Ihr Name",
+        "Familienname",
+        "Mitarbeitername",
+        "Employee name",
+        "Teilnehmername",
+        "Participant name",
+        "RecipientFirstName",
+        "RecipientLastName",
+        "Respondent name",
+    ),
+    "privacy.location": (
+        "LocationLatitude",
+        "LocationLongitude",
+        "Latitude",
+        "Longitude",
+        "Lat",
+        "Lon",
+        "Lng",
+        "Breitengrad",
+        "Längengrad",
+        "Geolocation",
+        "GPS",
+        "Koordinaten",
+        "Coordinates",
+    ),
+    "privacy.response_id": (
+        "ResponseId",
+        "Response ID",
+        "Respondent ID",
+        "RespondentId",
+        "Collector ID",
+        "CollectorId",
+        "ID",
+        "Antwort ID",
+        "Befragten-ID",
+        "Sammler-ID",
+        "Submission ID",
+        "Participant ID",
+        "Teilnehmer-ID",
+        "_id",
+    ),
+    "privacy.external_id": (
+        "ExternalReference",
+        "ExternalDataReference",
+        "External ID",
+        "Token",
+        "Personalnummer",
+        "Personal-Nr",
+        "Mitarbeiternummer",
+        "Mitarbeiter-ID",
+        "Employee ID",
+        "Employee number",
+        "Staff ID",
+        "Staff number",
+        "Login",
+        "Username",
+        "Benutzername",
+        "User ID",
+    ),
+    "privacy.timestamp": (
+        "StartDate",
+        "EndDate",
+        "RecordedDate",
+        "Start Date",
+        "End Date",
+        "Start time",
+        "Completion time",
+        "Last modified time",
+        "submitdate",
+        "startdate",
+        "datestamp",
+        "Date submitted",
+        "Date started",
+        "Date last action",
+        "Startzeit",
+        "Fertigstellungszeit",
+        "Zeitpunkt der letzten Änderung",
+        "Datum Abgeschickt",
+        "Datum gestartet",
+        "Datum letzte Aktivität",
+        "Startdatum",
+        "Enddatum",
+        "Timestamp",
+        "Zeitstempel",
+        "Submitted at",
+        "Created at",
+        "Erstellt am",
+        "Abgeschickt am",
+    ),
+    "privacy.technical": (
+        "User Agent",
+        "Browser",
+        "Browser Version",
+        "Operating System",
+        "Betriebssystem",
+        "Screen Resolution",
+        "Bildschirmauflösung",
+        "refurl",
+        "Referrer URL",
+        "Referrer-URL",
+        "Referer",
+        "seed",
+        "Zufallsstartwert",
+        "Device",
+        "Gerät",
+    ),
+}
+
+_CONTAINED: dict[str, tuple[str, ...]] = {
+    "privacy.email": ("email", "emailadresse", "emailaddress", "mailadresse"),
+    "privacy.ip_address": ("ipaddress", "ipadresse"),
+    "privacy.phone": ("telefon", "phone", "handynummer", "mobilnummer", "mobilfunknummer"),
+    "privacy.technical": ("useragent",),
+    "privacy.external_id": ("customdata", "benutzerdefiniertedaten", "personalnummer"),
+}
+
+_BY_KEY: dict[str, str] = {
+    normalise_header(name): reason for reason, names in _EXACT.items() for name in names
+}
+
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+# IPv4; IPv6 in full (eight groups) or shortened with "::" (so "14:30:00" is not an address)
+_IP = (
+    rf"^(?:{_OCTET}\.){{3}}{_OCTET}$"
+    r"|^(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}$"
+    r"|^[0-9A-Fa-f:]*::[0-9A-Fa-f:]*$"
+)
+_TIMESTAMP = (
+    r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}"
+    r"|^\d{1,2}\.\d{1,2}\.\d{2,4},?\s+\d{1,2}:\d{2}"
+    r"|^\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}"
+)
+_SAMPLE = 10_000
+
+
+def reason_by_name(column: str) -> str | None:
+    """The privacy reason key for a heading alone, or ``None``."""
+    key = normalise_header(column)
+    if not key:
+        return None
+    if key in _BY_KEY:
+        return _BY_KEY[key]
+    if len(column.split()) > 4:
+        return None
+    for reason, words in _CONTAINED.items():
+        if any(word in key for word in words):
+            return reason
+    return None
+
+
+def _sample(series: pl.Series) -> pl.Series:
+    if series.dtype != pl.String:
+        series = series.cast(pl.String)
+    s = series.drop_nulls().str.strip_chars()
+    return s.filter(s != "").head(_SAMPLE)
+
+
+def reason_by_content(series: pl.Series) -> str | None:
+    """The privacy reason key judged from the values alone (see the module docstring)."""
+    values = _sample(series)
+    if values.is_empty():
+        return None
+    share = {
+        "privacy.email": values.str.contains(_EMAIL).mean(),
+        "privacy.ip_address": values.str.contains(_IP).mean(),
+        "privacy.timestamp": values.str.contains(_TIMESTAMP).mean(),
+    }
+    if share["privacy.email"] >= 0.5:
+        return "privacy.email"
+    if share["privacy.ip_address"] >= 0.8:
+        return "privacy.ip_address"
+    if share["privacy.timestamp"] >= 0.8:
+        return "privacy.timestamp"
+    if looks_like_free_text(series):
+        return "privacy.free_text"
+    return None
+
+
+def looks_like_free_text(series: pl.Series) -> bool:
+    """Whether a column holds free text (comments) rather than codes, numbers or scale words.
+
+    Over the first 10,000 non-empty values: values that are numbers (in either decimal
+    convention) or known Likert words are set aside. The column is free text when
+
+    * at least 5 values remain and they are at least half of all values,
+    * at least half of the remaining values are distinct (codes and categories repeat), and
+    * they are long: on average at least 20 characters, or at least half of them have three or
+      more words.
+    """
+    from loyalty.importing.likert import label_value
+    from loyalty.importing.numbers import parse_numbers
+
+    values = _sample(series)
+    total = values.len()
+    if total < 5:
+        return False
+    numeric = (
+        parse_numbers(values, ",")[0].is_not_null() | parse_numbers(values, ".")[0].is_not_null()
+    )
+    distinct = values.unique().to_list()
+    likert_words = (
+        {v for v in distinct if label_value(v, 1, 5) != "unknown"}
+        if len(distinct) <= 200
+        else set()
+    )
+    text = values.filter(~numeric & ~values.is_in(list(likert_words)))
+    n = text.len()
+    if n < 5 or n * 2 < total:
+        return False
+    if text.n_unique() * 2 < n:
+        return False
+    long_enough = text.str.len_chars().mean() >= 20
+    wordy = (text.str.count_matches(r"\S+") >= 3).mean() >= 0.5
+    return bool(long_enough or wordy)
+
+
+def identifying_columns(
+    columns: Sequence[str],
+    question_texts: Mapping[str, str] | None = None,
+    layout: str = "plain",
+    *,
+    frame: pl.DataFrame | None = None,
+) -> list[tuple[str, str]]:
+    """(column, reason key) for every column that identifies a person, in column order.
+
+    A heading is judged by itself and, where the layout gave one, by its question text (a
+    SurveyMonkey ``"Email Address"`` column or a question ``"Ihre E-Mail-Adresse"``). ``layout``
+    is accepted for the record: the rules hold for every layout. With ``frame``, the other
+    columns are also judged by content.
+    """
+    del layout  # the same rules for every layout (see the docstring)
+    question_texts = question_texts or {}
+    found: list[tuple[str, str]] = []
+    for column in columns:
+        reason = reason_by_name(column)
+        if reason is None and question_texts.get(column):
+            reason = reason_by_name(question_texts[column])
+        if reason is None and frame is not None and column in frame.columns:
+            reason = reason_by_content(frame[column])
+        if reason is not None:
+            found.append((column, reason))
+    return found

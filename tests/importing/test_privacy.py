@@ -1,0 +1,190 @@
+"""Identifying columns: by heading for every survey tool, by content for the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from fixture_manifest import FREE_TEXT_EXPECTED, IDENTIFYING_EXPECTED
+
+from loyalty.importing.messages import MESSAGES
+from loyalty.importing.privacy import (
+    identifying_columns,
+    looks_like_free_text,
+    reason_by_content,
+    reason_by_name,
+)
+from loyalty.importing.read import read_file
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+TS, RID, NAME = "privacy.timestamp", "privacy.response_id", "privacy.name"
+BY_NAME = {
+    "qualtrics.csv": [
+        ("StartDate", TS),
+        ("EndDate", TS),
+        ("IPAddress", "privacy.ip_address"),
+        ("RecordedDate", TS),
+        ("ResponseId", RID),
+        ("RecipientLastName", NAME),
+        ("RecipientFirstName", NAME),
+        ("RecipientEmail", "privacy.email"),
+        ("ExternalReference", "privacy.external_id"),
+        ("LocationLatitude", "privacy.location"),
+        ("LocationLongitude", "privacy.location"),
+    ],
+    "surveymonkey.csv": [
+        ("Respondent ID", RID),
+        ("Collector ID", RID),
+        ("Start Date", TS),
+        ("End Date", TS),
+        ("IP Address", "privacy.ip_address"),
+        ("Email Address", "privacy.email"),
+        ("First Name", NAME),
+        ("Last Name", NAME),
+        ("Custom Data 1", "privacy.external_id"),
+    ],
+    "msforms_en.xlsx": [
+        ("ID", RID),
+        ("Start time", TS),
+        ("Completion time", TS),
+        ("Email", "privacy.email"),
+        ("Name", NAME),
+        ("Last modified time", TS),
+    ],
+    "msforms_de.xlsx": [
+        ("ID", RID),
+        ("Startzeit", TS),
+        ("Fertigstellungszeit", TS),
+        ("E-Mail", "privacy.email"),
+        ("Name", NAME),
+        ("Zeitpunkt der letzten Änderung", TS),
+    ],
+    "limesurvey_codes.csv": [
+        ("id", RID),
+        ("submitdate", TS),
+        ("seed", "privacy.technical"),
+        ("startdate", TS),
+        ("datestamp", TS),
+        ("ipaddr", "privacy.ip_address"),
+        ("refurl", "privacy.technical"),
+    ],
+    "limesurvey_text.csv": [
+        ("Response ID", RID),
+        ("Date submitted", TS),
+        ("Seed", "privacy.technical"),
+        ("Date started", TS),
+        ("Date last action", TS),
+    ],
+    "identifying.csv": [c for c in IDENTIFYING_EXPECTED if c[1] != "privacy.free_text"],
+    "free_text.csv": [],
+    "engagement_utf8.csv": [],
+    "likert_de.csv": [],
+}
+WITH_CONTENT = {
+    **BY_NAME,
+    "identifying.csv": IDENTIFYING_EXPECTED,
+    "free_text.csv": FREE_TEXT_EXPECTED,
+}
+
+
+def _table(file: str):
+    return read_file(FIXTURES / file, file)
+
+
+@pytest.mark.parametrize("file", sorted(BY_NAME))
+def test_identifying_columns_by_heading(file) -> None:
+    t = _table(file)
+    assert identifying_columns(t.frame.columns, t.question_texts, t.layout) == BY_NAME[file]
+
+
+@pytest.mark.parametrize("file", sorted(WITH_CONTENT))
+def test_identifying_columns_with_content(file) -> None:
+    t = _table(file)
+    found = identifying_columns(t.frame.columns, t.question_texts, t.layout, frame=t.frame)
+    assert found == WITH_CONTENT[file]
+
+
+def test_every_reason_has_a_message() -> None:
+    reasons = {r for rows in WITH_CONTENT.values() for _, r in rows} | {"privacy.phone"}
+    assert reasons <= set(MESSAGES)
+    assert len(reasons) == 10
+
+
+def test_a_question_text_can_identify_a_coded_column() -> None:
+    found = identifying_columns(
+        ["Q5", "Q6"], {"Q5": "Ihre E-Mail-Adresse", "Q6": "Ich gehe gern zur Arbeit."}, "qualtrics"
+    )
+    assert found == [("Q5", "privacy.email")]
+
+
+@pytest.mark.parametrize(
+    ("heading", "reason"),
+    [
+        ("Filialname", None),  # a branch's name, not a person's
+        ("Store ID", None),
+        ("Standort", None),
+        ("Name", NAME),
+        ("Vor- und Nachname", NAME),
+        ("E-Mail-Adresse", "privacy.email"),
+        ("Ihre E-Mail", "privacy.email"),
+        ("IP-Adresse", "privacy.ip_address"),
+        ("Telefonnummer", "privacy.phone"),
+        ("Mobile phone", "privacy.phone"),
+        ("Personalnummer", "privacy.external_id"),
+        ("Custom Data 2", "privacy.external_id"),
+        ("Browser", "privacy.technical"),
+        ("Ich berate Kunden auch am Telefon gern", None),  # a survey item, not a number
+        ("Meine E-Mail wird schnell beantwortet und das hilft", None),
+        ("", None),
+    ],
+)
+def test_reason_by_name(heading, reason) -> None:
+    assert reason_by_name(heading) == reason
+
+
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        (["a@example.org", "b@example.org", None], "privacy.email"),
+        (["192.168.0.1", "10.0.0.255", "2001:db8::1"], "privacy.ip_address"),
+        (["2025-03-01 09:15", "2025-03-02T10:00:00", "03.03.2025 11:00"], TS),
+        (["14:30:00", "08:05:00", "09:00:00"], None),  # times of day are not addresses
+        (["2025-03-01", "2025-03-02"], None),  # dates without a time
+        (["1.234.567.890", "2.345.678.901"], None),  # German numbers, not IPv4
+        (["B001", "B002", "B001"], None),
+    ],
+)
+def test_reason_by_content(values, reason) -> None:
+    assert reason_by_content(pl.Series(values, dtype=pl.String)) == reason
+
+
+COMMENTS = [
+    "Die Einarbeitung dauert zu lange.",
+    "Mehr Personal am Samstag wäre gut.",
+    "Klarere Ziele von der Leitung, bitte.",
+    "Das Team hält gut zusammen.",
+    "Dienstpläne kommen zu kurzfristig.",
+    "Schulungen zu neuen Produkten fehlen.",
+]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (COMMENTS, True),
+        (COMMENTS + ["4", "5"], True),
+        (COMMENTS[:4], False),  # too few values to tell
+        (["Stimme zu", "Stimme voll zu", "Teils/teils", "Stimme zu", "Stimme nicht zu"] * 3, False),
+        (["1,5", "2,25", "3", "4.000", "17", "12,5 %"] * 2, False),
+        (["Verkauf", "Kasse", "Lager", "Leitung", "Verkauf", "Kasse"] * 3, False),
+        (["ja", "nein", "ja", "ja", "nein", "vielleicht"], False),
+        ([f"Filiale {c} Innenstadt" for c in "ABCDEFGH"], True),  # long, all distinct, wordy
+        ([None, "", "  "] * 5, False),
+        ([c * 25 for c in "abcdef"], True),  # long single words
+        ([f"Antwort {i}" for i in range(20)], False),  # short, two words
+    ],
+)
+def test_looks_like_free_text(values, expected) -> None:
+    assert looks_like_free_text(pl.Series(values, dtype=pl.String)) is expected
