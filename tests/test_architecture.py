@@ -46,9 +46,12 @@ def test_importing_every_loyalty_module_loads_no_streamlit():
 
 
 def _python_files():
-    for path in [ROOT / "app.py", ROOT / "serve.py", *(ROOT / "pages").glob("*.py"),
-                 *(ROOT / "loyalty").rglob("*.py")]:
-        yield path
+    yield from [
+        ROOT / "app.py",
+        ROOT / "serve.py",
+        *(ROOT / "pages").glob("*.py"),
+        *(ROOT / "loyalty").rglob("*.py"),
+    ]
 
 
 def test_no_user_text_is_ever_rendered_as_html():
@@ -60,13 +63,19 @@ def test_no_user_text_is_ever_rendered_as_html():
         tree = ast.parse(text)
         constants = {
             target.id
-            for node in tree.body if isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
-            for target in node.targets if isinstance(target, ast.Name)
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            for target in node.targets
+            if isinstance(target, ast.Name)
         }
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "html"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "html"
+            ):
                 checked += 1
                 args = node.args
                 assert len(args) == 1 and isinstance(args[0], ast.Name), (path, node.lineno)

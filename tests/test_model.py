@@ -150,9 +150,7 @@ def test_what_if_reads_the_chain_model_and_caps_at_the_scale(table):
     # near the top of the scale the rise is capped at 5
     top = table.filter(pl.col("engagement").is_not_null()).sort("engagement").tail(3)
     capped = model.what_if(table, top, 5.0, n_boot=50)
-    assert capped.per_branch["step"].to_list() == pytest.approx(
-        (5.0 - top["engagement"]).to_list()
-    )
+    assert capped.per_branch["step"].to_list() == pytest.approx((5.0 - top["engagement"]).to_list())
 
 
 def test_what_if_leaves_out_hidden_branches_and_says_so(table):

@@ -33,18 +33,20 @@ def test_methods_page_reports_aggregation_reliability_exclusions_and_direction(a
     assert metrics["ICC(2)"] == f"{agg.icc.icc2:.3f}"
     text = _texts(at)
     assert "medium branch effect" in text
-    assert "association in observational data" in at.info[0].value and "not what causes what" in at.info[0].value
+    assert (
+        "association in observational data" in at.info[0].value
+        and "not what causes what" in at.info[0].value
+    )
     assert "fewer than 5 answers: no engagement score" in text
     assert "Within a branch: engagement now → NPS next wave" in text
     assert "The evidence points from engagement to NPS" in text
     responses, reliability = at.dataframe[0].value, at.dataframe[1].value
-    assert list(responses["Responses"]) == quality.response_counts(demo_store)[
-        "respondents"
-    ].to_list()
+    assert (
+        list(responses["Responses"]) == quality.response_counts(demo_store)["respondents"].to_list()
+    )
     expected = quality.reliability(demo_store, "2025-H2")
     assert list(reliability["α"].round(6)) == [round(a, 6) for a in expected["alpha"]]
     assert list(reliability["Rating"])[-1] == "excellent"
-
 
 
 def test_methods_page_in_german(app):

@@ -151,7 +151,6 @@ def test_branches_page_filters_live_in_the_url(app, demo_store):
     assert downloads == ["dl_csv", "dl_xlsx", "heatmap_download_png", "heatmap_download_svg"]
 
 
-
 def test_branches_page_in_german(app):
     at = app("pages/branches.py", lang="de").run()
     assert at.title[0].value == "Filialen im Vergleich"
