@@ -1,5 +1,6 @@
 """Command line: ``loyalty demo``, ``loyalty versions``, ``loyalty activate``,
-``loyalty delete-version``."""
+``loyalty delete-version``, ``loyalty import``, ``loyalty instrument``, ``loyalty user``,
+``loyalty purge``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from loyalty import config, demo, story, versions
+from loyalty import config, demo, versions
 from loyalty.i18n import cli_language, t
 from loyalty.store import Store
 
@@ -111,7 +112,7 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from loyalty import analysis, report
+    from loyalty import analysis, report, story  # plotly and kaleido: only when needed
 
     out = Path(args.out)
     if out.suffix.lower() not in report.FORMATS:
@@ -137,6 +138,143 @@ def _report(args: argparse.Namespace) -> int:
         store.close()
     steps = len(story.STEP_KEYS) + 1
     print(t("report.written", args.lang, path=out, size=out.stat().st_size // 1024, pages=steps))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from loyalty.importing.instrument import InstrumentError, load_instrument
+    from loyalty.importing.run import run_import
+    from loyalty.importing.validate_messages import t as it
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(it("import.cli.no_file", args.lang, path=path), file=sys.stderr)
+        return 2
+    instrument = None
+    if args.instrument:
+        try:
+            instrument = load_instrument(args.instrument)
+        except InstrumentError as exc:
+            print("\n".join(exc.messages(args.lang)), file=sys.stderr)
+            return 1
+    overrides: dict[str, str] = {}
+    for entry in args.map or []:
+        name, sep, column = entry.partition("=")
+        if not sep or not name.strip():
+            print(it("import.cli.bad_map", args.lang, entry=entry), file=sys.stderr)
+            return 2
+        overrides[name.strip()] = column.strip()
+    mapping = None
+    if overrides:
+        mapping = _import_mapping(args, path, overrides)
+        if mapping is None:
+            return 1
+
+    def progress(fraction: float, key: str) -> None:
+        print(f"[{fraction:4.0%}] {it(key, args.lang)}", file=sys.stderr, flush=True)
+
+    store = _store(args)
+    try:
+        outcome = run_import(
+            store,
+            path,
+            path.name,
+            args.kind,
+            args.wave,
+            mapping=mapping,
+            mapping_name=args.mapping,
+            sheet=args.sheet,
+            actor=args.actor,
+            dry_run=args.dry_run,
+            unknown_branches=args.unknown_branches,
+            progress=progress,
+            lang=args.lang,
+            instrument=instrument,
+            save_mapping_as=args.save_mapping,
+        )
+    except InstrumentError as exc:
+        print("\n".join(exc.messages(args.lang)), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    report = outcome.report
+    if report.mapping_suggested:
+        print(it("import.cli.suggested", args.lang))
+    print(report.render_text(args.lang))
+    if args.problems_csv and report.problem_count():
+        out = Path(args.problems_csv)
+        report.problems_frame(args.lang).write_csv(out)
+        print(it("import.report.problems_written", args.lang, path=out))
+    return 0 if report.ok else 1
+
+
+def _import_mapping(
+    args: argparse.Namespace, path: Path, overrides: dict[str, str]
+) -> dict[str, str | None] | None:
+    """--map FIELD=COLUMN entries on top of the saved (--mapping) or the suggested mapping."""
+    from loyalty.importing.mapping import suggest_mapping
+    from loyalty.importing.read import ReadError, read_file
+    from loyalty.importing.run import saved_mapping
+    from loyalty.importing.validate_messages import t as it
+
+    if args.mapping:
+        store = _store(args)
+        try:
+            base = saved_mapping(store, args.kind, args.mapping)
+        finally:
+            store.close()
+        if base is None:
+            print(it("import.problem.unknown_mapping.line", args.lang, value=args.mapping))
+            return None
+    else:
+        try:
+            raw = read_file(path, path.name, sheet=args.sheet)
+        except ReadError:
+            return {}  # run_import reports the read error
+        base = suggest_mapping(list(raw.frame.columns), args.kind)
+    return {**base, **{k: (v or None) for k, v in overrides.items()}}
+
+
+def _instrument(args: argparse.Namespace) -> int:
+    from loyalty.importing.instrument import (
+        InstrumentError,
+        instrument_for_wave,
+        load_instrument,
+        save_instrument,
+        to_yaml,
+    )
+    from loyalty.importing.validate_messages import t as it
+
+    if args.action == "set":
+        try:
+            instrument = load_instrument(args.file)
+            store = _store(args)
+            try:
+                save_instrument(store, args.wave, instrument, args.actor)
+            finally:
+                store.close()
+        except InstrumentError as exc:
+            print("\n".join(exc.messages(args.lang)), file=sys.stderr)
+            return 1
+        print(
+            it(
+                "instrument.saved",
+                args.lang,
+                wave=args.wave,
+                items=len(instrument.items),
+                dimensions=len(instrument.dimensions),
+            )
+        )
+        return 0
+    store = _store(args)
+    try:
+        instrument = instrument_for_wave(store, args.wave)
+    finally:
+        store.close()
+    if instrument is None:
+        print(it("instrument.none", args.lang, wave=args.wave), file=sys.stderr)
+        return 1
+    print(to_yaml(instrument), end="")
     return 0
 
 
@@ -192,7 +330,227 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--wave", help="survey wave (default: the latest)")
     r.add_argument("--loyalty", choices=("nps", "retention"), default="nps")
     r.set_defaults(func=_report)
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import a survey, loyalty, finance or branch file (validated, all or nothing)",
+    )
+    imp.add_argument("file", help="CSV, Excel (.xlsx) or similar file")
+    imp.add_argument(
+        "--kind", required=True, choices=("engagement", "loyalty", "finance", "branches")
+    )
+    imp.add_argument("--wave", help="survey wave / period, e.g. 2025-H2 (or a mapped column)")
+    imp.add_argument("--mapping", help="use the saved column mapping of this name")
+    imp.add_argument(
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="assign a column to a field (repeatable; FIELD= leaves the field unassigned)",
+    )
+    imp.add_argument("--save-mapping", metavar="NAME", help="save the mapping used under NAME")
+    imp.add_argument("--sheet", help="Excel sheet (default: the first)")
+    imp.add_argument("--dry-run", action="store_true", help="check only, store nothing")
+    imp.add_argument(
+        "--unknown-branches",
+        choices=("reject", "skip", "add"),
+        default="reject",
+        help="rows of branches not in the branch list: reject the file, skip them, or add them",
+    )
+    imp.add_argument("--instrument", help="questionnaire (YAML/CSV) to store for this wave")
+    imp.add_argument("--problems-csv", metavar="FILE", help="write every problem to this CSV")
+    imp.set_defaults(func=_import)
+    ins = sub.add_parser("instrument", help="the survey questionnaire of a wave")
+    ins_sub = ins.add_subparsers(dest="action", required=True)
+    ins_set = ins_sub.add_parser("set", parents=[common], help="store a questionnaire file")
+    ins_set.add_argument("--wave", required=True)
+    ins_set.add_argument("file", help="questionnaire as YAML or CSV (docs/data-model.md)")
+    ins_set.set_defaults(func=_instrument)
+    ins_show = ins_sub.add_parser("show", parents=[common], help="print a wave's questionnaire")
+    ins_show.add_argument("--wave", required=True)
+    ins_show.set_defaults(func=_instrument)
+    _add_user_and_purge_commands(sub, common)
     return parser
+
+
+# --- users and retention ---------------------------------------------------------------------
+
+
+def _read_password(lang: str) -> str | None:
+    from loyalty.users_messages import message
+
+    if sys.stdin.isatty():
+        print(message("users.password_prompt", lang), file=sys.stderr)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n") or None
+
+
+def _user(args: argparse.Namespace) -> int:
+    from loyalty import users
+    from loyalty.users_messages import message
+
+    lang = args.lang
+    password = _read_password(lang) if getattr(args, "password_stdin", False) else None
+    if getattr(args, "password_stdin", False) and password is None:
+        print(
+            message("users.password_too_short", lang, length=users.MIN_PASSWORD_LENGTH),
+            file=sys.stderr,
+        )
+        return 2
+    store = _store(args)
+    try:
+        if args.action == "add":
+            generated = users.add_user(
+                store,
+                args.username,
+                role=args.role,
+                actor=args.actor,
+                display_name=args.name or "",
+                email=args.email,
+                regions=args.region or (),
+                branches=args.branch or (),
+                password=password,
+                one_time_password=password is None and not args.no_password,
+            )
+            print(message("users.added", lang, username=args.username.lower(), role=args.role))
+        elif args.action == "remove":
+            users.remove_user(store, args.username, actor=args.actor)
+            print(message("users.removed", lang, username=args.username.lower()))
+            generated = None
+        elif args.action == "reset":
+            generated = users.reset_password(
+                store, args.username, actor=args.actor, password=password
+            )
+            print(message("users.password_set", lang, username=args.username.lower()))
+        else:
+            _print_users(users.list_users(store), lang)
+            generated = None
+    except users.UserError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    if generated:
+        print(message("users.one_time_password", lang, password=generated))
+    return 0
+
+
+def _print_users(frame, lang: str) -> None:
+    from loyalty.users import utcnow
+    from loyalty.users_messages import message
+
+    if frame.height == 0:
+        print(message("users.none", lang))
+        return
+    print(message("users.header", lang))
+    now = utcnow()
+    for r in frame.iter_rows(named=True):
+        scope = "; ".join(
+            [*(f"region {v}" for v in r["regions"]), *(f"branch {v}" for v in r["branches"])]
+        ) or message("users.all_branches", lang)
+        status = []
+        if r["disabled"]:
+            status.append(message("users.disabled", lang))
+        if r["locked_until"] is not None and r["locked_until"] > now:
+            status.append(
+                message("users.locked", lang, until=f"{r['locked_until']:%Y-%m-%d %H:%M}")
+            )
+        print(
+            f"{r['username']} | {r['role']} | {r['email'] or '-'} | {scope} | "
+            f"{', '.join(status) or message('users.active', lang)}"
+        )
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from loyalty import retention
+    from loyalty.users_messages import message
+
+    lang = args.lang
+    store = _store(args)
+    try:
+        result = retention.purge(store, args.months, actor=args.actor, dry_run=args.dry_run)
+    except (retention.RetentionError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    if not result.waves:
+        print(message("retention.nothing", lang, cutoff=result.cutoff))
+        return 0
+    for w in result.waves:
+        print(
+            message(
+                "retention.wave",
+                lang,
+                wave=w.wave,
+                end=w.end_date,
+                responses=w.responses,
+                scores=w.scores,
+                aggregates=w.aggregates,
+            )
+        )
+    key = "retention.dry_run" if result.dry_run else "retention.purged"
+    print(
+        message(
+            key,
+            lang,
+            cutoff=result.cutoff,
+            months=result.months,
+            responses=result.responses,
+            scores=result.scores,
+            waves=len(result.waves),
+        )
+    )
+    return 0
+
+
+def _add_user_and_purge_commands(sub, common: argparse.ArgumentParser) -> None:
+    """``loyalty user add|remove|reset|list`` and ``loyalty purge``."""
+    from loyalty.users import ROLES
+
+    u = sub.add_parser("user", help="users, roles and scopes (who may see what)")
+    u_sub = u.add_subparsers(dest="action", required=True)
+    add = u_sub.add_parser(
+        "add",
+        parents=[common],
+        help="add a user (prints a one-time password unless --password-stdin/--no-password)",
+    )
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--region", action="append", help="limit to a region (repeatable)")
+    add.add_argument("--branch", action="append", help="limit to a branch id (repeatable)")
+    add.add_argument("--email", help="e-mail address (for OIDC sign-in)")
+    add.add_argument("--name", help="display name")
+    pw = add.add_mutually_exclusive_group()
+    pw.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    pw.add_argument("--no-password", action="store_true", help="OIDC sign-in only, no password")
+    add.set_defaults(func=_user)
+    rm = u_sub.add_parser("remove", parents=[common], help="remove a user")
+    rm.add_argument("username")
+    rm.set_defaults(func=_user)
+    reset = u_sub.add_parser(
+        "reset",
+        parents=[common],
+        help="new one-time password (or --password-stdin); also lifts a lock-out",
+    )
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    reset.set_defaults(func=_user)
+    ls = u_sub.add_parser("list", parents=[common], help="list users, roles, scopes and status")
+    ls.set_defaults(func=_user)
+    p = sub.add_parser(
+        "purge",
+        parents=[common],
+        help="delete survey responses of waves older than the retention period "
+        "(branch figures are kept, suppressed)",
+    )
+    p.add_argument(
+        "--months",
+        type=int,
+        default=None,
+        help="retention period (default: $LOYALTY_RETENTION_MONTHS or 24)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would be deleted")
+    p.set_defaults(func=_purge)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,310 @@
+"""The import report: what was read, how it was mapped, problems, warnings, what was stored.
+
+:class:`ImportReport` is the structure the app shows; :meth:`ImportReport.render_text` is the
+plain-text form the CLI prints (German or English). Problems are grouped by kind with a count;
+each group shows its first :data:`~loyalty.importing.validate.REPORT_LIMIT` occurrences and the
+number of the rest; :meth:`ImportReport.problems_frame` is the complete list for a CSV file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from loyalty.i18n import num
+from loyalty.importing.validate import (
+    FIELDS,
+    PROBLEM_SCHEMA,
+    REPORT_LIMIT,
+    ValidationResult,
+    field_label,
+    problem_line,
+    problems_frame,
+)
+from loyalty.importing.validate_messages import t
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What was detected about the file (the file itself is never kept)."""
+
+    file_format: str
+    size_bytes: int
+    sha256: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    layout: str = "plain"
+    sheet: str | None = None
+    sheet_names: tuple[str, ...] = ()
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # (message key, params) of the reader
+
+    @classmethod
+    def from_raw(cls, raw: Any, sheet: str | int | None = None) -> FileInfo:
+        names = tuple(getattr(raw, "sheet_names", None) or ())
+        return cls(
+            file_format=str(raw.file_format),
+            size_bytes=int(raw.size_bytes),
+            sha256=str(raw.sha256),
+            encoding=getattr(raw, "encoding", None),
+            delimiter=getattr(raw, "delimiter", None),
+            layout=getattr(raw, "layout", "plain") or "plain",
+            sheet=getattr(raw, "sheet", None) or (str(sheet) if sheet is not None else None),
+            sheet_names=names,
+            notes=tuple((n.key, dict(n.params)) for n in getattr(raw, "notes", None) or ()),
+        )
+
+
+@dataclass(frozen=True)
+class StoredImport:
+    wave: str | None
+    import_id: int
+    version: int
+    rows: int
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    kind: str
+    wave: str | None = None
+    lang: str = "de"
+    dry_run: bool = False
+    file: FileInfo | None = None
+    read_error: tuple[str, dict[str, Any]] | None = None
+    unknown_mapping: str | None = None
+    instrument_errors: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    mapping_suggested: bool = False
+    mapping_saved: str | None = None
+    validation: ValidationResult | None = None
+    stored: list[StoredImport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True if the file could be stored (no read error, no problems)."""
+        return (
+            self.read_error is None
+            and self.unknown_mapping is None
+            and not self.instrument_errors
+            and self.validation is not None
+            and self.validation.ok
+        )
+
+    def problem_count(self) -> int:
+        extra = (
+            int(self.read_error is not None)
+            + int(self.unknown_mapping is not None)
+            + len(self.instrument_errors)
+        )
+        return extra + (self.validation.problems.height if self.validation else 0)
+
+    def problems_frame(self, lang: str | None = None) -> pl.DataFrame:
+        """Every problem (read error included) as a frame for the CSV download."""
+        lang = lang or self.lang
+        problems = (
+            self.validation.problems
+            if self.validation is not None
+            else pl.DataFrame(schema=PROBLEM_SCHEMA)
+        )
+        for key, params in reversed(self.instrument_errors):
+            problems = pl.concat(
+                [
+                    pl.DataFrame(
+                        {
+                            "kind": ["instrument"],
+                            "row": [None],
+                            "column": [None],
+                            "value": [t(key, lang, **params)],
+                            "expected": [None],
+                        },
+                        schema=PROBLEM_SCHEMA,
+                    ),
+                    problems,
+                ]
+            )
+        if self.read_error is not None:
+            key, params = self.read_error
+            problems = pl.concat(
+                [
+                    pl.DataFrame(
+                        {
+                            "kind": ["read_error"],
+                            "row": [None],
+                            "column": [None],
+                            "value": [t(key, lang, **params)],
+                            "expected": [None],
+                        },
+                        schema=PROBLEM_SCHEMA,
+                    ),
+                    problems,
+                ]
+            )
+        return problems_frame(problems, lang)
+
+    # --- text ---------------------------------------------------------------------------------
+
+    def render_text(self, lang: str | None = None, limit: int = REPORT_LIMIT) -> str:
+        lang = lang or self.lang
+        lines = [
+            t(
+                "import.report.title",
+                lang,
+                file=self.filename,
+                kind=t(f"import.kind.{self.kind}", lang) if self.kind in FIELDS else self.kind,
+            )
+        ]
+        if self.file is not None:
+            lines.append(self._file_line(lang))
+            lines.extend(f"  {t(key, lang, **params)}" for key, params in self.file.notes)
+        if self.read_error is not None:
+            key, params = self.read_error
+            lines.append("")
+            lines.append(t("import.report.problems", lang, count=1))
+            lines.append(f"  {t('import.problem.read_error', lang)}")
+            lines.append(f"    {t(key, lang, **params)}")
+            lines.append(t("import.report.rejected", lang))
+            return "\n".join(lines)
+        if self.unknown_mapping is not None:
+            lines.append("")
+            lines.append(t("import.report.problems", lang, count=1))
+            lines.append(f"  {t('import.problem.unknown_mapping', lang)}")
+            lines.append(
+                f"    {t('import.problem.unknown_mapping.line', lang, value=self.unknown_mapping)}"
+            )
+            lines.append(t("import.report.rejected", lang))
+            return "\n".join(lines)
+        v = self.validation
+        if v is None:
+            return "\n".join(lines)
+        lines.append(
+            t(
+                "import.report.rows",
+                lang,
+                read=num(v.rows_read, lang, 0),
+                valid=num(v.rows_valid, lang, 0),
+                skipped=num(v.rows_skipped, lang, 0),
+            )
+        )
+        if v.mapping:
+            lines.append("")
+            lines.append(t("import.report.mapping", lang))
+            quote = ("„", "“") if lang == "de" else ("“", "”")
+            mapped = {f: c for f, c in v.mapping.items() if c}
+            width = max((len(field_label(f, lang)) for f in mapped), default=0)
+            for name, col in mapped.items():
+                lines.append(f"  {field_label(name, lang):<{width}} ← {quote[0]}{col}{quote[1]}")
+            unmapped = [field_label(f, lang) for f, c in v.mapping.items() if not c]
+            if unmapped:
+                lines.append(
+                    "  " + t("import.report.unmapped_fields", lang, fields=", ".join(unmapped))
+                )
+        if v.item_columns:
+            shown = [i if c == i else f"{i} ← {c}" for i, c in v.item_columns.items()]
+            lines.append(t("import.report.items", lang, count=len(shown), items=", ".join(shown)))
+        if v.ignored_columns:
+            quote = ("„", "“") if lang == "de" else ("“", "”")
+            lines.append(
+                t(
+                    "import.report.ignored",
+                    lang,
+                    columns=", ".join(f"{quote[0]}{c}{quote[1]}" for c in v.ignored_columns),
+                )
+            )
+        if v.warnings:
+            lines.append("")
+            lines.append(t("import.report.warnings", lang))
+            lines.extend(f"  - {w.message(lang)}" for w in v.warnings)
+        if self.instrument_errors:
+            lines.append("")
+            lines.append(t("import.report.problems", lang, count=len(self.instrument_errors)))
+            lines.append(f"  {t('import.problem.instrument', lang)}")
+            lines.extend(f"    {t(key, lang, **params)}" for key, params in self.instrument_errors)
+            lines.append(t("import.report.rejected", lang))
+        elif not v.ok:
+            lines.append("")
+            lines.append(t("import.report.problems", lang, count=num(v.problems.height, lang, 0)))
+            for kind, count, part in v.problem_groups(limit):
+                lines.append(f"  {t(f'import.problem.{kind}', lang)} ({num(count, lang, 0)})")
+                for row in part.iter_rows(named=True):
+                    lines.append(f"    {problem_line(kind, row, lang)}")
+                if count > limit:
+                    lines.append(
+                        "    "
+                        + t(
+                            "import.report.more",
+                            lang,
+                            count=num(count - limit, lang, 0),
+                            hint=t("import.report.csv_hint", lang),
+                        )
+                    )
+            lines.append(t("import.report.rejected", lang))
+        elif self.stored:
+            lines.append("")
+            for s in self.stored:
+                if s.wave is None:
+                    lines.append(
+                        t(
+                            "import.report.stored_branches",
+                            lang,
+                            version=s.version,
+                            id=s.import_id,
+                            rows=num(s.rows, lang, 0),
+                        )
+                    )
+                    continue
+                lines.append(
+                    t(
+                        "import.report.stored",
+                        lang,
+                        kind=t(f"import.kind.{self.kind}", lang),
+                        wave=s.wave,
+                        version=s.version,
+                        id=s.import_id,
+                        rows=num(s.rows, lang, 0),
+                    )
+                )
+            if self.mapping_saved:
+                lines.append(t("import.report.mapping_saved", lang, name=self.mapping_saved))
+        elif self.dry_run:
+            lines.append("")
+            lines.append(t("import.report.dry_run", lang))
+        return "\n".join(lines)
+
+    def _file_line(self, lang: str) -> str:
+        f = self.file
+        assert f is not None
+        size = (
+            f"{num(f.size_bytes / 1024 / 1024, lang, 1)} MB"
+            if f.size_bytes >= 1024 * 1024
+            else f"{num(f.size_bytes / 1024, lang, 1)} kB"
+        )
+        parts = [
+            t(
+                "import.report.file",
+                lang,
+                format=f.file_format.upper(),
+                size=size,
+                sha=f.sha256[:12],
+            )
+        ]
+        if f.encoding or f.delimiter:
+            parts.append(
+                t(
+                    "import.report.text_file",
+                    lang,
+                    encoding=f.encoding or "-",
+                    delimiter={"\t": "Tab"}.get(f.delimiter or "", f.delimiter or "-"),
+                )
+            )
+        if f.sheet:
+            parts.append(t("import.report.sheet", lang, sheet=f.sheet))
+        if f.layout and f.layout != "plain":
+            from loyalty.importing.layouts import DISPLAY_NAMES
+
+            parts.append(
+                t("import.report.layout", lang, layout=DISPLAY_NAMES.get(f.layout, f.layout))
+            )
+        if self.validation is not None and self.validation.decimal:
+            parts.append(t("import.report.decimal", lang, decimal=self.validation.decimal))
+        return "; ".join(parts)

@@ -1,0 +1,542 @@
+"""Messages of the import's validation, instrument and storing half (German and English).
+
+Same shape as :data:`loyalty.i18n.MESSAGES`; the lead merges them into ``loyalty/i18n.py``.
+Until then :func:`t` looks a key up in ``loyalty.i18n``, here, and in the reading half's
+``loyalty.importing.messages`` (in that order).
+
+Problem kinds have two keys: ``import.problem.KIND`` (the heading of the group, with ``{count}``)
+and ``import.problem.KIND.line`` (one occurrence, with ``{row}``, ``{column}``, ``{value}``,
+``{expected}``). Warnings are ``import.warning.KIND`` with their own parameters.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- problems (blocking): heading + one line per occurrence ------------------------------
+    "import.problem.read_error": {
+        "de": "Die Datei lässt sich nicht lesen",
+        "en": "The file cannot be read",
+    },
+    "import.problem.read_error.line": {"de": "{value}", "en": "{value}"},
+    "import.problem.unknown_mapping": {
+        "de": "Gespeicherte Zuordnung nicht gefunden",
+        "en": "Saved mapping not found",
+    },
+    "import.problem.unknown_mapping.line": {
+        "de": "Es gibt keine gespeicherte Zuordnung „{value}“ für diese Datenart.",
+        "en": "There is no saved mapping “{value}” for this kind of data.",
+    },
+    "import.problem.instrument": {
+        "de": "Der Fragebogen passt nicht zu den gespeicherten Fragen",
+        "en": "The questionnaire conflicts with the stored items",
+    },
+    "import.problem.instrument.line": {"de": "{value}", "en": "{value}"},
+    "import.problem.no_rows": {
+        "de": "Die Datei enthält keine Datenzeilen",
+        "en": "The file holds no data rows",
+    },
+    "import.problem.no_rows.line": {
+        "de": "Unter der Kopfzeile folgt keine Zeile mit Daten.",
+        "en": "No row with data follows the header row.",
+    },
+    "import.problem.unknown_kind": {
+        "de": "Unbekannte Datenart",
+        "en": "Unknown kind of data",
+    },
+    "import.problem.unknown_kind.line": {
+        "de": "„{value}“ – erwartet: {expected}",
+        "en": "“{value}” – expected: {expected}",
+    },
+    "import.problem.missing_field": {
+        "de": "Pflichtangaben ohne zugeordnete Spalte",
+        "en": "Required fields without a column",
+    },
+    "import.problem.missing_field.line": {
+        "de": "„{value}“: Ordnen Sie eine Spalte der Datei zu.",
+        "en": "“{value}”: assign a column of the file.",
+    },
+    "import.problem.unknown_field": {
+        "de": "Unbekannte Felder in der Zuordnung",
+        "en": "Unknown fields in the mapping",
+    },
+    "import.problem.unknown_field.line": {
+        "de": "„{value}“ (Spalte „{column}“) ist weder ein Feld dieser Datenart ({expected}) "
+        "noch eine Frage-ID des Fragebogens.",
+        "en": "“{value}” (column “{column}”) is neither a field of this kind of data "
+        "({expected}) nor an item id of the questionnaire.",
+    },
+    "import.problem.mapped_column_missing": {
+        "de": "Zugeordnete Spalten fehlen in der Datei",
+        "en": "Assigned columns are missing from the file",
+    },
+    "import.problem.mapped_column_missing.line": {
+        "de": "Spalte „{column}“ (für „{value}“) gibt es in dieser Datei nicht.",
+        "en": "Column “{column}” (for “{value}”) is not in this file.",
+    },
+    "import.problem.no_instrument": {
+        "de": "Kein Fragebogen hinterlegt",
+        "en": "No questionnaire defined",
+    },
+    "import.problem.no_instrument.line": {
+        "de": "Für Welle {value} ist kein Fragebogen hinterlegt. Laden Sie ihn mit "
+        "`loyalty instrument set --wave {value} fragebogen.yaml` oder geben Sie --instrument an.",
+        "en": "Wave {value} has no questionnaire. Load one with "
+        "`loyalty instrument set --wave {value} instrument.yaml` or pass --instrument.",
+    },
+    "import.problem.no_item_columns": {
+        "de": "Keine Fragen des Fragebogens in der Datei gefunden",
+        "en": "No questionnaire items found in the file",
+    },
+    "import.problem.no_item_columns.line": {
+        "de": "Keine Spalte heißt wie eine Frage-ID ({expected}) oder trägt deren Wortlaut.",
+        "en": "No column is named like an item id ({expected}) or carries its wording.",
+    },
+    "import.problem.missing_wave": {
+        "de": "Welle fehlt",
+        "en": "Wave missing",
+    },
+    "import.problem.missing_wave.line": {
+        "de": "Zeile {row}: Spalte „{column}“ ist leer, und beim Import wurde keine Welle "
+        "angegeben.",
+        "en": "Row {row}: column “{column}” is empty and no wave was given for the import.",
+    },
+    "import.problem.missing_wave.file": {
+        "de": "Geben Sie die Welle an (z. B. --wave 2025-H2) oder ordnen Sie eine Spalte "
+        "mit der Welle zu.",
+        "en": "Give the wave (e.g. --wave 2025-H2) or assign a column holding the wave.",
+    },
+    "import.problem.bad_wave_label": {
+        "de": "Welle nicht erkannt",
+        "en": "Wave not recognised",
+    },
+    "import.problem.bad_wave_label.line": {
+        "de": "„{value}“ – erwartet: {expected}",
+        "en": "“{value}” – expected: {expected}",
+    },
+    "import.problem.wave_mismatch": {
+        "de": "Zeilen aus einer anderen Welle",
+        "en": "Rows from another wave",
+    },
+    "import.problem.wave_mismatch.line": {
+        "de": "Zeile {row}: Welle „{value}“ in Spalte „{column}“, importiert wird {expected}",
+        "en": "Row {row}: wave “{value}” in column “{column}”, importing {expected}",
+    },
+    "import.problem.missing_value": {
+        "de": "Leere Pflichtfelder",
+        "en": "Empty required cells",
+    },
+    "import.problem.missing_value.line": {
+        "de": "Zeile {row}: Spalte „{column}“ ist leer.",
+        "en": "Row {row}: column “{column}” is empty.",
+    },
+    "import.problem.not_a_number": {
+        "de": "Keine Zahl, wo eine Zahl erwartet wird",
+        "en": "Not a number where a number is expected",
+    },
+    "import.problem.not_a_number.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“",
+        "en": "Row {row}, column “{column}”: “{value}”",
+    },
+    "import.problem.not_an_integer": {
+        "de": "Keine ganze Zahl, wo eine Anzahl erwartet wird",
+        "en": "Not a whole number where a count is expected",
+    },
+    "import.problem.not_an_integer.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“",
+        "en": "Row {row}, column “{column}”: “{value}”",
+    },
+    "import.problem.out_of_range": {
+        "de": "Antworten außerhalb der Skala des Fragebogens",
+        "en": "Answers outside the questionnaire's scale",
+    },
+    "import.problem.out_of_range.line": {
+        "de": "Zeile {row}, Spalte „{column}“: {value} (erwartet: {expected})",
+        "en": "Row {row}, column “{column}”: {value} (expected: {expected})",
+    },
+    "import.problem.unknown_label": {
+        "de": "Antworttexte, die keiner Skalenstufe zugeordnet werden können",
+        "en": "Answer labels that match no scale point",
+    },
+    "import.problem.unknown_label.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ (erwartet: Zahl {expected} oder "
+        "Antworttext der Skala)",
+        "en": "Row {row}, column “{column}”: “{value}” (expected: number {expected} or a "
+        "label of the scale)",
+    },
+    "import.problem.negative": {
+        "de": "Negative Werte",
+        "en": "Negative values",
+    },
+    "import.problem.negative.line": {
+        "de": "Zeile {row}, Spalte „{column}“: {value} (erwartet: {expected})",
+        "en": "Row {row}, column “{column}”: {value} (expected: {expected})",
+    },
+    "import.problem.retained_exceeds_active": {
+        "de": "Mehr gehaltene als aktive Kunden",
+        "en": "More retained than active customers",
+    },
+    "import.problem.retained_exceeds_active.line": {
+        "de": "Zeile {row}, Spalte „{column}“: {value} (erwartet: höchstens {expected}, die "
+        "Zahl der aktiven Kunden)",
+        "en": "Row {row}, column “{column}”: {value} (expected: at most {expected}, the number "
+        "of active customers)",
+    },
+    "import.problem.unknown_branch": {
+        "de": "Filialnummern, die nicht in der Filialliste stehen",
+        "en": "Branch ids that are not in the branch list",
+    },
+    "import.problem.unknown_branch.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“",
+        "en": "Row {row}, column “{column}”: “{value}”",
+    },
+    "import.problem.duplicate_respondent": {
+        "de": "Doppelte Antwort-IDs",
+        "en": "Duplicate respondent ids",
+    },
+    "import.problem.duplicate_respondent.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ steht schon in Zeile {expected}.",
+        "en": "Row {row}, column “{column}”: “{value}” already appears in row {expected}.",
+    },
+    "import.problem.duplicate_branch": {
+        "de": "Filialen mehrfach für dieselbe Welle",
+        "en": "Branches listed more than once for the same wave",
+    },
+    "import.problem.duplicate_branch.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ steht schon in Zeile {expected}.",
+        "en": "Row {row}, column “{column}”: “{value}” already appears in row {expected}.",
+    },
+    # --- warnings (not blocking) --------------------------------------------------------------
+    "import.warning.small_branches": {
+        "de": "Filialen mit weniger als {min} Antworten ({count}; ihre Engagementwerte werden "
+        "nicht angezeigt): {branches}",
+        "en": "Branches with fewer than {min} responses ({count}; their engagement scores are "
+        "not shown): {branches}",
+    },
+    "import.warning.response_rate_drop": {
+        "de": "Welle {wave}: Rücklaufquote {rate} % – deutlich niedriger als {previous_rate} % "
+        "in Welle {previous}.",
+        "en": "Wave {wave}: response rate {rate}% – much lower than {previous_rate}% in wave "
+        "{previous}.",
+    },
+    "import.warning.more_responses_than_staff": {
+        "de": "Filialen mit mehr Antworten als Mitarbeitenden ({count}): {branches}",
+        "en": "Branches with more responses than staff ({count}): {branches}",
+    },
+    "import.warning.identifying_dropped": {
+        "de": "Spalten mit personenbezogenen Angaben werden nicht gespeichert: {columns}",
+        "en": "Columns with personal data are not stored: {columns}",
+    },
+    "import.warning.duplicate_rows": {
+        "de": "Zeilen, die einer früheren Zeile vollständig gleichen ({count}; ohne Antwort-ID "
+        "ist nicht prüfbar, ob sie doppelt sind; sie werden importiert), z. B. Zeilen {rows}",
+        "en": "Rows identical to an earlier row ({count}; without a respondent id it cannot "
+        "be told whether they are duplicates; they are imported), e.g. rows {rows}",
+    },
+    "import.warning.empty_responses": {
+        "de": "Zeilen ohne eine einzige Antwort werden übersprungen ({count}), z. B. Zeilen {rows}",
+        "en": "Rows without a single answer are skipped ({count}), e.g. rows {rows}",
+    },
+    "import.warning.items_missing": {
+        "de": "Fragen des Fragebogens, die in der Datei fehlen: {items}",
+        "en": "Questionnaire items missing from the file: {items}",
+    },
+    "import.warning.unknown_branches_skipped": {
+        "de": "Zeilen unbekannter Filialen werden übersprungen ({rows}): {branches}",
+        "en": "Rows of unknown branches are skipped ({rows}): {branches}",
+    },
+    "import.warning.unknown_branches_added": {
+        "de": "Neue Filialen werden in die Filialliste aufgenommen (Name = Nummer, ohne Region, "
+        "Format und Mitarbeiterzahl; ergänzen Sie diese mit einem Filialimport): {branches}",
+        "en": "New branches are added to the branch list (name = id, no region, format or "
+        "staff count; complete them with a branch import): {branches}",
+    },
+    "import.warning.instrument_from_wave": {
+        "de": "Für Welle {wave} ist kein eigener Fragebogen hinterlegt; verwendet wird der "
+        "Fragebogen der Welle {previous}.",
+        "en": "Wave {wave} has no questionnaire of its own; the one of wave {previous} is used.",
+    },
+    "import.warning.new_wave": {
+        "de": "Welle {wave} ist neu und wird angelegt ({start} bis {end}).",
+        "en": "Wave {wave} is new and will be created ({start} to {end}).",
+    },
+    "import.warning.churn_dropped": {
+        "de": "Die Datei hat keine Spalten mit Abwanderungsgründen; die Abwanderungsgründe der "
+        "Welle {wave} aus der bisher aktiven Version sind danach nicht mehr aktiv.",
+        "en": "The file has no churn-reason columns; the churn reasons of wave {wave} from the "
+        "version active so far will no longer be active.",
+    },
+    "import.warning.new_branches": {
+        "de": "Neue Filialen ({count}): {branches}",
+        "en": "New branches ({count}): {branches}",
+    },
+    # --- the report ---------------------------------------------------------------------------
+    "import.report.title": {
+        "de": "Import {file} ({kind})",
+        "en": "Import {file} ({kind})",
+    },
+    "import.report.file": {
+        "de": "Datei: {format}, {size}, SHA-256 {sha}",
+        "en": "File: {format}, {size}, SHA-256 {sha}",
+    },
+    "import.report.text_file": {
+        "de": "Zeichensatz {encoding}, Trennzeichen „{delimiter}“",
+        "en": "encoding {encoding}, delimiter “{delimiter}”",
+    },
+    "import.report.sheet": {"de": "Tabellenblatt „{sheet}“", "en": "sheet “{sheet}”"},
+    "import.report.layout": {"de": "Aufbau: {layout}", "en": "layout: {layout}"},
+    "import.report.decimal": {
+        "de": "Dezimaltrennzeichen „{decimal}“",
+        "en": "decimal mark “{decimal}”",
+    },
+    "import.report.rows": {
+        "de": "Zeilen: {read} gelesen, {valid} gültig, {skipped} übersprungen",
+        "en": "Rows: {read} read, {valid} valid, {skipped} skipped",
+    },
+    "import.report.mapping": {"de": "Zuordnung der Spalten:", "en": "Column mapping:"},
+    "import.report.mapping_saved": {
+        "de": "Zuordnung „{name}“ gespeichert.",
+        "en": "Mapping “{name}” saved.",
+    },
+    "import.report.unmapped_fields": {
+        "de": "ohne Spalte: {fields}",
+        "en": "without a column: {fields}",
+    },
+    "import.report.items": {
+        "de": "Fragen ({count}): {items}",
+        "en": "Items ({count}): {items}",
+    },
+    "import.report.ignored": {
+        "de": "Nicht verwendete Spalten (weder zugeordnet noch Frage des Fragebogens): {columns}",
+        "en": "Unused columns (neither mapped nor a questionnaire item): {columns}",
+    },
+    "import.report.problems": {
+        "de": "Probleme: {count} – nichts wurde gespeichert.",
+        "en": "Problems: {count} – nothing was stored.",
+    },
+    "import.report.warnings": {"de": "Hinweise:", "en": "Notes:"},
+    "import.report.more": {
+        "de": "… und {count} weitere (vollständige Liste als CSV: {hint})",
+        "en": "… and {count} more (full list as CSV: {hint})",
+    },
+    "import.report.csv_hint": {
+        "de": "--problems-csv DATEI",
+        "en": "--problems-csv FILE",
+    },
+    "import.report.stored": {
+        "de": "Gespeichert: {kind} {wave}, Version {version} (Import {id}, {rows} Zeilen) – "
+        "jetzt aktiv.",
+        "en": "Stored: {kind} {wave}, version {version} (import {id}, {rows} rows) – now active.",
+    },
+    "import.report.stored_branches": {
+        "de": "Gespeichert: Filialliste, Version {version} (Import {id}, {rows} Zeilen).",
+        "en": "Stored: branch list, version {version} (import {id}, {rows} rows).",
+    },
+    "import.report.dry_run": {
+        "de": "Probelauf: Die Datei ist in Ordnung; nichts wurde gespeichert.",
+        "en": "Dry run: the file is fine; nothing was stored.",
+    },
+    "import.report.rejected": {
+        "de": "Der Import wurde abgelehnt; der Datenspeicher ist unverändert.",
+        "en": "The import was rejected; the data store is unchanged.",
+    },
+    "import.report.problems_written": {
+        "de": "Alle Probleme als CSV: {path}",
+        "en": "All problems as CSV: {path}",
+    },
+    "import.report.none": {"de": "keine", "en": "none"},
+    # --- the command line ---------------------------------------------------------------------
+    "import.cli.no_file": {
+        "de": "Die Datei {path} gibt es nicht.",
+        "en": "The file {path} does not exist.",
+    },
+    "import.cli.bad_map": {
+        "de": "--map erwartet FELD=SPALTE, nicht „{entry}“.",
+        "en": "--map expects FIELD=COLUMN, not “{entry}”.",
+    },
+    "import.cli.suggested": {
+        "de": "Ohne --mapping wird die vorgeschlagene Zuordnung verwendet (ändern mit "
+        "--map FELD=SPALTE, speichern mit --save-mapping NAME).",
+        "en": "Without --mapping the suggested mapping is used (change it with "
+        "--map FIELD=COLUMN, save it with --save-mapping NAME).",
+    },
+    # --- the problem list as CSV --------------------------------------------------------------
+    "import.csv.kind": {"de": "Art", "en": "kind"},
+    "import.csv.row": {"de": "Zeile", "en": "row"},
+    "import.csv.column": {"de": "Spalte", "en": "column"},
+    "import.csv.value": {"de": "Wert", "en": "value"},
+    "import.csv.expected": {"de": "Erwartet", "en": "expected"},
+    "import.csv.message": {"de": "Meldung", "en": "message"},
+    # --- progress -----------------------------------------------------------------------------
+    "import.progress.reading": {"de": "Datei wird gelesen", "en": "Reading the file"},
+    "import.progress.validating": {"de": "Daten werden geprüft", "en": "Checking the data"},
+    "import.progress.storing": {"de": "Daten werden gespeichert", "en": "Storing the data"},
+    "import.progress.committing": {
+        "de": "Änderungen werden festgeschrieben",
+        "en": "Committing the changes",
+    },
+    "import.progress.done": {"de": "Fertig", "en": "Done"},
+    # --- kinds and fields ---------------------------------------------------------------------
+    "import.kind.engagement": {"de": "Mitarbeiterbefragung", "en": "employee survey"},
+    "import.kind.loyalty": {"de": "Kundenbindung", "en": "customer loyalty"},
+    "import.kind.finance": {"de": "Finanzzahlen", "en": "financial figures"},
+    "import.kind.branches": {"de": "Filialliste", "en": "branch list"},
+    "import.field.respondent_id": {"de": "Antwort-ID", "en": "Respondent id"},
+    "import.field.branch_id": {"de": "Filialnummer", "en": "Branch id"},
+    "import.field.wave": {"de": "Welle", "en": "Wave"},
+    "import.field.tenure_band": {"de": "Betriebszugehörigkeit", "en": "Tenure band"},
+    "import.field.role": {"de": "Tätigkeitsbereich", "en": "Role"},
+    "import.field.active_customers": {"de": "Aktive Kunden", "en": "Active customers"},
+    "import.field.retained_customers": {"de": "Gehaltene Kunden", "en": "Retained customers"},
+    "import.field.promoters": {"de": "Promotoren", "en": "Promoters"},
+    "import.field.passives": {"de": "Passive", "en": "Passives"},
+    "import.field.detractors": {"de": "Kritiker", "en": "Detractors"},
+    "import.field.churn_price": {"de": "Abwanderung: Preis", "en": "Churn: price"},
+    "import.field.churn_quality": {"de": "Abwanderung: Qualität", "en": "Churn: quality"},
+    "import.field.churn_staff_trust": {
+        "de": "Abwanderung: fehlendes Vertrauen",
+        "en": "Churn: lack of trust",
+    },
+    "import.field.churn_staff_advice": {
+        "de": "Abwanderung: schlechte Beratung",
+        "en": "Churn: poor advice",
+    },
+    "import.field.churn_staff_care": {
+        "de": "Abwanderung: schlechte Betreuung",
+        "en": "Churn: poor care",
+    },
+    "import.field.churn_staff_unfriendly": {
+        "de": "Abwanderung: Unfreundlichkeit",
+        "en": "Churn: unfriendliness",
+    },
+    "import.field.churn_staff_accommodation": {
+        "de": "Abwanderung: wenig Entgegenkommen",
+        "en": "Churn: little accommodation",
+    },
+    "import.field.churn_staff_waiting": {
+        "de": "Abwanderung: Wartezeiten",
+        "en": "Churn: waiting times",
+    },
+    "import.field.churn_other": {"de": "Abwanderung: Sonstiges", "en": "Churn: other"},
+    "import.field.revenue": {"de": "Umsatz", "en": "Revenue"},
+    "import.field.gross_margin": {"de": "Rohertrag", "en": "Gross margin"},
+    "import.field.operating_profit": {"de": "Betriebsergebnis", "en": "Operating profit"},
+    "import.field.name": {"de": "Filialname", "en": "Branch name"},
+    "import.field.region": {"de": "Region", "en": "Region"},
+    "import.field.format": {"de": "Format", "en": "Format"},
+    "import.field.headcount": {"de": "Mitarbeitende", "en": "Staff"},
+    # --- the instrument -----------------------------------------------------------------------
+    "instrument.unreadable": {
+        "de": "Die Fragebogendatei lässt sich nicht lesen: {reason}",
+        "en": "The questionnaire file cannot be read: {reason}",
+    },
+    "instrument.bad_suffix": {
+        "de": "Fragebogendateien müssen auf .yaml, .yml oder .csv enden (nicht „{suffix}“).",
+        "en": "Questionnaire files must end in .yaml, .yml or .csv (not “{suffix}”).",
+    },
+    "instrument.bad_format": {
+        "de": "Die Fragebogendatei braucht eine Liste „dimensions“ mit Dimensionen und deren "
+        "„items“ (siehe docs/data-model.md).",
+        "en": "The questionnaire file needs a list “dimensions” holding dimensions and their "
+        "“items” (see docs/data-model.md).",
+    },
+    "instrument.csv_columns": {
+        "de": "In der CSV-Datei fehlen die Spalten {missing} (erwartet: {expected}).",
+        "en": "The CSV file lacks the columns {missing} (expected: {expected}).",
+    },
+    "instrument.missing_field": {
+        "de": "{where}: Angabe „{field}“ fehlt.",
+        "en": "{where}: “{field}” is missing.",
+    },
+    "instrument.bad_bool": {
+        "de": "{item}: „{field}“ muss ja oder nein sein, nicht „{value}“.",
+        "en": "{item}: “{field}” must be yes or no, not “{value}”.",
+    },
+    "instrument.bad_int": {
+        "de": "{item}: „{field}“ muss eine ganze Zahl sein, nicht „{value}“.",
+        "en": "{item}: “{field}” must be a whole number, not “{value}”.",
+    },
+    "instrument.bad_scale_spec": {
+        "de": "{item}: Skala als {{min: 1, max: 5}} angeben, nicht „{value}“.",
+        "en": "{item}: give the scale as {{min: 1, max: 5}}, not “{value}”.",
+    },
+    "instrument.bad_scale": {
+        "de": "{item}: Das Skalenende {max} muss größer sein als der Skalenanfang {min}.",
+        "en": "{item}: the scale maximum {max} must be greater than its minimum {min}.",
+    },
+    "instrument.bad_id": {
+        "de": "„{id}“ ist als ID nicht erlaubt (Buchstaben, Ziffern, _ . -; ohne Leerzeichen).",
+        "en": "“{id}” is not a valid id (letters, digits, _ . -; no spaces).",
+    },
+    "instrument.duplicate_item": {
+        "de": "Die Frage-ID {item} kommt mehrfach vor.",
+        "en": "Item id {item} appears more than once.",
+    },
+    "instrument.duplicate_dimension": {
+        "de": "Die Dimension {dimension} kommt mehrfach vor.",
+        "en": "Dimension {dimension} appears more than once.",
+    },
+    "instrument.dimension_names_differ": {
+        "de": "Die Dimension {dimension} hat in verschiedenen Zeilen verschiedene Namen.",
+        "en": "Dimension {dimension} has different names in different rows.",
+    },
+    "instrument.no_items": {
+        "de": "Der Fragebogen enthält keine Fragen.",
+        "en": "The questionnaire holds no items.",
+    },
+    "instrument.no_index_items": {
+        "de": "Keine Frage zählt zum Engagement-Index (in_index: ja bei mindestens einer Frage).",
+        "en": "No item counts towards the engagement index (set in_index: yes on at least one).",
+    },
+    "instrument.changed_item": {
+        "de": "Die Frage {item} ist bereits mit anderer Definition gespeichert (geändert: "
+        "{fields}; bisher „{old}“, jetzt „{new}“) und wird in Welle(n) {waves} verwendet. Eine "
+        "geänderte Frage ist eine neue Frage: Geben Sie ihr eine neue ID (z. B. {item}b), "
+        "damit Trends vergleichbar bleiben.",
+        "en": "Item {item} is already stored with another definition (changed: {fields}; was "
+        "“{old}”, now “{new}”) and is used in wave(s) {waves}. A changed item is a new item: "
+        "give it a new id (e.g. {item}b) so that trends stay comparable.",
+    },
+    "instrument.wave_has_data": {
+        "de": "Welle {wave} enthält bereits Antworten auf Fragen, die der neue Fragebogen nicht "
+        "mehr enthält: {items}.",
+        "en": "Wave {wave} already holds answers to items the new questionnaire drops: {items}.",
+    },
+    "instrument.saved": {
+        "de": "Fragebogen für Welle {wave} gespeichert: {items} Fragen in {dimensions} "
+        "Dimensionen.",
+        "en": "Questionnaire for wave {wave} saved: {items} items in {dimensions} dimensions.",
+    },
+    "instrument.none": {
+        "de": "Für Welle {wave} ist kein Fragebogen hinterlegt.",
+        "en": "Wave {wave} has no questionnaire.",
+    },
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """``key`` in ``lang``: from ``loyalty.i18n``, these messages, or the reading half's."""
+    from loyalty import i18n
+
+    entry = i18n.MESSAGES.get(key) or MESSAGES.get(key)
+    if entry is None:
+        try:
+            from loyalty.importing import messages as reading
+        except ImportError:  # pragma: no cover - the reading half is not there yet
+            reading = None
+        entry = getattr(reading, "MESSAGES", {}).get(key) if reading else None
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry[i18n.DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    from loyalty import i18n
+
+    if key in i18n.MESSAGES or key in MESSAGES:
+        return True
+    try:
+        from loyalty.importing import messages as reading
+    except ImportError:  # pragma: no cover
+        return False
+    return key in getattr(reading, "MESSAGES", {})
