@@ -153,6 +153,45 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "users, roles and scopes; branch aggregates kept when responses are purged",
+        """
+        CREATE TABLE users (
+            username        VARCHAR PRIMARY KEY,
+            display_name    VARCHAR NOT NULL DEFAULT '',
+            email           VARCHAR,
+            role            VARCHAR NOT NULL
+                            CHECK (role IN ('admin', 'hr', 'controller', 'executive', 'presenter')),
+            password_hash   VARCHAR,
+            must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until    TIMESTAMP,
+            created_at      TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            disabled        BOOLEAN NOT NULL DEFAULT FALSE
+        );
+        CREATE TABLE user_scopes (
+            username   VARCHAR NOT NULL,
+            scope_type VARCHAR NOT NULL CHECK (scope_type IN ('region', 'branch')),
+            value      VARCHAR NOT NULL,
+            PRIMARY KEY (username, scope_type, value)
+        );
+        CREATE TABLE branch_aggregates (
+            import_id     INTEGER NOT NULL,
+            wave          VARCHAR NOT NULL,
+            branch_id     VARCHAR NOT NULL,
+            n_respondents INTEGER NOT NULL,
+            suppressed    BOOLEAN NOT NULL,
+            min_size      INTEGER NOT NULL,
+            measure       VARCHAR NOT NULL,
+            value         DOUBLE,
+            created_at    TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            PRIMARY KEY (import_id, branch_id, measure),
+            CHECK (value IS NULL OR NOT suppressed)
+        );
+        ALTER TABLE imports ADD COLUMN purged_at TIMESTAMP;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

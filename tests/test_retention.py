@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import polars as pl
+import pytest
+
+from loyalty import analysis, demo, retention
+from loyalty.store import Store
+
+#: The demo's waves end 2024-06-30, 2024-12-31, 2025-06-30, 2025-12-31.
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("ret") / "seed.duckdb"
+    st = Store(path)
+    data = demo.generate(demo.DemoParams(n_branches=20, n_waves=4))
+    demo.seed_store(st, data)
+    demo.seed_store(st, data)  # a second version of every wave: both must go
+    st.close()
+    return path.read_bytes()
+
+
+@pytest.fixture
+def s(seeded, tmp_path):
+    path = tmp_path / "r.duckdb"
+    path.write_bytes(seeded)
+    st = Store(path)
+    yield st
+    st.close()
+
+
+def _counts(st: Store) -> dict[str, int]:
+    return {
+        t: int(st.sql(f"SELECT count(*) AS n FROM {t}")["n"][0])
+        for t in ("responses", "response_scores", "branch_aggregates", "loyalty", "financials")
+    }
+
+
+def test_months_before_uses_calendar_months():
+    assert retention.months_before(date(2026, 11, 22), 24) == date(2024, 11, 22)
+    assert retention.months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert retention.months_before(date(2024, 3, 31), 1) == date(2024, 2, 29)
+    assert retention.months_before(date(2026, 1, 15), 13) == date(2024, 12, 15)
+
+
+def test_retention_period_from_the_environment(s, monkeypatch):
+    monkeypatch.delenv("LOYALTY_RETENTION_MONTHS", raising=False)
+    assert retention.purge(s, now=TODAY, actor="t", dry_run=True).months == 24
+    monkeypatch.setenv("LOYALTY_RETENTION_MONTHS", "12")
+    result = retention.purge(s, now=TODAY, actor="t", dry_run=True)
+    assert result.months == 12 and result.cutoff == date(2025, 11, 22)
+    with pytest.raises(ValueError):
+        retention.purge(s, 0, now=TODAY, actor="t")
+
+
+def test_dry_run_changes_nothing(s):
+    before = _counts(s)
+    result = retention.purge(s, 12, TODAY, actor="t", dry_run=True)
+    assert [w.wave for w in result.waves] == ["2024-H1", "2024-H2", "2025-H1"]
+    assert all(len(w.import_ids) == 2 for w in result.waves)  # both versions
+    assert _counts(s) == before
+    assert s.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'purge'")["n"][0] == 0
+
+
+def test_purge_deletes_old_responses_and_keeps_suppressed_branch_figures(s):
+    old = {w: analysis.branch_table(s, w) for w in ("2024-H1", "2024-H2", "2025-H1")}
+    kept = s.sql("SELECT count(*) AS n FROM responses WHERE wave = '2025-H2'")["n"][0]
+    before = _counts(s)
+    result = retention.purge(s, 12, datetime(2026, 11, 22, 8, 0), actor="ops")
+    after = _counts(s)
+    assert after["responses"] == kept and before["responses"] - kept == result.responses
+    assert after["response_scores"] == before["response_scores"] - result.scores
+    assert s.sql("SELECT DISTINCT wave FROM responses")["wave"].to_list() == ["2025-H2"]
+    # loyalty and finance are branch-level and stay
+    assert (after["loyalty"], after["financials"]) == (before["loyalty"], before["financials"])
+
+    saved = retention.aggregates(s)
+    assert sorted(saved["wave"].unique()) == sorted(old)
+    for wave, table in old.items():
+        shown = table.filter(pl.col("n_respondents") > 0).sort("branch_id")
+        mine = saved.filter(pl.col("wave") == wave).sort("branch_id")
+        assert mine["branch_id"].to_list() == shown["branch_id"].to_list()
+        assert mine["n_respondents"].to_list() == shown["n_respondents"].to_list()
+        assert mine["suppressed"].to_list() == shown["suppressed"].to_list()
+        for col in [c for c in shown.columns if c.startswith("dim_")] + [
+            "engagement",
+            "engagement_sd",
+        ]:
+            assert mine[col].to_list() == pytest.approx(shown[col].to_list(), nan_ok=True)
+    # no hidden score survives: every suppressed branch has no value at all
+    raw = s.sql("SELECT * FROM branch_aggregates")
+    assert raw.filter(pl.col("suppressed"))["value"].null_count() == raw["suppressed"].sum() > 0
+    assert raw.filter(pl.col("n_respondents") < 5)["suppressed"].all()
+    imports = s.sql(
+        "SELECT wave, purged_at IS NOT NULL AS purged FROM imports WHERE kind = 'engagement'"
+    )
+    assert imports.filter(pl.col("purged"))["wave"].n_unique() == 3
+    assert not imports.filter(pl.col("wave") == "2025-H2")["purged"].any()
+
+
+def test_purge_is_audited_without_any_score(s):
+    retention.purge(s, 12, TODAY, actor="ops")
+    log = s.sql("SELECT * FROM audit_log WHERE action = 'purge' ORDER BY event_id")
+    assert log["target"].to_list() == ["wave 2024-H1", "wave 2024-H2", "wave 2025-H1"]
+    assert set(log["actor"]) == {"ops"}
+    assert all("responses" in d and "cut-off 2025-11-22" in d for d in log["detail"])
+
+
+def test_purge_twice_does_nothing_the_second_time(s):
+    first = retention.purge(s, 12, TODAY, actor="t")
+    again = retention.purge(s, 12, TODAY, actor="t")
+    assert first.waves and not again.waves
+    assert retention.purge(s, 24, TODAY, actor="t", dry_run=True).waves == []
+
+
+def test_purge_is_one_transaction(s, monkeypatch):
+    before = _counts(s)
+    calls = []
+
+    def failing_audit(cur, actor, action, target, detail=""):
+        calls.append(target)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(retention, "audit", failing_audit)
+    with pytest.raises(RuntimeError):
+        retention.purge(s, 12, TODAY, actor="t")
+    assert calls == ["wave 2024-H1", "wave 2024-H2"]
+    assert _counts(s) == before  # the first wave's deletions were rolled back too
+    assert s.sql("SELECT count(*) AS n FROM imports WHERE purged_at IS NOT NULL")["n"][0] == 0
+
+
+def test_a_stricter_minimum_saves_fewer_scores(s):
+    retention.purge(s, 12, TODAY, actor="t", min_size=10)
+    raw = s.sql("SELECT * FROM branch_aggregates")
+    assert set(raw["min_size"]) == {10}
+    assert raw.filter(pl.col("n_respondents") < 10)["suppressed"].all()
+    assert raw.filter(pl.col("suppressed"))["value"].null_count() == raw["suppressed"].sum()
+
+
+def test_the_table_refuses_a_value_on_a_suppressed_row(s):
+    with pytest.raises(duckdb.ConstraintException), s.transaction() as cur:
+        cur.execute(
+            "INSERT INTO branch_aggregates (import_id, wave, branch_id, n_respondents, "
+            "suppressed, min_size, measure, value) VALUES (1, 'w', 'B1', 3, TRUE, 5, "
+            "'engagement', 3.2)"
+        )
+
+
+def test_only_the_active_version_figures_are_read(s):
+    retention.purge(s, 12, TODAY, actor="t")
+    # branch figures were saved for the active version only; the old version has none
+    rows = s.sql(
+        "SELECT i.active, count(a.import_id) AS n FROM imports i LEFT JOIN branch_aggregates a "
+        "USING (import_id) WHERE i.kind = 'engagement' AND i.purged_at IS NOT NULL GROUP BY 1"
+    )
+    assert dict(rows.rows())[False] == 0 and dict(rows.rows())[True] > 0
+    assert retention.aggregates(s, "2024-H1")["wave"].unique().to_list() == ["2024-H1"]
+    assert retention.aggregates(s, "2025-H2").height == 0  # not purged
