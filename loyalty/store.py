@@ -8,6 +8,7 @@ Every data table carries the ``import_id`` of the import that wrote it; an impor
 from __future__ import annotations
 
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -259,12 +260,21 @@ class Store:
         return self.sql("SELECT count(*) AS n FROM imports")["n"][0] == 0
 
     def revision(self) -> int:
-        """Changes whenever imports change; cache keys include it so caches refresh."""
+        """Changes whenever what the dashboards read changes (a new import, another active
+        version, a deletion, a purge, the questionnaire); cache keys include it."""
         row = self.sql(
-            "SELECT coalesce(max(import_id), 0) * 1000003 + count(*) FILTER (WHERE active) AS r "
-            "FROM imports"
+            """
+            SELECT coalesce(max(import_id), 0)::VARCHAR || '|' ||
+                   coalesce(string_agg(CASE WHEN active THEN import_id::VARCHAR END, ','
+                                       ORDER BY import_id), '') || '|' ||
+                   count(deleted_at)::VARCHAR || '|' || count(purged_at)::VARCHAR || '|' ||
+                   (SELECT count(*) FROM wave_items)::VARCHAR || '|' ||
+                   (SELECT coalesce(string_agg(item_id || text_de || text_en, ',' ORDER BY
+                                               item_id), '') FROM items) AS r
+            FROM imports
+            """
         )
-        return int(row["r"][0])
+        return zlib.crc32(row["r"][0].encode())
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -36,9 +36,12 @@ def test_history_lists_every_version_and_one_active_per_wave(two_versions):
 def test_an_earlier_version_can_be_made_active_again(two_versions):
     newest = _nps(two_versions)
     old = versions.history(two_versions, "loyalty", "2024-H1").filter(pl.col("version") == 1)
+    revision = two_versions.revision()
     versions.activate(two_versions, old["import_id"][0], actor="tester")
+    assert two_versions.revision() != revision  # same number of imports, another one active
     restored = _nps(two_versions)
     assert restored != newest
+
     first = demo.generate(demo.DemoParams(n_branches=12, n_waves=2, seed=1))
     loy = first.loyalty.filter(pl.col("wave") == "2024-H1").sort("branch_id")
     expected = (
