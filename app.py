@@ -55,6 +55,12 @@ pages = [
         icon=":material/fact_check:",
     ),
     st.Page(
+        "pages/data.py",
+        title=t("nav.data", lang),
+        url_path="data",
+        icon=":material/upload_file:",
+    ),
+    st.Page(
         "pages/present.py",
         title=t("nav.present", lang),
         url_path="present",

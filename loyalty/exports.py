@@ -47,10 +47,12 @@ def labelled(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     return frame.rename({c: t(f"col.{c}", lang) for c in frame.columns})
 
 
-def table_csv(frame: pl.DataFrame, lang: str) -> bytes:
+def table_csv(frame: pl.DataFrame, lang: str, *, label: bool = True) -> bytes:
     """CSV as a spreadsheet in that language opens it: German ';' and decimal comma; UTF-8
-    with BOM so Excel reads the umlauts."""
-    out = labelled(safe_text(frame), lang)
+    with BOM so Excel reads the umlauts. ``label=False`` keeps the frame's own headers."""
+    out = safe_text(frame)
+    out = labelled(out, lang) if label else out
+
     if lang == "de":
         text = out.write_csv(separator=";", decimal_comma=True, float_precision=2)
     else:

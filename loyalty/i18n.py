@@ -612,6 +612,139 @@ MESSAGES: dict[str, dict[str, str]] = {
     "branches.sort": {"de": "Sortieren nach", "en": "Sort by"},
     "branches.descending": {"de": "absteigend", "en": "descending"},
     "nav.whatif": {"de": "Was wäre, wenn", "en": "What if"},
+    "nav.data": {"de": "Daten", "en": "Data"},
+    "data.title": {"de": "Daten importieren und verwalten", "en": "Import and manage data"},
+    "data.tab.import": {"de": "Import", "en": "Import"},
+    "data.tab.versions": {"de": "Versionen", "en": "Versions"},
+    "data.tab.instrument": {"de": "Fragebogen", "en": "Questionnaire"},
+    "data.kind": {"de": "Was importieren Sie?", "en": "What are you importing?"},
+    "data.upload": {
+        "de": "Datei (CSV, TSV, Excel, Parquet; Exporte aus Qualtrics, SurveyMonkey, "
+        "Microsoft Forms, LimeSurvey)",
+        "en": "File (CSV, TSV, Excel, Parquet; exports from Qualtrics, SurveyMonkey, "
+        "Microsoft Forms, LimeSurvey)",
+    },
+    "data.upload_hint": {
+        "de": "Laden Sie eine Datei hoch. Nichts wird gespeichert, bevor Sie die Prüfung gesehen "
+        "und den Import bestätigt haben.",
+        "en": "Upload a file. Nothing is stored before you have seen the check and confirmed the "
+        "import.",
+    },
+    "data.detected": {
+        "de": "Erkannt: **{format}**, Kodierung {encoding}, Trennzeichen {delimiter}, Aufbau "
+        "{layout}; {rows} Zeilen, {columns} Spalten.",
+        "en": "Detected: **{format}**, encoding {encoding}, delimiter {delimiter}, layout "
+        "{layout}; {rows} rows, {columns} columns.",
+    },
+    "data.layout.plain": {"de": "einfache Tabelle", "en": "plain table"},
+    "data.layout.qualtrics": {"de": "Qualtrics-Export", "en": "Qualtrics export"},
+    "data.layout.surveymonkey": {"de": "SurveyMonkey-Export", "en": "SurveyMonkey export"},
+    "data.layout.msforms": {"de": "Microsoft-Forms-Export", "en": "Microsoft Forms export"},
+    "data.layout.limesurvey": {"de": "LimeSurvey-Export", "en": "LimeSurvey export"},
+    "data.sheet": {"de": "Tabellenblatt", "en": "Sheet"},
+    "data.wave": {"de": "In welche Welle?", "en": "Into which wave?"},
+    "data.wave_new": {"de": "neue Welle …", "en": "new wave …"},
+    "data.wave_from_file": {"de": "aus einer Spalte der Datei", "en": "from a column of the file"},
+    "data.wave_label": {
+        "de": "Bezeichnung der neuen Welle (z. B. 2026-H1)",
+        "en": "Label of the new wave (e.g. 2026-H1)",
+    },
+    "data.mapping_saved": {"de": "Zuordnung", "en": "Mapping"},
+    "data.mapping_suggested": {"de": "Vorschlag", "en": "Suggestion"},
+    "data.mapping": {"de": "Spalten zuordnen", "en": "Map the columns"},
+    "data.mapping_help": {
+        "de": "Welche Spalte Ihrer Datei enthält was? * = Pflicht. Fragen der Befragung werden "
+        "über "
+        "den Fragebogen der Welle erkannt (Nummer oder Wortlaut).",
+        "en": "Which column of your file holds what? * = required. Survey questions are found "
+        "through the wave's questionnaire (id or wording).",
+    },
+    "data.not_in_file": {"de": "– nicht in der Datei –", "en": "– not in the file –"},
+    "data.unknown_branches": {
+        "de": "Unbekannte Filialnummern",
+        "en": "Unknown branch ids",
+    },
+    "data.unknown.reject": {"de": "als Fehler melden", "en": "report as problems"},
+    "data.unknown.skip": {"de": "diese Zeilen auslassen", "en": "skip those rows"},
+    "data.unknown.add": {"de": "zur Filialliste hinzufügen", "en": "add them to the branch list"},
+    "data.save_mapping": {
+        "de": "Zuordnung für die nächste Welle speichern als (optional)",
+        "en": "Save the mapping for the next wave as (optional)",
+    },
+    "data.check": {"de": "Prüfen", "en": "Check"},
+    "data.checking": {"de": "Die Datei wird geprüft …", "en": "Checking the file …"},
+    "data.recheck": {
+        "de": "Sie haben etwas geändert: Prüfen Sie die Datei erneut.",
+        "en": "You changed something: check the file again.",
+    },
+    "data.summary": {
+        "de": "{read} Zeilen gelesen, {valid} gültig, {problems} Probleme.",
+        "en": "{read} rows read, {valid} valid, {problems} problems.",
+    },
+    "data.rejected": {
+        "de": "So kann die Datei nicht gespeichert werden. Nichts wurde gespeichert.",
+        "en": "The file cannot be stored like this. Nothing was stored.",
+    },
+    "data.more": {"de": "… und {n} weitere (siehe CSV)", "en": "… and {n} more (see the CSV)"},
+    "data.problems_csv": {"de": "Alle Probleme als CSV", "en": "All problems as CSV"},
+    "data.dropped": {
+        "de": "Vor dem Speichern entfernt (Datenschutz): {columns}",
+        "en": "Removed before storing (privacy): {columns}",
+    },
+    "data.ignored": {
+        "de": "Nicht verwendete Spalten: {columns}",
+        "en": "Columns not used: {columns}",
+    },
+    "data.items_found": {
+        "de": "{n} Fragen des Fragebogens erkannt.",
+        "en": "{n} questionnaire items found.",
+    },
+    "data.ready": {
+        "de": "Die Prüfung ist bestanden. Vorschau der zu speichernden Daten:",
+        "en": "The check passed. Preview of what will be stored:",
+    },
+    "data.confirm": {"de": "Import bestätigen", "en": "Confirm the import"},
+    "data.stored": {
+        "de": "Gespeichert: Welle {wave}, Version {version}, {rows} Zeilen. Die Auswertungen "
+        "zeigen die neuen Daten.",
+        "en": "Stored: wave {wave}, version {version}, {rows} rows. The dashboards show the new "
+        "data.",
+    },
+    "data.col.kind": {"de": "Art", "en": "Kind"},
+    "data.col.status": {"de": "Status", "en": "Status"},
+    "data.col.rows": {"de": "Zeilen", "en": "Rows"},
+    "data.col.when": {"de": "Importiert", "en": "Imported"},
+    "data.col.by": {"de": "von", "en": "By"},
+    "data.col.source": {"de": "Datei", "en": "File"},
+    "data.status.active": {"de": "aktiv", "en": "active"},
+    "data.status.deleted": {"de": "gelöscht", "en": "deleted"},
+    "data.version": {"de": "Version aktiv machen", "en": "Make a version active"},
+    "data.activate": {"de": "Aktiv machen", "en": "Make active"},
+    "data.version_delete": {"de": "Version löschen", "en": "Delete a version"},
+    "data.delete_confirm": {
+        "de": "Ja, Version {id} endgültig löschen",
+        "en": "Yes, delete version {id} for good",
+    },
+    "data.delete": {"de": "Löschen", "en": "Delete"},
+    "data.instrument_download": {"de": "Als YAML herunterladen", "en": "Download as YAML"},
+    "data.instrument_help": {
+        "de": "Ihr eigener Fragebogen: Items mit Wortlaut (deutsch/englisch), Dimension, Skala, "
+        "umgepolte Items und welche Items den Engagement-Index bilden – als YAML- oder CSV-Datei "
+        "(Aufbau in docs/data-model.md). Eine Frage mit geändertem Wortlaut ist eine neue Frage.",
+        "en": "Your own questionnaire: items with wording (German/English), dimension, scale, "
+        "reverse-keyed items and which items form the engagement index – as a YAML or CSV file "
+        "(format in docs/data-model.md). A question with changed wording is a new question.",
+    },
+    "data.instrument_upload": {
+        "de": "Fragebogen-Datei (YAML oder CSV)",
+        "en": "Questionnaire file (YAML or CSV)",
+    },
+    "data.instrument_wave": {"de": "für die Welle", "en": "for the wave"},
+    "data.instrument_save": {"de": "Fragebogen speichern", "en": "Save the questionnaire"},
+    "data.instrument_saved": {
+        "de": "Fragebogen für {wave} gespeichert ({n} Items).",
+        "en": "Questionnaire for {wave} saved ({n} items).",
+    },
     "whatif.title": {
         "de": "Was wäre, wenn das Engagement steigt?",
         "en": "What if engagement rose?",

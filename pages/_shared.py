@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from loyalty import analysis, auth, config, exports, i18n, model, quality, story
+from loyalty.importing import instrument, mapping, read, validate, validate_messages
 from loyalty.store import StoreUnavailable, open_store
 
 LANG_KEY = "lang"
@@ -314,3 +315,103 @@ h1 { font-size: 2.8rem !important; }
 
 def presenter_style() -> None:
     st.html(PRESENTER_CSS)
+
+
+# --- Data page glue -----------------------------------------------------------------------
+
+
+def actor() -> str:
+    """Who is acting, for imports, version changes and the audit log."""
+    return st.session_state.get("username") or "local"
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _read_upload(data: bytes, name: str, sheet):
+    return read.read_file(data, name, sheet=sheet)
+
+
+def read_upload(data: bytes, name: str, sheet=None):
+    """The uploaded file as read (cached per file content: reruns do not re-read it)."""
+    return _read_upload(data, name, sheet)
+
+
+def suggested_mapping(columns: tuple[str, ...], kind: str) -> dict[str, str | None]:
+    return mapping.suggest_mapping(list(columns), kind)
+
+
+def parse_instrument(data: bytes, name: str):
+    text = data.decode("utf-8-sig")
+    if name.lower().endswith(".csv"):
+        return instrument.parse_csv(text)
+    return instrument.parse_yaml(text)
+
+
+def show_import_report(report, lang: str) -> None:
+    """The validation report: problems grouped (first 20 of each kind and the count of the
+    rest, all of them as a CSV), warnings apart, dropped and ignored columns, a preview."""
+    if report.read_error:
+        key, params = report.read_error
+        st.error(read.ReadError(key, params).message(lang))
+        return
+    result = report.validation
+    if result is None:
+        st.error(report.render_text(lang))
+        return
+    st.markdown(
+        i18n.t(
+            "data.summary",
+            lang,
+            read=i18n.num(result.rows_read, lang, 0),
+            valid=i18n.num(result.rows_valid, lang, 0),
+            problems=i18n.num(report.problem_count(), lang, 0),
+        )
+    )
+    if not result.problems.is_empty():
+        st.error(i18n.t("data.rejected", lang))
+        for kind, count, part in result.problem_groups(20):
+            with st.expander(f"{validate_messages.t(f'import.problem.{kind}', lang)} ({count})"):
+                for row in part.iter_rows(named=True):
+                    st.markdown("- " + validate.problem_line(kind, row, lang))
+                if count > part.height:
+                    st.caption(i18n.t("data.more", lang, n=count - part.height))
+        st.download_button(
+            i18n.t("data.problems_csv", lang),
+            exports.table_csv(report.problems_frame(lang), lang, label=False),
+            file_name="import-problems.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="data_problems_csv",
+        )
+    for notice in result.warnings:
+        st.warning(notice.message(lang))
+    if result.dropped_columns:
+        st.info(
+            i18n.t(
+                "data.dropped",
+                lang,
+                columns=", ".join(
+                    f"{c} ({validate_messages.t(r, lang)})" for c, r in result.dropped_columns
+                ),
+            )
+        )
+    if result.ignored_columns:
+        st.caption(i18n.t("data.ignored", lang, columns=", ".join(result.ignored_columns)))
+    if result.item_columns:
+        st.caption(i18n.t("data.items_found", lang, n=len(result.item_columns)))
+    if result.ok:
+        st.success(i18n.t("data.ready", lang))
+        preview = import_preview(result)
+        if preview is not None:
+            st.dataframe(preview, hide_index=True, key="data_preview")
+
+
+def import_preview(result) -> pl.DataFrame | None:
+    """What will be stored, as the first rows; a survey only as answers per branch (no single
+    person's answers on screen)."""
+    if result.kind == "engagement":
+        responses = result.frames.get("responses")
+        if responses is None:
+            return None
+        return responses.group_by("wave", "branch_id").len("responses").sort("branch_id").head(20)
+    frame = next(iter(result.frames.values()), None)
+    return frame.head(20) if frame is not None else None

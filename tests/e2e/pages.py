@@ -90,7 +90,16 @@ class BranchPage:
         wait_for_app(self.page)
         return self
 
+    def metric_locator(self, label: str) -> Locator:
+        return self.page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+
+    def metric(self, label: str) -> str:
+        box = self.metric_locator(label)
+        expect(box).to_be_visible()
+        return box.locator('[data-testid="stMetricValue"]').inner_text()
+
     def expect_branch(self, branch_id: str, name: str) -> None:
+
         expect(self.page).to_have_url(re.compile(rf"/branch\?(.*&)?branch={branch_id}(&|$)"))
         expect(self.page.locator("h1").first).to_have_text(name)
 
@@ -142,3 +151,31 @@ class PresenterPage:
         with self.page.expect_download() as info:
             button.click()
         return info.value.path()
+
+
+class DataPage:
+    """The Data page's import tab."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page, self.base_url = page, base_url
+
+    def open(self, lang: str = "en") -> DataPage:
+        self.page.goto(f"{self.base_url}/data?lang={lang}")
+        wait_for_app(self.page)
+        return self
+
+    def upload(self, path: str) -> None:
+        uploader = self.page.locator('[data-testid="stFileUploader"]').first
+        uploader.locator('input[type="file"]').set_input_files(path)
+        wait_for_app(self.page)
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` in the selectbox labelled ``label``."""
+        self.page.get_by_role("combobox", name=label, exact=True).click()
+        self.page.get_by_role("option", name=option, exact=True).click()
+
+        wait_for_app(self.page)
+
+    def click(self, label: str) -> None:
+        self.page.get_by_role("button", name=label).click()
+        wait_for_app(self.page)

@@ -1,0 +1,254 @@
+"""Data: upload → detected format → column mapping → validation report → preview → confirm;
+the versions of every import; the company's questionnaire per wave."""
+
+import polars as pl
+import streamlit as st
+
+from loyalty import i18n, versions
+from loyalty.i18n import t
+from loyalty.importing import instrument as instruments
+from loyalty.importing import read, run, validate
+from loyalty.importing.validate_messages import t as it
+from pages import _shared as ui
+
+lang = ui.page_start()
+actor = ui.actor()
+st.title(t("data.title", lang))
+tab_import, tab_versions, tab_instrument = st.tabs(
+    [t("data.tab.import", lang), t("data.tab.versions", lang), t("data.tab.instrument", lang)]
+)
+
+with tab_import:
+    kind = st.radio(
+        t("data.kind", lang),
+        validate.KINDS,
+        horizontal=True,
+        format_func=lambda k: it(f"import.kind.{k}", lang),
+        key="data_kind",
+    )
+    upload = st.file_uploader(t("data.upload", lang), key="data_upload")
+    if upload is None:
+        st.info(t("data.upload_hint", lang))
+    else:
+        data = upload.getvalue()
+        sheet = st.session_state.get("data_sheet")
+        try:
+            raw = ui.read_upload(data, upload.name, sheet)
+        except read.ReadError as exc:
+            st.error(exc.message(lang))
+            raw = None
+        if raw is not None:
+            st.markdown(
+                t(
+                    "data.detected",
+                    lang,
+                    format=raw.file_format.upper(),
+                    encoding=raw.encoding or "–",
+                    delimiter={"\t": "Tab", None: "–"}.get(raw.delimiter, raw.delimiter or "–"),
+                    layout=t(f"data.layout.{raw.layout}", lang),
+                    rows=i18n.num(raw.frame.height, lang, 0),
+                    columns=raw.frame.width,
+                )
+            )
+            for note in raw.notes:
+                st.caption(note.message(lang) if hasattr(note, "message") else str(note))
+            if len(raw.sheet_names) > 1:
+                st.selectbox(t("data.sheet", lang), raw.sheet_names, key="data_sheet")
+
+            left, right = st.columns(2)
+            wave = None
+            if kind != "branches":
+                known = ui.waves()
+                new_label = t("data.wave_new", lang)
+                from_file = t("data.wave_from_file", lang)
+                choice = left.selectbox(
+                    t("data.wave", lang),
+                    [*reversed(known), new_label, from_file],
+                    key="data_wave_choice",
+                )
+                if choice == new_label:
+                    wave = left.text_input(
+                        t("data.wave_label", lang), placeholder="2026-H1", key="data_wave_new"
+                    ).strip()
+                elif choice != from_file:
+                    wave = choice
+            saved = run.matching_mappings(ui.store(), kind, list(raw.frame.columns))
+            saved_names = [m.name for m in saved]
+            suggested_label = t("data.mapping_suggested", lang)
+            base = right.selectbox(
+                t("data.mapping_saved", lang),
+                [suggested_label, *saved_names],
+                key=f"data_mapping_base_{kind}",
+            )
+            start = (
+                saved[saved_names.index(base)].mapping
+                if base in saved_names
+                else ui.suggested_mapping(tuple(raw.frame.columns), kind)
+            )
+
+            st.subheader(t("data.mapping", lang))
+            st.caption(t("data.mapping_help", lang))
+            columns = [None, *raw.frame.columns]
+            mapping: dict[str, str | None] = {}
+            cells = st.columns(3)
+            for i, field in enumerate(validate.FIELDS[kind]):
+                current = start.get(field.name)
+                label = validate.field_label(field.name, lang) + (" *" if field.required else "")
+                mapping[field.name] = cells[i % 3].selectbox(
+                    label,
+                    columns,
+                    index=columns.index(current) if current in columns else 0,
+                    format_func=lambda c: t("data.not_in_file", lang) if c is None else c,
+                    key=f"data_map_{kind}_{field.name}_{base}",
+                )
+            o1, o2 = st.columns(2)
+            unknown = o1.radio(
+                t("data.unknown_branches", lang),
+                ("reject", "skip", "add"),
+                format_func=lambda u: t(f"data.unknown.{u}", lang),
+                key="data_unknown",
+            )
+            save_as = o2.text_input(t("data.save_mapping", lang), key="data_save_as").strip()
+            request = (upload.file_id, kind, wave, tuple(mapping.items()), unknown, sheet)
+
+            if st.button(t("data.check", lang), icon=":material/fact_check:", key="data_check"):
+                with st.spinner(t("data.checking", lang)):
+                    outcome = run.run_import(
+                        ui.store(),
+                        data,
+                        upload.name,
+                        kind,
+                        wave or None,
+                        mapping=mapping,
+                        sheet=sheet,
+                        actor=actor,
+                        dry_run=True,
+                        unknown_branches=unknown,
+                        lang=lang,
+                    )
+                st.session_state["data_checked"] = (request, outcome.report)
+            checked = st.session_state.get("data_checked")
+            if checked and checked[0] == request:
+                report = checked[1]
+                ui.show_import_report(report, lang)
+                if report.ok and st.button(
+                    t("data.confirm", lang),
+                    type="primary",
+                    icon=":material/cloud_upload:",
+                    key="data_confirm",
+                ):
+                    bar = st.progress(0.0, text=it("import.progress.reading", lang))
+                    outcome = run.run_import(
+                        ui.store(),
+                        data,
+                        upload.name,
+                        kind,
+                        wave or None,
+                        mapping=mapping,
+                        sheet=sheet,
+                        actor=actor,
+                        unknown_branches=unknown,
+                        lang=lang,
+                        save_mapping_as=save_as or None,
+                        progress=lambda f, key: bar.progress(min(f, 1.0), text=it(key, lang)),
+                    )
+                    bar.empty()
+                    if outcome.stored:
+                        del st.session_state["data_checked"]
+                        st.session_state["data_stored"] = [
+                            (s.wave, s.version, s.rows) for s in outcome.imports
+                        ]
+                        st.rerun()
+                    else:
+                        ui.show_import_report(outcome.report, lang)
+            elif checked:
+                st.caption(t("data.recheck", lang))
+    for wave_label, version, rows in st.session_state.pop("data_stored", []):
+        st.success(
+            t(
+                "data.stored",
+                lang,
+                wave=wave_label or "–",
+                version=version,
+                rows=i18n.num(rows, lang, 0),
+            )
+        )
+
+with tab_versions:
+    history = versions.history(ui.store())
+    st.dataframe(
+        history.select(
+            pl.col("import_id").alias("ID"),
+            pl.col("kind").alias(t("data.col.kind", lang)),
+            pl.col("wave").alias(t("methods.col.wave", lang)),
+            pl.col("version").alias("Version"),
+            pl.when(pl.col("deleted_at").is_not_null())
+            .then(pl.lit(t("data.status.deleted", lang)))
+            .when(pl.col("active"))
+            .then(pl.lit(t("data.status.active", lang)))
+            .otherwise(pl.lit(""))
+            .alias(t("data.col.status", lang)),
+            pl.col("row_count").alias(t("data.col.rows", lang)),
+            pl.col("created_at").alias(t("data.col.when", lang)),
+            pl.col("imported_by").alias(t("data.col.by", lang)),
+            pl.col("source").alias(t("data.col.source", lang)),
+        ),
+        hide_index=True,
+        key="versions_table",
+    )
+    live = history.filter(pl.col("deleted_at").is_null() & (pl.col("kind") != "branches"))
+    ids = live["import_id"].to_list()
+    a1, a2 = st.columns(2)
+    with a1:
+        chosen = st.selectbox(t("data.version", lang), ids, key="version_pick")
+        if st.button(t("data.activate", lang), key="version_activate", disabled=chosen is None):
+            try:
+                versions.activate(ui.store(), chosen, actor=actor)
+                st.success(t("versions.activated", lang, id=chosen))
+            except versions.VersionError as exc:
+                st.error(exc.message(lang))
+    with a2:
+        doomed = st.selectbox(t("data.version_delete", lang), ids, key="version_delete_pick")
+        sure = st.checkbox(t("data.delete_confirm", lang, id=doomed), key="version_delete_sure")
+        if st.button(
+            t("data.delete", lang),
+            key="version_delete",
+            disabled=not sure or doomed is None,
+            icon=":material/delete:",
+        ):
+            try:
+                rows = versions.delete(ui.store(), doomed, actor=actor)
+                st.success(t("versions.deleted_rows", lang, id=doomed, rows=rows))
+            except versions.VersionError as exc:
+                st.error(exc.message(lang))
+
+with tab_instrument:
+    waves = ui.waves()
+    if waves:
+        chosen_wave = st.selectbox(
+            t("wave.label", lang), list(reversed(waves)), key="instrument_wave"
+        )
+        current = instruments.instrument_for_wave(ui.store(), chosen_wave)
+        if current is not None:
+            st.dataframe(current.items_frame(), hide_index=True, key="instrument_items")
+            st.download_button(
+                t("data.instrument_download", lang),
+                instruments.to_yaml(current),
+                file_name=f"instrument-{chosen_wave}.yaml",
+                mime="application/yaml",
+                on_click="ignore",
+                key="instrument_download",
+            )
+    st.caption(t("data.instrument_help", lang))
+    new_file = st.file_uploader(
+        t("data.instrument_upload", lang), type=["yaml", "yml", "csv"], key="instrument_upload"
+    )
+    target = st.text_input(t("data.instrument_wave", lang), key="instrument_target").strip()
+    if new_file is not None and target and st.button(t("data.instrument_save", lang)):
+        try:
+            parsed = ui.parse_instrument(new_file.getvalue(), new_file.name)
+            instruments.save_instrument(ui.store(), target, parsed, actor)
+            st.success(t("data.instrument_saved", lang, wave=target, n=len(parsed.items)))
+        except instruments.InstrumentError as exc:
+            for line in exc.messages(lang):
+                st.error(line)

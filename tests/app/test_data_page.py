@@ -1,0 +1,124 @@
+"""The Data page: upload → detected format → mapping → validation report → preview → confirm,
+and the versions tab; the dashboards read the new version at once."""
+
+from __future__ import annotations
+
+import shutil
+
+import polars as pl
+import pytest
+
+from loyalty import analysis, demo
+from loyalty.store import open_store
+
+
+@pytest.fixture
+def own_db(demo_db, tmp_path, monkeypatch):
+    """A copy of the demo store for this test (imports change it)."""
+    path = tmp_path / "own.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("LOYALTY_DB", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def survey_csv(tmp_path_factory, demo_data) -> bytes:
+    """The demo's German survey export (cp1252, ';'), every answer of branch B042 set to 5."""
+    folder = tmp_path_factory.mktemp("samples")
+    path = next(p for p in demo.write_samples(demo_data, folder) if "befragung" in p.name)
+    text = path.read_bytes().decode("cp1252")
+    lines = text.splitlines()
+    header = lines[0].split(";")
+    items = [i for i, h in enumerate(header) if h[:3] in ("MOT", "COM", "LEA", "KUN")]
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(";")
+        if cells[1] == "B042":
+            for i in items:
+                cells[i] = "5" if header[i] not in ("COM3", "LEA3") else "1"
+        out.append(";".join(cells))
+    return ("\r\n".join(out) + "\r\n").encode("cp1252")
+
+
+def _upload(at, name: str, data: bytes, mime: str = "text/csv"):
+    at.file_uploader(key="data_upload").set_value((name, data, mime))
+    return at.run()
+
+
+def test_upload_check_and_confirm_a_german_survey(app, own_db, survey_csv):
+    at = app("pages/data.py", lang="de").run()
+    assert not at.exception
+    assert "Laden Sie eine Datei hoch" in at.info[0].value
+    at = _upload(at, "mitarbeiterbefragung.csv", survey_csv)
+    assert not at.exception
+    detected = "\n".join(m.value for m in at.markdown)
+    assert "Erkannt: **CSV**, Kodierung cp1252, Trennzeichen ;" in detected
+    assert at.selectbox(key="data_map_engagement_branch_id_Vorschlag").value == "Filiale"
+    at.selectbox(key="data_wave_choice").select("2025-H2").run()
+    at.button(key="data_check").click().run()
+    assert not at.exception
+    assert "1.728 Zeilen gelesen, 1.728 gültig, 0 Probleme." in "\n".join(
+        m.value for m in at.markdown
+    )
+    assert any("Antwort-ID" in i.value for i in at.info)  # dropped for privacy, said so
+    assert at.success[0].value.startswith("Die Prüfung ist bestanden")
+    old = analysis.branch_table(open_store(own_db), "2025-H2").filter(pl.col("branch_id") == "B042")
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Gespeichert: Welle 2025-H2, Version 2, 1.728 Zeilen")
+    # the dashboards read the new active version
+    at.switch_page("pages/branch.py")
+    at.query_params["branch"] = "B042"
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Engagement-Index (1–5)"] == "5,00"
+    assert old["engagement"][0] < 4.5
+
+
+def test_a_bad_file_is_rejected_with_row_column_value_and_nothing_stored(app, own_db):
+    bad = "Filiale;Welle;MOT1;MOT2\nB001;2025-H2;4;9\nB999;2025-H2;3;3\n".encode("cp1252")
+    store = open_store(own_db)  # the same connection the app uses in this process
+    imports_before = store.sql("SELECT count(*) AS n FROM imports")["n"][0]
+    at = app("pages/data.py", lang="en").run()
+    at = _upload(at, "bad.csv", bad)
+    at.selectbox(key="data_wave_choice").select("2025-H2").run()
+    at.button(key="data_check").click().run()
+    assert not at.exception
+    assert at.error[0].value == "The file cannot be stored like this. Nothing was stored."
+    lines = "\n".join(m.value for m in at.markdown)
+    assert "Row 2" in lines and "MOT2" in lines and "9" in lines
+    assert "Row 3" in lines and "B999" in lines
+    assert not [b for b in at.button if b.key == "data_confirm"]
+    assert "data_problems_csv" in [b.key for b in at.get("download_button")]
+    assert store.sql("SELECT count(*) AS n FROM imports")["n"][0] == imports_before
+
+
+def test_an_unreadable_file_says_why(app, own_db):
+    at = app("pages/data.py", lang="en").run()
+    at = _upload(at, "survey.xlsx", b"Filiale;Welle\nB001;2025-H2\n")
+    assert not at.exception
+    assert at.error and "xlsx" in at.error[0].value.lower()
+
+
+def test_versions_tab_makes_an_earlier_version_active(app, own_db, survey_csv):
+    store = open_store(own_db)
+    from loyalty.importing import run
+
+    out = run.run_import(
+        store, survey_csv, "s.csv", "engagement", "2025-H2", actor="test", lang="en"
+    )
+    assert out.stored
+    old_id = store.sql(
+        "SELECT import_id FROM imports WHERE kind = 'engagement' AND wave = '2025-H2' "
+        "AND version = 1"
+    )["import_id"][0]
+    at = app("pages/data.py", lang="en").run()
+    at.selectbox(key="version_pick").select(old_id).run()
+    at.button(key="version_activate").click().run()
+    assert not at.exception
+    assert at.success[0].value == f"Version {old_id} is now active."
+    active = store.sql(
+        "SELECT import_id FROM imports WHERE kind = 'engagement' AND wave = '2025-H2' AND active"
+    )["import_id"].to_list()
+    assert active == [old_id]
