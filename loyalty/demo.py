@@ -636,4 +636,10 @@ def write_samples(data: DemoData, directory: Path, wave: str | None = None) -> l
         pl.col("detractors").alias("Kritiker"),
     )
     loyalty_path.write_bytes(loyalty.write_csv(separator=";").encode("cp1252"))
-    return [survey_path, finance_path, loyalty_path]
+    from loyalty.importing.instrument import Instrument, to_yaml
+
+    instrument_path = directory / "instrument.yaml"
+    instrument_path.write_text(
+        to_yaml(Instrument.from_frames(data.dimensions, data.items)), encoding="utf-8"
+    )
+    return [survey_path, finance_path, loyalty_path, instrument_path]

@@ -133,3 +133,25 @@ def test_sample_files_are_written_as_users_bring_them(tmp_path, demo_data):
     finance = next(p for p in paths if p.suffix == ".xlsx")
     sheet = pl.read_excel(finance, sheet_name="Ergebnisse")
     assert sheet.columns[:2] == ["Filiale", "Filialname"] and sheet.height == 120
+
+
+def test_sample_files_import_through_the_cli_door(tmp_path, demo_data, demo_db):
+    """The samples `loyalty demo` writes are what a user imports: the questionnaire file
+    loads, and the German survey export passes the check for its wave unchanged."""
+    import shutil
+
+    from loyalty.importing import instrument, run
+    from loyalty.store import Store
+
+    paths = demo.write_samples(demo_data, tmp_path)
+    questionnaire = instrument.load_instrument(next(p for p in paths if p.suffix == ".yaml"))
+    assert [i.item_id for i in questionnaire.items] == demo_data.items["item_id"].to_list()
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, db)
+    store = Store(db)
+    survey = next(p for p in paths if p.name.startswith("mitarbeiterbefragung"))
+    out = run.run_import(store, survey, kind="engagement", wave="2025-H2", actor="t", dry_run=True)
+    store.close()
+    assert (
+        out.report.ok and out.report.validation.rows_valid == survey.read_bytes().count(b"\n") - 1
+    )
