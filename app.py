@@ -9,63 +9,34 @@ st.set_page_config(page_title="Loyalty", page_icon=":material/link:", layout="wi
 lang = ui.language()
 ui.language_picker()
 ui.auth_gate(lang)
-ui.require_data(lang)
+ui.sign_out()
+empty = ui.require_data(lang)  # an empty store: only the pages that fill it
+
+PAGES = (  # (file, url path, icon); the title is nav.<url path>
+    ("overview", "overview", ":material/insights:"),
+    ("branches", "branches", ":material/table_view:"),
+    ("compare", "compare", ":material/compare_arrows:"),
+    ("branch", "branch", ":material/storefront:"),
+    ("whatif", "whatif", ":material/trending_up:"),
+    ("drivers", "drivers", ":material/bar_chart:"),
+    ("methods", "methods", ":material/fact_check:"),
+    ("data", "data", ":material/upload_file:"),
+    ("admin", "admin", ":material/admin_panel_settings:"),
+    ("present", "present", ":material/co_present:"),
+)
+viewer = ui.viewer()
 pages = [
     st.Page(
-        "pages/overview.py",
-        title=t("nav.overview", lang),
-        url_path="overview",
-        icon=":material/insights:",
-        default=True,
-    ),
-    st.Page(
-        "pages/branches.py",
-        title=t("nav.branches", lang),
-        url_path="branches",
-        icon=":material/table_view:",
-    ),
-    st.Page(
-        "pages/compare.py",
-        title=t("nav.compare", lang),
-        url_path="compare",
-        icon=":material/compare_arrows:",
-    ),
-    st.Page(
-        "pages/branch.py",
-        title=t("nav.branch", lang),
-        url_path="branch",
-        icon=":material/storefront:",
-    ),
-    st.Page(
-        "pages/whatif.py",
-        title=t("nav.whatif", lang),
-        url_path="whatif",
-        icon=":material/trending_up:",
-    ),
-    st.Page(
-        "pages/drivers.py",
-        title=t("nav.drivers", lang),
-        url_path="drivers",
-        icon=":material/bar_chart:",
-    ),
-    st.Page(
-        "pages/methods.py",
-        title=t("nav.methods", lang),
-        url_path="methods",
-        icon=":material/fact_check:",
-    ),
-    st.Page(
-        "pages/data.py",
-        title=t("nav.data", lang),
-        url_path="data",
-        icon=":material/upload_file:",
-    ),
-    st.Page(
-        "pages/present.py",
-        title=t("nav.present", lang),
-        url_path="present",
-        icon=":material/co_present:",
-    ),
+        f"pages/{name}.py",
+        title=t(f"nav.{path}", lang),
+        url_path=path,
+        icon=icon,
+        default=name == "overview",
+    )
+    for name, path, icon in PAGES
+    if viewer.may_open(name) and (not empty or name in ("data", "admin"))
 ]
+if not pages:
+    st.stop()
 
 st.navigation(pages).run()

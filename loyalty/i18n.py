@@ -15,10 +15,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav.overview": {"de": "Überblick", "en": "Overview"},
     "nav.branch": {"de": "Filiale", "en": "Branch"},
     "store.empty": {
-        "de": "Der Datenspeicher ist leer. Laden Sie die Demodaten mit `loyalty demo` "
-        "(oder starten Sie mit `make run`).",
-        "en": "The data store is empty. Load the demo data with `loyalty demo` "
-        "(or start with `make run`).",
+        "de": "Der Datenspeicher ist leer. Importieren Sie Ihre Daten auf der Seite Daten "
+        "(zuerst die Filialliste) oder laden Sie die Demodaten mit `loyalty demo` (oder starten "
+        "Sie mit `make run`).",
+        "en": "The data store is empty. Import your data on the Data page (the branch list "
+        "first) or load the demo data with `loyalty demo` (or start with `make run`).",
     },
     "store.unavailable": {
         "de": "Der Datenspeicher {path} lässt sich nicht öffnen ({reason}). Läuft gerade ein "
@@ -613,6 +614,48 @@ MESSAGES: dict[str, dict[str, str]] = {
     "branches.descending": {"de": "absteigend", "en": "descending"},
     "nav.whatif": {"de": "Was wäre, wenn", "en": "What if"},
     "nav.data": {"de": "Daten", "en": "Data"},
+    "nav.admin": {"de": "Verwaltung", "en": "Administration"},
+    "admin.title": {"de": "Verwaltung", "en": "Administration"},
+    "admin.tab.users": {"de": "Benutzer", "en": "Users"},
+    "admin.tab.audit": {"de": "Protokoll", "en": "Audit log"},
+    "admin.add_user": {"de": "Benutzer anlegen", "en": "Add a user"},
+    "admin.role": {"de": "Rolle", "en": "Role"},
+    "admin.email": {"de": "E-Mail (für die Anmeldung per OIDC)", "en": "E-mail (for OIDC)"},
+    "admin.regions": {
+        "de": "Nur diese Regionen (leer: alle)",
+        "en": "Only these regions (empty: all)",
+    },
+    "admin.add": {"de": "Anlegen", "en": "Add"},
+    "admin.added": {
+        "de": "{name} angelegt. Einmal-Passwort (jetzt weitergeben, es wird nicht wieder "
+        "angezeigt): {password}",
+        "en": "{name} added. One-time password (pass it on now, it is not shown again): {password}",
+    },
+    "admin.audit_count": {
+        "de": "{n} Einträge (die neuesten 1.000 angezeigt; der Export enthält alle).",
+        "en": "{n} entries (the latest 1,000 shown; the export holds all).",
+    },
+    "admin.audit_csv": {"de": "Protokoll als CSV", "en": "Audit log as CSV"},
+    "auth.username": {"de": "Benutzername", "en": "User name"},
+    "auth.password": {"de": "Passwort", "en": "Password"},
+    "auth.sign_in": {"de": "Anmelden", "en": "Sign in"},
+    "auth.sign_in_oidc": {
+        "de": "Mit dem Firmenkonto anmelden",
+        "en": "Sign in with your company account",
+    },
+    "auth.sign_out": {"de": "Abmelden", "en": "Sign out"},
+    "auth.signed_in_as": {"de": "Angemeldet: {name} ({role})", "en": "Signed in: {name} ({role})"},
+    "auth.new_password": {"de": "Neues Passwort (mind. 12 Zeichen)", "en": "New password (12+)"},
+    "auth.repeat_password": {"de": "Neues Passwort wiederholen", "en": "Repeat the new password"},
+    "auth.save_password": {"de": "Passwort speichern", "en": "Save the password"},
+    "auth.passwords_differ": {
+        "de": "Die beiden Passwörter stimmen nicht überein.",
+        "en": "The two passwords differ.",
+    },
+    "auth.unknown_mode": {
+        "de": "Unbekannte Anmeldeart LOYALTY_AUTH={mode}: erlaubt sind none, password, oidc.",
+        "en": "Unknown sign-in mode LOYALTY_AUTH={mode}: use none, password or oidc.",
+    },
     "data.title": {"de": "Daten importieren und verwalten", "en": "Import and manage data"},
     "data.tab.import": {"de": "Import", "en": "Import"},
     "data.tab.versions": {"de": "Versionen", "en": "Versions"},
@@ -1004,3 +1047,15 @@ def strength_words(r: float, lang: str) -> str:
             direction=t(f"direction.{direction}", lang),
         ).split()
     )
+
+
+def _merge_module_messages() -> None:
+    """Messages kept beside their modules (users, sign-in, retention) join the catalogue, so
+    ``t`` finds every key; a key defined here wins."""
+    from loyalty import users_messages
+
+    for key, entry in users_messages.MESSAGES.items():
+        MESSAGES.setdefault(key, entry)
+
+
+_merge_module_messages()

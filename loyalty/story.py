@@ -45,10 +45,21 @@ def _link_line(link: analysis.Link, lang: str) -> str:
 
 
 def build(
-    store: Store, wave: str, lang: str, loyalty: str = "nps", n_boot: int = 2000
+    store: Store,
+    wave: str,
+    lang: str,
+    loyalty: str = "nps",
+    n_boot: int = 2000,
+    scope: frozenset[str] | None = None,
 ) -> list[Step]:
-    """All steps of the story for one wave."""
-    table = analysis.branch_table(store, wave, loyalty=loyalty)
+    """All steps of the story for one wave; with ``scope`` only those branches (computed and
+    suppressed with the whole company first, see :mod:`loyalty.access`)."""
+
+    def visible(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame if scope is None else frame.filter(pl.col("branch_id").is_in(sorted(scope)))
+
+    table = visible(analysis.branch_table(store, wave, loyalty=loyalty))
+
     links = analysis.chain_links(table, loyalty)
     ratio = analysis.headline_ratio(table, loyalty, n_boot=n_boot)
     minimum = confidentiality.minimum()
@@ -167,7 +178,8 @@ def build(
 
     chosen = model.select_branches(table, "bottom_quartile")
     w = model.what_if(table, chosen, WHAT_IF_DELTA, loyalty, n_boot=n_boot)
-    all_waves = analysis.branch_table(store, None, loyalty=loyalty)
+    all_waves = visible(analysis.branch_table(store, None, loyalty=loyalty))
+
     lags = model.lag_direction(all_waves, loyalty)
     steps.append(
         Step(

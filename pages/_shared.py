@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from loyalty import analysis, auth, config, exports, i18n, model, quality, story
+from loyalty import access, analysis, auth, config, exports, i18n, model, quality, story, users
 from loyalty.importing import instrument, mapping, read, validate, validate_messages
 from loyalty.store import StoreUnavailable, open_store
 
@@ -46,18 +46,128 @@ def language_picker() -> None:
     )
 
 
-def page_start() -> str:
-    """First call of every page: the language, and the sign-in gate again (defence in depth,
-    should a page ever run without app.py)."""
+def page_start(page: str) -> str:
+    """First call of every page: the language, the sign-in gate again (defence in depth,
+    should a page ever run without app.py), and whether this user's role may open ``page``."""
     lang = language()
     auth_gate(lang)
+    if not viewer().may_open(page):
+        st.error(i18n.t("auth.not_permitted", lang))
+        st.stop()
     return lang
 
 
+PRINCIPAL_KEY = "principal"
+OLD_PASSWORD_KEY = "one_time_password"
+
+
 def auth_gate(lang: str) -> None:
-    if not auth.allowed_without_sign_in(st.get_option("server.address")):
-        st.error(i18n.t("auth.remote_none", lang))
+    """Sign-in by the configured mode (``LOYALTY_AUTH``); stops the script until signed in."""
+    mode = auth.mode()
+    if mode == "none":
+        if not auth.allowed_without_sign_in(st.get_option("server.address")):
+            st.error(i18n.t("auth.remote_none", lang))
+            st.stop()
+        st.session_state[PRINCIPAL_KEY] = access.LOCAL
+    elif mode == "password":
+        if PRINCIPAL_KEY not in st.session_state:
+            _password_sign_in(lang)
+            st.stop()
+        if OLD_PASSWORD_KEY in st.session_state:
+            _change_password(lang)
+            st.stop()
+    elif mode == "oidc":
+        if not st.user.is_logged_in:
+            st.title(i18n.t("app.title", lang))
+            st.button(i18n.t("auth.sign_in_oidc", lang), on_click=st.login, key="oidc_login")
+            st.stop()
+        if PRINCIPAL_KEY not in st.session_state:
+            principal = users.record_oidc_sign_in(store(), st.user.email or "")
+            if principal is None:
+                st.error(i18n.t("auth.no_account", lang, email=st.user.email or "?"))
+                st.button(i18n.t("auth.sign_out", lang), on_click=st.logout, key="oidc_logout")
+                st.stop()
+            st.session_state[PRINCIPAL_KEY] = principal
+    else:
+        st.error(i18n.t("auth.unknown_mode", lang, mode=mode))
         st.stop()
+    st.session_state["username"] = st.session_state[PRINCIPAL_KEY].username
+
+
+def _password_sign_in(lang: str) -> None:
+    st.title(i18n.t("app.title", lang))
+    with st.form("sign_in"):
+        name = st.text_input(i18n.t("auth.username", lang), key="sign_in_user")
+        password = st.text_input(
+            i18n.t("auth.password", lang), type="password", key="sign_in_password"
+        )
+        if st.form_submit_button(i18n.t("auth.sign_in", lang)):
+            session = users.verify_password(store(), name, password)
+            if session is None:
+                st.error(i18n.t("auth.sign_in_failed", lang))
+                return
+            st.session_state[PRINCIPAL_KEY] = session.principal
+            if session.must_change_password:
+                st.session_state[OLD_PASSWORD_KEY] = password
+            st.rerun()
+
+
+def _change_password(lang: str) -> None:
+    st.info(i18n.t("auth.must_change_password", lang))
+    with st.form("change_password"):
+        new = st.text_input(i18n.t("auth.new_password", lang), type="password")
+        again = st.text_input(i18n.t("auth.repeat_password", lang), type="password")
+        if st.form_submit_button(i18n.t("auth.save_password", lang)):
+            if new != again:
+                st.error(i18n.t("auth.passwords_differ", lang))
+                return
+            try:
+                users.change_password(
+                    store(),
+                    st.session_state[PRINCIPAL_KEY].username,
+                    st.session_state[OLD_PASSWORD_KEY],
+                    new,
+                )
+            except users.UserError as exc:
+                st.error(exc.message(lang))
+                return
+            del st.session_state[OLD_PASSWORD_KEY]
+            st.rerun()
+
+
+def sign_out() -> None:
+    """The sidebar's sign-out (password and OIDC modes)."""
+    if auth.mode() == "none":
+        return
+    lang = language()
+    principal = st.session_state.get(PRINCIPAL_KEY)
+    if principal is not None:
+        st.sidebar.caption(
+            i18n.t("auth.signed_in_as", lang, name=principal.username, role=principal.role)
+        )
+
+    def leave() -> None:
+        st.session_state.pop(PRINCIPAL_KEY, None)
+        if auth.mode() == "oidc":
+            st.logout()
+
+    st.sidebar.button(i18n.t("auth.sign_out", lang), on_click=leave, key="sign_out")
+
+
+def viewer() -> access.Viewer:
+    """What the signed-in user may see and do (see :mod:`loyalty.access`)."""
+    return access.Viewer.of(store(), st.session_state.get(PRINCIPAL_KEY, access.LOCAL))
+
+
+def require(action: str, lang: str) -> None:
+    """Stop the page unless the user's role permits ``action``."""
+    if not viewer().can(action):
+        st.error(i18n.t("auth.not_permitted", lang))
+        st.stop()
+
+
+def can(action: str) -> bool:
+    return viewer().can(action)
 
 
 def store():
@@ -72,10 +182,12 @@ def revision() -> int:
     return store().revision()
 
 
-def require_data(lang: str) -> None:
+def require_data(lang: str) -> bool:
+    """Say so when the store is empty; returns True then (only the Data page can help)."""
     if store().is_empty():
         st.warning(i18n.t("store.empty", lang))
-        st.stop()
+        return True
+    return False
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -84,46 +196,54 @@ def _waves(db: str, rev: int) -> list[str]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _table(db: str, rev: int, wave: str | None, loyalty: str) -> pl.DataFrame:
+def _full_table(db: str, rev: int, wave: str | None, loyalty: str) -> pl.DataFrame:
+    """The whole company's branch table, suppressed: never shown as such, only through
+    :func:`_table`, which keeps the branches the viewer may see."""
     return analysis.branch_table(store(), wave, loyalty=loyalty)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _ratio(db: str, rev: int, wave: str, loyalty: str):
-    return analysis.headline_ratio(_table(db, rev, wave, loyalty), loyalty)
+def _table(db: str, rev: int, scope, wave: str | None, loyalty: str) -> pl.DataFrame:
+    return access.Viewer(access.LOCAL, scope).visible(_full_table(db, rev, wave, loyalty))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _quadrants(db: str, rev: int, wave: str, loyalty: str) -> pl.DataFrame:
-    return analysis.quadrant_table(_table(db, rev, wave, loyalty), loyalty)
+def _ratio(db: str, rev: int, scope, wave: str, loyalty: str):
+    return analysis.headline_ratio(_table(db, rev, scope, wave, loyalty), loyalty)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _quadrants(db: str, rev: int, scope, wave: str, loyalty: str) -> pl.DataFrame:
+    return analysis.quadrant_table(_table(db, rev, scope, wave, loyalty), loyalty)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _chain(db: str, rev: int, wave: str, loyalty: str):
-    return model.chain_model(_table(db, rev, wave, loyalty), loyalty)
+def _chain(db: str, rev: int, scope, wave: str, loyalty: str):
+    return model.chain_model(_table(db, rev, scope, wave, loyalty), loyalty)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _drivers(db: str, rev: int, wave: str, loyalty: str) -> pl.DataFrame:
-    return model.drivers(_table(db, rev, wave, loyalty), loyalty)
+def _drivers(db: str, rev: int, scope, wave: str, loyalty: str) -> pl.DataFrame:
+    return model.drivers(_table(db, rev, scope, wave, loyalty), loyalty)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _estimates(db: str, rev: int, wave: str) -> pl.DataFrame:
-    table = _table(db, rev, wave, "nps")
+def _estimates(db: str, rev: int, scope, wave: str) -> pl.DataFrame:
+    table = _full_table(db, rev, wave, "nps")
     shown = table.filter(~pl.col("suppressed"))["branch_id"]
-    return model.engagement_estimates(analysis.respondent_engagement(store(), wave), shown)
+    estimates = model.engagement_estimates(analysis.respondent_engagement(store(), wave), shown)
+    return access.Viewer(access.LOCAL, scope).visible(estimates)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _expected(db: str, rev: int, wave: str, loyalty: str) -> pl.DataFrame:
-    return model.expected_vs_actual(_table(db, rev, wave, loyalty), loyalty)
+def _expected(db: str, rev: int, scope, wave: str, loyalty: str) -> pl.DataFrame:
+    return model.expected_vs_actual(_table(db, rev, scope, wave, loyalty), loyalty)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _lags(db: str, rev: int, loyalty: str):
+def _lags(db: str, rev: int, scope, loyalty: str):
 
-    return model.lag_direction(_table(db, rev, None, loyalty), loyalty)
+    return model.lag_direction(_table(db, rev, scope, None, loyalty), loyalty)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -141,13 +261,15 @@ def _responses(db: str, rev: int) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _story(db: str, rev: int, wave: str, lang: str, loyalty: str):
+def _story(db: str, rev: int, scope, wave: str, lang: str, loyalty: str):
 
-    return story.build(store(), wave, lang, loyalty)
+    return story.build(store(), wave, lang, loyalty, scope=scope)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _churn(db: str, rev: int, wave: str, branch_id: str | None) -> pl.DataFrame:
+def _churn(db: str, rev: int, scope, wave: str, branch_id: str | None) -> pl.DataFrame:
+    if branch_id is not None and not access.Viewer(access.LOCAL, scope).sees(branch_id):
+        raise access.NotPermitted("view_dashboards")
     return analysis.churn_shares(store(), wave, branch_id)
 
 
@@ -156,12 +278,17 @@ def _dimensions(db: str, rev: int) -> pl.DataFrame:
     return analysis.dimensions(store())
 
 
-def _key() -> tuple[str, int]:
+def _base() -> tuple[str, int]:
     return str(config.db_path()), revision()
 
 
+def _key() -> tuple[str, int, frozenset[str] | None]:
+    """Cache key of what this viewer may see: the store, its revision and the scope."""
+    return str(config.db_path()), revision(), viewer().branches
+
+
 def waves() -> list[str]:
-    return _waves(*_key())
+    return _waves(*_base())
 
 
 def branch_table(wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
@@ -181,7 +308,8 @@ def chart(fig, key: str, lang: str, **select):
     it as PNG or SVG (rendered on request in the system Chromium, same figure as on screen).
     ``select`` takes st.plotly_chart's on_select/selection_mode; returns its event."""
     event = st.plotly_chart(fig, key=key, config={"displayModeBar": False}, **select)
-    _chart_downloads(fig, key, lang)
+    if can("export"):
+        _chart_downloads(fig, key, lang)
     return event
 
 
@@ -223,8 +351,8 @@ def branch_filter() -> analysis.BranchFilter:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _what_if(db: str, rev: int, wave: str, loyalty: str, rule: str, values, delta: float):
-    table = _table(db, rev, wave, loyalty)
+def _what_if(db: str, rev: int, scope, wave: str, loyalty: str, rule: str, values, delta: float):
+    table = _table(db, rev, scope, wave, loyalty)
     return model.what_if(table, model.select_branches(table, rule, values), delta, loyalty)
 
 
@@ -239,11 +367,11 @@ def lag_direction(loyalty: str = "nps"):
 
 def data_quality(wave: str):
     """(aggregation, r_wg(j) values, reliability) for one wave."""
-    return _quality(*_key(), wave)
+    return _quality(*_base(), wave)
 
 
 def response_counts() -> pl.DataFrame:
-    return _responses(*_key())
+    return _responses(*_base())
 
 
 def story_steps(wave: str, lang: str, loyalty: str = "nps"):
@@ -258,7 +386,7 @@ def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:
 
 
 def dimensions() -> pl.DataFrame:
-    return _dimensions(*_key())
+    return _dimensions(*_base())
 
 
 def wave_picker(lang: str, container=st) -> str:

@@ -7,7 +7,7 @@ from loyalty import analysis, charts, confidentiality, i18n, model
 from loyalty.i18n import t
 from pages import _shared as ui
 
-lang = ui.page_start()
+lang = ui.page_start("branch")
 all_waves = ui.branch_table(None)
 ids = all_waves["branch_id"].unique().sort().to_list()
 names = dict(zip(all_waves["branch_id"], all_waves["name"], strict=False))

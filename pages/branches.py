@@ -6,7 +6,7 @@ from loyalty import analysis, charts, confidentiality, exports, i18n
 from loyalty.i18n import t
 from pages import _shared as ui
 
-lang = ui.page_start()
+lang = ui.page_start("branches")
 st.title(t("branches.title", lang))
 HEATMAP_ROWS = 200
 #: Rows sent to the browser; the order is the "Sort by" choice, the exports hold all rows.
@@ -88,26 +88,27 @@ event = st.dataframe(
     hide_index=True,
     column_config={c: t(f"col.{c}", lang) for c in analysis.LIST_COLUMNS},
 )
-filename = t("export.filename", lang, wave=wave)
-d1, d2, _ = st.columns([1, 1, 4])
-d1.download_button(
-    t("export.csv", lang),
-    lambda: exports.table_csv(listing, lang),
-    file_name=f"{filename}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    on_click="ignore",
-    key="dl_csv",
-)
-d2.download_button(
-    t("export.xlsx", lang),
-    lambda: exports.table_xlsx(listing, lang),
-    file_name=f"{filename}.xlsx",
-    icon=":material/download:",
-    on_click="ignore",
-    key="dl_xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
+if ui.can("export"):
+    filename = t("export.filename", lang, wave=wave)
+    d1, d2, _ = st.columns([1, 1, 4])
+    d1.download_button(
+        t("export.csv", lang),
+        lambda: exports.table_csv(listing, lang),
+        file_name=f"{filename}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dl_csv",
+    )
+    d2.download_button(
+        t("export.xlsx", lang),
+        lambda: exports.table_xlsx(listing, lang),
+        file_name=f"{filename}.xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dl_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 rows = event.selection.rows if event else []
 if rows:
     st.switch_page(

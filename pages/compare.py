@@ -6,7 +6,7 @@ from loyalty import analysis, charts, confidentiality
 from loyalty.i18n import t
 from pages import _shared as ui
 
-lang = ui.page_start()
+lang = ui.page_start("compare")
 st.title(t("compare.title", lang))
 wave = ui.wave_picker(lang, st.sidebar)
 table = ui.branch_table(wave)

@@ -11,7 +11,7 @@ from loyalty.importing import read, run, validate
 from loyalty.importing.validate_messages import t as it
 from pages import _shared as ui
 
-lang = ui.page_start()
+lang = ui.page_start("data")
 actor = ui.actor()
 st.title(t("data.title", lang))
 tab_import, tab_versions, tab_instrument = st.tabs(
@@ -21,7 +21,7 @@ tab_import, tab_versions, tab_instrument = st.tabs(
 with tab_import:
     kind = st.radio(
         t("data.kind", lang),
-        validate.KINDS,
+        ui.viewer().import_kinds(validate.KINDS),
         horizontal=True,
         format_func=lambda k: it(f"import.kind.{k}", lang),
         key="data_kind",
@@ -196,7 +196,11 @@ with tab_versions:
         hide_index=True,
         key="versions_table",
     )
-    live = history.filter(pl.col("deleted_at").is_null() & (pl.col("kind") != "branches"))
+    mine = ui.viewer().import_kinds(validate.KINDS)
+    live = history.filter(
+        pl.col("deleted_at").is_null() & (pl.col("kind") != "branches") & pl.col("kind").is_in(mine)
+    )
+
     ids = live["import_id"].to_list()
     a1, a2 = st.columns(2)
     with a1:
@@ -207,20 +211,21 @@ with tab_versions:
                 st.success(t("versions.activated", lang, id=chosen))
             except versions.VersionError as exc:
                 st.error(exc.message(lang))
-    with a2:
-        doomed = st.selectbox(t("data.version_delete", lang), ids, key="version_delete_pick")
-        sure = st.checkbox(t("data.delete_confirm", lang, id=doomed), key="version_delete_sure")
-        if st.button(
-            t("data.delete", lang),
-            key="version_delete",
-            disabled=not sure or doomed is None,
-            icon=":material/delete:",
-        ):
-            try:
-                rows = versions.delete(ui.store(), doomed, actor=actor)
-                st.success(t("versions.deleted_rows", lang, id=doomed, rows=rows))
-            except versions.VersionError as exc:
-                st.error(exc.message(lang))
+    if ui.can("delete_versions"):
+        with a2:
+            doomed = st.selectbox(t("data.version_delete", lang), ids, key="version_delete_pick")
+            sure = st.checkbox(t("data.delete_confirm", lang, id=doomed), key="version_delete_sure")
+            if st.button(
+                t("data.delete", lang),
+                key="version_delete",
+                disabled=not sure or doomed is None,
+                icon=":material/delete:",
+            ):
+                try:
+                    rows = versions.delete(ui.store(), doomed, actor=actor)
+                    st.success(t("versions.deleted_rows", lang, id=doomed, rows=rows))
+                except versions.VersionError as exc:
+                    st.error(exc.message(lang))
 
 with tab_instrument:
     waves = ui.waves()
@@ -244,7 +249,12 @@ with tab_instrument:
         t("data.instrument_upload", lang), type=["yaml", "yml", "csv"], key="instrument_upload"
     )
     target = st.text_input(t("data.instrument_wave", lang), key="instrument_target").strip()
-    if new_file is not None and target and st.button(t("data.instrument_save", lang)):
+    if (
+        ui.can("import_engagement")
+        and new_file is not None
+        and target
+        and st.button(t("data.instrument_save", lang))
+    ):
         try:
             parsed = ui.parse_instrument(new_file.getvalue(), new_file.name)
             instruments.save_instrument(ui.store(), target, parsed, actor)

@@ -6,7 +6,7 @@ from loyalty import analysis, charts, i18n
 from loyalty.i18n import t
 from pages import _shared as ui
 
-lang = ui.page_start()
+lang = ui.page_start("drivers")
 st.title(t("drivers.title", lang))
 st.caption(t("drivers.intro", lang))
 

@@ -7,7 +7,7 @@ from loyalty import analysis, charts, confidentiality, i18n, model, quality
 from loyalty.i18n import t
 from pages import _shared as ui
 
-lang = ui.page_start()
+lang = ui.page_start("methods")
 st.title(t("methods.title", lang))
 st.info(t("methods.observational", lang))
 

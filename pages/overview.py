@@ -6,7 +6,7 @@ from loyalty import analysis, charts, i18n, model
 from loyalty.i18n import t
 from pages import _shared as ui
 
-lang = ui.page_start()
+lang = ui.page_start("overview")
 st.title(t("overview.title", lang))
 st.caption(t("overview.intro", lang))
 

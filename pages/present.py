@@ -10,7 +10,7 @@ from loyalty import analysis, confidentiality, i18n, report
 from loyalty.i18n import t
 from pages import _shared as ui
 
-lang = ui.page_start()
+lang = ui.page_start("present")
 ui.presenter_style()
 
 waves = ui.waves()
@@ -70,28 +70,29 @@ with settings.popover(t("present.settings", lang), icon=":material/tune:"):
     if (chosen_wave, chosen_loyalty) != (wave, loyalty):
         st.query_params["wave"], st.query_params["loyalty"] = chosen_wave, chosen_loyalty
         st.rerun()
-    st.divider()
-    st.caption(t("present.export_hint", lang))
-    for kind in ("pptx", "pdf"):
-        cache_key = f"present_export_{kind}"
-        wanted = (ui.revision(), wave, loyalty, lang)
-        if st.button(t(f"present.build_{kind}", lang), key=f"build_{kind}"):
-            bar = st.progress(0.0, text=t("report.progress", lang))
-            builder = report.build_pptx if kind == "pptx" else report.build_pdf
-            data = builder(
-                steps, lang, wave, lambda f, msg, bar=bar: bar.progress(min(f, 1.0), text=msg)
-            )
-            st.session_state[cache_key] = (wanted, data)
-        built = st.session_state.get(cache_key)
-        if built and built[0] == wanted:
-            st.download_button(
-                t(f"present.download_{kind}", lang),
-                data=built[1],
-                file_name=f"loyalty-{wave}-{lang}.{kind}",
-                mime=report.MIME[kind],
-                icon=":material/download:",
-                key=f"download_{kind}",
-            )
+    if ui.can("export"):
+        st.divider()
+        st.caption(t("present.export_hint", lang))
+        for kind in ("pptx", "pdf"):
+            cache_key = f"present_export_{kind}"
+            wanted = (ui.revision(), wave, loyalty, lang)
+            if st.button(t(f"present.build_{kind}", lang), key=f"build_{kind}"):
+                bar = st.progress(0.0, text=t("report.progress", lang))
+                builder = report.build_pptx if kind == "pptx" else report.build_pdf
+                data = builder(
+                    steps, lang, wave, lambda f, msg, bar=bar: bar.progress(min(f, 1.0), text=msg)
+                )
+                st.session_state[cache_key] = (wanted, data)
+            built = st.session_state.get(cache_key)
+            if built and built[0] == wanted:
+                st.download_button(
+                    t(f"present.download_{kind}", lang),
+                    data=built[1],
+                    file_name=f"loyalty-{wave}-{lang}.{kind}",
+                    mime=report.MIME[kind],
+                    icon=":material/download:",
+                    key=f"download_{kind}",
+                )
     st.page_link("pages/overview.py", label=t("present.leave", lang), icon=":material/close:")
 
 st.title(step.title)

@@ -6,7 +6,7 @@ from loyalty import analysis, charts, model
 from loyalty.i18n import t
 from pages import _shared as ui
 
-lang = ui.page_start()
+lang = ui.page_start("whatif")
 st.title(t("whatif.title", lang))
 st.caption(t("whatif.intro", lang))
 

@@ -1,0 +1,59 @@
+"""Administration: users with roles and scopes, and the audit log (view and export)."""
+
+import polars as pl
+import streamlit as st
+
+from loyalty import exports, users, versions
+from loyalty.i18n import t
+from pages import _shared as ui
+
+lang = ui.page_start("admin")
+st.title(t("admin.title", lang))
+tab_users, tab_audit = st.tabs([t("admin.tab.users", lang), t("admin.tab.audit", lang)])
+
+with tab_users:
+    if not ui.can("manage_users"):
+        st.info(t("auth.not_permitted", lang))
+    else:
+        st.dataframe(users.list_users(ui.store()), hide_index=True, key="users_table")
+        with st.form("add_user", clear_on_submit=True):
+            st.subheader(t("admin.add_user", lang))
+            c1, c2, c3 = st.columns(3)
+            name = c1.text_input(t("auth.username", lang))
+            role = c2.selectbox(t("admin.role", lang), users.ROLES)
+            email = c3.text_input(t("admin.email", lang))
+            regions = st.multiselect(
+                t("admin.regions", lang), sorted(ui.branch_table(None)["region"].unique())
+            )
+            if st.form_submit_button(t("admin.add", lang)):
+                try:
+                    password = users.add_user(
+                        ui.store(),
+                        name,
+                        role=role,
+                        regions=regions,
+                        email=email or None,
+                        actor=ui.actor(),
+                        one_time_password=True,
+                    )
+                    st.success(t("admin.added", lang, name=name, password=password))
+                except users.UserError as exc:
+                    st.error(exc.message(lang))
+
+with tab_audit:
+    if not ui.can("view_audit"):
+        st.info(t("auth.not_permitted", lang))
+    else:
+        log = versions.audit_log(ui.store())
+        st.dataframe(log.reverse().head(1000), hide_index=True, key="audit_table")
+        st.caption(t("admin.audit_count", lang, n=log.height))
+        st.download_button(
+            t("admin.audit_csv", lang),
+            lambda: exports.table_csv(
+                log.with_columns(pl.all().cast(pl.String)), lang, label=False
+            ),
+            file_name="loyalty-audit.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="audit_csv",
+        )
