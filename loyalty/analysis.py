@@ -102,7 +102,38 @@ def _engagement_by_branch(store: Store, wave: str | None) -> pl.DataFrame:
         """,
         params or None,
     ).pivot(on="dim", index=["wave", "branch_id"], values="score")
-    return idx.join(by_dim, on=["wave", "branch_id"], how="left")
+    current = idx.join(by_dim, on=["wave", "branch_id"], how="left")
+    out = _with_purged_waves(store, wave, current)
+    # dimension columns in the questionnaire's order, whatever order the data came in
+    order = [f"dim_{d}" for d in dimensions(store)["dimension_id"]]
+    dims = [c for c in order if c in out.columns]
+    rest = [c for c in out.columns if c.startswith("dim_") and c not in dims]
+    return out.select(*(c for c in out.columns if not c.startswith("dim_")), *dims, *rest)
+
+
+def _with_purged_waves(store: Store, wave: str | None, current: pl.DataFrame) -> pl.DataFrame:
+    """Add the saved branch figures of waves whose answers were purged after the retention
+    period (:mod:`loyalty.retention`); they were suppressed when saved, and
+    :func:`branch_table` suppresses them again with today's minimum."""
+    where = "AND a.wave = ?" if wave else ""
+    saved = store.sql(
+        f"""
+        SELECT a.wave, a.branch_id, a.n_respondents, a.measure, a.value
+        FROM branch_aggregates a JOIN imports i USING (import_id)
+        WHERE i.active AND i.purged_at IS NOT NULL {where}
+        """,
+        [wave] if wave else None,
+    )
+    if saved.is_empty():
+        return current
+    wide = saved.pivot(on="measure", index=["wave", "branch_id", "n_respondents"], values="value")
+    fresh = current.join(wide.select("wave", "branch_id"), on=["wave", "branch_id"], how="anti")
+    out = pl.concat(
+        [fresh, wide.with_columns(pl.col("n_respondents").cast(pl.Int64))],
+        how="diagonal_relaxed",
+    )
+    extra = sorted(c for c in out.columns if c not in current.columns)
+    return out.select(*current.columns, *extra)
 
 
 def branch_table(

@@ -470,6 +470,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Reliabilität der Skalen",
         "en": "Reliability of the scales",
     },
+    "methods.purged": {
+        "de": "Die einzelnen Antworten der Welle {wave} wurden nach Ablauf der Aufbewahrungsfrist "
+        "gelöscht; die Filialwerte bleiben. Statistiken auf Mitarbeiterebene (ICC, "
+        "Übereinstimmung, Reliabilität) gibt es für diese Welle nicht mehr.",
+        "en": "The individual answers of wave {wave} were deleted after the retention period; "
+        "the branch figures remain. Employee-level statistics (ICC, agreement, reliability) are "
+        "no longer available for this wave.",
+    },
     "methods.index": {"de": "Engagement-Index (alle Items)", "en": "Engagement index (all items)"},
     "methods.col.scale": {"de": "Skala", "en": "Scale"},
     "methods.col.items": {"de": "Items", "en": "Items"},

@@ -223,9 +223,17 @@ def engagement_estimates(
     per draw (vectorised), percentile interval of each branch's rank.
     """
     data = respondents.filter(pl.col("branch_id").is_in(shown.implode()))
-    est = stats.shrunken_means(data, "engagement", "branch_id", ci=ci)
-    k = est.height
-    if k == 0:
+    k = data["branch_id"].n_unique()
+    est = stats.shrunken_means(data, "engagement", "branch_id", ci=ci) if k > 1 else None
+    if est is None or est.height == 0:
+        est = pl.DataFrame(
+            schema={
+                "branch_id": pl.String,
+                "n": pl.Int64,
+                **dict.fromkeys(("mean", "shrunken", "low", "high", "reliability"), pl.Float64),
+            }
+        )
+
         return est.with_columns(
             pl.lit(None, pl.Int64).alias(c) for c in ("rank", "rank_low", "rank_high")
         )

@@ -143,6 +143,14 @@ def reliability(store: Store, wave: str) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
+def has_answers(store: Store, wave: str) -> bool:
+    """Whether the wave's individual answers are still there (not purged after the retention
+    period): employee-level statistics need them."""
+    return bool(
+        store.sql("SELECT count(*) AS n FROM active_responses WHERE wave = ?", [wave])["n"][0]
+    )
+
+
 def response_counts(store: Store, min_size: int | None = None) -> pl.DataFrame:
     """Per wave: respondents, headcount, response rate, branches with answers and branches
     shown (at or above the minimum group size)."""

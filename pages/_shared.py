@@ -370,7 +370,17 @@ def data_quality(wave: str):
     return _quality(*_base(), wave)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _has_answers(db: str, rev: int, wave: str) -> bool:
+    return quality.has_answers(store(), wave)
+
+
+def has_answers(wave: str) -> bool:
+    return _has_answers(*_base(), wave)
+
+
 def response_counts() -> pl.DataFrame:
+
     return _responses(*_base())
 
 

@@ -21,7 +21,8 @@ loyalty = right.radio(
     key="methods_loyalty",
 )
 minimum = confidentiality.minimum()
-agg, rwg, reliability = ui.data_quality(wave)
+answers = ui.has_answers(wave)
+
 
 st.header(t("methods.responses", lang))
 counts = ui.response_counts()
@@ -42,69 +43,73 @@ st.dataframe(
     key="responses",
 )
 
-st.header(t("methods.aggregation", lang))
-st.caption(t("methods.aggregation_help", lang))
-icc, mixed = agg.icc, agg.icc_mixed
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(
-    "ICC(1)",
-    i18n.num(icc.icc1, lang, 3),
-    help=t("methods.icc1_help", lang),
-)
-c1.caption(t(f"band.icc1.{quality.band(icc.icc1, quality.ICC1_BANDS)}", lang))
-c2.metric("ICC(2)", i18n.num(icc.icc2, lang, 3), help=t("methods.icc2_help", lang))
-c2.caption(t(f"band.rel.{quality.band(icc.icc2, quality.RELIABILITY_BANDS)}", lang))
-c3.metric("ICC(1) REML", i18n.num(mixed.icc1, lang, 3), help=t("methods.mixed_help", lang))
-c3.caption(t("methods.group_rel", lang, value=i18n.num(mixed.mean_group_reliability, lang, 2)))
-c4.metric(
-    t("methods.rwg_median", lang),
-    i18n.num(agg.rwg_median, lang, 2),
-    help=t("methods.rwg_help", lang),
-)
-c4.caption(
-    t(
-        "methods.rwg_share",
-        lang,
-        share=i18n.num(100 * agg.rwg_share_strong, lang, 0),
-        n=agg.n_branches_rwg,
+if answers:
+    agg, rwg, reliability = ui.data_quality(wave)
+    st.header(t("methods.aggregation", lang))
+    st.caption(t("methods.aggregation_help", lang))
+    icc, mixed = agg.icc, agg.icc_mixed
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        "ICC(1)",
+        i18n.num(icc.icc1, lang, 3),
+        help=t("methods.icc1_help", lang),
     )
-)
-st.caption(
-    t(
-        "methods.icc_detail",
-        lang,
-        f=i18n.num(icc.f_value, lang, 2),
-        n=i18n.num(icc.n, lang, 0),
-        groups=icc.n_groups,
-        wave=wave,
+    c1.caption(t(f"band.icc1.{quality.band(icc.icc1, quality.ICC1_BANDS)}", lang))
+    c2.metric("ICC(2)", i18n.num(icc.icc2, lang, 3), help=t("methods.icc2_help", lang))
+    c2.caption(t(f"band.rel.{quality.band(icc.icc2, quality.RELIABILITY_BANDS)}", lang))
+    c3.metric("ICC(1) REML", i18n.num(mixed.icc1, lang, 3), help=t("methods.mixed_help", lang))
+    c3.caption(t("methods.group_rel", lang, value=i18n.num(mixed.mean_group_reliability, lang, 2)))
+    c4.metric(
+        t("methods.rwg_median", lang),
+        i18n.num(agg.rwg_median, lang, 2),
+        help=t("methods.rwg_help", lang),
     )
-)
-ui.chart(charts.rwg_histogram(rwg, lang, minimum), key="rwg", lang=lang)
+    c4.caption(
+        t(
+            "methods.rwg_share",
+            lang,
+            share=i18n.num(100 * agg.rwg_share_strong, lang, 0),
+            n=agg.n_branches_rwg,
+        )
+    )
+    st.caption(
+        t(
+            "methods.icc_detail",
+            lang,
+            f=i18n.num(icc.f_value, lang, 2),
+            n=i18n.num(icc.n, lang, 0),
+            groups=icc.n_groups,
+            wave=wave,
+        )
+    )
+    ui.chart(charts.rwg_histogram(rwg, lang, minimum), key="rwg", lang=lang)
 
-st.header(t("methods.reliability", lang))
-dims = ui.dimensions()
-names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
-names["index"] = t("methods.index", lang)
-st.dataframe(
-    ui.styled(
-        reliability.select(
-            pl.col("dimension_id").replace_strict(names).alias(t("methods.col.scale", lang)),
-            pl.col("n_items").alias(t("methods.col.items", lang)),
-            pl.col("n").alias("n"),
-            pl.col("alpha").alias("α"),
-            pl.col("std_alpha").alias(t("methods.col.std_alpha", lang)),
-            pl.col("omega").alias("ω"),
-            pl.col("band")
-            .map_elements(lambda b: t(f"band.alpha.{b}", lang), return_dtype=pl.String)
-            .alias(t("methods.col.band", lang)),
+    st.header(t("methods.reliability", lang))
+    dims = ui.dimensions()
+    names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
+    names["index"] = t("methods.index", lang)
+    st.dataframe(
+        ui.styled(
+            reliability.select(
+                pl.col("dimension_id").replace_strict(names).alias(t("methods.col.scale", lang)),
+                pl.col("n_items").alias(t("methods.col.items", lang)),
+                pl.col("n").alias("n"),
+                pl.col("alpha").alias("α"),
+                pl.col("std_alpha").alias(t("methods.col.std_alpha", lang)),
+                pl.col("omega").alias("ω"),
+                pl.col("band")
+                .map_elements(lambda b: t(f"band.alpha.{b}", lang), return_dtype=pl.String)
+                .alias(t("methods.col.band", lang)),
+            ),
+            lang,
+            {"α": 2, t("methods.col.std_alpha", lang): 2, "ω": 2},
         ),
-        lang,
-        {"α": 2, t("methods.col.std_alpha", lang): 2, "ω": 2},
-    ),
-    hide_index=True,
-    key="reliability",
-)
-st.caption(t("methods.reliability_help", lang))
+        hide_index=True,
+        key="reliability",
+    )
+    st.caption(t("methods.reliability_help", lang))
+else:
+    st.info(t("methods.purged", lang, wave=wave))
 
 st.header(t("methods.exclusions", lang))
 table = ui.branch_table(wave, loyalty)

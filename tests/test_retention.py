@@ -161,3 +161,31 @@ def test_only_the_active_version_figures_are_read(s):
     assert dict(rows.rows())[False] == 0 and dict(rows.rows())[True] > 0
     assert retention.aggregates(s, "2024-H1")["wave"].unique().to_list() == ["2024-H1"]
     assert retention.aggregates(s, "2025-H2").height == 0  # not purged
+
+
+def test_dashboards_keep_a_purged_wave_from_its_saved_branch_figures(demo_db, tmp_path):
+    """After the purge the branch table of the wave is the same as before (from the saved,
+    suppressed aggregates); employee-level answers are gone."""
+    import shutil
+    from datetime import datetime
+
+    from loyalty import analysis, retention
+    from loyalty.store import Store
+
+    path = tmp_path / "purged.duckdb"
+    shutil.copy(demo_db, path)
+    store = Store(path)
+    before = analysis.branch_table(store, None).sort("wave", "branch_id")
+    result = retention.purge(store, months=24, now=datetime(2026, 11, 22), actor="t")
+    assert [w.wave for w in result.waves] == ["2024-H1"]
+    after = analysis.branch_table(store, None).sort("wave", "branch_id")
+    assert after.columns == before.columns
+    floats = [c for c, t in before.schema.items() if t == pl.Float64]
+    others = [c for c in before.columns if c not in floats]
+    assert after.select(others).equals(before.select(others))
+    for c in floats:  # DuckDB's parallel sums may differ in the last bit between two runs
+        diff = (after[c] - before[c]).abs().max()
+        assert diff is None or diff < 1e-9, c
+
+    assert analysis.respondent_engagement(store, "2024-H1").height == 0
+    store.close()
