@@ -7,7 +7,7 @@ export LOYALTY_DB ?= data/loyalty.duckdb
 # Reference datasets beside the project (../shared/reference-data); tests skip visibly without them.
 export LOYALTY_REFERENCE_DATA ?= $(abspath $(wildcard ../shared/reference-data))
 
-.PHONY: run test install seed chromium lint clean
+.PHONY: run test install seed chromium lint audit clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -36,7 +36,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP) chromium lint
+# Known vulnerabilities in the pinned dependencies (PyPI's advisory data); fails on any.
+audit: $(STAMP)
+	$(BIN)/pip-audit -r constraints.txt --no-deps --disable-pip --progress-spinner off
+
+test: $(STAMP) chromium lint audit
+
 	$(BIN)/pytest
 
 clean:

@@ -1,7 +1,7 @@
-"""Sign-in policy. For now one mode, ``none``, allowed only when the server is local-only.
+"""Sign-in policy: the mode from ``LOYALTY_AUTH`` (``none``, ``password`` or ``oidc``; see
+:mod:`loyalty.access` and ``docs/privacy.md``). Mode ``none`` is allowed only when the server
+listens on localhost (what ``make run`` does)."""
 
-(Password and OIDC sign-in, roles and scopes come with issue #6.)
-"""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ import pytest
 
 from loyalty import auth, config
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 @pytest.mark.parametrize(
     ("address", "allowed"),
@@ -41,3 +43,12 @@ def test_min_group_size_default_and_floor(monkeypatch):
     assert config.min_group_size() == 5
     monkeypatch.setenv("LOYALTY_MIN_GROUP_SIZE", "1")
     assert config.min_group_size() == 3
+
+
+def test_server_config_keeps_xsrf_protection_and_the_upload_limit():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["maxUploadSize"] == 200  # MB, as the importer's default limit
+    assert config["client"]["toolbarMode"] == "viewer"
