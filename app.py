@@ -38,5 +38,7 @@ pages = [
 ]
 if not pages:
     st.stop()
+navigation = st.navigation(pages)
+ui.resume_after_sign_in(pages)
+navigation.run()
 
-st.navigation(pages).run()

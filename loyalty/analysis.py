@@ -58,6 +58,19 @@ def waves(store: Store) -> list[str]:
     return store.sql("SELECT wave FROM waves ORDER BY seq")["wave"].to_list()
 
 
+def complete_waves(store: Store) -> list[str]:
+    """Waves with loyalty *and* financial figures (the whole chain can be shown), in order.
+    A survey imported before sales and finance have delivered is not complete yet."""
+    return store.sql(
+        """
+        SELECT wave FROM waves
+        WHERE wave IN (SELECT wave FROM active_loyalty)
+          AND wave IN (SELECT wave FROM active_financials)
+        ORDER BY seq
+        """
+    )["wave"].to_list()
+
+
 def branches(store: Store) -> pl.DataFrame:
     return store.sql("SELECT * FROM branches ORDER BY branch_id")
 
@@ -230,16 +243,19 @@ def company_benchmark(table: pl.DataFrame) -> Benchmark:
         int(table[c].fill_null(0).sum()) for c in ("promoters", "passives", "detractors")
     )
     active = table["active_customers"].fill_null(0).sum()
+    with_revenue = table.filter(pl.col("revenue") > 0)
+    revenue = with_revenue["revenue"].sum()
+    nan = float("nan")  # a wave without loyalty or finance figures (yet): no company value
     return Benchmark(
         engagement=eng,
         engagement_n=eng_n,
         dimensions=dims,
-        nps=float(stats.nps(pro, pas, det)),
+        nps=float(stats.nps(pro, pas, det)) if pro + pas + det else nan,
         nps_answers=pro + pas + det,
         retention=float(100 * table["retained_customers"].fill_null(0).sum() / active)
         if active
-        else float("nan"),
-        ros=float(100 * table["operating_profit"].sum() / table["revenue"].sum()),
+        else nan,
+        ros=float(100 * with_revenue["operating_profit"].sum() / revenue) if revenue else nan,
         n_branches=table.height,
         n_branches_shown=int((~table["suppressed"]).sum()),
     )

@@ -594,6 +594,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "prediction interval (funnel).",
     },
     "branch.peers.title": {"de": "Vergleichsgruppe", "en": "Peer group"},
+    "branch.compare_peers": {
+        "de": "Mit den {k} ähnlichsten vergleichen",
+        "en": "Compare with the {k} most similar",
+    },
     "branch.peers.who": {
         "de": "{k} Filialen derselben Region ({region}) oder desselben Formats ({format}) mit "
         "ähnlich vielen Mitarbeitenden (um {headcount}).",

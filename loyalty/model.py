@@ -495,3 +495,15 @@ def what_if_sentences(w: WhatIf, lags: stats.LaggedEffects | None, lang: str) ->
         )
     lines.append(caution)
     return lines
+
+
+def closest_peers(peer_table: pl.DataFrame, headcount: int, k: int = 3) -> list[str]:
+    """The ``k`` peers closest in size (ties by id), for a comparison."""
+    if not peer_table.height:
+        return []
+    return (
+        peer_table.with_columns((pl.col("headcount") - headcount).abs().alias("_d"))
+        .sort("_d", "branch_id")
+        .head(k)["branch_id"]
+        .to_list()
+    )

@@ -6,6 +6,8 @@ and are keyed by the store's revision so they refresh after an import.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import polars as pl
 import streamlit as st
 
@@ -71,8 +73,10 @@ def auth_gate(lang: str) -> None:
         st.session_state[PRINCIPAL_KEY] = access.LOCAL
     elif mode == "password":
         if PRINCIPAL_KEY not in st.session_state:
+            _remember_destination()
             _password_sign_in(lang)
             st.stop()
+
         if OLD_PASSWORD_KEY in st.session_state:
             _change_password(lang)
             st.stop()
@@ -94,7 +98,30 @@ def auth_gate(lang: str) -> None:
     st.session_state["username"] = st.session_state[PRINCIPAL_KEY].username
 
 
+DESTINATION_KEY = "after_sign_in"
+
+
+def _remember_destination() -> None:
+    """The page and query a signed-out visitor asked for (a shared deep link), to open after
+    the sign-in: the sign-in run has no navigation, so the URL alone would not survive it."""
+    if DESTINATION_KEY not in st.session_state:
+        path = urlsplit(st.context.url or "").path.strip("/").split("/")[-1]
+        st.session_state[DESTINATION_KEY] = (path, st.query_params.to_dict())
+
+
+def resume_after_sign_in(pages: list) -> None:
+    """After a sign-in, open the page (with its query) that was asked for, if the user may."""
+    destination = st.session_state.pop(DESTINATION_KEY, None)
+    if destination is None or PRINCIPAL_KEY not in st.session_state:
+        return
+    path, query = destination
+    for page in pages:
+        if page.url_path == path and path:
+            st.switch_page(page, query_params=query)
+
+
 def _password_sign_in(lang: str) -> None:
+
     st.title(i18n.t("app.title", lang))
     with st.form("sign_in"):
         name = st.text_input(i18n.t("auth.username", lang), key="sign_in_user")
@@ -399,11 +426,24 @@ def dimensions() -> pl.DataFrame:
     return _dimensions(*_base())
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _complete_waves(db: str, rev: int) -> list[str]:
+    return analysis.complete_waves(store())
+
+
+def default_wave() -> str:
+    """The latest wave with the whole chain, else the latest wave."""
+    complete = _complete_waves(*_base())
+    return complete[-1] if complete else waves()[-1]
+
+
 def wave_picker(lang: str, container=st) -> str:
-    """A wave selector kept in the URL (?wave=), defaulting to the latest wave."""
+    """A wave selector kept in the URL (?wave=), defaulting to the latest wave with the whole
+    chain (loyalty and finance); a newer survey-only wave stays selectable."""
     options = waves()
     current = st.query_params.get("wave")
-    index = options.index(current) if current in options else len(options) - 1
+    index = options.index(current) if current in options else options.index(default_wave())
+
     wave = container.selectbox(i18n.t("wave.label", lang), options, index=index, key="wave")
     if st.query_params.get("wave") != wave:
         st.query_params["wave"] = wave

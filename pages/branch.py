@@ -208,6 +208,15 @@ with peer:
             )
         )
     st.caption(t("branch.peers.help", lang))
+    closest = model.closest_peers(peers, row["headcount"], 2)
+    if closest:
+        st.page_link(
+            "pages/compare.py",
+            label=t("branch.compare_peers", lang, k=len(closest)),
+            icon=":material/compare_arrows:",
+            query_params={"branches": ",".join([branch_id, *closest]), "wave": wave, "lang": lang},
+        )
+
 
 if not row["suppressed"]:
     focus = model.priorities(table, branch_id, ui.drivers(wave, "nps"), bench.dimensions)

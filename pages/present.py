@@ -15,7 +15,8 @@ ui.presenter_style()
 
 waves = ui.waves()
 wave = st.query_params.get("wave")
-wave = wave if wave in waves else waves[-1]
+wave = wave if wave in waves else ui.default_wave()
+
 loyalty = st.query_params.get("loyalty")
 loyalty = loyalty if loyalty in analysis.LOYALTY_MEASURES else "nps"
 steps = ui.story_steps(wave, lang, loyalty)

@@ -260,3 +260,28 @@ def test_compare_gives_every_measure_per_branch_with_intervals(demo_store):
     ][0]
     company = analysis.company_values(analysis.company_benchmark(table))
     assert set(company) == set(measures)
+
+
+def test_a_wave_with_answers_but_no_loyalty_or_finance_yet(demo_store):
+    """A new survey wave imported before sales and finance: engagement only, no crash."""
+    table = (
+        analysis.branch_table(demo_store, "2025-H2")
+        .with_columns(
+            pl.lit(None, pl.Int64).alias(c)
+            for c in (
+                "active_customers",
+                "retained_customers",
+                "promoters",
+                "passives",
+                "detractors",
+            )
+        )
+        .with_columns(pl.lit(None, pl.Float64).alias(c) for c in ("revenue", "operating_profit"))
+    )
+    bench = analysis.company_benchmark(table)
+    assert bench.engagement is not None and bench.nps_answers == 0
+    assert math.isnan(bench.nps) and math.isnan(bench.retention) and math.isnan(bench.ros)
+
+
+def test_complete_waves_are_those_with_loyalty_and_finance(demo_store, demo_data):
+    assert analysis.complete_waves(demo_store) == demo_data.waves["wave"].to_list()

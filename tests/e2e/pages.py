@@ -179,3 +179,27 @@ class DataPage:
     def click(self, label: str) -> None:
         self.page.get_by_role("button", name=label).click()
         wait_for_app(self.page)
+
+
+class SignInPage:
+    """The password sign-in form (LOYALTY_AUTH=password)."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page, self.base_url = page, base_url
+
+    def sign_in(
+        self, user: str, password: str, path: str = "", query: str = "", lang: str = "en"
+    ) -> None:
+        """Open ``path?query`` (a fresh session: the sign-in form) and sign in there."""
+        self.page.goto(f"{self.base_url}/{path}?{query + '&' if query else ''}lang={lang}")
+        wait_for_app(self.page)
+        labels = {
+            "en": ("User name", "Password", "Sign in"),
+            "de": ("Benutzername", "Passwort", "Anmelden"),
+        }[lang]
+        self.page.get_by_role("textbox", name=labels[0], exact=True).fill(user)
+        self.page.get_by_role("textbox", name=labels[1], exact=True).fill(password)
+
+        self.page.get_by_role("button", name=labels[2]).click()
+
+        wait_for_app(self.page)
