@@ -2,7 +2,6 @@
 :mod:`loyalty.access` and ``docs/privacy.md``). Mode ``none`` is allowed only when the server
 listens on localhost (what ``make run`` does)."""
 
-
 from __future__ import annotations
 
 import os
