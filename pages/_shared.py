@@ -431,6 +431,20 @@ def _complete_waves(db: str, rev: int) -> list[str]:
     return analysis.complete_waves(store())
 
 
+def wave_and_loyalty(lang: str, key: str) -> tuple[str, str]:
+    """The wave selector (in the URL) and the loyalty measure (NPS or retention) side by side."""
+    left, right = st.columns([1, 2])
+    wave = wave_picker(lang, left)
+    loyalty = right.radio(
+        i18n.t("loyalty.label", lang),
+        analysis.LOYALTY_MEASURES,
+        horizontal=True,
+        format_func=lambda m: i18n.t(f"measure.{m}", lang),
+        key=key,
+    )
+    return wave, loyalty
+
+
 def default_wave() -> str:
     """The latest wave with the whole chain, else the latest wave."""
     complete = _complete_waves(*_base())

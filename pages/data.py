@@ -111,21 +111,25 @@ with tab_import:
             save_as = o2.text_input(t("data.save_mapping", lang), key="data_save_as").strip()
             request = (upload.file_id, kind, wave, tuple(mapping.items()), unknown, sheet)
 
+            def run_import(**how):
+                """The same import, as a check (dry run) or for real."""
+                return run.run_import(
+                    ui.store(),
+                    data,
+                    upload.name,
+                    kind,
+                    wave or None,
+                    mapping=mapping,
+                    sheet=sheet,
+                    actor=actor,
+                    unknown_branches=unknown,
+                    lang=lang,
+                    **how,
+                )
+
             if st.button(t("data.check", lang), icon=":material/fact_check:", key="data_check"):
                 with st.spinner(t("data.checking", lang)):
-                    outcome = run.run_import(
-                        ui.store(),
-                        data,
-                        upload.name,
-                        kind,
-                        wave or None,
-                        mapping=mapping,
-                        sheet=sheet,
-                        actor=actor,
-                        dry_run=True,
-                        unknown_branches=unknown,
-                        lang=lang,
-                    )
+                    outcome = run_import(dry_run=True)
                 st.session_state["data_checked"] = (request, outcome.report)
             checked = st.session_state.get("data_checked")
             if checked and checked[0] == request:
@@ -138,17 +142,7 @@ with tab_import:
                     key="data_confirm",
                 ):
                     bar = st.progress(0.0, text=it("import.progress.reading", lang))
-                    outcome = run.run_import(
-                        ui.store(),
-                        data,
-                        upload.name,
-                        kind,
-                        wave or None,
-                        mapping=mapping,
-                        sheet=sheet,
-                        actor=actor,
-                        unknown_branches=unknown,
-                        lang=lang,
+                    outcome = run_import(
                         save_mapping_as=save_as or None,
                         progress=lambda f, key: bar.progress(min(f, 1.0), text=it(key, lang)),
                     )

@@ -10,15 +10,7 @@ lang = ui.page_start("drivers")
 st.title(t("drivers.title", lang))
 st.caption(t("drivers.intro", lang))
 
-left, right = st.columns([1, 2])
-wave = ui.wave_picker(lang, left)
-loyalty = right.radio(
-    t("loyalty.label", lang),
-    analysis.LOYALTY_MEASURES,
-    horizontal=True,
-    format_func=lambda m: t(f"measure.{m}", lang),
-    key="drivers_loyalty",
-)
+wave, loyalty = ui.wave_and_loyalty(lang, "drivers_loyalty")
 weights = ui.drivers(wave, loyalty)
 dims = ui.dimensions()
 ui.chart(charts.drivers_bars(weights, dims, loyalty, lang), key="drivers_chart", lang=lang)

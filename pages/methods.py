@@ -11,15 +11,7 @@ lang = ui.page_start("methods")
 st.title(t("methods.title", lang))
 st.info(t("methods.observational", lang))
 
-left, right = st.columns([1, 2])
-wave = ui.wave_picker(lang, left)
-loyalty = right.radio(
-    t("loyalty.label", lang),
-    analysis.LOYALTY_MEASURES,
-    horizontal=True,
-    format_func=lambda m: t(f"measure.{m}", lang),
-    key="methods_loyalty",
-)
+wave, loyalty = ui.wave_and_loyalty(lang, "methods_loyalty")
 minimum = confidentiality.minimum()
 answers = ui.has_answers(wave)
 

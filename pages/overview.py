@@ -10,15 +10,7 @@ lang = ui.page_start("overview")
 st.title(t("overview.title", lang))
 st.caption(t("overview.intro", lang))
 
-left, right = st.columns([1, 2])
-wave = ui.wave_picker(lang, left)
-loyalty = right.radio(
-    t("loyalty.label", lang),
-    analysis.LOYALTY_MEASURES,
-    horizontal=True,
-    format_func=lambda m: t(f"measure.{m}", lang),
-    key="loyalty_measure",
-)
+wave, loyalty = ui.wave_and_loyalty(lang, "loyalty_measure")
 table = ui.branch_table(wave, loyalty)
 ratio = ui.headline_ratio(wave, loyalty)
 

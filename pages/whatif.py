@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, model
+from loyalty import charts, model
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -10,15 +10,7 @@ lang = ui.page_start("whatif")
 st.title(t("whatif.title", lang))
 st.caption(t("whatif.intro", lang))
 
-left, right = st.columns([1, 2])
-wave = ui.wave_picker(lang, left)
-loyalty = right.radio(
-    t("loyalty.label", lang),
-    analysis.LOYALTY_MEASURES,
-    horizontal=True,
-    format_func=lambda m: t(f"measure.{m}", lang),
-    key="whatif_loyalty",
-)
+wave, loyalty = ui.wave_and_loyalty(lang, "whatif_loyalty")
 table = ui.branch_table(wave, loyalty)
 
 
