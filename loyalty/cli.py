@@ -134,6 +134,9 @@ def _report(args: argparse.Namespace) -> int:
         report.write(
             store, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
         )
+        versions.record(
+            store, _cli_actor(), "export", f"story {out.suffix.lstrip('.')}", f"file={out}"
+        )
     finally:
         store.close()
     steps = len(story.STEP_KEYS) + 1
@@ -564,3 +567,13 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _cli_actor() -> str:
+    """Who runs a command, for the audit log: the operating-system user."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

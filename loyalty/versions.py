@@ -133,3 +133,9 @@ def delete(store: Store, import_id: int, *, actor: str, allow_active: bool = Fal
 
 def audit_log(store: Store) -> pl.DataFrame:
     return store.sql("SELECT * FROM audit_log ORDER BY event_id")
+
+
+def record(store: Store, actor: str, action: str, target: str, detail: str = "") -> None:
+    """One audit entry in its own transaction (for events outside an import, e.g. exports)."""
+    with store.transaction() as cur:
+        audit(cur, actor, action, target, detail)

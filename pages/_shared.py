@@ -11,7 +11,19 @@ from urllib.parse import urlsplit
 import polars as pl
 import streamlit as st
 
-from loyalty import access, analysis, auth, config, exports, i18n, model, quality, story, users
+from loyalty import (
+    access,
+    analysis,
+    auth,
+    config,
+    exports,
+    i18n,
+    model,
+    quality,
+    story,
+    users,
+    versions,
+)
 from loyalty.importing import instrument, mapping, read, validate, validate_messages
 from loyalty.store import StoreUnavailable, open_store
 
@@ -346,7 +358,9 @@ def _chart_downloads(fig, key: str, lang: str) -> None:
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
             st.download_button(
                 fmt.upper(),
-                data=lambda fmt=fmt: exports.chart_image(fig, fmt),
+                data=audited(
+                    f"chart {key}", lambda fmt=fmt: exports.chart_image(fig, fmt), format=fmt
+                ),
                 file_name=f"loyalty-{key}.{fmt}",
                 mime=mime,
                 on_click="ignore",
@@ -510,6 +524,19 @@ def presenter_style() -> None:
 
 
 # --- Data page glue -----------------------------------------------------------------------
+
+
+def audited(what: str, build, **detail):
+    """``build()`` for a download, with an ``export`` entry in the audit log (who, what, when).
+    Pass it as ``data=`` of a download button: it runs when the user downloads."""
+
+    def run():
+        versions.record(
+            store(), actor(), "export", what, ", ".join(f"{k}={v}" for k, v in detail.items())
+        )
+        return build()
+
+    return run
 
 
 def actor() -> str:

@@ -49,8 +49,11 @@ with tab_audit:
         st.caption(t("admin.audit_count", lang, n=log.height))
         st.download_button(
             t("admin.audit_csv", lang),
-            lambda: exports.table_csv(
-                log.with_columns(pl.all().cast(pl.String)), lang, label=False
+            ui.audited(
+                "audit log",
+                lambda: exports.table_csv(
+                    log.with_columns(pl.all().cast(pl.String)), lang, label=False
+                ),
             ),
             file_name="loyalty-audit.csv",
             mime="text/csv",

@@ -93,7 +93,9 @@ if ui.can("export"):
     d1, d2, _ = st.columns([1, 1, 4])
     d1.download_button(
         t("export.csv", lang),
-        lambda: exports.table_csv(listing, lang),
+        ui.audited(
+            "branch table", lambda: exports.table_csv(listing, lang), format="csv", wave=wave
+        ),
         file_name=f"{filename}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -102,7 +104,9 @@ if ui.can("export"):
     )
     d2.download_button(
         t("export.xlsx", lang),
-        lambda: exports.table_xlsx(listing, lang),
+        ui.audited(
+            "branch table", lambda: exports.table_xlsx(listing, lang), format="xlsx", wave=wave
+        ),
         file_name=f"{filename}.xlsx",
         icon=":material/download:",
         on_click="ignore",

@@ -84,6 +84,8 @@ with settings.popover(t("present.settings", lang), icon=":material/tune:"):
                     steps, lang, wave, lambda f, msg, bar=bar: bar.progress(min(f, 1.0), text=msg)
                 )
                 st.session_state[cache_key] = (wanted, data)
+                ui.audited(f"story {kind}", lambda: None, wave=wave, lang=lang)()
+
             built = st.session_state.get(cache_key)
             if built and built[0] == wanted:
                 st.download_button(

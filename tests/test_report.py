@@ -100,6 +100,15 @@ def test_cli_report_writes_a_german_deck(demo_db, tmp_path, capsys, chromium):
     deck = Presentation(str(out))
     assert deck.slides[0].placeholders[1].text.startswith("Befragungswelle 2024-H2")
     assert not list(tmp_path.glob("*.part"))
+    close_all()
+    from loyalty import versions
+    from loyalty.store import Store
+
+    store = Store(demo_db)
+    log = versions.audit_log(store).filter(pl.col("action") == "export")
+    store.close()
+    assert log["target"][-1] == "story pptx" and log["actor"][-1].startswith("cli")
+    assert str(out) in log["detail"][-1]
 
 
 def test_cli_report_usage_errors(demo_db, tmp_path, capsys):

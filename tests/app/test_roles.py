@@ -137,3 +137,14 @@ def test_sign_in_form_wrong_password_then_right(app, signed_db):
     log = signed_db.sql("SELECT action, actor FROM audit_log WHERE action LIKE 'sign_in%'")
     assert log.filter(pl.col("action") == "sign_in_failed").height == 1
     assert log.filter(pl.col("action") == "sign_in")["actor"].to_list() == ["executive-user"]
+
+
+def test_exports_are_written_to_the_audit_log(app, signed_db):
+    """Every download button's data is wrapped in ``audited``; the wrapper logs when it runs."""
+    from pages import _shared as ui
+
+    before = signed_db.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'export'")["n"][0]
+    build = ui.audited("branch table", lambda: b"x", format="csv")
+    assert build() == b"x"
+    log = signed_db.sql("SELECT * FROM audit_log WHERE action = 'export' ORDER BY event_id")
+    assert log.height == before + 1 and log["target"][-1] == "branch table"
