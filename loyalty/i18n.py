@@ -782,12 +782,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "data.delete": {"de": "Löschen", "en": "Delete"},
     "data.instrument_download": {"de": "Als YAML herunterladen", "en": "Download as YAML"},
+    "data.instrument_dimensions": {"de": "Dimensionen", "en": "Dimensions"},
+    "data.instrument_items": {
+        "de": "Fragen (Zeilen hinzufügen oder ändern; geänderter Wortlaut = neue Frage-ID)",
+        "en": "Items (add or change rows; a changed wording needs a new item id)",
+    },
     "data.instrument_help": {
         "de": "Ihr eigener Fragebogen: Items mit Wortlaut (deutsch/englisch), Dimension, Skala, "
-        "umgepolte Items und welche Items den Engagement-Index bilden – als YAML- oder CSV-Datei "
+        "umgepolte Items und welche Items den Engagement-Index bilden – in den Tabellen unten oder "
+        "als YAML-/CSV-Datei "
         "(Aufbau in docs/data-model.md). Eine Frage mit geändertem Wortlaut ist eine neue Frage.",
         "en": "Your own questionnaire: items with wording (German/English), dimension, scale, "
-        "reverse-keyed items and which items form the engagement index – as a YAML or CSV file "
+        "reverse-keyed items and which items form the engagement index – in the tables below or as "
+        "a YAML or CSV file "
         "(format in docs/data-model.md). A question with changed wording is a new question.",
     },
     "data.instrument_upload": {

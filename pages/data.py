@@ -222,37 +222,74 @@ with tab_versions:
                     st.error(exc.message(lang))
 
 with tab_instrument:
-    waves = ui.waves()
-    if waves:
-        chosen_wave = st.selectbox(
-            t("wave.label", lang), list(reversed(waves)), key="instrument_wave"
-        )
-        current = instruments.instrument_for_wave(ui.store(), chosen_wave)
-        if current is not None:
-            st.dataframe(current.items_frame(), hide_index=True, key="instrument_items")
-            st.download_button(
-                t("data.instrument_download", lang),
-                instruments.to_yaml(current),
-                file_name=f"instrument-{chosen_wave}.yaml",
-                mime="application/yaml",
-                on_click="ignore",
-                key="instrument_download",
-            )
     st.caption(t("data.instrument_help", lang))
-    new_file = st.file_uploader(
-        t("data.instrument_upload", lang), type=["yaml", "yml", "csv"], key="instrument_upload"
+    waves = ui.waves()
+    known = list(reversed(waves))
+    new_label = t("data.wave_new", lang)
+    chosen_wave = st.selectbox(t("wave.label", lang), [*known, new_label], key="instrument_wave")
+    if chosen_wave == new_label:
+        chosen_wave = st.text_input(
+            t("data.wave_label", lang), placeholder="2026-H1", key="instrument_new_wave"
+        ).strip()
+    current = instruments.instrument_for_wave(ui.store(), chosen_wave) if chosen_wave else None
+    if current is None and known:  # a new wave starts from the latest questionnaire
+        latest = instruments.latest_instrument(ui.store())
+        current = latest[1] if latest else None
+    editable = ui.can("import_engagement")
+    dims_frame = current.dimensions_frame().drop("seq") if current else None
+    items_frame = current.items_frame().drop("seq") if current else None
+    st.subheader(t("data.instrument_dimensions", lang))
+    dims_edit = st.data_editor(
+        dims_frame,
+        num_rows="dynamic" if editable else "fixed",
+        disabled=not editable,
+        hide_index=True,
+        key=f"instrument_dims_{chosen_wave}",
     )
-    target = st.text_input(t("data.instrument_wave", lang), key="instrument_target").strip()
-    if (
-        ui.can("import_engagement")
-        and new_file is not None
-        and target
-        and st.button(t("data.instrument_save", lang))
-    ):
+    st.subheader(t("data.instrument_items", lang))
+    items_edit = st.data_editor(
+        items_frame,
+        num_rows="dynamic" if editable else "fixed",
+        disabled=not editable,
+        hide_index=True,
+        key=f"instrument_items_{chosen_wave}",
+    )
+    b1, b2 = st.columns(2)
+    if editable and chosen_wave and b1.button(t("data.instrument_save", lang), key="instr_save"):
         try:
-            parsed = ui.parse_instrument(new_file.getvalue(), new_file.name)
-            instruments.save_instrument(ui.store(), target, parsed, actor)
-            st.success(t("data.instrument_saved", lang, wave=target, n=len(parsed.items)))
+            edited = instruments.from_tables(dims_edit, items_edit)
+            instruments.save_instrument(ui.store(), chosen_wave, edited, actor)
+            st.success(t("data.instrument_saved", lang, wave=chosen_wave, n=len(edited.items)))
         except instruments.InstrumentError as exc:
             for line in exc.messages(lang):
                 st.error(line)
+    if current is not None:
+        b2.download_button(
+            t("data.instrument_download", lang),
+            instruments.to_yaml(current),
+            file_name=f"instrument-{chosen_wave}.yaml",
+            mime="application/yaml",
+            on_click="ignore",
+            key="instrument_download",
+        )
+    if editable:
+        with st.expander(t("data.instrument_upload", lang)):
+            new_file = st.file_uploader(
+                t("data.instrument_upload", lang),
+                type=["yaml", "yml", "csv"],
+                key="instrument_upload",
+            )
+            if (
+                new_file is not None
+                and chosen_wave
+                and st.button(t("data.instrument_save", lang), key="instr_save_file")
+            ):
+                try:
+                    parsed = ui.parse_instrument(new_file.getvalue(), new_file.name)
+                    instruments.save_instrument(ui.store(), chosen_wave, parsed, actor)
+                    st.success(
+                        t("data.instrument_saved", lang, wave=chosen_wave, n=len(parsed.items))
+                    )
+                except instruments.InstrumentError as exc:
+                    for line in exc.messages(lang):
+                        st.error(line)

@@ -407,6 +407,44 @@ def _checked(dims: list[Dimension], items: list[Item], errors: list) -> Instrume
     return Instrument(tuple(d for d in dims if d.dimension_id in used), tuple(items))
 
 
+def from_tables(dimensions: pl.DataFrame, items: pl.DataFrame) -> Instrument:
+    """An instrument as edited on the Data page (two tables, rows in their order), checked
+    like a file: ids, wording, scale, at least one index item; items of an unknown dimension
+    are refused."""
+    errors: list = []
+
+    def text(value: Any) -> str:
+        return _text(value).strip() if value is not None else ""
+
+    dims = [
+        Dimension(text(r["dimension_id"]), text(r["name_de"]), text(r["name_en"]))
+        for r in dimensions.iter_rows(named=True)
+        if text(r["dimension_id"])
+    ]
+    known = {d.dimension_id for d in dims}
+    its = []
+    for r in items.iter_rows(named=True):
+        item_id = text(r["item_id"])
+        if not item_id:
+            continue
+        dim = text(r["dimension_id"])
+        if dim not in known:
+            errors.append(("instrument.unknown_dimension", {"item": item_id, "dimension": dim}))
+        its.append(
+            Item(
+                item_id,
+                dim,
+                text(r["text_de"]),
+                text(r["text_en"]),
+                _int(r["scale_min"], item_id, "scale_min", 1, errors),
+                _int(r["scale_max"], item_id, "scale_max", 5, errors),
+                bool(r["reverse"]),
+                True if r["in_index"] is None else bool(r["in_index"]),
+            )
+        )
+    return _checked(dims, its, errors)
+
+
 def load_instrument(path: Path | str) -> Instrument:
     """Read an instrument file: ``.yaml``/``.yml`` or ``.csv`` (UTF-8, or Windows-1252)."""
     path = Path(path)

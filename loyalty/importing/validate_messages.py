@@ -479,6 +479,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Die Dimension {dimension} hat in verschiedenen Zeilen verschiedene Namen.",
         "en": "Dimension {dimension} has different names in different rows.",
     },
+    "instrument.unknown_dimension": {
+        "de": "Item {item}: Die Dimension „{dimension}“ ist nicht angelegt.",
+        "en": "Item {item}: the dimension “{dimension}” is not defined.",
+    },
     "instrument.no_items": {
         "de": "Der Fragebogen enthält keine Fragen.",
         "en": "The questionnaire holds no items.",

@@ -122,3 +122,41 @@ def test_versions_tab_makes_an_earlier_version_active(app, own_db, survey_csv):
         "SELECT import_id FROM imports WHERE kind = 'engagement' AND wave = '2025-H2' AND active"
     )["import_id"].to_list()
     assert active == [old_id]
+
+
+def test_hr_defines_the_questionnaire_of_a_new_wave_on_the_page(app, own_db):
+    from loyalty.importing import instrument
+
+    at = app("pages/data.py", lang="en").run()
+    at.selectbox(key="instrument_wave").select("new wave …").run()
+    at.text_input(key="instrument_new_wave").input("2026-H1").run()
+    assert not at.exception
+    at.button(key="instr_save").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Questionnaire for 2026-H1 saved (12 items)."
+    saved = instrument.instrument_for_wave(open_store(own_db), "2026-H1")
+    latest = instrument.instrument_for_wave(open_store(own_db), "2025-H2")
+    assert saved.items_frame().equals(latest.items_frame())  # the same items keep their ids
+
+
+def test_a_questionnaire_table_with_an_unknown_dimension_is_refused():
+    from loyalty.importing import instrument
+
+    dims = pl.DataFrame({"dimension_id": ["mot"], "name_de": ["Motivation"], "name_en": ["M"]})
+    items = pl.DataFrame(
+        {
+            "item_id": ["MOT1", "XYZ1"],
+            "dimension_id": ["mot", "nope"],
+            "text_de": ["Ich arbeite gern hier.", "Unklar"],
+            "text_en": ["I like working here.", "Unclear"],
+            "scale_min": [1, 1],
+            "scale_max": [5, 5],
+            "reverse": [False, False],
+            "in_index": [True, True],
+        }
+    )
+    with pytest.raises(instrument.InstrumentError) as caught:
+        instrument.from_tables(dims, items)
+    assert caught.value.messages("en") == ["Item XYZ1: the dimension “nope” is not defined."]
+    ok = instrument.from_tables(dims, items.head(1))
+    assert [i.item_id for i in ok.items] == ["MOT1"]
