@@ -41,4 +41,3 @@ if not pages:
 navigation = st.navigation(pages)
 ui.resume_after_sign_in(pages)
 navigation.run()
-

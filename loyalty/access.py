@@ -93,3 +93,10 @@ class Viewer:
         if self.branches is None:
             return frame
         return frame.filter(pl.col("branch_id").is_in(sorted(self.branches)))
+
+
+def page_path(url: str | None) -> str:
+    """The page part of an app URL (``https://host/branch?x=1`` → ``branch``; root → "")."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url or "").path.strip("/").split("/")[-1]

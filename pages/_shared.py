@@ -6,8 +6,6 @@ and are keyed by the store's revision so they refresh after an import.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import polars as pl
 import streamlit as st
 
@@ -117,7 +115,8 @@ def _remember_destination() -> None:
     """The page and query a signed-out visitor asked for (a shared deep link), to open after
     the sign-in: the sign-in run has no navigation, so the URL alone would not survive it."""
     if DESTINATION_KEY not in st.session_state:
-        path = urlsplit(st.context.url or "").path.strip("/").split("/")[-1]
+        path = access.page_path(st.context.url)
+
         st.session_state[DESTINATION_KEY] = (path, st.query_params.to_dict())
 
 

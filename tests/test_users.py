@@ -312,3 +312,14 @@ def test_a_store_at_version_2_gets_users_and_aggregates(tmp_path, monkeypatch):
     tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
     assert {"users", "user_scopes", "branch_aggregates"} <= tables
     con.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [("http://h:8501/branch?branch=B042", "branch"), ("http://h/", ""), (None, ""),
+     ("https://h/loyalty/data", "data")],
+)  # fmt: skip
+def test_page_path_of_a_deep_link(url, path):
+    from loyalty import access
+
+    assert access.page_path(url) == path
