@@ -46,3 +46,12 @@ test: $(STAMP) chromium lint audit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Benchmark at enterprise scale against the notebook way (bench/run.py; e.g. BENCH_ARGS="--runs 3")
+# and a load test with 25 concurrent Chromium sessions (bench/load.py). Both write bench/RESULTS.md.
+.PHONY: bench load
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+load: $(STAMP) chromium
+	$(BIN)/python -m bench.load $(LOAD_ARGS)

@@ -1,0 +1,87 @@
+"""The benchmark machinery at a tiny scale: both ways give the same numbers, the report has
+every step (``make bench`` runs it at enterprise scale)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import run  # noqa: E402
+from bench.results import percentile, replace_section, speed  # noqa: E402
+
+
+def test_tiny_bench_gives_the_same_numbers_both_ways_and_reports_every_step(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    replace_section(results, "Load test (bench/load.py)", "earlier load results")
+    opts = run.Options(
+        branches=200,
+        respondents=8000,
+        waves=4,
+        runs=2,
+        notebook_runs=1,
+        notebook_boot=20,
+        results=results,
+        quiet=True,
+    )
+    report = run.run_bench(opts)
+
+    failed = [f"{c.name}: {c.detail}" for c in report.checks if not c.ok]
+    assert not failed
+    assert len(report.checks) >= 10
+    assert [s.key for s in report.steps] == [key for key, _ in run.STEPS]
+    for step in report.steps:
+        assert len(step.ours) == 2 and all(t > 0 for t in step.ours), step
+        assert step.notebook and all(t > 0 for t in step.notebook), step
+    assert set(report.parts) == set(run.ANALYSIS_PARTS)
+    assert report.memory["ours_peak_mb"] > 0 and report.memory["notebook_peak_mb"] > 0
+
+    text = run.format_report(report)
+    for _, label in run.STEPS:
+        assert label in text
+    assert "(e) peak memory" in text and "extrapolated linearly to 5,000" in text
+
+    replace_section(results, "Benchmark (bench/run.py)", run.results_markdown(report))
+    written = results.read_text(encoding="utf-8")
+    for _, label in run.STEPS:
+        assert f"| {label} |" in written
+    assert "CPU:" in written and "earlier load results" in written
+    assert written.count("## Benchmark (bench/run.py)") == 1
+
+
+def test_ratio_words_percentiles_and_sections(tmp_path):
+    assert speed(0.5, 10.0) == "20.0× faster"
+    assert speed(2.0, 1.0) == "2.0× slower"
+    assert percentile([1, 2, 3, 4, 5], 50) == 3
+    assert percentile(list(range(101)), 95) == 95
+    path = tmp_path / "R.md"
+    replace_section(path, "A", "one")
+    replace_section(path, "B", "two")
+    replace_section(path, "A", "three")
+    text = path.read_text()
+    assert "three" in text and "one" not in text and "two" in text
+    assert text.index("## A") < text.index("## B")
+
+
+def test_load_report_has_percentiles_memory_and_errors(tmp_path):
+    from bench import load
+    from bench.results import machine
+
+    stats = load.Stats()
+    stats.first_render["overview"] += [1.0, 2.0, 3.0]
+    stats.rerun["filter"] += [0.2, 0.4]
+    stats.errors.append("session 1, filter: TimeoutError: 120 s")
+    stats.loops = 2
+    memory = {"before": 300.0, "after": 350.0, "peak": 400.0}
+    opts = load.Options(sessions=2, seconds=5)
+    text = load.format_text(stats, memory, opts, elapsed=9.0)
+    assert "first render" in text and "rerun" in text and "errors: 1" in text
+    body = load.results_markdown(stats, memory, opts, machine(), "the demo chain")
+    assert "| **first render** | 3 | 2.00 s | 2.90 s | 3.00 s |" in body
+    assert "| rerun: filter | 2 |" in body and "**1**" in body and "peak 400 MB" in body
+    path = tmp_path / "RESULTS.md"
+    replace_section(path, "Load test (bench/load.py)", body)
+    assert "## Load test (bench/load.py)" in path.read_text()
