@@ -148,3 +148,43 @@ def test_exports_are_written_to_the_audit_log(app, signed_db):
     assert build() == b"x"
     log = signed_db.sql("SELECT * FROM audit_log WHERE action = 'export' ORDER BY event_id")
     assert log.height == before + 1 and log["target"][-1] == "branch table"
+
+
+def test_oidc_signed_out_sees_only_the_sign_in_button(app, signed_db, monkeypatch):
+    monkeypatch.setenv("LOYALTY_AUTH", "oidc")
+    at = app(lang="en")
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    assert [b.key for b in at.button] == ["oidc_login"]
+    assert at.button[0].label == "Sign in with your company account"
+    assert not at.get("plotly_chart")
+
+
+def test_oidc_maps_the_confirmed_email_to_a_user(app, signed_db, monkeypatch):
+    monkeypatch.setenv("LOYALTY_AUTH", "oidc")
+    users.add_user(
+        signed_db, "anna", role="executive", regions=["Nord"], email="anna@example.de",
+        actor="test", password=None,
+    )  # fmt: skip
+    at = app(lang="en")
+    at.user = {"is_logged_in": True, "email": "anna@example.de", "name": "Anna"}
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "The loyalty chain"
+    assert at.session_state["principal"].username == "anna"
+    log = signed_db.sql("SELECT actor, detail FROM audit_log WHERE action = 'sign_in'")
+    assert ("anna", "oidc") in log.rows()
+
+
+def test_oidc_unknown_email_is_refused(app, signed_db, monkeypatch):
+    monkeypatch.setenv("LOYALTY_AUTH", "oidc")
+    at = app(lang="en")
+    at.user = {"is_logged_in": True, "email": "stranger@example.de"}
+    at.run()
+    assert not at.exception
+    assert at.error[0].value == (
+        "No user is set up for stranger@example.de; please ask an administrator."
+    )
+    assert [b.key for b in at.button] == ["oidc_logout"]
+    assert not at.get("plotly_chart")
