@@ -114,8 +114,10 @@ def rwg_values(store: Store, wave: str, min_size: int | None = None) -> pl.Serie
 
 
 def reliability(store: Store, wave: str) -> pl.DataFrame:
-    """Cronbach's alpha (pairwise, as ``psych::alpha``) and omega total (one-factor ML) per
-    dimension and for the whole index, employee level. Reverse-keyed items are recoded."""
+    """Cronbach's alpha (pairwise, as ``psych::alpha``, with Feldt's interval) and omega total
+    (one-factor ML) per dimension and for the whole index, employee level. Reverse-keyed items
+    are recoded."""
+
     items = _items(store)
     wide = _respondent_items(store, wave)  # already recoded
     dims = analysis.dimensions(store)
@@ -135,6 +137,8 @@ def reliability(store: Store, wave: str) -> pl.DataFrame:
                 "n_items": len(cols),
                 "n": alpha.n,
                 "alpha": alpha.alpha,
+                "alpha_low": alpha.alpha_ci[0],
+                "alpha_high": alpha.alpha_ci[1],
                 "std_alpha": alpha.std_alpha,
                 "omega": omega.omega if omega else None,
                 "band": band(alpha.alpha, ALPHA_BANDS),

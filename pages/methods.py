@@ -46,9 +46,29 @@ if answers:
         i18n.num(icc.icc1, lang, 3),
         help=t("methods.icc1_help", lang),
     )
-    c1.caption(t(f"band.icc1.{quality.band(icc.icc1, quality.ICC1_BANDS)}", lang))
+    c1.caption(
+        t(f"band.icc1.{quality.band(icc.icc1, quality.ICC1_BANDS)}", lang)
+        + " · "
+        + t(
+            "methods.ci",
+            lang,
+            low=i18n.num(icc.icc1_ci[0], lang, 3),
+            high=i18n.num(icc.icc1_ci[1], lang, 3),
+        )
+    )
+
     c2.metric("ICC(2)", i18n.num(icc.icc2, lang, 3), help=t("methods.icc2_help", lang))
-    c2.caption(t(f"band.rel.{quality.band(icc.icc2, quality.RELIABILITY_BANDS)}", lang))
+    c2.caption(
+        t(f"band.rel.{quality.band(icc.icc2, quality.RELIABILITY_BANDS)}", lang)
+        + " · "
+        + t(
+            "methods.ci",
+            lang,
+            low=i18n.num(icc.icc2_ci[0], lang, 3),
+            high=i18n.num(icc.icc2_ci[1], lang, 3),
+        )
+    )
+
     c3.metric("ICC(1) REML", i18n.num(mixed.icc1, lang, 3), help=t("methods.mixed_help", lang))
     c3.caption(t("methods.group_rel", lang, value=i18n.num(mixed.mean_group_reliability, lang, 2)))
     c4.metric(
@@ -87,6 +107,8 @@ if answers:
                 pl.col("n_items").alias(t("methods.col.items", lang)),
                 pl.col("n").alias("n"),
                 pl.col("alpha").alias("α"),
+                pl.col("alpha_low").alias(t("methods.col.alpha_low", lang)),
+                pl.col("alpha_high").alias(t("methods.col.alpha_high", lang)),
                 pl.col("std_alpha").alias(t("methods.col.std_alpha", lang)),
                 pl.col("omega").alias("ω"),
                 pl.col("band")
@@ -94,7 +116,13 @@ if answers:
                 .alias(t("methods.col.band", lang)),
             ),
             lang,
-            {"α": 2, t("methods.col.std_alpha", lang): 2, "ω": 2},
+            {
+                "α": 2,
+                t("methods.col.alpha_low", lang): 2,
+                t("methods.col.alpha_high", lang): 2,
+                t("methods.col.std_alpha", lang): 2,
+                "ω": 2,
+            },
         ),
         hide_index=True,
         key="reliability",

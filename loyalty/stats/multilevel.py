@@ -26,6 +26,26 @@ class IccResult:
     n_groups: int
     msb: float
     msw: float
+    icc1_ci: tuple[float, float] = (float("nan"), float("nan"))
+    icc2_ci: tuple[float, float] = (float("nan"), float("nan"))
+
+
+def icc_intervals(
+    f: float, n: int, j: int, ci: float = 0.95
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """F-based confidence intervals of ICC(1) and ICC(2) from the one-way ANOVA (McGraw &
+    Wong 1996, case 1, with k = N/J): F_L = F / F_{1-a/2}(J-1, N-J), F_U = F F_{1-a/2}(N-J,
+    J-1); ICC(1) in [(F_L - 1)/(F_L + k - 1), (F_U - 1)/(F_U + k - 1)], ICC(2) in
+    [1 - 1/F_L, 1 - 1/F_U]."""
+    nan = (float("nan"), float("nan"))
+    if not np.isfinite(f) or j < 2 or n <= j:
+        return nan, nan
+    k = n / j
+    q = sps.f.ppf(0.5 + ci / 2, j - 1, n - j)
+    f_low, f_high = f / q, f * sps.f.ppf(0.5 + ci / 2, n - j, j - 1)
+    icc1 = ((f_low - 1) / (f_low + k - 1), (f_high - 1) / (f_high + k - 1))
+    icc2 = (1 - 1 / f_low, 1 - 1 / f_high)
+    return (float(icc1[0]), float(icc1[1])), (float(icc2[0]), float(icc2[1]))
 
 
 def icc(frame: pl.DataFrame, value: str, group: str) -> IccResult:
@@ -63,6 +83,8 @@ def icc(frame: pl.DataFrame, value: str, group: str) -> IccResult:
         n_groups=j,
         msb=float(msb),
         msw=float(msw),
+        icc1_ci=icc_intervals(float(f), n, j)[0],
+        icc2_ci=icc_intervals(float(f), n, j)[1],
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+from scipy import stats as sps
 from statsmodels.multivariate.factor import Factor
 
 
@@ -19,6 +20,18 @@ class AlphaResult:
     n: int
     n_items: int
     missing: str
+    alpha_ci: tuple[float, float] = (float("nan"), float("nan"))
+
+
+def alpha_interval(alpha: float, n: int, k: int, ci: float = 0.95) -> tuple[float, float]:
+    """Feldt's (1965) F-based confidence interval of Cronbach's alpha: with
+    F(n - 1, (n - 1)(k - 1)), [1 - (1 - alpha) F_{1-a/2}, 1 - (1 - alpha) F_{a/2}]."""
+    if not np.isfinite(alpha) or n < 2 or k < 2:
+        return (float("nan"), float("nan"))
+    d1, d2 = n - 1, (n - 1) * (k - 1)
+    low = 1 - (1 - alpha) * sps.f.ppf(0.5 + ci / 2, d1, d2)
+    high = 1 - (1 - alpha) * sps.f.ppf(0.5 - ci / 2, d1, d2)
+    return float(low), float(high)
 
 
 @dataclass(frozen=True)
@@ -110,7 +123,10 @@ def cronbach_alpha(
         nan = float("nan")
         return AlphaResult(nan, nan, nan, n, k, missing)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return AlphaResult(*_alpha_from_cov(cov), n, k, missing)
+        alpha, std_alpha, average_r = _alpha_from_cov(cov)
+    return AlphaResult(
+        alpha, std_alpha, average_r, n, k, missing, alpha_interval(float(alpha), n, k)
+    )
 
 
 def _one_factor_ml(corr: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

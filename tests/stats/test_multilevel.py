@@ -189,3 +189,21 @@ def test_icc_without_any_variation_or_replication_is_nan_not_an_error():
     assert np.isnan(stats.icc(single, "v", "g").icc1)
     one_group = pl.DataFrame({"v": [1.0, 2.0, 3.0], "g": ["a"] * 3})
     assert np.isnan(stats.icc(one_group, "v", "g").icc2)
+
+
+def test_icc_intervals_cover_the_true_value_about_95_percent():
+    """Balanced one-way data with a known ICC(1) = tau / (tau + sigma2): the F-based interval
+    covers it in about 95% of 400 simulated data sets (and ICC(2)'s likewise)."""
+    rng = np.random.default_rng(7)
+    j, k, tau, sigma2 = 30, 10, 0.2, 1.0
+    true1 = tau / (tau + sigma2)
+    true2 = k * tau / (k * tau + sigma2)  # reliability of a group mean of k
+    hits1 = hits2 = 0
+    groups = np.repeat(np.arange(j), k)
+    for _ in range(400):
+        values = rng.normal(0, np.sqrt(tau), j)[groups] + rng.normal(0, np.sqrt(sigma2), j * k)
+        res = stats.icc(pl.DataFrame({"v": values, "g": groups}), "v", "g")
+        assert res.icc1_ci[0] <= res.icc1 <= res.icc1_ci[1]
+        hits1 += res.icc1_ci[0] <= true1 <= res.icc1_ci[1]
+        hits2 += res.icc2_ci[0] <= true2 <= res.icc2_ci[1]
+    assert 0.92 <= hits1 / 400 <= 0.98 and 0.92 <= hits2 / 400 <= 0.98
