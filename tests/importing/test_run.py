@@ -82,7 +82,7 @@ def survey_csv(chain, wave: str | None = None, edit=None) -> bytes:
 
 
 def test_the_demo_samples_import(chain, store):
-    data, (survey, finance, loyalty) = chain["data"], chain["samples"]
+    data, (survey, finance, loyalty, _instrument) = chain["data"], chain["samples"]
     wave = data.waves["wave"][-1]
     out = run_import(store, survey, survey.name, "engagement", wave, actor="hr")
     assert out.stored, out.report.render_text("en")
