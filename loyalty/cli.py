@@ -12,7 +12,7 @@ from pathlib import Path
 
 from loyalty import config, demo, versions
 from loyalty.i18n import cli_language, t
-from loyalty.store import Store
+from loyalty.store import Store, StoreUnavailable
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -556,19 +556,6 @@ def _add_user_and_purge_commands(sub, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=_purge)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    for name in ("branches", "waves"):
-        if getattr(args, name, 1) < 1:
-            parser.error(f"--{name} must be at least 1")
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _cli_actor() -> str:
     """Who runs a command, for the audit log: the operating-system user."""
     import getpass
@@ -577,3 +564,21 @@ def _cli_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name in ("branches", "waves"):
+        if getattr(args, name, 1) < 1:
+            parser.error(f"--{name} must be at least 1")
+    try:
+        return args.func(args)
+    except StoreUnavailable as exc:  # e.g. a running server holds the store's write lock
+        lang = getattr(args, "lang", None) or cli_language(dict(os.environ))
+        print(t("store.unavailable", lang, path=exc.path, reason=exc.reason), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
