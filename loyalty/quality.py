@@ -87,8 +87,11 @@ def aggregation(store: Store, wave: str, min_size: int | None = None) -> Aggrega
     """ICC(1)/ICC(2) (one-way ANOVA, as ``multilevel``), the REML ICC with mean group
     reliability, and the distribution of r_wg(j) over the index items (uniform null,
     sigma^2_EU = (A^2 - 1)/12) over branches with at least the minimum group size."""
+    return _aggregation(store, wave, rwg_values(store, wave, min_size))
+
+
+def _aggregation(store: Store, wave: str, rwg: pl.Series) -> Aggregation:
     resp = analysis.respondent_engagement(store, wave)
-    rwg = rwg_values(store, wave, min_size)
     return Aggregation(
         icc=stats.icc(resp, "engagement", "branch_id"),
         icc_mixed=stats.icc_mixed(resp, "engagement", "branch_id"),
@@ -101,9 +104,11 @@ def aggregation(store: Store, wave: str, min_size: int | None = None) -> Aggrega
 def rwg_values(store: Store, wave: str, min_size: int | None = None) -> pl.Series:
     """The r_wg(j) values of the branches at or above the minimum, sorted (for a histogram:
     no branch id attached)."""
+    return _rwg_values(_items(store), _respondent_items(store, wave), min_size)
+
+
+def _rwg_values(items: pl.DataFrame, wide: pl.DataFrame, min_size: int | None) -> pl.Series:
     minimum = confidentiality.minimum(min_size)
-    items = _items(store)
-    wide = _respondent_items(store, wave)
     keep = wide.group_by("branch_id").len().filter(pl.col("len") >= minimum)["branch_id"]
     wide = wide.filter(pl.col("branch_id").is_in(keep.implode()))
     options = int(items["scale_max"].max() - items["scale_min"].min() + 1)
@@ -117,10 +122,10 @@ def reliability(store: Store, wave: str) -> pl.DataFrame:
     """Cronbach's alpha (pairwise, as ``psych::alpha``, with Feldt's interval) and omega total
     (one-factor ML) per dimension and for the whole index, employee level. Reverse-keyed items
     are recoded."""
+    return _reliability(_items(store), _respondent_items(store, wave), analysis.dimensions(store))
 
-    items = _items(store)
-    wide = _respondent_items(store, wave)  # already recoded
-    dims = analysis.dimensions(store)
+
+def _reliability(items: pl.DataFrame, wide: pl.DataFrame, dims: pl.DataFrame) -> pl.DataFrame:
     rows = []
     groups = [
         (row["dimension_id"], items.filter(pl.col("dimension_id") == row["dimension_id"]))
@@ -145,6 +150,20 @@ def reliability(store: Store, wave: str) -> pl.DataFrame:
             }
         )
     return pl.DataFrame(rows)
+
+
+def data_quality(
+    store: Store, wave: str, min_size: int | None = None
+) -> tuple[Aggregation, pl.Series, pl.DataFrame]:
+    """The Methods page's employee-level figures for one wave — aggregation checks, the r_wg(j)
+    values, reliability — from one read of the respondents' item answers."""
+    items, wide = _items(store), _respondent_items(store, wave)
+    rwg = _rwg_values(items, wide, min_size)
+    return (
+        _aggregation(store, wave, rwg),
+        rwg,
+        _reliability(items, wide, analysis.dimensions(store)),
+    )
 
 
 def has_answers(store: Store, wave: str) -> bool:

@@ -286,11 +286,7 @@ def _lags(db: str, rev: int, scope, loyalty: str):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _quality(db: str, rev: int, wave: str):
-    return (
-        quality.aggregation(store(), wave),
-        quality.rwg_values(store(), wave),
-        quality.reliability(store(), wave),
-    )
+    return quality.data_quality(store(), wave)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

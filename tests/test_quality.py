@@ -60,3 +60,15 @@ def test_response_counts_match_the_store(demo_store, demo_data):
 )
 def test_bands(value, bands, name):
     assert quality.band(value, bands) == name
+
+
+def test_data_quality_bundle_equals_the_separate_functions(demo_store):
+    agg, rwg, rel = quality.data_quality(demo_store, "2025-H2")
+    separate = quality.aggregation(demo_store, "2025-H2")
+    # DuckDB's parallel averages may differ in the last bit between two reads
+    assert agg.icc.icc1 == pytest.approx(separate.icc.icc1, rel=1e-12)
+    assert agg.icc_mixed.tau00 == pytest.approx(separate.icc_mixed.tau00, rel=1e-9)
+    assert (agg.rwg_median, agg.n_branches_rwg) == (separate.rwg_median, separate.n_branches_rwg)
+
+    assert rwg.equals(quality.rwg_values(demo_store, "2025-H2"))
+    assert rel.equals(quality.reliability(demo_store, "2025-H2"))
