@@ -71,4 +71,9 @@ def test_data_quality_bundle_equals_the_separate_functions(demo_store):
     assert (agg.rwg_median, agg.n_branches_rwg) == (separate.rwg_median, separate.n_branches_rwg)
 
     assert rwg.equals(quality.rwg_values(demo_store, "2025-H2"))
-    assert rel.equals(quality.reliability(demo_store, "2025-H2"))
+    from polars.testing import assert_frame_equal
+
+    # the read's row order may differ; omega's ML fit then stops within its tolerance (~5e-8)
+    assert_frame_equal(rel, quality.reliability(demo_store, "2025-H2"), rel_tol=1e-6)
+
+
