@@ -90,9 +90,14 @@ class Viewer:
 
     def visible(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Only the rows of branches this user may see (``branch_id`` column)."""
-        if self.branches is None:
-            return frame
-        return frame.filter(pl.col("branch_id").is_in(sorted(self.branches)))
+        return visible(frame, self.branches)
+
+
+def visible(frame: pl.DataFrame, branches: frozenset[str] | None) -> pl.DataFrame:
+    """The rows of ``frame`` whose ``branch_id`` is in ``branches`` (None: all rows)."""
+    if branches is None:
+        return frame
+    return frame.filter(pl.col("branch_id").is_in(sorted(branches)))
 
 
 def page_path(url: str | None) -> str:

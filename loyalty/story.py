@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import analysis, charts, confidentiality, i18n, model
+from loyalty import access, analysis, charts, confidentiality, i18n, model
 from loyalty.i18n import t
 from loyalty.store import Store
 
@@ -55,10 +55,7 @@ def build(
     """All steps of the story for one wave; with ``scope`` only those branches (computed and
     suppressed with the whole company first, see :mod:`loyalty.access`)."""
 
-    def visible(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame if scope is None else frame.filter(pl.col("branch_id").is_in(sorted(scope)))
-
-    table = visible(analysis.branch_table(store, wave, loyalty=loyalty))
+    table = access.visible(analysis.branch_table(store, wave, loyalty=loyalty), scope)
 
     links = analysis.chain_links(table, loyalty)
     ratio = analysis.headline_ratio(table, loyalty, n_boot=n_boot)
@@ -178,7 +175,7 @@ def build(
 
     chosen = model.select_branches(table, "bottom_quartile")
     w = model.what_if(table, chosen, WHAT_IF_DELTA, loyalty, n_boot=n_boot)
-    all_waves = visible(analysis.branch_table(store, None, loyalty=loyalty))
+    all_waves = access.visible(analysis.branch_table(store, None, loyalty=loyalty), scope)
 
     lags = model.lag_direction(all_waves, loyalty)
     steps.append(

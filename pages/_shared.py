@@ -242,7 +242,7 @@ def _full_table(db: str, rev: int, wave: str | None, loyalty: str) -> pl.DataFra
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _table(db: str, rev: int, scope, wave: str | None, loyalty: str) -> pl.DataFrame:
-    return access.Viewer(access.LOCAL, scope).visible(_full_table(db, rev, wave, loyalty))
+    return access.visible(_full_table(db, rev, wave, loyalty), scope)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -270,7 +270,7 @@ def _estimates(db: str, rev: int, scope, wave: str) -> pl.DataFrame:
     table = _full_table(db, rev, wave, "nps")
     shown = table.filter(~pl.col("suppressed"))["branch_id"]
     estimates = model.engagement_estimates(analysis.respondent_engagement(store(), wave), shown)
-    return access.Viewer(access.LOCAL, scope).visible(estimates)
+    return access.visible(estimates, scope)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -302,7 +302,7 @@ def _story(db: str, rev: int, scope, wave: str, lang: str, loyalty: str):
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _churn(db: str, rev: int, scope, wave: str, branch_id: str | None) -> pl.DataFrame:
-    if branch_id is not None and not access.Viewer(access.LOCAL, scope).sees(branch_id):
+    if branch_id is not None and scope is not None and branch_id not in scope:
         raise access.NotPermitted("view_dashboards")
     return analysis.churn_shares(store(), wave, branch_id)
 
