@@ -614,18 +614,6 @@ def show_import_report(report, lang: str) -> None:
         st.caption(i18n.t("data.items_found", lang, n=len(result.item_columns)))
     if result.ok:
         st.success(i18n.t("data.ready", lang))
-        preview = import_preview(result)
+        preview = result.preview()
         if preview is not None:
             st.dataframe(preview, hide_index=True, key="data_preview")
-
-
-def import_preview(result) -> pl.DataFrame | None:
-    """What will be stored, as the first rows; a survey only as answers per branch (no single
-    person's answers on screen)."""
-    if result.kind == "engagement":
-        responses = result.frames.get("responses")
-        if responses is None:
-            return None
-        return responses.group_by("wave", "branch_id").len("responses").sort("branch_id").head(20)
-    frame = next(iter(result.frames.values()), None)
-    return frame.head(20) if frame is not None else None

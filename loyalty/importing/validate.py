@@ -158,6 +158,22 @@ class ValidationResult:
             out.append((kind, count, part))
         return out
 
+    def preview(self, rows: int = 20) -> pl.DataFrame | None:
+        """What will be stored, as the first rows; a survey only as answers per branch and
+        wave (no single person's answers on screen)."""
+        if self.kind == "engagement":
+            responses = self.frames.get("responses")
+            if responses is None:
+                return None
+            return (
+                responses.group_by("wave", "branch_id")
+                .len("responses")
+                .sort("wave", "branch_id")
+                .head(rows)
+            )
+        frame = next(iter(self.frames.values()), None)
+        return frame.head(rows) if frame is not None else None
+
     def problems_frame(self, lang: str = "de") -> pl.DataFrame:
         """Every problem with its message, column names in ``lang`` (for the CSV download)."""
         return problems_frame(self.problems, lang)

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from loyalty.importing.instrument import parse_yaml
+from loyalty.importing.instrument import Dimension, Instrument, Item, parse_yaml
 from loyalty.importing.report import ImportReport
 from loyalty.importing.validate import problem_line, validate, wave_period
 
@@ -575,3 +575,24 @@ def test_a_mapping_key_that_is_no_field_is_reported():
         "„brnach_id“ (Spalte „Filiale“) ist weder ein Feld dieser Datenart (respondent_id, "
         "branch_id, wave, tenure_band, role) noch eine Frage-ID des Fragebogens."
     ]
+
+
+def test_the_preview_of_a_survey_shows_counts_per_branch_never_answers():
+    result = validate(
+        pl.DataFrame(
+            {"Filiale": ["B1", "B1", "B2"], "Welle": ["2025-H2"] * 3, "Q1": ["4", "5", "3"]}
+        ),
+        pl.Series([2, 3, 4]),
+        "engagement",
+        None,
+        {"branch_id": "Filiale", "wave": "Welle"},
+        Instrument(
+            (Dimension("d", "D", "D"),),
+            (Item("Q1", "d", "Frage", "Question", 1, 5, False, True),),
+        ),
+        ["B1", "B2"],
+    )
+    assert result.ok, result.problems
+    preview = result.preview()
+    assert preview.columns == ["wave", "branch_id", "responses"]
+    assert preview.rows() == [("2025-H2", "B1", 2), ("2025-H2", "B2", 1)]
