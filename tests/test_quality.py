@@ -75,5 +75,3 @@ def test_data_quality_bundle_equals_the_separate_functions(demo_store):
 
     # the read's row order may differ; omega's ML fit then stops within its tolerance (~5e-8)
     assert_frame_equal(rel, quality.reliability(demo_store, "2025-H2"), rel_tol=1e-6)
-
-
