@@ -93,7 +93,7 @@ def test_a_region_scoped_user_never_sees_another_region(browser, signed_server):
     sued = regions.filter(pl.col("region") == "Süd")
     context, page = _page(browser)
     SignInPage(page, url).sign_in("nord", PASSWORD, "branches")
-    expect(page.get_by_text(re.compile(r"\d+ of \d+ branches"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^\d+ of \d+ branches ·"))).to_be_visible()
     table_text = page.locator('[data-testid="stDataFrame"]').first.inner_text()
     assert not any(b in table_text for b in sued["branch_id"].to_list())
     victim = sued["branch_id"][0]
