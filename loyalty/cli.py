@@ -12,7 +12,7 @@ from pathlib import Path
 
 from loyalty import config, demo, versions
 from loyalty.i18n import cli_language, t
-from loyalty.store import Store, StoreUnavailable
+from loyalty.store import Store, StoreUnavailable, StoreWriteError
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -574,9 +574,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--{name} must be at least 1")
     try:
         return args.func(args)
-    except StoreUnavailable as exc:  # e.g. a running server holds the store's write lock
+    except (StoreUnavailable, StoreWriteError) as exc:
+        # e.g. a running server holds the store's write lock, the disk is full, or the data
+        # directory is read-only
         lang = getattr(args, "lang", None) or cli_language(dict(os.environ))
-        print(t("store.unavailable", lang, path=exc.path, reason=exc.reason), file=sys.stderr)
+        print(exc.message(lang), file=sys.stderr)
         return 1
 
 

@@ -28,6 +28,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The data store {path} cannot be opened ({reason}). Is another Loyalty process "
         "(e.g. `loyalty demo`) using this file? Stop it and reload the page.",
     },
+    "store.disk_full": {
+        "de": "Loyalty kann nicht in den Datenspeicher {path} schreiben: Der Datenträger mit "
+        "dem Datenverzeichnis {directory} ist voll (oder die zulässige Dateigröße ist "
+        "erreicht). Es wurde nichts gespeichert; der Datenspeicher ist unverändert. Schaffen "
+        "Sie Platz auf diesem Datenträger (oder bitten Sie Ihre IT darum) und versuchen Sie es "
+        "erneut.",
+        "en": "Loyalty cannot write to the data store {path}: the disk holding the data "
+        "directory {directory} is full (or the file size limit is reached). Nothing was "
+        "stored; the data store is unchanged. Free up space on that disk (or ask your IT to) "
+        "and try again.",
+    },
+    "store.not_writable": {
+        "de": "Loyalty kann nicht in den Datenspeicher {path} schreiben: Das Datenverzeichnis "
+        "{directory} (oder die Datei) ist schreibgeschützt, oder dem Benutzer, unter dem "
+        "Loyalty läuft, fehlt die Schreibberechtigung. Es wurde nichts gespeichert; der "
+        "Datenspeicher ist unverändert. Geben Sie diesem Benutzer Schreibrechte auf das "
+        "Verzeichnis und die Datei (oder setzen Sie LOYALTY_DB auf einen beschreibbaren Ort) "
+        "und versuchen Sie es erneut.",
+        "en": "Loyalty cannot write to the data store {path}: the data directory {directory} "
+        "(or the file) is read-only, or the user running Loyalty lacks write permission. "
+        "Nothing was stored; the data store is unchanged. Give that user write permission on "
+        "the directory and the file (or set LOYALTY_DB to a writable place) and try again.",
+    },
     "versions.unknown": {
         "de": "Es gibt keine Version mit der Nummer {id}.",
         "en": "There is no version with id {id}.",

@@ -198,12 +198,58 @@ MIGRATIONS: list[tuple[int, str, str]] = [
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
+#: What the operating system says (through DuckDB's messages) when a write cannot happen.
+_DISK_FULL = ("no space left on device", "file too large", "disk quota exceeded")
+_NOT_WRITABLE = ("permission denied", "read-only file system", "operation not permitted")
+
+
+def write_problem(error: BaseException | str) -> str | None:
+    """``"disk_full"`` or ``"not_writable"`` if ``error`` says the disk is full or the data
+    directory/file may not be written (read-only, no permission); else ``None``."""
+    text = str(error).lower()
+    if any(s in text for s in _DISK_FULL):
+        return "disk_full"
+    if any(s in text for s in _NOT_WRITABLE):
+        return "not_writable"
+    return None
+
+
+def _problem_message(problem: str | None, path: Path, lang: str) -> str | None:
+    from loyalty.i18n import t
+
+    if problem is None:
+        return None
+    return t(f"store.{problem}", lang, path=path, directory=path.parent)
+
+
 class StoreUnavailable(RuntimeError):
-    """The store file cannot be opened, e.g. another process holds DuckDB's write lock."""
+    """The store file cannot be opened, e.g. another process holds DuckDB's write lock, or
+    the data directory is read-only (``problem``: see :func:`write_problem`)."""
 
     def __init__(self, path: Path, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = path, reason
+        self.problem = write_problem(reason)
+
+    def message(self, lang: str) -> str:
+        from loyalty.i18n import t
+
+        return _problem_message(self.problem, self.path, lang) or t(
+            "store.unavailable", lang, path=self.path, reason=self.reason
+        )
+
+
+class StoreWriteError(RuntimeError):
+    """A write transaction failed because the disk is full or the data directory is not
+    writable; it was rolled back, the store is as it was. ``problem``: ``"disk_full"`` or
+    ``"not_writable"``; ``detail``: DuckDB's message."""
+
+    def __init__(self, path: Path, problem: str, detail: str) -> None:
+        super().__init__(f"{path}: {problem}: {detail}")
+        self.path, self.problem, self.detail = path, problem, detail
+
+    def message(self, lang: str) -> str:
+        return _problem_message(self.problem, self.path, lang) or self.detail
 
 
 class Store:
@@ -211,15 +257,21 @@ class Store:
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, OSError) as exc:
             raise StoreUnavailable(self.path, str(exc).split("\n")[0]) from exc
         self._lock = threading.Lock()
         if not read_only:
-            migrate(self._con)
+            try:
+                migrate(self._con)
+            except duckdb.Error as exc:
+                if write_problem(exc) is None:
+                    raise
+                self._con.close()
+                raise StoreUnavailable(self.path, str(exc).split("\n")[0]) from exc
 
     def close(self) -> None:
         self._con.close()
@@ -238,19 +290,37 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write transaction: committed whole on success, rolled back on any error."""
+        """A write transaction: committed whole on success, rolled back on any error.
+
+        A full disk or a data directory that may not be written (while writing or at the
+        commit) raises :class:`StoreWriteError`; nothing of the transaction is kept."""
         with self._lock:
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
+            except BaseException as exc:
+                try:
+                    cur.execute("ROLLBACK")
+                except duckdb.Error:
+                    if not isinstance(exc, duckdb.Error):
+                        raise
+                self._raise_write_problem(exc)
                 raise
             else:
-                cur.execute("COMMIT")
+                try:
+                    cur.execute("COMMIT")  # a failed commit is rolled back by DuckDB
+                except duckdb.Error as exc:
+                    self._raise_write_problem(exc)
+                    raise
             finally:
                 cur.close()
+
+    def _raise_write_problem(self, exc: BaseException) -> None:
+        if isinstance(exc, duckdb.Error):
+            problem = write_problem(exc)
+            if problem is not None:
+                raise StoreWriteError(self.path, problem, str(exc).split("\n")[0]) from exc
 
     def schema_version(self) -> int:
         return current_version(self._con)

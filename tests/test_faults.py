@@ -1,8 +1,19 @@
-"""Faults: two imports of the same wave at once, a second process on a locked store, and an
-export killed half-way. Nothing is lost, nothing is half-written, every message says why."""
+"""Faults: two imports of the same wave at once, a second process on a locked store, an export
+killed half-way, a full disk and a read-only data directory during an import. Nothing is lost,
+nothing is half-written, every message says why.
+
+The tests run as root in CI, where permission bits do not apply; so a full disk is a file-size
+limit (``RLIMIT_FSIZE``, writes fail with EFBIG as they would with ENOSPC), and a read-only data
+directory is mode 0555 for a child that has dropped root's override capabilities
+(``CAP_DAC_OVERRIDE`` …) from its bounding set, which survives the ``exec`` of Python.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
+import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -10,6 +21,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from loyalty import demo
 from loyalty.importing import run
@@ -92,3 +105,136 @@ def test_an_export_killed_half_way_leaves_no_file_and_an_intact_store(demo_db, t
     table = store.sql("SELECT count(*) AS n FROM active_responses")["n"][0]
     store.close()
     assert table > 0
+
+
+# --- a full disk and a read-only data directory during an import -----------------------------
+
+TABLES = ("imports", "responses", "response_scores", "waves", "wave_items", "mappings", "audit_log")
+
+
+def _snapshot(db: Path) -> dict:
+    store = Store(db)
+    try:
+        return {
+            "counts": {t: store.sql(f"SELECT count(*) AS n FROM {t}")["n"][0] for t in TABLES},
+            "imports": store.sql("SELECT * FROM imports ORDER BY import_id").rows(),
+            "per_import": store.sql(
+                "SELECT i.import_id, (SELECT count(*) FROM responses r WHERE r.import_id = "
+                "i.import_id) AS responses, (SELECT count(*) FROM response_scores s WHERE "
+                "s.import_id = i.import_id) AS scores FROM imports i ORDER BY i.import_id"
+            ).rows(),
+        }
+    finally:
+        store.close()
+
+
+def _import_cli(survey: Path, db: Path, lang: str, preexec) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "loyalty", "import", str(survey), "--kind", "engagement",
+         "--wave", "2025-H2", "--db", str(db), "--lang", lang],
+        capture_output=True, text=True, cwd=ROOT, timeout=120, preexec_fn=preexec,
+        env={k: v for k, v in os.environ.items() if not k.startswith("LOYALTY_")},
+    )  # fmt: skip
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _assert_unchanged(db: Path, before: dict, digest: str) -> None:
+    assert _sha256(db) == digest  # not a byte of the store file changed
+    wal = Path(f"{db}.wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # nothing half-written to replay
+    assert _snapshot(db) == before  # and it opens, with every version as it was
+
+
+MESSAGES = {
+    "disk_full": {
+        "en": ("the disk holding the data directory {dir} is full", "Free up space"),
+        "de": ("Der Datenträger mit dem Datenverzeichnis {dir} ist voll", "Schaffen Sie Platz"),
+    },
+    "not_writable": {
+        "en": ("the data directory {dir} (or the file) is read-only", "write permission"),
+        "de": ("Das Datenverzeichnis {dir} (oder die Datei) ist schreibgeschützt", "Schreibrechte"),
+    },
+}
+
+
+def _assert_clear(done: subprocess.CompletedProcess, problem: str, lang: str, db: Path) -> None:
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert "Traceback" not in output and "Error:" not in output, output  # no DuckDB/Python text
+    what, todo = MESSAGES[problem][lang]
+    assert what.format(dir=db.parent) in output, output
+    assert todo in output, output
+    unchanged = {
+        "en": "Nothing was stored; the data store is unchanged.",
+        "de": "Es wurde nichts gespeichert; der Datenspeicher ist unverändert.",
+    }
+    assert unchanged[lang] in output, output
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_full_disk_during_an_import_is_reported_clearly_and_changes_nothing(
+    demo_db, demo_data, tmp_path, lang
+):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "store.duckdb"
+    shutil.copy(demo_db, db)
+    survey = _survey(demo_data, tmp_path)
+    before = _snapshot(db)
+    digest = _sha256(db)
+    limit = 64 * 1024  # any file may grow to 64 KiB, no more: the import's log does not fit
+
+    def full_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = _import_cli(survey, db, lang, full_disk)
+    assert ("Storing the data" if lang == "en" else "Daten werden gespeichert") in done.stderr
+    _assert_clear(done, "disk_full", lang, db)
+    _assert_unchanged(db, before, digest)
+    # with space again the same import goes through
+    again = _import_cli(survey, db, lang, None)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _snapshot(db)["counts"]["imports"] == before["counts"]["imports"] + 1
+
+
+def _read_only_for_us() -> None:
+    """Make permission bits apply to this child even as root: drop the capabilities that
+    override them from the bounding set (so ``exec`` does not give them back)."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop = 24
+    for cap in (1, 2, 3):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER
+        if libc.prctl(pr_capbset_drop, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+@pytest.mark.parametrize(
+    ("lang", "file_too"),
+    [("de", False), ("en", True)],
+    ids=["directory-read-only-de", "directory-and-file-read-only-en"],
+)
+def test_a_read_only_data_directory_during_an_import_is_reported_clearly_and_changes_nothing(
+    demo_db, demo_data, tmp_path, lang, file_too
+):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "store.duckdb"
+    shutil.copy(demo_db, db)
+    survey = _survey(demo_data, tmp_path)
+    before = _snapshot(db)
+    digest = _sha256(db)
+    if file_too:
+        db.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        done = _import_cli(survey, db, lang, _read_only_for_us)
+    finally:
+        folder.chmod(0o755)
+        db.chmod(0o644)
+    _assert_clear(done, "not_writable", lang, db)
+    _assert_unchanged(db, before, digest)

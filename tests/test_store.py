@@ -101,3 +101,25 @@ def test_a_store_held_by_another_process_says_so(tmp_path):
     finally:
         holder.stdin.close()
         holder.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("said", "problem"),
+    [
+        ("No space left on device", "disk_full"),
+        ("File too large", "disk_full"),
+        ("Permission denied", "not_writable"),
+        ("Read-only file system", "not_writable"),
+    ],
+)
+def test_a_full_disk_or_read_only_directory_in_a_transaction_is_named(tmp_path, said, problem):
+    s = Store(tmp_path / "w.duckdb")
+    with pytest.raises(store.StoreWriteError) as caught, s.transaction() as cur:
+        cur.execute("INSERT INTO branches VALUES ('B1', 'A', 'Nord', 'City', 5)")
+        raise duckdb.IOException(f'IO Error: Could not write file "w.duckdb.wal": {said}')
+    assert caught.value.problem == problem
+    assert str(tmp_path) in caught.value.message("de")
+    assert caught.value.message("de") != caught.value.message("en")
+    assert said not in caught.value.message("en")
+    assert s.sql("SELECT count(*) AS n FROM branches")["n"][0] == 0  # rolled back
+    s.close()

@@ -2,7 +2,9 @@
 
 :func:`run_import` never stores a partial import: the file is read and validated completely
 first; only a file without problems is written, as one new active version per (kind, wave)
-through :func:`loyalty.ingest.new_import`, inside one :meth:`Store.transaction`. The raw file
+through :func:`loyalty.ingest.new_import`, inside one :meth:`Store.transaction`. If that
+transaction fails because the disk is full or the data directory may not be written, nothing
+is kept and the report carries one ``store_failed`` problem that says so. The raw file
 is never stored — only its SHA-256, size, detected format, row counts, the dropped (identifying)
 column names and who imported it when.
 
@@ -37,13 +39,14 @@ from loyalty.importing.instrument import (
 from loyalty.importing.report import FileInfo, ImportReport, StoredImport
 from loyalty.importing.validate import (
     KINDS,
+    PROBLEM_SCHEMA,
     Notice,
     ValidationResult,
     validate,
     wave_period,
 )
 from loyalty.ingest import ImportMeta, new_import
-from loyalty.store import Store
+from loyalty.store import Store, StoreWriteError
 from loyalty.versions import audit
 
 Progress = Callable[[float, str], None]
@@ -307,6 +310,23 @@ def run_import(
                 time.sleep(float(pause))
     except InstrumentError as exc:  # the questionnaire conflicts with stored items: rolled back
         report.instrument_errors = list(exc.errors)
+        return outcome
+    except StoreWriteError as exc:  # a full disk or a read-only data directory: rolled back
+        result.problems = pl.concat(
+            [
+                result.problems,
+                pl.DataFrame(
+                    {
+                        "kind": ["store_failed"],
+                        "row": [None],
+                        "column": [None],
+                        "value": [exc.message(lang)],
+                        "expected": [None],
+                    },
+                    schema=PROBLEM_SCHEMA,
+                ),
+            ]
+        )
         return outcome
     report.mapping_saved = save_as
     step(1.0, "import.progress.done")

@@ -18,6 +18,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file cannot be read",
     },
     "import.problem.read_error.line": {"de": "{value}", "en": "{value}"},
+    "import.problem.store_failed": {
+        "de": "Der Datenspeicher lässt sich nicht beschreiben",
+        "en": "The data store cannot be written",
+    },
+    "import.problem.store_failed.line": {"de": "{value}", "en": "{value}"},
     "import.problem.unknown_mapping": {
         "de": "Gespeicherte Zuordnung nicht gefunden",
         "en": "Saved mapping not found",

@@ -160,3 +160,47 @@ def test_a_questionnaire_table_with_an_unknown_dimension_is_refused():
     assert caught.value.messages("en") == ["Item XYZ1: the dimension “nope” is not defined."]
     ok = instrument.from_tables(dims, items.head(1))
     assert [i.item_id for i in ok.items] == ["MOT1"]
+
+
+def test_a_full_disk_at_confirm_says_so_and_stores_nothing(app, own_db, survey_csv, monkeypatch):
+    """The confirmed import fails where a full disk makes it fail (DuckDB's write error inside
+    the transaction, after every row was written): the page says what happened and what to do,
+    in the user's language, and the store is as before and still takes imports."""
+    import duckdb
+
+    from loyalty.importing import run
+
+    store = open_store(own_db)  # the same connection the app uses in this process
+    before = store.sql("SELECT * FROM imports ORDER BY import_id").rows()
+    responses = store.sql("SELECT count(*) AS n FROM responses")["n"][0]
+    real_store = run._store
+
+    def full_disk(cur, *args, **kwargs):
+        real_store(cur, *args, **kwargs)
+        raise duckdb.IOException(
+            f'IO Error: Could not write file "{own_db}.wal": No space left on device'
+        )
+
+    monkeypatch.setattr(run, "_store", full_disk)
+    at = app("pages/data.py", lang="de").run()
+    at = _upload(at, "mitarbeiterbefragung.csv", survey_csv)
+    at.selectbox(key="data_wave_choice").select("2025-H2").run()
+    at.button(key="data_check").click().run()
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    assert (
+        at.error[0].value == "So kann die Datei nicht gespeichert werden. Nichts wurde gespeichert."
+    )
+    problem = [e for e in at.expander if e.label.startswith("Der Datenspeicher")]
+    assert [e.label for e in problem] == ["Der Datenspeicher lässt sich nicht beschreiben (1)"]
+    said = "\n".join(m.value for m in problem[0].markdown)
+    assert f"Der Datenträger mit dem Datenverzeichnis {own_db.parent} ist voll" in said
+    assert "Schaffen Sie Platz auf diesem Datenträger" in said
+    assert "No space left" not in said  # DuckDB's own words stay out of the page
+    # the check before (still on the page) passed; nothing says "stored"
+    assert [s.value[:26] for s in at.success] == ["Die Prüfung ist bestanden."]
+    assert store.sql("SELECT * FROM imports ORDER BY import_id").rows() == before
+    assert store.sql("SELECT count(*) AS n FROM responses")["n"][0] == responses
+    monkeypatch.setattr(run, "_store", real_store)  # space again: the same import goes through
+    out = run.run_import(store, survey_csv, "s.csv", "engagement", "2025-H2", actor="t")
+    assert out.stored and out.version == 2
