@@ -54,12 +54,18 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
+class ServedURL(str):
+    """The served app's base URL; ``.process`` is the server (for the fault tests' SIGKILL)."""
+
+    process: subprocess.Popen
+
+
 @contextmanager
-def serve(db: Path, log: Path):
+def serve(db: Path, log: Path, env: dict[str, str] | None = None):
     """`python serve.py` (as `make run` does) on a free localhost port, polled on
-    /_stcore/health; yields the base URL."""
+    /_stcore/health; yields the base URL (a :class:`ServedURL`). ``env``: extra variables."""
     port = _free_port()
-    env = {**os.environ, "LOYALTY_DB": str(db)}
+    env = {**os.environ, "LOYALTY_DB": str(db), **(env or {})}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
@@ -77,7 +83,8 @@ def serve(db: Path, log: Path):
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    url = ServedURL(f"http://127.0.0.1:{port}")
+    url.process = proc
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
