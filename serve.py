@@ -8,15 +8,21 @@ until the entry point has called ``st.navigation`` once. A deep link as the very
 after start (``/branch?branch=B042``) would then run ``pages/branch.py`` without ``app.py``:
 without page config, navigation and sign-in gate. This app always navigates with
 ``st.navigation``, so we say so before the first session starts.
+
+Once the server runs, a background thread fills the pages' caches for the store's current
+revision (the default view first), so that a first visit does not wait for the statistics.
 """
 
 import sys
+import threading
+import time
 
+from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from loyalty import config, retention
-from loyalty.store import Store, StoreUnavailable
+from loyalty.store import Store, StoreUnavailable, open_store
 
 
 def purge_on_start() -> None:
@@ -40,8 +46,28 @@ def purge_on_start() -> None:
         store.close()
 
 
+def warm_when_serving() -> None:
+    """Once Streamlit's runtime is up, fill the pages' caches in the background
+    (``pages/_shared.warm_in_background``): the first visitor finds them ready."""
+
+    def wait_and_warm() -> None:
+        while not runtime.exists():
+            time.sleep(0.1)
+        from pages import _shared
+
+        try:
+            rev = open_store(config.db_path()).revision()
+        except StoreUnavailable as exc:
+            print(f"caches: not warmed ({exc.reason})", file=sys.stderr)
+            return
+        _shared.enable_warming(str(config.db_path()), rev)
+
+    threading.Thread(target=wait_and_warm, name="loyalty-warm-start", daemon=True).start()
+
+
 if __name__ == "__main__":
     purge_on_start()
+    warm_when_serving()
     PagesManager.uses_pages_directory = False
     sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]
     sys.exit(cli.main())

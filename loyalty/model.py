@@ -349,6 +349,8 @@ def expectation_sentences(row: dict | None, lang: str, loyalty: str = "nps") -> 
 
 
 SELECTIONS = ("bottom_quartile", "region", "format", "branches", "all")
+# The simulator's first question: the bottom quartile raised by 0.3 points (rule, values, delta).
+WHAT_IF_DEFAULT: tuple[str, tuple[str, ...], float] = (SELECTIONS[0], (), 0.3)
 
 
 def select_branches(table: pl.DataFrame, rule: str, values: tuple[str, ...] = ()) -> pl.DataFrame:

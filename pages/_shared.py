@@ -21,6 +21,7 @@ from loyalty import (
     story,
     users,
     versions,
+    warming,
 )
 from loyalty.importing import instrument, mapping, read, validate, validate_messages
 from loyalty.store import StoreUnavailable, open_store
@@ -62,6 +63,8 @@ def page_start(page: str) -> str:
     """First call of every page: the language, the sign-in gate again (defence in depth,
     should a page ever run without app.py), and whether this user's role may open ``page``."""
     lang = language()
+    if warmer.enabled:  # the served app (serve.py): fill the caches of a new revision
+        warm_in_background(*_base())
     auth_gate(lang)
     if not viewer().may_open(page):
         st.error(i18n.t("auth.not_permitted", lang))
@@ -617,3 +620,90 @@ def show_import_report(report, lang: str) -> None:
         preview = result.preview()
         if preview is not None:
             st.dataframe(preview, hide_index=True, key="data_preview")
+
+
+# Warming: a page's first visit after the server starts or after an import would otherwise
+# compute its statistics (bootstraps, shrinkage, the story) while the user waits: seconds at
+# 10,000 branches. One background thread per revision fills the same caches the pages read,
+# the view a visitor sees first (newest complete wave, NPS, every branch) before the rest.
+# Streamlit holds a lock per cache entry, so a page asking for an entry being computed waits
+# for it instead of computing it twice.
+
+warmer = warming.Warmer()
+
+
+def enable_warming(db: str, rev: int):
+    """From now on a page run that sees a new revision (an import, another active version)
+    starts warming it; warms ``rev`` now. Called by serve.py once the runtime is up."""
+    warmer.enabled = True
+    return warm_in_background(db, rev)
+
+
+def warm_in_background(db: str, rev: int):
+    """Warm revision ``rev`` in a background thread, once per process (the thread, or None
+    if it was started before)."""
+    return warmer.start((db, rev), lambda: _warm_plan(db, rev), label=f"revision {rev}")
+
+
+def warm(db: str, rev: int, current=lambda: True) -> warming.Warmed:
+    """Compute, in order, what the pages read first, here and now; stops early once
+    ``current()`` is false."""
+    return warming.run(_warm_plan(db, rev), current)
+
+
+def _user_scopes() -> list[frozenset[str]]:
+    """The distinct branch scopes of the users limited to some regions or branches."""
+    scopes = set()
+    for name in users.list_users(store())["username"].to_list():
+        principal = users.get_principal(store(), name)
+        scope = principal.branch_filter(store()) if principal else None
+        if scope is not None:
+            scopes.add(scope)
+    return sorted(scopes, key=lambda s: sorted(s))
+
+
+def _warm_plan(db: str, rev: int) -> warming.Plan:
+    yield lambda: _waves(db, rev)
+    all_waves = _waves(db, rev)
+    if not all_waves:
+        return
+    complete = _complete_waves(db, rev)
+    first = complete[-1] if complete else all_waves[-1]
+    later = [w for w in reversed(all_waves) if w != first]
+    yield lambda: _responses(db, rev)
+    yield lambda: _dimensions(db, rev)
+    measure, *others = analysis.LOYALTY_MEASURES  # the pages' default measure first
+
+    def view(scope, wave: str, loyalty: str) -> warming.Plan:
+        yield lambda: _table(db, rev, scope, wave, loyalty)
+        yield lambda: _ratio(db, rev, scope, wave, loyalty)
+        yield lambda: _chain(db, rev, scope, wave, loyalty)
+        yield lambda: _quadrants(db, rev, scope, wave, loyalty)
+        yield lambda: _drivers(db, rev, scope, wave, loyalty)
+        yield lambda: _expected(db, rev, scope, wave, loyalty)
+
+    def wave_only(scope, wave: str) -> warming.Plan:
+        yield lambda: _churn(db, rev, scope, wave, None)
+        if wave == first:
+            yield lambda: _what_if(db, rev, scope, wave, measure, *model.WHAT_IF_DEFAULT)
+        if not _has_answers(db, rev, wave):  # answers purged: the pages show branch figures
+            return
+        yield lambda: _estimates(db, rev, scope, wave)
+        if scope is None:
+            yield lambda: _quality(db, rev, wave)
+
+    yield from view(None, first, measure)
+    yield from wave_only(None, first)
+    yield lambda: _lags(db, rev, None, measure)
+    for lang in i18n.LANGUAGES:
+        yield lambda lang=lang: _story(db, rev, None, first, lang, measure)
+    for other in others:
+        yield from view(None, first, other)
+        yield lambda other=other: _lags(db, rev, None, other)
+    for scope in _user_scopes():
+        yield from view(scope, first, measure)
+        yield from wave_only(scope, first)
+    for wave in later:
+        for loyalty in analysis.LOYALTY_MEASURES:
+            yield from view(None, wave, loyalty)
+        yield from wave_only(None, wave)

@@ -54,7 +54,13 @@ def simulator() -> None:
             )
         )
     delta = c3.slider(
-        t("whatif.delta", lang), 0.1, 1.0, 0.3, step=0.1, format="%.1f", key="whatif_delta"
+        t("whatif.delta", lang),
+        0.1,
+        1.0,
+        model.WHAT_IF_DEFAULT[2],
+        step=0.1,
+        format="%.1f",
+        key="whatif_delta",
     )
 
     result = ui.what_if(wave, loyalty, rule, values, delta)

@@ -1,0 +1,111 @@
+"""Warming caches in the background, before anyone asks.
+
+A :class:`Warmer` runs a *plan* (an iterable of zero-argument steps, each computing one cache
+entry) in a daemon thread, once per key (the app uses the store's revision): the first page
+visit after a start or an import then finds its statistics computed. A newer key makes an
+older run stop at its next step; a failing step is counted and the rest still run. The module
+knows nothing of Streamlit: ``pages/_shared.py`` gives the steps (its cached functions).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+Step = Callable[[], object]
+Plan = Iterable[Step]
+
+
+@dataclass(frozen=True)
+class Warmed:
+    done: int  # steps that ran through
+    failed: int  # steps that raised
+    stopped: bool  # left early: a newer key came
+    first_error: str | None
+    seconds: float
+
+
+def run(plan: Iterable[Step], current: Callable[[], bool] = lambda: True) -> Warmed:
+    """Run ``plan``'s steps in order until it ends or ``current()`` turns false."""
+    started = time.perf_counter()
+    done = failed = 0
+    first_error = None
+    stopped = False
+    steps = iter(plan)
+    while True:
+        if not current():
+            stopped = True
+            break
+        try:
+            step = next(steps)
+        except StopIteration:
+            break
+        except Exception as exc:  # noqa: BLE001 - the plan itself failed: nothing more to run
+            failed += 1
+            first_error = first_error or repr(exc)
+            break
+        try:
+            step()
+            done += 1
+        except Exception as exc:  # noqa: BLE001 - one entry less warm; the rest still help
+            failed += 1
+            first_error = first_error or repr(exc)
+    return Warmed(done, failed, stopped, first_error, time.perf_counter() - started)
+
+
+class Warmer:
+    """Background warm-ups, one per key and process; only the newest key's run goes on."""
+
+    def __init__(self, log: TextIO | None = None) -> None:
+        self.enabled = False  # set by the served app; page runs then warm new revisions
+        self._log = log
+        self._lock = threading.Lock()
+        self._threads: dict[Hashable, threading.Thread] = {}
+        self._current: Hashable | None = None
+        self.results: dict[Hashable, Warmed] = {}
+
+    def start(
+        self, key: Hashable, plan: Callable[[], Iterable[Step]], label: str = ""
+    ) -> threading.Thread | None:
+        """Start warming ``key`` (``plan()`` gives its steps) unless it was started before in
+        this process; returns the new thread, else None."""
+        with self._lock:
+            if key in self._threads:
+                return None
+            thread = threading.Thread(
+                target=self._run, args=(key, plan, label or str(key)), daemon=True,
+                name=f"loyalty-warm-{label or key}",
+            )  # fmt: skip
+            self._threads[key] = thread
+            self._current = key
+        thread.start()
+        return thread
+
+    def thread(self, key: Hashable) -> threading.Thread | None:
+        return self._threads.get(key)
+
+    def started(self) -> list[Hashable]:
+        """Every key started, in order."""
+        return list(self._threads)
+
+    def _run(self, key: Hashable, plan: Callable[[], Iterable[Step]], label: str) -> None:
+        try:
+            steps = plan()
+        except Exception as exc:  # noqa: BLE001 - a warm-up only saves time; say why not
+            self._say(f"caches: {label} not warmed: {exc!r}")
+            return
+        result = run(steps, current=lambda: self._current == key)
+        self.results[key] = result
+        line = f"caches: {result.done} entries warmed for {label} in {result.seconds:.1f} s"
+        if result.failed:
+            line += f"; {result.failed} failed, first: {result.first_error}"
+        if result.stopped:
+            line += "; stopped for a newer revision"
+        self._say(line)
+
+    def _say(self, line: str) -> None:
+        print(line, file=self._log or sys.stderr, flush=True)

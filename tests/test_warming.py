@@ -1,0 +1,65 @@
+"""loyalty.warming: plans of steps run in order, once per key, the newest key winning."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+from loyalty import warming
+
+
+def test_run_counts_steps_and_goes_on_after_a_failing_one():
+    seen = []
+
+    def fail():
+        raise ValueError("no data")
+
+    plan = [lambda: seen.append(1), fail, lambda: seen.append(3)]
+    result = warming.run(plan)
+    assert seen == [1, 3]
+    assert (result.done, result.failed, result.stopped) == (2, 1, False)
+    assert result.first_error == "ValueError('no data')"
+
+
+def test_run_stops_once_it_is_no_longer_current():
+    seen = []
+    plan = [lambda i=i: seen.append(i) for i in range(5)]
+    result = warming.run(plan, current=lambda: len(seen) < 2)
+    assert seen == [0, 1] and result.done == 2 and result.stopped
+
+
+def test_a_plan_that_fails_while_planning_ends_with_the_steps_so_far():
+    def plan():
+        yield lambda: None
+        raise KeyError("wave")
+
+    result = warming.run(plan())
+    assert (result.done, result.failed, result.stopped) == (1, 1, False)
+
+
+def test_a_key_is_warmed_once_and_a_newer_key_stops_the_older_run():
+    log = io.StringIO()
+    warmer = warming.Warmer(log=log)
+    gate, entered = threading.Event(), threading.Event()
+    seen = []
+
+    def old_plan():
+        yield lambda: (entered.set(), gate.wait(10))
+        yield lambda: seen.append("old, after the newer key came")
+
+    first = warmer.start("rev1", old_plan, label="revision 1")
+    assert first is not None and warmer.start("rev1", old_plan) is None
+    assert entered.wait(10)
+    second = warmer.start("rev2", lambda: [lambda: seen.append("new")], label="revision 2")
+    gate.set()
+    first.join(10)
+    second.join(10)
+    assert seen == ["new"]
+    assert warmer.results["rev1"].stopped and warmer.results["rev1"].done == 1
+    assert warmer.results["rev2"].done == 1 and not warmer.results["rev2"].stopped
+    assert warmer.started() == ["rev1", "rev2"]
+    lines = sorted(log.getvalue().splitlines())
+    assert lines[0].startswith("caches: 1 entries warmed for revision 1 in ")
+    assert lines[0].endswith("; stopped for a newer revision")
+    assert lines[1].startswith("caches: 1 entries warmed for revision 2 in ")
+    assert lines[1].endswith(" s")
