@@ -214,8 +214,8 @@ def can(action: str) -> bool:
 def store():
     try:
         return open_store(config.db_path())
-    except StoreUnavailable as exc:
-        st.error(i18n.t("store.unavailable", language(), path=exc.path, reason=exc.reason))
+    except StoreUnavailable as exc:  # locked by another process, or a read-only directory
+        st.error(exc.message(language()))
         st.stop()
 
 
@@ -583,7 +583,9 @@ def show_import_report(report, lang: str) -> None:
             problems=i18n.num(report.problem_count(), lang, 0),
         )
     )
-    if not result.problems.is_empty():
+    if report.store_failure():  # the file is fine; the data directory is full or read-only
+        st.error(report.store_failure())
+    elif not result.problems.is_empty():
         st.error(i18n.t("data.rejected", lang))
         for kind, count, part in result.problem_groups(20):
             with st.expander(f"{validate_messages.t(f'import.problem.{kind}', lang)} ({count})"):

@@ -99,6 +99,14 @@ class ImportReport:
         )
         return extra + (self.validation.problems.height if self.validation else 0)
 
+    def store_failure(self) -> str | None:
+        """The message when the file was fine but the store could not be written (a full
+        disk, a read-only data directory), in the import's language; else None."""
+        if self.validation is None:
+            return None
+        failed = self.validation.problems.filter(pl.col("kind") == "store_failed")
+        return failed["value"][0] if failed.height else None
+
     def problems_frame(self, lang: str | None = None) -> pl.DataFrame:
         """Every problem (read error included) as a frame for the CSV download."""
         lang = lang or self.lang
