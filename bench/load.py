@@ -39,9 +39,12 @@ if str(ROOT) not in sys.path:  # `python bench/load.py` as well as `python -m be
 from bench.results import (  # noqa: E402
     RESULTS,
     PeakRss,
+    cpu_line,
     machine,
+    machine_cpu,
     machine_lines,
     percentile,
+    process_cpu,
     replace_section,
     seconds,
 )
@@ -402,6 +405,8 @@ def format_text(stats: Stats, memory: dict[str, float], opts: Options, elapsed: 
         f"server RSS: before {memory['before']:,.0f} MB, after {memory['after']:,.0f} MB, "
         f"peak {memory['peak']:,.0f} MB"
     )
+    if "cpu" in memory:
+        lines.append(cpu_line(memory["cpu"]))
     lines.append(f"errors: {len(stats.errors)}")
     lines += [f"  - {e}" for e in stats.errors[:20]]
     if len(stats.errors) > 20:
@@ -439,6 +444,7 @@ def results_markdown(
             "",
             f"Server memory (RSS, /proc/PID/status): before {memory['before']:,.0f} MB, after "
             f"{memory['after']:,.0f} MB, peak {memory['peak']:,.0f} MB.",
+            *(["", cpu_line(memory["cpu"])] if "cpu" in memory else []),
             "",
             f"Errors (exceptions, timeouts of {opts.timeout:.0f} s, stException elements): "
             f"**{len(stats.errors)}**",
@@ -465,13 +471,21 @@ def run_load(opts: Options) -> tuple[Stats, dict[str, float], str, float]:
             before = memory.rss_mb() or float("nan")
             memory.reset()
             start = time.monotonic()
+            server_cpu, busy = process_cpu(proc.pid), machine_cpu()
             stats, samples = asyncio.run(drive_and_sample(url, chain, opts, memory))
             elapsed = time.monotonic() - start
+            cpu = {
+                "server": process_cpu(proc.pid) - server_cpu,
+                "machine": machine_cpu() - busy,
+                "capacity": (os.cpu_count() or 1) * elapsed,
+                "elapsed": elapsed,
+            }
             after = memory.rss_mb() or float("nan")
             peak = max([after, *samples, memory.peak_mb() if memory.resettable else 0.0])
         finally:
             stop_server(proc)
-        return stats, {"before": before, "after": after, "peak": peak}, data, elapsed
+        memory_cpu = {"before": before, "after": after, "peak": peak, "cpu": cpu}
+        return stats, memory_cpu, data, elapsed
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

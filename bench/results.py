@@ -113,6 +113,36 @@ class PeakRss:
         return "peak RSS of the whole process so far (getrusage ru_maxrss)"
 
 
+def process_cpu(pid: int | str = "self") -> float:
+    """CPU seconds (user + system) a process has used so far (/proc/PID/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy so far (all cores, /proc/stat)."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return float("nan")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in first[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_line(cpu: dict[str, float]) -> str:
+    """Where the CPU went during a load: the server's share of what the machine used."""
+    share = cpu["server"] / cpu["machine"] if cpu["machine"] > 0 else float("nan")
+    return (
+        f"CPU during the load: the server {cpu['server']:,.0f} s, the whole machine "
+        f"{cpu['machine']:,.0f} s of {cpu['capacity']:,.0f} s available ({os.cpu_count()} "
+        f"cores × {cpu['elapsed']:,.0f} s); the server's share {share:.0%}, the rest the "
+        "Chromium sessions and the driver on the same machine."
+    )
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 

@@ -222,6 +222,15 @@ def _problem_message(problem: str | None, path: Path, lang: str) -> str | None:
     return t(f"store.{problem}", lang, path=path, directory=path.parent)
 
 
+# Write transactions per store file in this process (any Store object on that file), so that
+# a cached revision is read again after a write.
+_generations: dict[str, int] = {}
+
+
+def _written(key: str) -> None:
+    _generations[key] = _generations.get(key, 0) + 1
+
+
 class StoreUnavailable(RuntimeError):
     """The store file cannot be opened, e.g. another process holds DuckDB's write lock, or
     the data directory is read-only (``problem``: see :func:`write_problem`)."""
@@ -264,6 +273,8 @@ class Store:
         except (duckdb.IOException, OSError) as exc:
             raise StoreUnavailable(self.path, str(exc).split("\n")[0]) from exc
         self._lock = threading.Lock()
+        self._revision: tuple[int, int] | None = None  # (generation, revision)
+        self._file = str(self.path.resolve())
         if not read_only:
             try:
                 migrate(self._con)
@@ -315,6 +326,7 @@ class Store:
                     raise
             finally:
                 cur.close()
+                _written(self._file)  # revision() reads the store again
 
     def _raise_write_problem(self, exc: BaseException) -> None:
         if isinstance(exc, duckdb.Error):
@@ -331,7 +343,16 @@ class Store:
 
     def revision(self) -> int:
         """Changes whenever what the dashboards read changes (a new import, another active
-        version, a deletion, a purge, the questionnaire); cache keys include it."""
+        version, a deletion, a purge, the questionnaire); cache keys include it.
+
+        Every page run asks for it, several times: it is read once and kept until this
+        file's next write transaction in this process (all writes go through
+        :meth:`transaction`, and no other process can write while this one holds the file)."""
+        # read before the query: a commit during the query makes the next call read again
+        generation = _generations.get(self._file, 0)
+        known = self._revision
+        if known is not None and known[0] == generation:
+            return known[1]
         row = self.sql(
             """
             SELECT coalesce(max(import_id), 0)::VARCHAR || '|' ||
@@ -344,7 +365,9 @@ class Store:
             FROM imports
             """
         )
-        return zlib.crc32(row["r"][0].encode())
+        value = zlib.crc32(row["r"][0].encode())
+        self._revision = (generation, value)
+        return value
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

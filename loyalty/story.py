@@ -12,13 +12,13 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import access, analysis, charts, confidentiality, i18n, model
+from loyalty import access, analysis, charts, confidentiality, i18n, model, stats
 from loyalty.i18n import t
 from loyalty.store import Store
 
 STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif")
-#: The story's what-if: the bottom engagement quartile, +0.3 points.
-WHAT_IF_DELTA = 0.3
+#: The story's what-if: the simulator's first question (the bottom engagement quartile, +0.3).
+WHAT_IF_DELTA = model.WHAT_IF_DEFAULT[2]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,44 @@ def _link_line(link: analysis.Link, lang: str) -> str:
     return f"{t('link.' + link.key, lang)}: {i18n.strength_words(res.r, lang)}, {sentence}"
 
 
+@dataclass(frozen=True)
+class Parts:
+    """What the story is told from: suppressed branch-level results, nothing row-level."""
+
+    table: pl.DataFrame  # the wave's branch table (the viewer's scope)
+    links: list[analysis.Link]
+    ratio: stats.QuartileRatio
+    quadrants: pl.DataFrame
+    churn: pl.DataFrame  # churn reasons, company-wide
+    what_if: model.WhatIf  # the bottom engagement quartile, +WHAT_IF_DELTA
+    lags: stats.LaggedEffects | None  # over all waves
+
+
+def parts(
+    store: Store,
+    wave: str,
+    loyalty: str = "nps",
+    n_boot: int = 2000,
+    scope: frozenset[str] | None = None,
+) -> Parts:
+    """Compute the story's parts for one wave; with ``scope`` only those branches (computed
+    and suppressed with the whole company first, see :mod:`loyalty.access`)."""
+    table = access.visible(analysis.branch_table(store, wave, loyalty=loyalty), scope)
+    all_waves = access.visible(analysis.branch_table(store, None, loyalty=loyalty), scope)
+    rule, values, delta = model.WHAT_IF_DEFAULT
+    return Parts(
+        table=table,
+        links=analysis.chain_links(table, loyalty),
+        ratio=analysis.headline_ratio(table, loyalty, n_boot=n_boot),
+        quadrants=analysis.quadrant_table(table, loyalty, n_boot=n_boot),
+        churn=analysis.churn_shares(store, wave),
+        what_if=model.what_if(
+            table, model.select_branches(table, rule, values), delta, loyalty, n_boot=n_boot
+        ),
+        lags=model.lag_direction(all_waves, loyalty),
+    )
+
+
 def build(
     store: Store,
     wave: str,
@@ -52,13 +90,14 @@ def build(
     n_boot: int = 2000,
     scope: frozenset[str] | None = None,
 ) -> list[Step]:
-    """All steps of the story for one wave; with ``scope`` only those branches (computed and
-    suppressed with the whole company first, see :mod:`loyalty.access`)."""
+    """All steps of the story for one wave (see :func:`parts` and :func:`tell`)."""
+    return tell(parts(store, wave, loyalty, n_boot, scope), lang, loyalty)
 
-    table = access.visible(analysis.branch_table(store, wave, loyalty=loyalty), scope)
 
-    links = analysis.chain_links(table, loyalty)
-    ratio = analysis.headline_ratio(table, loyalty, n_boot=n_boot)
+def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
+    """The steps, told in ``lang`` from computed :class:`Parts` (the app passes its cached
+    results, so a story costs only its charts)."""
+    table, links, ratio = parts.table, parts.links, parts.ratio
     minimum = confidentiality.minimum()
     steps = []
 
@@ -108,7 +147,7 @@ def build(
         )
     )
 
-    quads = analysis.quadrant_table(table, loyalty, n_boot=n_boot)
+    quads = parts.quadrants
     q = {row["quadrant"]: row for row in quads.iter_rows(named=True)}
     steps.append(
         Step(
@@ -152,7 +191,7 @@ def build(
         )
     )
 
-    churn = analysis.churn_shares(store, wave)
+    churn = parts.churn
     shares = dict(zip(churn["reason"], churn["share"], strict=True))
     steps.append(
         Step(
@@ -173,11 +212,7 @@ def build(
         )
     )
 
-    chosen = model.select_branches(table, "bottom_quartile")
-    w = model.what_if(table, chosen, WHAT_IF_DELTA, loyalty, n_boot=n_boot)
-    all_waves = access.visible(analysis.branch_table(store, None, loyalty=loyalty), scope)
-
-    lags = model.lag_direction(all_waves, loyalty)
+    w, lags = parts.what_if, parts.lags
     steps.append(
         Step(
             "whatif",
@@ -213,7 +248,17 @@ def frame_of(steps: list[Step]) -> pl.DataFrame:
     )
 
 
+def pack(steps: list[Step]) -> bytes:
+    """The steps as bytes, for a cache: :func:`unpack` gives a fresh copy each time, and
+    copies made this way serialise their figures identically, which the original objects need
+    not (plotly's key order) — a chart keeps its identity (and its selection) on rerun."""
+    return pickle.dumps(steps)
+
+
+def unpack(packed: bytes) -> list[Step]:
+    return pickle.loads(packed)  # noqa: S301 - our own bytes from pack(), never user data
+
+
 def copy(steps: list[Step]) -> list[Step]:
-    """An independent copy of the steps (a pickle round trip). Copies made this way serialise
-    their figures identically, which the original objects need not (plotly's key order)."""
-    return pickle.loads(pickle.dumps(steps))
+    """An independent copy of the steps (a pickle round trip, see :func:`pack`)."""
+    return unpack(pack(steps))

@@ -254,6 +254,11 @@ def _ratio(db: str, rev: int, scope, wave: str, loyalty: str):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def _links(db: str, rev: int, scope, wave: str, loyalty: str):
+    return analysis.chain_links(_table(db, rev, scope, wave, loyalty), loyalty)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def _quadrants(db: str, rev: int, scope, wave: str, loyalty: str) -> pl.DataFrame:
     return analysis.quadrant_table(_table(db, rev, scope, wave, loyalty), loyalty)
 
@@ -298,9 +303,18 @@ def _responses(db: str, rev: int) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _story(db: str, rev: int, scope, wave: str, lang: str, loyalty: str):
-
-    return story.build(store(), wave, lang, loyalty, scope=scope)
+def _story(db: str, rev: int, scope, wave: str, lang: str, loyalty: str) -> bytes:
+    """The story told from the pages' cached results (the same numbers the pages show)."""
+    parts = story.Parts(
+        table=_table(db, rev, scope, wave, loyalty),
+        links=_links(db, rev, scope, wave, loyalty),
+        ratio=_ratio(db, rev, scope, wave, loyalty),
+        quadrants=_quadrants(db, rev, scope, wave, loyalty),
+        churn=_churn(db, rev, scope, wave, None),
+        what_if=_what_if(db, rev, scope, wave, loyalty, *model.WHAT_IF_DEFAULT),
+        lags=_lags(db, rev, scope, loyalty),
+    )
+    return story.pack(story.tell(parts, lang, loyalty))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -334,6 +348,11 @@ def branch_table(wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
 
 def headline_ratio(wave: str, loyalty: str = "nps"):
     return _ratio(*_key(), wave, loyalty)
+
+
+def chain_links(wave: str, loyalty: str = "nps"):
+    """The three links of the chain (correlations with intervals), shown branches."""
+    return _links(*_key(), wave, loyalty)
 
 
 def quadrants(wave: str, loyalty: str = "nps") -> pl.DataFrame:
@@ -424,10 +443,11 @@ def response_counts() -> pl.DataFrame:
 
 
 def story_steps(wave: str, lang: str, loyalty: str = "nps"):
-    """The story's steps, always as an unpickled copy: st.cache_data hands out the original
-    object on a miss and copies on hits, and the two serialise their figures with a different
-    key order, which would give a chart a new identity (and lose its selection) on rerun."""
-    return story.copy(_story(*_key(), wave, lang, loyalty))
+    """The story's steps, always unpacked from bytes (cached as such): st.cache_data would
+    hand out the original object on a miss and copies on hits, and the two serialise their
+    figures with a different key order, which would give a chart a new identity (and lose its
+    selection) on rerun. One unpickling per run, not two."""
+    return story.unpack(_story(*_key(), wave, lang, loyalty))
 
 
 def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:
@@ -679,6 +699,7 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
     def view(scope, wave: str, loyalty: str) -> warming.Plan:
         yield lambda: _table(db, rev, scope, wave, loyalty)
         yield lambda: _ratio(db, rev, scope, wave, loyalty)
+        yield lambda: _links(db, rev, scope, wave, loyalty)
         yield lambda: _chain(db, rev, scope, wave, loyalty)
         yield lambda: _quadrants(db, rev, scope, wave, loyalty)
         yield lambda: _drivers(db, rev, scope, wave, loyalty)

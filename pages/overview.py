@@ -39,7 +39,7 @@ if analysis.finite(ratio.ratio):
 else:
     st.info(t("overview.headline_na", lang))
 
-links = analysis.chain_links(table, loyalty)
+links = ui.chain_links(wave, loyalty)
 for column, link in zip(st.columns(len(links)), links, strict=True):
     with column:
         event = ui.chart(

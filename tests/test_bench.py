@@ -4,6 +4,7 @@ every step (``make bench`` runs it at enterprise scale)."""
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,13 +76,49 @@ def test_load_report_has_percentiles_memory_and_errors(tmp_path):
     stats.rerun["filter"] += [0.2, 0.4]
     stats.errors.append("session 1, filter: TimeoutError: 120 s")
     stats.loops = 2
-    memory = {"before": 300.0, "after": 350.0, "peak": 400.0}
+    cpu = {"server": 6.0, "machine": 18.0, "capacity": 20.0, "elapsed": 10.0}
+    memory = {"before": 300.0, "after": 350.0, "peak": 400.0, "cpu": cpu}
     opts = load.Options(sessions=2, seconds=5)
     text = load.format_text(stats, memory, opts, elapsed=9.0)
     assert "first render" in text and "rerun" in text and "errors: 1" in text
+    assert "the server 6 s, the whole machine 18 s of 20 s available" in text
+    assert "the server's share 33%" in text
     body = load.results_markdown(stats, memory, opts, machine(), "the demo chain")
     assert "| **first render** | 3 | 2.00 s | 2.90 s | 3.00 s |" in body
     assert "| rerun: filter | 2 |" in body and "**1**" in body and "peak 400 MB" in body
+    assert "the server's share 33%" in body
     path = tmp_path / "RESULTS.md"
     replace_section(path, "Load test (bench/load.py)", body)
     assert "## Load test (bench/load.py)" in path.read_text()
+
+
+def test_interactions_time_every_page_and_fail_above_the_limit(tmp_path, monkeypatch, capsys):
+    """bench/interactions.py on a small chain: every page switch and interaction is timed,
+    the report names each, and the exit code says whether all stayed within the limit."""
+    from bench import interactions
+
+    results = tmp_path / "RESULTS.md"
+    monkeypatch.setattr(interactions, "RESULTS", results)
+    args = ["--branches", "40", "--waves", "2", "--runs", "1"]
+    assert interactions.main([*args, "--limit", "60", "--results"]) == 0
+    text = results.read_text()
+    assert "## Interactions (40 branches)" in text
+    for row in ("| overview | switch to |", "| branches | region filter |",
+                "| branch | another branch |", "| compare | three branches |",
+                "| what if | raise by 0.5 |", "| present | next step |",
+                "| (new session) | first page |"):  # fmt: skip
+        assert row in text
+    assert "**no**" not in text
+    assert interactions.main([*args, "--limit", "0.000001"]) == 1  # every run is slower
+    assert "**no**" in capsys.readouterr().out
+
+
+def test_cpu_counters_grow_while_this_process_works():
+    from bench.results import machine_cpu, process_cpu
+
+    own, busy = process_cpu(), machine_cpu()
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:
+        pass
+    assert process_cpu() - own >= 0.2
+    assert machine_cpu() - busy >= 0.2

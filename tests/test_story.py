@@ -1,4 +1,5 @@
-"""story.copy: copies of the steps serialise identically (a chart keeps its identity)."""
+"""story.copy, pack and unpack: copies of the steps serialise identically (a chart keeps its
+identity)."""
 
 from __future__ import annotations
 
@@ -11,3 +12,15 @@ def test_copies_of_the_steps_serialise_identically(demo_store):
     assert first is not steps and first[0].figure is not steps[0].figure
     assert [s.figure.to_json() for s in first] == [s.figure.to_json() for s in second]
     assert [(s.key, s.title, s.lines) for s in first] == [(s.key, s.title, s.lines) for s in steps]
+
+
+def test_unpacked_steps_serialise_like_copies(demo_store):
+    """What the Present page gets from its cache (bytes, unpacked per run) serialises like a
+    copy, run after run."""
+    steps = story.build(demo_store, "2025-H2", "en", n_boot=200)
+    packed = story.pack(steps)
+    assert isinstance(packed, bytes)
+    one, two = story.unpack(packed), story.unpack(packed)
+    assert one is not two and one[0].figure is not two[0].figure
+    assert [s.figure.to_json() for s in one] == [s.figure.to_json() for s in two]
+    assert [s.figure.to_json() for s in one] == [s.figure.to_json() for s in story.copy(steps)]

@@ -21,6 +21,7 @@ COMPUTATIONS = [
     (analysis, "headline_ratio"),
     (analysis, "quadrant_table"),
     (analysis, "churn_shares"),
+    (analysis, "chain_links"),
     (model, "chain_model"),
     (model, "drivers"),
     (model, "expected_vs_actual"),
@@ -149,3 +150,15 @@ def test_the_served_app_warms_each_new_revision_once(
     assert mine == [(str(db), before), (str(db), after)]
     result = ui.warmer.results[(str(db), after)]
     assert result.failed == 0 and result.done > 30 and not result.stopped
+
+
+def test_the_app_tells_the_story_from_its_cached_results_with_the_same_numbers(ui, copy_db):
+    """The Present page's story is told from the pages' cached results (story.tell); every
+    title and line equals the story computed from the store (story.build), in both
+    languages and for an older wave too."""
+    db = copy_db("story")
+    store = open_store(db)
+    for wave, lang in (("2025-H2", "en"), ("2024-H2", "de")):
+        packed = ui._story(str(db), store.revision(), None, wave, lang, "nps")
+        told = story.frame_of(story.unpack(packed))
+        assert told.equals(story.frame_of(story.build(store, wave, lang))), (wave, lang)
