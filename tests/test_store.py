@@ -123,3 +123,27 @@ def test_a_full_disk_or_read_only_directory_in_a_transaction_is_named(tmp_path, 
     assert said not in caught.value.message("en")
     assert s.sql("SELECT count(*) AS n FROM branches")["n"][0] == 0  # rolled back
     s.close()
+
+
+def test_the_revision_is_read_again_after_any_write_to_the_file(tmp_path):
+    """revision() is kept between writes (every page run asks several times) and read again
+    after a write transaction, also one made through another Store object on the file."""
+    path = tmp_path / "rev.duckdb"
+    one = Store(path)
+    other = Store(path)  # the same file in this process (as a test or the CLI may hold)
+    first = one.revision()
+    calls = []
+    real_sql = one.sql
+    one.sql = lambda *a, **k: (calls.append(a[0]), real_sql(*a, **k))[1]
+    assert one.revision() == first and not calls  # kept
+    with other.transaction() as cur:
+        cur.execute(
+            "INSERT INTO imports (import_id, kind, wave, version, active, filename, sha256, "
+            "size_bytes, row_count, imported_at, imported_by) VALUES (1, 'engagement', "
+            "'2025-H1', 1, TRUE, 'f.csv', 'x', 1, 1, now(), 't')"
+        )
+    second = one.revision()
+    assert len(calls) == 1 and second != first
+    assert one.revision() == second and len(calls) == 1
+    one.close()
+    other.close()
