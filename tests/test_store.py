@@ -136,12 +136,9 @@ def test_the_revision_is_read_again_after_any_write_to_the_file(tmp_path):
     real_sql = one.sql
     one.sql = lambda *a, **k: (calls.append(a[0]), real_sql(*a, **k))[1]
     assert one.revision() == first and not calls  # kept
-    with other.transaction() as cur:
-        cur.execute(
-            "INSERT INTO imports (import_id, kind, wave, version, active, filename, sha256, "
-            "size_bytes, row_count, imported_at, imported_by) VALUES (1, 'engagement', "
-            "'2025-H1', 1, TRUE, 'f.csv', 'x', 1, 1, now(), 't')"
-        )
+    from loyalty import demo
+
+    demo.seed_store(other, demo.generate(demo.DemoParams(n_branches=10, n_waves=1)))
     second = one.revision()
     assert len(calls) == 1 and second != first
     assert one.revision() == second and len(calls) == 1
