@@ -87,11 +87,23 @@ def aggregation(store: Store, wave: str, min_size: int | None = None) -> Aggrega
     """ICC(1)/ICC(2) (one-way ANOVA, as ``multilevel``), the REML ICC with mean group
     reliability, and the distribution of r_wg(j) over the index items (uniform null,
     sigma^2_EU = (A^2 - 1)/12) over branches with at least the minimum group size."""
-    return _aggregation(store, wave, rwg_values(store, wave, min_size))
+    items, wide = _items(store), _respondent_items(store, wave)
+    return _aggregation(_engagement_of(items, wide), _rwg_values(items, wide, min_size))
 
 
-def _aggregation(store: Store, wave: str, rwg: pl.Series) -> Aggregation:
-    resp = analysis.respondent_engagement(store, wave)
+def _engagement_of(items: pl.DataFrame, wide: pl.DataFrame) -> pl.DataFrame:
+    """Each respondent's engagement index from the wide answers (one read serves r_wg(j),
+    reliability and this): the mean of the respondent's dimension means over the items
+    answered, as :func:`loyalty.analysis.respondent_engagement` computes it in SQL."""
+    means = []
+    for (dimension,), part in items.group_by("dimension_id", maintain_order=True):
+        cols = [c for c in part["item_id"].to_list() if c in wide.columns]
+        if cols:
+            means.append(pl.mean_horizontal(cols).alias(f"dim_{dimension}"))
+    return wide.select("branch_id", "response_id", pl.mean_horizontal(means).alias("engagement"))
+
+
+def _aggregation(resp: pl.DataFrame, rwg: pl.Series) -> Aggregation:
     return Aggregation(
         icc=stats.icc(resp, "engagement", "branch_id"),
         icc_mixed=stats.icc_mixed(resp, "engagement", "branch_id"),
@@ -160,7 +172,7 @@ def data_quality(
     items, wide = _items(store), _respondent_items(store, wave)
     rwg = _rwg_values(items, wide, min_size)
     return (
-        _aggregation(store, wave, rwg),
+        _aggregation(_engagement_of(items, wide), rwg),
         rwg,
         _reliability(items, wide, analysis.dimensions(store)),
     )

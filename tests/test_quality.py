@@ -75,3 +75,18 @@ def test_data_quality_bundle_equals_the_separate_functions(demo_store):
 
     # the read's row order may differ; omega's ML fit then stops within its tolerance (~5e-8)
     assert_frame_equal(rel, quality.reliability(demo_store, "2025-H2"), rel_tol=1e-6)
+
+
+def test_engagement_from_the_wide_answers_equals_the_sql_index(demo_store):
+    """aggregation() reads the answers once and derives each respondent's index from them;
+    it equals analysis.respondent_engagement (SQL) for every respondent."""
+    from loyalty import analysis, quality
+
+    wave = "2025-H2"
+    ours = quality._engagement_of(
+        quality._items(demo_store), quality._respondent_items(demo_store, wave)
+    )
+    sql = analysis.respondent_engagement(demo_store, wave)
+    both = sql.join(ours, on=["branch_id", "response_id"], how="full", coalesce=True)
+    assert both.height == sql.height == ours.height
+    assert (both["engagement"] - both["engagement_right"]).abs().max() < 1e-12
