@@ -238,6 +238,12 @@ def looks_like_free_text(series: pl.Series) -> bool:
     total = values.len()
     if total < 5:
         return False
+    # Shortcuts, each implying a False below (the remaining values are a subset of at least
+    # half of them): few distinct values (codes, scale points), or nothing long or wordy.
+    if values.n_unique() * 4 < total:
+        return False
+    if values.str.len_chars().max() < 20 and not (values.str.count_matches(r"\S+") >= 3).any():
+        return False
     numeric = (
         parse_numbers(values, ",")[0].is_not_null() | parse_numbers(values, ".")[0].is_not_null()
     )

@@ -188,3 +188,12 @@ COMMENTS = [
 )
 def test_looks_like_free_text(values, expected) -> None:
     assert looks_like_free_text(pl.Series(values, dtype=pl.String)) is expected
+
+
+def test_free_text_beside_numbers_is_still_found_and_repeated_codes_are_not():
+    """The shortcuts (few distinct values; nothing long or wordy) only say no where the full
+    rule would: comments mixed with numbers are still free text, repeated phrases are not."""
+    comments = [f"Die Beratung war diesmal {i} Minuten zu langsam" for i in range(50)]
+    assert looks_like_free_text(pl.Series(["3"] * 50 + comments))
+    assert not looks_like_free_text(pl.Series(["sehr gute Beratung heute"] * 100))
+    assert not looks_like_free_text(pl.Series([f"B{i:05d}" for i in range(100)]))
