@@ -393,13 +393,26 @@ def churn_shares(store: Store, wave: str, branch_id: str | None = None) -> pl.Da
     )
 
 
-def branch_trend(table_all_waves: pl.DataFrame, branch_id: str) -> pl.DataFrame:
-    """The branch's rows across waves with the company's figures per wave beside them."""
+def company_benchmarks(table_all_waves: pl.DataFrame) -> dict[str, Benchmark]:
+    """:func:`company_benchmark` of every wave in an all-waves branch table."""
+    return {
+        wave: company_benchmark(table_all_waves.filter(pl.col("wave") == wave))
+        for wave in table_all_waves["wave"].unique(maintain_order=True)
+    }
+
+
+def branch_trend(
+    table_all_waves: pl.DataFrame,
+    branch_id: str,
+    benchmarks: dict[str, Benchmark] | None = None,
+) -> pl.DataFrame:
+    """The branch's rows across waves with the company's figures per wave beside them
+    (``benchmarks``: :func:`company_benchmarks` of the same table, if already computed)."""
+    benchmarks = benchmarks if benchmarks is not None else company_benchmarks(table_all_waves)
+    branch_rows = table_all_waves.filter(pl.col("branch_id") == branch_id)
     rows = []
-    for wave in table_all_waves["wave"].unique(maintain_order=True):
-        part = table_all_waves.filter(pl.col("wave") == wave)
-        bench = company_benchmark(part)
-        mine = part.filter(pl.col("branch_id") == branch_id)
+    for wave, bench in benchmarks.items():
+        mine = branch_rows.filter(pl.col("wave") == wave)
         if not mine.height:
             continue
         rows.append(

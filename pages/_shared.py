@@ -253,6 +253,11 @@ def _ratio(db: str, rev: int, scope, wave: str, loyalty: str):
     return analysis.headline_ratio(_table(db, rev, scope, wave, loyalty), loyalty)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _benchmarks(db: str, rev: int, scope) -> dict:
+    return analysis.company_benchmarks(_table(db, rev, scope, None, "nps"))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _links(db: str, rev: int, scope, wave: str, loyalty: str):
     return analysis.chain_links(_table(db, rev, scope, wave, loyalty), loyalty)
@@ -348,6 +353,12 @@ def branch_table(wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
 
 def headline_ratio(wave: str, loyalty: str = "nps"):
     return _ratio(*_key(), wave, loyalty)
+
+
+def company_benchmarks() -> dict:
+    """The company's figures per wave (of the branches this viewer may see), as the Branch
+    page compares against them: {wave: analysis.Benchmark}."""
+    return _benchmarks(*_key())
 
 
 def chain_links(wave: str, loyalty: str = "nps"):
@@ -694,6 +705,7 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
     later = [w for w in reversed(all_waves) if w != first]
     yield lambda: _responses(db, rev)
     yield lambda: _dimensions(db, rev)
+    yield lambda: _benchmarks(db, rev, None)
     measure, *others = analysis.LOYALTY_MEASURES  # the pages' default measure first
 
     def view(scope, wave: str, loyalty: str) -> warming.Plan:

@@ -33,7 +33,8 @@ if st.query_params.get("branch") != branch_id:
 
 table = all_waves.filter(pl.col("wave") == wave)
 row = table.filter(pl.col("branch_id") == branch_id).row(0, named=True)
-bench = analysis.company_benchmark(table)
+benchmarks = ui.company_benchmarks()
+bench = benchmarks.get(wave) or analysis.company_benchmark(table)
 ranks = analysis.ranks(table, branch_id)
 minimum = confidentiality.minimum()
 
@@ -258,6 +259,6 @@ with left:
     )
 with right:
     st.subheader(t("branch.trend", lang))
-    trend = analysis.branch_trend(all_waves, branch_id)
+    trend = analysis.branch_trend(all_waves, branch_id, benchmarks)
     for measure in ("engagement", "nps", "ros"):
         ui.chart(charts.trend_lines(trend, measure, lang), key=f"trend_{measure}", lang=lang)

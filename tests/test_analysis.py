@@ -119,9 +119,16 @@ def test_churn_shares_sum_to_one_and_staff_share(demo_store):
 
 
 def test_branch_trend_has_one_row_per_wave_with_company_figures(demo_store):
-    trend = analysis.branch_trend(analysis.branch_table(demo_store), "B042")
+    table = analysis.branch_table(demo_store)
+    trend = analysis.branch_trend(table, "B042")
     assert trend["wave"].to_list() == analysis.waves(demo_store)
     assert trend["company_nps"].null_count() == 0
+    # the company's figures per wave, as the Branch page passes them from its cache
+    benchmarks = analysis.company_benchmarks(table)
+    assert list(benchmarks) == analysis.waves(demo_store)
+    wave = "2025-H2"
+    assert benchmarks[wave] == analysis.company_benchmark(table.filter(pl.col("wave") == wave))
+    assert analysis.branch_trend(table, "B042", benchmarks).equals(trend)
 
 
 def test_find_branches_searches_id_and_name(demo_store):

@@ -22,6 +22,7 @@ COMPUTATIONS = [
     (analysis, "quadrant_table"),
     (analysis, "churn_shares"),
     (analysis, "chain_links"),
+    (analysis, "company_benchmarks"),
     (model, "chain_model"),
     (model, "drivers"),
     (model, "expected_vs_actual"),
