@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
+from store_snapshot import snapshot
 
 from loyalty import demo
 from loyalty.importing import run
@@ -109,24 +110,6 @@ def test_an_export_killed_half_way_leaves_no_file_and_an_intact_store(demo_db, t
 
 # --- a full disk and a read-only data directory during an import -----------------------------
 
-TABLES = ("imports", "responses", "response_scores", "waves", "wave_items", "mappings", "audit_log")
-
-
-def _snapshot(db: Path) -> dict:
-    store = Store(db)
-    try:
-        return {
-            "counts": {t: store.sql(f"SELECT count(*) AS n FROM {t}")["n"][0] for t in TABLES},
-            "imports": store.sql("SELECT * FROM imports ORDER BY import_id").rows(),
-            "per_import": store.sql(
-                "SELECT i.import_id, (SELECT count(*) FROM responses r WHERE r.import_id = "
-                "i.import_id) AS responses, (SELECT count(*) FROM response_scores s WHERE "
-                "s.import_id = i.import_id) AS scores FROM imports i ORDER BY i.import_id"
-            ).rows(),
-        }
-    finally:
-        store.close()
-
 
 def _import_cli(survey: Path, db: Path, lang: str, preexec) -> subprocess.CompletedProcess:
     return subprocess.run(
@@ -145,7 +128,7 @@ def _assert_unchanged(db: Path, before: dict, digest: str) -> None:
     assert _sha256(db) == digest  # not a byte of the store file changed
     wal = Path(f"{db}.wal")
     assert not wal.exists() or wal.stat().st_size == 0  # nothing half-written to replay
-    assert _snapshot(db) == before  # and it opens, with every version as it was
+    assert snapshot(db) == before  # and it opens, with every version as it was
 
 
 MESSAGES = {
@@ -183,7 +166,7 @@ def test_a_full_disk_during_an_import_is_reported_clearly_and_changes_nothing(
     db = folder / "store.duckdb"
     shutil.copy(demo_db, db)
     survey = _survey(demo_data, tmp_path)
-    before = _snapshot(db)
+    before = snapshot(db)
     digest = _sha256(db)
     limit = 64 * 1024  # any file may grow to 64 KiB, no more: the import's log does not fit
 
@@ -198,7 +181,7 @@ def test_a_full_disk_during_an_import_is_reported_clearly_and_changes_nothing(
     # with space again the same import goes through
     again = _import_cli(survey, db, lang, None)
     assert again.returncode == 0, again.stdout + again.stderr
-    assert _snapshot(db)["counts"]["imports"] == before["counts"]["imports"] + 1
+    assert snapshot(db)["counts"]["imports"] == before["counts"]["imports"] + 1
 
 
 def _read_only_for_us() -> None:
@@ -226,7 +209,7 @@ def test_a_read_only_data_directory_during_an_import_is_reported_clearly_and_cha
     db = folder / "store.duckdb"
     shutil.copy(demo_db, db)
     survey = _survey(demo_data, tmp_path)
-    before = _snapshot(db)
+    before = snapshot(db)
     digest = _sha256(db)
     if file_too:
         db.chmod(0o444)

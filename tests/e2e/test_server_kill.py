@@ -23,33 +23,15 @@ import tempfile
 from pathlib import Path
 
 from playwright.sync_api import expect
+from store_snapshot import snapshot
 
 from e2e.conftest import ROOT, serve
 from e2e.pages import DataPage, wait_for_app
 from loyalty import demo
-from loyalty.store import Store
 
-TABLES = ("imports", "responses", "response_scores", "waves", "wave_items", "audit_log")
 #: The server purges old answers when it starts (serve.py); here nothing is old enough, so any
 #: change to the store would be the kill's.
 KEEP = {"LOYALTY_RETENTION_MONTHS": "1200"}
-
-
-def snapshot(db: Path) -> dict:
-    """Every version (the imports rows) and what each holds; opening it proves it opens."""
-    store = Store(db)
-    try:
-        return {
-            "counts": {t: store.sql(f"SELECT count(*) AS n FROM {t}")["n"][0] for t in TABLES},
-            "imports": store.sql("SELECT * FROM imports ORDER BY import_id").rows(),
-            "per_import": store.sql(
-                "SELECT i.import_id, (SELECT count(*) FROM responses r WHERE r.import_id = "
-                "i.import_id) AS responses, (SELECT count(*) FROM response_scores s WHERE "
-                "s.import_id = i.import_id) AS scores FROM imports i ORDER BY i.import_id"
-            ).rows(),
-        }
-    finally:
-        store.close()
 
 
 def _descendants(pid: int) -> list[int]:

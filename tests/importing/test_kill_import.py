@@ -18,24 +18,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from store_snapshot import snapshot
 
 from loyalty import analysis, demo
 from loyalty.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 300_000
-TABLES = ("imports", "responses", "response_scores", "waves", "wave_items", "audit_log")
-
-
-def snapshot(db: Path) -> dict:
-    store = Store(db)
-    try:
-        return {
-            "counts": {t: store.sql(f"SELECT count(*) AS n FROM {t}")["n"][0] for t in TABLES},
-            "imports": store.sql("SELECT * FROM imports ORDER BY import_id").rows(),
-        }
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module")
