@@ -574,6 +574,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--{name} must be at least 1")
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # the reader went away (`loyalty versions | head -1`): stop quietly, as `ls | head`
+        # does; what Python still flushes at exit goes nowhere instead of raising again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (StoreUnavailable, StoreWriteError) as exc:
         # e.g. a running server holds the store's write lock, the disk is full, or the data
         # directory is read-only

@@ -67,3 +67,20 @@ def test_python_dash_m_and_the_installed_script_run(tmp_path):
         [str(script), "demo", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "--db" in help_text
+
+
+def test_a_reader_that_stops_early_ends_the_listing_quietly(demo_db, tmp_path):
+    """`loyalty versions | head -1`: the pipe closes before the listing is written; the
+    command stops without a traceback (exit code 1, as Python's own convention for EPIPE)."""
+    import shutil
+
+    db = tmp_path / "pipe.duckdb"
+    shutil.copy(demo_db, db)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "loyalty", "versions", "--db", str(db)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
