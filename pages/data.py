@@ -174,7 +174,7 @@ with tab_versions:
         history.select(
             pl.col("import_id").alias("ID"),
             pl.col("kind").alias(t("data.col.kind", lang)),
-            pl.col("wave").alias(t("methods.col.wave", lang)),
+            pl.col("wave").fill_null("–").alias(t("methods.col.wave", lang)),
             pl.col("version").alias("Version"),
             pl.when(pl.col("deleted_at").is_not_null())
             .then(pl.lit(t("data.status.deleted", lang)))

@@ -114,6 +114,10 @@ def test_versions_tab_makes_an_earlier_version_active(app, own_db, survey_csv):
         "AND version = 1"
     )["import_id"][0]
     at = app("pages/data.py", lang="en").run()
+    listed = next(d.value for d in at.dataframe if "Version" in d.value.columns)
+    branch_list = listed[listed["Kind"] == "branches"]
+    assert branch_list["Wave"].tolist() == ["–"]  # the branch list has no wave: a dash
+    assert listed["Wave"].notna().all()
     at.selectbox(key="version_pick").select(old_id).run()
     at.button(key="version_activate").click().run()
     assert not at.exception
