@@ -614,8 +614,9 @@ def show_import_report(report, lang: str) -> None:
             problems=i18n.num(report.problem_count(), lang, 0),
         )
     )
-    if report.store_failure():  # the file is fine; the data directory is full or read-only
-        st.error(report.store_failure())
+    store_failure = report.store_failure()
+    if store_failure:  # the file is fine; the data directory is full or read-only
+        st.error(store_failure)
     elif not result.problems.is_empty():
         st.error(i18n.t("data.rejected", lang))
         for kind, count, part in result.problem_groups(20):

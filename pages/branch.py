@@ -34,7 +34,7 @@ if st.query_params.get("branch") != branch_id:
 table = all_waves.filter(pl.col("wave") == wave)
 row = table.filter(pl.col("branch_id") == branch_id).row(0, named=True)
 benchmarks = ui.company_benchmarks()
-bench = benchmarks.get(wave) or analysis.company_benchmark(table)
+bench = benchmarks[wave]  # the wave has branch rows: row above exists
 ranks = analysis.ranks(table, branch_id)
 minimum = confidentiality.minimum()
 
