@@ -157,17 +157,22 @@ def _assert_clear(done: subprocess.CompletedProcess, problem: str, lang: str, db
     assert unchanged[lang] in output, output
 
 
-@pytest.mark.parametrize("lang", ["en", "de"])
-def test_a_full_disk_during_an_import_is_reported_clearly_and_changes_nothing(
-    demo_db, demo_data, tmp_path, lang
-):
+@pytest.fixture
+def store_in_folder(demo_db, demo_data, tmp_path) -> tuple[Path, Path, Path]:
+    """(data directory, a copy of the demo store in it, the demo's survey file elsewhere)."""
     folder = tmp_path / "data"
     folder.mkdir()
     db = folder / "store.duckdb"
     shutil.copy(demo_db, db)
-    survey = _survey(demo_data, tmp_path)
-    before = snapshot(db)
-    digest = _sha256(db)
+    return folder, db, _survey(demo_data, tmp_path)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_full_disk_during_an_import_is_reported_clearly_and_changes_nothing(
+    store_in_folder, lang
+):
+    folder, db, survey = store_in_folder
+    before, digest = snapshot(db), _sha256(db)
     limit = 64 * 1024  # any file may grow to 64 KiB, no more: the import's log does not fit
 
     def full_disk() -> None:
@@ -202,15 +207,10 @@ def _read_only_for_us() -> None:
     ids=["directory-read-only-de", "directory-and-file-read-only-en"],
 )
 def test_a_read_only_data_directory_during_an_import_is_reported_clearly_and_changes_nothing(
-    demo_db, demo_data, tmp_path, lang, file_too
+    store_in_folder, lang, file_too
 ):
-    folder = tmp_path / "data"
-    folder.mkdir()
-    db = folder / "store.duckdb"
-    shutil.copy(demo_db, db)
-    survey = _survey(demo_data, tmp_path)
-    before = snapshot(db)
-    digest = _sha256(db)
+    folder, db, survey = store_in_folder
+    before, digest = snapshot(db), _sha256(db)
     if file_too:
         db.chmod(0o444)
     folder.chmod(0o555)
