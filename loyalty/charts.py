@@ -15,15 +15,32 @@ HIGHLIGHT = "#d62728"
 FONT_SIZE = 15
 
 
+def _house(lang: str) -> dict:
+    """The layout every chart shares: number separators of the language, large type."""
+    return {
+        "separators": i18n.plotly_separators(lang),
+        "font": {"size": FONT_SIZE},
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "hoverlabel": {"font": {"size": FONT_SIZE}},
+    }
+
+
+def _figure(data: list, lang: str, **layout) -> go.Figure:
+    """A figure built in one go from its traces and the house layout plus ``layout`` (nested
+    dicts, no "xaxis_title" shorthand). ``update_layout`` on a built figure costs about 4 ms
+    a call, this about 1 ms; a page with six charts reruns 20 ms sooner."""
+    return go.Figure(data=data, layout={**_house(lang), **layout})
+
+
 def _layout(fig: go.Figure, lang: str, **kw) -> go.Figure:
-    fig.update_layout(
-        separators=i18n.plotly_separators(lang),
-        font={"size": FONT_SIZE},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        hoverlabel={"font_size": FONT_SIZE},
-        **kw,
-    )
+    """The house layout for figures that need plotly's helpers after their traces
+    (subplots, shapes, annotations)."""
+    fig.update_layout(_house(lang), **kw)
     return fig
+
+
+def _axis_title(text: str) -> dict:
+    return {"title": {"text": text}}
 
 
 def measure_label(measure: str, lang: str) -> str:
@@ -36,14 +53,14 @@ def link_scatter(
     """One link of the chain: a point per branch, OLS fitted line, r [CI] and n in the title."""
     data = table.select("branch_id", "name", link.x, link.y).drop_nulls()
     x, y = data[link.x].to_numpy(), data[link.y].to_numpy()
-    fig = go.Figure()
+    traces = []
     # numpy arrays, not lists: plotly validates lists element by element (slow at 10,000)
     colors = (
         np.where(data["branch_id"].to_numpy() == highlight, HIGHLIGHT, BRANCH_COLOR)
         if highlight
         else BRANCH_COLOR
     )
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=x,
             y=y,
@@ -59,7 +76,7 @@ def link_scatter(
     if res.n >= 4:
         slope, intercept = np.polyfit(x, y, 1)
         xs = np.array([x.min(), x.max()])
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=xs,
                 y=intercept + slope * xs,
@@ -80,14 +97,14 @@ def link_scatter(
     else:
         subtitle = t("link.na", lang, n=res.n)
     title = f"{t('link.' + link.key, lang)}<br><sup>{subtitle}</sup>"
-    return _layout(
-        fig,
+    return _figure(
+        traces,
         lang,
         title={"text": title},
         showlegend=False,
         height=420,
-        xaxis_title=measure_label(link.x, lang),
-        yaxis_title=measure_label(link.y, lang),
+        xaxis=_axis_title(measure_label(link.x, lang)),
+        yaxis=_axis_title(measure_label(link.y, lang)),
         clickmode="event+select",
         dragmode=False,
     )
@@ -99,8 +116,7 @@ def dimension_bars(
     """The branch's dimension means against the company's (shown branches only)."""
     names = dims[f"name_{lang}"].to_list()
     ids = dims["dimension_id"].to_list()
-    fig = go.Figure()
-    fig.add_trace(
+    traces = [
         go.Bar(
             x=names,
             y=[branch_row.get(f"dim_{d}") for d in ids],
@@ -108,9 +124,7 @@ def dimension_bars(
             marker_color=BRANCH_COLOR,
             texttemplate="%{y:.2f}",
             textposition="outside",
-        )
-    )
-    fig.add_trace(
+        ),
         go.Bar(
             x=names,
             y=[bench.dimensions.get(d) for d in ids],
@@ -118,10 +132,10 @@ def dimension_bars(
             marker_color=COMPANY_COLOR,
             texttemplate="%{y:.2f}",
             textposition="outside",
-        )
-    )
-    return _layout(
-        fig,
+        ),
+    ]
+    return _figure(
+        traces,
         lang,
         barmode="group",
         height=380,
@@ -132,27 +146,24 @@ def dimension_bars(
 
 def trend_lines(trend: pl.DataFrame, measure: str, lang: str) -> go.Figure:
     """A measure across waves for the branch and the company."""
-    fig = go.Figure()
-    fig.add_trace(
+    traces = [
         go.Scatter(
             x=trend["wave"].to_list(),
             y=trend[measure].to_list(),
             mode="lines+markers",
             name=t("chart.branch", lang),
             line={"color": BRANCH_COLOR, "width": 3},
-        )
-    )
-    fig.add_trace(
+        ),
         go.Scatter(
             x=trend["wave"].to_list(),
             y=trend[f"company_{measure}"].to_list(),
             mode="lines+markers",
             name=t("chart.company", lang),
             line={"color": COMPANY_COLOR, "dash": "dash"},
-        )
-    )
-    return _layout(
-        fig,
+        ),
+    ]
+    return _figure(
+        traces,
         lang,
         height=300,
         title={"text": measure_label(measure, lang)},
@@ -190,9 +201,9 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
         .alias("_o")
     ).sort("_o")
     labels = [t(f"reason.{r}", lang) for r in joined["reason"]]
-    fig = go.Figure()
+    traces = []
     if branch is not None:
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 y=labels,
                 x=(joined["branch"] * 100).to_list(),
@@ -201,7 +212,7 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
                 marker_color=BRANCH_COLOR,
             )
         )
-    fig.add_trace(
+    traces.append(
         go.Bar(
             y=labels,
             x=(joined["company"] * 100).to_list(),
@@ -212,8 +223,8 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
             textposition="outside" if branch is None else None,
         )
     )
-    return _layout(
-        fig,
+    return _figure(
+        traces,
         lang,
         barmode="group",
         height=420,
@@ -235,30 +246,28 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
         for q, n in zip(data["quadrant"], data["n"], strict=True)
     ]
     colors = {"high_high": "#2ca02c", "low_low": HIGHLIGHT}
-    fig = go.Figure(
-        go.Bar(
-            x=labels,
-            y=data["mean"].to_list(),
-            marker_color=[colors.get(q, COMPANY_COLOR) for q in data["quadrant"]],
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": (data["ci_high"] - data["mean"]).to_list(),
-                "arrayminus": (data["mean"] - data["ci_low"]).to_list(),
-            },
-            texttemplate="%{y:.1f} %",
-            textposition="inside",
-            hovertemplate="%{x}<br>%{y:.2f} %<extra></extra>",
-        )
+    trace = go.Bar(
+        x=labels,
+        y=data["mean"].to_list(),
+        marker_color=[colors.get(q, COMPANY_COLOR) for q in data["quadrant"]],
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": (data["ci_high"] - data["mean"]).to_list(),
+            "arrayminus": (data["mean"] - data["ci_low"]).to_list(),
+        },
+        texttemplate="%{y:.1f} %",
+        textposition="inside",
+        hovertemplate="%{x}<br>%{y:.2f} %<extra></extra>",
     )
     subtitle = t("quadrant.subtitle", lang, n=data["n_total"][0])
-    return _layout(
-        fig,
+    return _figure(
+        [trace],
         lang,
         title={"text": f"{t('quadrant.title', lang)}<br><sup>{subtitle}</sup>"},
         height=440,
         showlegend=False,
-        yaxis_title=measure_label("ros", lang),
+        yaxis=_axis_title(measure_label("ros", lang)),
     )
 
 
@@ -285,8 +294,7 @@ def dimension_heatmap(dev: pl.DataFrame, dims: pl.DataFrame, lang: str, min_size
     def ys(frame: pl.DataFrame) -> list[str]:
         return [labels[b] for b in frame["branch_id"]]
 
-    fig = go.Figure()
-    fig.add_trace(
+    traces = [
         go.Scatter(
             x=xs(shown),
             y=ys(shown),
@@ -306,9 +314,7 @@ def dimension_heatmap(dev: pl.DataFrame, dims: pl.DataFrame, lang: str, min_size
             textfont={"size": 11},
             customdata=shown["branch_id"].to_list(),
             hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-        )
-    )
-    fig.add_trace(
+        ),
         go.Scatter(
             x=xs(hidden),
             y=ys(hidden),
@@ -321,10 +327,10 @@ def dimension_heatmap(dev: pl.DataFrame, dims: pl.DataFrame, lang: str, min_size
             hovertemplate="%{y}<br>%{x}: "
             + t("branch.fewer_than", lang, min=min_size)
             + "<extra></extra>",
-        )
-    )
-    return _layout(
-        fig,
+        ),
+    ]
+    return _figure(
+        traces,
         lang,
         height=height,
         showlegend=False,
@@ -443,8 +449,8 @@ def lost_customers_bars(top: pl.DataFrame, lang: str, min_size: int) -> go.Figur
     engagement is suppressed are grey and say "< 5" instead of a score."""
     labels = [f"{b} · {n}" for b, n in zip(top["branch_id"], top["name"], strict=True)]
     shown = top["engagement"].is_not_null().to_list()
-    fig = go.Figure()
-    fig.add_trace(
+    traces = []
+    traces.append(
         go.Bar(
             y=[lab for lab, ok in zip(labels, shown, strict=True) if ok],
             x=top.filter(pl.col("engagement").is_not_null())["lost"].to_list(),
@@ -461,7 +467,7 @@ def lost_customers_bars(top: pl.DataFrame, lang: str, min_size: int) -> go.Figur
             hovertemplate="%{y}<br>%{x}<extra></extra>",
         )
     )
-    fig.add_trace(
+    traces.append(
         go.Bar(
             y=[lab for lab, ok in zip(labels, shown, strict=True) if not ok],
             x=top.filter(pl.col("engagement").is_null())["lost"].to_list(),
@@ -472,13 +478,13 @@ def lost_customers_bars(top: pl.DataFrame, lang: str, min_size: int) -> go.Figur
             hovertemplate="%{y}<br>%{x}<extra></extra>",
         )
     )
-    return _layout(
-        fig,
+    return _figure(
+        traces,
         lang,
         height=80 + 34 * top.height,
         showlegend=False,
         yaxis={"categoryorder": "array", "categoryarray": labels, "autorange": "reversed"},
-        xaxis_title=t("story.lost_axis", lang),
+        xaxis=_axis_title(t("story.lost_axis", lang)),
     )
 
 
@@ -586,21 +592,19 @@ def drivers_bars(drivers: pl.DataFrame, dims: pl.DataFrame, loyalty: str, lang: 
     names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
     data = drivers.sort("raw_weight")
     r2, n = data["r2"][0], data["n"][0]
-    fig = go.Figure(
-        go.Bar(
-            y=[names.get(d, d) for d in data["dimension_id"]],
-            x=(100 * data["raw_weight"]).to_list(),
-            orientation="h",
-            marker_color=BRANCH_COLOR,
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": (100 * (data["high"] - data["raw_weight"])).to_list(),
-                "arrayminus": (100 * (data["raw_weight"] - data["low"])).to_list(),
-            },
-            customdata=data["rescaled"].to_list(),
-            hovertemplate="%{y}: %{x:.1f} (%{customdata:.0f} % R²)<extra></extra>",
-        )
+    trace = go.Bar(
+        y=[names.get(d, d) for d in data["dimension_id"]],
+        x=(100 * data["raw_weight"]).to_list(),
+        orientation="h",
+        marker_color=BRANCH_COLOR,
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": (100 * (data["high"] - data["raw_weight"])).to_list(),
+            "arrayminus": (100 * (data["raw_weight"] - data["low"])).to_list(),
+        },
+        customdata=data["rescaled"].to_list(),
+        hovertemplate="%{y}: %{x:.1f} (%{customdata:.0f} % R²)<extra></extra>",
     )
     subtitle = t(
         "drivers.subtitle",
@@ -609,13 +613,13 @@ def drivers_bars(drivers: pl.DataFrame, dims: pl.DataFrame, loyalty: str, lang: 
         n=n,
         loyalty=measure_label(loyalty, lang),
     )
-    return _layout(
-        fig,
+    return _figure(
+        [trace],
         lang,
         title={"text": f"{t('drivers.chart_title', lang)}<br><sup>{subtitle}</sup>"},
         height=380,
         showlegend=False,
-        xaxis_title=t("drivers.axis", lang),
+        xaxis=_axis_title(t("drivers.axis", lang)),
     )
 
 
@@ -649,15 +653,13 @@ def what_if_bars(w, lang: str, top: int = 25) -> go.Figure:
     """Expected change in operating profit per simulated branch (the largest ``top``), with
     the total and its bootstrap interval in the title; branch level."""
     data = w.per_branch.sort("profit_change", descending=True).head(top).reverse()
-    fig = go.Figure(
-        go.Bar(
-            y=[f"{n} ({b})" for n, b in zip(data["name"], data["branch_id"], strict=True)],
-            x=data["profit_change"].to_list(),
-            orientation="h",
-            marker_color=BRANCH_COLOR,
-            customdata=data["branch_id"].to_list(),
-            hovertemplate="%{y}: %{x:,.0f} €<extra></extra>",
-        )
+    trace = go.Bar(
+        y=[f"{n} ({b})" for n, b in zip(data["name"], data["branch_id"], strict=True)],
+        x=data["profit_change"].to_list(),
+        orientation="h",
+        marker_color=BRANCH_COLOR,
+        customdata=data["branch_id"].to_list(),
+        hovertemplate="%{y}: %{x:,.0f} €<extra></extra>",
     )
     subtitle = t(
         "whatif.chart_subtitle",
@@ -668,11 +670,11 @@ def what_if_bars(w, lang: str, top: int = 25) -> go.Figure:
         k=w.n_branches,
         shown=min(top, w.n_branches),
     )
-    return _layout(
-        fig,
+    return _figure(
+        [trace],
         lang,
         title={"text": f"{t('whatif.chart_title', lang)}<br><sup>{subtitle}</sup>"},
         height=max(320, 60 + 22 * data.height),
         showlegend=False,
-        xaxis_title=t("whatif.axis", lang),
+        xaxis=_axis_title(t("whatif.axis", lang)),
     )
