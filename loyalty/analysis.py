@@ -7,7 +7,9 @@ return are branch-level figures. Every correlation here is at the branch level.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import polars as pl
@@ -367,15 +369,15 @@ def branch_summary(table: pl.DataFrame, branch_id: str) -> dict | None:
 
 
 def ranks(table: pl.DataFrame, branch_id: str) -> dict[str, tuple[int | None, int]]:
-    """Rank (1 = best) of a branch among branches with a value, per measure, and the count."""
-    out = {}
-    for col in ("engagement", "nps", "retention", "ros"):
-        ranked = table.filter(pl.col(col).is_not_null()).with_columns(
-            pl.col(col).rank("min", descending=True).alias("_rank")
-        )
-        row = ranked.filter(pl.col("branch_id") == branch_id)
-        out[col] = (int(row["_rank"][0]) if row.height else None, ranked.height)
-    return out
+    """Rank (1 = best) of a branch among branches with a value, per measure, and the count.
+    One pass over the table (a missing value has no rank and is not counted)."""
+    cols = ("engagement", "nps", "retention", "ros")
+    ranked = table.select(
+        "branch_id", *(pl.col(c).rank("min", descending=True) for c in cols)
+    ).filter(pl.col("branch_id") == branch_id)
+    row = ranked.row(0, named=True) if ranked.height else {}
+    counts = table.select(pl.col(c).count() for c in cols).row(0, named=True)
+    return {c: (row.get(c), counts[c]) for c in cols}
 
 
 def churn_shares(store: Store, wave: str, branch_id: str | None = None) -> pl.DataFrame:
@@ -399,6 +401,28 @@ def company_benchmarks(table_all_waves: pl.DataFrame) -> dict[str, Benchmark]:
         wave: company_benchmark(table_all_waves.filter(pl.col("wave") == wave))
         for wave in table_all_waves["wave"].unique(maintain_order=True)
     }
+
+
+@dataclass(frozen=True)
+class BranchNames:
+    """The branches of a table for a selector: ids sorted, each one's name and its label
+    "ID · name" (the name of its latest row). Read-only, so one copy can serve every session."""
+
+    ids: tuple[str, ...]
+    names: Mapping[str, str]
+    labels: Mapping[str, str]
+
+    @classmethod
+    def of(cls, table: pl.DataFrame) -> BranchNames:
+        rows = (
+            table.select("branch_id", "name")
+            .unique("branch_id", keep="last", maintain_order=True)
+            .sort("branch_id")
+        )
+        ids = tuple(rows["branch_id"].to_list())
+        names = dict(zip(ids, rows["name"].to_list(), strict=True))
+        labels = {b: f"{b} · {n}" for b, n in names.items()}
+        return cls(ids, MappingProxyType(names), MappingProxyType(labels))
 
 
 def branch_trend(

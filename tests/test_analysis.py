@@ -292,3 +292,30 @@ def test_a_wave_with_answers_but_no_loyalty_or_finance_yet(demo_store):
 
 def test_complete_waves_are_those_with_loyalty_and_finance(demo_store, demo_data):
     assert analysis.complete_waves(demo_store) == demo_data.waves["wave"].to_list()
+
+
+def test_ranks_skip_missing_values_share_ties_and_count_only_values():
+    table = pl.DataFrame(
+        {
+            "branch_id": ["a", "b", "c", "d"],
+            "engagement": [3.0, None, 4.0, 4.0],
+            "nps": [1.0, 2.0, None, 3.0],
+            "retention": [None, None, None, None],
+            "ros": [1.0, 1.0, 2.0, 0.5],
+        },
+        schema_overrides={"retention": pl.Float64},
+    )
+    assert analysis.ranks(table, "a") == {
+        "engagement": (3, 3),
+        "nps": (3, 3),
+        "retention": (None, 0),
+        "ros": (2, 4),
+    }
+    assert analysis.ranks(table, "d")["engagement"] == (1, 3)  # tied with c
+    assert analysis.ranks(table, "b")["engagement"] == (None, 3)
+    assert analysis.ranks(table, "x") == {
+        "engagement": (None, 3),
+        "nps": (None, 3),
+        "retention": (None, 0),
+        "ros": (None, 4),
+    }
