@@ -231,21 +231,34 @@ def require_data(lang: str) -> bool:
     return False
 
 
+# Cached results, keyed by the store file and its revision (and the viewer's scope).
+# Polars frames are kept with st.cache_resource: every session gets the same object, not a
+# copy unpickled on each run (that copy cost 20 ms a rerun of the Branch page at 10,000
+# branches). Polars frames are immutable through the API the app uses (with_columns, filter,
+# ... return new frames); tests/test_architecture.py keeps in-place methods out of the code.
+# Everything else (lists, dicts, model results) stays with st.cache_data, which hands out copies.
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _waves(db: str, rev: int) -> list[str]:
     return analysis.waves(store())
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _full_table(db: str, rev: int, wave: str | None, loyalty: str) -> pl.DataFrame:
     """The whole company's branch table, suppressed: never shown as such, only through
     :func:`_table`, which keeps the branches the viewer may see."""
     return analysis.branch_table(store(), wave, loyalty=loyalty)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _table(db: str, rev: int, scope, wave: str | None, loyalty: str) -> pl.DataFrame:
     return access.visible(_full_table(db, rev, wave, loyalty), scope)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _branch_names(db: str, rev: int, scope) -> analysis.BranchNames:
+    return analysis.BranchNames.of(_table(db, rev, scope, None, "nps"))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -263,7 +276,7 @@ def _links(db: str, rev: int, scope, wave: str, loyalty: str):
     return analysis.chain_links(_table(db, rev, scope, wave, loyalty), loyalty)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _quadrants(db: str, rev: int, scope, wave: str, loyalty: str) -> pl.DataFrame:
     return analysis.quadrant_table(_table(db, rev, scope, wave, loyalty), loyalty)
 
@@ -273,12 +286,12 @@ def _chain(db: str, rev: int, scope, wave: str, loyalty: str):
     return model.chain_model(_table(db, rev, scope, wave, loyalty), loyalty)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _drivers(db: str, rev: int, scope, wave: str, loyalty: str) -> pl.DataFrame:
     return model.drivers(_table(db, rev, scope, wave, loyalty), loyalty)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _estimates(db: str, rev: int, scope, wave: str) -> pl.DataFrame:
     table = _full_table(db, rev, wave, "nps")
     shown = table.filter(~pl.col("suppressed"))["branch_id"]
@@ -286,7 +299,7 @@ def _estimates(db: str, rev: int, scope, wave: str) -> pl.DataFrame:
     return access.visible(estimates, scope)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _expected(db: str, rev: int, scope, wave: str, loyalty: str) -> pl.DataFrame:
     return model.expected_vs_actual(_table(db, rev, scope, wave, loyalty), loyalty)
 
@@ -302,7 +315,7 @@ def _quality(db: str, rev: int, wave: str):
     return quality.data_quality(store(), wave)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _responses(db: str, rev: int) -> pl.DataFrame:
     return quality.response_counts(store())
 
@@ -322,14 +335,14 @@ def _story(db: str, rev: int, scope, wave: str, lang: str, loyalty: str) -> byte
     return story.pack(story.tell(parts, lang, loyalty))
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=256, show_spinner=False)
 def _churn(db: str, rev: int, scope, wave: str, branch_id: str | None) -> pl.DataFrame:
     if branch_id is not None and scope is not None and branch_id not in scope:
         raise access.NotPermitted("view_dashboards")
     return analysis.churn_shares(store(), wave, branch_id)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _dimensions(db: str, rev: int) -> pl.DataFrame:
     return analysis.dimensions(store())
 
@@ -349,6 +362,11 @@ def waves() -> list[str]:
 
 def branch_table(wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
     return _table(*_key(), wave, loyalty)
+
+
+def branch_names() -> analysis.BranchNames:
+    """The branches this viewer may see, over all waves: ids, names and selector labels."""
+    return _branch_names(*_key())
 
 
 def headline_ratio(wave: str, loyalty: str = "nps"):
@@ -707,6 +725,7 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
     yield lambda: _responses(db, rev)
     yield lambda: _dimensions(db, rev)
     yield lambda: _benchmarks(db, rev, None)
+    yield lambda: _branch_names(db, rev, None)
     measure, *others = analysis.LOYALTY_MEASURES  # the pages' default measure first
 
     def view(scope, wave: str, loyalty: str) -> warming.Plan:
@@ -737,6 +756,7 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
         yield from view(None, first, other)
         yield lambda other=other: _lags(db, rev, None, other)
     for scope in _user_scopes():
+        yield lambda scope=scope: _branch_names(db, rev, scope)
         yield from view(scope, first, measure)
         yield from wave_only(scope, first)
     for wave in later:

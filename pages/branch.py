@@ -8,22 +8,21 @@ from loyalty.i18n import t
 from pages import _shared as ui
 
 lang = ui.page_start("branch")
-all_waves = ui.branch_table(None)
-ids = all_waves["branch_id"].unique().sort().to_list()
-names = dict(zip(all_waves["branch_id"], all_waves["name"], strict=False))
+branches = ui.branch_names()
+ids, names = branches.ids, branches.names
 requested = st.query_params.get("branch")
 
 left, right = st.columns([2, 1])
 branch_id = left.selectbox(
     t("branch.select", lang),
     ids,
-    index=ids.index(requested) if requested in ids else None,
-    format_func=lambda b: f"{b} · {names[b]}",
+    index=ids.index(requested) if requested in names else None,
+    format_func=branches.labels.__getitem__,
     placeholder=t("branch.none", lang),
     key="branch_select",
 )
 wave = ui.wave_picker(lang, right)
-if requested and requested not in ids:
+if requested and requested not in names:
     st.warning(t("branch.unknown", lang, id=requested))
 if branch_id is None:
     st.info(t("branch.none", lang))
@@ -31,7 +30,7 @@ if branch_id is None:
 if st.query_params.get("branch") != branch_id:
     st.query_params["branch"] = branch_id
 
-table = all_waves.filter(pl.col("wave") == wave)
+table = ui.branch_table(wave)
 row = table.filter(pl.col("branch_id") == branch_id).row(0, named=True)
 benchmarks = ui.company_benchmarks()
 bench = benchmarks[wave]  # the wave has branch rows: row above exists
@@ -259,6 +258,6 @@ with left:
     )
 with right:
     st.subheader(t("branch.trend", lang))
-    trend = analysis.branch_trend(all_waves, branch_id, benchmarks)
+    trend = analysis.branch_trend(ui.branch_table(None), branch_id, benchmarks)
     for measure in ("engagement", "nps", "ros"):
         ui.chart(charts.trend_lines(trend, measure, lang), key=f"trend_{measure}", lang=lang)

@@ -97,7 +97,60 @@ def test_pages_import_only_streamlit_loyalty_and_shared_glue():
         assert roots <= allowed, (path, roots - allowed)
 
 
+IN_PLACE_METHODS = {"insert_column", "replace_column", "shrink_to_fit"}
+
+
+def _in_place_frame_edits(source: str, items: bool = True) -> list[str]:
+    """Polars calls that change a frame in place: the pages share cached frames across
+    sessions (st.cache_resource), so none may be changed. Flags the in-place methods, any
+    ``in_place=True`` and (with ``items``) item assignment with a (row, column) index, which
+    in loyalty/ is numpy's and allowed."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr in IN_PLACE_METHODS:
+                found.append(f"line {node.lineno}: .{node.func.attr}()")
+            for kw in node.keywords:
+                if kw.arg == "in_place" and not (
+                    isinstance(kw.value, ast.Constant) and kw.value.value is False
+                ):
+                    found.append(f"line {node.lineno}: in_place=")
+        elif items and isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Tuple):
+                    found.append(f"line {node.lineno}: item assignment [row, column]")
+    return sorted(found, key=lambda f: int(f.split()[1].rstrip(":")))
+
+
+def test_the_in_place_check_finds_each_kind_of_edit():
+    sample = (
+        "t.insert_column(0, s)\n"
+        "t.vstack(u, in_place=True)\n"
+        "t[0, 'nps'] = 1.0\n"
+        "t = t.with_columns(x=1)\n"
+        "names['a'] = 'b'\n"
+    )
+    assert [f.split(":")[0] for f in _in_place_frame_edits(sample)] == [
+        "line 1",
+        "line 2",
+        "line 3",
+    ]
+
+
+def test_no_code_changes_a_polars_frame_in_place():
+    pages = [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
+    paths = [*pages, *(ROOT / "loyalty").rglob("*.py")]
+    found = {
+        str(path.relative_to(ROOT)): edits
+        for path in paths
+        if (edits := _in_place_frame_edits(path.read_text(encoding="utf-8"), path in pages))
+    }
+    assert found == {}
+
+
 def test_top_level_layout_exists():
+
     for name in (
         "app.py",
         "pages",
