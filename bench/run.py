@@ -173,16 +173,25 @@ class Timer:
 
 @contextmanager
 def app_environment(db: Path):
-    """What the app needs to run under AppTest: LOYALTY_DB and a localhost server address."""
+    """What the app needs to run under AppTest as under the server: LOYALTY_DB, a localhost
+    server address, and one script cache for every run. The server compiles each page once
+    (its Runtime keeps one ScriptCache); AppTest makes a new cache per run and would compile
+    app.py and the page again each time, about 5 ms that no user waits for."""
     from streamlit import config as st_config
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
 
     previous_db = os.environ.get("LOYALTY_DB")
     previous_address = st_config.get_option("server.address")
+    previous_caches = app_test.ScriptCache, local_script_runner.ScriptCache
+    shared = ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
     os.environ["LOYALTY_DB"] = str(db)
     st_config.set_option("server.address", "localhost")
     try:
         yield
     finally:
+        app_test.ScriptCache, local_script_runner.ScriptCache = previous_caches
         st_config.set_option("server.address", previous_address)
         if previous_db is None:
             os.environ.pop("LOYALTY_DB", None)

@@ -122,3 +122,31 @@ def test_cpu_counters_grow_while_this_process_works():
         pass
     assert process_cpu() - own >= 0.2
     assert machine_cpu() - busy >= 0.2
+
+
+def test_app_environment_compiles_a_script_once_as_the_server_does(tmp_path, monkeypatch):
+    from streamlit.runtime.scriptrunner import script_cache
+    from streamlit.testing.v1 import AppTest
+
+    script = tmp_path / "page.py"
+    script.write_text("import streamlit as st\nst.write('hello')\n", encoding="utf-8")
+    compiled = []
+    real = script_cache.magic.add_magic
+    monkeypatch.setattr(
+        script_cache.magic,
+        "add_magic",
+        lambda body, path: compiled.append(path) or real(body, path),
+    )
+
+    def three_runs() -> int:
+        compiled.clear()
+        at = AppTest.from_file(str(script))
+        for _ in range(3):
+            at.run()
+            assert at.markdown[0].value == "hello"
+        return len(compiled)
+
+    assert three_runs() == 3  # AppTest alone: a new script cache per run
+    with run.app_environment(tmp_path / "store.duckdb"):
+        assert three_runs() == 1
+    assert three_runs() == 3  # restored afterwards
