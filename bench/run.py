@@ -73,6 +73,41 @@ STEPS = (
     ("drilldown", "(d) drill-down rerun"),
 )
 ANALYSIS_PARTS = ("aggregation", "correlations", "mediation", "drivers", "lags", "expected")
+#: Steps of work that an import or a drill-down cannot do without, each timed alone: what
+#: a ≥ 10× target has to be set against.
+FLOORS = {
+    "parse": ("import", "`pandas.read_csv` of the file alone (the notebook's parse)"),
+    "store": ("import", "storing the wave's responses and answers alone (one transaction)"),
+    "page": ("drilldown", "a rerun of a page with the Branch page's widgets and charts, "
+                          "computing nothing"),
+}  # fmt: skip
+#: The Branch page's elements without its numbers: a selector of every branch, four metric
+#: columns, six charts with their download menus, some thirty lines of text.
+SKELETON_PAGE = """
+import streamlit as st
+import plotly.graph_objects as go
+
+ids = [f"B{{i:05d}}" for i in range({n})]
+labels = {{b: f"{{b}} · Branch {{b}}" for b in ids}}
+left, right = st.columns([2, 1])
+branch = left.selectbox("Branch", ids, index=0, format_func=labels.__getitem__, key="branch")
+right.selectbox("Wave", ["2025-H1", "2025-H2"], key="wave")
+st.title(labels[branch])
+for col in st.columns(4):
+    col.metric("Measure", "3.50", delta="0.10")
+    col.caption("95% CI 3.40–3.60, n = 12")
+for line in range(24):
+    st.markdown(f"A sentence about **{{branch}}**, line {{line}}.")
+for chart in range(6):
+    fig = go.Figure(
+        [go.Bar(x=list("abcdefgh"), y=[chart] * 8), go.Bar(x=list("abcdefgh"), y=[1] * 8)],
+        layout={{"height": 300, "title": {{"text": branch}}}},
+    )
+    st.plotly_chart(fig, key=f"chart{{chart}}", config={{"displayModeBar": False}})
+    with st.popover("Download"):
+        for fmt in ("png", "svg"):
+            st.download_button(fmt, data=b"", file_name=f"c.{{fmt}}", key=f"d{{chart}}{{fmt}}")
+"""
 TOLERANCE = 1e-9
 
 
@@ -132,6 +167,7 @@ class Report:
     memory: dict[str, float] = field(default_factory=dict)
     memory_method: str = ""
     checks: list[Check] = field(default_factory=list)
+    floors: dict[str, list[float]] = field(default_factory=dict)  # FLOORS key: seconds
 
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
@@ -259,6 +295,64 @@ def our_drill_down(db: Path, branch_ids: list[str], names: dict[str, str]) -> li
     return times
 
 
+def floor_parse(survey: Path, runs: int) -> list[float]:
+    """The notebook's parse of the survey file, alone."""
+    import pandas as pd
+
+    times = []
+    for _ in range(runs):
+        with Timer() as t:
+            pd.read_csv(survey, sep=";", decimal=",", encoding="cp1252")
+        times.append(t.seconds)
+    return times
+
+
+def floor_store(template: Path, rows: dict[str, pl.DataFrame], workdir: Path, runs: int):
+    """Inserting rows an import stored (``rows``: table → its rows, read back from a store)
+    into a fresh copy of ``template`` in one transaction, alone: no reading, no checks."""
+    tables = {name: frame.to_arrow() for name, frame in rows.items()}
+    times = []
+    for i in range(runs):
+        db = workdir / f"floor-store-{i}.duckdb"
+        shutil.copy(template, db)
+        con = duckdb.connect(str(db))
+        try:
+            with Timer() as t:
+                con.begin()
+                for name, table in tables.items():
+                    con.register("new_rows", table)
+                    con.execute(f"INSERT INTO {name} SELECT * FROM new_rows")
+                    con.unregister("new_rows")
+                con.commit()
+            times.append(t.seconds)
+        finally:
+            con.close()
+            db.unlink()
+    return times
+
+
+def floor_page(workdir: Path, n_branches: int, runs: int) -> list[float]:
+    """Reruns of :data:`SKELETON_PAGE` in AppTest, another branch chosen each time."""
+    from streamlit.testing.v1 import AppTest
+
+    script = workdir / "skeleton_page.py"
+    script.write_text(SKELETON_PAGE.format(n=n_branches), encoding="utf-8")
+    step = max(1, n_branches // (runs + 1))
+    chosen = [f"B{i:05d}" for i in range(step, n_branches, step)][:runs]
+    times = []
+    with app_environment(workdir / "skeleton.duckdb"):
+        at = AppTest.from_file(str(script), default_timeout=600)
+        at.run()
+        for branch in chosen:
+            select = at.selectbox(key="branch")
+            with Timer() as t:
+                select.set_value(branch).run()
+            if at.exception or at.title[0].value != f"{branch} · Branch {branch}":
+                raise RuntimeError(f"the skeleton page did not show {branch}")
+            times.append(t.seconds)
+    return times
+
+
 def _expect_branch(at, branch_id: str, names: dict[str, str]) -> None:
     if at.exception:
         raise RuntimeError(f"the Branch page raised: {at.exception[0].value}")
@@ -354,6 +448,7 @@ def _run(opts: Options, report: Report, memory: PeakRss, workdir: Path) -> None:
     # (a) ours: import into a fresh copy of the branch-list store
     ours: dict[str, list[float]] = {k: [] for k, _ in STEPS}
     stored_ours = None
+    stored_rows: dict[str, pl.DataFrame] = {}
     for i in range(opts.runs):
         db = workdir / f"import-ours-{i}.duckdb"
         shutil.copy(template, db)
@@ -372,6 +467,9 @@ def _run(opts: Options, report: Report, memory: PeakRss, workdir: Path) -> None:
         ours["import"].append(took)
         if stored_ours is None:
             stored_ours = _stored_scores(store, wave)
+            stored_rows = {
+                t: store.sql(f"SELECT * FROM {t}") for t in ("responses", "response_scores")
+            }
         store.close()
         db.unlink()
     log(opts, f"(a) ours: import {seconds(median(ours['import']))}")
@@ -468,6 +566,14 @@ def _run(opts: Options, report: Report, memory: PeakRss, workdir: Path) -> None:
     report.memory.update({f"{k} peak_mb": v for k, v in peaks.items() if "notebook" in k})
     report.memory["process_maxrss_mb"] = _maxrss_mb()
     report.memory_method = memory.method
+
+    report.floors = {
+        "parse": floor_parse(survey, opts.runs),
+        "store": floor_store(template, stored_rows, workdir, opts.runs),
+        "page": floor_page(workdir, report.data["branches"], opts.runs),
+    }
+    del stored_rows
+    log(opts, "floors: " + ", ".join(f"{k} {seconds(median(v))}" for k, v in report.floors.items()))
 
     notes = {
         "import": f"{wave_rows:,} rows × 12 items, {report.data['csv_mb']:.1f} MB CSV",
@@ -597,6 +703,29 @@ def _checks(stored_ours, stored_theirs, table, nb_table, ours, nb) -> list[Check
 # --- output ----------------------------------------------------------------------------------
 
 
+def floor_rows(report: Report) -> list[tuple[str, str, str, str]]:
+    """(step, what ≥ 10× allows, work timed alone, its median) per floor; then per step the
+    sum of its floors against what 10× allows."""
+    rows = []
+    for key, label in STEPS:
+        floors = [
+            (what, median(report.floors[k]))
+            for k, (step, what) in FLOORS.items()
+            if step == key and k in report.floors
+        ]
+        if not floors:
+            continue
+        allowed = report.step(key).notebook_median / TARGET_SPEEDUP
+        for what, took in floors:
+            rows.append((label, f"≤ {seconds(allowed)}", what, seconds(took)))
+        total = sum(took for _, took in floors)
+        verdict = "more than" if total > allowed else "within"
+        rows.append(
+            (label, f"≤ {seconds(allowed)}", f"together: {verdict} 10× allows", seconds(total))
+        )
+    return rows
+
+
 def step_status(s: Step) -> str:
     """'ok', or which of the step's targets it missed."""
     missed = []
@@ -646,6 +775,10 @@ def format_report(report: Report) -> str:
     lines.append("Same numbers both ways:")
     for c in report.checks:
         lines.append(f"  [{'ok' if c.ok else 'FAILED'}] {c.name}: {c.detail}")
+    lines.append("")
+    lines.append("Lower bounds of the ≥ 10× targets (work each step cannot skip, timed alone):")
+    for label, allowed, what, took in floor_rows(report):
+        lines.append(f"  {label:<28} {allowed:>10}  {took:>10}  {what}")
     missed = report.missed()
     lines.append("")
     lines.append("All targets met." if not missed else "Missed:\n  - " + "\n  - ".join(missed))
@@ -733,6 +866,17 @@ def results_markdown(report: Report) -> str:
             "Same numbers both ways:",
             "",
             *(f"- {'ok' if c.ok else '**FAILED**'} — {c.name}: {c.detail}" for c in report.checks),
+            "",
+            "Lower bounds of the ≥ 10× targets: work the step cannot skip, timed alone "
+            f"(medians of {o.runs} runs). The skeleton page is `bench.run.SKELETON_PAGE` with "
+            f"{d['branches']:,} branches in its selector, run like (d).",
+            "",
+            "| step | 10× allows | work timed alone | time |",
+            "|---|---:|---|---:|",
+            *(
+                f"| {label} | {allowed} | {what} | {took} |"
+                for label, allowed, what, took in floor_rows(report)
+            ),
             "",
             "All targets met."
             if not missed

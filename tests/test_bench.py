@@ -3,6 +3,7 @@ every step (``make bench`` runs it at enterprise scale)."""
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -39,6 +40,14 @@ def test_tiny_bench_gives_the_same_numbers_both_ways_and_reports_every_step(tmp_
         assert step.notebook and all(t > 0 for t in step.notebook), step
     assert set(report.parts) == set(run.ANALYSIS_PARTS)
     assert report.memory["ours_peak_mb"] > 0 and report.memory["notebook_peak_mb"] > 0
+    assert set(report.floors) == set(run.FLOORS)
+    assert all(len(t) == 2 and all(s > 0 for s in t) for t in report.floors.values())
+    # the floors are parts of the steps they bound
+    ours = {s.key: s.ours_median for s in report.steps}
+    assert run.median(report.floors["page"]) < ours["drilldown"]
+    assert run.median(report.floors["store"]) < ours["import"]
+    rows = run.floor_rows(report)
+    assert [r[0] for r in rows] == ["(a) import the survey CSV"] * 3 + ["(d) drill-down rerun"] * 2
 
     text = run.format_report(report)
     for _, label in run.STEPS:
@@ -50,6 +59,7 @@ def test_tiny_bench_gives_the_same_numbers_both_ways_and_reports_every_step(tmp_
     for _, label in run.STEPS:
         assert f"| {label} |" in written
     assert "CPU:" in written and "earlier load results" in written
+    assert re.search(r"\| \(d\) drill-down rerun \| ≤ [\d.,]+ m?s \| together: ", written)
     assert written.count("## Benchmark (bench/run.py)") == 1
 
 
