@@ -65,6 +65,27 @@ def history(store: Store, kind: str | None = None, wave: str | None = None) -> p
     )
 
 
+def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """:func:`history` as the Data page lists it: headings in ``lang``, a status word
+    (active, deleted or nothing), "–" for the branch list's missing wave."""
+    return history.select(
+        pl.col("import_id").alias("ID"),
+        pl.col("kind").alias(t("data.col.kind", lang)),
+        pl.col("wave").fill_null("–").alias(t("methods.col.wave", lang)),
+        pl.col("version").alias("Version"),
+        pl.when(pl.col("deleted_at").is_not_null())
+        .then(pl.lit(t("data.status.deleted", lang)))
+        .when(pl.col("active"))
+        .then(pl.lit(t("data.status.active", lang)))
+        .otherwise(pl.lit(""))
+        .alias(t("data.col.status", lang)),
+        pl.col("row_count").alias(t("data.col.rows", lang)),
+        pl.col("created_at").alias(t("data.col.when", lang)),
+        pl.col("imported_by").alias(t("data.col.by", lang)),
+        pl.col("source").alias(t("data.col.source", lang)),
+    )
+
+
 def _get(cur: duckdb.DuckDBPyConnection, import_id: int) -> dict:
     rows = cur.execute(
         "SELECT import_id, kind, wave, version, active, deleted_at FROM imports "

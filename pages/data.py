@@ -171,22 +171,7 @@ with tab_import:
 with tab_versions:
     history = versions.history(ui.store())
     st.dataframe(
-        history.select(
-            pl.col("import_id").alias("ID"),
-            pl.col("kind").alias(t("data.col.kind", lang)),
-            pl.col("wave").fill_null("–").alias(t("methods.col.wave", lang)),
-            pl.col("version").alias("Version"),
-            pl.when(pl.col("deleted_at").is_not_null())
-            .then(pl.lit(t("data.status.deleted", lang)))
-            .when(pl.col("active"))
-            .then(pl.lit(t("data.status.active", lang)))
-            .otherwise(pl.lit(""))
-            .alias(t("data.col.status", lang)),
-            pl.col("row_count").alias(t("data.col.rows", lang)),
-            pl.col("created_at").alias(t("data.col.when", lang)),
-            pl.col("imported_by").alias(t("data.col.by", lang)),
-            pl.col("source").alias(t("data.col.source", lang)),
-        ),
+        ui.styled(versions.history_table(history, lang), lang, {t("data.col.rows", lang): 0}),
         hide_index=True,
         key="versions_table",
     )

@@ -137,3 +137,17 @@ def test_cli_versions_activate_and_delete(tmp_path, capsys):
     assert "gelöscht" in capsys.readouterr().out
     assert cli.main(["delete-version", str(new_id), "--db", db, "--yes", "--lang", "en"]) == 1
     assert "already been deleted" in capsys.readouterr().err
+
+
+def test_history_table_words_the_status_and_headings_in_each_language(two_versions):
+    hist = versions.history(two_versions)
+    de = versions.history_table(hist, "de")
+    assert de.columns[:6] == ["ID", "Art", "Welle", "Version", "Status", "Zeilen"]
+    engagement = de.filter(pl.col("Art") == "engagement", pl.col("Welle") == "2024-H1")
+    assert engagement["Status"].to_list() == ["aktiv", ""]
+    assert engagement["Zeilen"].dtype.is_integer()  # numbers stay numbers (sortable)
+    deleted_id = int(hist.filter(~pl.col("active"))["import_id"][0])
+    versions.delete(two_versions, deleted_id, actor="test")
+    en = versions.history_table(versions.history(two_versions), "en")
+    assert en.filter(pl.col("ID") == deleted_id)["Status"].to_list() == ["deleted"]
+    assert en.filter(pl.col("ID") != deleted_id)["Status"].is_in(["active", ""]).all()
