@@ -256,9 +256,9 @@ def _table(db: str, rev: int, scope, wave: str | None, loyalty: str) -> pl.DataF
     return access.visible(_full_table(db, rev, wave, loyalty), scope)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _branch_names(db: str, rev: int, scope) -> analysis.BranchNames:
-    return analysis.BranchNames.of(_table(db, rev, scope, None, "nps"))
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _branch_names(db: str, rev: int, scope, wave: str | None) -> analysis.BranchNames:
+    return analysis.BranchNames.of(_table(db, rev, scope, wave, "nps"))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -364,9 +364,10 @@ def branch_table(wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
     return _table(*_key(), wave, loyalty)
 
 
-def branch_names() -> analysis.BranchNames:
-    """The branches this viewer may see, over all waves: ids, names and selector labels."""
-    return _branch_names(*_key())
+def branch_names(wave: str | None = None) -> analysis.BranchNames:
+    """The branches this viewer may see in ``wave`` (None: in any wave): ids, names and the
+    labels the selectors show."""
+    return _branch_names(*_key(), wave)
 
 
 def headline_ratio(wave: str, loyalty: str = "nps"):
@@ -725,7 +726,7 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
     yield lambda: _responses(db, rev)
     yield lambda: _dimensions(db, rev)
     yield lambda: _benchmarks(db, rev, None)
-    yield lambda: _branch_names(db, rev, None)
+    yield lambda: _branch_names(db, rev, None, None)
     measure, *others = analysis.LOYALTY_MEASURES  # the pages' default measure first
 
     def view(scope, wave: str, loyalty: str) -> warming.Plan:
@@ -738,6 +739,7 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
         yield lambda: _expected(db, rev, scope, wave, loyalty)
 
     def wave_only(scope, wave: str) -> warming.Plan:
+        yield lambda: _branch_names(db, rev, scope, wave)
         yield lambda: _churn(db, rev, scope, wave, None)
         if wave == first:
             yield lambda: _what_if(db, rev, scope, wave, measure, *model.WHAT_IF_DEFAULT)
@@ -756,7 +758,7 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
         yield from view(None, first, other)
         yield lambda other=other: _lags(db, rev, None, other)
     for scope in _user_scopes():
-        yield lambda scope=scope: _branch_names(db, rev, scope)
+        yield lambda scope=scope: _branch_names(db, rev, scope, None)
         yield from view(scope, first, measure)
         yield from wave_only(scope, first)
     for wave in later:

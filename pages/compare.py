@@ -10,15 +10,14 @@ lang = ui.page_start("compare")
 st.title(t("compare.title", lang))
 wave = ui.wave_picker(lang, st.sidebar)
 table = ui.branch_table(wave)
-ids = table["branch_id"].to_list()
-names = dict(zip(table["branch_id"], table["name"], strict=True))
+branches = ui.branch_names(wave)
 chosen = st.multiselect(
     t("compare.select", lang),
-    ids,
+    branches.ids,
     max_selections=4,
     key="compare_select",
-    default=[b for b in ui.query_list("branches") if b in ids][:4],
-    format_func=lambda b: f"{b} · {names[b]}",
+    default=[b for b in ui.query_list("branches") if b in branches.names][:4],
+    format_func=branches.labels.__getitem__,
     placeholder=t("branch.none", lang),
 )
 ui.set_query("branches", chosen)

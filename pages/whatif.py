@@ -44,12 +44,12 @@ def simulator() -> None:
             )
         )
     elif rule == "branches":
-        names = dict(zip(table["branch_id"], table["name"], strict=True))
+        branches = ui.branch_names(wave)
         values = tuple(
             c2.multiselect(
                 t("whatif.rule.branches", lang),
-                table["branch_id"].to_list(),
-                format_func=lambda b: f"{b} · {names[b]}",
+                branches.ids,
+                format_func=branches.labels.__getitem__,
                 key="whatif_branches",
             )
         )
