@@ -319,3 +319,29 @@ def test_ranks_skip_missing_values_share_ties_and_count_only_values():
         "retention": (None, 0),
         "ros": (None, 4),
     }
+
+
+def test_branch_engagement_is_the_exact_mean_rounded_so_runs_agree(demo_store):
+    """DuckDB adds doubles in a different order from run to run; the branch means are the
+    exact mean of the respondents' indexes, rounded to MEAN_DECIMALS, whatever that order."""
+    from fractions import Fraction
+
+    wave = "2025-H2"
+    dims = analysis._respondent_dimension_scores(demo_store, wave)
+    per_respondent: dict[tuple[str, int], list[Fraction]] = {}
+    for branch, response, score in dims.select("branch_id", "response_id", "dim_score").rows():
+        per_respondent.setdefault((branch, response), []).append(Fraction(score))
+    per_branch: dict[str, list[Fraction]] = {}
+    for (branch, _), scores in per_respondent.items():
+        per_branch.setdefault(branch, []).append(sum(scores) / len(scores))
+    exact = {
+        b: round(float(sum(v) / len(v)), analysis.MEAN_DECIMALS) for b, v in per_branch.items()
+    }
+
+    before_suppression = analysis._engagement_by_branch(demo_store, wave)
+    got = dict(before_suppression.select("branch_id", "engagement").rows())
+    assert len(got) == 120
+    assert got == exact
+    shown = analysis.branch_table(demo_store, wave).drop_nulls("engagement")
+    assert shown.height > 100
+    assert all(exact[b] == e for b, e in shown.select("branch_id", "engagement").rows())
