@@ -94,13 +94,6 @@ def respondent_engagement(store: Store, wave: str | None = None) -> pl.DataFrame
     )
 
 
-#: Branch means are rounded to this many decimals. DuckDB averages in parallel, and the order
-#: in which it adds doubles changes from run to run by about 1e-15. Unrounded, two branches
-#: with the same mean could compare unequal in one run and equal in the next, and ranks,
-#: median splits and the quadrant intervals built on them would change between runs.
-MEAN_DECIMALS = 12
-
-
 def _engagement_by_branch(store: Store, wave: str | None) -> pl.DataFrame:
     """Branch-wave engagement (index, SD, dimension means) *before* suppression."""
     where, params = _where(wave, None)
@@ -125,7 +118,7 @@ def _engagement_by_branch(store: Store, wave: str | None) -> pl.DataFrame:
         params or None,
     ).pivot(on="dim", index=["wave", "branch_id"], values="score")
     current = idx.join(by_dim, on=["wave", "branch_id"], how="left").with_columns(
-        pl.col("engagement", "engagement_sd", "^dim_.*$").round(MEAN_DECIMALS)
+        pl.col("engagement", "engagement_sd", "^dim_.*$").round(stats.MEAN_DECIMALS)
     )
     out = _with_purged_waves(store, wave, current)
     # dimension columns in the questionnaire's order, whatever order the data came in

@@ -7,7 +7,7 @@ import math
 import polars as pl
 import pytest
 
-from loyalty import analysis, demo
+from loyalty import analysis, demo, stats
 
 
 def _manual_engagement(data: demo.DemoData, branch_id: str, wave: str) -> tuple[float, int]:
@@ -323,7 +323,7 @@ def test_ranks_skip_missing_values_share_ties_and_count_only_values():
 
 def test_branch_engagement_is_the_exact_mean_rounded_so_runs_agree(demo_store):
     """DuckDB adds doubles in a different order from run to run; the branch means are the
-    exact mean of the respondents' indexes, rounded to MEAN_DECIMALS, whatever that order."""
+    exact mean of the respondents' indexes, rounded to stats.MEAN_DECIMALS, whatever that order."""
     from fractions import Fraction
 
     wave = "2025-H2"
@@ -334,9 +334,7 @@ def test_branch_engagement_is_the_exact_mean_rounded_so_runs_agree(demo_store):
     per_branch: dict[str, list[Fraction]] = {}
     for (branch, _), scores in per_respondent.items():
         per_branch.setdefault(branch, []).append(sum(scores) / len(scores))
-    exact = {
-        b: round(float(sum(v) / len(v)), analysis.MEAN_DECIMALS) for b, v in per_branch.items()
-    }
+    exact = {b: round(float(sum(v) / len(v)), stats.MEAN_DECIMALS) for b, v in per_branch.items()}
 
     before_suppression = analysis._engagement_by_branch(demo_store, wave)
     got = dict(before_suppression.select("branch_id", "engagement").rows())

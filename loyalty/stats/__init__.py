@@ -17,6 +17,7 @@ from loyalty.stats.association import (
 from loyalty.stats.intervals import mean_interval, nps, nps_interval, wilson_interval
 from loyalty.stats.mediation import MediationResult, mediation, path_draws, sobel_interval
 from loyalty.stats.multilevel import (
+    MEAN_DECIMALS,
     IccMixedResult,
     IccResult,
     ad_m,
@@ -42,6 +43,7 @@ __all__ = [
     "CorrelationResult",
     "CrossLag",
     "IccMixedResult",
+    "MEAN_DECIMALS",
     "IccResult",
     "LaggedEffects",
     "MediationResult",

@@ -105,6 +105,13 @@ class IccMixedResult:
     mean: float
 
 
+#: Group means are rounded to this many decimals where ties decide something (ranks, median
+#: splits). DuckDB and polars add doubles in parallel, in an order that changes from run to run
+#: by about 1e-15: unrounded, two groups with the same mean could compare unequal in one run
+#: and equal in the next, and ranks and intervals built on them would change between runs.
+MEAN_DECIMALS = 12
+
+
 def _group_stats(frame: pl.DataFrame, value: str, group: str) -> pl.DataFrame:
     """Per group: n, mean and within-group sum of squares of the complete rows."""
     data = frame.select(group, value).drop_nulls().drop_nans()
@@ -212,7 +219,7 @@ def shrunken_means(frame: pl.DataFrame, value: str, group: str, ci: float = 0.95
     """
     stats_ = _group_stats(frame, value, group)
     n_j = stats_["n"].to_numpy().astype(float)
-    m_j = stats_["m"].to_numpy().astype(float)
+    m_j = stats_["m"].to_numpy().astype(float).round(MEAN_DECIMALS)  # equal means rank equal
     tau, sigma2, mu, _ = _reml(n_j, m_j, float(stats_["ss"].sum()))
     with np.errstate(invalid="ignore", divide="ignore"):
         lam = tau / (tau + sigma2 / n_j)

@@ -207,3 +207,24 @@ def test_icc_intervals_cover_the_true_value_about_95_percent():
         hits1 += res.icc1_ci[0] <= true1 <= res.icc1_ci[1]
         hits2 += res.icc2_ci[0] <= true2 <= res.icc2_ci[1]
     assert 0.92 <= hits1 / 400 <= 0.98 and 0.92 <= hits2 / 400 <= 0.98
+
+
+def test_groups_with_the_same_mean_get_the_same_shrunken_mean_whatever_the_row_order():
+    # the same five values in two orders: summed, their means differ in the last bit
+    # (3.7159999999999997 and 3.716), which would rank one above the other
+    same = [3.62, 2.72, 4.47, 3.53, 4.24]
+    values = {
+        "a": same,
+        "b": same[::-1],
+        "c": [4.1, 4.5, 3.9, 4.4, 4.6],
+        "d": [2.1, 2.5, 3.0, 2.2, 2.8],
+    }
+    frame = pl.DataFrame(
+        {
+            "g": [g for g, v in values.items() for _ in v],
+            "v": [x for v in values.values() for x in v],
+        }
+    )
+    out = {g: row for g, *row in stats.shrunken_means(frame, "v", "g").rows()}
+    assert out["a"][1] == out["b"][1] == 3.716  # mean
+    assert out["a"][2] == out["b"][2]  # shrunken
