@@ -23,11 +23,9 @@ import contextlib
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +46,7 @@ from bench.results import (  # noqa: E402
     replace_section,
     seconds,
 )
+from bench.served import start_server, stop_server  # noqa: E402
 
 CHROMIUM = os.environ.get("LOYALTY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [  # as tests/e2e/conftest.py: a closed network and a root user
@@ -136,59 +135,6 @@ def read_chain(db: Path) -> Chain:
         dict(regions),
         frame.height,
     )
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db: Path, log: Path, timeout: float = 300) -> tuple[subprocess.Popen, str]:
-    """``python serve.py`` on a free localhost port, as tests/e2e/conftest.py serve()."""
-    port = free_port()
-    env = {**os.environ, "LOYALTY_DB": str(db)}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "serve.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited early:\n{log.read_text()}")
-    stop_server(proc)
-    raise RuntimeError(f"the server did not become healthy:\n{log.read_text()}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 # --- one browser session ---------------------------------------------------------------------

@@ -7,17 +7,19 @@ must fail, not skip, in CI).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.served import start_server, stop_server  # noqa: E402
+
 CHROMIUM = os.environ.get("LOYALTY_CHROMIUM", "/usr/bin/chromium")
 # Flags for a closed network and a root user (see the machine notes in the README).
 CHROMIUM_ARGS = [
@@ -36,12 +38,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -64,47 +60,16 @@ class ServedURL(str):
 def serve(db: Path, log: Path, env: dict[str, str] | None = None):
     """`python serve.py` (as `make run` does) on a free localhost port, polled on
     /_stcore/health; yields the base URL (a :class:`ServedURL`). ``env``: extra variables."""
-    port = _free_port()
-    env = {**os.environ, "LOYALTY_DB": str(db), **(env or {})}
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "serve.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = ServedURL(f"http://127.0.0.1:{port}")
+    try:
+        proc, base = start_server(db, log, timeout=60, env=env)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    url = ServedURL(base)
     url.process = proc
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-            if proc.poll() is not None:
-                pytest.fail(f"the server exited early:\n{log.read_text()}")
-        else:
-            pytest.fail(f"the server did not become healthy:\n{log.read_text()}")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 @pytest.fixture(scope="session")
