@@ -15,16 +15,9 @@ import numpy as np
 import polars as pl
 
 from loyalty import confidentiality, stats
+from loyalty.schema import LINKS
 from loyalty.stats.quadrants import quadrants
 from loyalty.store import Store
-
-#: The three links of the chain: (key, x column, y column).
-LINKS: tuple[tuple[str, str, str], ...] = (
-    ("engagement_loyalty", "engagement", "{loyalty}"),
-    ("loyalty_return", "{loyalty}", "ros"),
-    ("engagement_return", "engagement", "ros"),
-)
-LOYALTY_MEASURES = ("nps", "retention")
 
 _RESPONDENT_SQL = """
     WITH scored AS (

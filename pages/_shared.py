@@ -18,6 +18,7 @@ from loyalty import (
     i18n,
     model,
     quality,
+    schema,
     story,
     users,
     versions,
@@ -499,7 +500,7 @@ def wave_and_loyalty(lang: str, key: str) -> tuple[str, str]:
     wave = wave_picker(lang, left)
     loyalty = right.radio(
         i18n.t("loyalty.label", lang),
-        analysis.LOYALTY_MEASURES,
+        schema.LOYALTY_MEASURES,
         horizontal=True,
         format_func=lambda m: i18n.t(f"measure.{m}", lang),
         key=key,
@@ -727,7 +728,7 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
     yield lambda: _dimensions(db, rev)
     yield lambda: _benchmarks(db, rev, None)
     yield lambda: _branch_names(db, rev, None, None)
-    measure, *others = analysis.LOYALTY_MEASURES  # the pages' default measure first
+    measure, *others = schema.LOYALTY_MEASURES  # the pages' default measure first
 
     def view(scope, wave: str, loyalty: str) -> warming.Plan:
         yield lambda: _table(db, rev, scope, wave, loyalty)
@@ -762,6 +763,6 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
         yield from view(scope, first, measure)
         yield from wave_only(scope, first)
     for wave in later:
-        for loyalty in analysis.LOYALTY_MEASURES:
+        for loyalty in schema.LOYALTY_MEASURES:
             yield from view(None, wave, loyalty)
         yield from wave_only(None, wave)
