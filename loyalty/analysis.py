@@ -66,6 +66,23 @@ def complete_waves(store: Store) -> list[str]:
     )["wave"].to_list()
 
 
+def pick_default_wave(waves: list[str], complete: list[str]) -> str | None:
+    """The one default-wave rule of app, story, report and CLI: the newest complete wave (the
+    whole chain can be shown), else the newest wave, else ``None`` (no data yet).
+
+    >>> pick_default_wave(["2025-H1", "2025-H2", "2026-H1"], ["2025-H1", "2025-H2"])
+    '2025-H2'
+    """
+    if complete:
+        return complete[-1]
+    return waves[-1] if waves else None
+
+
+def default_wave(store: Store) -> str | None:
+    """:func:`pick_default_wave` over the store's waves."""
+    return pick_default_wave(waves(store), complete_waves(store))
+
+
 def branches(store: Store) -> pl.DataFrame:
     return store.sql("SELECT * FROM branches ORDER BY branch_id")
 

@@ -509,9 +509,8 @@ def wave_and_loyalty(lang: str, key: str) -> tuple[str, str]:
 
 
 def default_wave() -> str:
-    """The latest wave with the whole chain, else the latest wave."""
-    complete = _complete_waves(*_base())
-    return complete[-1] if complete else waves()[-1]
+    """The app's default wave, by the core's one rule (:func:`analysis.pick_default_wave`)."""
+    return analysis.pick_default_wave(waves(), _complete_waves(*_base()))
 
 
 def wave_picker(lang: str, container=st) -> str:
@@ -721,8 +720,7 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
     all_waves = _waves(db, rev)
     if not all_waves:
         return
-    complete = _complete_waves(db, rev)
-    first = complete[-1] if complete else all_waves[-1]
+    first = analysis.pick_default_wave(all_waves, _complete_waves(db, rev))
     later = [w for w in reversed(all_waves) if w != first]
     yield lambda: _responses(db, rev)
     yield lambda: _dimensions(db, rev)
