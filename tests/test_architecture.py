@@ -180,6 +180,45 @@ def test_readme_quick_start_is_exactly_two_commands():
     assert commands == ["make run", "make test"]
 
 
+def _marked_perf(func: ast.FunctionDef) -> bool:
+    return any(
+        isinstance(d, ast.Attribute) and d.attr == "perf" and ast.unparse(d).endswith("mark.perf")
+        for d in func.decorator_list
+    )
+
+
+def _reads_the_clock(node: ast.AST) -> bool:
+    """A call of ``perf_counter()`` (``time.perf_counter()`` or imported by name)."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name == "perf_counter"
+
+
+def test_make_test_asserts_no_wall_clock_time():
+    """A test that reads the clock to time something is marked ``perf``; pytest's addopts leave
+    ``perf`` out, so ``make test`` passes on a busy machine and ``make bench`` runs them."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pytest_config = config["tool"]["pytest"]["ini_options"]
+    assert "-m 'not perf'" in pytest_config["addopts"]
+    assert any(m.startswith("perf:") for m in pytest_config["markers"])
+    assert "pytest -m perf" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    offenders, marked = [], 0
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+                continue
+            if _marked_perf(node):
+                marked += 1
+            elif any(_reads_the_clock(call) for call in ast.walk(node)):
+                offenders.append(f"{path.relative_to(ROOT)}::{node.name}")
+    assert offenders == []
+    assert marked >= 9  # the timings moved out of make test (issue 13)
+
+
 # --- layers -------------------------------------------------------------------------------------
 
 #: The layer order, bottom first. A module may import from its own layer and the layers below,
