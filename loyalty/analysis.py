@@ -15,16 +15,9 @@ import numpy as np
 import polars as pl
 
 from loyalty import confidentiality, stats
+from loyalty.schema import LINKS
 from loyalty.stats.quadrants import quadrants
 from loyalty.store import Store
-
-#: The three links of the chain: (key, x column, y column).
-LINKS: tuple[tuple[str, str, str], ...] = (
-    ("engagement_loyalty", "engagement", "{loyalty}"),
-    ("loyalty_return", "{loyalty}", "ros"),
-    ("engagement_return", "engagement", "ros"),
-)
-LOYALTY_MEASURES = ("nps", "retention")
 
 _RESPONDENT_SQL = """
     WITH scored AS (
@@ -71,6 +64,23 @@ def complete_waves(store: Store) -> list[str]:
         ORDER BY seq
         """
     )["wave"].to_list()
+
+
+def pick_default_wave(waves: list[str], complete: list[str]) -> str | None:
+    """The one default-wave rule of app, story, report and CLI: the newest complete wave (the
+    whole chain can be shown), else the newest wave, else ``None`` (no data yet).
+
+    >>> pick_default_wave(["2025-H1", "2025-H2", "2026-H1"], ["2025-H1", "2025-H2"])
+    '2025-H2'
+    """
+    if complete:
+        return complete[-1]
+    return waves[-1] if waves else None
+
+
+def default_wave(store: Store) -> str | None:
+    """:func:`pick_default_wave` over the store's waves."""
+    return pick_default_wave(waves(store), complete_waves(store))
 
 
 def branches(store: Store) -> pl.DataFrame:
@@ -300,6 +310,10 @@ def quadrant_table(
     return quadrants(table, "engagement", loyalty, "ros", n_boot=n_boot, seed=seed)
 
 
+#: Why an analysis leaves a branch out (``exclusion.*`` messages), see :func:`exclusions`.
+EXCLUSION_REASONS = ("no_responses", "below_minimum", "no_loyalty", "no_finance")
+
+
 def exclusions(table: pl.DataFrame, min_size: int | None = None) -> pl.DataFrame:
     """Which branches each analysis leaves out, and why: one row per branch and reason.
 
@@ -308,12 +322,13 @@ def exclusions(table: pl.DataFrame, min_size: int | None = None) -> pl.DataFrame
     ``no_finance`` (no revenue, so no return on sales).
     """
     minimum = confidentiality.minimum(min_size)
-    reasons = [
-        ("no_responses", pl.col("n_respondents") == 0),
-        ("below_minimum", (pl.col("n_respondents") > 0) & pl.col("suppressed")),
-        ("no_loyalty", pl.col("nps").is_null()),
-        ("no_finance", pl.col("ros").is_null()),
-    ]
+    conditions = (
+        pl.col("n_respondents") == 0,
+        (pl.col("n_respondents") > 0) & pl.col("suppressed"),
+        pl.col("nps").is_null(),
+        pl.col("ros").is_null(),
+    )
+    reasons = list(zip(EXCLUSION_REASONS, conditions, strict=True))
     parts = [
         table.filter(cond).select(
             "branch_id",

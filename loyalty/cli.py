@@ -10,9 +10,20 @@ import sys
 import time
 from pathlib import Path
 
-from loyalty import config, demo, versions
+from loyalty import config, demo, retention, schema, users, versions
 from loyalty.i18n import cli_language, t
+from loyalty.importing.instrument import (
+    InstrumentError,
+    instrument_for_wave,
+    load_instrument,
+    save_instrument,
+    to_yaml,
+)
+from loyalty.importing.mapping import suggest_mapping
+from loyalty.importing.read import ReadError, read_file
+from loyalty.importing.run import run_import, saved_mapping
 from loyalty.store import Store, StoreUnavailable, StoreWriteError
+from loyalty.users import ROLES, utcnow
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -112,7 +123,7 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from loyalty import analysis, report, story  # plotly and kaleido: only when needed
+    from loyalty import dashboard, report, story  # plotly and kaleido: only when needed
 
     out = Path(args.out)
     if out.suffix.lower() not in report.FORMATS:
@@ -120,7 +131,8 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     store = _store(args)
     try:
-        waves = analysis.waves(store)
+        core = dashboard.Dashboard(store)
+        waves = core.waves()
         if args.wave and args.wave not in waves:
             print(
                 t("report.bad_wave", args.lang, wave=args.wave, waves=", ".join(waves)),
@@ -132,7 +144,7 @@ def _report(args: argparse.Namespace) -> int:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
         report.write(
-            store, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
+            core, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
         )
         versions.record(
             store, _cli_actor(), "export", f"story {out.suffix.lstrip('.')}", f"file={out}"
@@ -145,13 +157,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from loyalty.importing.instrument import InstrumentError, load_instrument
-    from loyalty.importing.run import run_import
-    from loyalty.importing.validate_messages import t as it
-
     path = Path(args.file)
     if not path.is_file():
-        print(it("import.cli.no_file", args.lang, path=path), file=sys.stderr)
+        print(t("import.cli.no_file", args.lang, path=path), file=sys.stderr)
         return 2
     instrument = None
     if args.instrument:
@@ -164,7 +172,7 @@ def _import(args: argparse.Namespace) -> int:
     for entry in args.map or []:
         name, sep, column = entry.partition("=")
         if not sep or not name.strip():
-            print(it("import.cli.bad_map", args.lang, entry=entry), file=sys.stderr)
+            print(t("import.cli.bad_map", args.lang, entry=entry), file=sys.stderr)
             return 2
         overrides[name.strip()] = column.strip()
     mapping = None
@@ -174,7 +182,7 @@ def _import(args: argparse.Namespace) -> int:
             return 1
 
     def progress(fraction: float, key: str) -> None:
-        print(f"[{fraction:4.0%}] {it(key, args.lang)}", file=sys.stderr, flush=True)
+        print(f"[{fraction:4.0%}] {t(key, args.lang)}", file=sys.stderr, flush=True)
 
     store = _store(args)
     try:
@@ -202,12 +210,12 @@ def _import(args: argparse.Namespace) -> int:
         store.close()
     report = outcome.report
     if report.mapping_suggested:
-        print(it("import.cli.suggested", args.lang))
+        print(t("import.cli.suggested", args.lang))
     print(report.render_text(args.lang))
     if args.problems_csv and report.problem_count():
         out = Path(args.problems_csv)
         report.problems_frame(args.lang).write_csv(out)
-        print(it("import.report.problems_written", args.lang, path=out))
+        print(t("import.report.problems_written", args.lang, path=out))
     return 0 if report.ok else 1
 
 
@@ -215,10 +223,6 @@ def _import_mapping(
     args: argparse.Namespace, path: Path, overrides: dict[str, str]
 ) -> dict[str, str | None] | None:
     """--map FIELD=COLUMN entries on top of the saved (--mapping) or the suggested mapping."""
-    from loyalty.importing.mapping import suggest_mapping
-    from loyalty.importing.read import ReadError, read_file
-    from loyalty.importing.run import saved_mapping
-    from loyalty.importing.validate_messages import t as it
 
     if args.mapping:
         store = _store(args)
@@ -227,7 +231,7 @@ def _import_mapping(
         finally:
             store.close()
         if base is None:
-            print(it("import.problem.unknown_mapping.line", args.lang, value=args.mapping))
+            print(t("import.problem.unknown_mapping.line", args.lang, value=args.mapping))
             return None
     else:
         try:
@@ -239,15 +243,6 @@ def _import_mapping(
 
 
 def _instrument(args: argparse.Namespace) -> int:
-    from loyalty.importing.instrument import (
-        InstrumentError,
-        instrument_for_wave,
-        load_instrument,
-        save_instrument,
-        to_yaml,
-    )
-    from loyalty.importing.validate_messages import t as it
-
     if args.action == "set":
         try:
             instrument = load_instrument(args.file)
@@ -260,7 +255,7 @@ def _instrument(args: argparse.Namespace) -> int:
             print("\n".join(exc.messages(args.lang)), file=sys.stderr)
             return 1
         print(
-            it(
+            t(
                 "instrument.saved",
                 args.lang,
                 wave=args.wave,
@@ -275,7 +270,7 @@ def _instrument(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if instrument is None:
-        print(it("instrument.none", args.lang, wave=args.wave), file=sys.stderr)
+        print(t("instrument.none", args.lang, wave=args.wave), file=sys.stderr)
         return 1
     print(to_yaml(instrument), end="")
     return 0
@@ -311,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="who is acting (written to the audit log)",
     )
     v = sub.add_parser("versions", parents=[common], help="list imported versions")
-    v.add_argument("--kind", choices=("branches", "engagement", "loyalty", "finance"))
+    v.add_argument("--kind", choices=schema.KINDS)
     v.add_argument("--wave")
     v.set_defaults(func=_versions)
     a = sub.add_parser("activate", parents=[common], help="make an earlier version active")
@@ -339,9 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="import a survey, loyalty, finance or branch file (validated, all or nothing)",
     )
     imp.add_argument("file", help="CSV, Excel (.xlsx) or similar file")
-    imp.add_argument(
-        "--kind", required=True, choices=("engagement", "loyalty", "finance", "branches")
-    )
+    imp.add_argument("--kind", required=True, choices=schema.KINDS)
     imp.add_argument("--wave", help="survey wave / period, e.g. 2025-H2 (or a mapped column)")
     imp.add_argument("--mapping", help="use the saved column mapping of this name")
     imp.add_argument(
@@ -379,23 +372,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _read_password(lang: str) -> str | None:
-    from loyalty.users_messages import message
-
     if sys.stdin.isatty():
-        print(message("users.password_prompt", lang), file=sys.stderr)
+        print(t("users.password_prompt", lang), file=sys.stderr)
     line = sys.stdin.readline()
     return line.rstrip("\r\n") or None
 
 
 def _user(args: argparse.Namespace) -> int:
-    from loyalty import users
-    from loyalty.users_messages import message
-
     lang = args.lang
     password = _read_password(lang) if getattr(args, "password_stdin", False) else None
     if getattr(args, "password_stdin", False) and password is None:
         print(
-            message("users.password_too_short", lang, length=users.MIN_PASSWORD_LENGTH),
+            t("users.password_too_short", lang, length=users.MIN_PASSWORD_LENGTH),
             file=sys.stderr,
         )
         return 2
@@ -414,16 +402,16 @@ def _user(args: argparse.Namespace) -> int:
                 password=password,
                 one_time_password=password is None and not args.no_password,
             )
-            print(message("users.added", lang, username=args.username.lower(), role=args.role))
+            print(t("users.added", lang, username=args.username.lower(), role=args.role))
         elif args.action == "remove":
             users.remove_user(store, args.username, actor=args.actor)
-            print(message("users.removed", lang, username=args.username.lower()))
+            print(t("users.removed", lang, username=args.username.lower()))
             generated = None
         elif args.action == "reset":
             generated = users.reset_password(
                 store, args.username, actor=args.actor, password=password
             )
-            print(message("users.password_set", lang, username=args.username.lower()))
+            print(t("users.password_set", lang, username=args.username.lower()))
         else:
             _print_users(users.list_users(store), lang)
             generated = None
@@ -433,40 +421,32 @@ def _user(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if generated:
-        print(message("users.one_time_password", lang, password=generated))
+        print(t("users.one_time_password", lang, password=generated))
     return 0
 
 
 def _print_users(frame, lang: str) -> None:
-    from loyalty.users import utcnow
-    from loyalty.users_messages import message
-
     if frame.height == 0:
-        print(message("users.none", lang))
+        print(t("users.none", lang))
         return
-    print(message("users.header", lang))
+    print(t("users.header", lang))
     now = utcnow()
     for r in frame.iter_rows(named=True):
         scope = "; ".join(
             [*(f"region {v}" for v in r["regions"]), *(f"branch {v}" for v in r["branches"])]
-        ) or message("users.all_branches", lang)
+        ) or t("users.all_branches", lang)
         status = []
         if r["disabled"]:
-            status.append(message("users.disabled", lang))
+            status.append(t("users.disabled", lang))
         if r["locked_until"] is not None and r["locked_until"] > now:
-            status.append(
-                message("users.locked", lang, until=f"{r['locked_until']:%Y-%m-%d %H:%M}")
-            )
+            status.append(t("users.locked", lang, until=f"{r['locked_until']:%Y-%m-%d %H:%M}"))
         print(
             f"{r['username']} | {r['role']} | {r['email'] or '-'} | {scope} | "
-            f"{', '.join(status) or message('users.active', lang)}"
+            f"{', '.join(status) or t('users.active', lang)}"
         )
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from loyalty import retention
-    from loyalty.users_messages import message
-
     lang = args.lang
     store = _store(args)
     try:
@@ -477,11 +457,11 @@ def _purge(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if not result.waves:
-        print(message("retention.nothing", lang, cutoff=result.cutoff))
+        print(t("retention.nothing", lang, cutoff=result.cutoff))
         return 0
     for w in result.waves:
         print(
-            message(
+            t(
                 "retention.wave",
                 lang,
                 wave=w.wave,
@@ -493,7 +473,7 @@ def _purge(args: argparse.Namespace) -> int:
         )
     key = "retention.dry_run" if result.dry_run else "retention.purged"
     print(
-        message(
+        t(
             key,
             lang,
             cutoff=result.cutoff,
@@ -508,8 +488,6 @@ def _purge(args: argparse.Namespace) -> int:
 
 def _add_user_and_purge_commands(sub, common: argparse.ArgumentParser) -> None:
     """``loyalty user add|remove|reset|list`` and ``loyalty purge``."""
-    from loyalty.users import ROLES
-
     u = sub.add_parser("user", help="users, roles and scopes (who may see what)")
     u_sub = u.add_subparsers(dest="action", required=True)
     add = u_sub.add_parser(

@@ -217,3 +217,242 @@ def test_make_test_asserts_no_wall_clock_time():
                 offenders.append(f"{path.relative_to(ROOT)}::{node.name}")
     assert offenders == []
     assert marked >= 9  # the timings moved out of make test (issue 13)
+
+
+# --- layers -------------------------------------------------------------------------------------
+
+#: The layer order, bottom first. A module may import from its own layer and the layers below,
+#: never from a layer above. The most specific entry names a module's layer
+#: (``loyalty.importing.messages`` is a catalogue, the rest of ``loyalty.importing`` is import).
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "foundation: statistics, store, schema, settings, message catalogue, suppression",
+        (
+            "loyalty.stats",
+            "loyalty.store",
+            "loyalty.schema",
+            "loyalty.config",
+            "loyalty.auth",
+            "loyalty.warming",
+            "loyalty.i18n",
+            "loyalty.users_messages",
+            "loyalty.importing.messages",
+            "loyalty.importing.validate_messages",
+            "loyalty.confidentiality",
+        ),
+    ),
+    (
+        "records: versions, users and scope, imports, exports",
+        (
+            "loyalty.versions",
+            "loyalty.exports",
+            "loyalty.users",
+            "loyalty.access",
+            "loyalty.ingest",
+            "loyalty.importing",
+        ),
+    ),
+    ("demo data, seeded through the import layer", ("loyalty.demo",)),
+    (
+        "analysis and model",
+        (
+            "loyalty.analysis",
+            "loyalty.quality",
+            "loyalty.retention",
+            "loyalty.model",
+            "loyalty.charts",
+            "loyalty.tables",
+        ),
+    ),
+    ("story: the steps told from computed results", ("loyalty.story",)),
+    ("the core façade: what every entry point shows", ("loyalty.dashboard",)),
+    ("report: deck and PDF of the story", ("loyalty.report",)),
+    ("entry points: CLI and pages", ("loyalty.cli", "loyalty.__main__", "pages", "app")),
+)
+
+#: Imports inside a function body in loyalty/, each with the reason it may not sit at the top.
+FUNCTION_IMPORTS: dict[tuple[str, str], str] = {
+    ("loyalty/cli.py", "_report"): "`loyalty report` alone loads plotly and kaleido",
+}
+
+
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def _layer_of(module: str) -> int:
+    best = None
+    for index, (_name, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and (
+                best is None or len(prefix) > best[1]
+            ):
+                best = (index, len(prefix))
+    assert best is not None, f"{module} is in no layer of LAYERS"
+    return best[0]
+
+
+def _project_modules() -> dict[str, Path]:
+    paths = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "loyalty").rglob("*.py")]
+    # the package ``loyalty`` itself (its __init__) imports nothing and belongs to no layer
+    return {_module_name(p): p for p in paths if _module_name(p) != "loyalty"}
+
+
+def _imported_modules(path: Path, known: set[str]):
+    """(module, line, enclosing function or None) for every project module ``path`` imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def visit(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            inner = in_function
+            if inner is None and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                inner = child.name
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    if alias.name.split(".")[0] in ("loyalty", "pages"):
+                        yield alias.name, child.lineno, in_function
+            elif isinstance(child, ast.ImportFrom) and (child.module or "").split(".")[0] in (
+                "loyalty",
+                "pages",
+            ):
+                for alias in child.names:
+                    full = f"{child.module}.{alias.name}"
+                    yield (full if full in known else child.module), child.lineno, in_function
+            yield from visit(child, inner)
+
+    yield from visit(tree, None)
+
+
+def test_every_module_has_a_layer():
+    for module in _project_modules():
+        _layer_of(module)
+
+
+def test_no_module_imports_from_a_higher_layer():
+    modules = _project_modules()
+    upward = [
+        f"{module} ({LAYERS[_layer_of(module)][0]}) imports {target} "
+        f"({LAYERS[_layer_of(target)][0]}), line {line}"
+        for module, path in modules.items()
+        for target, line, _inner in _imported_modules(path, set(modules))
+        if _layer_of(target) > _layer_of(module)
+    ]
+    assert upward == []
+
+
+def test_the_layer_check_sees_an_upward_import():
+    assert _layer_of("loyalty.demo") > _layer_of("loyalty.importing.validate")
+    assert _layer_of("loyalty.stats.quadrants") < _layer_of("loyalty.analysis")
+    assert _layer_of("pages._shared") > _layer_of("loyalty.story")
+
+
+def test_no_imports_inside_functions_in_loyalty_but_the_listed_ones():
+    modules = _project_modules()
+    found = {
+        (str(path.relative_to(ROOT)), function)
+        for module, path in modules.items()
+        if module.startswith("loyalty")
+        for _target, _line, function in _imported_modules(path, set(modules))
+        if function
+    }
+    # a project import in a function body must be listed with its reason (third-party ones
+    # may stay there: optional dependencies)
+    assert found == set(FUNCTION_IMPORTS)
+
+
+#: Frame methods that shape data (filter, count, rename, reorder, aggregate): never in pages/.
+SHAPING_METHODS = {
+    "filter",
+    "select",
+    "with_columns",
+    "group_by",
+    "agg",
+    "rename",
+    "unique",
+    "n_unique",
+    "sort",
+    "head",
+    "tail",
+    "reverse",
+    "pivot",
+    "explode",
+    "drop",
+    "drop_nulls",
+    "len",
+    "count",
+    "value_counts",
+    "sum",
+    "mean",
+    "join",
+    "vstack",
+    "concat",
+    "map_elements",
+    "replace_strict",
+    "cast",
+    "alias",
+    "min",
+    "max",
+}
+#: Frame attributes that count.
+SHAPING_ATTRIBUTES = {"height", "shape"}
+
+
+def _data_shaping(source: str) -> list[str]:
+    """Polars or pandas in a page: an expression of the library (its frame type in a hint
+    is allowed), a frame method that shapes data, or a count (``.height``).
+    ``", ".join(...)`` on a string literal is text, not data."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute):
+            if (
+                isinstance(node.value, ast.Name)
+                and node.value.id in ("pl", "pd")
+                and node.attr != "DataFrame"  # a type hint
+            ):
+                found.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
+            elif node.attr in SHAPING_ATTRIBUTES:
+                found.append(f"line {node.lineno}: .{node.attr}")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in SHAPING_METHODS
+            and not (node.func.attr == "join" and isinstance(node.func.value, ast.Constant))
+        ):
+            found.append(f"line {node.lineno}: .{node.func.attr}()")
+    return sorted(set(found), key=lambda f: int(f.split()[1].rstrip(":")))
+
+
+def test_the_shaping_check_finds_each_kind():
+    sample = (
+        "import polars as pl\n"
+        "t = table.filter(pl.col('x') > 1)\n"
+        "n = t.height\n"
+        "names = ', '.join(t['name'])\n"
+        "regions = sorted(t['region'].unique())\n"
+    )
+    assert [f.split(":")[0] for f in _data_shaping(sample)] == [
+        "line 2",
+        "line 2",
+        "line 3",
+        "line 5",
+    ]
+
+
+def test_pages_hold_no_data_shaping():
+    """Pages arrange widgets and show what the core computed: no polars or pandas, no
+    filtering, counting, renaming or aggregating (as no SQL)."""
+    found = {
+        str(path.relative_to(ROOT)): shaping
+        for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
+        if (shaping := _data_shaping(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_no_page_file_is_over_300_lines():
+    long = {
+        path.name: n
+        for path in (ROOT / "pages").glob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300
+    }
+    assert long == {}

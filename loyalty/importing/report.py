@@ -13,9 +13,9 @@ from typing import Any
 
 import polars as pl
 
-from loyalty.i18n import num
+from loyalty.i18n import num, t
+from loyalty.importing.layouts import DISPLAY_NAMES
 from loyalty.importing.validate import (
-    FIELDS,
     PROBLEM_SCHEMA,
     REPORT_LIMIT,
     ValidationResult,
@@ -23,7 +23,7 @@ from loyalty.importing.validate import (
     problem_line,
     problems_frame,
 )
-from loyalty.importing.validate_messages import t
+from loyalty.schema import FIELDS
 
 
 @dataclass(frozen=True)
@@ -308,8 +308,6 @@ class ImportReport:
         if f.sheet:
             parts.append(t("import.report.sheet", lang, sheet=f.sheet))
         if f.layout and f.layout != "plain":
-            from loyalty.importing.layouts import DISPLAY_NAMES
-
             parts.append(
                 t("import.report.layout", lang, layout=DISPLAY_NAMES.get(f.layout, f.layout))
             )
