@@ -211,3 +211,13 @@ def test_profile_summary_sorts_busy_samples_into_categories(tmp_path):
         "our pages and loyalty/": 0.3,
         "other": 0.1,
     }
+
+
+def test_the_served_app_does_not_force_a_garbage_collection_after_every_run():
+    """Decided by measurement (bench/RESULTS.md): runner.postScriptGC off cut the server's CPU
+    per action about threefold; Python's own collector and the bounded caches keep memory
+    bounded."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False
