@@ -107,26 +107,32 @@ def respondent_engagement(store: Store, wave: str | None = None) -> pl.DataFrame
 def _engagement_by_branch(store: Store, wave: str | None) -> pl.DataFrame:
     """Branch-wave engagement (index, SD, dimension means) *before* suppression."""
     where, params = _where(wave, None)
-    dims = f"WITH dims AS ({_RESPONDENT_SQL.format(where=where)})"
-    idx = store.sql(
-        f"""{dims},
+    # One pass over the answers: the per-respondent dimension scores are computed once
+    # (materialised) and aggregated twice, to the index and to the dimension means.
+    both = store.sql(
+        f"""WITH dims AS MATERIALIZED ({_RESPONDENT_SQL.format(where=where)}),
         resp AS (
             SELECT wave, branch_id, response_id, avg(dim_score) AS engagement
             FROM dims GROUP BY ALL
         )
-        SELECT wave, branch_id, count(*) AS n_respondents, avg(engagement) AS engagement,
-               stddev_samp(engagement) AS engagement_sd
+        SELECT wave, branch_id, NULL::VARCHAR AS dim, count(*) AS n_respondents,
+               avg(engagement) AS engagement, stddev_samp(engagement) AS engagement_sd,
+               NULL::DOUBLE AS score
         FROM resp GROUP BY ALL
-        """,
-        params or None,
-    )
-    by_dim = store.sql(
-        f"""{dims}
-        SELECT wave, branch_id, 'dim_' || dimension_id AS dim, avg(dim_score) AS score
+        UNION ALL
+        SELECT wave, branch_id, 'dim_' || dimension_id, NULL, NULL, NULL, avg(dim_score)
         FROM dims GROUP BY ALL
         """,
         params or None,
-    ).pivot(on="dim", index=["wave", "branch_id"], values="score")
+    )
+    idx = both.filter(pl.col("dim").is_null()).select(
+        "wave", "branch_id", "n_respondents", "engagement", "engagement_sd"
+    )
+    by_dim = (
+        both.filter(pl.col("dim").is_not_null())
+        .select("wave", "branch_id", "dim", "score")
+        .pivot(on="dim", index=["wave", "branch_id"], values="score")
+    )
     current = idx.join(by_dim, on=["wave", "branch_id"], how="left").with_columns(
         pl.col("engagement", "engagement_sd", "^dim_.*$").round(stats.MEAN_DECIMALS)
     )
