@@ -1097,10 +1097,11 @@ def strength_words(r: float, lang: str) -> str:
 def _merge_module_messages() -> None:
     """Messages kept beside their modules (users, sign-in, retention) join the catalogue, so
     ``t`` finds every key; a key defined here wins."""
-    from loyalty import users_messages
+    from loyalty import actions_messages, users_messages
 
-    for key, entry in users_messages.MESSAGES.items():
-        MESSAGES.setdefault(key, entry)
+    for module in (users_messages, actions_messages):
+        for key, entry in module.MESSAGES.items():
+            MESSAGES.setdefault(key, entry)
 
 
 _merge_module_messages()

@@ -147,3 +147,8 @@ def store_dataset(store: Store, data: Dataset, *, meta: ImportMeta) -> None:
                 )
                 cur.unregister("_part")
         cur.unregister("_scores")
+        planned = getattr(data, "actions", None)  # the demo chain's action plans
+        if planned is not None and planned.height:
+            from loyalty import actions
+
+            actions.seed(cur, planned, actor=meta.imported_by, source=meta.source)

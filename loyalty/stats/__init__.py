@@ -14,6 +14,7 @@ from loyalty.stats.association import (
     partial_correlation,
     quartile_ratio,
 )
+from loyalty.stats.differences import DidResult, did
 from loyalty.stats.intervals import mean_interval, nps, nps_interval, wilson_interval
 from loyalty.stats.mediation import MediationResult, mediation, path_draws, sobel_interval
 from loyalty.stats.multilevel import (
@@ -42,6 +43,7 @@ __all__ = [
     "AlphaResult",
     "CorrelationResult",
     "CrossLag",
+    "DidResult",
     "IccMixedResult",
     "MEAN_DECIMALS",
     "IccResult",
@@ -55,6 +57,7 @@ __all__ = [
     "benjamini_hochberg",
     "correlation",
     "cronbach_alpha",
+    "did",
     "expected_vs_actual",
     "icc",
     "icc_mixed",
