@@ -224,3 +224,52 @@ def horizons(exposures: pl.DataFrame, waves: pl.DataFrame) -> list[int]:
         return []
     last = int(waves["seq"].max())
     return list(range(1, last - int(first["pre_seq"].min()) + 1))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the story tells about actions: how many per status, the effects in the wave an
+    action started (``first``) and a wave later (``later``, where loyalty shows it)."""
+
+    counts: dict[str, int]
+    first: Effects | None
+    later: Effects | None
+    dimensions: pl.DataFrame
+
+
+def visible_exposures(exposures: pl.DataFrame, scope: frozenset[str] | None) -> pl.DataFrame:
+    if scope is None:
+        return exposures
+    return exposures.filter(pl.col("branch_id").is_in(sorted(scope)))
+
+
+def summary(
+    table: pl.DataFrame,
+    exposures: pl.DataFrame,
+    counts: dict[str, int],
+    waves: pl.DataFrame,
+    dimensions: pl.DataFrame,
+    n_boot: int = 2000,
+) -> Summary:
+    """The :class:`Summary` from the viewer's branch table (all waves) and exposures."""
+    found = horizons(exposures, waves)
+    first = estimate(table, exposures, waves, 1, n_boot) if 1 in found else None
+    later = estimate(table, exposures, waves, 2, n_boot) if 2 in found else None
+    return Summary(counts, first, later, dimensions)
+
+
+def summary_of(store, scope: frozenset[str] | None = None, n_boot: int = 2000) -> Summary:
+    """:func:`summary` read from the store (the report's path; the app uses its caches)."""
+    from loyalty import access, actions, analysis
+
+    table = access.visible(analysis.branch_table(store, None), scope)
+    current = actions.current(store, scope)
+    counts = dict(current.group_by("status").len().iter_rows())
+    return summary(
+        table,
+        visible_exposures(actions.exposures(store), scope),
+        counts,
+        store.sql("SELECT wave, seq, end_date FROM waves"),
+        analysis.dimensions(store),
+        n_boot,
+    )

@@ -477,7 +477,9 @@ def story_steps(wave: str, lang: str, loyalty: str = "nps"):
     hand out the original object on a miss and copies on hits, and the two serialise their
     figures with a different key order, which would give a chart a new identity (and lose its
     selection) on rerun. One unpickling per run, not two."""
-    return story.unpack(_story(*_key(), wave, lang, loyalty))
+    from pages import _action_glue  # imports this module: at call time
+
+    return _action_glue.with_story_step(story.unpack(_story(*_key(), wave, lang, loyalty)), lang)
 
 
 def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:
@@ -765,3 +767,6 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
         for loyalty in analysis.LOYALTY_MEASURES:
             yield from view(None, wave, loyalty)
         yield from wave_only(None, wave)
+    from pages import _action_glue
+
+    yield lambda: _action_glue.warm(db, rev)  # the effects of actions, for the whole company

@@ -5,6 +5,7 @@ import streamlit as st
 
 from loyalty import analysis, charts, confidentiality, i18n, model
 from loyalty.i18n import t
+from pages import _action_glue
 from pages import _shared as ui
 
 lang = ui.page_start("branch")
@@ -236,6 +237,8 @@ if not row["suppressed"]:
         )
     else:
         st.success(t("branch.focus_none", lang))
+_action_glue.branch_listing(branch_id, lang, top["dimension_id"][0] if not row["suppressed"]
+                        and top.height else None)  # fmt: skip
 
 
 left, right = st.columns(2)

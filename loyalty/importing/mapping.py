@@ -85,10 +85,28 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "finance": ("branch_id", "wave", "revenue", "gross_margin", "operating_profit"),
     "branches": ("branch_id", "name", "region", "format", "headcount"),
+    # action plans (loyalty.actions_import): not versioned data, one list of actions
+    "actions": (
+        "target_value",
+        "target_type",
+        "dimension_id",
+        "title",
+        "owner",
+        "start_date",
+        "status",
+    ),
 }
 
 #: Synonyms per field, strongest first. The field name itself is always a synonym.
 SYNONYMS: dict[str, tuple[str, ...]] = {
+    # action plans
+    "target_value": ("Filiale", "Filialen", "Ziel", "Für", "Branch", "Branches", "Target"),
+    "target_type": ("Zielart", "Art des Ziels", "Target type"),
+    "dimension_id": ("Dimension", "Handlungsfeld", "Thema", "Topic"),
+    "title": ("Maßnahme", "Massnahme", "Was wird getan", "Action", "What is done"),
+    "owner": ("Verantwortlich", "Verantwortliche", "Zuständig", "Owner", "Responsible"),
+    "start_date": ("Beginn", "Startdatum", "Start", "Start date", "Begins"),
+    "status": ("Status", "Stand", "State"),
     "branch_id": (
         "Filiale",
         "Filial-Nr",
