@@ -169,35 +169,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "und danach.",
         "en": "There are too few actions with a survey before and after them to compare yet.",
     },
-    "actions.story.group": {
-        "de": "{group}: Filialen mit Maßnahme legten in der Dimension {dim} Punkte mehr zu als "
-        "vergleichbare Filialen ohne; NPS eine Welle später {nps} (n = {n_t} mit, {n_c} ohne).",
-        "en": "{group}: branches with an action gained {dim} points more in the dimension than "
-        "comparable branches without; NPS a wave later {nps} (n = {n_t} with, {n_c} without).",
+    "actions.story.all": {
+        "de": "Filialen mit Maßnahme legten in der Dimension der Maßnahme {dim} Punkte mehr zu "
+        "als vergleichbare Filialen ohne; NPS eine Welle später {nps} Punkte "
+        "(n = {n_t} Filialen mit, {n_c} ohne).",
+        "en": "Branches with an action gained {dim} points more in the dimension it targeted "
+        "than comparable branches without; NPS a wave later {nps} points "
+        "(n = {n_t} branches with, {n_c} without).",
     },
-    "col.action_id": {"de": "Nr.", "en": "No."},
-    "col.dimension": {"de": "Dimension", "en": "Dimension"},
-    "col.title": {"de": "Maßnahme", "en": "Action"},
-    "col.owner": {"de": "Verantwortlich", "en": "Owner"},
-    "col.start_date": {"de": "Beginn", "en": "Start"},
-    "col.wave": {"de": "Welle", "en": "Wave"},
-    "col.status_label": {"de": "Status", "en": "Status"},
-    "col.target": {"de": "Für", "en": "For"},
-    "col.version": {"de": "Version", "en": "Version"},
-    "col.source": {"de": "Quelle", "en": "Source"},
-    "col.dimension_id": {"de": "Dimension", "en": "Dimension"},
-    "col.status": {"de": "Status", "en": "Status"},
-    "col.target_type": {"de": "Zielart", "en": "Target kind"},
-    "col.target_value": {"de": "Ziel", "en": "Target"},
-    "col.n_branches": {"de": "Filialen", "en": "Branches"},
-    "col.changed_by": {"de": "Zuletzt geändert von", "en": "Last changed by"},
-    "col.changed_at": {"de": "Zuletzt geändert am", "en": "Last changed at"},
-    "actions.mode": {"de": "Was möchten Sie tun?", "en": "What would you like to do?"},
-    "actions.mode.new": {"de": "Neue Maßnahme erfassen", "en": "Record a new action"},
-    "actions.mode.edit": {"de": "Bestehende Maßnahme ändern", "en": "Change an existing action"},
-    "actions.pick_row": {
-        "de": "Wählen Sie eine Zeile, um den Verlauf der Maßnahme zu sehen.",
-        "en": "Select a row to see the action's history.",
+    "actions.story.group": {
+        "de": "{group}: {dim}; NPS {nps} (n = {n_t}/{n_c})",
+        "en": "{group}: {dim}; NPS {nps} (n = {n_t}/{n_c})",
+    },
+    "actions.caution_short": {
+        "de": "Maßnahmen werden nicht zufällig verteilt, sondern dort ergriffen, wo Werte "
+        "niedrig waren: ein Vergleich mit Filialen, die vorher gleich standen, kein Beweis.",
+        "en": "Actions are not randomised but taken where scores were low: a comparison with "
+        "branches that stood where they stood before, not proof.",
     },
     "actions.error.dimension": {
         "de": "Unbekannte Dimension „{value}“; erwartet: {expected}.",

@@ -142,7 +142,7 @@ def story_lines(summary: Summary, lang: str) -> tuple[str, ...]:
         )
         lines.append(
             message(
-                "actions.story.group",
+                "actions.story.all" if row["group"] == "all" else "actions.story.group",
                 lang,
                 group=group_label(row["group"], summary.dimensions, lang),
                 dim=interval_text(row["estimate"], row["ci_low"], row["ci_high"], lang, 2),
@@ -153,7 +153,7 @@ def story_lines(summary: Summary, lang: str) -> tuple[str, ...]:
                 n_c=row["n_control"],
             )
         )
-    lines.append(message("actions.caution", lang))
+    lines.append(message("actions.caution_short", lang))
     return tuple(lines)
 
 
