@@ -1,12 +1,13 @@
 """Importing a list of actions from CSV or Excel, with the import rules of the other kinds.
 
 The file is read by :func:`loyalty.importing.read.read_file` (any delimiter, UTF-8 or
-Windows-1252, Excel), its columns are mapped to the fields of kind ``actions``
-(:data:`loyalty.importing.mapping.FIELDS`, suggested by :func:`~loyalty.importing.mapping.
-suggest_mapping`), every row is checked like a form entry (:func:`loyalty.actions.check`, plus
-the user's scope) and every problem names its row, column, value and what was expected, in
-the user's language. Only a file without problems is stored, all rows in one transaction
-(:func:`loyalty.actions.add_many`); otherwise nothing is.
+Windows-1252, Excel), its columns are mapped to the fields of a list of actions
+(:data:`loyalty.schema.ACTION_FIELDS`, suggested by :func:`loyalty.importing.mapping.assign`
+with this module's synonyms), every row is checked like a form entry
+(:func:`loyalty.actions.check`, plus the user's scope) and every problem names its row,
+column, value and what was expected, in the user's language. Only a file without problems
+is stored, all rows in one transaction (:func:`loyalty.actions.add_many`); otherwise nothing
+is.
 
 Accepted values: the target is a branch id, a region, a format or branch ids separated by
 commas (the kind is taken from the optional ``target_type`` column or inferred); the dimension
@@ -21,14 +22,24 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from loyalty import access, actions
+from loyalty import access, actions, schema
 from loyalty.actions_messages import message
 from loyalty.importing import mapping
 from loyalty.importing.read import RawTable
 from loyalty.store import Store
 
-FIELDS = mapping.FIELDS["actions"]
-REQUIRED = ("target_value", "dimension_id", "title", "owner", "start_date")
+FIELDS = schema.ACTION_FIELDS
+REQUIRED = FIELDS[:5]
+#: Column names people use for each field, strongest first (the field name always counts).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "target_value": ("Filiale", "Filialen", "Ziel", "Für", "Branch", "Branches", "Target"),
+    "target_type": ("Zielart", "Art des Ziels", "Target type"),
+    "dimension_id": ("Dimension", "Handlungsfeld", "Thema", "Topic"),
+    "title": ("Maßnahme", "Massnahme", "Was wird getan", "Action", "What is done"),
+    "owner": ("Verantwortlich", "Verantwortliche", "Zuständig", "Owner", "Responsible"),
+    "start_date": ("Beginn", "Startdatum", "Start", "Start date", "Begins"),
+    "status": ("Status", "Stand", "State"),
+}
 STATUS_WORDS = {
     **{s: s for s in actions.STATUSES},
     "geplant": "planned",
@@ -83,6 +94,11 @@ class Checked:
     @property
     def ok(self) -> bool:
         return not self.problems and bool(self.drafts)
+
+
+def suggest(columns: list[str]) -> dict[str, str | None]:
+    """A column for every field (``None`` where nothing fits)."""
+    return mapping.assign(columns, FIELDS, SYNONYMS)
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from loyalty import access, actions, analysis
 from loyalty.actions import CARRIED_OUT
 from loyalty.stats.differences import DidResult, did
 
@@ -226,6 +227,11 @@ def horizons(exposures: pl.DataFrame, waves: pl.DataFrame) -> list[int]:
     return list(range(1, last - int(first["pre_seq"].min()) + 1))
 
 
+def wave_spans(store) -> pl.DataFrame:
+    """``wave``, ``seq``, ``end_date`` of every wave, in order (when each wave ended)."""
+    return store.sql("SELECT wave, seq, end_date FROM waves ORDER BY seq")
+
+
 @dataclass(frozen=True)
 class Summary:
     """What the story tells about actions: how many per status, the effects in the wave an
@@ -260,8 +266,6 @@ def summary(
 
 def summary_of(store, scope: frozenset[str] | None = None, n_boot: int = 2000) -> Summary:
     """:func:`summary` read from the store (the report's path; the app uses its caches)."""
-    from loyalty import access, actions, analysis
-
     table = access.visible(analysis.branch_table(store, None), scope)
     current = actions.current(store, scope)
     counts = dict(current.group_by("status").len().iter_rows())
@@ -269,7 +273,7 @@ def summary_of(store, scope: frozenset[str] | None = None, n_boot: int = 2000) -
         table,
         visible_exposures(actions.exposures(store), scope),
         counts,
-        store.sql("SELECT wave, seq, end_date FROM waves"),
+        wave_spans(store),
         analysis.dimensions(store),
         n_boot,
     )

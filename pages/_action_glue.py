@@ -28,7 +28,7 @@ def _exposures(db: str, rev: int, arev: int, scope) -> pl.DataFrame:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _waves(db: str, rev: int) -> pl.DataFrame:
-    return ui.store().sql("SELECT wave, seq, end_date FROM waves ORDER BY seq")
+    return effects.wave_spans(ui.store())
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -1,7 +1,5 @@
 """Actions: what branches do after a survey, and whether it changed anything (issue 18)."""
 
-import datetime as dt
-
 import streamlit as st
 
 from loyalty import actions, actions_import, actions_view, confidentiality, effects, exports
@@ -206,7 +204,7 @@ if may_record:
             owner = st.text_input(t("actions.field.owner", lang), value=base.owner if base else "")
             start = st.date_input(
                 t("actions.field.start_date", lang),
-                value=base.start_date if base else dt.date.today(),
+                value=base.start_date if base else "today",
                 format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD",
             )
             status = st.selectbox(
@@ -241,7 +239,7 @@ if may_record:
                 st.error(exc.message(lang))
                 st.stop()
             columns = raw.frame.columns
-            suggested_map = ui.suggested_mapping(tuple(columns), "actions")
+            suggested_map = actions_import.suggest(columns)
             none = t("actions.import.none", lang)
             chosen_map = {}
             cols = st.columns(4)

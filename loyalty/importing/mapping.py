@@ -28,6 +28,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from loyalty.schema import FIELDS, field_names
+
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -59,54 +61,8 @@ def _dropped_umlauts(key: str) -> str:
     return key.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
-#: Canonical fields per import kind, in the validator's order (``validate.FIELDS``).
-CHURN_REASONS = (
-    "price",
-    "quality",
-    "staff_trust",
-    "staff_advice",
-    "staff_care",
-    "staff_unfriendly",
-    "staff_accommodation",
-    "staff_waiting",
-    "other",
-)
-FIELDS: dict[str, tuple[str, ...]] = {
-    "engagement": ("respondent_id", "branch_id", "wave", "tenure_band", "role"),
-    "loyalty": (
-        "branch_id",
-        "wave",
-        "active_customers",
-        "retained_customers",
-        "promoters",
-        "passives",
-        "detractors",
-        *(f"churn_{r}" for r in CHURN_REASONS),
-    ),
-    "finance": ("branch_id", "wave", "revenue", "gross_margin", "operating_profit"),
-    "branches": ("branch_id", "name", "region", "format", "headcount"),
-    # action plans (loyalty.actions_import): not versioned data, one list of actions
-    "actions": (
-        "target_value",
-        "target_type",
-        "dimension_id",
-        "title",
-        "owner",
-        "start_date",
-        "status",
-    ),
-}
-
 #: Synonyms per field, strongest first. The field name itself is always a synonym.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    # action plans
-    "target_value": ("Filiale", "Filialen", "Ziel", "Für", "Branch", "Branches", "Target"),
-    "target_type": ("Zielart", "Art des Ziels", "Target type"),
-    "dimension_id": ("Dimension", "Handlungsfeld", "Thema", "Topic"),
-    "title": ("Maßnahme", "Massnahme", "Was wird getan", "Action", "What is done"),
-    "owner": ("Verantwortlich", "Verantwortliche", "Zuständig", "Owner", "Responsible"),
-    "start_date": ("Beginn", "Startdatum", "Start", "Start date", "Begins"),
-    "status": ("Status", "Stand", "State"),
     "branch_id": (
         "Filiale",
         "Filial-Nr",
@@ -293,10 +249,21 @@ def suggest_mapping(columns: Sequence[str], kind: str) -> dict[str, str | None]:
     """
     if kind not in FIELDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {sorted(FIELDS)}")
-    fields = FIELDS[kind]
+    return assign(columns, field_names(kind), SYNONYMS)
+
+
+def assign(
+    columns: Sequence[str], fields: Sequence[str], synonyms_of: dict[str, tuple[str, ...]]
+) -> dict[str, str | None]:
+    """The best column for each of ``fields`` by the synonyms in ``synonyms_of`` (each column
+    used once, strongest match first); also for lists that are not an import kind (actions).
+
+    >>> assign(["Zuständig", "Beginn"], ["owner", "start_date"], {"owner": ("Zuständig",)})
+    {'owner': 'Zuständig', 'start_date': None}
+    """
     candidates: list[tuple[int, int, int, int]] = []
     for f_index, field in enumerate(fields):
-        synonyms = (*SYNONYMS.get(field, ()), field)
+        synonyms = (*synonyms_of.get(field, ()), field)
         for c_index, column in enumerate(columns):
             best: tuple[int, int] | None = None
             for s_rank, synonym in enumerate(synonyms):
