@@ -360,6 +360,8 @@ def listing(actions: pl.DataFrame, dimensions: pl.DataFrame, lang: str) -> pl.Da
         .then(pl.col("target_value"))
         .otherwise(pl.col("target_type").replace_strict(kinds) + " " + pl.col("target_value"))
         .alias("target"),
+        pl.col("start_date").dt.strftime("%Y-%m-%d"),
+        pl.col("wave").fill_null("–"),
         pl.col("changed_at").dt.strftime("%Y-%m-%d %H:%M"),
     ).select(LIST_COLUMNS)
 

@@ -30,6 +30,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{n} Maßnahme(n), {branches} Filiale(n)",
         "en": "{n} action(s), {branches} branch(es)",
     },
+    "actions.filter.any": {"de": "alle", "en": "all"},
     "actions.filter.region": {"de": "Region", "en": "Region"},
     "actions.filter.dimension": {"de": "Dimension", "en": "Dimension"},
     "actions.filter.status": {"de": "Status", "en": "Status"},

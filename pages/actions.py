@@ -24,11 +24,13 @@ tabs = st.tabs(labels)
 
 with tabs[0]:
     c1, c2, c3, c4 = st.columns(4)
+    anything = t("actions.filter.any", lang)
     chosen = actions.Filter(
         regions=tuple(
             c1.multiselect(
                 t("actions.filter.region", lang),
                 sorted(branches["region"].unique()),
+                placeholder=anything,
                 key="actions_region",
             )
         ),
@@ -37,6 +39,7 @@ with tabs[0]:
                 t("actions.filter.dimension", lang),
                 list(dim_names),
                 format_func=dim_names.get,
+                placeholder=anything,
                 key="actions_dimension",
             )
         ),
@@ -45,10 +48,15 @@ with tabs[0]:
                 t("actions.filter.status", lang),
                 actions.STATUSES,
                 format_func=lambda s: t(f"actions.status.{s}", lang),
+                placeholder=anything,
                 key="actions_status",
             )
         ),
-        waves=tuple(c4.multiselect(t("actions.filter.wave", lang), ui.waves(), key="actions_wave")),
+        waves=tuple(
+            c4.multiselect(
+                t("actions.filter.wave", lang), ui.waves(), placeholder=anything, key="actions_wave"
+            )
+        ),
         branch_id=st.query_params.get("branch"),
     )
     shown = actions.select(current, branches, chosen)
