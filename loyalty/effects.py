@@ -83,12 +83,9 @@ def stacked(
     values = ["engagement", "nps", "retention", "ros", *dims]
     panel = table.select("branch_id", "wave_seq", *values)
     first = first_actions(exposures, waves)
-    bands = size_bands(table.select("branch_id", "headcount").unique("branch_id"))
-    info = (
-        table.select("branch_id", "region", "format")
-        .unique("branch_id")
-        .join(bands, on="branch_id")
-    )
+    master = table.select("branch_id", "region", "format", "headcount").unique("branch_id")
+    master = master.sort("branch_id")  # the same rows in the same order on every run
+    info = master.drop("headcount").join(size_bands(master), on="branch_id")
     stacks = (
         first.filter(pl.col("status").is_in(CARRIED_OUT), pl.col("pre_seq").is_not_null())
         .select("dimension_id", "pre_seq")
@@ -136,7 +133,7 @@ def stacked(
         )
     if not parts:
         return pl.DataFrame()
-    return pl.concat(parts)
+    return pl.concat(parts).sort("stack", "branch_id")  # joins need not keep row order
 
 
 @dataclass(frozen=True)

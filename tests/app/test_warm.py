@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from loyalty import analysis, demo, model, quality, retention, story
+from loyalty import actions, actions_view, analysis, demo, effects, model, quality, retention, story
 from loyalty.importing import run
 from loyalty.store import open_store
 
@@ -162,4 +162,18 @@ def test_the_app_tells_the_story_from_its_cached_results_with_the_same_numbers(u
     for wave, lang in (("2025-H2", "en"), ("2024-H2", "de")):
         packed = ui._story(str(db), store.revision(), None, wave, lang, "nps")
         told = story.frame_of(story.unpack(packed))
-        assert told.equals(story.frame_of(story.build(store, wave, lang))), (wave, lang)
+        built = story.build(store, wave, lang)
+        # the last step (actions, issue 18) is added outside this cache, keyed by the actions
+        chain = [s for s in built if s.key != "actions"]
+        assert told.equals(story.frame_of(chain)), (wave, lang)
+        assert built[-1].key == "actions"
+        from pages import _action_glue as glue
+
+        rev, arev = store.revision(), actions.revision(store)
+        part = effects.Summary(
+            dict(actions.current(store).group_by("status").len().iter_rows()),
+            glue._effects(str(db), rev, arev, None, 1),
+            glue._effects(str(db), rev, arev, None, 2),
+            analysis.dimensions(store),
+        )
+        assert actions_view.story_lines(part, lang) == built[-1].lines
