@@ -29,6 +29,7 @@ import duckdb
 import polars as pl
 
 from loyalty import config
+from loyalty.i18n import num
 from loyalty.importing.instrument import (
     Instrument,
     InstrumentError,
@@ -176,6 +177,82 @@ def _file_wave(frame: pl.DataFrame, column: str | None) -> str | None:
     return max(labels) if labels else None
 
 
+# --- what a new version replaces --------------------------------------------------------------
+
+#: Per kind: the frame of the validation result, the active view it replaces per wave.
+_REPLACES = {
+    "engagement": ("responses", "active_responses"),
+    "loyalty": ("loyalty", "active_loyalty"),
+    "finance": ("financials", "active_financials"),
+}
+#: How many branch ids a notice names before "…".
+NAMED_BRANCHES = 10
+
+
+def _active_version(store: Store, kind: str, wave: str) -> int | None:
+    rows = store.sql(
+        "SELECT version FROM imports WHERE kind = ? AND wave = ? AND active", [kind, wave]
+    )
+    return int(rows["version"][0]) if rows.height else None
+
+
+def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[Notice]:
+    """What the new versions would stop showing, said before the user confirms.
+
+    A new version of (kind, wave) replaces the active one whole. Two things would vanish
+    without a word: branches of the active version that the file lacks (named here), and a
+    loyalty file without churn-reason columns — its churn reasons are carried over from the
+    active version (:func:`_store`), and the notice says from which version and for how many
+    branches."""
+    notices: list[Notice] = []
+    if result.kind not in _REPLACES:
+        return notices
+    frame_name, view = _REPLACES[result.kind]
+    incoming = result.frames.get(frame_name)
+    for wave in result.waves:
+        version = _active_version(store, result.kind, wave)
+        if version is None:
+            continue
+        have = set(
+            store.sql(f"SELECT DISTINCT branch_id FROM {view} WHERE wave = ?", [wave])[
+                "branch_id"
+            ].to_list()
+        )
+        new = (
+            set(incoming.filter(pl.col("wave") == wave)["branch_id"].to_list())
+            if incoming is not None
+            else set()
+        )
+        missing = sorted(have - new)
+        if missing:
+            shown = ", ".join(missing[:NAMED_BRANCHES]) + (
+                " …" if len(missing) > NAMED_BRANCHES else ""
+            )
+            notices.append(
+                Notice(
+                    f"missing_branches.{result.kind}",
+                    {
+                        "wave": wave,
+                        "version": version,
+                        "count": num(len(missing), lang, 0),
+                        "branches": shown,
+                    },
+                )
+            )
+        if result.kind == "loyalty" and "churn" not in result.frames:
+            kept = store.sql(
+                "SELECT count(DISTINCT branch_id) AS n FROM active_churn WHERE wave = ?", [wave]
+            )["n"][0]
+            if kept:
+                notices.append(
+                    Notice(
+                        "churn_kept",
+                        {"wave": wave, "version": version, "count": num(kept, lang, 0)},
+                    )
+                )
+    return notices
+
+
 # --- the import -------------------------------------------------------------------------------
 
 
@@ -278,11 +355,8 @@ def run_import(
     )
     if note is not None:
         result.warnings.insert(0, note)
-    if kind == "loyalty" and result.ok and "churn" not in result.frames:
-        for w in result.waves:
-            rows = store.sql("SELECT count(*) AS n FROM active_churn WHERE wave = ?", [w])["n"][0]
-            if rows:
-                result.warnings.append(Notice("churn_dropped", {"wave": w}))
+    if result.ok:
+        result.warnings.extend(replaced_notices(store, result, lang))
     report.validation = result
     if not result.ok or dry_run:
         return outcome
@@ -454,11 +528,22 @@ def _store(
     for wave in result.waves:
         if kind == "loyalty":
             part = frames["loyalty"].filter(pl.col("wave") == wave)
+            previous = cur.execute(
+                "SELECT import_id FROM imports WHERE kind = 'loyalty' AND wave = ? AND active",
+                [wave],
+            ).fetchall()
             import_id = new_import(cur, kind, wave, meta, part.height)
             _insert(cur, "loyalty", part, import_id)
             if "churn" in frames:
                 _insert(
                     cur, "churn_reasons", frames["churn"].filter(pl.col("wave") == wave), import_id
+                )
+            elif previous:  # the file has no churn reasons: the active version's stay
+                cur.execute(
+                    "INSERT INTO churn_reasons (import_id, branch_id, wave, reason, customers) "
+                    "SELECT ?, branch_id, wave, reason, customers FROM churn_reasons "
+                    "WHERE import_id = ?",
+                    [import_id, previous[0][0]],
                 )
             rows = part.height
         else:

@@ -264,11 +264,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Welle {wave} ist neu und wird angelegt ({start} bis {end}).",
         "en": "Wave {wave} is new and will be created ({start} to {end}).",
     },
-    "import.warning.churn_dropped": {
-        "de": "Die Datei hat keine Spalten mit Abwanderungsgründen; die Abwanderungsgründe der "
-        "Welle {wave} aus der bisher aktiven Version sind danach nicht mehr aktiv.",
-        "en": "The file has no churn-reason columns; the churn reasons of wave {wave} from the "
-        "version active so far will no longer be active.",
+    "import.warning.churn_kept": {
+        "de": "Die Datei hat keine Abwanderungsgründe; die Abwanderungsgründe von {count} "
+        "Filialen der Welle {wave} bleiben aus Version {version} erhalten.",
+        "en": "The file has no churn reasons; the churn reasons of {count} branches of wave "
+        "{wave} stay from version {version}.",
+    },
+    "import.warning.missing_branches.engagement": {
+        "de": "{count} Filialen mit Befragungsantworten in Version {version} der Welle {wave} "
+        "fehlen in dieser Datei; nach dem Import werden ihre Befragungswerte nicht mehr "
+        "gezeigt: {branches}",
+        "en": "{count} branches with survey answers in version {version} of wave {wave} are "
+        "not in this file; after the import their survey results are no longer shown: "
+        "{branches}",
+    },
+    "import.warning.missing_branches.loyalty": {
+        "de": "{count} Filialen mit Kundenbindungszahlen in Version {version} der Welle {wave} "
+        "fehlen in dieser Datei; nach dem Import werden ihre Kundenbindungszahlen nicht mehr "
+        "gezeigt: {branches}",
+        "en": "{count} branches with loyalty figures in version {version} of wave {wave} are "
+        "not in this file; after the import their loyalty figures are no longer shown: "
+        "{branches}",
+    },
+    "import.warning.missing_branches.finance": {
+        "de": "{count} Filialen mit Finanzzahlen in Version {version} der Welle {wave} fehlen "
+        "in dieser Datei; nach dem Import werden ihre Finanzzahlen nicht mehr gezeigt: "
+        "{branches}",
+        "en": "{count} branches with financial figures in version {version} of wave {wave} "
+        "are not in this file; after the import their financial figures are no longer "
+        "shown: {branches}",
     },
     "import.warning.new_branches": {
         "de": "Neue Filialen ({count}): {branches}",

@@ -125,7 +125,7 @@ def test_the_demo_samples_import(chain, store):
     out = run_import(store, loyalty, loyalty.name, "loyalty", wave, actor="crm")
     assert out.stored
     warnings = [w.kind for w in out.report.validation.warnings]
-    assert "churn_dropped" in warnings  # the sample has no churn columns
+    assert "churn_kept" in warnings  # the sample has no churn columns: they stay
     table = analysis.branch_table(store, wave)
     assert table.height == 30
     assert table["nps"].is_not_null().all()
