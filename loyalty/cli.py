@@ -34,8 +34,19 @@ def _demo(args: argparse.Namespace) -> int:
     if db.exists() and args.force:
         db.unlink()
         Path(str(db) + ".wal").unlink(missing_ok=True)
+    if args.last_wave:
+        year, half = args.last_wave
+        index = year * 2 + half - 1 - (args.waves - 1)
+        first_year, first_half = index // 2, index % 2 + 1
+    else:
+        first_year, first_half = demo.recent_start(args.waves)
     params = demo.DemoParams(
-        n_branches=args.branches, n_waves=args.waves, seed=args.seed, n_respondents=args.respondents
+        n_branches=args.branches,
+        n_waves=args.waves,
+        seed=args.seed,
+        n_respondents=args.respondents,
+        first_year=first_year,
+        first_half=first_half,
     )
     started = time.perf_counter()
     data = demo.generate(params)
@@ -45,7 +56,8 @@ def _demo(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(
-        f"{db}: {data.branches.height} branches, {data.waves.height} waves, "
+        f"{db}: {data.branches.height} branches, {data.waves.height} waves "
+        f"({data.waves['wave'][0]} … {data.waves['wave'][-1]}), "
         f"{data.responses.height:,} survey responses "
         f"({time.perf_counter() - started:.1f} s)."
     )
@@ -54,6 +66,16 @@ def _demo(args: argparse.Namespace) -> int:
         for path in demo.write_samples(data, samples):
             print(f"sample file: {path}")
     return 0
+
+
+def _half_year(text: str) -> tuple[int, int]:
+    """``2025-H2`` → (2025, 2); anything else is a usage error."""
+    import re
+
+    match = re.fullmatch(r"(\d{4})-H([12])", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a half-year like 2025-H2")
+    return int(match[1]), int(match[2])
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -295,6 +317,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="total survey responses over all waves (default: from headcounts)",
     )
     d.add_argument("--seed", type=int, default=demo.DemoParams.seed)
+    d.add_argument(
+        "--last-wave",
+        type=_half_year,
+        help="the newest wave, e.g. 2025-H2 (default: the last half-year that has ended, so "
+        "the demo is recent and within the retention period)",
+    )
     d.add_argument("--samples", help="folder for sample files (default: beside the store)")
     d.add_argument("--no-samples", action="store_true", help="do not write sample files")
     g = d.add_mutually_exclusive_group()

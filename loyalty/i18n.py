@@ -799,6 +799,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.col.source": {"de": "Datei", "en": "File"},
     "data.status.active": {"de": "aktiv", "en": "active"},
     "data.status.deleted": {"de": "gelöscht", "en": "deleted"},
+    "data.purged": {
+        "de": "Aufbewahrungsfrist: Die {responses} einzelnen Antworten der Welle {wave} (Ende "
+        "{end}) wurden am {date} gelöscht, weil die Welle länger als {months} Monate "
+        "zurückliegt. Die Filialwerte dieser Welle bleiben.",
+        "en": "Retention period: the {responses} individual answers of wave {wave} (ended "
+        "{end}) were deleted on {date} because the wave ended more than {months} months ago. "
+        "The wave's branch figures stay.",
+    },
     "data.version": {"de": "Version aktiv machen", "en": "Make a version active"},
     "data.activate": {"de": "Aktiv machen", "en": "Make active"},
     "data.version_delete": {"de": "Version löschen", "en": "Delete a version"},

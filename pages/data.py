@@ -4,7 +4,7 @@ the versions of every import; the company's questionnaire per wave."""
 import polars as pl
 import streamlit as st
 
-from loyalty import i18n, versions
+from loyalty import i18n, retention, versions
 from loyalty.i18n import t
 from loyalty.importing import instrument as instruments
 from loyalty.importing import read, run, validate
@@ -169,6 +169,8 @@ with tab_import:
         )
 
 with tab_versions:
+    for note in retention.purge_notes(ui.store(), lang):
+        st.info(note, icon=":material/auto_delete:")
     history = versions.history(ui.store())
     st.dataframe(
         ui.styled(versions.history_table(history, lang), lang, {t("data.col.rows", lang): 0}),
