@@ -689,6 +689,8 @@ def validate(
         problems.extend(parse_problems)
         work = work.with_columns(values.alias(f.name))
 
+    problems.extend(_text_problems(kind, work, resolved, fields, new_branches, min_group_size))
+
     if kind == "loyalty":
         problems.append(
             _problems(
@@ -778,6 +780,64 @@ def validate(
     # --- canonical frames -----------------------------------------------------------------------
     result.frames = _canonical(kind, work, items, resolved, new_branches)
     return result
+
+
+#: How much of a refused text the report repeats (the whole cell may be megabytes).
+SHOWN_TEXT = 60
+
+
+def _text_problems(
+    kind: str,
+    work: pl.DataFrame,
+    resolved: dict[str, str | None],
+    fields: dict[str, Field],
+    new_branches: list[str],
+    min_group_size: int | None,
+) -> list[pl.DataFrame]:
+    """Every text that would be stored passes :func:`privacy.text_reasons`; an engagement
+    file's categories (tenure band, job area) also the distinct-value limit."""
+    from loyalty.importing import privacy
+
+    texts = [f.name for f in fields.values() if f.type == "text" and resolved.get(f.name)]
+    if kind == "branches" or new_branches:
+        texts.insert(0, "branch_id")
+    out: list[pl.DataFrame] = []
+    for name in texts:
+        category = kind == "engagement" and name != "branch_id"
+        reasons = privacy.text_reasons(work[name], names=category)
+        flagged = work.select("__row", name).with_columns(reasons.alias("__reason"))
+        flagged = flagged.filter(pl.col("__reason").is_not_null())
+        if name == "branch_id" and kind != "branches":
+            flagged = flagged.filter(pl.col(name).is_in(new_branches))
+        good = work.filter(reasons.is_null())[name].drop_nulls()
+        examples = ", ".join(good.value_counts(sort=True)[name].head(3).to_list()) or "–"
+        value = (
+            pl.when(pl.col(name).str.len_chars() > SHOWN_TEXT)
+            .then(pl.col(name).str.slice(0, SHOWN_TEXT) + pl.lit(" …"))
+            .otherwise(pl.col(name))
+        )
+        for reason in flagged["__reason"].unique(maintain_order=True).to_list():
+            out.append(
+                _problems(
+                    flagged,
+                    pl.col("__reason") == reason,
+                    f"identifying_{reason}",
+                    resolved[name],
+                    value,
+                    examples,
+                )
+            )
+        if category:
+            distinct = work[name].drop_nulls().n_unique()
+            respondents = work.height
+            limit = privacy.category_limit(respondents, min_group_size or config.min_group_size())
+            if distinct > limit:
+                out.append(
+                    _file_problem(
+                        "too_many_categories", column=resolved[name], value=distinct, expected=limit
+                    )
+                )
+    return out
 
 
 def _duplicates(

@@ -126,6 +126,95 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zeile {row}: Welle „{value}“ in Spalte „{column}“, importiert wird {expected}",
         "en": "Row {row}: wave “{value}” in column “{column}”, importing {expected}",
     },
+    "import.problem.identifying_too_long": {
+        "de": "Texte, die zu lang für eine Kategorie sind",
+        "en": "Texts too long for a category",
+    },
+    "import.problem.identifying_too_long.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "ist länger als 60 Zeichen; erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "is longer than 60 characters; expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.identifying_email": {
+        "de": "E-Mail-Adressen in gespeicherten Texten",
+        "en": "E-mail addresses in stored texts",
+    },
+    "import.problem.identifying_email.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "enthält eine E-Mail-Adresse; erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "holds an e-mail address; expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.identifying_phone": {
+        "de": "Telefonnummern in gespeicherten Texten",
+        "en": "Phone numbers in stored texts",
+    },
+    "import.problem.identifying_phone.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "sieht aus wie eine Telefonnummer; erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "looks like a phone number; expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.identifying_ip": {
+        "de": "IP-Adressen in gespeicherten Texten",
+        "en": "IP addresses in stored texts",
+    },
+    "import.problem.identifying_ip.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "ist eine IP-Adresse; erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "is an IP address; expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.identifying_name": {
+        "de": "Namen von Personen in gespeicherten Texten",
+        "en": "People's names in stored texts",
+    },
+    "import.problem.identifying_name.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "sieht aus wie der Name einer Person; erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "looks like a person's name; expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.identifying_free_text": {
+        "de": "Freitext in gespeicherten Texten",
+        "en": "Free text in stored texts",
+    },
+    "import.problem.identifying_free_text.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "ist Freitext (ein Satz oder mehr als sechs Wörter); erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "is free text (a sentence or more than six words); expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.too_many_categories": {
+        "de": "Kategorien mit zu vielen verschiedenen Werten",
+        "en": "Categories with too many distinct values",
+    },
+    "import.problem.too_many_categories.line": {
+        "de": "Spalte „{column}“ hat {value} verschiedene Werte; erwartet: höchstens {expected}.",
+        "en": "Column “{column}” has {value} distinct values; expected: at most {expected}.",
+    },
+    "import.problem.too_many_categories.file": {
+        "de": "Spalte „{column}“ hat {value} verschiedene Werte; erwartet: höchstens "
+        "{expected} (eine Kategorie je Mindestgruppe von Antwortenden, nie mehr als 50). So "
+        "viele Werte können einzelne Personen erkennbar machen; ordnen Sie eine Spalte mit "
+        "Kategorien zu oder keine.",
+        "en": "Column “{column}” has {value} distinct values; expected: at most {expected} "
+        "(one category per minimum group of respondents, never more than 50). So many values "
+        "can single out people; map a column of categories, or none.",
+    },
     "import.problem.missing_value": {
         "de": "Leere Pflichtfelder",
         "en": "Empty required cells",

@@ -1,0 +1,92 @@
+"""The Data page's guards from issue 15: what a new version would stop showing is said
+before confirming (point 1); identifying texts in mapped columns are refused (point 5)."""
+
+from __future__ import annotations
+
+import shutil
+
+import polars as pl
+import pytest
+
+from loyalty import demo
+from loyalty.store import open_store
+
+
+@pytest.fixture
+def own_db(demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "own.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("LOYALTY_DB", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory, demo_data):
+    folder = tmp_path_factory.mktemp("guard_samples")
+    survey, finance, loyalty, _ = demo.write_samples(demo_data, folder)
+    return {"survey": survey, "finance": finance, "loyalty": loyalty}
+
+
+def _check(app, lang, kind, name, data, wave="2025-H2"):
+    at = app("pages/data.py", lang=lang).run()
+    if kind != "engagement":
+        at.radio(key="data_kind").set_value(kind).run()
+    at.file_uploader(key="data_upload").set_value((name, data, "text/csv"))
+    at.run()
+    at.selectbox(key="data_wave_choice").select(wave).run()
+    at.button(key="data_check").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "de",
+            "Die Datei hat keine Abwanderungsgründe; die Abwanderungsgründe von 120 Filialen "
+            "der Welle 2025-H2 bleiben aus Version 1 erhalten.",
+        ),
+        (
+            "en",
+            "The file has no churn reasons; the churn reasons of 120 branches of wave 2025-H2 "
+            "stay from version 1.",
+        ),
+    ],
+)
+def test_the_check_says_that_churn_reasons_stay(app, own_db, samples, lang, expected):
+    data = samples["loyalty"].read_bytes()
+    at = _check(app, lang, "loyalty", samples["loyalty"].name, data)
+    assert expected in [w.value for w in at.warning]
+    store = open_store(own_db)
+    before = store.sql("SELECT sum(customers) AS n FROM active_churn WHERE wave = '2025-H2'")
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    after = store.sql("SELECT sum(customers) AS n FROM active_churn WHERE wave = '2025-H2'")
+    assert after["n"][0] == before["n"][0] > 0
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_an_email_in_the_job_area_is_refused_with_row_and_column(app, own_db, samples, lang):
+    text = samples["survey"].read_bytes().decode("cp1252")
+    frame = pl.read_csv(text.encode(), separator=";", infer_schema=False)
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 3)
+        .then(pl.lit("anna.schmidt@example.de"))
+        .otherwise(pl.col("Tätigkeitsbereich"))
+        .alias("Tätigkeitsbereich")
+    )
+    data = frame.write_csv(separator=";").encode("cp1252")
+    store = open_store(own_db)
+    imports = store.sql("SELECT count(*) AS n FROM imports")["n"][0]
+    at = _check(app, lang, "engagement", "befragung.csv", data)
+    lines = "\n".join(m.value for m in at.markdown)
+    expected = {
+        "de": "Zeile 5, Spalte „Tätigkeitsbereich“: „anna.schmidt@example.de“ enthält eine "
+        "E-Mail-Adresse",
+        "en": "Row 5, column “Tätigkeitsbereich”: “anna.schmidt@example.de” holds an e-mail "
+        "address",
+    }[lang]
+    assert expected in lines
+    assert not [b for b in at.button if b.key == "data_confirm"]
+    assert store.sql("SELECT count(*) AS n FROM imports")["n"][0] == imports
