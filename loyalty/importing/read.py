@@ -345,7 +345,8 @@ def _read_text(data: bytes, *, filename: str, limits: Limits, **info: Any) -> Ra
     if frame.height == 0:
         raise ReadError("read.empty_file", {"filename": filename})
     header = list(frame.row(0))
-    return _finish(
+    cut = _cut_off_fields(body, delimiter, len(header)) if frame.height > 2 else None
+    table = _finish(
         frame.slice(1),
         header,
         header_row,
@@ -361,6 +362,37 @@ def _read_text(data: bytes, *, filename: str, limits: Limits, **info: Any) -> Ra
         limits=limits,
         **info,
     )
+    if cut is not None and len(table.row_numbers):
+        raise ReadError(
+            "read.cut_off",
+            {"row": table.row_numbers[-1], "found": cut, "expected": len(header)},
+        )
+    return table
+
+
+#: How much of a text file's end :func:`_cut_off_fields` reads to find its last records.
+_TAIL_BYTES = 256 * 1024
+
+
+def _cut_off_fields(body: bytes, delimiter: str | None, width: int) -> int | None:
+    """The number of fields of the last record if the file looks cut off: the last record has
+    fewer fields than the header while the record before it has them all (a file still being
+    written, or copied half). A file whose rows all leave out trailing empty fields is not cut
+    off. Only the file's end is parsed (from the first line break in its last 256 KB)."""
+    if delimiter is None:
+        return None
+    tail = body[-_TAIL_BYTES:]
+    if len(body) > _TAIL_BYTES:
+        tail = tail[tail.find(b"\n") + 1 :]
+    text = tail.decode("utf-8", "ignore")
+    records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
+    records = [r for r in records if any(f.strip() for f in r)]
+    if len(records) < 2:
+        return None
+    last, before = records[-1], records[-2]
+    if len(last) < width and len(before) >= width:
+        return len(last)
+    return None
 
 
 def _parse_csv(body: bytes, delimiter: str | None, header_row: int, limits: Limits) -> pl.DataFrame:

@@ -90,3 +90,19 @@ def test_an_email_in_the_job_area_is_refused_with_row_and_column(app, own_db, sa
     assert expected in lines
     assert not [b for b in at.button if b.key == "data_confirm"]
     assert store.sql("SELECT count(*) AS n FROM imports")["n"][0] == imports
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("de", "endet nach 9 von 18 Feldern"), ("en", "ends after 9 of 18 fields")],
+)
+def test_a_file_cut_off_mid_row_is_refused(app, own_db, samples, lang, expected):
+    body = samples["survey"].read_bytes().rstrip(b"\r\n")
+    start = body.rindex(b"\n") + 1
+    data = body[:start] + b";".join(body[start:].split(b";")[:9])
+    at = app("pages/data.py", lang=lang).run()
+    at.file_uploader(key="data_upload").set_value(("befragung.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    assert any(expected in e.value for e in at.error), [e.value for e in at.error]
+    assert not [b for b in at.button if b.key == "data_check"]
