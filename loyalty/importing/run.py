@@ -177,6 +177,31 @@ def _file_wave(frame: pl.DataFrame, column: str | None) -> str | None:
     return max(labels) if labels else None
 
 
+def _refuse_formula_columns(
+    result: ValidationResult, formula_columns: tuple[tuple[str, int], ...]
+) -> None:
+    """An Excel column whose formulas have no stored result reads as empty: refused where it
+    is used (mapped field or item), named in a warning where it is not."""
+    used = {c for c in result.mapping.values() if c} | set(result.item_columns.values())
+    for column, cells in formula_columns:
+        if column in used:
+            problem = pl.DataFrame(
+                {
+                    "kind": ["formula_without_value"],
+                    "row": [None],
+                    "column": [column],
+                    "value": [str(cells)],
+                    "expected": [None],
+                },
+                schema=PROBLEM_SCHEMA,
+            )
+            result.problems = pl.concat([result.problems, problem])
+        else:
+            result.warnings.append(
+                Notice("formula_without_value", {"column": column, "cells": cells})
+            )
+
+
 # --- what a new version replaces --------------------------------------------------------------
 
 #: Per kind: the frame of the validation result, the active view it replaces per wave.
@@ -355,6 +380,7 @@ def run_import(
     )
     if note is not None:
         result.warnings.insert(0, note)
+    _refuse_formula_columns(result, raw.formula_columns)
     if result.ok:
         result.warnings.extend(replaced_notices(store, result, lang))
     report.validation = result

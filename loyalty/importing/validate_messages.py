@@ -215,6 +215,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(one category per minimum group of respondents, never more than 50). So many values "
         "can single out people; map a column of categories, or none.",
     },
+    "import.problem.formula_without_value": {
+        "de": "Excel-Formeln ohne gespeichertes Ergebnis",
+        "en": "Excel formulas without a stored result",
+    },
+    "import.problem.formula_without_value.line": {
+        "de": "Spalte „{column}“: {value} Zellen mit Formel, aber ohne gespeichertes Ergebnis.",
+        "en": "Column “{column}”: {value} cells with a formula but no stored result.",
+    },
+    "import.problem.formula_without_value.file": {
+        "de": "Spalte „{column}“ enthält in {value} Zellen Formeln ohne gespeichertes Ergebnis "
+        "(die Datei wurde von einem Programm geschrieben, das Formeln nicht berechnet); sie "
+        "würden als leer gelesen. Öffnen und speichern Sie die Datei in Excel oder LibreOffice, "
+        "oder fügen Sie die Spalte als Werte ein.",
+        "en": "Column “{column}” holds formulas without a stored result in {value} cells (the "
+        "file was written by a program that does not compute formulas); they would read as "
+        "empty. Open and save the file in Excel or LibreOffice, or paste the column as values.",
+    },
     "import.problem.missing_value": {
         "de": "Leere Pflichtfelder",
         "en": "Empty required cells",
@@ -352,6 +369,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.warning.new_wave": {
         "de": "Welle {wave} ist neu und wird angelegt ({start} bis {end}).",
         "en": "Wave {wave} is new and will be created ({start} to {end}).",
+    },
+    "import.warning.formula_without_value": {
+        "de": "Die nicht verwendete Spalte „{column}“ enthält in {cells} Zellen Formeln ohne "
+        "gespeichertes Ergebnis; sie wird nicht gelesen.",
+        "en": "The unused column “{column}” holds formulas without a stored result in {cells} "
+        "cells; it is not read.",
     },
     "import.warning.churn_kept": {
         "de": "Die Datei hat keine Abwanderungsgründe; die Abwanderungsgründe von {count} "

@@ -106,3 +106,26 @@ def test_a_file_cut_off_mid_row_is_refused(app, own_db, samples, lang, expected)
     assert not at.exception, at.exception
     assert any(expected in e.value for e in at.error), [e.value for e in at.error]
     assert not [b for b in at.button if b.key == "data_check"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("de", "Spalte „Betriebsergebnis“ enthält in 120 Zellen Formeln ohne gespeichertes"),
+        ("en", "Column “Betriebsergebnis” holds formulas without a stored result in 120 cells"),
+    ],
+)
+def test_excel_formulas_without_results_are_refused(app, own_db, demo_data, lang, expected):
+    from importing.test_formulas import finance_xlsx
+
+    data = finance_xlsx(demo_data.branches["branch_id"].to_list(), "2025-H2", cached=False)
+    at = app("pages/data.py", lang=lang).run()
+    at.radio(key="data_kind").set_value("finance").run()
+    at.file_uploader(key="data_upload").set_value(("f.xlsx", data, "application/octet-stream"))
+    at.run()
+    at.selectbox(key="data_wave_choice").select("2025-H2").run()
+    at.button(key="data_check").click().run()
+    assert not at.exception, at.exception
+    lines = "\n".join(m.value for m in at.markdown)
+    assert expected in lines, lines
+    assert not [b for b in at.button if b.key == "data_confirm"]
