@@ -31,6 +31,11 @@ def _demo(args: argparse.Namespace) -> int:
                 return 1
         finally:
             store.close()
+    samples = Path(args.samples) if args.samples else db.parent / "samples"
+    problem = None if args.no_samples else _output_problem(samples / "sample.csv", "en")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     if db.exists() and args.force:
         db.unlink()
         Path(str(db) + ".wal").unlink(missing_ok=True)
@@ -62,8 +67,12 @@ def _demo(args: argparse.Namespace) -> int:
         f"({time.perf_counter() - started:.1f} s)."
     )
     if not args.no_samples:
-        samples = Path(args.samples) if args.samples else db.parent / "samples"
-        for path in demo.write_samples(data, samples):
+        try:
+            written = demo.write_samples(data, samples)
+        except OSError as exc:  # e.g. --samples names a file
+            print(_write_failed(samples, exc, "en"), file=sys.stderr)
+            return 1
+        for path in written:
             print(f"sample file: {path}")
     return 0
 
@@ -140,6 +149,10 @@ def _report(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in report.FORMATS:
         print(t("report.bad_format", args.lang, suffix=out.suffix), file=sys.stderr)
         return 2
+    problem = _output_problem(out, args.lang)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     store = _store(args)
     try:
         waves = analysis.waves(store)
@@ -153,9 +166,13 @@ def _report(args: argparse.Namespace) -> int:
         def progress(fraction: float, message: str) -> None:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
-        report.write(
-            store, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
-        )
+        try:
+            report.write(
+                store, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
+            )
+        except OSError as exc:  # e.g. the disk filled up while writing
+            print(_write_failed(out, exc, args.lang), file=sys.stderr)
+            return 1
         versions.record(
             store, _cli_actor(), "export", f"story {out.suffix.lstrip('.')}", f"file={out}"
         )
@@ -164,6 +181,44 @@ def _report(args: argparse.Namespace) -> int:
     steps = len(story.STEP_KEYS) + 1
     print(t("report.written", args.lang, path=out, size=out.stat().st_size // 1024, pages=steps))
     return 0
+
+
+def _output_problem(path: Path, lang: str) -> str | None:
+    """Why the CLI could not write ``path``, in ``lang``; None when it can. Missing folders
+    are created when writing; the nearest existing one must be a folder we may write in.
+    Asked before the work, so a bad path never ends in a traceback after an import was
+    stored or a report was built."""
+    from loyalty.importing.validate_messages import t as it
+
+    path = path.absolute()
+    if path.is_dir():
+        return it("import.cli.not_writable", lang, path=path, reason="is a folder")
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return it("import.cli.no_folder", lang, folder=folder, path=path)
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return it("import.cli.not_writable", lang, path=path, reason="permission denied")
+    return None
+
+
+def _write_failed(path: Path, exc: OSError, lang: str) -> str:
+    from loyalty.importing.validate_messages import t as it
+
+    return it("import.cli.not_writable", lang, path=path, reason=exc.strerror or str(exc))
+
+
+def _write_output(path: Path, write, lang: str) -> str | None:
+    """``write(path)`` (missing folders created); an OS error (disk full, permissions) as a
+    sentence, else None."""
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+    except OSError as exc:
+        return _write_failed(path, exc, lang)
+    return None
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -175,6 +230,11 @@ def _import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(it("import.cli.no_file", args.lang, path=path), file=sys.stderr)
         return 2
+    if args.problems_csv:
+        problem = _output_problem(Path(args.problems_csv), args.lang)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
     instrument = None
     if args.instrument:
         try:
@@ -228,7 +288,10 @@ def _import(args: argparse.Namespace) -> int:
     print(report.render_text(args.lang))
     if args.problems_csv and report.problem_count():
         out = Path(args.problems_csv)
-        report.problems_frame(args.lang).write_csv(out)
+        failed = _write_output(out, report.problems_frame(args.lang).write_csv, args.lang)
+        if failed:
+            print(failed, file=sys.stderr)
+            return 1
         print(it("import.report.problems_written", args.lang, path=out))
     return 0 if report.ok else 1
 

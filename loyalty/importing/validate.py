@@ -873,6 +873,17 @@ def _file_decimal(work: pl.DataFrame, cols: list[str]) -> str | None:
     return _detect_decimal(pl.concat(parts))
 
 
+#: The largest value a numeric field takes (and how the message writes it): counts and
+#: amounts below 10¹⁵ (exact as a float, far from 64-bit overflow when summed), a branch's
+#: headcount below 10⁶ (a 32-bit column). Larger values, infinity and NaN are problems.
+LIMITS: dict[str, tuple[float, str]] = {
+    "count": (1e15, "10¹⁵"),
+    "amount": (1e15, "10¹⁵"),
+    "nonneg_amount": (1e15, "10¹⁵"),
+    "headcount": (1e6, "10⁶"),
+}
+
+
 def _parse_column(
     work: pl.DataFrame, f: Field, col: str, decimal: str | None
 ) -> tuple[pl.Series, list[pl.DataFrame]]:
@@ -908,6 +919,23 @@ def _parse_column(
                 pl.col("__raw"),
             )
         )
+    limit = LIMITS.get(f.name, LIMITS[f.type])
+    probs.append(
+        _problems(
+            frame,
+            ~pl.col("__val").is_finite() | (pl.col("__val").abs() > limit[0]),
+            "too_large",
+            col,
+            pl.col("__raw"),
+            limit[1],
+        )
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("__val").is_finite() & (pl.col("__val").abs() <= limit[0]))
+        .then(pl.col("__val"))
+        .alias("__val")
+    )
+    values = frame["__val"]
     if f.type in ("count", "nonneg_amount"):
         probs.append(
             _problems(

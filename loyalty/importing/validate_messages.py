@@ -232,6 +232,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "file was written by a program that does not compute formulas); they would read as "
         "empty. Open and save the file in Excel or LibreOffice, or paste the column as values.",
     },
+    "import.problem.too_large": {
+        "de": "Zahlen außerhalb des möglichen Bereichs",
+        "en": "Numbers out of range",
+    },
+    "import.problem.too_large.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ ist zu groß; erwartet: höchstens "
+        "{expected}.",
+        "en": "Row {row}, column “{column}”: “{value}” is too large; expected: at most {expected}.",
+    },
     "import.problem.missing_value": {
         "de": "Leere Pflichtfelder",
         "en": "Empty required cells",
@@ -486,6 +495,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.report.none": {"de": "keine", "en": "none"},
     # --- the command line ---------------------------------------------------------------------
+    "import.cli.no_folder": {
+        "de": "{folder} ist eine Datei, kein Ordner; {path} kann dort nicht angelegt werden. "
+        "Geben Sie einen anderen Pfad an.",
+        "en": "{folder} is a file, not a folder; {path} cannot be created there. Give another "
+        "path.",
+    },
+    "import.cli.not_writable": {
+        "de": "{path} kann nicht geschrieben werden: {reason}",
+        "en": "{path} cannot be written: {reason}",
+    },
     "import.cli.no_file": {
         "de": "Die Datei {path} gibt es nicht.",
         "en": "The file {path} does not exist.",

@@ -129,3 +129,20 @@ def test_excel_formulas_without_results_are_refused(app, own_db, demo_data, lang
     lines = "\n".join(m.value for m in at.markdown)
     assert expected in lines, lines
     assert not [b for b in at.button if b.key == "data_confirm"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("de", "Zeile 2, Spalte „Aktive Kunden“: „99999999999999999999999“ ist zu groß"),
+        ("en", "Row 2, column “Aktive Kunden”: “99999999999999999999999” is too large"),
+    ],
+)
+def test_a_count_beyond_any_integer_is_a_problem_not_a_traceback(app, own_db, lang, expected):
+    data = (
+        b"Filiale;Periode;Aktive Kunden;Gehaltene Kunden;Promotoren;Passive;Kritiker\n"
+        b"B001;2025-H2;99999999999999999999999;10;1;1;1\nB002;2025-H2;100;10;1;1;1\n"
+    )
+    at = _check(app, lang, "loyalty", "k.csv", data)
+    lines = "\n".join(m.value for m in at.markdown)
+    assert expected in lines, lines
