@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import polars as pl
+from babel.dates import format_date
 
 from loyalty import analysis, confidentiality, config
+from loyalty.i18n import num, t
 from loyalty.store import Store
 from loyalty.versions import audit
 
@@ -252,10 +254,6 @@ def purged_waves(store: Store) -> pl.DataFrame:
 
 def purge_notes(store: Store, lang: str) -> list[str]:
     """One sentence per purged wave, in ``lang``: which answers were deleted when and why."""
-    from babel.dates import format_date
-
-    from loyalty.i18n import num, t
-
     locale = "de_DE" if lang == "de" else "en_GB"
     return [
         t(
