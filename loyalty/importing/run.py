@@ -135,7 +135,7 @@ def save_mapping(
 
 
 def _context(store: Store) -> dict[str, Any]:
-    branches = store.sql("SELECT branch_id, headcount FROM branches")
+    branches = store.sql("SELECT branch_id, name, headcount FROM branches")
     history = store.sql(
         "SELECT w.wave, w.start_date, count(r.response_id) AS responses "
         "FROM waves w LEFT JOIN active_responses r USING (wave) "
@@ -143,6 +143,7 @@ def _context(store: Store) -> dict[str, Any]:
     )
     return {
         "known_branches": branches["branch_id"].to_list(),
+        "branch_names": dict(zip(branches["branch_id"], branches["name"], strict=True)),
         "headcounts": branches,
         "wave_history": history,
     }
@@ -374,6 +375,7 @@ def run_import(
         decimal=raw.decimal_hint,
         min_group_size=config.min_group_size(),
         headcounts=context["headcounts"],
+        branch_names=context["branch_names"],
         wave_history=context["wave_history"],
     )
     if note is not None:

@@ -26,6 +26,7 @@ Decisions where the issue is silent (also in ``docs/data-model.md``):
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -258,6 +259,61 @@ def normalise_header(text: str) -> str:
 # --- helpers ----------------------------------------------------------------------------------
 
 
+# --- branches by name ---------------------------------------------------------------------------
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def branch_key(text: str) -> str:
+    """A branch id or name as compared: case, spaces, punctuation and umlaut spellings
+    ("Muenchen" = "München") do not matter."""
+    folded = text.casefold().translate(_UMLAUTS)
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
+
+
+def _branches_by_name(
+    work: pl.DataFrame, known: pl.Series, names: dict[str, str]
+) -> tuple[pl.DataFrame, list[str]]:
+    """Values that are not ids but name one branch (its name, or its id spelt otherwise) are
+    replaced by the id; returns the frame and "value → id" for the report."""
+    values = work.filter(~pl.col("branch_id").is_in(known.implode()))["branch_id"]
+    values = values.drop_nulls().unique(maintain_order=True).to_list()
+    if not values:
+        return work, []
+    lookup: dict[str, set[str]] = {}
+    for branch_id in known.to_list():
+        lookup.setdefault(branch_key(branch_id), set()).add(branch_id)
+        if names.get(branch_id):
+            lookup.setdefault(branch_key(names[branch_id]), set()).add(branch_id)
+    found = {}
+    for value in values:
+        ids = lookup.get(branch_key(value), set())
+        if len(ids) == 1:  # an ambiguous name is not guessed
+            found[value] = next(iter(ids))
+    if not found:
+        return work, []
+    work = work.with_columns(
+        pl.col("branch_id").replace(list(found), list(found.values())).alias("branch_id")
+    )
+    return work, [f"{v} → {i}" for v, i in found.items()]
+
+
+def _closest_branches(
+    unknown: list[str], known: list[str], names: dict[str, str], n: int = 3
+) -> dict[str, str]:
+    """For each unknown value the closest branches ("B001 Osnabrück Nord, …") by id or name
+    (the first branches of the list when nothing is close)."""
+    labels = {branch_key(b): b for b in known}
+    labels.update({branch_key(names[b]): b for b in known if names.get(b)})
+    keys = list(labels)
+    hints = {}
+    for value in unknown:
+        close = difflib.get_close_matches(branch_key(value), keys, n=n * 2, cutoff=0.5)
+        ids = list(dict.fromkeys(labels[k] for k in close))[:n] or sorted(known)[:n]
+        hints[value] = ", ".join(f"{b} {names.get(b, '')}".strip() for b in ids) or "–"
+    return hints
+
+
 def _problems(
     frame: pl.DataFrame,
     mask: pl.Expr | pl.Series,
@@ -385,6 +441,7 @@ def validate(
     decimal: str | None = None,
     min_group_size: int | None = None,
     headcounts: pl.DataFrame | None = None,
+    branch_names: dict[str, str] | None = None,
     wave_history: pl.DataFrame | None = None,
     known_waves: Iterable[str] = (),
 ) -> ValidationResult:
@@ -593,6 +650,14 @@ def validate(
                 Notice("new_branches", {"count": len(fresh), "branches": _short_list(fresh)})
             )
     else:
+        work, by_name = _branches_by_name(work, known, branch_names or {})
+        if by_name:
+            warnings.append(
+                Notice(
+                    "branches_by_name",
+                    {"count": len(by_name), "examples": _short_list(by_name, 5)},
+                )
+            )
         unknown_mask = pl.col("branch_id").is_not_null() & ~pl.col("branch_id").is_in(
             known.implode()
         )
@@ -600,8 +665,18 @@ def validate(
         result.unknown_branches = unknown
         if unknown:
             if unknown_branches == "reject":
+                hints = _closest_branches(unknown, known.to_list(), branch_names or {})
                 problems.append(
-                    _problems(work, unknown_mask, "unknown_branch", bcol, pl.col("branch_id"))
+                    _problems(
+                        work,
+                        unknown_mask,
+                        "unknown_branch",
+                        bcol,
+                        pl.col("branch_id"),
+                        pl.col("branch_id").replace_strict(
+                            list(hints), list(hints.values()), default="–"
+                        ),
+                    )
                 )
             elif unknown_branches == "skip":
                 before = work.height

@@ -306,8 +306,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Branch ids that are not in the branch list",
     },
     "import.problem.unknown_branch.line": {
-        "de": "Zeile {row}, Spalte „{column}“: „{value}“",
-        "en": "Row {row}, column “{column}”: “{value}”",
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ – nächstliegende Filialen: {expected}",
+        "en": "Row {row}, column “{column}”: “{value}” – closest branches: {expected}",
     },
     "import.problem.duplicate_respondent": {
         "de": "Doppelte Antwort-IDs",
@@ -384,6 +384,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "gespeichertes Ergebnis; sie wird nicht gelesen.",
         "en": "The unused column “{column}” holds formulas without a stored result in {cells} "
         "cells; it is not read.",
+    },
+    "import.warning.branches_by_name": {
+        "de": "{count} Filialen sind mit ihrem Namen statt der Nummer angegeben und wurden "
+        "zugeordnet: {examples}",
+        "en": "{count} branches are given by name instead of id and were matched: {examples}",
     },
     "import.warning.churn_kept": {
         "de": "Die Datei hat keine Abwanderungsgründe; die Abwanderungsgründe von {count} "

@@ -146,3 +146,19 @@ def test_a_count_beyond_any_integer_is_a_problem_not_a_traceback(app, own_db, la
     at = _check(app, lang, "loyalty", "k.csv", data)
     lines = "\n".join(m.value for m in at.markdown)
     assert expected in lines, lines
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("de", "120 Filialen sind mit ihrem Namen statt der Nummer angegeben"),
+        ("en", "120 branches are given by name instead of id and were matched"),
+    ],
+)
+def test_branch_names_instead_of_ids_are_matched(app, own_db, demo_data, samples, lang, expected):
+    names = dict(demo_data.branches.select("branch_id", "name").iter_rows())
+    frame = pl.read_csv(samples["loyalty"].read_bytes(), separator=";", infer_schema=False)
+    frame = frame.with_columns(pl.col("Filiale").replace_strict(names))
+    at = _check(app, lang, "loyalty", "k.csv", frame.write_csv(separator=";").encode())
+    assert any(expected in w.value for w in at.warning), [w.value for w in at.warning]
+    assert [b for b in at.button if b.key == "data_confirm"]

@@ -554,7 +554,15 @@ def test_fixture_qualtrics_and_surveymonkey(store):
                 "Zeile 3, Spalte „MOT1“: 0 (erwartet: 1–5)",
             ],
         ),
-        ("v_unknown_branch.csv", "engagement", "2025-H1", ["Zeile 3, Spalte „Filiale“: „B999“"]),
+        (
+            "v_unknown_branch.csv",
+            "engagement",
+            "2025-H1",
+            [
+                "Zeile 3, Spalte „Filiale“: „B999“ – nächstliegende Filialen: B029 Leipzig "
+                "Altstadt, B019 Berlin Süd, B009 Osnabrück Altstadt"
+            ],
+        ),
         (
             "v_duplicate_respondent.csv",
             "engagement",

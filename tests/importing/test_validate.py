@@ -290,9 +290,9 @@ def test_unknown_branches_reject_skip_add():
     raw = survey(Filiale=["B01", "X9", "B02", "X9", "B01", "Y1"])
     rejected = run(raw)
     assert lines(rejected) == [
-        "Zeile 3, Spalte „Filiale“: „X9“",
-        "Zeile 5, Spalte „Filiale“: „X9“",
-        "Zeile 7, Spalte „Filiale“: „Y1“",
+        "Zeile 3, Spalte „Filiale“: „X9“ – nächstliegende Filialen: B01, B02, B03",
+        "Zeile 5, Spalte „Filiale“: „X9“ – nächstliegende Filialen: B01, B02, B03",
+        "Zeile 7, Spalte „Filiale“: „Y1“ – nächstliegende Filialen: B01, B02, B03",
     ]
     assert rejected.unknown_branches == ["X9", "Y1"]
     skipped = run(raw, unknown_branches="skip")
