@@ -281,6 +281,7 @@ def _import(args: argparse.Namespace) -> int:
             lang=args.lang,
             instrument=instrument,
             save_mapping_as=args.save_mapping,
+            branch=args.branch,
         )
     except InstrumentError as exc:
         print("\n".join(exc.messages(args.lang)), file=sys.stderr)
@@ -424,6 +425,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="CSV, Excel (.xlsx) or similar file")
     imp.add_argument("--kind", required=True, choices=schema.KINDS)
     imp.add_argument("--wave", help="survey wave / period, e.g. 2025-H2 (or a mapped column)")
+    imp.add_argument(
+        "--branch",
+        help="all rows belong to this branch (id or name), for files without a branch column",
+    )
     imp.add_argument("--mapping", help="use the saved column mapping of this name")
     imp.add_argument(
         "--map",

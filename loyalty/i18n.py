@@ -736,9 +736,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.mapping_help": {
         "de": "Welche Spalte Ihrer Datei enthält was? * = Pflicht. Fragen der Befragung werden "
         "über "
-        "den Fragebogen der Welle erkannt (Nummer oder Wortlaut).",
+        "den Fragebogen der Welle erkannt (Nummer oder Wortlaut). Die Filiale darf als Nummer "
+        "oder Name angegeben sein; hat die Datei keine Filialspalte (ein Befragungslink je "
+        "Filiale), ordnen Sie ein „Embedded Data“-Feld zu oder wählen Sie unten die Filiale "
+        "für alle Zeilen.",
         "en": "Which column of your file holds what? * = required. Survey questions are found "
-        "through the wave's questionnaire (id or wording).",
+        "through the wave's questionnaire (id or wording). The branch may be given by id or "
+        "name; if the file has no branch column (one survey link per branch), assign an "
+        "“embedded data” field or choose the branch of all rows below.",
+    },
+    "data.one_branch": {
+        "de": "Alle Zeilen gehören zur Filiale",
+        "en": "All rows belong to branch",
+    },
+    "data.one_branch_none": {
+        "de": "– (die Datei hat eine Filialspalte)",
+        "en": "– (the file has a branch column)",
+    },
+    "data.one_branch_help": {
+        "de": "Für Exporte ohne Filialspalte, z. B. wenn jede Filiale ihren eigenen "
+        "Befragungslink hat.",
+        "en": "For exports without a branch column, e.g. when every branch has its own survey "
+        "link.",
     },
     "data.not_in_file": {"de": "– nicht in der Datei –", "en": "– not in the file –"},
     "data.unknown_branches": {

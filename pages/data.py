@@ -101,6 +101,18 @@ with tab_import:
                     format_func=lambda c: t("data.not_in_file", lang) if c is None else c,
                     key=f"data_map_{kind}_{field.name}_{base}",
                 )
+            one_branch = None
+            if kind != "branches" and mapping.get("branch_id") is None:
+                names = ui.branch_names()
+                one_branch = st.selectbox(
+                    t("data.one_branch", lang),
+                    [None, *names.ids],
+                    format_func=lambda b: (
+                        t("data.one_branch_none", lang) if b is None else names.labels[b]
+                    ),
+                    key=f"data_one_branch_{kind}",
+                    help=t("data.one_branch_help", lang),
+                )
             o1, o2 = st.columns(2)
             unknown = o1.radio(
                 t("data.unknown_branches", lang),
@@ -109,7 +121,7 @@ with tab_import:
                 key="data_unknown",
             )
             save_as = o2.text_input(t("data.save_mapping", lang), key="data_save_as").strip()
-            request = (upload.file_id, kind, wave, tuple(mapping.items()), unknown, sheet)
+            request = (upload.file_id, kind, wave, *mapping.items(), unknown, sheet, one_branch)
 
             def run_import(**how):
                 """The same import, as a check (dry run) or for real."""
@@ -124,6 +136,7 @@ with tab_import:
                     actor=actor,
                     unknown_branches=unknown,
                     lang=lang,
+                    branch=one_branch,
                     **how,
                 )
 

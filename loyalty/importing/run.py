@@ -302,6 +302,7 @@ def run_import(
     lang: str = "de",
     instrument: Instrument | None = None,
     save_mapping_as: str | None = None,
+    branch: str | None = None,
 ) -> ImportOutcome:
     """Read, validate and (unless ``dry_run`` or there are problems) store one file.
 
@@ -310,7 +311,9 @@ def run_import(
     used and saved under that name (with the import, in the same transaction);
     ``save_mapping_as`` saves whatever mapping was used. ``instrument``: store this
     questionnaire as the wave's instrument with the import (else the wave's stored one, or the
-    latest earlier wave's). ``progress(fraction, message_key)`` is called between steps.
+    latest earlier wave's). ``branch``: every row belongs to this branch (id or name) — for
+    exports without a branch column, e.g. one survey link per branch.
+    ``progress(fraction, message_key)`` is called between steps.
     """
 
     def step(fraction: float, key: str) -> None:
@@ -376,6 +379,7 @@ def run_import(
         min_group_size=config.min_group_size(),
         headcounts=context["headcounts"],
         branch_names=context["branch_names"],
+        branch=branch or None,
         wave_history=context["wave_history"],
     )
     if note is not None:

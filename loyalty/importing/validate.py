@@ -442,6 +442,7 @@ def validate(
     min_group_size: int | None = None,
     headcounts: pl.DataFrame | None = None,
     branch_names: dict[str, str] | None = None,
+    branch: str | None = None,
     wave_history: pl.DataFrame | None = None,
     known_waves: Iterable[str] = (),
 ) -> ValidationResult:
@@ -488,7 +489,12 @@ def validate(
             problems.append(_file_problem("mapped_column_missing", column=col, value=name))
             col = None
         resolved[name] = col
-        if col is None and spec.required:
+        if name == "branch_id" and kind != "branches" and (branch or col is None):
+            if col is not None:  # a branch column and "all rows are branch X": which one?
+                problems.append(_file_problem("branch_twice", column=col, value=branch))
+            elif not branch:
+                problems.append(_file_problem("missing_branch", value=name))
+        elif col is None and spec.required:
             problems.append(_file_problem("missing_field", value=name))
     result.mapping = resolved
     label = {name: col for name, col in resolved.items() if col is not None}
@@ -633,7 +639,9 @@ def validate(
             work = work.drop("__wave_raw")
 
     # --- branch ids -----------------------------------------------------------------------------
-    bcol = resolved["branch_id"]
+    if resolved["branch_id"] is None and branch:  # "all rows of this file are branch X"
+        work = work.with_columns(pl.lit(branch.strip(), pl.String).alias("branch_id"))
+    bcol = resolved["branch_id"] or branch
     problems.append(_problems(work, pl.col("branch_id").is_null(), "missing_value", bcol))
     known = pl.Series("known", list(known_branches), dtype=pl.String)
     new_branches: list[str] = []

@@ -241,6 +241,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{expected}.",
         "en": "Row {row}, column “{column}”: “{value}” is too large; expected: at most {expected}.",
     },
+    "import.problem.missing_branch": {
+        "de": "Keine Filiale angegeben",
+        "en": "No branch given",
+    },
+    "import.problem.missing_branch.line": {
+        "de": "Keiner Spalte ist die Filiale zugeordnet. Ordnen Sie die Spalte mit der Filiale zu "
+        "(in Exporten von Befragungswerkzeugen oft ein „Embedded Data“-Feld wie „Filiale“) "
+        "oder geben Sie an, dass alle Zeilen zu einer Filiale gehören (Seite „Daten“: „Alle "
+        "Zeilen gehören zur Filiale“, Kommandozeile: --branch B001).",
+        "en": "No column is assigned to the branch. Assign the column that holds it (in survey "
+        "tool exports often an “embedded data” field such as “Filiale”) or say that all rows "
+        "belong to one branch (Data page: “All rows belong to branch”, command line: "
+        "--branch B001).",
+    },
+    "import.problem.branch_twice": {
+        "de": "Filiale doppelt angegeben",
+        "en": "Branch given twice",
+    },
+    "import.problem.branch_twice.line": {
+        "de": "Der Filiale ist die Spalte „{column}“ zugeordnet und zugleich angegeben, dass alle "
+        "Zeilen zur Filiale „{value}“ gehören; wählen Sie eins von beiden.",
+        "en": "The branch is assigned the column “{column}” and at the same time all rows are "
+        "said to belong to branch “{value}”; choose one of the two.",
+    },
     "import.problem.missing_value": {
         "de": "Leere Pflichtfelder",
         "en": "Empty required cells",

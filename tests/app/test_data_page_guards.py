@@ -162,3 +162,28 @@ def test_branch_names_instead_of_ids_are_matched(app, own_db, demo_data, samples
     at = _check(app, lang, "loyalty", "k.csv", frame.write_csv(separator=";").encode())
     assert any(expected in w.value for w in at.warning), [w.value for w in at.warning]
     assert [b for b in at.button if b.key == "data_confirm"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_a_file_without_branch_column_goes_to_the_branch_chosen(app, own_db, samples, lang):
+    frame = pl.read_csv(
+        samples["survey"].read_bytes().decode("cp1252").encode(), separator=";", infer_schema=False
+    )
+    one = frame.filter(pl.col("Filiale") == "B042").drop("Filiale")
+    at = app("pages/data.py", lang=lang).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("link.csv", one.write_csv(separator=";").encode(), "text/csv")
+    )
+    at.run()
+    at.selectbox(key="data_wave_choice").select("2025-H2").run()
+    at.selectbox(key="data_one_branch_engagement").select("B042").run()
+    at.button(key="data_check").click().run()
+    assert not at.exception, at.exception
+    at.button(key="data_confirm").click().run()
+    assert not at.exception, at.exception
+    store = open_store(own_db)
+    stored = store.sql(
+        "SELECT branch_id, count(*) AS n FROM active_responses WHERE wave = '2025-H2' "
+        "AND import_id = (SELECT max(import_id) FROM imports) GROUP BY 1"
+    )
+    assert stored.rows() == [("B042", one.height)]
