@@ -827,11 +827,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "The wave's branch figures stay.",
     },
     "data.version": {"de": "Version aktiv machen", "en": "Make a version active"},
+    "data.version_label": {
+        "de": "{kind} {wave}, Version {version} – {status}{rows} Zeilen, {when}",
+        "en": "{kind} {wave}, version {version} – {status}{rows} rows, {when}",
+    },
+    "data.version_activated": {
+        "de": "Jetzt aktiv: {label}",
+        "en": "Now active: {label}",
+    },
+    "data.version_deleted": {
+        "de": "Gelöscht: {label} ({rows} Zeilen)",
+        "en": "Deleted: {label} ({rows} rows)",
+    },
     "data.activate": {"de": "Aktiv machen", "en": "Make active"},
     "data.version_delete": {"de": "Version löschen", "en": "Delete a version"},
     "data.delete_confirm": {
-        "de": "Ja, Version {id} endgültig löschen",
-        "en": "Yes, delete version {id} for good",
+        "de": "Ja, „{label}“ endgültig löschen",
+        "en": "Yes, delete “{label}” for good",
     },
     "data.delete": {"de": "Löschen", "en": "Delete"},
     "data.instrument_download": {"de": "Als YAML herunterladen", "en": "Download as YAML"},

@@ -51,7 +51,7 @@ with tab_import:
                 )
             )
             for note in raw.notes:
-                st.caption(note.message(lang) if hasattr(note, "message") else str(note))
+                st.caption(note.message(lang))
             if len(raw.sheet_names) > 1:
                 st.selectbox(t("data.sheet", lang), raw.sheet_names, key="data_sheet")
 
@@ -196,19 +196,25 @@ with tab_versions:
     )
 
     ids = live["import_id"].to_list()
+    labels = versions.version_labels(live, lang)
     a1, a2 = st.columns(2)
     with a1:
-        chosen = st.selectbox(t("data.version", lang), ids, key="version_pick")
+        pick = {"format_func": labels.get, "key": "version_pick"}
+        chosen = st.selectbox(t("data.version", lang), ids, **pick)
         if st.button(t("data.activate", lang), key="version_activate", disabled=chosen is None):
             try:
                 versions.activate(ui.store(), chosen, actor=actor)
-                st.success(t("versions.activated", lang, id=chosen))
+                st.success(t("data.version_activated", lang, label=labels[chosen]))
             except versions.VersionError as exc:
                 st.error(exc.message(lang))
     if ui.can("delete_versions"):
         with a2:
-            doomed = st.selectbox(t("data.version_delete", lang), ids, key="version_delete_pick")
-            sure = st.checkbox(t("data.delete_confirm", lang, id=doomed), key="version_delete_sure")
+            pick = {"format_func": labels.get, "key": "version_delete_pick"}
+            doomed = st.selectbox(t("data.version_delete", lang), ids, **pick)
+            doomed_label = labels.get(doomed, "–")
+            sure = st.checkbox(
+                t("data.delete_confirm", lang, label=doomed_label), key="version_delete_sure"
+            )
             if st.button(
                 t("data.delete", lang),
                 key="version_delete",
@@ -217,7 +223,8 @@ with tab_versions:
             ):
                 try:
                     rows = versions.delete(ui.store(), doomed, actor=actor)
-                    st.success(t("versions.deleted_rows", lang, id=doomed, rows=rows))
+                    done = {"label": doomed_label, "rows": i18n.num(rows, lang, 0)}
+                    st.success(t("data.version_deleted", lang, **done))
                 except versions.VersionError as exc:
                     st.error(exc.message(lang))
 

@@ -121,6 +121,9 @@ class Note(NamedTuple):
     key: str
     params: dict[str, Any]
 
+    def message(self, lang: str = "de") -> str:
+        return message_text(self.key, lang, self.params)
+
 
 class ReadError(Exception):
     """The file cannot be read: ``key`` is a message key, ``params`` fill in its text."""

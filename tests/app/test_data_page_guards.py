@@ -187,3 +187,25 @@ def test_a_file_without_branch_column_goes_to_the_branch_chosen(app, own_db, sam
         "AND import_id = (SELECT max(import_id) FROM imports) GROUP BY 1"
     )
     assert stored.rows() == [("B042", one.height)]
+
+
+def test_the_versions_tab_speaks_the_users_language(app, own_db, samples):
+    at = app("pages/data.py", lang="de").run()
+    assert not at.exception, at.exception
+    listed = next(d.value for d in at.dataframe if "Version" in d.value.columns)
+    assert set(listed["Art"]) == {
+        "Filialliste",
+        "Mitarbeiterbefragung",
+        "Kundenbindung",
+        "Finanzzahlen",
+    }
+    assert (listed.iloc[:, 6].dt.microsecond == 0).all()
+    options = at.selectbox(key="version_pick").options
+    assert any(o.startswith("Mitarbeiterbefragung 2025-H2, Version 1 – aktiv, ") for o in options)
+    # the reader's notes in words, not Note(key=…)
+    at.file_uploader(key="data_upload").set_value(
+        ("befragung.csv", samples["survey"].read_bytes(), "text/csv")
+    )
+    at.run()
+    captions = [c.value for c in at.caption]
+    assert not [c for c in captions if "Note(" in c], captions
