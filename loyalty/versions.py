@@ -11,7 +11,6 @@ import duckdb
 import polars as pl
 
 from loyalty.i18n import num, t
-from loyalty.importing.validate_messages import t as it
 from loyalty.store import Store
 
 #: Data tables and the import kind that owns their rows.
@@ -68,7 +67,7 @@ def history(store: Store, kind: str | None = None, wave: str | None = None) -> p
 
 def kind_label(kind: str, lang: str) -> str:
     """The kind of data in ``lang`` ("Mitarbeiterbefragung", "customer loyalty", …)."""
-    return it(f"import.kind.{kind}", lang)
+    return t(f"import.kind.{kind}", lang)
 
 
 def version_labels(history: pl.DataFrame, lang: str) -> dict[int, str]:
