@@ -13,7 +13,6 @@ import plotly.graph_objects as go
 import polars as pl
 
 from loyalty import (
-    access,
     actions_view,
     analysis,
     charts,
@@ -22,9 +21,9 @@ from loyalty import (
     i18n,
     model,
     stats,
+    wording,
 )
 from loyalty.i18n import t
-from loyalty.store import Store
 
 STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif", "actions")
 #: The story's what-if: the simulator's first question (the bottom engagement quartile, +0.3).
@@ -37,21 +36,6 @@ class Step:
     title: str
     lines: tuple[str, ...]
     figure: go.Figure
-
-
-def _link_line(link: analysis.Link, lang: str) -> str:
-    res = link.result
-    if not analysis.finite(res.r):
-        return f"{t('link.' + link.key, lang)}: {t('link.na', lang, n=res.n)}"
-    sentence = t(
-        "link.sentence",
-        lang,
-        r=i18n.num(res.r, lang, 2),
-        low=i18n.num(res.ci[0], lang, 2),
-        high=i18n.num(res.ci[1], lang, 2),
-        n=res.n,
-    )
-    return f"{t('link.' + link.key, lang)}: {i18n.strength_words(res.r, lang)}, {sentence}"
 
 
 @dataclass(frozen=True)
@@ -69,94 +53,34 @@ class Parts:
     actions: effects.Summary | None = None
 
 
-def parts(
-    store: Store,
-    wave: str,
-    loyalty: str = "nps",
-    n_boot: int = 2000,
-    scope: frozenset[str] | None = None,
-) -> Parts:
-    """Compute the story's parts for one wave; with ``scope`` only those branches (computed
-    and suppressed with the whole company first, see :mod:`loyalty.access`)."""
-    table = access.visible(analysis.branch_table(store, wave, loyalty=loyalty), scope)
-    all_waves = access.visible(analysis.branch_table(store, None, loyalty=loyalty), scope)
-    rule, values, delta = model.WHAT_IF_DEFAULT
-    return Parts(
-        table=table,
-        links=analysis.chain_links(table, loyalty),
-        ratio=analysis.headline_ratio(table, loyalty, n_boot=n_boot),
-        quadrants=analysis.quadrant_table(table, loyalty, n_boot=n_boot),
-        churn=analysis.churn_shares(store, wave),
-        what_if=model.what_if(
-            table, model.select_branches(table, rule, values), delta, loyalty, n_boot=n_boot
-        ),
-        lags=model.lag_direction(all_waves, loyalty),
-        actions=effects.summary_of(store, scope, n_boot),
-    )
-
-
-def build(
-    store: Store,
-    wave: str,
-    lang: str,
-    loyalty: str = "nps",
-    n_boot: int = 2000,
-    scope: frozenset[str] | None = None,
-) -> list[Step]:
-    """All steps of the story for one wave (see :func:`parts` and :func:`tell`)."""
-    return tell(parts(store, wave, loyalty, n_boot, scope), lang, loyalty)
-
-
 def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
-    """The steps, told in ``lang`` from computed :class:`Parts` (the app passes its cached
-    results, so a story costs only its charts)."""
+    """The steps, told in ``lang`` from computed :class:`Parts` (the core,
+    :meth:`loyalty.dashboard.Dashboard.story_parts`, gives the results the pages show, so a
+    story costs only its charts)."""
     table, links, ratio = parts.table, parts.links, parts.ratio
     minimum = confidentiality.minimum()
     steps = []
 
-    headline = (
-        t(
-            "overview.headline",
-            lang,
-            ratio=i18n.num(ratio.ratio, lang),
-            low=i18n.num(ratio.ci[0], lang),
-            high=i18n.num(ratio.ci[1], lang),
-        )
-        if analysis.finite(ratio.ratio)
-        else t("overview.headline_na", lang)
-    )
+    headline = wording.headline(ratio, lang)
     steps.append(
         Step(
             "chain",
             t("story.chain.title", lang),
             (
                 t("overview.intro", lang),
-                *(_link_line(link, lang) for link in links),
+                *(wording.link_line(link, lang) for link in links),
                 t("association_note", lang),
             ),
-            charts.link_scatter(table, links[0], lang),
+            charts.link_scatter(table, links[0], lang, wording.link_title(links[0], lang)),
         )
     )
-    detail = (
-        t(
-            "overview.headline_detail",
-            lang,
-            top=i18n.num(ratio.top_mean, lang),
-            bottom=i18n.num(ratio.bottom_mean, lang),
-            n_top=ratio.n_top,
-            n_bottom=ratio.n_bottom,
-            n=ratio.n,
-            n_boot=i18n.num(ratio.n_boot, lang, 0),
-        )
-        if analysis.finite(ratio.ratio)
-        else ""
-    )
+    detail = wording.headline_detail(ratio, lang) if analysis.finite(ratio.ratio) else ""
     steps.append(
         Step(
             "return",
             t("story.return.title", lang),
-            tuple(x for x in (headline, detail, _link_line(links[1], lang)) if x),
-            charts.link_scatter(table, links[1], lang),
+            tuple(x for x in (headline, detail, wording.link_line(links[1], lang)) if x),
+            charts.link_scatter(table, links[1], lang, wording.link_title(links[1], lang)),
         )
     )
 
@@ -232,7 +156,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             t("story.whatif.title", lang),
             (
                 t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
-                *model.what_if_sentences(w, lags, lang),
+                *wording.what_if_sentences(w, lags, lang),
             ),
             charts.what_if_bars(w, lang, top=15),
         )
@@ -247,19 +171,6 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             )
         )
     return steps
-
-
-def wave_label(store: Store, wave: str | None) -> str:
-    """The wave to report on: the given one if it exists, else the default wave (the newest
-    complete one, :func:`loyalty.analysis.default_wave`), as the app shows it."""
-    if wave is None:
-        default = analysis.default_wave(store)
-        if default is None:
-            raise ValueError("the store holds no wave")
-        return default
-    if wave not in analysis.waves(store):
-        raise ValueError(wave)
-    return wave
 
 
 def frame_of(steps: list[Step]) -> pl.DataFrame:

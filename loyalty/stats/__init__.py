@@ -15,7 +15,14 @@ from loyalty.stats.association import (
     quartile_ratio,
 )
 from loyalty.stats.differences import DidResult, did
-from loyalty.stats.intervals import mean_interval, nps, nps_interval, wilson_interval
+from loyalty.stats.intervals import (
+    mean_interval,
+    nps,
+    nps_interval,
+    percentile_interval,
+    rank_intervals,
+    wilson_interval,
+)
 from loyalty.stats.mediation import MediationResult, mediation, path_draws, sobel_interval
 from loyalty.stats.multilevel import (
     MEAN_DECIMALS,
@@ -71,7 +78,9 @@ __all__ = [
     "omega",
     "partial_correlation",
     "path_draws",
+    "percentile_interval",
     "quartile_ratio",
+    "rank_intervals",
     "relative_weights",
     "rwg",
     "rwg_j",
