@@ -15,6 +15,7 @@ from loyalty.stats.association import (
     quartile_ratio,
 )
 from loyalty.stats.intervals import mean_interval, nps, nps_interval, wilson_interval
+from loyalty.stats.latent import LatentLinkResult, latent_link, latent_link_groups
 from loyalty.stats.mediation import MediationResult, mediation, path_draws, sobel_interval
 from loyalty.stats.multilevel import (
     MEAN_DECIMALS,
@@ -23,6 +24,7 @@ from loyalty.stats.multilevel import (
     ad_m,
     awg,
     icc,
+    icc_from_groups,
     icc_mixed,
     rwg,
     rwg_j,
@@ -46,6 +48,7 @@ __all__ = [
     "MEAN_DECIMALS",
     "IccResult",
     "LaggedEffects",
+    "LatentLinkResult",
     "MediationResult",
     "OmegaResult",
     "PartialCorrelationResult",
@@ -57,8 +60,11 @@ __all__ = [
     "cronbach_alpha",
     "expected_vs_actual",
     "icc",
+    "icc_from_groups",
     "icc_mixed",
     "lagged_effects",
+    "latent_link",
+    "latent_link_groups",
     "mean_interval",
     "median_split",
     "min_detectable_correlation",
