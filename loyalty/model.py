@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 from scipy.stats import norm
 
-from loyalty import analysis, i18n, stats
+from loyalty import analysis, i18n, schema, stats
 from loyalty.i18n import t
 
 #: Branch size is the confounder the demo model builds in and the one every chain has:
@@ -169,6 +169,137 @@ def sentences(chain: ChainModel, lang: str) -> list[str]:
         ),
         t("chain.adjusted", lang),
     ]
+
+
+#: ICC(2) from which branch means count as reliable (Bliese 2000), as on the Methods page.
+RELIABLE_ICC2 = 0.70
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """The links from engagement corrected for the reliability of branch means.
+
+    ``links``: per link of the overview whose predictor is engagement (``schema.LINKS`` key),
+    the latent-covariate model without covariates (compare with the observed r);
+    ``a``, ``c``: the chain model's paths engagement -> loyalty and engagement -> return (total),
+    adjusted for branch size like the chain model, on the chain model's branches.
+    Branch level; suppressed branches have no engagement and take no part.
+    """
+
+    loyalty: str
+    links: dict[str, stats.LatentLinkResult]
+    a: stats.LatentLinkResult
+    c: stats.LatentLinkResult
+
+
+def _latent(table: pl.DataFrame, y: str, covariates: tuple[str, ...] = ()):
+    return stats.latent_link_groups(
+        table, "n_respondents", "engagement", "engagement_sd", y, covariates=covariates
+    )
+
+
+def corrected_links(table: pl.DataFrame, loyalty: str = "nps") -> Corrected:
+    """Each branch link from engagement, and the chain's paths a and c, on the *latent* branch
+    mean of engagement (:func:`stats.latent_link_groups`, Croon & van Veldhoven 2007): a
+    branch mean of a few answers is a noisy measure and pulls an observed link towards zero,
+    the more so the lower the ICC(2). Uses only the branch table's n, mean and SD of the
+    engagement answers (its sufficient statistics), so 10,000 branches cost well under a
+    second."""
+    shown = table.filter(pl.col("engagement").is_not_null() | pl.col(loyalty).is_not_null())
+    links = {
+        key: _latent(shown, y.format(loyalty=loyalty))
+        for key, x, y in schema.LINKS
+        if x == "engagement"
+    }
+    chain = table.drop_nulls(["engagement", loyalty, "ros", *COVARIATES])
+    return Corrected(
+        loyalty=loyalty,
+        links=links,
+        a=_latent(chain, loyalty, COVARIATES),
+        c=_latent(chain, "ros", COVARIATES),
+    )
+
+
+def _reliability_words(res: stats.LatentLinkResult, lang: str) -> str:
+    icc2 = res.icc2_x
+    band = "high" if icc2 >= 0.85 else "ok" if icc2 >= RELIABLE_ICC2 else "moderate"
+    band = band if icc2 >= 0.5 else "low"
+    return t(
+        "corrected.reliability",
+        lang,
+        size=i18n.num(res.mean_group_size, lang, 0),
+        quality=t(f"corrected.quality.{band}", lang),
+        icc2=i18n.num(icc2, lang, 2),
+    )
+
+
+def corrected_link_sentence(res: stats.LatentLinkResult, observed_r: float, lang: str) -> str:
+    """One link, corrected, in plain words: the reliability of the branch means that drives
+    the difference, the corrected r with its interval and the observed r beside it."""
+    if not (res.converged and analysis.finite(res.r)):
+        return t("corrected.na", lang, n=res.n_groups)
+    return t(
+        "corrected.link",
+        lang,
+        reliability=_reliability_words(res, lang),
+        r=i18n.num(res.r, lang, 2),
+        low=i18n.num(res.r_ci[0], lang, 2),
+        high=i18n.num(res.r_ci[1], lang, 2),
+        observed=i18n.num(observed_r, lang, 2),
+        n=res.n_groups,
+    )
+
+
+def corrected_chain_sentences(corr: Corrected, chain: ChainModel, lang: str) -> list[str]:
+    """The chain's paths from engagement, corrected, beside the observed ones."""
+    a, c, res = corr.a, corr.c, chain.result
+    if not (a.converged and c.converged):
+        return [t("corrected.na", lang, n=a.n_groups)]
+    return [
+        t(
+            "corrected.chain",
+            lang,
+            reliability=_reliability_words(a, lang),
+            unit=t(f"chain.unit.{chain.loyalty}", lang),
+            observed=i18n.num(res.a, lang, 1, sign=True),
+            c_value=i18n.num(c.slope, lang, 2, sign=True),
+            c_low=i18n.num(c.slope_ci[0], lang, 2),
+            c_high=i18n.num(c.slope_ci[1], lang, 2),
+            c_observed=i18n.num(res.c, lang, 2, sign=True),
+            n=a.n_groups,
+            **_ci(a.slope, a.slope_ci, lang, 1),
+        ),
+        t("corrected.chain_rest", lang),
+    ]
+
+
+def corrected_methods(corr: Corrected, lang: str) -> list[str]:
+    """For the Methods page: the model, its variance components and when not to trust it."""
+    lines = [t("corrected.method", lang)]
+    for key, res in corr.links.items():
+        if not analysis.finite(res.between_var_x):
+            lines.append(f"{t('link.' + key, lang)}: {t('corrected.na', lang, n=res.n_groups)}")
+            continue
+        lines.append(
+            t(
+                "corrected.components",
+                lang,
+                link=t("link." + key, lang),
+                tau=i18n.num(res.between_var_x, lang, 3),
+                sigma=i18n.num(res.within_var_x, lang, 3),
+                icc1=i18n.num(res.icc1_x, lang, 2),
+                icc2=i18n.num(res.icc2_x, lang, 2),
+                size=i18n.num(res.mean_group_size, lang, 1),
+                n=res.n_groups,
+                slope=i18n.num(res.slope, lang, 2),
+                slope_se=i18n.num(res.slope_se, lang, 2),
+                manifest=i18n.num(res.manifest_slope, lang, 2),
+                loglik=i18n.num(res.loglik, lang, 1),
+                converged=t("corrected.converged." + ("yes" if res.converged else "no"), lang),
+            )
+        )
+    lines.append(t("corrected.trust", lang))
+    return lines
 
 
 def power_sentence(p: Power, lang: str) -> str:
@@ -455,8 +586,11 @@ def what_if(
     )
 
 
-def what_if_sentences(w: WhatIf, lags: stats.LaggedEffects | None, lang: str) -> list[str]:
-    """The what-if in plain words, with intervals, n and the standing caution."""
+def what_if_sentences(
+    w: WhatIf, lags: stats.LaggedEffects | None, lang: str, corrected: Corrected | None = None
+) -> list[str]:
+    """The what-if in plain words, with intervals, n and the standing caution; it says that it
+    uses the observed paths, and with ``corrected`` how large the corrected path a is."""
     if not w.n_branches:
         return [t("whatif.none", lang)]
     lines = [
@@ -490,6 +624,18 @@ def what_if_sentences(w: WhatIf, lags: stats.LaggedEffects | None, lang: str) ->
     ]
     if w.n_left_out:
         lines.append(t("whatif.left_out", lang, k=w.n_left_out))
+    if corrected is not None and corrected.a.converged:
+        lines.append(
+            t(
+                "whatif.observed_paths",
+                lang,
+                corrected=i18n.num(corrected.a.slope, lang, 1, sign=True),
+                observed=i18n.num(corrected.a.manifest_slope, lang, 1, sign=True),
+                unit=t(f"chain.unit.{w.loyalty}", lang),
+            )
+        )
+    else:
+        lines.append(t("whatif.observed_paths_short", lang))
     caution = t("whatif.caution", lang)
     if lags is not None:
         caution += " " + t(

@@ -44,6 +44,20 @@ def _link_line(link: analysis.Link, lang: str) -> str:
     return f"{t('link.' + link.key, lang)}: {i18n.strength_words(res.r, lang)}, {sentence}"
 
 
+def _corrected_lines(
+    corrected: model.Corrected | None, links: list[analysis.Link], lang: str
+) -> list[str]:
+    """The deck says which value it shows: the observed links above, corrected ones here."""
+    if corrected is None:
+        return []
+    return [
+        f"{t('link.' + link.key, lang)}: "
+        + model.corrected_link_sentence(corrected.links[link.key], link.result.r, lang)
+        for link in links
+        if link.key in corrected.links
+    ]
+
+
 @dataclass(frozen=True)
 class Parts:
     """What the story is told from: suppressed branch-level results, nothing row-level."""
@@ -55,6 +69,7 @@ class Parts:
     churn: pl.DataFrame  # churn reasons, company-wide
     what_if: model.WhatIf  # the bottom engagement quartile, +WHAT_IF_DELTA
     lags: stats.LaggedEffects | None  # over all waves
+    corrected: model.Corrected | None = None  # links corrected for reliability of branch means
 
 
 def parts(
@@ -79,6 +94,7 @@ def parts(
             table, model.select_branches(table, rule, values), delta, loyalty, n_boot=n_boot
         ),
         lags=model.lag_direction(all_waves, loyalty),
+        corrected=model.corrected_links(table, loyalty),
     )
 
 
@@ -119,6 +135,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             (
                 t("overview.intro", lang),
                 *(_link_line(link, lang) for link in links),
+                *_corrected_lines(parts.corrected, links, lang),
                 t("association_note", lang),
             ),
             charts.link_scatter(table, links[0], lang),
@@ -219,7 +236,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             t("story.whatif.title", lang),
             (
                 t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
-                *model.what_if_sentences(w, lags, lang),
+                *model.what_if_sentences(w, lags, lang, parts.corrected),
             ),
             charts.what_if_bars(w, lang, top=15),
         )

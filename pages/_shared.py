@@ -287,6 +287,11 @@ def _chain(db: str, rev: int, scope, wave: str, loyalty: str):
     return model.chain_model(_table(db, rev, scope, wave, loyalty), loyalty)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _corrected(db: str, rev: int, scope, wave: str, loyalty: str):
+    return model.corrected_links(_table(db, rev, scope, wave, loyalty), loyalty)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _drivers(db: str, rev: int, scope, wave: str, loyalty: str) -> pl.DataFrame:
     return model.drivers(_table(db, rev, scope, wave, loyalty), loyalty)
@@ -332,6 +337,7 @@ def _story(db: str, rev: int, scope, wave: str, lang: str, loyalty: str) -> byte
         churn=_churn(db, rev, scope, wave, None),
         what_if=_what_if(db, rev, scope, wave, loyalty, *model.WHAT_IF_DEFAULT),
         lags=_lags(db, rev, scope, loyalty),
+        corrected=_corrected(db, rev, scope, wave, loyalty),
     )
     return story.pack(story.tell(parts, lang, loyalty))
 
@@ -419,6 +425,11 @@ def _chart_downloads(fig, key: str, lang: str) -> None:
 def chain_model(wave: str, loyalty: str = "nps"):
 
     return _chain(*_key(), wave, loyalty)
+
+
+def corrected_links(wave: str, loyalty: str = "nps"):
+    """The links from engagement corrected for the reliability of branch means."""
+    return _corrected(*_key(), wave, loyalty)
 
 
 def drivers(wave: str, loyalty: str = "nps") -> pl.DataFrame:
@@ -733,6 +744,7 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
         yield lambda: _ratio(db, rev, scope, wave, loyalty)
         yield lambda: _links(db, rev, scope, wave, loyalty)
         yield lambda: _chain(db, rev, scope, wave, loyalty)
+        yield lambda: _corrected(db, rev, scope, wave, loyalty)
         yield lambda: _quadrants(db, rev, scope, wave, loyalty)
         yield lambda: _drivers(db, rev, scope, wave, loyalty)
         yield lambda: _expected(db, rev, scope, wave, loyalty)

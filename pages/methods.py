@@ -131,6 +131,10 @@ if answers:
 else:
     st.info(t("methods.purged", lang, wave=wave))
 
+st.header(t("corrected.title", lang))
+for line in model.corrected_methods(ui.corrected_links(wave, loyalty), lang):
+    st.markdown(line)
+
 st.header(t("methods.exclusions", lang))
 table = ui.branch_table(wave, loyalty)
 excluded = analysis.exclusions(table)
