@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import polars as pl
 import pytest
 from scipy.stats import multivariate_normal
 
-from loyalty import stats
+from loyalty import model, stats
 from loyalty.stats import latent
 
 REFERENCE = Path(__file__).parent / "reference" / "latent_link_lavaan.csv"
@@ -237,3 +238,63 @@ def test_covariates_make_the_link_partial():
     assert crude.slope > 0.5
     assert partial.slope_ci[0] < 0 < partial.slope_ci[1]
     assert partial.covariates == ("size",)
+
+
+def _million_rows() -> pl.DataFrame:
+    """10,000 branches of 5-195 answers (1,000,000 rows), true between slope 0.5."""
+    rng = np.random.default_rng(10)
+    sizes = rng.integers(5, 196, 10_000)
+    sizes = np.round(sizes * 1_000_000 / sizes.sum()).astype(int)
+    g = np.repeat(np.arange(sizes.size), sizes)
+    u = rng.normal(0, 0.3, sizes.size)
+    y = 0.5 * u + rng.normal(0, 0.2, sizes.size)
+    return pl.DataFrame(
+        {"g": g, "x": u[g] + rng.normal(0, 1, g.size), "y": y[g], "size": sizes[g] / 100}
+    ).with_columns(yi=pl.col("y") + pl.Series(rng.normal(0, 1, g.size)))
+
+
+@pytest.mark.perf
+def test_latent_link_is_fast_on_a_million_rows():
+    frame = _million_rows()
+    for kwargs in ({}, {"covariates": ["size"]}):
+        t0 = time.perf_counter()
+        res = stats.latent_link(frame, "x", "y", "g", **kwargs)
+        elapsed = time.perf_counter() - t0
+        print(
+            f"latent_link group-level y {kwargs}, 1,000,000 rows / 10,000 groups: {elapsed:.2f} s"
+        )
+        assert res.converged and res.slope == pytest.approx(0.5, abs=0.03)
+        assert elapsed < 3
+    t0 = time.perf_counter()
+    res = stats.latent_link(frame, "x", "yi", "g", y_level="individual")
+    elapsed = time.perf_counter() - t0
+    print(f"latent_link individual-level y, 1,000,000 rows / 10,000 groups: {elapsed:.2f} s")
+    assert res.converged and res.slope == pytest.approx(0.5, abs=0.05)
+    assert elapsed < 5
+
+
+@pytest.mark.perf
+def test_latent_link_groups_is_fast_on_10000_branch_summaries():
+    frame = _million_rows()
+    groups = frame.group_by("g").agg(
+        pl.len().alias("n"), pl.col("x").mean(), pl.col("x").std().alias("sd"), pl.col("y").first()
+    )
+    t0 = time.perf_counter()
+    res = stats.latent_link_groups(groups, "n", "x", "sd", "y")
+    elapsed = time.perf_counter() - t0
+    print(f"latent_link_groups, 10,000 branch summaries: {elapsed:.2f} s")
+    assert res.converged and elapsed < 1
+    # the app's four corrected links (model.corrected_links) on a 10,000-branch table
+    table = groups.select(
+        pl.col("n").alias("n_respondents"),
+        pl.col("x").alias("engagement"),
+        pl.col("sd").alias("engagement_sd"),
+        (100 * pl.col("y")).alias("nps"),
+        (5 + 3 * pl.col("y")).alias("ros"),
+        (pl.col("n") * 1.5).alias("headcount"),
+    )
+    t0 = time.perf_counter()
+    corrected = model.corrected_links(table, "nps")
+    elapsed = time.perf_counter() - t0
+    print(f"model.corrected_links, 10,000 branches: {elapsed:.2f} s")
+    assert corrected.a.converged and elapsed < 3
