@@ -371,6 +371,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "in total with {c_value} percentage points return on sales [{c_low}; {c_high}] instead "
         "of {c_observed} (n = {n} branches, branch level, adjusted for branch size).",
     },
+    "corrected.none": {
+        "de": "Ohne Bereinigung: Die Bereinigung betrifft Filialmittelwerte der Antworten der "
+        "Mitarbeitenden, und dieser Zusammenhang enthält keine.",
+        "en": "No correction: it concerns branch means of employees' answers, and this link "
+        "has none.",
+    },
     "corrected.chain_rest": {
         "de": "Die übrigen Pfade (b, direkt, indirekt) und das Schaubild zeigen die beobachteten "
         "Werte.",

@@ -183,7 +183,7 @@ class Corrected:
     the latent-covariate model without covariates (compare with the observed r);
     ``a``, ``c``: the chain model's paths engagement -> loyalty and engagement -> return (total),
     adjusted for branch size like the chain model, on the chain model's branches.
-    Branch level; suppressed branches have no engagement and take no part.
+    Branch level, on the branches with an engagement score (suppressed ones take no part).
     """
 
     loyalty: str
@@ -205,7 +205,7 @@ def corrected_links(table: pl.DataFrame, loyalty: str = "nps") -> Corrected:
     the more so the lower the ICC(2). Uses only the branch table's n, mean and SD of the
     engagement answers (its sufficient statistics), so 10,000 branches cost well under a
     second."""
-    shown = table.filter(pl.col("engagement").is_not_null() | pl.col(loyalty).is_not_null())
+    shown = table.filter(pl.col("engagement").is_not_null())  # the branches the links use
     links = {
         key: _latent(shown, y.format(loyalty=loyalty))
         for key, x, y in schema.LINKS

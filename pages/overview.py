@@ -52,10 +52,11 @@ for column, link in zip(st.columns(len(links)), links, strict=True):
         )
         if analysis.finite(link.result.r):
             st.markdown(f"**{i18n.strength_words(link.result.r, lang)}**")
-        if link.key in corrected.links:
-            st.caption(
-                model.corrected_link_sentence(corrected.links[link.key], link.result.r, lang)
-            )
+        st.caption(
+            model.corrected_link_sentence(corrected.links[link.key], link.result.r, lang)
+            if link.key in corrected.links
+            else t("corrected.none", lang)
+        )
         points = event.selection.points if event else []
         if points and points[0].get("customdata"):
             st.switch_page(
