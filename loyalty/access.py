@@ -1,8 +1,9 @@
 """Who may see and do what, enforced where the data is read (not in the pages).
 
 A :class:`Viewer` bundles the signed-in :class:`~loyalty.users.Principal` with the branches it
-may see. Every branch-level frame a page shows comes through :meth:`Viewer.visible`, which
-filters rows *after* the whole company's table has been computed and suppressed (suppression
+may see. Every branch-level frame a page shows comes from the core
+(:class:`loyalty.dashboard.Dashboard`), which filters rows with :func:`visible` *after* the
+whole company's table has been computed and suppressed (suppression
 is never recomputed on a subset, so a scope cannot reveal a hidden score either). Caches are
 keyed by :meth:`Viewer.key`, so two users with different scopes never share a cached frame.
 

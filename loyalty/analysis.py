@@ -310,6 +310,10 @@ def quadrant_table(
     return quadrants(table, "engagement", loyalty, "ros", n_boot=n_boot, seed=seed)
 
 
+#: Why an analysis leaves a branch out (``exclusion.*`` messages), see :func:`exclusions`.
+EXCLUSION_REASONS = ("no_responses", "below_minimum", "no_loyalty", "no_finance")
+
+
 def exclusions(table: pl.DataFrame, min_size: int | None = None) -> pl.DataFrame:
     """Which branches each analysis leaves out, and why: one row per branch and reason.
 
@@ -318,12 +322,13 @@ def exclusions(table: pl.DataFrame, min_size: int | None = None) -> pl.DataFrame
     ``no_finance`` (no revenue, so no return on sales).
     """
     minimum = confidentiality.minimum(min_size)
-    reasons = [
-        ("no_responses", pl.col("n_respondents") == 0),
-        ("below_minimum", (pl.col("n_respondents") > 0) & pl.col("suppressed")),
-        ("no_loyalty", pl.col("nps").is_null()),
-        ("no_finance", pl.col("ros").is_null()),
-    ]
+    conditions = (
+        pl.col("n_respondents") == 0,
+        (pl.col("n_respondents") > 0) & pl.col("suppressed"),
+        pl.col("nps").is_null(),
+        pl.col("ros").is_null(),
+    )
+    reasons = list(zip(EXCLUSION_REASONS, conditions, strict=True))
     parts = [
         table.filter(cond).select(
             "branch_id",

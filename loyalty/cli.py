@@ -22,10 +22,8 @@ from loyalty.importing.instrument import (
 from loyalty.importing.mapping import suggest_mapping
 from loyalty.importing.read import ReadError, read_file
 from loyalty.importing.run import run_import, saved_mapping
-from loyalty.importing.validate_messages import t as it
 from loyalty.store import Store, StoreUnavailable, StoreWriteError
 from loyalty.users import ROLES, utcnow
-from loyalty.users_messages import message
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -125,7 +123,7 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from loyalty import analysis, report, story  # plotly and kaleido: only when needed
+    from loyalty import dashboard, report, story  # plotly and kaleido: only when needed
 
     out = Path(args.out)
     if out.suffix.lower() not in report.FORMATS:
@@ -133,7 +131,8 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     store = _store(args)
     try:
-        waves = analysis.waves(store)
+        core = dashboard.Dashboard(store)
+        waves = core.waves()
         if args.wave and args.wave not in waves:
             print(
                 t("report.bad_wave", args.lang, wave=args.wave, waves=", ".join(waves)),
@@ -145,7 +144,7 @@ def _report(args: argparse.Namespace) -> int:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
         report.write(
-            store, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
+            core, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
         )
         versions.record(
             store, _cli_actor(), "export", f"story {out.suffix.lstrip('.')}", f"file={out}"
@@ -160,7 +159,7 @@ def _report(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
-        print(it("import.cli.no_file", args.lang, path=path), file=sys.stderr)
+        print(t("import.cli.no_file", args.lang, path=path), file=sys.stderr)
         return 2
     instrument = None
     if args.instrument:
@@ -173,7 +172,7 @@ def _import(args: argparse.Namespace) -> int:
     for entry in args.map or []:
         name, sep, column = entry.partition("=")
         if not sep or not name.strip():
-            print(it("import.cli.bad_map", args.lang, entry=entry), file=sys.stderr)
+            print(t("import.cli.bad_map", args.lang, entry=entry), file=sys.stderr)
             return 2
         overrides[name.strip()] = column.strip()
     mapping = None
@@ -183,7 +182,7 @@ def _import(args: argparse.Namespace) -> int:
             return 1
 
     def progress(fraction: float, key: str) -> None:
-        print(f"[{fraction:4.0%}] {it(key, args.lang)}", file=sys.stderr, flush=True)
+        print(f"[{fraction:4.0%}] {t(key, args.lang)}", file=sys.stderr, flush=True)
 
     store = _store(args)
     try:
@@ -211,12 +210,12 @@ def _import(args: argparse.Namespace) -> int:
         store.close()
     report = outcome.report
     if report.mapping_suggested:
-        print(it("import.cli.suggested", args.lang))
+        print(t("import.cli.suggested", args.lang))
     print(report.render_text(args.lang))
     if args.problems_csv and report.problem_count():
         out = Path(args.problems_csv)
         report.problems_frame(args.lang).write_csv(out)
-        print(it("import.report.problems_written", args.lang, path=out))
+        print(t("import.report.problems_written", args.lang, path=out))
     return 0 if report.ok else 1
 
 
@@ -232,7 +231,7 @@ def _import_mapping(
         finally:
             store.close()
         if base is None:
-            print(it("import.problem.unknown_mapping.line", args.lang, value=args.mapping))
+            print(t("import.problem.unknown_mapping.line", args.lang, value=args.mapping))
             return None
     else:
         try:
@@ -256,7 +255,7 @@ def _instrument(args: argparse.Namespace) -> int:
             print("\n".join(exc.messages(args.lang)), file=sys.stderr)
             return 1
         print(
-            it(
+            t(
                 "instrument.saved",
                 args.lang,
                 wave=args.wave,
@@ -271,7 +270,7 @@ def _instrument(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if instrument is None:
-        print(it("instrument.none", args.lang, wave=args.wave), file=sys.stderr)
+        print(t("instrument.none", args.lang, wave=args.wave), file=sys.stderr)
         return 1
     print(to_yaml(instrument), end="")
     return 0
@@ -374,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _read_password(lang: str) -> str | None:
     if sys.stdin.isatty():
-        print(message("users.password_prompt", lang), file=sys.stderr)
+        print(t("users.password_prompt", lang), file=sys.stderr)
     line = sys.stdin.readline()
     return line.rstrip("\r\n") or None
 
@@ -384,7 +383,7 @@ def _user(args: argparse.Namespace) -> int:
     password = _read_password(lang) if getattr(args, "password_stdin", False) else None
     if getattr(args, "password_stdin", False) and password is None:
         print(
-            message("users.password_too_short", lang, length=users.MIN_PASSWORD_LENGTH),
+            t("users.password_too_short", lang, length=users.MIN_PASSWORD_LENGTH),
             file=sys.stderr,
         )
         return 2
@@ -403,16 +402,16 @@ def _user(args: argparse.Namespace) -> int:
                 password=password,
                 one_time_password=password is None and not args.no_password,
             )
-            print(message("users.added", lang, username=args.username.lower(), role=args.role))
+            print(t("users.added", lang, username=args.username.lower(), role=args.role))
         elif args.action == "remove":
             users.remove_user(store, args.username, actor=args.actor)
-            print(message("users.removed", lang, username=args.username.lower()))
+            print(t("users.removed", lang, username=args.username.lower()))
             generated = None
         elif args.action == "reset":
             generated = users.reset_password(
                 store, args.username, actor=args.actor, password=password
             )
-            print(message("users.password_set", lang, username=args.username.lower()))
+            print(t("users.password_set", lang, username=args.username.lower()))
         else:
             _print_users(users.list_users(store), lang)
             generated = None
@@ -422,30 +421,28 @@ def _user(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if generated:
-        print(message("users.one_time_password", lang, password=generated))
+        print(t("users.one_time_password", lang, password=generated))
     return 0
 
 
 def _print_users(frame, lang: str) -> None:
     if frame.height == 0:
-        print(message("users.none", lang))
+        print(t("users.none", lang))
         return
-    print(message("users.header", lang))
+    print(t("users.header", lang))
     now = utcnow()
     for r in frame.iter_rows(named=True):
         scope = "; ".join(
             [*(f"region {v}" for v in r["regions"]), *(f"branch {v}" for v in r["branches"])]
-        ) or message("users.all_branches", lang)
+        ) or t("users.all_branches", lang)
         status = []
         if r["disabled"]:
-            status.append(message("users.disabled", lang))
+            status.append(t("users.disabled", lang))
         if r["locked_until"] is not None and r["locked_until"] > now:
-            status.append(
-                message("users.locked", lang, until=f"{r['locked_until']:%Y-%m-%d %H:%M}")
-            )
+            status.append(t("users.locked", lang, until=f"{r['locked_until']:%Y-%m-%d %H:%M}"))
         print(
             f"{r['username']} | {r['role']} | {r['email'] or '-'} | {scope} | "
-            f"{', '.join(status) or message('users.active', lang)}"
+            f"{', '.join(status) or t('users.active', lang)}"
         )
 
 
@@ -460,11 +457,11 @@ def _purge(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if not result.waves:
-        print(message("retention.nothing", lang, cutoff=result.cutoff))
+        print(t("retention.nothing", lang, cutoff=result.cutoff))
         return 0
     for w in result.waves:
         print(
-            message(
+            t(
                 "retention.wave",
                 lang,
                 wave=w.wave,
@@ -476,7 +473,7 @@ def _purge(args: argparse.Namespace) -> int:
         )
     key = "retention.dry_run" if result.dry_run else "retention.purged"
     print(
-        message(
+        t(
             key,
             lang,
             cutoff=result.cutoff,

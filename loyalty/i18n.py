@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+
+from loyalty import users_messages
+from loyalty.importing import messages as reading_messages
+from loyalty.importing import validate_messages
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -1138,10 +1143,16 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The message ``key`` in ``lang`` with ``values`` filled in."""
+    """The message ``key`` in ``lang`` with ``values`` filled in: the one look-up of every
+    text; an unknown key raises ``KeyError``."""
     entry = MESSAGES[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue has ``key`` (for optional variants of a message)."""
+    return key in MESSAGES
 
 
 def cli_language(environ: dict[str, str]) -> str:
@@ -1178,17 +1189,26 @@ def signed(value: float | None, lang: str, digits: int = 2) -> str:
     return text if text.startswith(("-", "–")) else text.replace("-", "−", 1)
 
 
+def separators(lang: str) -> tuple[str, str]:
+    """The language's decimal mark and thousands separator (Babel's, as in :func:`num`)."""
+    locale = _LOCALES[lang]
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
 def plotly_separators(lang: str) -> str:
     """Plotly's ``layout.separators``: decimal mark then thousands separator."""
-    return ",." if lang == "de" else ".,"
+    return "".join(separators(lang))
+
+
+#: Words for a correlation's size and sign (``strength.*``, ``direction.*`` messages).
+STRENGTHS = ("none", "weak", "moderate", "strong")
+DIRECTIONS = ("none", "pos", "neg")
 
 
 def strength_words(r: float, lang: str) -> str:
     """Plain words for a correlation's size (Cohen 1988: .1 weak, .3 moderate, .5 strong)."""
     size = abs(r)
-    strength = (
-        "none" if size < 0.1 else "weak" if size < 0.3 else "moderate" if size < 0.5 else "strong"
-    )
+    strength = STRENGTHS[(size >= 0.1) + (size >= 0.3) + (size >= 0.5)]
     direction = "none" if strength == "none" else ("pos" if r > 0 else "neg")
     return " ".join(
         t(
@@ -1200,13 +1220,24 @@ def strength_words(r: float, lang: str) -> str:
     )
 
 
-def _merge_module_messages() -> None:
-    """Messages kept beside their modules (users, sign-in, retention) join the catalogue, so
-    ``t`` finds every key; a key defined here wins."""
-    from loyalty import users_messages
+#: The message dicts kept beside their modules, registered into the one catalogue.
+AREAS: dict[str, Mapping[str, Mapping[str, str]]] = {
+    "loyalty.users_messages": users_messages.MESSAGES,
+    "loyalty.importing.messages": reading_messages.MESSAGES,
+    "loyalty.importing.validate_messages": validate_messages.MESSAGES,
+}
 
-    for key, entry in users_messages.MESSAGES.items():
-        MESSAGES.setdefault(key, entry)
+
+def register(area: str, messages: Mapping[str, Mapping[str, str]]) -> None:
+    """Add an area's messages to the catalogue; a key that is already there is an error (one
+    key, one text)."""
+    clash = sorted(MESSAGES.keys() & messages.keys())
+    if clash:
+        raise ValueError(f"{area} defines keys the catalogue already has: {clash}")
+    MESSAGES.update({key: dict(entry) for key, entry in messages.items()})
 
 
-_merge_module_messages()
+#: How many keys loyalty/i18n.py itself defines (the rest come from AREAS).
+OWN_KEYS = len(MESSAGES)
+for _area, _messages in AREAS.items():
+    register(_area, _messages)

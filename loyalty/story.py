@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import access, analysis, charts, confidentiality, i18n, model, stats
+from loyalty import analysis, charts, confidentiality, i18n, model, stats
 from loyalty.i18n import t
-from loyalty.store import Store
 
 STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif")
 #: The story's what-if: the simulator's first question (the bottom engagement quartile, +0.3).
@@ -72,47 +71,10 @@ class Parts:
     corrected: model.Corrected | None = None  # links corrected for reliability of branch means
 
 
-def parts(
-    store: Store,
-    wave: str,
-    loyalty: str = "nps",
-    n_boot: int = 2000,
-    scope: frozenset[str] | None = None,
-) -> Parts:
-    """Compute the story's parts for one wave; with ``scope`` only those branches (computed
-    and suppressed with the whole company first, see :mod:`loyalty.access`)."""
-    table = access.visible(analysis.branch_table(store, wave, loyalty=loyalty), scope)
-    all_waves = access.visible(analysis.branch_table(store, None, loyalty=loyalty), scope)
-    rule, values, delta = model.WHAT_IF_DEFAULT
-    return Parts(
-        table=table,
-        links=analysis.chain_links(table, loyalty),
-        ratio=analysis.headline_ratio(table, loyalty, n_boot=n_boot),
-        quadrants=analysis.quadrant_table(table, loyalty, n_boot=n_boot),
-        churn=analysis.churn_shares(store, wave),
-        what_if=model.what_if(
-            table, model.select_branches(table, rule, values), delta, loyalty, n_boot=n_boot
-        ),
-        lags=model.lag_direction(all_waves, loyalty),
-        corrected=model.corrected_links(table, loyalty),
-    )
-
-
-def build(
-    store: Store,
-    wave: str,
-    lang: str,
-    loyalty: str = "nps",
-    n_boot: int = 2000,
-    scope: frozenset[str] | None = None,
-) -> list[Step]:
-    """All steps of the story for one wave (see :func:`parts` and :func:`tell`)."""
-    return tell(parts(store, wave, loyalty, n_boot, scope), lang, loyalty)
-
-
 def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
-    """The steps, told in ``lang`` from computed :class:`Parts` (the app passes its cached
-    results, so a story costs only its charts)."""
+    """The steps, told in ``lang`` from computed :class:`Parts` (the core,
+    :meth:`loyalty.dashboard.Dashboard.story_parts`, gives the results the pages show, so a
+    story costs only its charts)."""
     table, links, ratio = parts.table, parts.links, parts.ratio
     minimum = confidentiality.minimum()
     steps = []
@@ -242,19 +204,6 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
         )
     )
     return steps
-
-
-def wave_label(store: Store, wave: str | None) -> str:
-    """The wave to report on: the given one if it exists, else the default wave (the newest
-    complete one, :func:`loyalty.analysis.default_wave`), as the app shows it."""
-    if wave is None:
-        default = analysis.default_wave(store)
-        if default is None:
-            raise ValueError("the store holds no wave")
-        return default
-    if wave not in analysis.waves(store):
-        raise ValueError(wave)
-    return wave
 
 
 def frame_of(steps: list[Step]) -> pl.DataFrame:

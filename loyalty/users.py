@@ -29,8 +29,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from loyalty import config
+from loyalty.i18n import t
 from loyalty.store import Store
-from loyalty.users_messages import message
 from loyalty.versions import audit
 
 ROLES = ("admin", "hr", "controller", "executive", "presenter")
@@ -79,7 +79,7 @@ class UserError(ValueError):
         self.code, self.values = code, values
 
     def message(self, lang: str) -> str:
-        return message(f"users.{self.code}", lang, **self.values)
+        return t(f"users.{self.code}", lang, **self.values)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,8 @@
 """Administration: users with roles and scopes, and the audit log (view and export)."""
 
-import polars as pl
 import streamlit as st
 
-from loyalty import exports, users, versions
+from loyalty import exports, tables, users, versions
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -23,7 +22,7 @@ with tab_users:
             role = c2.selectbox(t("admin.role", lang), users.ROLES)
             email = c3.text_input(t("admin.email", lang))
             regions = st.multiselect(
-                t("admin.regions", lang), sorted(ui.branch_table(None)["region"].unique())
+                t("admin.regions", lang), tables.choices(ui.branch_table(None), "region")
             )
             if st.form_submit_button(t("admin.add", lang)):
                 try:
@@ -45,15 +44,14 @@ with tab_audit:
         st.info(t("auth.not_permitted", lang))
     else:
         log = versions.audit_log(ui.store())
-        st.dataframe(log.reverse().head(1000), hide_index=True, key="audit_table")
-        st.caption(t("admin.audit_count", lang, n=log.height))
+        newest = tables.newest_first(log, 1000)
+        st.dataframe(newest.shown, hide_index=True, key="audit_table")
+        st.caption(t("admin.audit_count", lang, n=newest.total))
         st.download_button(
             t("admin.audit_csv", lang),
             ui.audited(
                 "audit log",
-                lambda: exports.table_csv(
-                    log.with_columns(pl.all().cast(pl.String)), lang, label=False
-                ),
+                lambda: exports.table_csv(tables.as_text(log), lang, label=False),
             ),
             file_name="loyalty-audit.csv",
             mime="text/csv",

@@ -1,14 +1,12 @@
 """Data: upload → detected format → column mapping → validation report → preview → confirm;
 the versions of every import; the company's questionnaire per wave."""
 
-import polars as pl
 import streamlit as st
 
-from loyalty import i18n, schema, versions
+from loyalty import i18n, schema, tables, versions
 from loyalty.i18n import t
 from loyalty.importing import instrument as instruments
 from loyalty.importing import read, run, validate
-from loyalty.importing.validate_messages import t as it
 from pages import _shared as ui
 
 lang = ui.page_start("data")
@@ -23,7 +21,7 @@ with tab_import:
         t("data.kind", lang),
         ui.viewer().import_kinds(schema.KINDS),
         horizontal=True,
-        format_func=lambda k: it(f"import.kind.{k}", lang),
+        format_func=lambda k: t(f"import.kind.{k}", lang),
         key="data_kind",
     )
     upload = st.file_uploader(t("data.upload", lang), key="data_upload")
@@ -46,8 +44,8 @@ with tab_import:
                     encoding=raw.encoding or "–",
                     delimiter={"\t": "Tab", None: "–"}.get(raw.delimiter, raw.delimiter or "–"),
                     layout=t(f"data.layout.{raw.layout}", lang),
-                    rows=i18n.num(raw.frame.height, lang, 0),
-                    columns=raw.frame.width,
+                    rows=i18n.num(tables.size(raw.frame)[0], lang, 0),
+                    columns=tables.size(raw.frame)[1],
                 )
             )
             for note in raw.notes:
@@ -104,7 +102,7 @@ with tab_import:
             o1, o2 = st.columns(2)
             unknown = o1.radio(
                 t("data.unknown_branches", lang),
-                ("reject", "skip", "add"),
+                validate.UNKNOWN_BRANCH_OPTIONS,
                 format_func=lambda u: t(f"data.unknown.{u}", lang),
                 key="data_unknown",
             )
@@ -141,10 +139,10 @@ with tab_import:
                     icon=":material/cloud_upload:",
                     key="data_confirm",
                 ):
-                    bar = st.progress(0.0, text=it("import.progress.reading", lang))
+                    bar = st.progress(0.0, text=t("import.progress.reading", lang))
                     outcome = run_import(
                         save_mapping_as=save_as or None,
-                        progress=lambda f, key: bar.progress(min(f, 1.0), text=it(key, lang)),
+                        progress=lambda f, key: bar.progress(min(f, 1.0), text=t(key, lang)),
                     )
                     bar.empty()
                     if outcome.stored:
@@ -176,11 +174,7 @@ with tab_versions:
         key="versions_table",
     )
     mine = ui.viewer().import_kinds(schema.KINDS)
-    live = history.filter(
-        pl.col("deleted_at").is_null() & (pl.col("kind") != "branches") & pl.col("kind").is_in(mine)
-    )
-
-    ids = live["import_id"].to_list()
+    ids = tables.live_versions(history, mine)
     a1, a2 = st.columns(2)
     with a1:
         chosen = st.selectbox(t("data.version", lang), ids, key="version_pick")
@@ -221,8 +215,8 @@ with tab_instrument:
         latest = instruments.latest_instrument(ui.store())
         current = latest[1] if latest else None
     editable = ui.can("import_engagement")
-    dims_frame = current.dimensions_frame().drop("seq") if current else None
-    items_frame = current.items_frame().drop("seq") if current else None
+    dims_frame = tables.without(current.dimensions_frame() if current else None, "seq")
+    items_frame = tables.without(current.items_frame() if current else None, "seq")
     st.subheader(t("data.instrument_dimensions", lang))
     dims_edit = st.data_editor(
         dims_frame,

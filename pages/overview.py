@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, i18n, model
+from loyalty import analysis, charts, i18n, model, tables
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -82,14 +82,14 @@ ui.chart(
     charts.quadrant_bars(ui.quadrants(wave, loyalty), loyalty, lang), key="quadrants", lang=lang
 )
 
-hidden = int(table["suppressed"].sum())
+hidden, total = tables.hidden(table)
 if hidden:
     st.caption(
         t(
             "overview.suppressed",
             lang,
             k=hidden,
-            n=table.height,
+            n=total,
             min=analysis.confidentiality.minimum(),
         )
     )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import charts, model
+from loyalty import charts, model, tables
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -29,8 +29,8 @@ def simulator() -> None:
         values = tuple(
             c2.multiselect(
                 t("branches.region", lang),
-                sorted(table["region"].unique().to_list()),
-                default=[sorted(table["region"].unique().to_list())[0]],
+                tables.choices(table, "region"),
+                default=tables.choices(table, "region")[:1],
                 key="whatif_region",
             )
         )
@@ -38,8 +38,8 @@ def simulator() -> None:
         values = tuple(
             c2.multiselect(
                 t("branches.format", lang),
-                sorted(table["format"].unique().to_list()),
-                default=[sorted(table["format"].unique().to_list())[0]],
+                tables.choices(table, "format"),
+                default=tables.choices(table, "format")[:1],
                 key="whatif_format",
             )
         )

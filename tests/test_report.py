@@ -10,11 +10,12 @@ import polars as pl
 import pytest
 
 from loyalty import analysis, cli, exports, report, story
+from loyalty.dashboard import Dashboard
 
 
 @pytest.fixture(scope="module")
 def steps(demo_store):
-    return story.build(demo_store, "2025-H2", "en", n_boot=300)
+    return Dashboard(demo_store, n_boot=300).story("2025-H2", "en")
 
 
 @pytest.fixture
@@ -165,7 +166,7 @@ def test_report_without_wave_after_a_survey_only_import_reports_the_complete_wav
     close_all()
 
     built = []
-    monkeypatch.setattr(story, "build", lambda store, wave, lang, loyalty: built.append(wave))
+    monkeypatch.setattr(Dashboard, "story", lambda core, wave, lang, loyalty: built.append(wave))
     monkeypatch.setattr(report, "build_pptx", lambda steps, lang, wave, progress: b"deck")
     deck = tmp_path / "deck.pptx"
     assert cli.main(["report", "--out", str(deck), "--db", str(db), "--lang", "en"]) == 0

@@ -1,13 +1,10 @@
 """German and English texts of the reading layer (``read.*`` errors and notes, ``privacy.*``).
 
 Shape as :data:`loyalty.i18n.MESSAGES` (``{key: {"de": ..., "en": ...}}``, ``str.format``
-placeholders), so the two dicts can be merged. :func:`text` fills one in for callers that do not
-go through ``loyalty.i18n``.
+placeholders), into which they are registered: look them up with :func:`loyalty.i18n.t`.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- errors: the file cannot be read ---------------------------------------------------
@@ -197,10 +194,3 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "privacy.free_text": {"de": "Freitext", "en": "free text"},
 }
-
-
-def text(key: str, lang: str, params: Mapping[str, object] | None = None) -> str:
-    """The message ``key`` in ``lang`` (German if the language is missing), filled in."""
-    entry = MESSAGES[key]
-    template = entry.get(lang) or entry["de"]
-    return template.format(**params) if params else template

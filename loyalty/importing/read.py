@@ -63,8 +63,8 @@ from xml.etree import ElementTree
 
 import polars as pl
 
+from loyalty.i18n import t
 from loyalty.importing.layouts import DISPLAY_NAMES, detect_layout
-from loyalty.importing.messages import text as message_text
 
 MB = 1024 * 1024
 FORMATS = ("csv", "tsv", "xlsx", "parquet")
@@ -131,7 +131,7 @@ class ReadError(Exception):
         super().__init__(f"{key} {self.params}")
 
     def message(self, lang: str = "de") -> str:
-        return message_text(self.key, lang, self.params)
+        return t(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)

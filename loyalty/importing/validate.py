@@ -35,10 +35,10 @@ from typing import Any
 import polars as pl
 
 from loyalty import config
+from loyalty.i18n import has, t
 from loyalty.importing import likert, numbers, privacy
 from loyalty.importing.instrument import Instrument
 from loyalty.importing.mapping import normalise_header as norm
-from loyalty.importing.validate_messages import has, t
 from loyalty.schema import CHURN_FIELDS, FIELDS, KINDS, Field
 
 UNKNOWN_BRANCH_OPTIONS = ("reject", "skip", "add")

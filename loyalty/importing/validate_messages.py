@@ -1,8 +1,7 @@
 """Messages of the import's validation, instrument and storing half (German and English).
 
-Same shape as :data:`loyalty.i18n.MESSAGES`; the lead merges them into ``loyalty/i18n.py``.
-Until then :func:`t` looks a key up in ``loyalty.i18n``, here, and in the reading half's
-``loyalty.importing.messages`` (in that order).
+Same shape as :data:`loyalty.i18n.MESSAGES`, into which they are registered (no key twice):
+look them up with :func:`loyalty.i18n.t`.
 
 Problem kinds have two keys: ``import.problem.KIND`` (the heading of the group, with ``{count}``)
 and ``import.problem.KIND.line`` (one occurrence, with ``{row}``, ``{column}``, ``{value}``,
@@ -520,32 +519,3 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Wave {wave} has no questionnaire.",
     },
 }
-
-
-def t(key: str, lang: str, **values: object) -> str:
-    """``key`` in ``lang``: from ``loyalty.i18n``, these messages, or the reading half's."""
-    from loyalty import i18n
-
-    entry = i18n.MESSAGES.get(key) or MESSAGES.get(key)
-    if entry is None:
-        try:
-            from loyalty.importing import messages as reading
-        except ImportError:  # pragma: no cover - the reading half is not there yet
-            reading = None
-        entry = getattr(reading, "MESSAGES", {}).get(key) if reading else None
-    if entry is None:
-        return key
-    text = entry.get(lang) or entry[i18n.DEFAULT_LANGUAGE]
-    return text.format(**values) if values else text
-
-
-def has(key: str) -> bool:
-    from loyalty import i18n
-
-    if key in i18n.MESSAGES or key in MESSAGES:
-        return True
-    try:
-        from loyalty.importing import messages as reading
-    except ImportError:  # pragma: no cover
-        return False
-    return key in getattr(reading, "MESSAGES", {})
