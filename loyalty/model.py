@@ -173,6 +173,9 @@ def sentences(chain: ChainModel, lang: str) -> list[str]:
 
 #: ICC(2) from which branch means count as reliable (Bliese 2000), as on the Methods page.
 RELIABLE_ICC2 = 0.70
+#: How reliable branch means are, in words (``corrected.quality.<word>``): ICC(2) from .85,
+#: from .70, from .50, below.
+RELIABILITY_WORDS = ("high", "ok", "moderate", "low")
 
 
 @dataclass(frozen=True)
