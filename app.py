@@ -5,7 +5,9 @@ import streamlit as st
 from loyalty.i18n import t
 from pages import _shared as ui
 
-st.set_page_config(page_title="Loyalty", page_icon=":material/link:", layout="wide")
+# An emoji favicon: the frontend draws it as an inline SVG. A ":material/…" icon would be
+# fetched from fonts.gstatic.com on every first visit (an outside request from a self-hosted app).
+st.set_page_config(page_title="Loyalty", page_icon="🔗", layout="wide")
 lang = ui.language()
 ui.language_picker()
 ui.auth_gate(lang)

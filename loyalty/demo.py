@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -220,6 +221,8 @@ class DemoParams:
     n_branches: int = 120
     n_waves: int = 4
     first_year: int = 2024
+    #: The half-year (1 or 2) of ``first_year`` the first wave covers.
+    first_half: int = 1
     seed: int = 20240601
     #: Target total respondents over all waves; ``None`` = headcount x response rate.
     n_respondents: int | None = None
@@ -301,8 +304,20 @@ class DemoData:
     params: DemoParams
 
 
-def wave_labels(n_waves: int, first_year: int) -> list[str]:
-    return [f"{first_year + i // 2}-H{i % 2 + 1}" for i in range(n_waves)]
+def wave_labels(n_waves: int, first_year: int, first_half: int = 1) -> list[str]:
+    start = first_year * 2 + first_half - 1
+    return [f"{k // 2}-H{k % 2 + 1}" for k in range(start, start + n_waves)]
+
+
+def recent_start(n_waves: int, today: date | None = None) -> tuple[int, int]:
+    """(first year, first half) so that the newest of ``n_waves`` half-year waves is the last
+    half-year that ended before ``today``: the demo a new user seeds is recent, and its four
+    waves are all within the 24-month retention period (the oldest ends at most 24 months
+    before today), so the purge on start keeps them whole."""
+    today = today or date.today()
+    last = today.year * 2 + (0 if today.month >= 7 else -1)  # H1 of this year / H2 of last
+    first = last - (n_waves - 1)
+    return first // 2, first % 2 + 1
 
 
 def _branch_names(rng: np.random.Generator, regions: np.ndarray) -> list[str]:
@@ -410,7 +425,7 @@ def generate(params: DemoParams | None = None) -> DemoData:
         left = left - probs[..., k]
     churn_counts[..., -1] = remaining
 
-    waves = wave_labels(nw, p.first_year)
+    waves = wave_labels(nw, p.first_year, p.first_half)
     responses, scores = _responses(rng, p, ids, headcount, latent[:, 1:], dim_dev, waves)
 
     wave_frame = pl.DataFrame(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import analysis, charts, confidentiality, i18n, model, stats
+from loyalty import analysis, charts, confidentiality, i18n, model, stats, wording
 from loyalty.i18n import t
 
 STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif")
@@ -28,21 +28,6 @@ class Step:
     figure: go.Figure
 
 
-def _link_line(link: analysis.Link, lang: str) -> str:
-    res = link.result
-    if not analysis.finite(res.r):
-        return f"{t('link.' + link.key, lang)}: {t('link.na', lang, n=res.n)}"
-    sentence = t(
-        "link.sentence",
-        lang,
-        r=i18n.num(res.r, lang, 2),
-        low=i18n.num(res.ci[0], lang, 2),
-        high=i18n.num(res.ci[1], lang, 2),
-        n=res.n,
-    )
-    return f"{t('link.' + link.key, lang)}: {i18n.strength_words(res.r, lang)}, {sentence}"
-
-
 def _corrected_lines(
     corrected: model.Corrected | None, links: list[analysis.Link], lang: str
 ) -> list[str]:
@@ -51,7 +36,7 @@ def _corrected_lines(
         return []
     return [
         f"{t('link.' + link.key, lang)}: "
-        + model.corrected_link_sentence(corrected.links[link.key], link.result.r, lang)
+        + wording.corrected_link_sentence(corrected.links[link.key], link.result.r, lang)
         for link in links
         if link.key in corrected.links
     ]
@@ -79,50 +64,27 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
     minimum = confidentiality.minimum()
     steps = []
 
-    headline = (
-        t(
-            "overview.headline",
-            lang,
-            ratio=i18n.num(ratio.ratio, lang),
-            low=i18n.num(ratio.ci[0], lang),
-            high=i18n.num(ratio.ci[1], lang),
-        )
-        if analysis.finite(ratio.ratio)
-        else t("overview.headline_na", lang)
-    )
+    headline = wording.headline(ratio, lang)
     steps.append(
         Step(
             "chain",
             t("story.chain.title", lang),
             (
                 t("overview.intro", lang),
-                *(_link_line(link, lang) for link in links),
+                *(wording.link_line(link, lang) for link in links),
                 *_corrected_lines(parts.corrected, links, lang),
                 t("association_note", lang),
             ),
-            charts.link_scatter(table, links[0], lang),
+            charts.link_scatter(table, links[0], lang, wording.link_title(links[0], lang)),
         )
     )
-    detail = (
-        t(
-            "overview.headline_detail",
-            lang,
-            top=i18n.num(ratio.top_mean, lang),
-            bottom=i18n.num(ratio.bottom_mean, lang),
-            n_top=ratio.n_top,
-            n_bottom=ratio.n_bottom,
-            n=ratio.n,
-            n_boot=i18n.num(ratio.n_boot, lang, 0),
-        )
-        if analysis.finite(ratio.ratio)
-        else ""
-    )
+    detail = wording.headline_detail(ratio, lang) if analysis.finite(ratio.ratio) else ""
     steps.append(
         Step(
             "return",
             t("story.return.title", lang),
-            tuple(x for x in (headline, detail, _link_line(links[1], lang)) if x),
-            charts.link_scatter(table, links[1], lang),
+            tuple(x for x in (headline, detail, wording.link_line(links[1], lang)) if x),
+            charts.link_scatter(table, links[1], lang, wording.link_title(links[1], lang)),
         )
     )
 
@@ -198,7 +160,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             t("story.whatif.title", lang),
             (
                 t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
-                *model.what_if_sentences(w, lags, lang, parts.corrected),
+                *wording.what_if_sentences(w, lags, lang, parts.corrected),
             ),
             charts.what_if_bars(w, lang, top=15),
         )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, i18n, model, tables
+from loyalty import analysis, charts, confidentiality, i18n, model, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -175,7 +175,7 @@ with sure:
 with expected:
     st.subheader(t("branch.expected.title", lang))
     eva = tables.row_of(ui.expected_vs_actual(wave, "nps"), branch_id)
-    lines = model.expectation_sentences(eva, lang)
+    lines = wording.expectation_sentences(eva, lang)
     for line in lines:
         st.markdown(line)
     st.caption(t("branch.expected.help", lang))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import charts, model, tables
+from loyalty import charts, model, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -65,7 +65,7 @@ def simulator() -> None:
 
     result = ui.what_if(wave, loyalty, rule, values, delta)
     corrected = ui.corrected_links(wave, loyalty)
-    for line in model.what_if_sentences(result, ui.lag_direction(loyalty), lang, corrected):
+    for line in wording.what_if_sentences(result, ui.lag_direction(loyalty), lang, corrected):
         st.markdown(line)
     if result.n_branches:
         ui.chart(charts.what_if_bars(result, lang), key="whatif_chart", lang=lang)

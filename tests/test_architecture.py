@@ -264,7 +264,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.tables",
         ),
     ),
-    ("story: the steps told from computed results", ("loyalty.story",)),
+    ("story: the steps and their wording", ("loyalty.story", "loyalty.wording")),
     ("the core façade: what every entry point shows", ("loyalty.dashboard",)),
     ("report: deck and PDF of the story", ("loyalty.report",)),
     ("entry points: CLI and pages", ("loyalty.cli", "loyalty.__main__", "pages", "app")),

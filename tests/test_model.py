@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from loyalty import analysis, model
+from loyalty import analysis, model, wording
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,8 @@ def test_power_says_when_there_are_too_few_branches():
     )
     few = model.power(40)
     assert not few.enough and few.min_detectable_r == pytest.approx(0.43, abs=0.01)
-    assert "only 40 branches" in model.power_sentence(few, "en")
-    assert "Mit nur 40 Filialen" in model.power_sentence(few, "de")
+    assert "only 40 branches" in wording.power_sentence(few, "en")
+    assert "Mit nur 40 Filialen" in wording.power_sentence(few, "de")
 
 
 def test_drivers_rank_customer_focus_first_and_sum_to_r2(table):
@@ -59,7 +59,7 @@ def test_expected_vs_actual_flags_branches_outside_the_funnel(table):
 
 def test_sentences_in_both_languages(table):
     chain = model.chain_model(table, n_boot=200)
-    en, de = model.sentences(chain, "en"), model.sentences(chain, "de")
+    en, de = wording.sentences(chain, "en"), wording.sentences(chain, "de")
     assert en[0].startswith("+1 point engagement (scale 1–5) goes with +")
     assert "NPS points [95% CI" in en[0] and "(branch level)" in en[0]
     assert "NPS-Punkten einher [95%-KI" in de[0]
@@ -75,7 +75,7 @@ def test_lag_direction_recovers_engagement_before_loyalty(demo_store):
         assert lags.direction == "x_to_y", loyalty
         assert lags.x_to_y.ci[0] > 0
         assert lags.y_to_x.ci[0] < 0 < lags.y_to_x.ci[1]
-    sentences = model.lag_sentences(model.lag_direction(table), "nps", "en")
+    sentences = wording.lag_sentences(model.lag_direction(table), "nps", "en")
     assert sentences[-1].startswith("The evidence points from engagement to NPS")
 
 
@@ -161,7 +161,7 @@ def test_what_if_leaves_out_hidden_branches_and_says_so(table):
     )
     assert w.n_branches == 3 and w.n_left_out == len(hidden)
     assert set(w.per_branch["branch_id"]) == set(some)
-    lines = model.what_if_sentences(w, None, "en")
+    lines = wording.what_if_sentences(w, None, "en")
     assert any("too few answers" in line for line in lines)
     assert lines[-1].startswith("Caution: this rests on associations")
     with pytest.raises(ValueError):
@@ -189,16 +189,16 @@ def test_corrected_sentences_say_both_values_in_both_languages(table):
     corrected = model.corrected_links(table, "nps")
     res = corrected.links["engagement_loyalty"]
     observed = analysis.chain_links(table, "nps")[0].result.r
-    en = model.corrected_link_sentence(res, observed, "en")
-    de = model.corrected_link_sentence(res, observed, "de")
+    en = wording.corrected_link_sentence(res, observed, "en")
+    de = wording.corrected_link_sentence(res, observed, "de")
     assert f"r = {res.r:.2f} [95% CI {res.r_ci[0]:.2f}; {res.r_ci[1]:.2f}]" in en
     assert f"instead of {observed:.2f}" in en and f"ICC(2) {res.icc2_x:.2f}" in en
     assert f"statt {observed:.2f}".replace(".", ",") in de
     assert "nur mäßig zuverlässig" in de or "ausreichend zuverlässig" in de
     chain = model.chain_model(table, n_boot=0)
-    lines = model.corrected_chain_sentences(corrected, chain, "en")
+    lines = wording.corrected_chain_sentences(corrected, chain, "en")
     assert f"instead of +{chain.result.a:.1f}" in lines[0]
-    methods = model.corrected_methods(corrected, "de")
+    methods = wording.corrected_methods(corrected, "de")
     assert "Croon & van Veldhoven 2007" in methods[0] and "konvergiert" in methods[1]
     assert "Wann nicht vertrauen" in methods[-1]
 
@@ -208,10 +208,10 @@ def test_too_few_branches_give_no_correction_only_the_observed_value(table):
     corrected = model.corrected_links(few, "nps")
     res = corrected.links["engagement_loyalty"]
     assert not res.converged
-    assert "cannot be estimated here" in model.corrected_link_sentence(res, 0.4, "en")
+    assert "cannot be estimated here" in wording.corrected_link_sentence(res, 0.4, "en")
     assert (
         "lässt sich hier nicht schätzen"
-        in model.corrected_chain_sentences(corrected, model.chain_model(few, n_boot=0), "de")[0]
+        in wording.corrected_chain_sentences(corrected, model.chain_model(few, n_boot=0), "de")[0]
     )
 
 
@@ -219,7 +219,7 @@ def test_what_if_says_it_uses_the_observed_paths(table):
     corrected = model.corrected_links(table, "nps")
     selected = model.select_branches(table, "bottom_quartile")
     w = model.what_if(table, selected, 0.3, n_boot=200)
-    lines = model.what_if_sentences(w, None, "en", corrected)
+    lines = wording.what_if_sentences(w, None, "en", corrected)
     assert any("uses the observed paths" in line for line in lines)
     assert any(f"{corrected.a.slope:+.1f} instead of" in line for line in lines)
-    assert any("beobachteten Pfade" in line for line in model.what_if_sentences(w, None, "de"))
+    assert any("beobachteten Pfade" in line for line in wording.what_if_sentences(w, None, "de"))

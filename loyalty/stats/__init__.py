@@ -14,7 +14,14 @@ from loyalty.stats.association import (
     partial_correlation,
     quartile_ratio,
 )
-from loyalty.stats.intervals import mean_interval, nps, nps_interval, wilson_interval
+from loyalty.stats.intervals import (
+    mean_interval,
+    nps,
+    nps_interval,
+    percentile_interval,
+    rank_intervals,
+    wilson_interval,
+)
 from loyalty.stats.latent import LatentLinkResult, latent_link, latent_link_groups
 from loyalty.stats.mediation import MediationResult, mediation, path_draws, sobel_interval
 from loyalty.stats.multilevel import (
@@ -74,7 +81,9 @@ __all__ = [
     "omega",
     "partial_correlation",
     "path_draws",
+    "percentile_interval",
     "quartile_ratio",
+    "rank_intervals",
     "relative_weights",
     "rwg",
     "rwg_j",
