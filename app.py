@@ -21,6 +21,7 @@ PAGES = (  # (file, url path, icon); the title is nav.<url path>
     ("branch", "branch", ":material/storefront:"),
     ("whatif", "whatif", ":material/trending_up:"),
     ("drivers", "drivers", ":material/bar_chart:"),
+    ("actions", "actions", ":material/task_alt:"),
     ("methods", "methods", ":material/fact_check:"),
     ("data", "data", ":material/upload_file:"),
     ("admin", "admin", ":material/admin_panel_settings:"),
