@@ -63,9 +63,9 @@ class Parts:
     churn: pl.DataFrame  # churn reasons, company-wide
     what_if: model.WhatIf  # the bottom engagement quartile, +WHAT_IF_DELTA
     lags: stats.LaggedEffects | None  # over all waves
-    corrected: model.Corrected | None = None  # links corrected for reliability of branch means
     #: actions and their effect (the last step; left out while no action is recorded)
     actions: effects.Summary | None = None
+    corrected: model.Corrected | None = None  # links corrected for reliability of branch means
 
 
 def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
