@@ -42,11 +42,27 @@ def _demo(args: argparse.Namespace) -> int:
                 return 1
         finally:
             store.close()
+    samples = Path(args.samples) if args.samples else db.parent / "samples"
+    problem = None if args.no_samples else _output_problem(samples / "sample.csv", "en")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     if db.exists() and args.force:
         db.unlink()
         Path(str(db) + ".wal").unlink(missing_ok=True)
+    if args.last_wave:
+        year, half = args.last_wave
+        index = year * 2 + half - 1 - (args.waves - 1)
+        first_year, first_half = index // 2, index % 2 + 1
+    else:
+        first_year, first_half = demo.recent_start(args.waves)
     params = demo.DemoParams(
-        n_branches=args.branches, n_waves=args.waves, seed=args.seed, n_respondents=args.respondents
+        n_branches=args.branches,
+        n_waves=args.waves,
+        seed=args.seed,
+        n_respondents=args.respondents,
+        first_year=first_year,
+        first_half=first_half,
     )
     started = time.perf_counter()
     data = demo.generate(params)
@@ -56,15 +72,30 @@ def _demo(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(
-        f"{db}: {data.branches.height} branches, {data.waves.height} waves, "
+        f"{db}: {data.branches.height} branches, {data.waves.height} waves "
+        f"({data.waves['wave'][0]} … {data.waves['wave'][-1]}), "
         f"{data.responses.height:,} survey responses "
         f"({time.perf_counter() - started:.1f} s)."
     )
     if not args.no_samples:
-        samples = Path(args.samples) if args.samples else db.parent / "samples"
-        for path in demo.write_samples(data, samples):
+        try:
+            written = demo.write_samples(data, samples)
+        except OSError as exc:  # e.g. --samples names a file
+            print(_write_failed(samples, exc, "en"), file=sys.stderr)
+            return 1
+        for path in written:
             print(f"sample file: {path}")
     return 0
+
+
+def _half_year(text: str) -> tuple[int, int]:
+    """``2025-H2`` → (2025, 2); anything else is a usage error."""
+    import re
+
+    match = re.fullmatch(r"(\d{4})-H([12])", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a half-year like 2025-H2")
+    return int(match[1]), int(match[2])
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -129,6 +160,10 @@ def _report(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in report.FORMATS:
         print(t("report.bad_format", args.lang, suffix=out.suffix), file=sys.stderr)
         return 2
+    problem = _output_problem(out, args.lang)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     store = _store(args)
     try:
         core = dashboard.Dashboard(store)
@@ -143,9 +178,13 @@ def _report(args: argparse.Namespace) -> int:
         def progress(fraction: float, message: str) -> None:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
-        report.write(
-            core, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
-        )
+        try:
+            report.write(
+                core, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
+            )
+        except OSError as exc:  # e.g. the disk filled up while writing
+            print(_write_failed(out, exc, args.lang), file=sys.stderr)
+            return 1
         versions.record(
             store, _cli_actor(), "export", f"story {out.suffix.lstrip('.')}", f"file={out}"
         )
@@ -156,11 +195,50 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _output_problem(path: Path, lang: str) -> str | None:
+    """Why the CLI could not write ``path``, in ``lang``; None when it can. Missing folders
+    are created when writing; the nearest existing one must be a folder we may write in.
+    Asked before the work, so a bad path never ends in a traceback after an import was
+    stored or a report was built."""
+    path = path.absolute()
+    if path.is_dir():
+        return t("import.cli.not_writable", lang, path=path, reason="is a folder")
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return t("import.cli.no_folder", lang, folder=folder, path=path)
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return t("import.cli.not_writable", lang, path=path, reason="permission denied")
+    return None
+
+
+def _write_failed(path: Path, exc: OSError, lang: str) -> str:
+    return t("import.cli.not_writable", lang, path=path, reason=exc.strerror or str(exc))
+
+
+def _write_output(path: Path, write, lang: str) -> str | None:
+    """``write(path)`` (missing folders created); an OS error (disk full, permissions) as a
+    sentence, else None."""
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+    except OSError as exc:
+        return _write_failed(path, exc, lang)
+    return None
+
+
 def _import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         print(t("import.cli.no_file", args.lang, path=path), file=sys.stderr)
         return 2
+    if args.problems_csv:
+        problem = _output_problem(Path(args.problems_csv), args.lang)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
     instrument = None
     if args.instrument:
         try:
@@ -202,6 +280,7 @@ def _import(args: argparse.Namespace) -> int:
             lang=args.lang,
             instrument=instrument,
             save_mapping_as=args.save_mapping,
+            branch=args.branch,
         )
     except InstrumentError as exc:
         print("\n".join(exc.messages(args.lang)), file=sys.stderr)
@@ -214,7 +293,10 @@ def _import(args: argparse.Namespace) -> int:
     print(report.render_text(args.lang))
     if args.problems_csv and report.problem_count():
         out = Path(args.problems_csv)
-        report.problems_frame(args.lang).write_csv(out)
+        failed = _write_output(out, report.problems_frame(args.lang).write_csv, args.lang)
+        if failed:
+            print(failed, file=sys.stderr)
+            return 1
         print(t("import.report.problems_written", args.lang, path=out))
     return 0 if report.ok else 1
 
@@ -290,6 +372,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="total survey responses over all waves (default: from headcounts)",
     )
     d.add_argument("--seed", type=int, default=demo.DemoParams.seed)
+    d.add_argument(
+        "--last-wave",
+        type=_half_year,
+        help="the newest wave, e.g. 2025-H2 (default: the last half-year that has ended, so "
+        "the demo is recent and within the retention period)",
+    )
     d.add_argument("--samples", help="folder for sample files (default: beside the store)")
     d.add_argument("--no-samples", action="store_true", help="do not write sample files")
     g = d.add_mutually_exclusive_group()
@@ -336,6 +424,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="CSV, Excel (.xlsx) or similar file")
     imp.add_argument("--kind", required=True, choices=schema.KINDS)
     imp.add_argument("--wave", help="survey wave / period, e.g. 2025-H2 (or a mapped column)")
+    imp.add_argument(
+        "--branch",
+        help="all rows belong to this branch (id or name), for files without a branch column",
+    )
     imp.add_argument("--mapping", help="use the saved column mapping of this name")
     imp.add_argument(
         "--map",

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
-from loyalty import users_messages
+from loyalty import actions_messages, users_messages
 from loyalty.importing import messages as reading_messages
 from loyalty.importing import validate_messages
 
@@ -741,9 +741,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.mapping_help": {
         "de": "Welche Spalte Ihrer Datei enthält was? * = Pflicht. Fragen der Befragung werden "
         "über "
-        "den Fragebogen der Welle erkannt (Nummer oder Wortlaut).",
+        "den Fragebogen der Welle erkannt (Nummer oder Wortlaut). Die Filiale darf als Nummer "
+        "oder Name angegeben sein; hat die Datei keine Filialspalte (ein Befragungslink je "
+        "Filiale), ordnen Sie ein „Embedded Data“-Feld zu oder wählen Sie unten die Filiale "
+        "für alle Zeilen.",
         "en": "Which column of your file holds what? * = required. Survey questions are found "
-        "through the wave's questionnaire (id or wording).",
+        "through the wave's questionnaire (id or wording). The branch may be given by id or "
+        "name; if the file has no branch column (one survey link per branch), assign an "
+        "“embedded data” field or choose the branch of all rows below.",
+    },
+    "data.one_branch": {
+        "de": "Alle Zeilen gehören zur Filiale",
+        "en": "All rows belong to branch",
+    },
+    "data.one_branch_none": {
+        "de": "– (die Datei hat eine Filialspalte)",
+        "en": "– (the file has a branch column)",
+    },
+    "data.one_branch_help": {
+        "de": "Für Exporte ohne Filialspalte, z. B. wenn jede Filiale ihren eigenen "
+        "Befragungslink hat.",
+        "en": "For exports without a branch column, e.g. when every branch has its own survey "
+        "link.",
     },
     "data.not_in_file": {"de": "– nicht in der Datei –", "en": "– not in the file –"},
     "data.unknown_branches": {
@@ -804,12 +823,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.col.source": {"de": "Datei", "en": "File"},
     "data.status.active": {"de": "aktiv", "en": "active"},
     "data.status.deleted": {"de": "gelöscht", "en": "deleted"},
+    "data.purged": {
+        "de": "Aufbewahrungsfrist: Die {responses} einzelnen Antworten der Welle {wave} (Ende "
+        "{end}) wurden am {date} gelöscht, weil die Welle länger als {months} Monate "
+        "zurückliegt. Die Filialwerte dieser Welle bleiben.",
+        "en": "Retention period: the {responses} individual answers of wave {wave} (ended "
+        "{end}) were deleted on {date} because the wave ended more than {months} months ago. "
+        "The wave's branch figures stay.",
+    },
     "data.version": {"de": "Version aktiv machen", "en": "Make a version active"},
+    "data.version_label": {
+        "de": "{kind} {wave}, Version {version} – {status}{rows} Zeilen, {when}",
+        "en": "{kind} {wave}, version {version} – {status}{rows} rows, {when}",
+    },
+    "data.version_activated": {
+        "de": "Jetzt aktiv: {label}",
+        "en": "Now active: {label}",
+    },
+    "data.version_deleted": {
+        "de": "Gelöscht: {label} ({rows} Zeilen)",
+        "en": "Deleted: {label} ({rows} rows)",
+    },
     "data.activate": {"de": "Aktiv machen", "en": "Make active"},
     "data.version_delete": {"de": "Version löschen", "en": "Delete a version"},
     "data.delete_confirm": {
-        "de": "Ja, Version {id} endgültig löschen",
-        "en": "Yes, delete version {id} for good",
+        "de": "Ja, „{label}“ endgültig löschen",
+        "en": "Yes, delete “{label}” for good",
     },
     "data.delete": {"de": "Löschen", "en": "Delete"},
     "data.instrument_download": {"de": "Als YAML herunterladen", "en": "Download as YAML"},
@@ -1117,6 +1156,7 @@ def strength_words(r: float, lang: str) -> str:
 #: The message dicts kept beside their modules, registered into the one catalogue.
 AREAS: dict[str, Mapping[str, Mapping[str, str]]] = {
     "loyalty.users_messages": users_messages.MESSAGES,
+    "loyalty.actions_messages": actions_messages.MESSAGES,
     "loyalty.importing.messages": reading_messages.MESSAGES,
     "loyalty.importing.validate_messages": validate_messages.MESSAGES,
 }

@@ -12,10 +12,20 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import analysis, charts, confidentiality, i18n, model, stats, wording
+from loyalty import (
+    actions_view,
+    analysis,
+    charts,
+    confidentiality,
+    effects,
+    i18n,
+    model,
+    stats,
+    wording,
+)
 from loyalty.i18n import t
 
-STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif")
+STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif", "actions")
 #: The story's what-if: the simulator's first question (the bottom engagement quartile, +0.3).
 WHAT_IF_DELTA = model.WHAT_IF_DEFAULT[2]
 
@@ -39,6 +49,8 @@ class Parts:
     churn: pl.DataFrame  # churn reasons, company-wide
     what_if: model.WhatIf  # the bottom engagement quartile, +WHAT_IF_DELTA
     lags: stats.LaggedEffects | None  # over all waves
+    #: actions and their effect (the last step; left out while no action is recorded)
+    actions: effects.Summary | None = None
 
 
 def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
@@ -149,6 +161,15 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             charts.what_if_bars(w, lang, top=15),
         )
     )
+    if parts.actions is not None and parts.actions.counts:
+        steps.append(
+            Step(
+                "actions",
+                t("actions.story.title", lang),
+                actions_view.story_lines(parts.actions, lang),
+                actions_view.story_chart(parts.actions, lang),
+            )
+        )
     return steps
 
 

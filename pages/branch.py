@@ -4,6 +4,7 @@ import streamlit as st
 
 from loyalty import analysis, charts, confidentiality, i18n, model, tables, wording
 from loyalty.i18n import t
+from pages import _action_glue
 from pages import _shared as ui
 
 lang = ui.page_start("branch")
@@ -234,6 +235,8 @@ if not row["suppressed"]:
         )
     else:
         st.success(t("branch.focus_none", lang))
+suggestion = f["dimension_id"] if not row["suppressed"] and f is not None else None
+_action_glue.branch_listing(branch_id, lang, suggestion)
 
 
 left, right = st.columns(2)

@@ -3,7 +3,7 @@ the versions of every import; the company's questionnaire per wave."""
 
 import streamlit as st
 
-from loyalty import i18n, schema, tables, versions
+from loyalty import i18n, retention, schema, tables, versions
 from loyalty.i18n import t
 from loyalty.importing import instrument as instruments
 from loyalty.importing import read, run, validate
@@ -49,7 +49,7 @@ with tab_import:
                 )
             )
             for note in raw.notes:
-                st.caption(note.message(lang) if hasattr(note, "message") else str(note))
+                st.caption(note.message(lang))
             if len(raw.sheet_names) > 1:
                 st.selectbox(t("data.sheet", lang), raw.sheet_names, key="data_sheet")
 
@@ -99,6 +99,18 @@ with tab_import:
                     format_func=lambda c: t("data.not_in_file", lang) if c is None else c,
                     key=f"data_map_{kind}_{field.name}_{base}",
                 )
+            one_branch = None
+            if kind != "branches" and mapping.get("branch_id") is None:
+                names = ui.branch_names()
+                one_branch = st.selectbox(
+                    t("data.one_branch", lang),
+                    [None, *names.ids],
+                    format_func=lambda b: (
+                        t("data.one_branch_none", lang) if b is None else names.labels[b]
+                    ),
+                    key=f"data_one_branch_{kind}",
+                    help=t("data.one_branch_help", lang),
+                )
             o1, o2 = st.columns(2)
             unknown = o1.radio(
                 t("data.unknown_branches", lang),
@@ -107,7 +119,7 @@ with tab_import:
                 key="data_unknown",
             )
             save_as = o2.text_input(t("data.save_mapping", lang), key="data_save_as").strip()
-            request = (upload.file_id, kind, wave, tuple(mapping.items()), unknown, sheet)
+            request = (upload.file_id, kind, wave, *mapping.items(), unknown, sheet, one_branch)
 
             def run_import(**how):
                 """The same import, as a check (dry run) or for real."""
@@ -122,6 +134,7 @@ with tab_import:
                     actor=actor,
                     unknown_branches=unknown,
                     lang=lang,
+                    branch=one_branch,
                     **how,
                 )
 
@@ -167,6 +180,8 @@ with tab_import:
         )
 
 with tab_versions:
+    for note in retention.purge_notes(ui.store(), lang):
+        st.info(note, icon=":material/auto_delete:")
     history = versions.history(ui.store())
     st.dataframe(
         ui.styled(versions.history_table(history, lang), lang, {t("data.col.rows", lang): 0}),
@@ -175,19 +190,25 @@ with tab_versions:
     )
     mine = ui.viewer().import_kinds(schema.KINDS)
     ids = tables.live_versions(history, mine)
+    labels = versions.version_labels(history, lang)
     a1, a2 = st.columns(2)
     with a1:
-        chosen = st.selectbox(t("data.version", lang), ids, key="version_pick")
+        pick = {"format_func": labels.get, "key": "version_pick"}
+        chosen = st.selectbox(t("data.version", lang), ids, **pick)
         if st.button(t("data.activate", lang), key="version_activate", disabled=chosen is None):
             try:
                 versions.activate(ui.store(), chosen, actor=actor)
-                st.success(t("versions.activated", lang, id=chosen))
+                st.success(t("data.version_activated", lang, label=labels[chosen]))
             except versions.VersionError as exc:
                 st.error(exc.message(lang))
     if ui.can("delete_versions"):
         with a2:
-            doomed = st.selectbox(t("data.version_delete", lang), ids, key="version_delete_pick")
-            sure = st.checkbox(t("data.delete_confirm", lang, id=doomed), key="version_delete_sure")
+            pick = {"format_func": labels.get, "key": "version_delete_pick"}
+            doomed = st.selectbox(t("data.version_delete", lang), ids, **pick)
+            doomed_label = labels.get(doomed, "–")
+            sure = st.checkbox(
+                t("data.delete_confirm", lang, label=doomed_label), key="version_delete_sure"
+            )
             if st.button(
                 t("data.delete", lang),
                 key="version_delete",
@@ -196,7 +217,8 @@ with tab_versions:
             ):
                 try:
                     rows = versions.delete(ui.store(), doomed, actor=actor)
-                    st.success(t("versions.deleted_rows", lang, id=doomed, rows=rows))
+                    done = {"label": doomed_label, "rows": i18n.num(rows, lang, 0)}
+                    st.success(t("data.version_deleted", lang, **done))
                 except versions.VersionError as exc:
                     st.error(exc.message(lang))
 

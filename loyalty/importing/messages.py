@@ -105,6 +105,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file “{filename}” cannot be read ({detail}). Is it damaged? Export the data "
         "again.",
     },
+    "read.cut_off": {
+        "de": "Die letzte Zeile ({row}) endet nach {found} von {expected} Feldern: Die Datei "
+        "sieht abgeschnitten aus (wird sie noch geschrieben, oder wurde sie nur zum Teil "
+        "kopiert?). Nichts wurde gespeichert; laden Sie die vollständige Datei hoch.",
+        "en": "The last row ({row}) ends after {found} of {expected} fields: the file looks cut "
+        "off (is it still being written, or was it copied only in part?). Nothing was stored; "
+        "upload the complete file.",
+    },
     "read.ragged_row": {
         "de": "Zeile {row} hat {found} Felder, die Kopfzeile aber nur {expected}. Meist fehlen "
         "Anführungszeichen um einen Wert mit Trennzeichen (z. B. ein Dezimalkomma in einer "

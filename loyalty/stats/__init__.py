@@ -14,6 +14,7 @@ from loyalty.stats.association import (
     partial_correlation,
     quartile_ratio,
 )
+from loyalty.stats.differences import DidResult, did
 from loyalty.stats.intervals import (
     mean_interval,
     nps,
@@ -49,6 +50,7 @@ __all__ = [
     "AlphaResult",
     "CorrelationResult",
     "CrossLag",
+    "DidResult",
     "IccMixedResult",
     "MEAN_DECIMALS",
     "IccResult",
@@ -62,6 +64,7 @@ __all__ = [
     "benjamini_hochberg",
     "correlation",
     "cronbach_alpha",
+    "did",
     "expected_vs_actual",
     "icc",
     "icc_mixed",
