@@ -89,6 +89,8 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "actions.target.{}": (actions.TARGET_TYPES,),
     "actions.mode.{}": (("new", "edit"),),
     "actions.field.{}": (schema.ACTION_FIELDS,),
+    "corrected.quality.{}": (model.RELIABILITY_WORDS,),
+    "corrected.converged.{}": (("yes", "no"),),
 }
 #: f-string keys whose values are codes raised across the code (problem and warning kinds,
 #: error codes, page paths): each must match at least one key; the messages of a code are
