@@ -90,10 +90,6 @@ class Viewer:
     def sees(self, branch_id: str) -> bool:
         return self.branches is None or branch_id in self.branches
 
-    def visible(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Only the rows of branches this user may see (``branch_id`` column)."""
-        return visible(frame, self.branches)
-
 
 def visible(frame: pl.DataFrame, branches: frozenset[str] | None) -> pl.DataFrame:
     """The rows of ``frame`` whose ``branch_id`` is in ``branches`` (None: all rows)."""

@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 
 from loyalty import access
-from loyalty.actions_messages import message
+from loyalty.i18n import t
 from loyalty.store import Store
 from loyalty.versions import audit
 
@@ -36,14 +36,14 @@ FIELDS = ("dimension_id", "title", "owner", "start_date", "status", "target_type
 
 
 class ActionError(ValueError):
-    """An action that cannot be recorded as asked; ``message(lang)`` says why and what to do."""
+    """An action that cannot be recorded as asked; ``t(lang)`` says why and what to do."""
 
     def __init__(self, code: str, **values: object) -> None:
         super().__init__(code)
         self.code, self.values = code, values
 
     def message(self, lang: str) -> str:
-        return message(f"actions.error.{self.code}", lang, **self.values)
+        return t(f"actions.error.{self.code}", lang, **self.values)
 
 
 @dataclass(frozen=True)
@@ -347,8 +347,8 @@ def listing(actions: pl.DataFrame, dimensions: pl.DataFrame, lang: str) -> pl.Da
     """The actions as the page lists and exports them: dimension and status in ``lang``, the
     target in words ("Region Nord", "B012", "3 branches")."""
     names = dict(zip(dimensions["dimension_id"], dimensions[f"name_{lang}"], strict=True))
-    status = {s: message(f"actions.status.{s}", lang) for s in STATUSES}
-    kinds = {k: message(f"actions.target.{k}", lang) for k in TARGET_TYPES}
+    status = {s: t(f"actions.status.{s}", lang) for s in STATUSES}
+    kinds = {k: t(f"actions.target.{k}", lang) for k in TARGET_TYPES}
     return actions.with_columns(
         pl.col("dimension_id")
         .replace_strict(names, default=pl.col("dimension_id"))

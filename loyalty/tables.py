@@ -18,8 +18,23 @@ from loyalty.i18n import t
 
 def row_of(frame: pl.DataFrame, branch_id: str) -> dict[str, Any] | None:
     """The row of ``branch_id`` as a dict, ``None`` if the frame has none."""
-    rows = frame.filter(pl.col("branch_id") == branch_id)
+    return row_where(frame, "branch_id", branch_id)
+
+
+def row_where(frame: pl.DataFrame, column: str, value: Any) -> dict[str, Any] | None:
+    """The first row whose ``column`` equals ``value``, as a dict (``None``: no such row)."""
+    rows = frame.filter(pl.col(column) == value)
     return rows.row(0, named=True) if rows.height else None
+
+
+def distinct_in_lists(frame: pl.DataFrame, column: str) -> int:
+    """How many distinct values a list column holds over all rows (e.g. branches reached)."""
+    return frame[column].explode().n_unique()
+
+
+def columns(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
+    """Only the named columns (what a form or filter needs of a table)."""
+    return frame.select(names)
 
 
 def choices(frame: pl.DataFrame, column: str) -> list:

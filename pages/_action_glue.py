@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from loyalty import actions, effects, exports, i18n
+from loyalty import actions, effects, exports, i18n, tables
 from pages import _cache
 from pages import _shared as ui
 
@@ -48,7 +48,9 @@ def effect(horizon: int) -> effects.Effects:
 
 def branches() -> pl.DataFrame:
     """Branch ids, regions and formats of this viewer (for filters and the form)."""
-    return ui.branch_table(ui.default_wave()).select("branch_id", "region", "format", "name")
+    return tables.columns(
+        ui.branch_table(ui.default_wave()), "branch_id", "region", "format", "name"
+    )
 
 
 def listing_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:

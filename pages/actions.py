@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import actions, actions_import, actions_view, confidentiality, effects, exports
+from loyalty import actions, actions_import, actions_view, confidentiality, effects, exports, tables
 from loyalty.i18n import t
 from loyalty.importing.read import ReadError
 from pages import _action_glue as glue
@@ -29,7 +29,7 @@ with tabs[0]:
         regions=tuple(
             c1.multiselect(
                 t("actions.filter.region", lang),
-                sorted(branches["region"].unique()),
+                tables.choices(branches, "region"),
                 placeholder=anything,
                 key="actions_region",
             )
@@ -69,8 +69,8 @@ with tabs[0]:
             t(
                 "actions.count",
                 lang,
-                n=shown.height,
-                branches=shown["branch_ids"].explode().n_unique(),
+                n=tables.number_of(shown),
+                branches=tables.distinct_in_lists(shown, "branch_ids"),
             )
         )
         table = glue.listing_table(shown, lang)
@@ -166,9 +166,7 @@ if may_record:
                 format_func=lambda i: f"{i}: {titles[i]}",
                 key="actions_pick",
             )
-            base = actions.draft_of(
-                current.filter(current["action_id"] == picked_id).row(0, named=True)
-            )
+            base = actions.draft_of(tables.row_where(current, "action_id", picked_id))
         branch = st.query_params.get("branch")
         suggested = st.query_params.get("dimension")
         if base is None and branch and suggested in dim_names:
@@ -186,8 +184,8 @@ if may_record:
         with st.form(f"actions_form_{mode}"):
             options = {
                 "branch": branches["branch_id"].to_list(),
-                "region": sorted(branches["region"].unique()),
-                "format": sorted(branches["format"].unique()),
+                "region": tables.choices(branches, "region"),
+                "format": tables.choices(branches, "format"),
             }
             label = t("actions.field.target_value", lang)
             if target_type == "list":

@@ -407,7 +407,16 @@ def _data_shaping(source: str) -> list[str]:
     is allowed), a frame method that shapes data, or a count (``.height``).
     ``", ".join(...)`` on a string literal is text, not data."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    # ``actions.select(...)`` is a function of a project module, not a frame method
+    modules = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").split(".")[0] in ("loyalty", "pages")
+        for alias in node.names
+    }
+    for node in ast.walk(tree):
         if isinstance(node, ast.Attribute):
             if (
                 isinstance(node.value, ast.Name)
@@ -422,6 +431,7 @@ def _data_shaping(source: str) -> list[str]:
             and isinstance(node.func, ast.Attribute)
             and node.func.attr in SHAPING_METHODS
             and not (node.func.attr == "join" and isinstance(node.func.value, ast.Constant))
+            and not (isinstance(node.func.value, ast.Name) and node.func.value.id in modules)
         ):
             found.append(f"line {node.lineno}: .{node.func.attr}()")
     return sorted(set(found), key=lambda f: int(f.split()[1].rstrip(":")))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loyalty import analysis, i18n, model, quality, schema
+from loyalty import actions, analysis, i18n, model, quality, schema
 from loyalty.i18n import t
 from loyalty.importing import layouts, validate
 from loyalty.stats.quadrants import QUADRANTS
@@ -85,6 +85,10 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "reason.{}": (schema.CHURN_REASONS,),
     "whatif.rule.{}": (model.SELECTIONS,),
     "link.{}": (tuple(key for key, _x, _y in schema.LINKS),),
+    "actions.status.{}": (actions.STATUSES,),
+    "actions.target.{}": (actions.TARGET_TYPES,),
+    "actions.mode.{}": (("new", "edit"),),
+    "actions.field.{}": (schema.ACTION_FIELDS,),
     "corrected.quality.{}": (model.RELIABILITY_WORDS,),
     "corrected.converged.{}": (("yes", "no"),),
 }
@@ -92,6 +96,9 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
 #: error codes, page paths): each must match at least one key; the messages of a code are
 #: checked where the code is raised (tests of validate, users, versions, store, app).
 OPEN_KEYS = {
+    "actions.error.{}",
+    "actions.import.{}",
+    "actions.outcome.{}",
     "import.problem.{}",
     "import.problem.{}.line",
     "import.warning.{}",
