@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from loyalty import access, actions, schema
-from loyalty.actions_messages import message
+from loyalty.i18n import t
 from loyalty.importing import mapping
 from loyalty.importing.read import RawTable
 from loyalty.store import Store
@@ -80,7 +80,7 @@ class Problem:
     values: tuple[tuple[str, object], ...] = ()
 
     def text(self, lang: str) -> str:
-        return message(f"actions.error.{self.code}", lang, **dict(self.values))
+        return t(f"actions.error.{self.code}", lang, **dict(self.values))
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def check(
 
 def problems_frame(checked: Checked, lang: str) -> pl.DataFrame:
     """The problems as a table (row, column, value, what is wrong and expected)."""
-    head = [message(f"actions.import.{c}", lang) for c in ("row", "column", "value", "problem")]
+    head = [t(f"actions.import.{c}", lang) for c in ("row", "column", "value", "problem")]
     return pl.DataFrame(
         [(p.row, p.column, p.value, p.text(lang)) for p in checked.problems],
         schema={head[0]: pl.Int64, head[1]: pl.String, head[2]: pl.String, head[3]: pl.String},

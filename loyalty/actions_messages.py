@@ -1,8 +1,8 @@
 """Texts of action plans and their effect (German and English).
 
 Kept beside :mod:`loyalty.actions` like :mod:`loyalty.users_messages`; the keys are namespaced
-(``actions.``) and join ``i18n.MESSAGES`` (see ``i18n._merge_module_messages``), so ``i18n.t``
-finds them too.
+(``actions.``) and are registered into the one catalogue (``i18n.AREAS``); look them up with
+``i18n.t``.
 """
 
 from __future__ import annotations
@@ -290,10 +290,3 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is no action with id {id}.",
     },
 }
-
-
-def message(key: str, lang: str, **values: object) -> str:
-    """The text ``key`` in ``lang`` (German if missing) with ``values`` filled in."""
-    entry = MESSAGES[key]
-    text = entry.get(lang) or entry["de"]
-    return text.format(**values) if values else text

@@ -10,17 +10,17 @@ import plotly.graph_objects as go
 import polars as pl
 
 from loyalty import charts, i18n
-from loyalty.actions_messages import message
 from loyalty.effects import DIGITS, OUTCOMES, Effects, Summary
+from loyalty.i18n import t
 
 
 def outcome_label(outcome: str, lang: str) -> str:
-    return message(f"actions.outcome.{outcome}", lang)
+    return t(f"actions.outcome.{outcome}", lang)
 
 
 def group_label(group: str, dimensions: pl.DataFrame, lang: str) -> str:
     if group == "all":
-        return message("actions.group.all", lang)
+        return t("actions.group.all", lang)
     names = dict(zip(dimensions["dimension_id"], dimensions[f"name_{lang}"], strict=True))
     return names.get(group, group)
 
@@ -47,18 +47,18 @@ def effect_table(effects: Effects, dimensions: pl.DataFrame, lang: str) -> pl.Da
         shown = row["enough"]
         rows.append(
             {
-                message("actions.col.group", lang): group_label(row["group"], dimensions, lang),
-                message("actions.col.outcome", lang): outcome_label(row["outcome"], lang),
-                message("actions.col.estimate", lang): (
+                t("actions.col.group", lang): group_label(row["group"], dimensions, lang),
+                t("actions.col.outcome", lang): outcome_label(row["outcome"], lang),
+                t("actions.col.estimate", lang): (
                     interval_text(row["estimate"], row["ci_low"], row["ci_high"], lang, digits)
                     if shown
-                    else message("actions.too_few", lang)
+                    else t("actions.too_few", lang)
                 ),
-                message("actions.col.naive", lang): interval_text(
+                t("actions.col.naive", lang): interval_text(
                     row["naive"], row["naive_low"], row["naive_high"], lang, digits
                 ),
-                message("actions.col.n_treated", lang): row["n_treated"],
-                message("actions.col.n_control", lang): row["n_control"],
+                t("actions.col.n_treated", lang): row["n_treated"],
+                t("actions.col.n_control", lang): row["n_control"],
             }
         )
     return pl.DataFrame(rows)
@@ -85,7 +85,7 @@ def effect_chart(effects: Effects, outcome: str, dimensions: pl.DataFrame, lang:
                 "array": (part["ci_high"] - part["estimate"]).to_list(),
                 "arrayminus": (part["estimate"] - part["ci_low"]).to_list(),
             },
-            name=message("actions.chart.did", lang),
+            name=t("actions.chart.did", lang),
         )
     )
     fig.add_trace(
@@ -94,7 +94,7 @@ def effect_chart(effects: Effects, outcome: str, dimensions: pl.DataFrame, lang:
             y=labels,
             mode="markers",
             marker={"size": 11, "symbol": "circle-open", "color": charts.COMPANY_COLOR},
-            name=message("actions.chart.naive", lang),
+            name=t("actions.chart.naive", lang),
         )
     )
     fig.add_vline(x=0, line={"color": charts.COMPANY_COLOR, "dash": "dot"})
@@ -103,7 +103,7 @@ def effect_chart(effects: Effects, outcome: str, dimensions: pl.DataFrame, lang:
         font={"size": charts.FONT_SIZE},
         height=max(260, 70 * max(len(labels), 1) + 120),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis_title=message(
+        xaxis_title=t(
             "actions.chart.x",
             lang,
             outcome=outcome_label(outcome, lang),
@@ -121,7 +121,7 @@ def story_lines(summary: Summary, lang: str) -> tuple[str, ...]:
     loyalty follows engagement), each against comparable branches, and the caution."""
     counts = summary.counts
     lines = [
-        message(
+        t(
             "actions.story.did",
             lang,
             n=sum(counts.values()),
@@ -132,7 +132,7 @@ def story_lines(summary: Summary, lang: str) -> tuple[str, ...]:
         )
     ]
     if summary.first is None or not summary.first.table.height:
-        return (*lines, message("actions.story.none", lang))
+        return (*lines, t("actions.story.none", lang))
     later = summary.later.table if summary.later is not None else summary.first.table.clear()
     for row in summary.first.table.filter(
         pl.col("enough"), pl.col("outcome") == "dimension"
@@ -141,7 +141,7 @@ def story_lines(summary: Summary, lang: str) -> tuple[str, ...]:
             pl.col("group") == row["group"], pl.col("outcome") == "nps", pl.col("enough")
         )
         lines.append(
-            message(
+            t(
                 "actions.story.all" if row["group"] == "all" else "actions.story.group",
                 lang,
                 group=group_label(row["group"], summary.dimensions, lang),
@@ -153,7 +153,7 @@ def story_lines(summary: Summary, lang: str) -> tuple[str, ...]:
                 n_c=row["n_control"],
             )
         )
-    lines.append(message("actions.caution_short", lang))
+    lines.append(t("actions.caution_short", lang))
     return tuple(lines)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loyalty import analysis, i18n, model, quality, schema
+from loyalty import actions, analysis, effects, i18n, model, quality, schema
 from loyalty.i18n import t
 from loyalty.importing import layouts, validate
 from loyalty.stats.quadrants import QUADRANTS
@@ -85,11 +85,18 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "reason.{}": (schema.CHURN_REASONS,),
     "whatif.rule.{}": (model.SELECTIONS,),
     "link.{}": (tuple(key for key, _x, _y in schema.LINKS),),
+    "actions.status.{}": (actions.STATUSES,),
+    "actions.target.{}": (actions.TARGET_TYPES,),
+    "actions.field.{}": (actions.FIELDS,),
+    "actions.mode.{}": (("new", "edit"),),
+    "actions.outcome.{}": (effects.OUTCOMES,),
+    "actions.import.{}": (("row", "column", "value", "problem"),),
 }
 #: f-string keys whose values are codes raised across the code (problem and warning kinds,
 #: error codes, page paths): each must match at least one key; the messages of a code are
 #: checked where the code is raised (tests of validate, users, versions, store, app).
 OPEN_KEYS = {
+    "actions.error.{}",
     "import.problem.{}",
     "import.problem.{}.line",
     "import.warning.{}",
