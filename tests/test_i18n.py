@@ -91,6 +91,8 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "actions.mode.{}": (("new", "edit"),),
     "actions.outcome.{}": (effects.OUTCOMES,),
     "actions.import.{}": (("row", "column", "value", "problem"),),
+    "corrected.quality.{}": (model.RELIABILITY_WORDS,),
+    "corrected.converged.{}": (("yes", "no"),),
 }
 #: f-string keys whose values are codes raised across the code (problem and warning kinds,
 #: error codes, page paths): each must match at least one key; the messages of a code are
