@@ -309,7 +309,7 @@ class Filter:
     branch_id: str | None = None
 
 
-def select(actions: pl.DataFrame, branches: pl.DataFrame, chosen: Filter) -> pl.DataFrame:
+def matching(actions: pl.DataFrame, branches: pl.DataFrame, chosen: Filter) -> pl.DataFrame:
     """The actions that pass the filter: a region filter keeps actions touching a branch of
     those regions (``branches``: ``branch_id``, ``region``)."""
     out = actions
@@ -364,6 +364,34 @@ def listing(actions: pl.DataFrame, dimensions: pl.DataFrame, lang: str) -> pl.Da
         pl.col("wave").fill_null("–"),
         pl.col("changed_at").dt.strftime("%Y-%m-%d %H:%M"),
     ).select(LIST_COLUMNS)
+
+
+def counts(actions: pl.DataFrame) -> tuple[int, int]:
+    """How many actions and how many distinct branches they cover."""
+    if actions.is_empty():
+        return 0, 0
+    return actions.height, actions["branch_ids"].explode().n_unique()
+
+
+def target_options(branches: pl.DataFrame) -> dict[str, list[str]]:
+    """What a form offers per target kind (``branches``: the viewer's branch table)."""
+    return {
+        "branch": sorted(branches["branch_id"].unique().to_list()),
+        "region": sorted(branches["region"].unique().to_list()),
+        "format": sorted(branches["format"].unique().to_list()),
+    }
+
+
+def draft_for(actions: pl.DataFrame, action_id: int) -> Draft:
+    """The draft an edit of action ``action_id`` (a row of :func:`current`) starts from."""
+    return draft_of(actions.filter(pl.col("action_id") == action_id).row(0, named=True))
+
+
+def titles(actions: pl.DataFrame) -> dict[int, str]:
+    """``action_id`` → "id: title", for a picker."""
+    return {
+        i: f"{i}: {name}" for i, name in zip(actions["action_id"], actions["title"], strict=True)
+    }
 
 
 def draft_of(row: dict) -> Draft:

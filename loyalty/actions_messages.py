@@ -1,8 +1,8 @@
 """Texts of action plans and their effect (German and English).
 
 Kept beside :mod:`loyalty.actions` like :mod:`loyalty.users_messages`; the keys are namespaced
-(``actions.``) and are registered into ``i18n.MESSAGES`` (``i18n.AREAS``): look them up with
-:func:`loyalty.i18n.t`.
+(``actions.``) and are registered into the one catalogue (``i18n.AREAS``); look them up with
+``i18n.t``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from loyalty import actions, effects, exports, i18n, tables
+from loyalty import actions, effects, exports, i18n
 from pages import _cache
 from pages import _shared as ui
 
@@ -48,9 +48,7 @@ def effect(horizon: int) -> effects.Effects:
 
 def branches() -> pl.DataFrame:
     """Branch ids, regions and formats of this viewer (for filters and the form)."""
-    return tables.columns(
-        ui.branch_table(ui.default_wave()), "branch_id", "region", "format", "name"
-    )
+    return ui.branch_table(ui.default_wave())
 
 
 def listing_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -61,7 +59,7 @@ def listing_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
 def branch_listing(branch_id: str, lang: str, suggested: str | None) -> None:
     """The Branch page's list of this branch's actions, with links to the Actions page."""
     st.subheader(i18n.t("actions.branch.heading", lang))
-    mine = actions.select(current(), branches(), actions.Filter(branch_id=branch_id))
+    mine = actions.matching(current(), branches(), actions.Filter(branch_id=branch_id))
     if mine.is_empty():
         st.caption(i18n.t("actions.branch.none", lang))
     else:

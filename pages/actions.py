@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import actions, actions_import, actions_view, confidentiality, effects, exports, tables
+from loyalty import actions, actions_import, actions_view, confidentiality, effects, exports
 from loyalty.i18n import t
 from loyalty.importing.read import ReadError
 from pages import _action_glue as glue
@@ -16,6 +16,7 @@ dims = ui.dimensions()
 dim_names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
 current = glue.current()
 branches = glue.branches()
+options = actions.target_options(branches)
 may_record = ui.can("record_actions")
 labels = [t("actions.tab.list", lang), t("actions.tab.effect", lang)]
 if may_record:
@@ -29,7 +30,7 @@ with tabs[0]:
         regions=tuple(
             c1.multiselect(
                 t("actions.filter.region", lang),
-                tables.choices(branches, "region"),
+                options["region"],
                 placeholder=anything,
                 key="actions_region",
             )
@@ -59,20 +60,14 @@ with tabs[0]:
         ),
         branch_id=st.query_params.get("branch"),
     )
-    shown = actions.select(current, branches, chosen)
+    shown = actions.matching(current, branches, chosen)
     if chosen.branch_id:
         st.caption(f"{t('actions.target.branch', lang)}: {chosen.branch_id}")
     if shown.is_empty():
         st.info(t("actions.none", lang))
     else:
-        st.caption(
-            t(
-                "actions.count",
-                lang,
-                n=tables.number_of(shown),
-                branches=tables.distinct_in_lists(shown, "branch_ids"),
-            )
-        )
+        n_actions, n_branches = actions.counts(shown)
+        st.caption(t("actions.count", lang, n=n_actions, branches=n_branches))
         table = glue.listing_table(shown, lang)
         event = st.dataframe(
             table,
@@ -158,15 +153,14 @@ if may_record:
         )
         base = None
         if mode == "edit" and not current.is_empty():
-            ids = current["action_id"].to_list()
-            titles = dict(zip(ids, current["title"], strict=True))
+            titles = actions.titles(current)
             picked_id = st.selectbox(
                 t("actions.form.pick", lang),
-                ids,
-                format_func=lambda i: f"{i}: {titles[i]}",
+                list(titles),
+                format_func=titles.get,
                 key="actions_pick",
             )
-            base = actions.draft_of(tables.row_where(current, "action_id", picked_id))
+            base = actions.draft_for(current, picked_id)
         branch = st.query_params.get("branch")
         suggested = st.query_params.get("dimension")
         if base is None and branch and suggested in dim_names:
@@ -182,11 +176,6 @@ if may_record:
             key=f"actions_target_type_{mode}",
         )
         with st.form(f"actions_form_{mode}"):
-            options = {
-                "branch": branches["branch_id"].to_list(),
-                "region": tables.choices(branches, "region"),
-                "format": tables.choices(branches, "format"),
-            }
             label = t("actions.field.target_value", lang)
             if target_type == "list":
                 value = st.text_input(

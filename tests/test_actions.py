@@ -155,9 +155,11 @@ def test_targets_cover_their_branches_and_the_listing_speaks_the_language(s):
     assert de["dimension"].to_list() == ["Führung", "Motivation"]
     assert de["status_label"].to_list() == ["geplant", "geplant"]
     assert en["target"].to_list() == ["Format City", "B1"]
-    chosen = actions.select(now, s.sql("SELECT * FROM branches"), actions.Filter(regions=("Süd",)))
+    chosen = actions.matching(
+        now, s.sql("SELECT * FROM branches"), actions.Filter(regions=("Süd",))
+    )
     assert chosen["target_value"].to_list() == ["City"]
-    by_wave = actions.select(
+    by_wave = actions.matching(
         now, s.sql("SELECT * FROM branches"), actions.Filter(waves=("2025-H1",))
     )
     assert by_wave["dimension_id"].to_list() == ["motivation"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loyalty import actions, analysis, i18n, model, quality, schema
+from loyalty import actions, analysis, effects, i18n, model, quality, schema
 from loyalty.i18n import t
 from loyalty.importing import layouts, validate
 from loyalty.stats.quadrants import QUADRANTS
@@ -87,8 +87,10 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "link.{}": (tuple(key for key, _x, _y in schema.LINKS),),
     "actions.status.{}": (actions.STATUSES,),
     "actions.target.{}": (actions.TARGET_TYPES,),
+    "actions.field.{}": (actions.FIELDS,),
     "actions.mode.{}": (("new", "edit"),),
-    "actions.field.{}": (schema.ACTION_FIELDS,),
+    "actions.outcome.{}": (effects.OUTCOMES,),
+    "actions.import.{}": (("row", "column", "value", "problem"),),
     "corrected.quality.{}": (model.RELIABILITY_WORDS,),
     "corrected.converged.{}": (("yes", "no"),),
 }
@@ -97,8 +99,6 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
 #: checked where the code is raised (tests of validate, users, versions, store, app).
 OPEN_KEYS = {
     "actions.error.{}",
-    "actions.import.{}",
-    "actions.outcome.{}",
     "import.problem.{}",
     "import.problem.{}.line",
     "import.warning.{}",
