@@ -35,6 +35,7 @@ PAGE_ACTIONS: dict[str, str | tuple[str, ...]] = {
     "whatif": "view_dashboards",
     "drivers": "view_dashboards",
     "present": "view_dashboards",
+    "actions": "view_dashboards",
     "methods": "view_data_quality",
     "data": ("import_engagement", "import_loyalty", "import_finance"),
     "admin": ("manage_users", "view_audit"),

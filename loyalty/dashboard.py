@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
-from loyalty import access, analysis, model, quality, schema, stats, story, users
+from loyalty import access, actions, analysis, effects, model, quality, schema, stats, story, users
 from loyalty.store import Store
 
 Scope = frozenset[str] | None
@@ -248,6 +248,50 @@ class Dashboard:
 
         return self._memo("what_if", (wave, loyalty, rule, tuple(values), delta), compute)
 
+    # --- actions and their effect (issue 18) -----------------------------------------------
+    # Recording an action does not change the store's revision (no dashboard is affected);
+    # these results are keyed by the actions' own revision as well.
+
+    def actions(self) -> pl.DataFrame:
+        """The current version of the actions touching this scope (their branches in it)."""
+        arev = actions.revision(self.store)
+        return self._memo("actions", (arev,), lambda: actions.current(self.store, self.scope))
+
+    def _exposures(self, arev: int) -> pl.DataFrame:
+        def compute() -> pl.DataFrame:
+            return effects.visible_exposures(actions.exposures(self.store), self.scope)
+
+        return self._memo("action_exposures", (arev,), compute)
+
+    def action_horizons(self) -> list[int]:
+        arev = actions.revision(self.store)
+        return effects.horizons(self._exposures(arev), effects.wave_spans(self.store))
+
+    def action_effects(self, horizon: int) -> effects.Effects:
+        """The effect of actions ``horizon`` waves after the pre-action wave (see
+        :mod:`loyalty.effects`), from the suppressed table of every wave, limited to the scope."""
+        arev = actions.revision(self.store)
+
+        def compute() -> effects.Effects:
+            table = access.visible(self._company_table(None, "nps"), self.scope)
+            spans = effects.wave_spans(self.store)
+            return effects.estimate(table, self._exposures(arev), spans, horizon, self.n_boot)
+
+        return self._memo("action_effects", (arev, horizon), compute)
+
+    def action_summary(self) -> effects.Summary | None:
+        """What the story tells about actions (None while none is recorded)."""
+        current = self.actions()
+        if current.is_empty():
+            return None
+        found = self.action_horizons()
+        return effects.Summary(
+            dict(current.group_by("status").len().sort("status").iter_rows()),
+            self.action_effects(1) if 1 in found else None,
+            self.action_effects(2) if 2 in found else None,
+            self.dimensions(),
+        )
+
     # --- the story ---------------------------------------------------------------------
 
     def story_parts(self, wave: str, loyalty: str = "nps") -> story.Parts:
@@ -260,6 +304,7 @@ class Dashboard:
             churn=self.churn(wave),
             what_if=self.what_if(wave, loyalty, *model.WHAT_IF_DEFAULT),
             lags=self.lags(loyalty),
+            actions=self.action_summary(),
         )
 
     def story(self, wave: str, lang: str, loyalty: str = "nps") -> list[story.Step]:

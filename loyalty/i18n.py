@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
-from loyalty import users_messages
+from loyalty import actions_messages, users_messages
 from loyalty.importing import messages as reading_messages
 from loyalty.importing import validate_messages
 
@@ -1157,6 +1157,7 @@ def strength_words(r: float, lang: str) -> str:
 #: The message dicts kept beside their modules, registered into the one catalogue.
 AREAS: dict[str, Mapping[str, Mapping[str, str]]] = {
     "loyalty.users_messages": users_messages.MESSAGES,
+    "loyalty.actions_messages": actions_messages.MESSAGES,
     "loyalty.importing.messages": reading_messages.MESSAGES,
     "loyalty.importing.validate_messages": validate_messages.MESSAGES,
 }

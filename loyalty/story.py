@@ -12,10 +12,20 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import analysis, charts, confidentiality, i18n, model, stats
+from loyalty import (
+    actions_view,
+    analysis,
+    charts,
+    confidentiality,
+    effects,
+    i18n,
+    model,
+    stats,
+    wording,
+)
 from loyalty.i18n import t
 
-STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif")
+STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif", "actions")
 #: The story's what-if: the simulator's first question (the bottom engagement quartile, +0.3).
 WHAT_IF_DELTA = model.WHAT_IF_DEFAULT[2]
 
@@ -26,21 +36,6 @@ class Step:
     title: str
     lines: tuple[str, ...]
     figure: go.Figure
-
-
-def _link_line(link: analysis.Link, lang: str) -> str:
-    res = link.result
-    if not analysis.finite(res.r):
-        return f"{t('link.' + link.key, lang)}: {t('link.na', lang, n=res.n)}"
-    sentence = t(
-        "link.sentence",
-        lang,
-        r=i18n.num(res.r, lang, 2),
-        low=i18n.num(res.ci[0], lang, 2),
-        high=i18n.num(res.ci[1], lang, 2),
-        n=res.n,
-    )
-    return f"{t('link.' + link.key, lang)}: {i18n.strength_words(res.r, lang)}, {sentence}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +49,8 @@ class Parts:
     churn: pl.DataFrame  # churn reasons, company-wide
     what_if: model.WhatIf  # the bottom engagement quartile, +WHAT_IF_DELTA
     lags: stats.LaggedEffects | None  # over all waves
+    #: actions and their effect (the last step; left out while no action is recorded)
+    actions: effects.Summary | None = None
 
 
 def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
@@ -64,49 +61,26 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
     minimum = confidentiality.minimum()
     steps = []
 
-    headline = (
-        t(
-            "overview.headline",
-            lang,
-            ratio=i18n.num(ratio.ratio, lang),
-            low=i18n.num(ratio.ci[0], lang),
-            high=i18n.num(ratio.ci[1], lang),
-        )
-        if analysis.finite(ratio.ratio)
-        else t("overview.headline_na", lang)
-    )
+    headline = wording.headline(ratio, lang)
     steps.append(
         Step(
             "chain",
             t("story.chain.title", lang),
             (
                 t("overview.intro", lang),
-                *(_link_line(link, lang) for link in links),
+                *(wording.link_line(link, lang) for link in links),
                 t("association_note", lang),
             ),
-            charts.link_scatter(table, links[0], lang),
+            charts.link_scatter(table, links[0], lang, wording.link_title(links[0], lang)),
         )
     )
-    detail = (
-        t(
-            "overview.headline_detail",
-            lang,
-            top=i18n.num(ratio.top_mean, lang),
-            bottom=i18n.num(ratio.bottom_mean, lang),
-            n_top=ratio.n_top,
-            n_bottom=ratio.n_bottom,
-            n=ratio.n,
-            n_boot=i18n.num(ratio.n_boot, lang, 0),
-        )
-        if analysis.finite(ratio.ratio)
-        else ""
-    )
+    detail = wording.headline_detail(ratio, lang) if analysis.finite(ratio.ratio) else ""
     steps.append(
         Step(
             "return",
             t("story.return.title", lang),
-            tuple(x for x in (headline, detail, _link_line(links[1], lang)) if x),
-            charts.link_scatter(table, links[1], lang),
+            tuple(x for x in (headline, detail, wording.link_line(links[1], lang)) if x),
+            charts.link_scatter(table, links[1], lang, wording.link_title(links[1], lang)),
         )
     )
 
@@ -182,11 +156,20 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             t("story.whatif.title", lang),
             (
                 t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
-                *model.what_if_sentences(w, lags, lang),
+                *wording.what_if_sentences(w, lags, lang),
             ),
             charts.what_if_bars(w, lang, top=15),
         )
     )
+    if parts.actions is not None and parts.actions.counts:
+        steps.append(
+            Step(
+                "actions",
+                t("actions.story.title", lang),
+                actions_view.story_lines(parts.actions, lang),
+                actions_view.story_chart(parts.actions, lang),
+            )
+        )
     return steps
 
 

@@ -45,13 +45,16 @@ ACTIONS = (
     "change_settings",
     "delete_versions",
     "view_audit",
+    "record_actions",
 )
 #: The role matrix: which role may do what.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
-    "hr": frozenset({"view_dashboards", "import_engagement", "view_data_quality"}),
+    "hr": frozenset(
+        {"view_dashboards", "import_engagement", "view_data_quality", "record_actions"}
+    ),
     "controller": frozenset({"view_dashboards", "import_loyalty", "import_finance"}),
-    "executive": frozenset({"view_dashboards"}),
+    "executive": frozenset({"view_dashboards", "record_actions"}),
     "presenter": frozenset({"view_dashboards", "export"}),
 }
 SCOPE_TYPES = ("region", "branch")

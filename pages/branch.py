@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, i18n, model, tables
+from loyalty import analysis, charts, confidentiality, i18n, model, tables, wording
 from loyalty.i18n import t
+from pages import _action_glue
 from pages import _shared as ui
 
 lang = ui.page_start("branch")
@@ -175,7 +176,7 @@ with sure:
 with expected:
     st.subheader(t("branch.expected.title", lang))
     eva = tables.row_of(ui.expected_vs_actual(wave, "nps"), branch_id)
-    lines = model.expectation_sentences(eva, lang)
+    lines = wording.expectation_sentences(eva, lang)
     for line in lines:
         st.markdown(line)
     st.caption(t("branch.expected.help", lang))
@@ -234,6 +235,8 @@ if not row["suppressed"]:
         )
     else:
         st.success(t("branch.focus_none", lang))
+suggestion = f["dimension_id"] if not row["suppressed"] and f is not None else None
+_action_glue.branch_listing(branch_id, lang, suggestion)
 
 
 left, right = st.columns(2)

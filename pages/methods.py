@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, i18n, model, quality, tables
+from loyalty import analysis, charts, confidentiality, i18n, model, quality, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -121,8 +121,8 @@ else:
     st.markdown(t("methods.no_exclusions", lang))
 
 st.header(t("methods.direction", lang))
-for line in model.lag_sentences(ui.lag_direction(loyalty), loyalty, lang):
+for line in wording.lag_sentences(ui.lag_direction(loyalty), loyalty, lang):
     st.markdown(line)
 st.caption(t("methods.direction_help", lang))
 power = model.power(tables.with_engagement(table))
-(st.caption if power.enough else st.warning)(model.power_sentence(power, lang))
+(st.caption if power.enough else st.warning)(wording.power_sentence(power, lang))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import charts, model, tables
+from loyalty import charts, model, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -64,7 +64,7 @@ def simulator() -> None:
     )
 
     result = ui.what_if(wave, loyalty, rule, values, delta)
-    for line in model.what_if_sentences(result, ui.lag_direction(loyalty), lang):
+    for line in wording.what_if_sentences(result, ui.lag_direction(loyalty), lang):
         st.markdown(line)
     if result.n_branches:
         ui.chart(charts.what_if_bars(result, lang), key="whatif_chart", lang=lang)

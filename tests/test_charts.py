@@ -2,26 +2,29 @@ from __future__ import annotations
 
 import polars as pl
 
-from loyalty import analysis, charts
+from loyalty import analysis, charts, wording
 
 
 def test_link_scatter_carries_branch_ids_and_states_r_ci_and_n(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     link = analysis.chain_links(table)[0]
-    fig = charts.link_scatter(table, link, "en")
+    fig = charts.link_scatter(table, link, "en", wording.link_title(link, "en"))
     points = fig.data[0]
     shown = table.filter(pl.col("engagement").is_not_null())
     assert sorted(points.customdata) == sorted(shown["branch_id"].to_list())
     assert f"n = {link.result.n} branches (branch level)" in fig.layout.title.text
     assert "95% CI" in fig.layout.title.text
     assert fig.data[1].mode == "lines"  # fitted line
-    assert charts.link_scatter(table, link, "de").layout.separators == ",."
+    assert (
+        charts.link_scatter(table, link, "de", wording.link_title(link, "de")).layout.separators
+        == ",."
+    )
 
 
 def test_highlighted_branch_is_coloured(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     link = analysis.chain_links(table)[1]
-    fig = charts.link_scatter(table, link, "de", highlight="B042")
+    fig = charts.link_scatter(table, link, "de", wording.link_title(link, "de"), highlight="B042")
     idx = list(fig.data[0].customdata).index("B042")
     assert fig.data[0].marker.color[idx] == charts.HIGHLIGHT
 

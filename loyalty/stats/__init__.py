@@ -14,7 +14,15 @@ from loyalty.stats.association import (
     partial_correlation,
     quartile_ratio,
 )
-from loyalty.stats.intervals import mean_interval, nps, nps_interval, wilson_interval
+from loyalty.stats.differences import DidResult, did
+from loyalty.stats.intervals import (
+    mean_interval,
+    nps,
+    nps_interval,
+    percentile_interval,
+    rank_intervals,
+    wilson_interval,
+)
 from loyalty.stats.mediation import MediationResult, mediation, path_draws, sobel_interval
 from loyalty.stats.multilevel import (
     MEAN_DECIMALS,
@@ -42,6 +50,7 @@ __all__ = [
     "AlphaResult",
     "CorrelationResult",
     "CrossLag",
+    "DidResult",
     "IccMixedResult",
     "MEAN_DECIMALS",
     "IccResult",
@@ -55,6 +64,7 @@ __all__ = [
     "benjamini_hochberg",
     "correlation",
     "cronbach_alpha",
+    "did",
     "expected_vs_actual",
     "icc",
     "icc_mixed",
@@ -68,7 +78,9 @@ __all__ = [
     "omega",
     "partial_correlation",
     "path_draws",
+    "percentile_interval",
     "quartile_ratio",
+    "rank_intervals",
     "relative_weights",
     "rwg",
     "rwg_j",

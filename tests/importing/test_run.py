@@ -418,7 +418,7 @@ def test_a_file_with_several_waves_becomes_one_version_per_wave(chain, store):
 def fixture(name: str) -> Path:
     path = FIXTURES / name
     if not path.exists():
-        pytest.skip(f"fixture {name} not there")
+        pytest.fail(f"the committed fixture {name} is missing (tests/importing/fixtures)")
     return path
 
 
