@@ -194,6 +194,14 @@ class Dashboard:
             lambda: model.chain_model(self.branch_table(wave, loyalty), loyalty),
         )
 
+    def corrected_links(self, wave: str, loyalty: str = "nps") -> model.Corrected:
+        """The links from engagement corrected for the reliability of branch means."""
+        return self._memo(
+            "corrected",
+            (wave, loyalty),
+            lambda: model.corrected_links(self.branch_table(wave, loyalty), loyalty),
+        )
+
     def drivers(self, wave: str, loyalty: str = "nps") -> pl.DataFrame:
         return self._memo(
             "drivers",
@@ -205,12 +213,20 @@ class Dashboard:
         """Shrunken engagement with interval and rank interval: estimated over every shown
         branch of the company, then the scope's rows."""
 
+        return self._memo(
+            "estimates", (wave,), lambda: access.visible(self._company_estimates(wave), self.scope)
+        )
+
+    def _company_estimates(self, wave: str) -> pl.DataFrame:
+        """Every shown branch's estimate, computed once for all scopes (private, like
+        :meth:`_company_table`), so a scope's rows are the company's rows."""
+
         def compute() -> pl.DataFrame:
             shown = self._company_table(wave, "nps").filter(~pl.col("suppressed"))["branch_id"]
             respondents = analysis.respondent_engagement(self.store, wave)
-            return access.visible(model.engagement_estimates(respondents, shown), self.scope)
+            return model.engagement_estimates(respondents, shown)
 
-        return self._memo("estimates", (wave,), compute)
+        return self._memo("company_estimates", (wave,), compute, scoped=False)
 
     def expected_vs_actual(self, wave: str, loyalty: str = "nps") -> pl.DataFrame:
         return self._memo(
@@ -305,6 +321,7 @@ class Dashboard:
             what_if=self.what_if(wave, loyalty, *model.WHAT_IF_DEFAULT),
             lags=self.lags(loyalty),
             actions=self.action_summary(),
+            corrected=self.corrected_links(wave, loyalty),
         )
 
     def story(self, wave: str, lang: str, loyalty: str = "nps") -> list[story.Step]:
@@ -347,6 +364,7 @@ class Dashboard:
                 "headline",
                 "chain_links",
                 "chain_model",
+                "corrected_links",
                 "quadrants",
                 "drivers",
                 "expected_vs_actual",

@@ -350,6 +350,112 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "All paths are adjusted for branch size (headcount). Associations in observational "
         "data, not proof of cause and effect.",
     },
+    "corrected.reliability": {
+        "de": "Mit im Mittel {size} Antworten je Filiale sind die Filialmittelwerte {quality} "
+        "zuverlässig (ICC(2) {icc2})",
+        "en": "With {size} respondents per branch on average, branch means are {quality} "
+        "reliable (ICC(2) {icc2})",
+    },
+    "corrected.quality.high": {"de": "hoch", "en": "highly"},
+    "corrected.quality.ok": {"de": "ausreichend", "en": "adequately"},
+    "corrected.quality.moderate": {"de": "nur mäßig", "en": "only moderately"},
+    "corrected.quality.low": {"de": "wenig", "en": "poorly"},
+    "corrected.link": {
+        "de": "{reliability}; bereinigt um die Zuverlässigkeit der Filialmittelwerte beträgt der "
+        "Zusammenhang r = {r} [95%-KI {low}; {high}] statt {observed} (n = {n} Filialen, "
+        "Filialebene).",
+        "en": "{reliability}; corrected for the reliability of branch means, the link is "
+        "r = {r} [95% CI {low}; {high}] instead of {observed} (n = {n} branches, branch level).",
+    },
+    "corrected.chain": {
+        "de": "{reliability}. Bereinigt um die Zuverlässigkeit der Filialmittelwerte geht +1 "
+        "Punkt Engagement mit {value} {unit} einher [95%-KI {low}; {high}] statt {observed}, "
+        "insgesamt mit {c_value} Prozentpunkten Umsatzrendite [{c_low}; {c_high}] statt "
+        "{c_observed} (n = {n} Filialen, Filialebene, für die Filialgröße bereinigt).",
+        "en": "{reliability}. Corrected for the reliability of branch means, +1 point "
+        "engagement goes with {value} {unit} [95% CI {low}; {high}] instead of {observed}, and "
+        "in total with {c_value} percentage points return on sales [{c_low}; {c_high}] instead "
+        "of {c_observed} (n = {n} branches, branch level, adjusted for branch size).",
+    },
+    "corrected.none": {
+        "de": "Ohne Bereinigung: Die Bereinigung betrifft Filialmittelwerte der Antworten der "
+        "Mitarbeitenden, und dieser Zusammenhang enthält keine.",
+        "en": "No correction: it concerns branch means of employees' answers, and this link "
+        "has none.",
+    },
+    "corrected.chain_rest": {
+        "de": "Die übrigen Pfade (b, direkt, indirekt) und das Schaubild zeigen die beobachteten "
+        "Werte.",
+        "en": "The other paths (b, direct, indirect) and the diagram show the observed values.",
+    },
+    "corrected.na": {
+        "de": "Die Bereinigung um die Zuverlässigkeit der Filialmittelwerte lässt sich hier "
+        "nicht schätzen (das Modell ist nicht konvergiert: zu wenige Filialen, n = {n}, oder "
+        "kaum Unterschiede zwischen ihnen); es gilt nur der beobachtete Wert.",
+        "en": "The correction for the reliability of branch means cannot be estimated here "
+        "(the model did not converge: too few branches, n = {n}, or hardly any difference "
+        "between them); only the observed value stands.",
+    },
+    "corrected.title": {
+        "de": "Zusammenhänge, bereinigt um die Zuverlässigkeit der Filialmittelwerte",
+        "en": "Links corrected for the reliability of branch means",
+    },
+    "corrected.method": {
+        "de": "Der Mittelwert weniger Antworten misst das Engagement einer Filiale nur ungenau; "
+        "ein Zusammenhang mit einem ungenau gemessenen Mittelwert fällt zu schwach aus. Das "
+        "Modell mit latentem Filialmittelwert (Croon & van Veldhoven 2007; Lüdtke et al. 2008) "
+        "teilt das Engagement in einen Teil zwischen den Filialen (τ) und einen innerhalb "
+        "(σ²) und bezieht die Filialkennzahl auf den Teil zwischen den Filialen; geschätzt mit "
+        "voller Maximum-Likelihood aus Anzahl, Mittelwert und Streuung der Antworten je Filiale, "
+        "Standardfehler aus der beobachteten Information, Intervall von r über Fishers z. "
+        "Geprüft gegen lavaan (R) auf öffentlichen Daten, siehe docs/statistics.md.",
+        "en": "The mean of a few answers measures a branch's engagement only roughly; a link "
+        "with a roughly measured mean comes out too weak. The latent-covariate model (Croon & "
+        "van Veldhoven 2007; Lüdtke et al. 2008) splits engagement into a part between "
+        "branches (τ) and a part within (σ²) and relates the branch figure to the part between "
+        "branches; fitted by full maximum likelihood from the number, mean and spread of the "
+        "answers per branch, standard errors from the observed information, the interval of r "
+        "by Fisher's z. Checked against lavaan (R) on public data, see docs/statistics.md.",
+    },
+    "corrected.components": {
+        "de": "{link}: τ = {tau}, σ² = {sigma}, ICC(1) {icc1}, ICC(2) {icc2} bei im Mittel "
+        "{size} Antworten, n = {n} Filialen; Steigung latent {slope} (SE {slope_se}), "
+        "beobachtet {manifest}; log-Likelihood {loglik}; {converged}.",
+        "en": "{link}: τ = {tau}, σ² = {sigma}, ICC(1) {icc1}, ICC(2) {icc2} with {size} "
+        "answers on average, n = {n} branches; slope latent {slope} (SE {slope_se}), observed "
+        "{manifest}; log-likelihood {loglik}; {converged}.",
+    },
+    "corrected.converged.yes": {"de": "konvergiert", "en": "converged"},
+    "corrected.converged.no": {
+        "de": "nicht konvergiert – nicht verwenden",
+        "en": "not converged – do not use",
+    },
+    "corrected.trust": {
+        "de": "Wann nicht vertrauen: bei wenigen Filialen (unter etwa 50 werden τ und damit die "
+        "Bereinigung unsicher, die Intervalle breit), wenn das Modell nicht konvergiert ist "
+        "(dann zeigt die App nur den beobachteten Wert) und wenn ICC(1) nahe 0 liegt (kaum "
+        "Unterschiede zwischen Filialen: die Bereinigung würde fast nur Rauschen vergrößern). "
+        "Die Bereinigung betrifft nur die Messungenauigkeit der Filialmittelwerte, nicht "
+        "Störgrößen; es bleiben Zusammenhänge in Beobachtungsdaten.",
+        "en": "When not to trust it: with few branches (below about 50, τ and so the correction "
+        "become uncertain and the intervals wide), when the model did not converge (the app "
+        "then shows only the observed value) and when ICC(1) is near 0 (hardly any difference "
+        "between branches: the correction would mostly magnify noise). It corrects only the "
+        "measurement error of branch means, not confounding; these remain associations in "
+        "observational data.",
+    },
+    "whatif.observed_paths": {
+        "de": "Die Rechnung verwendet die beobachteten Pfade (Filialmittelwerte, wie gemessen). "
+        "Bereinigt um die Zuverlässigkeit der Filialmittelwerte ist Pfad a stärker ({corrected} "
+        "statt {observed} {unit} je Punkt Engagement); diese Zahlen sind also eher vorsichtig.",
+        "en": "This uses the observed paths (branch means as measured). Corrected for the "
+        "reliability of branch means, path a is stronger ({corrected} instead of {observed} "
+        "{unit} per point of engagement), so these figures are on the cautious side.",
+    },
+    "whatif.observed_paths_short": {
+        "de": "Die Rechnung verwendet die beobachteten Pfade (Filialmittelwerte, wie gemessen).",
+        "en": "This uses the observed paths (branch means as measured).",
+    },
     "power.enough": {
         "de": "Mit {n} Filialen lassen sich Korrelationen ab |r| = {r} verlässlich erkennen "
         "(Teststärke 80 %).",

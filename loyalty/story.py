@@ -38,6 +38,20 @@ class Step:
     figure: go.Figure
 
 
+def _corrected_lines(
+    corrected: model.Corrected | None, links: list[analysis.Link], lang: str
+) -> list[str]:
+    """The deck says which value it shows: the observed links above, corrected ones here."""
+    if corrected is None:
+        return []
+    return [
+        f"{t('link.' + link.key, lang)}: "
+        + wording.corrected_link_sentence(corrected.links[link.key], link.result.r, lang)
+        for link in links
+        if link.key in corrected.links
+    ]
+
+
 @dataclass(frozen=True)
 class Parts:
     """What the story is told from: suppressed branch-level results, nothing row-level."""
@@ -51,6 +65,7 @@ class Parts:
     lags: stats.LaggedEffects | None  # over all waves
     #: actions and their effect (the last step; left out while no action is recorded)
     actions: effects.Summary | None = None
+    corrected: model.Corrected | None = None  # links corrected for reliability of branch means
 
 
 def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
@@ -69,6 +84,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             (
                 t("overview.intro", lang),
                 *(wording.link_line(link, lang) for link in links),
+                *_corrected_lines(parts.corrected, links, lang),
                 t("association_note", lang),
             ),
             charts.link_scatter(table, links[0], lang, wording.link_title(links[0], lang)),
@@ -156,7 +172,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             t("story.whatif.title", lang),
             (
                 t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
-                *wording.what_if_sentences(w, lags, lang),
+                *wording.what_if_sentences(w, lags, lang, parts.corrected),
             ),
             charts.what_if_bars(w, lang, top=15),
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from loyalty import analysis, i18n, stats
 from loyalty.i18n import t
-from loyalty.model import RELEVANT_R, ChainModel, Power, WhatIf
+from loyalty.model import RELEVANT_R, RELIABLE_ICC2, ChainModel, Corrected, Power, WhatIf
 
 
 def headline(ratio: stats.QuartileRatio, lang: str) -> str:
@@ -167,8 +167,11 @@ def expectation_sentences(row: dict | None, lang: str, loyalty: str = "nps") -> 
     return out
 
 
-def what_if_sentences(w: WhatIf, lags: stats.LaggedEffects | None, lang: str) -> list[str]:
-    """The what-if in plain words, with intervals, n and the standing caution."""
+def what_if_sentences(
+    w: WhatIf, lags: stats.LaggedEffects | None, lang: str, corrected: Corrected | None = None
+) -> list[str]:
+    """The what-if in plain words, with intervals, n and the standing caution; it says that it
+    uses the observed paths, and with ``corrected`` how large the corrected path a is."""
     if not w.n_branches:
         return [t("whatif.none", lang)]
     lines = [
@@ -202,10 +205,104 @@ def what_if_sentences(w: WhatIf, lags: stats.LaggedEffects | None, lang: str) ->
     ]
     if w.n_left_out:
         lines.append(t("whatif.left_out", lang, k=w.n_left_out))
+    if corrected is not None and corrected.a.converged:
+        lines.append(
+            t(
+                "whatif.observed_paths",
+                lang,
+                corrected=i18n.num(corrected.a.slope, lang, 1, sign=True),
+                observed=i18n.num(corrected.a.manifest_slope, lang, 1, sign=True),
+                unit=t(f"chain.unit.{w.loyalty}", lang),
+            )
+        )
+    else:
+        lines.append(t("whatif.observed_paths_short", lang))
     caution = t("whatif.caution", lang)
     if lags is not None:
         caution += " " + t(
             f"lag.verdict.{lags.direction}", lang, loyalty=t(f"short.{w.loyalty}", lang)
         )
     lines.append(caution)
+    return lines
+
+
+def _reliability_words(res: stats.LatentLinkResult, lang: str) -> str:
+    icc2 = res.icc2_x
+    band = "high" if icc2 >= 0.85 else "ok" if icc2 >= RELIABLE_ICC2 else "moderate"
+    band = band if icc2 >= 0.5 else "low"
+    return t(
+        "corrected.reliability",
+        lang,
+        size=i18n.num(res.mean_group_size, lang, 0),
+        quality=t(f"corrected.quality.{band}", lang),
+        icc2=i18n.num(icc2, lang, 2),
+    )
+
+
+def corrected_link_sentence(res: stats.LatentLinkResult, observed_r: float, lang: str) -> str:
+    """One link, corrected, in plain words: the reliability of the branch means that drives
+    the difference, the corrected r with its interval and the observed r beside it."""
+    if not (res.converged and analysis.finite(res.r)):
+        return t("corrected.na", lang, n=res.n_groups)
+    return t(
+        "corrected.link",
+        lang,
+        reliability=_reliability_words(res, lang),
+        r=i18n.num(res.r, lang, 2),
+        low=i18n.num(res.r_ci[0], lang, 2),
+        high=i18n.num(res.r_ci[1], lang, 2),
+        observed=i18n.num(observed_r, lang, 2),
+        n=res.n_groups,
+    )
+
+
+def corrected_chain_sentences(corr: Corrected, chain: ChainModel, lang: str) -> list[str]:
+    """The chain's paths from engagement, corrected, beside the observed ones."""
+    a, c, res = corr.a, corr.c, chain.result
+    if not (a.converged and c.converged):
+        return [t("corrected.na", lang, n=a.n_groups)]
+    return [
+        t(
+            "corrected.chain",
+            lang,
+            reliability=_reliability_words(a, lang),
+            unit=t(f"chain.unit.{chain.loyalty}", lang),
+            observed=i18n.num(res.a, lang, 1, sign=True),
+            c_value=i18n.num(c.slope, lang, 2, sign=True),
+            c_low=i18n.num(c.slope_ci[0], lang, 2),
+            c_high=i18n.num(c.slope_ci[1], lang, 2),
+            c_observed=i18n.num(res.c, lang, 2, sign=True),
+            n=a.n_groups,
+            **_with_interval(a.slope, a.slope_ci, lang, 1),
+        ),
+        t("corrected.chain_rest", lang),
+    ]
+
+
+def corrected_methods(corr: Corrected, lang: str) -> list[str]:
+    """For the Methods page: the model, its variance components and when not to trust it."""
+    lines = [t("corrected.method", lang)]
+    for key, res in corr.links.items():
+        if not analysis.finite(res.between_var_x):
+            lines.append(f"{t('link.' + key, lang)}: {t('corrected.na', lang, n=res.n_groups)}")
+            continue
+        lines.append(
+            t(
+                "corrected.components",
+                lang,
+                link=t("link." + key, lang),
+                tau=i18n.num(res.between_var_x, lang, 3),
+                sigma=i18n.num(res.within_var_x, lang, 3),
+                icc1=i18n.num(res.icc1_x, lang, 2),
+                icc2=i18n.num(res.icc2_x, lang, 2),
+                size=i18n.num(res.mean_group_size, lang, 1),
+                n=res.n_groups,
+                slope=i18n.num(res.slope, lang, 2),
+                slope_se=i18n.num(res.slope_se, lang, 2),
+                manifest=i18n.num(res.manifest_slope, lang, 2),
+                loglik=i18n.num(res.loglik, lang, 1),
+                converged=t("corrected.converged." + ("yes" if res.converged else "no"), lang),
+            )
+        )
+    lines.append(t("corrected.trust", lang))
     return lines

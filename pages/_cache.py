@@ -74,6 +74,11 @@ def _chain(db: str, rev: int, scope: Scope, wave: str, loyalty: str):
     return _core(db, rev, scope).chain_model(wave, loyalty)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _corrected(db: str, rev: int, scope: Scope, wave: str, loyalty: str):
+    return _core(db, rev, scope).corrected_links(wave, loyalty)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _drivers(db: str, rev: int, scope: Scope, wave: str, loyalty: str) -> pl.DataFrame:
     return _core(db, rev, scope).drivers(wave, loyalty)
@@ -181,6 +186,11 @@ def chain_model(wave: str, loyalty: str = "nps"):
     return _chain(*_key(), wave, loyalty)
 
 
+def corrected_links(wave: str, loyalty: str = "nps"):
+    """The links from engagement corrected for the reliability of branch means."""
+    return _corrected(*_key(), wave, loyalty)
+
+
 def drivers(wave: str, loyalty: str = "nps") -> pl.DataFrame:
     return _drivers(*_key(), wave, loyalty)
 
@@ -251,6 +261,7 @@ _CACHED = {
     "headline": _ratio,
     "chain_links": _links,
     "chain_model": _chain,
+    "corrected_links": _corrected,
     "quadrants": _quadrants,
     "drivers": _drivers,
     "expected_vs_actual": _expected,

@@ -108,6 +108,10 @@ if answers:
 else:
     st.info(t("methods.purged", lang, wave=wave))
 
+st.header(t("corrected.title", lang))
+for line in wording.corrected_methods(ui.corrected_links(wave, loyalty), lang):
+    st.markdown(line)
+
 st.header(t("methods.exclusions", lang))
 table = ui.branch_table(wave, loyalty)
 excluded = analysis.exclusions(table)

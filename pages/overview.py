@@ -21,6 +21,7 @@ else:
     st.info(wording.headline(ratio, lang))
 
 links = ui.chain_links(wave, loyalty)
+corrected = ui.corrected_links(wave, loyalty)
 for column, link in zip(st.columns(len(links)), links, strict=True):
     with column:
         event = ui.chart(
@@ -32,6 +33,11 @@ for column, link in zip(st.columns(len(links)), links, strict=True):
         )
         if analysis.finite(link.result.r):
             st.markdown(f"**{i18n.strength_words(link.result.r, lang)}**")
+        st.caption(
+            wording.corrected_link_sentence(corrected.links[link.key], link.result.r, lang)
+            if link.key in corrected.links
+            else t("corrected.none", lang)
+        )
         points = event.selection.points if event else []
         if points and points[0].get("customdata"):
             st.switch_page(
@@ -50,6 +56,8 @@ with diagram:
 with words:
     for line in wording.sentences(chain, lang):
         st.markdown(line)
+    for line in wording.corrected_chain_sentences(corrected, chain, lang):
+        st.caption(line)
     (st.caption if power.enough else st.warning)(wording.power_sentence(power, lang))
 ui.chart(
     charts.quadrant_bars(ui.quadrants(wave, loyalty), loyalty, lang), key="quadrants", lang=lang

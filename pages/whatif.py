@@ -64,7 +64,8 @@ def simulator() -> None:
     )
 
     result = ui.what_if(wave, loyalty, rule, values, delta)
-    for line in wording.what_if_sentences(result, ui.lag_direction(loyalty), lang):
+    corrected = ui.corrected_links(wave, loyalty)
+    for line in wording.what_if_sentences(result, ui.lag_direction(loyalty), lang, corrected):
         st.markdown(line)
     if result.n_branches:
         ui.chart(charts.what_if_bars(result, lang), key="whatif_chart", lang=lang)

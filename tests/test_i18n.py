@@ -85,6 +85,8 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "reason.{}": (schema.CHURN_REASONS,),
     "whatif.rule.{}": (model.SELECTIONS,),
     "link.{}": (tuple(key for key, _x, _y in schema.LINKS),),
+    "corrected.quality.{}": (model.RELIABILITY_WORDS,),
+    "corrected.converged.{}": (("yes", "no"),),
 }
 #: f-string keys whose values are codes raised across the code (problem and warning kinds,
 #: error codes, page paths): each must match at least one key; the messages of a code are

@@ -166,3 +166,60 @@ def test_what_if_leaves_out_hidden_branches_and_says_so(table):
     assert lines[-1].startswith("Caution: this rests on associations")
     with pytest.raises(ValueError):
         model.select_branches(table, "nonsense")
+
+
+def test_corrected_links_keep_the_observed_values_and_correct_them_upwards(table):
+    corrected = model.corrected_links(table, "nps")
+    links = {link.key: link for link in analysis.chain_links(table, "nps")}
+    assert set(corrected.links) == {"engagement_loyalty", "engagement_return"}
+    for key, res in corrected.links.items():
+        assert res.converged
+        assert res.manifest_r == pytest.approx(links[key].result.r)  # same branches, same means
+        assert abs(res.r) > abs(res.manifest_r)  # the reliability of the means is below 1
+        assert res.r_ci[0] < res.r < res.r_ci[1]
+    chain = model.chain_model(table, n_boot=0).result
+    # the chain's paths, adjusted for size on the chain's branches: observed = the chain's a, c
+    assert corrected.a.manifest_slope == pytest.approx(chain.a)
+    assert corrected.c.manifest_slope == pytest.approx(chain.c)
+    assert corrected.a.slope > chain.a and corrected.a.covariates == ("headcount",)
+    assert 0.5 < corrected.a.icc2_x < 0.85  # the demo's 5-25 answers per branch
+
+
+def test_corrected_sentences_say_both_values_in_both_languages(table):
+    corrected = model.corrected_links(table, "nps")
+    res = corrected.links["engagement_loyalty"]
+    observed = analysis.chain_links(table, "nps")[0].result.r
+    en = wording.corrected_link_sentence(res, observed, "en")
+    de = wording.corrected_link_sentence(res, observed, "de")
+    assert f"r = {res.r:.2f} [95% CI {res.r_ci[0]:.2f}; {res.r_ci[1]:.2f}]" in en
+    assert f"instead of {observed:.2f}" in en and f"ICC(2) {res.icc2_x:.2f}" in en
+    assert f"statt {observed:.2f}".replace(".", ",") in de
+    assert "nur mäßig zuverlässig" in de or "ausreichend zuverlässig" in de
+    chain = model.chain_model(table, n_boot=0)
+    lines = wording.corrected_chain_sentences(corrected, chain, "en")
+    assert f"instead of +{chain.result.a:.1f}" in lines[0]
+    methods = wording.corrected_methods(corrected, "de")
+    assert "Croon & van Veldhoven 2007" in methods[0] and "konvergiert" in methods[1]
+    assert "Wann nicht vertrauen" in methods[-1]
+
+
+def test_too_few_branches_give_no_correction_only_the_observed_value(table):
+    few = table.drop_nulls("engagement").head(3)
+    corrected = model.corrected_links(few, "nps")
+    res = corrected.links["engagement_loyalty"]
+    assert not res.converged
+    assert "cannot be estimated here" in wording.corrected_link_sentence(res, 0.4, "en")
+    assert (
+        "lässt sich hier nicht schätzen"
+        in wording.corrected_chain_sentences(corrected, model.chain_model(few, n_boot=0), "de")[0]
+    )
+
+
+def test_what_if_says_it_uses_the_observed_paths(table):
+    corrected = model.corrected_links(table, "nps")
+    selected = model.select_branches(table, "bottom_quartile")
+    w = model.what_if(table, selected, 0.3, n_boot=200)
+    lines = wording.what_if_sentences(w, None, "en", corrected)
+    assert any("uses the observed paths" in line for line in lines)
+    assert any(f"{corrected.a.slope:+.1f} instead of" in line for line in lines)
+    assert any("beobachteten Pfade" in line for line in wording.what_if_sentences(w, None, "de"))

@@ -25,3 +25,11 @@ def test_unpacked_steps_serialise_like_copies(demo_store):
     assert one is not two and one[0].figure is not two[0].figure
     assert [s.figure.to_json() for s in one] == [s.figure.to_json() for s in two]
     assert [s.figure.to_json() for s in one] == [s.figure.to_json() for s in story.copy(steps)]
+
+
+def test_the_deck_says_which_links_are_observed_and_which_corrected(demo_store):
+    steps = Dashboard(demo_store, n_boot=200).story("2025-H2", "en")
+    chain = " ".join(steps[0].lines)
+    assert chain.count("corrected for the reliability of branch means") == 2
+    whatif = " ".join(next(s for s in steps if s.key == "whatif").lines)
+    assert "uses the observed paths" in whatif

@@ -23,6 +23,7 @@ from loyalty.stats.intervals import (
     rank_intervals,
     wilson_interval,
 )
+from loyalty.stats.latent import LatentLinkResult, latent_link, latent_link_groups
 from loyalty.stats.mediation import MediationResult, mediation, path_draws, sobel_interval
 from loyalty.stats.multilevel import (
     MEAN_DECIMALS,
@@ -31,6 +32,7 @@ from loyalty.stats.multilevel import (
     ad_m,
     awg,
     icc,
+    icc_from_groups,
     icc_mixed,
     rwg,
     rwg_j,
@@ -55,6 +57,7 @@ __all__ = [
     "MEAN_DECIMALS",
     "IccResult",
     "LaggedEffects",
+    "LatentLinkResult",
     "MediationResult",
     "OmegaResult",
     "PartialCorrelationResult",
@@ -67,8 +70,11 @@ __all__ = [
     "did",
     "expected_vs_actual",
     "icc",
+    "icc_from_groups",
     "icc_mixed",
     "lagged_effects",
+    "latent_link",
+    "latent_link_groups",
     "mean_interval",
     "median_split",
     "min_detectable_correlation",

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from loyalty.stats._resample import cross_products, percentile_interval, solve_stack
+from loyalty.stats._resample import cross_products, solve_stack
+from loyalty.stats.intervals import percentile_interval
 
 #: Fewer treated or comparison units than this: no estimate (nothing to compare reliably).
 MIN_TREATED = 3

@@ -61,13 +61,28 @@ def icc(frame: pl.DataFrame, value: str, group: str) -> IccResult:
         pl.col(value).mean().alias("m"),
         ((pl.col(value) - pl.col(value).mean()) ** 2).sum().alias("ss"),
     )
-    n, j = data.height, groups.height
-    grand = data[value].mean()
-    ssb = float((groups["n"] * (groups["m"] - grand) ** 2).sum())
-    ssw = float(groups["ss"].sum())
+    return icc_from_groups(groups["n"].to_numpy(), groups["m"].to_numpy(), groups["ss"].to_numpy())
+
+
+def icc_from_groups(n_j: np.ndarray, m_j: np.ndarray, ss_j: np.ndarray) -> IccResult:
+    """:func:`icc` from per-group counts, means and within-group sums of squares (groups with
+    no answer left out), for callers that hold group summaries rather than rows.
+
+    >>> r = icc_from_groups(np.array([2, 2, 2]), np.array([1.5, 3.5, 6.0]), np.array([.5, .5, 2]))
+    >>> round(r.icc1, 3), round(r.icc2, 3)
+    (0.821, 0.902)
+    """
+    keep = np.asarray(n_j) > 0
+    n_j = np.asarray(n_j, dtype=float)[keep]
+    m_j = np.asarray(m_j, dtype=float)[keep]
+    ss_j = np.asarray(ss_j, dtype=float)[keep]
+    n, j = int(n_j.sum()), len(n_j)
     nan = float("nan")
     if j < 2 or n <= j:  # one group, or no group with two answers: undefined
         return IccResult(nan, nan, nan, nan, n, j, nan, nan)
+    grand = float((n_j * m_j).sum() / n)
+    ssb = float((n_j * (m_j - grand) ** 2).sum())
+    ssw = float(ss_j.sum())
     msb, msw = np.float64(ssb) / (j - 1), np.float64(ssw) / (n - j)
     k = n / j
     with np.errstate(divide="ignore", invalid="ignore"):  # no variation at all: NaN, not raise

@@ -47,6 +47,13 @@ def test_methods_page_reports_aggregation_reliability_exclusions_and_direction(a
     expected = quality.reliability(demo_store, "2025-H2")
     assert list(reliability["α"].round(6)) == [round(a, 6) for a in expected["alpha"]]
     assert list(reliability["Rating"])[-1] == "excellent"
+    # the links corrected for the reliability of branch means: method, components, caveats
+    corrected = model.corrected_links(analysis.branch_table(demo_store, "2025-H2"), "nps")
+    res = corrected.links["engagement_loyalty"]
+    assert "Links corrected for the reliability of branch means" in text
+    assert "Croon & van Veldhoven 2007" in text
+    assert f"τ = {res.between_var_x:.3f}, σ² = {res.within_var_x:.3f}" in text
+    assert "When not to trust it: with few branches" in text
 
 
 def test_methods_page_in_german(app):
@@ -54,6 +61,8 @@ def test_methods_page_in_german(app):
     assert not at.exception
     assert at.title[0].value == "Methoden & Datenqualität"
     assert "mittlerer Filialeffekt" in _texts(at)
+    assert "Zusammenhänge, bereinigt um die Zuverlässigkeit der Filialmittelwerte" in _texts(at)
+    assert "Wann nicht vertrauen" in _texts(at)
 
 
 def test_drivers_page_names_the_strongest_driver(app, demo_store):

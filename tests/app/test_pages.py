@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 from streamlit import config as st_config
 
-from loyalty import analysis
+from loyalty import analysis, model
 
 
 def _texts(at) -> str:
@@ -37,6 +37,21 @@ def test_overview_renders_the_chain_in_german_by_default(app):
     assert "Zusammenhänge in Beobachtungsdaten" in text
     assert "haben weniger als 5 Antworten" in text
     assert len(at.get("plotly_chart")) == 5  # three links, the chain model and the quadrants
+    # both links from engagement: observed and corrected for the reliability of branch means
+    assert text.count("bereinigt um die Zuverlässigkeit der Filialmittelwerte beträgt") == 2
+    assert "Bereinigt um die Zuverlässigkeit der Filialmittelwerte geht +1 Punkt" in text
+
+
+def test_overview_shows_the_corrected_links_beside_the_observed_ones_in_english(app, demo_store):
+    at = app(lang="en").run()
+    text = _texts(at)
+    table = analysis.branch_table(demo_store, "2025-H2")
+    corrected = model.corrected_links(table, "nps")
+    observed = {link.key: link.result.r for link in analysis.chain_links(table, "nps")}
+    for key, res in corrected.links.items():
+        assert f"the link is r = {res.r:.2f} [95% CI {res.r_ci[0]:.2f}; " in text
+        assert f"instead of {observed[key]:.2f} (n = " in text
+    assert f"(ICC(2) {corrected.a.icc2_x:.2f})" in text
 
 
 def test_overview_in_english_and_wave_selection(app, demo_store):

@@ -17,6 +17,13 @@ def test_what_if_page_shows_the_models_numbers_and_the_caution(app, demo_store):
     assert f"[95% CI {w.profit_ci[0]:,.0f}; {w.profit_ci[1]:,.0f}]" in text
     assert "Caution: this rests on associations" in text
     assert "The evidence points from engagement to NPS" in text
+    corrected = model.corrected_links(table, "nps")
+    assert "This uses the observed paths (branch means as measured)" in text
+    stronger = (
+        f"path a is stronger ({corrected.a.slope:+.1f} instead of "
+        f"{corrected.a.manifest_slope:+.1f} NPS points per point of engagement)"
+    )
+    assert stronger in text
 
 
 def test_what_if_by_region_and_larger_rise(app, demo_store):
