@@ -21,8 +21,11 @@ from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from loyalty import config, retention
+from loyalty import config, retention, store
 from loyalty.store import Store, StoreUnavailable, open_store
+
+#: Seconds without a query after which the server closes the store file for other processes.
+RELEASE_AFTER = 2.0
 
 
 def purge_on_start() -> None:
@@ -63,6 +66,9 @@ def warm_when_serving() -> None:
 
 if __name__ == "__main__":
     purge_on_start()
+    # let go of the store's file between page runs: `loyalty import` and the other commands
+    # can write while the app runs, and the app reads what they wrote at its next rerun
+    store.release_when_idle(RELEASE_AFTER)
     warm_when_serving()
     PagesManager.uses_pages_directory = False
     sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]

@@ -27,11 +27,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "first) or load the demo data with `loyalty demo` (or start with `make run`).",
     },
     "store.unavailable": {
-        "de": "Der Datenspeicher {path} lässt sich nicht öffnen ({reason}). Läuft gerade ein "
-        "anderer Loyalty-Prozess (z. B. `loyalty demo`) mit dieser Datei? Beenden Sie ihn und "
-        "laden Sie die Seite neu.",
-        "en": "The data store {path} cannot be opened ({reason}). Is another Loyalty process "
-        "(e.g. `loyalty demo`) using this file? Stop it and reload the page.",
+        "de": "Der Datenspeicher {path} lässt sich nicht öffnen ({reason}). Ein anderer "
+        "Prozess hat die Datei länger als 20 Sekunden belegt (z. B. `loyalty demo` oder ein "
+        "großer Import); versuchen Sie es danach noch einmal.",
+        "en": "The data store {path} cannot be opened ({reason}). Another process has held "
+        "the file for more than 20 seconds (e.g. `loyalty demo` or a large import); try again "
+        "when it is done.",
     },
     "store.disk_full": {
         "de": "Loyalty kann nicht in den Datenspeicher {path} schreiben: Der Datenträger mit "

@@ -7,8 +7,10 @@ Every data table carries the ``import_id`` of the import that wrote it; an impor
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -294,43 +296,156 @@ class StoreWriteError(RuntimeError):
         return _problem_message(self.problem, self.path, lang) or self.detail
 
 
-class Store:
-    """One DuckDB file. Use :func:`open_store` to share one connection per file and process."""
+#: How long opening the store waits for another process (the app, or a command) to let go
+#: of DuckDB's file lock before giving up.
+LOCK_WAIT_SECONDS = 20.0
+#: The server lets go of the file after this long without a query (:func:`release_when_idle`).
+_release_after: float | None = None
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+
+def release_when_idle(seconds: float | None) -> None:
+    """Stores opened from now on in this process (:func:`open_store`) close their DuckDB
+    connection after ``seconds`` without use and open it again on the next query.
+
+    DuckDB lets one process at a time hold a file for writing. The server (serve.py) calls
+    this, so that ``loyalty import``, ``versions``, ``report`` and ``user add`` can take the
+    file between two page runs; whatever they wrote is read at the app's next rerun (a
+    reopened connection reads the revision again)."""
+    global _release_after
+    _release_after = seconds
+
+
+def _locked(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set lock" in text)
+
+
+class Store:
+    """One DuckDB file. Use :func:`open_store` to share one connection per file and process.
+
+    Normally the connection is held until :meth:`close`. With ``release_after`` (seconds) it
+    is opened on first use and closed again when no query or transaction has used it for that
+    long, so other processes can open the file in between — at once when one of them waits
+    for it (it leaves a ``<file>.wanted`` marker while it waits). Opening waits up to
+    :data:`LOCK_WAIT_SECONDS` while another process holds the file."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        read_only: bool = False,
+        release_after: float | None = None,
+        wait: float | None = None,
+    ) -> None:
         self.path = Path(path)
-        try:
-            if not read_only:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except (duckdb.IOException, OSError) as exc:
-            raise StoreUnavailable(self.path, str(exc).split("\n")[0]) from exc
-        self._lock = threading.Lock()
+        self._read_only = read_only
+        self._release_after = release_after
+        self._wait = LOCK_WAIT_SECONDS if wait is None else wait
+        self._lock = threading.Lock()  # one write transaction at a time
+        self._state = threading.Lock()  # the connection, its users and the idle timer
+        self._users = 0
+        self._timer: threading.Timer | None = None
         self._revision: tuple[int, int] | None = None  # (generation, revision)
         self._file = str(self.path.resolve())
-        if not read_only:
+        self._wanted = Path(str(self.path) + ".wanted")  # see _connect
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._con = self._connect(migrate_schema=not read_only)
+        if release_after is not None:
+            self._schedule_release()
+
+    def _connect(self, *, migrate_schema: bool = False) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self._wait
+        wanted = self._wanted
+        while True:
             try:
-                migrate(self._con)
+                if not self._read_only:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                con = duckdb.connect(str(self.path), read_only=self._read_only)
+                break
+            except (duckdb.IOException, OSError) as exc:
+                if _locked(exc) and time.monotonic() < deadline:
+                    # another process holds the file: ask it to let go at its next pause
+                    # (a server with release_after does), and try again shortly
+                    with contextlib.suppress(OSError):
+                        wanted.touch()
+                    time.sleep(0.1)
+                    continue
+                raise StoreUnavailable(self.path, str(exc).split("\n")[0]) from exc
+        with contextlib.suppress(OSError):
+            wanted.unlink(missing_ok=True)
+        if migrate_schema:
+            try:
+                migrate(con)
             except duckdb.Error as exc:
                 if write_problem(exc) is None:
                     raise
-                self._con.close()
+                con.close()
                 raise StoreUnavailable(self.path, str(exc).split("\n")[0]) from exc
+        self._revision = None  # another process may have written while we were away
+        return con
+
+    def _acquire(self) -> duckdb.DuckDBPyConnection:
+        with self._state:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._con is None:
+                self._con = self._connect()
+            self._users += 1
+            return self._con
+
+    def _release(self) -> None:
+        with self._state:
+            self._users -= 1
+            if self._users == 0 and self._release_after is not None:
+                if self._wanted.exists():  # another process waits for the file: now
+                    self._con.close()
+                    self._con = None
+                else:
+                    self._schedule_release()
+
+    def _schedule_release(self) -> None:
+        self._timer = threading.Timer(self._release_after, self._close_if_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _close_if_idle(self) -> None:
+        with self._state:
+            if self._users == 0 and self._con is not None:
+                self._con.close()
+                self._con = None
+
+    @contextmanager
+    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self._acquire()
+        try:
+            yield con
+        finally:
+            self._release()
 
     def close(self) -> None:
-        self._con.close()
+        with self._state:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._con is not None:
+                self._con.close()
+                self._con = None
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor for this thread (DuckDB connections are not shared across threads)."""
-        return self._con.cursor()
+        """A cursor for this thread (DuckDB connections are not shared across threads). It
+        keeps the connection open (for analysts and benchmarks; the app uses :meth:`sql`
+        and :meth:`transaction`, which let go)."""
+        return self._acquire().cursor()
 
     def sql(self, query: str, params: dict[str, Any] | list[Any] | None = None) -> pl.DataFrame:
         """Run a read query and return a polars frame."""
-        cur = self.cursor()
-        try:
-            return cur.sql(query, params=params).pl()
-        finally:
-            cur.close()
+        with self._connection() as con:
+            cur = con.cursor()
+            try:
+                return cur.sql(query, params=params).pl()
+            finally:
+                cur.close()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -338,8 +453,8 @@ class Store:
 
         A full disk or a data directory that may not be written (while writing or at the
         commit) raises :class:`StoreWriteError`; nothing of the transaction is kept."""
-        with self._lock:
-            cur = self.cursor()
+        with self._lock, self._connection() as con:
+            cur = con.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
@@ -368,7 +483,8 @@ class Store:
                 raise StoreWriteError(self.path, problem, str(exc).split("\n")[0]) from exc
 
     def schema_version(self) -> int:
-        return current_version(self._con)
+        with self._connection() as con:
+            return current_version(con)
 
     def is_empty(self) -> bool:
         """True while no import has been stored."""
@@ -380,10 +496,14 @@ class Store:
 
         Every page run asks for it, several times: it is read once and kept until this
         file's next write transaction in this process (all writes go through
-        :meth:`transaction`, and no other process can write while this one holds the file)."""
+        :meth:`transaction`, and no other process can write while this one holds the file),
+        or — with ``release_after`` — until the connection was let go, when another process
+        may have written."""
         # read before the query: a commit during the query makes the next call read again
         generation = _generations.get(self._file, 0)
         known = self._revision
+        if self._release_after is not None and self._con is None:
+            known = None  # the file was free for other processes: read the revision again
         if known is not None and known[0] == generation:
             return known[1]
         row = self.sql(
@@ -455,7 +575,7 @@ def open_store(path: Path | str | None = None) -> Store:
     with _stores_lock:
         store = _stores.get(resolved)
         if store is None:
-            store = Store(resolved)
+            store = Store(resolved, release_after=_release_after)
             _stores[resolved] = store
         return store
 
