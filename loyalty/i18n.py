@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
+import string
+from decimal import Decimal, InvalidOperation
+from functools import cache
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -88,6 +92,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "LOYALTY_AUTH oder starten Sie den Server mit --server.address localhost.",
         "en": "Without sign-in Loyalty may only listen on localhost. Set LOYALTY_AUTH or start "
         "the server with --server.address localhost.",
+    },
+    "upload.button": {"de": "Datei wählen", "en": "Choose a file"},
+    "upload.limit": {
+        "de": "oder hierher ziehen · höchstens {size} MB",
+        "en": "or drop it here · at most {size} MB",
     },
     "wave.label": {"de": "Befragungswelle", "en": "Survey wave"},
     "loyalty.label": {"de": "Kundenbindung gemessen als", "en": "Customer loyalty measured as"},
@@ -308,10 +317,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "indirect a·b = {indirect} percentage points return, n = {n} branches "
         "(branch level), bootstrap with {n_boot} resamples",
     },
-    "chain.unit.nps": {"de": "NPS-Punkten", "en": "NPS points"},
+    # a change in loyalty, by grammatical number of {count}: nominative ("+9,4 NPS-Punkte je
+    # Filiale") and dative ("geht mit +9,4 NPS-Punkten einher")
+    "chain.unit.nps": {
+        "de": "{count:plural:one=NPS-Punkt:other=NPS-Punkte}",
+        "en": "{count:plural:one=NPS point:other=NPS points}",
+    },
     "chain.unit.retention": {
-        "de": "Prozentpunkten Kundenbindungsrate",
-        "en": "percentage points retention",
+        "de": "{count:plural:one=Prozentpunkt:other=Prozentpunkte} Kundenbindungsrate",
+        "en": "{count:plural:one=percentage point:other=percentage points} retention",
+    },
+    "chain.unit_dative.nps": {
+        "de": "{count:plural:one=NPS-Punkt:other=NPS-Punkten}",
+        "en": "{count:plural:one=NPS point:other=NPS points}",
+    },
+    "chain.unit_dative.retention": {
+        "de": "{count:plural:one=Prozentpunkt:other=Prozentpunkten} Kundenbindungsrate",
+        "en": "{count:plural:one=percentage point:other=percentage points} retention",
     },
     "chain.one.nps": {"de": "NPS-Punkt", "en": "NPS point"},
     "chain.one.retention": {
@@ -325,17 +347,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "[95% CI {low}; {high}], n = {n} branches (branch level).",
     },
     "chain.b": {
-        "de": "+1 {unit} geht bei gleichem Engagement mit {value} Prozentpunkten Umsatzrendite "
-        "einher [95%-KI {low}; {high}].",
-        "en": "+1 {unit} goes with {value} percentage points return on sales at equal "
+        "de": "+1 {unit} geht bei gleichem Engagement mit {value} "
+        "{value:plural:one=Prozentpunkt:other=Prozentpunkten} Umsatzrendite einher "
+        "[95%-KI {low}; {high}].",
+        "en": "+1 {unit} goes with {value} {value:plural:one=percentage point:other=percentage "
+        "points} return on sales at equal "
         "engagement [95% CI {low}; {high}].",
     },
     "chain.indirect": {
-        "de": "Über die Kundenbindung geht +1 Punkt Engagement mit {value} Prozentpunkten Rendite "
-        "einher [95%-KI {low}; {high}, Bootstrap mit {n_boot} Stichproben]; direkt "
+        "de": "Über die Kundenbindung geht +1 Punkt Engagement mit {value} "
+        "{value:plural:one=Prozentpunkt:other=Prozentpunkten} Rendite einher [95%-KI {low}; "
+        "{high}, Bootstrap mit {n_boot} Stichproben]; direkt "
         "{direct} [{direct_low}; {direct_high}], zusammen {total}.",
-        "en": "Through loyalty, +1 point engagement goes with {value} percentage points return "
-        "[95% CI {low}; {high}, bootstrap with {n_boot} resamples]; directly {direct} "
+        "en": "Through loyalty, +1 point engagement goes with {value} "
+        "{value:plural:one=percentage point:other=percentage points} return [95% CI {low}; "
+        "{high}, bootstrap with {n_boot} resamples]; directly {direct} "
         "[{direct_low}; {direct_high}], in total {total}.",
     },
     "chain.adjusted": {
@@ -759,8 +785,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You changed something: check the file again.",
     },
     "data.summary": {
-        "de": "{read} Zeilen gelesen, {valid} gültig, {problems} Probleme.",
-        "en": "{read} rows read, {valid} valid, {problems} problems.",
+        "de": "{read} {read:plural:one=Zeile:other=Zeilen} gelesen, {valid} gültig, {problems} "
+        "{problems:plural:one=Problem:other=Probleme}.",
+        "en": "{read} {read:plural:one=row:other=rows} read, {valid} valid, {problems} "
+        "{problems:plural:one=problem:other=problems}.",
     },
     "data.rejected": {
         "de": "So kann die Datei nicht gespeichert werden. Nichts wurde gespeichert.",
@@ -863,8 +891,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "[95% CI {low}; {high}].",
     },
     "whatif.ros": {
-        "de": "Umsatzrendite: {value} Prozentpunkte je Filiale [95%-KI {low}; {high}].",
-        "en": "Return on sales: {value} percentage points per branch [95% CI {low}; {high}].",
+        "de": "Umsatzrendite: {value} {value:plural:one=Prozentpunkt:other=Prozentpunkte} je "
+        "Filiale [95%-KI {low}; {high}].",
+        "en": "Return on sales: {value} {value:plural:one=percentage point:other=percentage "
+        "points} per branch [95% CI {low}; {high}].",
     },
     "whatif.profit": {
         "de": "Betriebsergebnis zusammen: **{value} €** je Halbjahr [95%-KI {low}; {high}] bei "
@@ -875,10 +905,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(branch level).",
     },
     "whatif.left_out": {
-        "de": "{k} der gewählten Filialen haben zu wenige Antworten für einen Engagement-Wert und "
-        "bleiben außen vor.",
-        "en": "{k} of the chosen branches have too few answers for an engagement score and are "
-        "left out.",
+        "de": "{k} der gewählten Filialen {k:plural:one=hat:other=haben} zu wenige Antworten für "
+        "einen Engagement-Wert und {k:plural:one=bleibt:other=bleiben} außen vor.",
+        "en": "{k} of the chosen branches {k:plural:one=has:other=have} too few answers for an "
+        "engagement score and {k:plural:one=is:other=are} left out.",
     },
     "whatif.none": {
         "de": "Keine der gewählten Filialen hat einen Engagement-Wert.",
@@ -958,9 +988,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Branch level, wave {wave}, {n} responses; difference to the company value.",
     },
     "present.open_branch": {"de": "Filiale öffnen", "en": "Open the branch"},
-    "report.written": {
-        "de": "{path} geschrieben ({size} KB, {pages} Seiten).",
-        "en": "Wrote {path} ({size} KB, {pages} pages).",
+    "report.written.pdf": {
+        "de": "{path} geschrieben ({size} KB, {pages} {pages:plural:one=Seite:other=Seiten}).",
+        "en": "Wrote {path} ({size} KB, {pages} {pages:plural:one=page:other=pages}).",
+    },
+    "report.written.pptx": {
+        "de": "{path} geschrieben ({size} KB, {pages} {pages:plural:one=Folie:other=Folien}).",
+        "en": "Wrote {path} ({size} KB, {pages} {pages:plural:one=slide:other=slides}).",
     },
     "report.bad_format": {
         "de": "Unbekanntes Format „{suffix}“: Verwenden Sie .pptx oder .pdf.",
@@ -1031,11 +1065,61 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(_LOCALES[lang])
+
+
+def _operand(value: object, lang: str) -> Decimal | None:
+    """The number a plural rule looks at. A formatted number ("1,0", "+9,4", "1.234") keeps
+    its visible decimals, which CLDR rules depend on ("1 Punkt" but "1,0 Punkte")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        return abs(Decimal(value))
+    if isinstance(value, float):
+        return abs(Decimal(repr(value))) if math.isfinite(value) else None
+    text = str(value).strip().lstrip("+−-").replace("\u202f", "").replace("\xa0", "")
+    try:
+        return abs(parse_decimal(text, locale=_LOCALES[lang], strict=False))
+    except (NumberFormatError, InvalidOperation, ValueError):
+        return None
+
+
+def plural_category(value: object, lang: str) -> str:
+    """The CLDR plural category ("one", "other", ...) of ``value`` in ``lang`` (Babel's plural
+    rules); a value that is not a number counts as "other"."""
+    number = _operand(value, lang)
+    return "other" if number is None else _locale(lang).plural_form(number)
+
+
+def plural(value: object, lang: str, **forms: str) -> str:
+    """The form of a word for ``value`` by CLDR plural category, e.g.
+    ``plural(1, "de", one="Filiale", other="Filialen")`` → "Filiale"; "other" is required."""
+    return forms.get(plural_category(value, lang), forms["other"])
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` plus one spec for grammatical number: ``{k:plural:one=hat:other=haben}``
+    gives the word for the value of ``k`` by the language's CLDR plural rules (not the
+    number itself; write ``{k} {k:plural:...}`` for both)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("plural:"):
+            forms = dict(part.split("=", 1) for part in format_spec[7:].split(":"))
+            return plural(value, self.lang, **forms)
+        return super().format_field(value, format_spec)
+
+
 def t(key: str, lang: str, **values: object) -> str:
-    """The message ``key`` in ``lang`` with ``values`` filled in."""
+    """The message ``key`` in ``lang`` with ``values`` filled in (``{k:plural:one=…:other=…}``
+    picks a word's grammatical number for ``k``)."""
     entry = MESSAGES[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
-    return text.format(**values) if values else text
+    return _Formatter(lang).format(text, **values) if values else text
 
 
 def cli_language(environ: dict[str, str]) -> str:

@@ -148,9 +148,10 @@ def sentences(chain: ChainModel, lang: str) -> list[str]:
     res = chain.result
     if not analysis.finite(res.a):
         return [t("link.na", lang, n=res.n)]
-    unit = t(f"chain.unit.{chain.loyalty}", lang)
+    a = _ci(res.a, res.a_ci, lang, 1)
+    unit = t(f"chain.unit_dative.{chain.loyalty}", lang, count=a["value"])
     return [
-        t("chain.a", lang, unit=unit, n=res.n, **_ci(res.a, res.a_ci, lang, 1)),
+        t("chain.a", lang, unit=unit, n=res.n, **a),
         t(
             "chain.b",
             lang,
@@ -351,6 +352,8 @@ def expectation_sentences(row: dict | None, lang: str, loyalty: str = "nps") -> 
 SELECTIONS = ("bottom_quartile", "region", "format", "branches", "all")
 # The simulator's first question: the bottom quartile raised by 0.3 points (rule, values, delta).
 WHAT_IF_DEFAULT: tuple[str, tuple[str, ...], float] = (SELECTIONS[0], (), 0.3)
+#: The rises in engagement the what-if offers (points on the 1–5 scale), one decimal each.
+WHAT_IF_STEPS: tuple[float, ...] = tuple(round(0.1 * k, 1) for k in range(1, 11))
 
 
 def select_branches(table: pl.DataFrame, rule: str, values: tuple[str, ...] = ()) -> pl.DataFrame:
@@ -459,16 +462,17 @@ def what_if_sentences(w: WhatIf, lags: stats.LaggedEffects | None, lang: str) ->
     """The what-if in plain words, with intervals, n and the standing caution."""
     if not w.n_branches:
         return [t("whatif.none", lang)]
+    change = i18n.num(w.loyalty_change, lang, 1, sign=True)
     lines = [
         t(
             "whatif.loyalty",
             lang,
             k=w.n_branches,
             delta=i18n.num(w.mean_delta, lang, 2),
-            value=i18n.num(w.loyalty_change, lang, 1, sign=True),
+            value=change,
             low=i18n.num(w.loyalty_ci[0], lang, 1),
             high=i18n.num(w.loyalty_ci[1], lang, 1),
-            unit=t(f"chain.unit.{w.loyalty}", lang),
+            unit=t(f"chain.unit.{w.loyalty}", lang, count=change),
         ),
         t(
             "whatif.ros",

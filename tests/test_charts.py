@@ -86,3 +86,31 @@ def test_compare_bars_never_draw_a_suppressed_score(demo_store):
     notes = [tr for tr in fig.data if tr.type == "scatter"]
     assert len(notes) == 5 and all(tr.text == ("< 5",) for tr in notes)
     assert len(fig.layout.shapes) == 8  # the company line in every panel
+
+
+def test_axes_show_full_numbers_and_tooltips_are_rounded(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    link = analysis.chain_links(table)[0]
+    fig = charts.link_scatter(table, link, "de")
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        assert axis.exponentformat == "none" and axis.separatethousands  # never "10k"
+    assert "%{x:,.2f}" in fig.data[0].hovertemplate  # not the raw 3.060606
+    assert "%{y:,.1f}" in fig.data[0].hovertemplate
+
+
+def test_presentation_makes_every_chart_text_at_least_20_px(demo_store):
+    from loyalty import story
+
+    for step in story.build(demo_store, "2025-H2", "de", n_boot=100):
+        fig = charts.presentation(step.figure)
+        assert fig.layout.font.size >= charts.PRESENT_FONT
+        assert fig.layout.title.font.size * 0.7 >= charts.PRESENT_FONT  # the <sup> subtitle
+        for axis in (fig.layout.xaxis, fig.layout.yaxis):
+            assert axis.tickfont.size >= charts.PRESENT_FONT
+            assert axis.title.font.size >= charts.PRESENT_FONT
+        for trace in fig.data:
+            if trace.text is not None:
+                assert trace.textfont.size >= charts.PRESENT_FONT
+        for note in fig.layout.annotations:
+            assert note.font.size >= charts.PRESENT_FONT
+        assert step.figure.layout.font.size == charts.FONT_SIZE  # the step itself unchanged
