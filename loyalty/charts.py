@@ -54,17 +54,50 @@ def hover_number(name: str, digits: int) -> str:
     return f"%{{{name}:,.{digits}f}}"
 
 
-def presentation(fig: go.Figure, height: int = 480) -> go.Figure:
+def _wrap(text: str, chars: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, max(chars, 12)) or [""]
+
+
+def wrapped_title(title: str, width: int, size: int) -> tuple[str, int]:
+    """``title`` ("Main<br><sup>subtitle</sup>") broken into lines that fit ``width`` px at
+    ``size`` px (the subtitle at 70 %), and the height those lines need in px. Plotly does
+    not wrap titles itself: a long one runs off the chart."""
+    main, _, rest = title.partition("<br>")
+    sub = rest.removeprefix("<sup>").removesuffix("</sup>") if rest else ""
+    per_char = 0.56  # mean glyph width of the sans-serif at 1 px, bold titles a bit wider
+    lines = _wrap(main, int(width / (per_char * size)))
+    subs = _wrap(sub, int(width / (per_char * 0.7 * size))) if sub else []
+    text = "<br>".join([*lines, *(f"<sup>{s}</sup>" for s in subs)])
+    return text, round(1.3 * size * (len(lines) + 0.8 * len(subs)))
+
+
+def presentation(fig: go.Figure, height: int = 480, width: int = 680) -> go.Figure:
     """A copy of ``fig`` for a room: every text (ticks, axis titles, value labels, legend,
     annotations, colour bars, tooltips) at least PRESENT_FONT px; the subtitle (``<sup>``,
-    70 %) too. Used by presenter mode and by the deck and PDF, so all three look alike."""
+    70 %) too, the title wrapped to ``width``. Used by presenter mode and by the deck and
+    PDF, so all three look alike."""
     size = PRESENT_FONT
+    title_size = round(size / 0.7) + 1
     out = go.Figure(fig)
+    title, title_px = wrapped_title(out.layout.title.text or "", width - 20, title_size)
     out.update_layout(
         font={"size": size},
-        title={"font": {"size": round(size / 0.7) + 1}},
+        title={
+            "text": title,
+            "font": {"size": title_size},
+            "x": 0,
+            "xanchor": "left",
+            "xref": "paper",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 8},
+        },
         legend={"font": {"size": size}},
         hoverlabel={"font": {"size": size}},
+        margin={"t": title_px + 24},
         height=height,
     )
     out.update_xaxes(tickfont_size=size, title_font_size=size)
@@ -280,9 +313,21 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
     )
 
 
+def text_color(background: str) -> str:
+    """Black or white, whichever contrasts more with ``background`` ("#rrggbb"), by the WCAG
+    2 relative luminance: a value label stays readable on any bar or cell."""
+    rgb = [int(_rgb(background).lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
 def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
-    """Mean return on sales of the four engagement x loyalty quadrants, with 95% intervals."""
-    order = ("low_low", "high_low", "low_high", "high_high")
+    """Mean return on sales of the four engagement x loyalty quadrants, with 95% intervals.
+
+    Horizontal bars: the quadrant names read level, the value label sits inside the bar at
+    its base and the whisker at its end, so the two never meet."""
+    order = ("high_high", "low_high", "high_low", "low_low")
     data = quads.with_columns(
         pl.col("quadrant").replace_strict({q: i for i, q in enumerate(order)}).alias("_o")
     ).sort("_o")
@@ -291,20 +336,27 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
         f"{t(f'quadrant.{q}', lang, loyalty=short)}<br>n = {n}"
         for q, n in zip(data["quadrant"], data["n"], strict=True)
     ]
-    colors = {"high_high": "#2ca02c", "low_low": HIGHLIGHT}
+    palette = {"high_high": "#2ca02c", "low_low": HIGHLIGHT}
+    colors = [palette.get(q, COMPANY_COLOR) for q in data["quadrant"]]
     trace = go.Bar(
-        x=labels,
-        y=data["mean"].to_list(),
-        marker_color=[colors.get(q, COMPANY_COLOR) for q in data["quadrant"]],
-        error_y={
+        y=labels,
+        x=data["mean"].to_list(),
+        orientation="h",
+        marker_color=colors,
+        error_x={
             "type": "data",
             "symmetric": False,
             "array": (data["ci_high"] - data["mean"]).to_list(),
             "arrayminus": (data["mean"] - data["ci_low"]).to_list(),
+            "thickness": 2,
         },
-        texttemplate="%{y:.1f} %",
+        texttemplate="%{x:.1f} %",
         textposition="inside",
-        hovertemplate="%{x}<br>%{y:.2f} %<extra></extra>",
+        insidetextanchor="start",
+        textfont={"color": [text_color(c) for c in colors]},
+        customdata=np.column_stack([data["ci_low"].to_numpy(), data["ci_high"].to_numpy()]),
+        hovertemplate="%{y}<br>%{x:.1f} % [%{customdata[0]:.1f}; %{customdata[1]:.1f}]"
+        "<extra></extra>",
     )
     subtitle = t("quadrant.subtitle", lang, n=data["n_total"][0])
     return _figure(
@@ -313,86 +365,134 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
         title={"text": f"{t('quadrant.title', lang)}<br><sup>{subtitle}</sup>"},
         height=440,
         showlegend=False,
-        yaxis=_axis_title(measure_label("ros", lang)),
+        xaxis=_axis_title(measure_label("ros", lang)),
+        yaxis={"autorange": "reversed", "automargin": True},
     )
 
 
-def dimension_heatmap(dev: pl.DataFrame, dims: pl.DataFrame, lang: str, min_size: int) -> go.Figure:
-    """Branches x engagement dimensions coloured by the difference to the company median.
+def _rgb(colour: str) -> str:
+    """ "rgb(r, g, b)" (plotly's colour scales) as "#rrggbb"."""
+    if colour.startswith("#"):
+        return colour
+    r, g, b = (int(float(v)) for v in colour[colour.index("(") + 1 : -1].split(",")[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
 
-    Drawn as square scatter markers (not a plotly heatmap) so that a click on a cell is a
-    selectable point carrying its branch id. Suppressed cells show "< 5" and no colour."""
+
+SUPPRESSED_FILL = "#eeeeee"
+SUPPRESSED_INK = "#444444"
+
+
+def dimension_heatmap(
+    cells: pl.DataFrame, dims: pl.DataFrame, lang: str, min_size: int, kind: str = "branches"
+) -> go.Figure:
+    """Rows (branches or regions) x engagement dimensions, coloured by the difference to the
+    company median, the score written in each cell in black or white by contrast.
+
+    Cells are bars (one trace per dimension, each cell a bar of length 1) so that a click on
+    a cell is a selectable point carrying its row's key, and a cell fills its rectangle.
+    Suppressed cells are hatched grey and say "< 5" (no colour, no number). ``cells`` is one
+    page of :mod:`loyalty.heatmap` (at most PER_PAGE rows): the figure is one screen high."""
+    from plotly.colors import sample_colorscale
+
     names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
-    order = dims["dimension_id"].to_list()
-    branches = dev.select("branch_id", "name").unique(maintain_order=True)
-    labels = {b: f"{b} · {n}" for b, n in branches.iter_rows()}
-    shown = dev.filter(pl.col("score").is_not_null())
-    hidden = dev.filter(pl.col("score").is_null())
-    rows = branches.height
-    row_px = 28
-    height = max(260, 140 + row_px * rows)
-    size = row_px - 4
+    present = set(cells["dimension_id"].unique().to_list())
+    order = [d for d in dims["dimension_id"] if d in present]
+    rows = cells.select("key", "label", "n").unique(maintain_order=True)
+    label_of = {
+        key: (
+            label
+            if kind == "branches"
+            else t("heatmap.region_row", lang, region=label, n=i18n.num(n, lang, 0))
+        )
+        for key, label, n in rows.iter_rows()
+    }
+    labels = list(label_of.values())
+    shown = cells.filter(pl.col("score").is_not_null())
     span = float(max(0.3, shown["deviation"].abs().max() or 0.3)) if shown.height else 0.3
-
-    def xs(frame: pl.DataFrame) -> list[str]:
-        return [names[d] for d in frame["dimension_id"]]
-
-    def ys(frame: pl.DataFrame) -> list[str]:
-        return [labels[b] for b in frame["branch_id"]]
-
-    traces = [
-        go.Scatter(
-            x=xs(shown),
-            y=ys(shown),
-            mode="markers+text",
-            name="",
-            marker={
-                "symbol": "square",
-                "size": size * 1.6,
-                "color": shown["deviation"].to_list(),
-                "colorscale": "RdBu",
-                "cmin": -span,
-                "cmax": span,
-                "cmid": 0,
-                "colorbar": {"title": {"text": t("heatmap.colorbar", lang)}, "len": 0.5},
-            },
-            text=[i18n.num(v, lang, 2) for v in shown["score"]],
-            textfont={"size": 11},
-            customdata=shown["branch_id"].to_list(),
-            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-        ),
-        go.Scatter(
-            x=xs(hidden),
-            y=ys(hidden),
-            mode="markers+text",
-            name="",
-            marker={"symbol": "square-open", "size": size, "color": COMPANY_COLOR},
-            text=[f"< {min_size}"] * hidden.height,
-            textfont={"size": 11, "color": COMPANY_COLOR},
-            customdata=hidden["branch_id"].to_list(),
-            hovertemplate="%{y}<br>%{x}: "
-            + t("branch.fewer_than", lang, min=min_size)
-            + "<extra></extra>",
-        ),
-    ]
+    traces = []
+    for j, d in enumerate(order):
+        col = cells.filter(pl.col("dimension_id") == d)
+        ok = col.filter(pl.col("score").is_not_null())
+        no = col.filter(pl.col("score").is_null())
+        devs = ok["deviation"].to_list()
+        fills = sample_colorscale("RdBu", [min(max((v + span) / (2 * span), 0), 1) for v in devs])
+        traces.append(
+            go.Bar(
+                y=[label_of[k] for k in ok["key"]],
+                x=[1] * ok.height,
+                base=[j] * ok.height,
+                orientation="h",
+                width=0.94,
+                name=names[d],
+                marker={"color": devs, "coloraxis": "coloraxis", "line": {"width": 0}},
+                text=[i18n.num(v, lang, 2) for v in ok["score"]],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": [text_color(_rgb(f)) for f in fills], "size": 14},
+                customdata=ok["key"].to_list(),
+                hovertext=[
+                    f"{label_of[k]}<br>{names[d]}: {i18n.num(v, lang, 2)} "
+                    f"({i18n.num(dv, lang, 2, sign=True)})"
+                    for k, v, dv in zip(ok["key"], ok["score"], devs, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+        if no.height:
+            traces.append(
+                go.Bar(
+                    y=[label_of[k] for k in no["key"]],
+                    x=[1] * no.height,
+                    base=[j] * no.height,
+                    orientation="h",
+                    width=0.94,
+                    name="",
+                    marker={
+                        "color": SUPPRESSED_FILL,
+                        "pattern": {"shape": "/", "fgcolor": "#c8c8c8", "size": 8},
+                        "line": {"width": 0},
+                    },
+                    text=[f"< {min_size}"] * no.height,
+                    textposition="inside",
+                    insidetextanchor="middle",
+                    textfont={"color": SUPPRESSED_INK, "size": 14},
+                    customdata=no["key"].to_list(),
+                    hovertemplate="%{y}<br>"
+                    + names[d]
+                    + ": "
+                    + t("branch.fewer_than", lang, min=min_size)
+                    + "<extra></extra>",
+                )
+            )
     return _figure(
         traces,
         lang,
-        height=height,
+        height=150 + 32 * max(len(labels), 3),
         showlegend=False,
         dragmode=False,
         clickmode="event+select",
+        barmode="overlay",
+        bargap=0.06,
         title={"text": t("heatmap.title", lang)},
+        coloraxis={
+            "colorscale": "RdBu",
+            "cmin": -span,
+            "cmax": span,
+            "colorbar": {"title": {"text": t("heatmap.colorbar", lang)}, "len": 0.6},
+        },
         xaxis={
             "side": "top",
-            "categoryorder": "array",
-            "categoryarray": [names[d] for d in order],
+            "range": [0, len(order)],
+            "tickvals": [j + 0.5 for j in range(len(order))],
+            "ticktext": [names[d] for d in order],
+            "showgrid": False,
+            "zeroline": False,
             "fixedrange": True,
         },
         yaxis={
             "autorange": "reversed",
             "categoryorder": "array",
-            "categoryarray": list(labels.values()),
+            "categoryarray": labels,
             "fixedrange": True,
             "automargin": True,
         },
@@ -451,7 +551,10 @@ def compare_bars(
                         if value is not None
                         else "–"
                     ],
+                    # at the bar's base, away from the whisker at its top
                     textposition="inside",
+                    insidetextanchor="start",
+                    textfont={"color": text_color(palette[j % 4])},
                     hovertemplate=f"{name}<br>"
                     + hover_number("y", 2 if m.startswith(("engagement", "dim_")) else 1)
                     + "<extra></extra>",

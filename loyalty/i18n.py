@@ -209,10 +209,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The table shows the first {k} of {n} branches in the chosen order; the export "
         "holds all of them.",
     },
-    "branches.heatmap_limit": {
-        "de": "Die Heatmap zeigt die ersten {k} von {n} Filialen; grenzen Sie die Auswahl ein.",
-        "en": "The heatmap shows the first {k} of {n} branches; narrow the selection.",
-    },
     "heatmap.title": {
         "de": "Engagement nach Dimension, Farbe: Abstand zum Unternehmensmedian "
         "(Mitarbeitendenebene, Mittelwert je Filiale)",
@@ -220,6 +216,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(employee level, mean per branch)",
     },
     "heatmap.colorbar": {"de": "Abstand", "en": "Difference"},
+    "heatmap.region_row": {
+        "de": "{region} ({n} {n:plural:one=Filiale:other=Filialen})",
+        "en": "{region} ({n} {n:plural:one=branch:other=branches})",
+    },
+    "heatmap.view": {"de": "Heatmap zeigt", "en": "Heatmap shows"},
+    "heatmap.view.branches": {"de": "Filialen", "en": "Branches"},
+    "heatmap.view.regions": {"de": "Regionen", "en": "Regions"},
+    "heatmap.order": {"de": "Reihenfolge", "en": "Order"},
+    "heatmap.order.engagement": {"de": "nach Engagement", "en": "by engagement"},
+    "heatmap.order.region": {"de": "nach Region", "en": "by region"},
+    "heatmap.order.profile": {
+        "de": "nach Profil (ähnliche nebeneinander)",
+        "en": "by profile (similar ones together)",
+    },
+    "heatmap.order.branch_id": {"de": "nach Filialnummer", "en": "by branch id"},
+    "heatmap.page": {"de": "Seite", "en": "Page"},
+    "heatmap.page_of": {
+        "de": "Filialen {first}–{last} von {n}, Seite {page} von {pages}. Ohne Engagement-Wert "
+        "(weniger als {min} Antworten) am Ende, schraffiert.",
+        "en": "Branches {first}–{last} of {n}, page {page} of {pages}. Without an engagement "
+        "score (fewer than {min} responses) at the end, hatched.",
+    },
+    "heatmap.regions_hint": {
+        "de": "Je Region der Mittelwert ihrer Filialen mit Engagement-Wert (Filialebene). "
+        "Wählen Sie eine Region, um ihre Filialen zu sehen.",
+        "en": "Per region the mean of its branches with an engagement score (branch level). "
+        "Choose a region to see its branches.",
+    },
     "export.csv": {"de": "Tabelle als CSV", "en": "Table as CSV"},
     "export.xlsx": {"de": "Tabelle als Excel", "en": "Table as Excel"},
     "export.filename": {"de": "filialen_{wave}", "en": "branches_{wave}"},

@@ -48,7 +48,9 @@ TEXT_PT = (18, 16)  # first line, the rest: 24 and 21 px at 1280×720
 
 def deck_figure(fig: go.Figure) -> go.Figure:
     """The step's chart as the deck and the PDF show it (presenter typography)."""
-    return charts.presentation(fig, height=round(CHART_BOX[3] * PX_PER_INCH))
+    return charts.presentation(
+        fig, height=round(CHART_BOX[3] * PX_PER_INCH), width=round(CHART_BOX[2] * PX_PER_INCH)
+    )
 
 
 def build_pptx(steps: list[story.Step], lang: str, wave: str, progress: Progress = _noop) -> bytes:
@@ -102,10 +104,13 @@ def _page(fig: go.Figure, title: str, lines: tuple[str, ...]) -> go.Figure:
     text at least charts.PRESENT_FONT px."""
     width, height = SLIDE_PX
     chart_right = CHART_BOX[2] * PX_PER_INCH / width
-    page = charts.presentation(fig, height=height)
+    page = charts.presentation(fig, height=height, width=round(CHART_BOX[2] * PX_PER_INCH))
+    heading = 80  # px above the chart's own title for the step's title
+    top = page.layout.margin.t + heading
     page.update_layout(
         width=width,
-        margin={"l": 30, "r": 20, "t": 150, "b": 40},
+        margin={"l": 30, "r": 20, "t": top, "b": 40},
+        title={"y": 1 - heading / height},
         legend={"x": chart_right, "xanchor": "left"},
     )
     page.update_xaxes(domain=[0, chart_right - 0.08])
@@ -119,7 +124,7 @@ def _page(fig: go.Figure, title: str, lines: tuple[str, ...]) -> go.Figure:
         yref="paper",
         x=0,
         y=1,
-        yshift=130,
+        yshift=top - 20,
         xanchor="left",
         yanchor="top",
         showarrow=False,
