@@ -24,15 +24,16 @@ def css_string(text: str) -> str:
 
 def uploader_css(lang: str, max_mb: int) -> str:
     """The file uploader's button and size limit in ``lang``; the uploaded file's size
-    (shown by Streamlit as "12.5KB") is hidden, the page reports rows instead."""
+    (shown by Streamlit as "12.5KB") is hidden, the page reports rows instead. Hidden texts
+    are ``visibility: hidden``, so screen readers and ``innerText`` skip the English."""
     button = css_string(t("upload.button", lang))
     limit = css_string(t("upload.limit", lang, size=i18n.num(max_mb, lang, 0)))
     return f"""<style>
-{_DROPZONE} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
+{_DROPZONE} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; visibility: hidden; }}
 {_DROPZONE} button [data-testid="stMarkdownContainer"] p::after {{
-  content: {button}; font-size: 1rem;
+  content: {button}; font-size: 1rem; visibility: visible;
 }}
-{_INSTRUCTIONS} span {{ font-size: 0; }}
-{_INSTRUCTIONS} span::after {{ content: {limit}; font-size: 0.875rem; }}
+{_INSTRUCTIONS} span {{ font-size: 0; visibility: hidden; }}
+{_INSTRUCTIONS} span::after {{ content: {limit}; font-size: 0.875rem; visibility: visible; }}
 {_FILE} small {{ display: none; }}
 </style>"""
