@@ -207,6 +207,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Engagement niedrig<br>{loyalty} niedrig",
         "en": "Engagement low<br>{loyalty} low",
     },
+    "quadrant.multiplier": {
+        "de": "Filialen mit hohem Engagement und hoher Kundenbindung ({loyalty}) erzielen das "
+        "**{ratio}-Fache** [95-%-KI {low}; {high}] der Umsatzrendite der übrigen Filialen "
+        "(n = {n_top} gegenüber {n_rest} Filialen, Filialebene; Bootstrap mit {n_boot} "
+        "Stichproben).",
+        "en": "Branches with high engagement and high loyalty ({loyalty}) earn **{ratio}×** "
+        "[95% CI {low}; {high}] the return on sales of the other branches (n = {n_top} vs "
+        "{n_rest} branches, branch level; bootstrap with {n_boot} resamples).",
+    },
+    "quadrant.multiplier_na": {
+        "de": "Kein Verhältnis der Renditen: Die übrigen Filialen haben im Mittel keine positive "
+        "Umsatzrendite, oder es sind zu wenige Filialen.",
+        "en": "No ratio of returns: the other branches have no positive mean return on sales, "
+        "or there are too few branches.",
+    },
     "short.nps": {"de": "NPS", "en": "NPS"},
     "short.retention": {"de": "Kundenbindung", "en": "Retention"},
     "nav.branches": {"de": "Filialen", "en": "Branches"},

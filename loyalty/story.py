@@ -166,6 +166,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
                     ll_high=i18n.num(q["low_low"]["ci_high"], lang),
                     n_ll=q["low_low"]["n"],
                 ),
+                multiplier_line(quads, loyalty, lang),
                 t("quadrant.subtitle", lang, n=q["high_high"]["n_total"]),
             ),
             charts.quadrant_bars(quads, loyalty, lang),
@@ -225,6 +226,25 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
         )
     )
     return steps
+
+
+def multiplier_line(quads: pl.DataFrame, loyalty: str, lang: str) -> str:
+    """ "Engaged and loyal branches earn 1.9× [1.5; 2.4] the return of the rest", with the
+    n of both groups, the level and the bootstrap; a plain note when there is no ratio."""
+    row = quads.filter(pl.col("quadrant") == "high_high").row(0, named=True)
+    if not analysis.finite(row["vs_rest"]) or not analysis.finite(row["vs_rest_low"]):
+        return t("quadrant.multiplier_na", lang)
+    return t(
+        "quadrant.multiplier",
+        lang,
+        loyalty=t(f"short.{loyalty}", lang),
+        ratio=i18n.num(row["vs_rest"], lang, 1),
+        low=i18n.num(row["vs_rest_low"], lang, 1),
+        high=i18n.num(row["vs_rest_high"], lang, 1),
+        n_top=row["n"],
+        n_rest=row["n_total"] - row["n"],
+        n_boot=i18n.num(row["n_boot"], lang, 0),
+    )
 
 
 def wave_label(store: Store, wave: str | None) -> str:

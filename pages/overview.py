@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, i18n, model
+from loyalty import analysis, charts, i18n, model, story
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -70,9 +70,9 @@ with words:
     for line in model.sentences(chain, lang):
         st.markdown(line)
     (st.caption if power.enough else st.warning)(model.power_sentence(power, lang))
-ui.chart(
-    charts.quadrant_bars(ui.quadrants(wave, loyalty), loyalty, lang), key="quadrants", lang=lang
-)
+quads = ui.quadrants(wave, loyalty)
+ui.chart(charts.quadrant_bars(quads, loyalty, lang), key="quadrants", lang=lang)
+st.markdown(story.multiplier_line(quads, loyalty, lang))
 
 hidden = int(table["suppressed"].sum())
 if hidden:

@@ -24,3 +24,13 @@ def test_unpacked_steps_serialise_like_copies(demo_store):
     assert one is not two and one[0].figure is not two[0].figure
     assert [s.figure.to_json() for s in one] == [s.figure.to_json() for s in two]
     assert [s.figure.to_json() for s in one] == [s.figure.to_json() for s in story.copy(steps)]
+
+
+def test_quadrant_step_states_the_multiplier_with_interval_and_n(demo_store):
+    steps = story.build(demo_store, "2025-H2", "en", n_boot=300)
+    quadrants = next(s for s in steps if s.key == "quadrants")
+    line = quadrants.lines[1]
+    assert "earn **" in line and "×** [95% CI " in line and "branch level" in line
+    assert "n = " in line and "bootstrap with 300 resamples" in line
+    german = story.build(demo_store, "2025-H2", "de", n_boot=300)
+    assert "-Fache** [95-%-KI " in next(s for s in german if s.key == "quadrants").lines[1]
