@@ -300,6 +300,13 @@ def quadrant_table(
     return quadrants(table, "engagement", loyalty, "ros", n_boot=n_boot, seed=seed)
 
 
+def engagement_funnel(table: pl.DataFrame) -> stats.Funnel:
+    """Branch engagement against its number of respondents with funnel limits (Spiegelhalter
+    2005): branches with a score only (suppressed ones have none)."""
+    shown = table.filter(~pl.col("suppressed"))
+    return stats.funnel(shown, "engagement", "engagement_sd", "n_respondents")
+
+
 def exclusions(table: pl.DataFrame, min_size: int | None = None) -> pl.DataFrame:
     """Which branches each analysis leaves out, and why: one row per branch and reason.
 

@@ -499,6 +499,72 @@ def dimension_heatmap(
     )
 
 
+def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
+    """Branch engagement (mean of its employees) against its number of respondents, with the
+    company mean and the 95 % and 99.8 % control limits (Spiegelhalter 2005): points outside
+    the outer funnel differ from the company beyond chance. A click opens the branch."""
+    b = f.branches
+    outside = b["outside_998"].to_numpy()
+    colors = np.where(outside, HIGHLIGHT, BRANCH_COLOR)
+    traces = [
+        go.Scatter(
+            x=b["n"].to_numpy(),
+            y=b["value"].to_numpy(),
+            mode="markers",
+            name=t("chart.branch", lang),
+            marker={"size": 9 if b.height <= 500 else 5, "color": colors, "opacity": 0.85},
+            customdata=b["branch_id"].to_numpy(),
+            text=[names.get(k, k) for k in b["branch_id"]],
+            hovertemplate="<b>%{text}</b> (%{customdata})<br>"
+            + t("funnel.hover", lang)
+            + "<extra></extra>",
+        ),
+        go.Scatter(
+            x=[f.limits["n"][0], f.limits["n"][-1]],
+            y=[f.target, f.target],
+            mode="lines",
+            name=t("chart.company", lang),
+            line={"color": COMPANY_COLOR},
+            hoverinfo="skip",
+        ),
+    ]
+    for level, dash in (("95", "dash"), ("998", "dot")):
+        for side in ("low", "high"):
+            traces.append(
+                go.Scatter(
+                    x=f.limits["n"].to_numpy(),
+                    y=f.limits[f"{side}_{level}"].to_numpy(),
+                    mode="lines",
+                    name=t(f"funnel.limit_{level}", lang),
+                    legendgroup=level,
+                    showlegend=side == "low",
+                    line={"color": COMPANY_COLOR, "dash": dash, "width": 1.5},
+                    hoverinfo="skip",
+                )
+            )
+    subtitle = t(
+        "funnel.subtitle",
+        lang,
+        n=i18n.num(f.n_branches, lang, 0),
+        respondents=i18n.num(f.n_respondents, lang, 0),
+        target=i18n.num(f.target, lang, 2),
+        sd=i18n.num(f.sd, lang, 2),
+        out95=i18n.num(f.outside(0.95), lang, 0),
+        out998=i18n.num(f.outside(0.998), lang, 0),
+    )
+    return _figure(
+        traces,
+        lang,
+        title={"text": f"{t('funnel.title', lang)}<br><sup>{subtitle}</sup>"},
+        height=460,
+        xaxis={**_axis_title(t("funnel.axis", lang)), "type": "log"},
+        yaxis=_axis_title(measure_label("engagement", lang)),
+        legend={"orientation": "h", "y": -0.2},
+        clickmode="event+select",
+        dragmode=False,
+    )
+
+
 def compare_bars(
     long: pl.DataFrame,
     company: dict[str, float | None],
@@ -809,8 +875,23 @@ def what_if_bars(w, lang: str, top: int = 25) -> go.Figure:
         x=data["profit_change"].to_list(),
         orientation="h",
         marker_color=BRANCH_COLOR,
-        customdata=data["branch_id"].to_list(),
-        hovertemplate="%{y}: %{x:,.0f} €<extra></extra>",
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": (data["profit_high"] - data["profit_change"]).to_list(),
+            "arrayminus": (data["profit_change"] - data["profit_low"]).to_list(),
+            "color": COMPANY_COLOR,
+            "thickness": 1.5,
+        },
+        customdata=np.column_stack(
+            [
+                data["branch_id"].to_numpy(),
+                data["profit_low"].to_numpy(),
+                data["profit_high"].to_numpy(),
+            ]
+        ),
+        hovertemplate="%{y}: %{x:,.0f} € [%{customdata[1]:,.0f}; %{customdata[2]:,.0f}]"
+        "<extra></extra>",
     )
     subtitle = t(
         "whatif.chart_subtitle",

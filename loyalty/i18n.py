@@ -248,6 +248,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Engagement by dimension, colour: difference to the company median "
         "(employee level, mean per branch)",
     },
+    "funnel.title": {
+        "de": "Engagement je Filiale nach Zahl der Antworten (Trichterdiagramm)",
+        "en": "Engagement per branch by number of responses (funnel plot)",
+    },
+    "funnel.subtitle": {
+        "de": "n = {n} Filialen, {respondents} Antworten; Unternehmensmittel {target}, SD in der "
+        "Filiale {sd} (Mitarbeitendenebene); außerhalb 95 %: {out95}, außerhalb 99,8 %: "
+        "{out998} Filialen",
+        "en": "n = {n} branches, {respondents} responses; company mean {target}, SD within "
+        "branch {sd} (employee level); outside 95%: {out95}, outside 99.8%: {out998} branches",
+    },
+    "funnel.axis": {"de": "Antworten je Filiale", "en": "Responses per branch"},
+    "funnel.limit_95": {"de": "95-%-Grenzen", "en": "95% limits"},
+    "funnel.limit_998": {"de": "99,8-%-Grenzen", "en": "99.8% limits"},
+    # a plotly hovertemplate (no values of ours filled in)
+    "funnel.hover": {
+        "de": "%{x:,.0f} Antworten, Engagement %{y:.2f}",
+        "en": "%{x:,.0f} responses, engagement %{y:.2f}",
+    },
+    "funnel.note": {
+        "de": "Punkte außerhalb der äußeren Grenzen (rot) weichen mehr vom Unternehmensmittel ab, "
+        "als der Zufall bei ihrer Größe erwarten lässt (Spiegelhalter 2005). Kleine Filialen "
+        "streuen schon zufällig stark. Filialen mit weniger als {min} Antworten fehlen.",
+        "en": "Points outside the outer limits (red) differ from the company mean more than "
+        "chance would make likely for their size (Spiegelhalter 2005). Small branches scatter "
+        "widely by chance alone. Branches with fewer than {min} responses are left out.",
+    },
     "heatmap.colorbar": {"de": "Abstand", "en": "Difference"},
     "heatmap.region_row": {
         "de": "{region} ({n} {n:plural:one=Filiale:other=Filialen})",
@@ -982,9 +1009,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "whatif.chart_subtitle": {
         "de": "zusammen {total} € [95%-KI {low}; {high}], {k} Filialen (die {shown} größten "
-        "gezeigt), Filialebene",
+        "gezeigt, je mit 95-%-KI), Filialebene",
         "en": "together €{total} [95% CI {low}; {high}], {k} branches (the {shown} largest "
-        "shown), branch level",
+        "shown, each with its 95% CI), branch level",
     },
     "whatif.axis": {"de": "€ je Halbjahr", "en": "€ per half-year"},
     "lag.forward": {

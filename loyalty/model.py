@@ -433,11 +433,20 @@ def what_if(
         low, high = np.quantile(values, [alpha, 1 - alpha])
         return float(low), float(high)
 
+    # per branch the change is its own factor times a path, so its interval is that factor
+    # times the path's bootstrap interval (same resamples as the totals)
+    c_low, c_high = interval(draws[:, 3])
+    a_low, a_high = interval(draws[:, 0])
+    factor = revenue * steps / 100
     per_branch = chosen.select("branch_id", "name", "engagement", "revenue").with_columns(
         pl.Series("step", steps),
         pl.Series("loyalty_change", result.a * steps),
+        pl.Series("loyalty_low", a_low * steps),
+        pl.Series("loyalty_high", a_high * steps),
         pl.Series("ros_change", result.c * steps),
-        pl.Series("profit_change", revenue * result.c * steps / 100),
+        pl.Series("profit_change", result.c * factor),
+        pl.Series("profit_low", c_low * factor),
+        pl.Series("profit_high", c_high * factor),
     )
     return WhatIf(
         delta=delta,

@@ -174,6 +174,23 @@ if picked and view == "regions":  # drill in: the region's branches (widgets sta
     st.rerun()
 elif picked:
     st.switch_page("pages/branch.py", query_params={"branch": picked, **link_query})
+funnel = analysis.engagement_funnel(chosen)
+if funnel.n_branches >= 3:
+    names = ui.branch_names(wave).names
+    picked = ui.chart(
+        charts.funnel_plot(funnel, names, lang),
+        key="funnel",
+        on_select="rerun",
+        selection_mode="points",
+        lang=lang,
+    )
+    chosen_points = picked.selection.points if picked else []
+    if chosen_points and chosen_points[0].get("customdata"):
+        st.switch_page(
+            "pages/branch.py",
+            query_params={"branch": chosen_points[0]["customdata"], **link_query},
+        )
+    st.caption(t("funnel.note", lang, min=minimum))
 st.caption(
     t("association_note", lang)
     + " "

@@ -129,3 +129,17 @@ def test_presentation_makes_every_chart_text_at_least_20_px(demo_store):
         for note in fig.layout.annotations:
             assert note.font.size >= charts.PRESENT_FONT
         assert step.figure.layout.font.size == charts.FONT_SIZE  # the step itself unchanged
+
+
+def test_funnel_plot_shows_branches_with_a_score_and_both_limits(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    f = analysis.engagement_funnel(table)
+    names = dict(zip(table["branch_id"], table["name"], strict=True))
+    fig = charts.funnel_plot(f, names, "de")
+    points = fig.data[0]
+    hidden = set(table.filter(pl.col("suppressed"))["branch_id"])
+    assert not hidden & set(points.customdata)
+    assert len(points.customdata) == table.height - len(hidden) == f.n_branches
+    assert len(fig.data) == 2 + 4  # company line, 95 % and 99.8 % limits on both sides
+    assert "Mitarbeitendenebene" in fig.layout.title.text and "n = " in fig.layout.title.text
+    assert fig.layout.xaxis.type == "log"

@@ -14,6 +14,7 @@ from loyalty.stats.association import (
     partial_correlation,
     quartile_ratio,
 )
+from loyalty.stats.funnel import Funnel, funnel
 from loyalty.stats.intervals import mean_interval, nps, nps_interval, wilson_interval
 from loyalty.stats.mediation import MediationResult, mediation, path_draws, sobel_interval
 from loyalty.stats.multilevel import (
@@ -39,6 +40,8 @@ from loyalty.stats.regression import (
 from loyalty.stats.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega
 
 __all__ = [
+    "Funnel",
+    "funnel",
     "AlphaResult",
     "CorrelationResult",
     "CrossLag",
