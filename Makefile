@@ -47,12 +47,14 @@ test: $(STAMP) chromium lint audit
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Benchmark at enterprise scale against the notebook way (bench/run.py; e.g. BENCH_ARGS="--runs 3"),
+# The wall-clock tests (pytest -m perf, left out of `make test`),
+# benchmark at enterprise scale against the notebook way (bench/run.py; e.g. BENCH_ARGS="--runs 3"),
 # interaction times on the demo chain (300 ms) and at 10,000 branches (1 s) (bench/interactions.py)
 # and a load test with 25 concurrent Chromium sessions (bench/load.py). Both write bench/RESULTS.md.
 .PHONY: bench load
 bench: $(STAMP)
-	@s=0; $(BIN)/python -m bench.run $(BENCH_ARGS) || s=1; \
+	@s=0; $(BIN)/pytest -m perf -q -p no:cacheprovider || s=1; \
+	$(BIN)/python -m bench.run $(BENCH_ARGS) || s=1; \
 	$(BIN)/python -m bench.interactions --results || s=1; \
 	$(BIN)/python -m bench.interactions --branches 10000 --waves 8 --respondents 1000000 \
 	  --limit 1 --results || s=1; \

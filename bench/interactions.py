@@ -104,9 +104,8 @@ def measure(db: Path, runs: int = 3, lang: str = "en") -> tuple[list[Timing], fl
         if warmed.failed:
             raise RuntimeError(f"warming failed: {warmed.first_error}")
 
-        complete = analysis.complete_waves(store)
         waves = analysis.waves(store)
-        table = analysis.branch_table(store, complete[-1] if complete else waves[-1])
+        table = analysis.branch_table(store, analysis.default_wave(store))
         shown = table.filter(~table["suppressed"])["branch_id"].to_list()
         branches = shown[:: max(1, len(shown) // (4 * runs))][: 4 * runs]
         regions = sorted(table["region"].unique().to_list())

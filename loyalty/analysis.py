@@ -15,16 +15,9 @@ import numpy as np
 import polars as pl
 
 from loyalty import confidentiality, stats
+from loyalty.schema import LINKS
 from loyalty.stats.quadrants import quadrants
 from loyalty.store import Store
-
-#: The three links of the chain: (key, x column, y column).
-LINKS: tuple[tuple[str, str, str], ...] = (
-    ("engagement_loyalty", "engagement", "{loyalty}"),
-    ("loyalty_return", "{loyalty}", "ros"),
-    ("engagement_return", "engagement", "ros"),
-)
-LOYALTY_MEASURES = ("nps", "retention")
 
 _RESPONDENT_SQL = """
     WITH scored AS (
@@ -71,6 +64,23 @@ def complete_waves(store: Store) -> list[str]:
         ORDER BY seq
         """
     )["wave"].to_list()
+
+
+def pick_default_wave(waves: list[str], complete: list[str]) -> str | None:
+    """The one default-wave rule of app, story, report and CLI: the newest complete wave (the
+    whole chain can be shown), else the newest wave, else ``None`` (no data yet).
+
+    >>> pick_default_wave(["2025-H1", "2025-H2", "2026-H1"], ["2025-H1", "2025-H2"])
+    '2025-H2'
+    """
+    if complete:
+        return complete[-1]
+    return waves[-1] if waves else None
+
+
+def default_wave(store: Store) -> str | None:
+    """:func:`pick_default_wave` over the store's waves."""
+    return pick_default_wave(waves(store), complete_waves(store))
 
 
 def branches(store: Store) -> pl.DataFrame:

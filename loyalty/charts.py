@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import analysis, i18n
+from loyalty import analysis, i18n, schema
 from loyalty.i18n import t
 
 COMPANY_COLOR = "#7f7f7f"
@@ -259,21 +259,7 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
         joined = joined.join(
             branch.select("reason", pl.col("share").alias("branch")), on="reason", how="left"
         )
-    order = [
-        r
-        for r in (
-            "price",
-            "quality",
-            "staff_trust",
-            "staff_advice",
-            "staff_care",
-            "staff_unfriendly",
-            "staff_accommodation",
-            "staff_waiting",
-            "other",
-        )
-        if r in joined["reason"].to_list()
-    ]
+    order = [r for r in schema.CHURN_REASONS if r in joined["reason"].to_list()]
     joined = joined.with_columns(
         pl.col("reason")
         .replace_strict({r: i for i, r in enumerate(order)}, default=len(order))

@@ -10,9 +10,22 @@ import sys
 import time
 from pathlib import Path
 
-from loyalty import config, demo, i18n, versions
+from loyalty import config, demo, i18n, retention, schema, users, versions
 from loyalty.i18n import cli_language, t
+from loyalty.importing.instrument import (
+    InstrumentError,
+    instrument_for_wave,
+    load_instrument,
+    save_instrument,
+    to_yaml,
+)
+from loyalty.importing.mapping import suggest_mapping
+from loyalty.importing.read import ReadError, read_file
+from loyalty.importing.run import run_import, saved_mapping
+from loyalty.importing.validate_messages import t as it
 from loyalty.store import Store, StoreUnavailable, StoreWriteError
+from loyalty.users import ROLES, utcnow
+from loyalty.users_messages import message
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -147,10 +160,6 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from loyalty.importing.instrument import InstrumentError, load_instrument
-    from loyalty.importing.run import run_import
-    from loyalty.importing.validate_messages import t as it
-
     path = Path(args.file)
     if not path.is_file():
         print(it("import.cli.no_file", args.lang, path=path), file=sys.stderr)
@@ -217,10 +226,6 @@ def _import_mapping(
     args: argparse.Namespace, path: Path, overrides: dict[str, str]
 ) -> dict[str, str | None] | None:
     """--map FIELD=COLUMN entries on top of the saved (--mapping) or the suggested mapping."""
-    from loyalty.importing.mapping import suggest_mapping
-    from loyalty.importing.read import ReadError, read_file
-    from loyalty.importing.run import saved_mapping
-    from loyalty.importing.validate_messages import t as it
 
     if args.mapping:
         store = _store(args)
@@ -241,15 +246,6 @@ def _import_mapping(
 
 
 def _instrument(args: argparse.Namespace) -> int:
-    from loyalty.importing.instrument import (
-        InstrumentError,
-        instrument_for_wave,
-        load_instrument,
-        save_instrument,
-        to_yaml,
-    )
-    from loyalty.importing.validate_messages import t as it
-
     if args.action == "set":
         try:
             instrument = load_instrument(args.file)
@@ -313,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="who is acting (written to the audit log)",
     )
     v = sub.add_parser("versions", parents=[common], help="list imported versions")
-    v.add_argument("--kind", choices=("branches", "engagement", "loyalty", "finance"))
+    v.add_argument("--kind", choices=schema.KINDS)
     v.add_argument("--wave")
     v.set_defaults(func=_versions)
     a = sub.add_parser("activate", parents=[common], help="make an earlier version active")
@@ -341,9 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="import a survey, loyalty, finance or branch file (validated, all or nothing)",
     )
     imp.add_argument("file", help="CSV, Excel (.xlsx) or similar file")
-    imp.add_argument(
-        "--kind", required=True, choices=("engagement", "loyalty", "finance", "branches")
-    )
+    imp.add_argument("--kind", required=True, choices=schema.KINDS)
     imp.add_argument("--wave", help="survey wave / period, e.g. 2025-H2 (or a mapped column)")
     imp.add_argument("--mapping", help="use the saved column mapping of this name")
     imp.add_argument(
@@ -381,8 +375,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _read_password(lang: str) -> str | None:
-    from loyalty.users_messages import message
-
     if sys.stdin.isatty():
         print(message("users.password_prompt", lang), file=sys.stderr)
     line = sys.stdin.readline()
@@ -390,9 +382,6 @@ def _read_password(lang: str) -> str | None:
 
 
 def _user(args: argparse.Namespace) -> int:
-    from loyalty import users
-    from loyalty.users_messages import message
-
     lang = args.lang
     password = _read_password(lang) if getattr(args, "password_stdin", False) else None
     if getattr(args, "password_stdin", False) and password is None:
@@ -440,9 +429,6 @@ def _user(args: argparse.Namespace) -> int:
 
 
 def _print_users(frame, lang: str) -> None:
-    from loyalty.users import utcnow
-    from loyalty.users_messages import message
-
     if frame.height == 0:
         print(message("users.none", lang))
         return
@@ -466,9 +452,6 @@ def _print_users(frame, lang: str) -> None:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from loyalty import retention
-    from loyalty.users_messages import message
-
     lang = args.lang
     store = _store(args)
     try:
@@ -510,8 +493,6 @@ def _purge(args: argparse.Namespace) -> int:
 
 def _add_user_and_purge_commands(sub, common: argparse.ArgumentParser) -> None:
     """``loyalty user add|remove|reset|list`` and ``loyalty purge``."""
-    from loyalty.users import ROLES
-
     u = sub.add_parser("user", help="users, roles and scopes (who may see what)")
     u_sub = u.add_subparsers(dest="action", required=True)
     add = u_sub.add_parser(

@@ -24,6 +24,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from loyalty.importing.instrument import Instrument, to_yaml
+from loyalty.ingest import ImportMeta, store_dataset
+from loyalty.schema import CHURN_REASONS, STAFF_REASONS
+
 REGIONS = ("Nord", "Süd", "West", "Ost", "Mitte")
 FORMATS = ("City", "Mall", "Fachmarkt")
 
@@ -204,17 +208,6 @@ ITEMS: tuple[tuple[str, str, str, str, bool], ...] = (
     ),
 )
 SCALE = (1, 5)
-
-#: Churn reason codes; the six staff-behaviour reasons come from the study this product starts from.
-STAFF_REASONS = (
-    "staff_trust",
-    "staff_advice",
-    "staff_care",
-    "staff_unfriendly",
-    "staff_accommodation",
-    "staff_waiting",
-)
-CHURN_REASONS = ("price", "quality", *STAFF_REASONS, "other")
 
 TENURE_BANDS = ("<1", "1-3", "3-10", ">10")
 ROLES = ("Verkauf", "Kasse", "Lager", "Leitung")
@@ -401,8 +394,9 @@ def generate(params: DemoParams | None = None) -> DemoData:
     lost = active - retained
     e_z = (latent[:, 1:] - latent[:, 1:].mean()) / latent[:, 1:].std()
     staff = np.clip(p.churn_base["staff"] + p.staff_share_per_sd * e_z, 0.40, 0.90)
-    rest = p.churn_base["price"] + p.churn_base["quality"] + p.churn_base["other"]
-    shares = {k: p.churn_base[k] / rest * (1 - staff) for k in ("price", "quality", "other")}
+    others = [r for r in CHURN_REASONS if r not in STAFF_REASONS]
+    rest = sum(p.churn_base[k] for k in others)
+    shares = {k: p.churn_base[k] / rest * (1 - staff) for k in others}
     for k, w in p.staff_split.items():
         shares[k] = staff * w
     probs = np.stack([shares[r] for r in CHURN_REASONS], axis=-1)
@@ -572,8 +566,6 @@ def _responses(
 
 def seed_store(store, data: DemoData, *, actor: str = "loyalty demo") -> None:
     """Write the demo data into ``store`` as one transaction (all or nothing)."""
-    from loyalty.ingest import ImportMeta, store_dataset
-
     source = f"demo generator (seed {data.params.seed}, {data.params.n_branches} branches)"
     store_dataset(store, data, meta=ImportMeta(source=source, imported_by=actor))
 
@@ -636,7 +628,6 @@ def write_samples(data: DemoData, directory: Path, wave: str | None = None) -> l
         pl.col("detractors").alias("Kritiker"),
     )
     loyalty_path.write_bytes(loyalty.write_csv(separator=";").encode("cp1252"))
-    from loyalty.importing.instrument import Instrument, to_yaml
 
     instrument_path = directory / "instrument.yaml"
     instrument_path.write_text(

@@ -206,7 +206,8 @@ def write(
     loyalty: str = "nps",
     progress: Progress = _noop,
 ) -> Path:
-    """Build the story for ``wave`` (default: latest) and write it as ``out`` (.pptx or .pdf)."""
+    """Build the story for ``wave`` (default: the newest complete wave, as in the app) and
+    write it as ``out`` (.pptx or .pdf)."""
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(suffix)

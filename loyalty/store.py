@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from loyalty import config
+from loyalty.i18n import t
 
 #: Versioned schema migrations, applied in order, each exactly once, each in one transaction.
 MIGRATIONS: list[tuple[int, str, str]] = [
@@ -215,8 +216,6 @@ def write_problem(error: BaseException | str) -> str | None:
 
 
 def _problem_message(problem: str | None, path: Path, lang: str) -> str | None:
-    from loyalty.i18n import t
-
     if problem is None:
         return None
     return t(f"store.{problem}", lang, path=path, directory=path.parent)
@@ -241,8 +240,6 @@ class StoreUnavailable(RuntimeError):
         self.problem = write_problem(reason)
 
     def message(self, lang: str) -> str:
-        from loyalty.i18n import t
-
         return _problem_message(self.problem, self.path, lang) or t(
             "store.unavailable", lang, path=self.path, reason=self.reason
         )

@@ -248,11 +248,14 @@ def multiplier_line(quads: pl.DataFrame, loyalty: str, lang: str) -> str:
 
 
 def wave_label(store: Store, wave: str | None) -> str:
-    """The wave to report on: the given one if it exists, else the latest."""
-    waves = analysis.waves(store)
+    """The wave to report on: the given one if it exists, else the default wave (the newest
+    complete one, :func:`loyalty.analysis.default_wave`), as the app shows it."""
     if wave is None:
-        return waves[-1]
-    if wave not in waves:
+        default = analysis.default_wave(store)
+        if default is None:
+            raise ValueError("the store holds no wave")
+        return default
+    if wave not in analysis.waves(store):
         raise ValueError(wave)
     return wave
 

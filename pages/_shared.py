@@ -18,6 +18,7 @@ from loyalty import (
     i18n,
     model,
     quality,
+    schema,
     story,
     users,
     versions,
@@ -499,7 +500,7 @@ def wave_and_loyalty(lang: str, key: str) -> tuple[str, str]:
     wave = wave_picker(lang, left)
     loyalty = right.radio(
         i18n.t("loyalty.label", lang),
-        analysis.LOYALTY_MEASURES,
+        schema.LOYALTY_MEASURES,
         horizontal=True,
         format_func=lambda m: i18n.t(f"measure.{m}", lang),
         key=key,
@@ -508,9 +509,8 @@ def wave_and_loyalty(lang: str, key: str) -> tuple[str, str]:
 
 
 def default_wave() -> str:
-    """The latest wave with the whole chain, else the latest wave."""
-    complete = _complete_waves(*_base())
-    return complete[-1] if complete else waves()[-1]
+    """The app's default wave, by the core's one rule (:func:`analysis.pick_default_wave`)."""
+    return analysis.pick_default_wave(waves(), _complete_waves(*_base()))
 
 
 def wave_picker(lang: str, container=st) -> str:
@@ -725,14 +725,13 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
     all_waves = _waves(db, rev)
     if not all_waves:
         return
-    complete = _complete_waves(db, rev)
-    first = complete[-1] if complete else all_waves[-1]
+    first = analysis.pick_default_wave(all_waves, _complete_waves(db, rev))
     later = [w for w in reversed(all_waves) if w != first]
     yield lambda: _responses(db, rev)
     yield lambda: _dimensions(db, rev)
     yield lambda: _benchmarks(db, rev, None)
     yield lambda: _branch_names(db, rev, None, None)
-    measure, *others = analysis.LOYALTY_MEASURES  # the pages' default measure first
+    measure, *others = schema.LOYALTY_MEASURES  # the pages' default measure first
 
     def view(scope, wave: str, loyalty: str) -> warming.Plan:
         yield lambda: _table(db, rev, scope, wave, loyalty)
@@ -767,6 +766,6 @@ def _warm_plan(db: str, rev: int) -> warming.Plan:
         yield from view(scope, first, measure)
         yield from wave_only(scope, first)
     for wave in later:
-        for loyalty in analysis.LOYALTY_MEASURES:
+        for loyalty in schema.LOYALTY_MEASURES:
             yield from view(None, wave, loyalty)
         yield from wave_only(None, wave)

@@ -4,7 +4,7 @@ the versions of every import; the company's questionnaire per wave."""
 import polars as pl
 import streamlit as st
 
-from loyalty import i18n, style, versions
+from loyalty import i18n, schema, style, versions
 from loyalty.i18n import t
 from loyalty.importing import instrument as instruments
 from loyalty.importing import read, run, validate
@@ -21,7 +21,7 @@ tab_import, tab_versions, tab_instrument = st.tabs(
 with tab_import:
     kind = st.radio(
         t("data.kind", lang),
-        ui.viewer().import_kinds(validate.KINDS),
+        ui.viewer().import_kinds(schema.KINDS),
         horizontal=True,
         format_func=lambda k: it(f"import.kind.{k}", lang),
         key="data_kind",
@@ -92,7 +92,7 @@ with tab_import:
             columns = [None, *raw.frame.columns]
             mapping: dict[str, str | None] = {}
             cells = st.columns(3)
-            for i, field in enumerate(validate.FIELDS[kind]):
+            for i, field in enumerate(schema.FIELDS[kind]):
                 current = start.get(field.name)
                 label = validate.field_label(field.name, lang) + (" *" if field.required else "")
                 mapping[field.name] = cells[i % 3].selectbox(
@@ -176,7 +176,7 @@ with tab_versions:
         hide_index=True,
         key="versions_table",
     )
-    mine = ui.viewer().import_kinds(validate.KINDS)
+    mine = ui.viewer().import_kinds(schema.KINDS)
     live = history.filter(
         pl.col("deleted_at").is_null() & (pl.col("kind") != "branches") & pl.col("kind").is_in(mine)
     )

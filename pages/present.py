@@ -6,7 +6,7 @@ question from the room is answered without leaving the story.
 
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, i18n, report
+from loyalty import analysis, charts, confidentiality, i18n, report, schema
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -18,7 +18,7 @@ wave = st.query_params.get("wave")
 wave = wave if wave in waves else ui.default_wave()
 
 loyalty = st.query_params.get("loyalty")
-loyalty = loyalty if loyalty in analysis.LOYALTY_MEASURES else "nps"
+loyalty = loyalty if loyalty in schema.LOYALTY_MEASURES else "nps"
 steps = ui.story_steps(wave, lang, loyalty)
 last = len(steps) - 1
 
@@ -64,8 +64,8 @@ with settings.popover(t("present.settings", lang), icon=":material/tune:"):
     chosen_wave = st.selectbox(t("wave.label", lang), waves, index=waves.index(wave))
     chosen_loyalty = st.radio(
         t("loyalty.label", lang),
-        analysis.LOYALTY_MEASURES,
-        index=analysis.LOYALTY_MEASURES.index(loyalty),
+        schema.LOYALTY_MEASURES,
+        index=schema.LOYALTY_MEASURES.index(loyalty),
         format_func=lambda m: t(f"measure.{m}", lang),
     )
     if (chosen_wave, chosen_loyalty) != (wave, loyalty):

@@ -187,3 +187,185 @@ def test_readme_quick_start_is_exactly_two_commands():
     block = readme.split("```sh", 1)[1].split("```", 1)[0]
     commands = [line.strip() for line in block.strip().splitlines() if line.strip()]
     assert commands == ["make run", "make test"]
+
+
+def _marked_perf(func: ast.FunctionDef) -> bool:
+    return any(
+        isinstance(d, ast.Attribute) and d.attr == "perf" and ast.unparse(d).endswith("mark.perf")
+        for d in func.decorator_list
+    )
+
+
+def _reads_the_clock(node: ast.AST) -> bool:
+    """A call of ``perf_counter()`` (``time.perf_counter()`` or imported by name)."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name == "perf_counter"
+
+
+def test_make_test_asserts_no_wall_clock_time():
+    """A test that reads the clock to time something is marked ``perf``; pytest's addopts leave
+    ``perf`` out, so ``make test`` passes on a busy machine and ``make bench`` runs them."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pytest_config = config["tool"]["pytest"]["ini_options"]
+    assert "-m 'not perf'" in pytest_config["addopts"]
+    assert any(m.startswith("perf:") for m in pytest_config["markers"])
+    assert "pytest -m perf" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    offenders, marked = [], 0
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+                continue
+            if _marked_perf(node):
+                marked += 1
+            elif any(_reads_the_clock(call) for call in ast.walk(node)):
+                offenders.append(f"{path.relative_to(ROOT)}::{node.name}")
+    assert offenders == []
+    assert marked >= 9  # the timings moved out of make test (issue 13)
+
+
+# --- layers -------------------------------------------------------------------------------------
+
+#: The layer order, bottom first. A module may import from its own layer and the layers below,
+#: never from a layer above. The most specific entry names a module's layer
+#: (``loyalty.importing.messages`` is a catalogue, the rest of ``loyalty.importing`` is import).
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "foundation: statistics, store, schema, settings, message catalogue, suppression",
+        (
+            "loyalty.stats",
+            "loyalty.store",
+            "loyalty.schema",
+            "loyalty.config",
+            "loyalty.auth",
+            "loyalty.warming",
+            "loyalty.i18n",
+            "loyalty.users_messages",
+            "loyalty.importing.messages",
+            "loyalty.importing.validate_messages",
+            "loyalty.confidentiality",
+        ),
+    ),
+    (
+        "records: versions, users and scope, imports, exports",
+        (
+            "loyalty.versions",
+            "loyalty.exports",
+            "loyalty.users",
+            "loyalty.access",
+            "loyalty.ingest",
+            "loyalty.importing",
+        ),
+    ),
+    ("demo data, seeded through the import layer", ("loyalty.demo",)),
+    (
+        "analysis and model",
+        (
+            "loyalty.analysis",
+            "loyalty.quality",
+            "loyalty.retention",
+            "loyalty.model",
+            "loyalty.charts",
+            "loyalty.heatmap",
+            "loyalty.style",
+        ),
+    ),
+    ("story and report", ("loyalty.story", "loyalty.report")),
+    ("entry points: CLI and pages", ("loyalty.cli", "loyalty.__main__", "pages", "app")),
+)
+
+#: Imports inside a function body in loyalty/, each with the reason it may not sit at the top.
+FUNCTION_IMPORTS: dict[tuple[str, str], str] = {
+    ("loyalty/cli.py", "_report"): "`loyalty report` alone loads plotly and kaleido",
+    ("loyalty/i18n.py", "_merge_module_messages"): "catalogue merge, until one catalogue",
+    ("loyalty/importing/validate_messages.py", "t"): "its own look-up, until one catalogue",
+    ("loyalty/importing/validate_messages.py", "has"): "its own look-up, until one catalogue",
+}
+
+
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def _layer_of(module: str) -> int:
+    best = None
+    for index, (_name, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and (
+                best is None or len(prefix) > best[1]
+            ):
+                best = (index, len(prefix))
+    assert best is not None, f"{module} is in no layer of LAYERS"
+    return best[0]
+
+
+def _project_modules() -> dict[str, Path]:
+    paths = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "loyalty").rglob("*.py")]
+    # the package ``loyalty`` itself (its __init__) imports nothing and belongs to no layer
+    return {_module_name(p): p for p in paths if _module_name(p) != "loyalty"}
+
+
+def _imported_modules(path: Path, known: set[str]):
+    """(module, line, enclosing function or None) for every project module ``path`` imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def visit(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            inner = in_function
+            if inner is None and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                inner = child.name
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    if alias.name.split(".")[0] in ("loyalty", "pages"):
+                        yield alias.name, child.lineno, in_function
+            elif isinstance(child, ast.ImportFrom) and (child.module or "").split(".")[0] in (
+                "loyalty",
+                "pages",
+            ):
+                for alias in child.names:
+                    full = f"{child.module}.{alias.name}"
+                    yield (full if full in known else child.module), child.lineno, in_function
+            yield from visit(child, inner)
+
+    yield from visit(tree, None)
+
+
+def test_every_module_has_a_layer():
+    for module in _project_modules():
+        _layer_of(module)
+
+
+def test_no_module_imports_from_a_higher_layer():
+    modules = _project_modules()
+    upward = [
+        f"{module} ({LAYERS[_layer_of(module)][0]}) imports {target} "
+        f"({LAYERS[_layer_of(target)][0]}), line {line}"
+        for module, path in modules.items()
+        for target, line, _inner in _imported_modules(path, set(modules))
+        if _layer_of(target) > _layer_of(module)
+    ]
+    assert upward == []
+
+
+def test_the_layer_check_sees_an_upward_import():
+    assert _layer_of("loyalty.demo") > _layer_of("loyalty.importing.validate")
+    assert _layer_of("loyalty.stats.quadrants") < _layer_of("loyalty.analysis")
+    assert _layer_of("pages._shared") > _layer_of("loyalty.story")
+
+
+def test_no_imports_inside_functions_in_loyalty_but_the_listed_ones():
+    modules = _project_modules()
+    found = {
+        (str(path.relative_to(ROOT)), function)
+        for module, path in modules.items()
+        if module.startswith("loyalty")
+        for _target, _line, function in _imported_modules(path, set(modules))
+        if function
+    }
+    # a project import in a function body must be listed with its reason (third-party ones
+    # may stay there: optional dependencies)
+    assert found == set(FUNCTION_IMPORTS)

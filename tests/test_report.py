@@ -136,3 +136,38 @@ def test_cli_report_usage_errors(demo_db, tmp_path, capsys):
         == 2
     )
     assert "There is no wave “1999-H1”" in capsys.readouterr().err
+
+
+def test_report_without_wave_after_a_survey_only_import_reports_the_complete_wave(
+    tmp_path, monkeypatch, capsys
+):
+    """One default-wave rule: a newer wave that has only its survey is not the report's
+    default, as it is not the app's — the newest complete wave is."""
+    from loyalty import demo
+    from loyalty.importing.run import run_import
+    from loyalty.store import Store, close_all
+
+    data = demo.generate(demo.DemoParams(n_branches=30, n_waves=2))
+    db = tmp_path / "chain.duckdb"
+    store = Store(db)
+    demo.seed_store(store, data)
+    complete = analysis.complete_waves(store)[-1]
+    sample = demo.write_samples(data, tmp_path / "samples")[0].read_bytes().decode("cp1252")
+    newer = pl.read_csv(sample.encode(), separator=";", infer_schema=False).with_columns(
+        pl.lit("2099-H1").alias("Welle")
+    )
+    survey = newer.write_csv(separator=";").encode("cp1252")
+    out = run_import(store, survey, "umfrage.csv", "engagement", "2099-H1", actor="hr")
+    assert out.stored, out.report.render_text("en")
+    assert analysis.waves(store)[-1] == "2099-H1" and complete != "2099-H1"
+    assert analysis.default_wave(store) == complete
+    store.close()
+    close_all()
+
+    built = []
+    monkeypatch.setattr(story, "build", lambda store, wave, lang, loyalty: built.append(wave))
+    monkeypatch.setattr(report, "build_pptx", lambda steps, lang, wave, progress: b"deck")
+    deck = tmp_path / "deck.pptx"
+    assert cli.main(["report", "--out", str(deck), "--db", str(db), "--lang", "en"]) == 0
+    assert built == [complete] and deck.read_bytes() == b"deck"
+    close_all()

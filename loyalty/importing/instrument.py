@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from loyalty.importing.validate_messages import t
 from loyalty.store import Store
 from loyalty.versions import audit
 
@@ -168,8 +169,6 @@ class InstrumentError(ValueError):
         super().__init__("; ".join(k for k, _ in self.errors))
 
     def messages(self, lang: str) -> list[str]:
-        from loyalty.importing.validate_messages import t
-
         return [t(key, lang, **params) for key, params in self.errors]
 
 

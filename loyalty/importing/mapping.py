@@ -28,6 +28,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from loyalty.schema import FIELDS, field_names
+
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -58,34 +60,6 @@ def _dropped_umlauts(key: str) -> str:
     """``"geschaeftsstelle"`` and ``"geschaftsstelle"`` compare equal through this form."""
     return key.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
-
-#: Canonical fields per import kind, in the validator's order (``validate.FIELDS``).
-CHURN_REASONS = (
-    "price",
-    "quality",
-    "staff_trust",
-    "staff_advice",
-    "staff_care",
-    "staff_unfriendly",
-    "staff_accommodation",
-    "staff_waiting",
-    "other",
-)
-FIELDS: dict[str, tuple[str, ...]] = {
-    "engagement": ("respondent_id", "branch_id", "wave", "tenure_band", "role"),
-    "loyalty": (
-        "branch_id",
-        "wave",
-        "active_customers",
-        "retained_customers",
-        "promoters",
-        "passives",
-        "detractors",
-        *(f"churn_{r}" for r in CHURN_REASONS),
-    ),
-    "finance": ("branch_id", "wave", "revenue", "gross_margin", "operating_profit"),
-    "branches": ("branch_id", "name", "region", "format", "headcount"),
-}
 
 #: Synonyms per field, strongest first. The field name itself is always a synonym.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -275,7 +249,7 @@ def suggest_mapping(columns: Sequence[str], kind: str) -> dict[str, str | None]:
     """
     if kind not in FIELDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {sorted(FIELDS)}")
-    fields = FIELDS[kind]
+    fields = field_names(kind)
     candidates: list[tuple[int, int, int, int]] = []
     for f_index, field in enumerate(fields):
         synonyms = (*SYNONYMS.get(field, ()), field)

@@ -27,7 +27,9 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from loyalty.importing.likert import label_value
 from loyalty.importing.mapping import normalise_header
+from loyalty.importing.numbers import parse_numbers
 
 _EXACT: dict[str, tuple[str, ...]] = {
     "privacy.ip_address": ("IP", "IPAddress", "IP Address", "ipaddr", "IP-Adresse"),
@@ -231,8 +233,6 @@ def looks_like_free_text(series: pl.Series) -> bool:
     * they are long: on average at least 20 characters, or at least half of them have three or
       more words.
     """
-    from loyalty.importing.likert import label_value
-    from loyalty.importing.numbers import parse_numbers
 
     values = _sample(series)
     total = values.len()

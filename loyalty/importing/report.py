@@ -14,8 +14,8 @@ from typing import Any
 import polars as pl
 
 from loyalty.i18n import num
+from loyalty.importing.layouts import DISPLAY_NAMES
 from loyalty.importing.validate import (
-    FIELDS,
     PROBLEM_SCHEMA,
     REPORT_LIMIT,
     ValidationResult,
@@ -24,6 +24,7 @@ from loyalty.importing.validate import (
     problems_frame,
 )
 from loyalty.importing.validate_messages import t
+from loyalty.schema import FIELDS
 
 
 @dataclass(frozen=True)
@@ -308,8 +309,6 @@ class ImportReport:
         if f.sheet:
             parts.append(t("import.report.sheet", lang, sheet=f.sheet))
         if f.layout and f.layout != "plain":
-            from loyalty.importing.layouts import DISPLAY_NAMES
-
             parts.append(
                 t("import.report.layout", lang, layout=DISPLAY_NAMES.get(f.layout, f.layout))
             )

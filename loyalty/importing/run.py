@@ -36,9 +36,11 @@ from loyalty.importing.instrument import (
     instrument_for_wave,
     latest_instrument,
 )
+from loyalty.importing.mapping import suggest_mapping
+from loyalty.importing.privacy import identifying_columns
+from loyalty.importing.read import ReadError, read_file
 from loyalty.importing.report import FileInfo, ImportReport, StoredImport
 from loyalty.importing.validate import (
-    KINDS,
     PROBLEM_SCHEMA,
     Notice,
     ValidationResult,
@@ -46,6 +48,7 @@ from loyalty.importing.validate import (
     wave_period,
 )
 from loyalty.ingest import ImportMeta, new_import
+from loyalty.schema import KINDS
 from loyalty.store import Store, StoreWriteError
 from loyalty.versions import audit
 
@@ -206,7 +209,6 @@ def run_import(
     questionnaire as the wave's instrument with the import (else the wave's stored one, or the
     latest earlier wave's). ``progress(fraction, message_key)`` is called between steps.
     """
-    from loyalty.importing.read import ReadError, read_file
 
     def step(fraction: float, key: str) -> None:
         if progress is not None:
@@ -238,8 +240,6 @@ def run_import(
     else:
         save_as = save_mapping_as or mapping_name
     if mapping is None:
-        from loyalty.importing.mapping import suggest_mapping
-
         mapping = suggest_mapping(list(raw.frame.columns), kind)
         report.mapping_suggested = True
 
@@ -252,8 +252,6 @@ def run_import(
         )
     identifying: list[tuple[str, str]] = []
     if kind == "engagement":  # surveys are anonymous; a branch list's "Name" is a branch name
-        from loyalty.importing.privacy import identifying_columns
-
         identifying = identifying_columns(
             list(raw.frame.columns),
             raw.question_texts,

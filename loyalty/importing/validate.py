@@ -35,60 +35,18 @@ from typing import Any
 import polars as pl
 
 from loyalty import config
-from loyalty.demo import CHURN_REASONS
+from loyalty.importing import likert, numbers, privacy
 from loyalty.importing.instrument import Instrument
-from loyalty.importing.validate_messages import t
+from loyalty.importing.mapping import normalise_header as norm
+from loyalty.importing.validate_messages import has, t
+from loyalty.schema import CHURN_FIELDS, FIELDS, KINDS, Field
 
-KINDS = ("engagement", "loyalty", "finance", "branches")
 UNKNOWN_BRANCH_OPTIONS = ("reject", "skip", "add")
-#: Wide churn columns of a loyalty file: field ``churn_<reason code>``.
-CHURN_FIELDS: dict[str, str] = {f"churn_{r}": r for r in CHURN_REASONS}
 #: How much lower a wave's response rate may be than the previous wave's before a warning.
 RESPONSE_RATE_DROP = 0.7
 #: How many occurrences of each problem kind the report shows.
 REPORT_LIMIT = 20
 
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    required: bool
-    type: str  # id | wave | text | count | amount | nonneg_amount
-
-
-FIELDS: dict[str, tuple[Field, ...]] = {
-    "engagement": (
-        Field("respondent_id", False, "id"),
-        Field("branch_id", True, "id"),
-        Field("wave", False, "wave"),
-        Field("tenure_band", False, "text"),
-        Field("role", False, "text"),
-    ),
-    "loyalty": (
-        Field("branch_id", True, "id"),
-        Field("wave", False, "wave"),
-        Field("active_customers", True, "count"),
-        Field("retained_customers", True, "count"),
-        Field("promoters", True, "count"),
-        Field("passives", True, "count"),
-        Field("detractors", True, "count"),
-        *(Field(f, False, "count") for f in CHURN_FIELDS),
-    ),
-    "finance": (
-        Field("branch_id", True, "id"),
-        Field("wave", False, "wave"),
-        Field("revenue", True, "nonneg_amount"),
-        Field("gross_margin", True, "amount"),
-        Field("operating_profit", True, "amount"),
-    ),
-    "branches": (
-        Field("branch_id", True, "id"),
-        Field("name", False, "text"),
-        Field("region", False, "text"),
-        Field("format", False, "text"),
-        Field("headcount", False, "count"),
-    ),
-}
 
 PROBLEM_SCHEMA = {
     "kind": pl.String,
@@ -182,15 +140,11 @@ class ValidationResult:
 def preview_headings(columns: Iterable[str], lang: str) -> dict[str, str]:
     """Headings for the import preview in ``lang`` (``import.field.<column>``); a column
     without a message (a survey item's code) keeps its name."""
-    from loyalty.importing.validate_messages import has
-
     return {c: t(f"import.field.{c}", lang) for c in columns if has(f"import.field.{c}")}
 
 
 def problem_line(kind: str, row: dict[str, Any], lang: str) -> str:
     """One occurrence as text (``import.problem.KIND.line``, or ``.file`` without a row)."""
-    from loyalty.importing.validate_messages import has
-
     key = f"import.problem.{kind}.line"
     if row.get("row") is None and has(f"import.problem.{kind}.file"):
         key = f"import.problem.{kind}.file"
@@ -201,8 +155,6 @@ def problem_line(kind: str, row: dict[str, Any], lang: str) -> str:
 
 
 def field_label(name: str, lang: str) -> str:
-    from loyalty.importing.validate_messages import has
-
     key = f"import.field.{name}"
     return t(key, lang) if has(key) else name
 
@@ -220,8 +172,6 @@ def _template_expr(template: str) -> pl.Expr:
 
 def problems_frame(problems: pl.DataFrame, lang: str = "de") -> pl.DataFrame:
     """The full problem list with a rendered message per row and localised headers."""
-    from loyalty.importing.validate_messages import has
-
     messages = []
     for kind in problems["kind"].unique(maintain_order=True).to_list():
         part = problems.filter(pl.col("kind") == kind)
@@ -292,32 +242,22 @@ def wave_period(label: str) -> tuple[str, dt.date, dt.date] | None:
 
 
 def _parse_numbers(series: pl.Series, decimal: str | None) -> tuple[pl.Series, pl.Series]:
-    from loyalty.importing import numbers
-
     return numbers.parse_numbers(series, decimal=decimal)
 
 
 def _detect_decimal(series: pl.Series) -> str | None:
-    from loyalty.importing import numbers
-
     return numbers.detect_decimal(series)
 
 
 def _likert(series: pl.Series, lo: int, hi: int) -> tuple[pl.Series, list[str]]:
-    from loyalty.importing import likert
-
     return likert.likert_to_numbers(series, lo, hi)
 
 
 def _looks_like_free_text(series: pl.Series) -> bool:
-    from loyalty.importing import privacy
-
     return bool(privacy.looks_like_free_text(series))
 
 
 def normalise_header(text: str) -> str:
-    from loyalty.importing.mapping import normalise_header as norm
-
     return norm(text)
 
 

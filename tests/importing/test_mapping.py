@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from loyalty.importing.mapping import FIELDS, normalise_header, suggest_mapping
+from loyalty.importing.mapping import normalise_header, suggest_mapping
 from loyalty.importing.read import read_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -221,11 +221,6 @@ def test_a_column_is_used_for_one_field_only() -> None:
 def test_unknown_kind_is_an_error() -> None:
     with pytest.raises(ValueError):
         suggest_mapping(["Filiale"], "waves")
-
-
-def test_fields_agree_with_the_validator() -> None:
-    validate = pytest.importorskip("loyalty.importing.validate")
-    assert {k: tuple(f.name for f in v) for k, v in validate.FIELDS.items()} == FIELDS
 
 
 @pytest.mark.parametrize(

@@ -181,13 +181,22 @@ def test_seeded_missing_rows_dropped_and_too_few_rows():
     assert math.isnan(tiny.indirect) and tiny.n == 4
 
 
-def test_bootstrap_of_10000_rows_and_5000_resamples_is_fast():
+def _mediation_of_10000_rows_and_5000_resamples():
     frame = _simulated(10_000, seed=5)
     start = time.perf_counter()
     res = stats.mediation(frame, "x", "m", "y", n_boot=5000, seed=1)
-    elapsed = time.perf_counter() - start
+    return res, time.perf_counter() - start
+
+
+def test_bootstrap_of_10000_rows_and_5000_resamples_runs_them_all():
+    res, _ = _mediation_of_10000_rows_and_5000_resamples()
+    assert res.n_boot == 5000 and res.n == 10_000
+
+
+@pytest.mark.perf
+def test_bootstrap_of_10000_rows_and_5000_resamples_is_fast():
+    _, elapsed = _mediation_of_10000_rows_and_5000_resamples()
     print(f"mediation, 10,000 rows x 5,000 resamples: {elapsed:.3f} s")
-    assert res.n_boot == 5000
     assert elapsed < 2.0
 
 

@@ -76,6 +76,7 @@ def test_relative_weights_bootstrap_is_seeded_and_drops_incomplete_rows():
     assert tiny["raw_weight"].is_nan().all()
 
 
+@pytest.mark.perf
 def test_relative_weights_timing():
     frame = _predictors(10_000, seed=6)
     start = time.perf_counter()
