@@ -70,7 +70,8 @@ def wrapped_title(title: str, width: int, size: int) -> tuple[str, int]:
     lines = _wrap(main, int(width / (per_char * size)))
     subs = _wrap(sub, int(width / (per_char * 0.7 * size))) if sub else []
     text = "<br>".join([*lines, *(f"<sup>{s}</sup>" for s in subs)])
-    return text, round(1.3 * size * (len(lines) + 0.8 * len(subs)))
+    # plotly spaces every line of a title by the title's own size, <sup> lines too
+    return text, round(1.3 * size * (len(lines) + len(subs)))
 
 
 def presentation(fig: go.Figure, height: int = 480, width: int = 680) -> go.Figure:
@@ -87,17 +88,17 @@ def presentation(fig: go.Figure, height: int = 480, width: int = 680) -> go.Figu
         title={
             "text": title,
             "font": {"size": title_size},
-            "x": 0,
+            "x": 0.01,
             "xanchor": "left",
-            "xref": "paper",
-            "y": 1,
+            "xref": "container",
+            # plotly anchors a title's first line: start one line below the top
+            "y": 1 - (title_size + 6) / height,
             "yanchor": "top",
             "yref": "container",
-            "pad": {"t": 8},
         },
         legend={"font": {"size": size}},
         hoverlabel={"font": {"size": size}},
-        margin={"t": title_px + 24},
+        margin={"t": title_px + 16},
         height=height,
     )
     out.update_xaxes(tickfont_size=size, title_font_size=size)
@@ -266,6 +267,8 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
         .alias("_o")
     ).sort("_o")
     labels = [t(f"reason.{r}", lang) for r in joined["reason"]]
+    shares = joined.select(pl.exclude("reason", "_o")).max_horizontal().max()
+    longest = float(shares or 0.01)
     traces = []
     if branch is not None:
         traces.append(
@@ -294,7 +297,8 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
         barmode="group",
         height=420,
         yaxis={"autorange": "reversed"},
-        xaxis={"ticksuffix": " %"},
+        # room for the value labels outside the longest bar
+        xaxis={"ticksuffix": " %", "range": [0, 118 * longest]},
         title={"text": t("branch.churn", lang)},
     )
 
@@ -318,8 +322,8 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
         pl.col("quadrant").replace_strict({q: i for i, q in enumerate(order)}).alias("_o")
     ).sort("_o")
     short = t(f"short.{loyalty}", lang)
-    labels = [
-        f"{t(f'quadrant.{q}', lang, loyalty=short)}<br>n = {n}"
+    labels = [  # two lines: the quadrant, then its n
+        f"{t(f'quadrant.{q}', lang, loyalty=short).replace('<br>', ' · ')}<br>n = {n}"
         for q, n in zip(data["quadrant"], data["n"], strict=True)
     ]
     palette = {"high_high": "#2ca02c", "low_low": HIGHLIGHT}
@@ -603,9 +607,10 @@ def compare_bars(
                         if value is not None
                         else "–"
                     ],
-                    # at the bar's base, away from the whisker at its top
+                    # mid-bar, away from the whisker at its top (the base may lie below
+                    # the axis range, where a label would meet the tick labels)
                     textposition="inside",
-                    insidetextanchor="start",
+                    insidetextanchor="middle",
                     textfont={"color": text_color(palette[j % 4])},
                     hovertemplate=f"{name}<br>"
                     + hover_number("y", 2 if m.startswith(("engagement", "dim_")) else 1)

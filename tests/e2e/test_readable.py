@@ -8,6 +8,8 @@ presenter step (1280×720) on the demo data, with screenshots in tests/artifacts
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -54,7 +56,15 @@ def test_every_page_is_in_its_language_and_no_chart_text_collides(wide, server, 
             found += [f"chart {i}: {c}" for c in readable.collisions(chart)]
         if found:
             problems[name] = found
+    _report(f"pages-{lang}", problems)
     assert not problems, problems
+
+
+def _report(name: str, problems: dict) -> None:
+    """Everything found, in full, beside the screenshots (the assertion shortens it)."""
+    readable.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(problems, ensure_ascii=False, indent=1)
+    (readable.SCREENSHOTS / f"problems-{name}.json").write_text(text)
 
 
 def test_presenter_steps_are_large_and_the_card_opens_in_view(projector, server, demo_store):
@@ -72,6 +82,7 @@ def test_presenter_steps_are_large_and_the_card_opens_in_view(projector, server,
             found += readable.collisions(chart)
         if found:
             problems[step.key] = found
+    _report("present", problems)
     assert not problems, problems
 
     # a question from the room: the card answers beside the chart, without scrolling
