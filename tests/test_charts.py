@@ -49,7 +49,7 @@ def test_quadrant_bars_label_each_quadrant_with_its_n(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     quads = analysis.quadrant_table(table, n_boot=200)
     fig = charts.quadrant_bars(quads, "nps", "de")
-    assert list(fig.data[0].y)[0].startswith("Engagement hoch<br>NPS hoch<br>n = ")
+    assert list(fig.data[0].y)[0].startswith("Engagement hoch · NPS hoch<br>n = ")
     assert sum(int(y.rsplit("n = ", 1)[1]) for y in fig.data[0].y) == quads["n_total"][0]
     # the value label at the bar's base, the whisker at its end: they cannot meet
     assert fig.data[0].orientation == "h" and fig.data[0].insidetextanchor == "start"
