@@ -89,13 +89,18 @@ def build_pptx(steps: list[story.Step], lang: str, wave: str, progress: Progress
         frame.word_wrap = True
         for j, line in enumerate(step.lines):
             para = frame.paragraphs[0] if j == 0 else frame.add_paragraph()
-            para.text = line
+            para.text = _plain(line)
             para.font.size = Pt(TEXT_PT[0] if j == 0 else TEXT_PT[1])
             para.space_after = Pt(8)
     progress(1.0, t("report.done", lang))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
+
+
+def _plain(line: str) -> str:
+    """A story line without its markdown emphasis (the deck's text boxes show it as is)."""
+    return line.replace("**", "")
 
 
 def _page(fig: go.Figure, title: str, lines: tuple[str, ...]) -> go.Figure:
@@ -105,12 +110,12 @@ def _page(fig: go.Figure, title: str, lines: tuple[str, ...]) -> go.Figure:
     width, height = SLIDE_PX
     chart_right = CHART_BOX[2] * PX_PER_INCH / width
     page = charts.presentation(fig, height=height, width=round(CHART_BOX[2] * PX_PER_INCH))
-    heading = 80  # px above the chart's own title for the step's title
+    heading = 50  # px for the step's title, the first line of the page's title
     top = page.layout.margin.t + heading
     page.update_layout(
         width=width,
         margin={"l": 30, "r": 20, "t": top, "b": 40},
-        title={"y": 1 - heading / height},
+        title={"text": f"<b>{title}</b><br>{page.layout.title.text}"},
         legend={"x": chart_right, "xanchor": "left"},
     )
     page.update_xaxes(domain=[0, chart_right - 0.08])
@@ -118,31 +123,22 @@ def _page(fig: go.Figure, title: str, lines: tuple[str, ...]) -> go.Figure:
         marker = getattr(trace, "marker", None)
         if marker is not None and marker.colorbar.title.text:
             marker.colorbar.update(x=chart_right - 0.07, xanchor="left")
-    page.add_annotation(
-        text=f"<b>{title}</b>",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=1,
-        yshift=top - 20,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        font={"size": 34},
-    )
-    chars = int((1 - chart_right) * width / (0.55 * TEXT_PT[1] * 4 / 3))
-    text = "<br><br>".join("<br>".join(textwrap.wrap(line, chars)) for line in lines)
+    size = round(TEXT_PT[1] * 4 / 3)
+    # the text column: from chart_right of the page to its right edge, in the plot's paper
+    # coordinates (which start after the left margin)
+    chars = int((1 - chart_right) * width / (0.62 * size)) - 2
+    text = "<br><br>".join("<br>".join(textwrap.wrap(_plain(line), chars)) for line in lines)
     page.add_annotation(
         text=text,
         xref="paper",
         yref="paper",
-        x=chart_right + 0.02,
+        x=(chart_right * width - 30) / (width - 50),
         y=1,
         xanchor="left",
         yanchor="top",
         align="left",
         showarrow=False,
-        font={"size": round(TEXT_PT[1] * 4 / 3)},
+        font={"size": size},
     )
     return page
 
