@@ -39,15 +39,21 @@ def _titled(layout: dict) -> dict:
     """``layout`` with its title wrapped to NARROWEST px (plotly does not wrap; a long
     subtitle would be cut off) and the top margin to hold it; the unwrapped title is kept in
     ``meta`` for :func:`presentation`."""
+    layout = dict(layout)
+    gap = layout.pop("title_gap", 0)
     title = layout.get("title", {}).get("text")
     if not title:
         return layout
-    text, px = wrapped_title(title, NARROWEST, round(FONT_SIZE * 1.2))
+    size = round(FONT_SIZE * 1.2)  # plotly's title size
+    text, px = wrapped_title(title, NARROWEST, size)
     margin = {**_house("en")["margin"], **layout.get("margin", {})}
+    placed = {"text": text}
+    if layout.get("height"):  # plotly anchors the first line: start it one line down
+        placed |= {"y": 1 - (size + 6) / layout["height"], "yanchor": "top", "yref": "container"}
     return {
         **layout,
-        "title": {**layout["title"], "text": text},
-        "margin": {**margin, "t": max(margin["t"], px + 24)},
+        "title": {**layout["title"], **placed},
+        "margin": {**margin, "t": max(margin["t"], px + 28) + gap},
         "meta": {"title": title},
     }
 
@@ -486,6 +492,7 @@ def dimension_heatmap(
         barmode="overlay",
         bargap=0.06,
         title={"text": t("heatmap.title", lang)},
+        title_gap=34,  # the dimension names sit between the title and the cells
         coloraxis={
             "colorscale": "RdBu",
             "cmin": -span,
@@ -569,9 +576,10 @@ def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
         lang,
         title={"text": f"{t('funnel.title', lang)}<br><sup>{subtitle}</sup>"},
         height=460,
-        xaxis={**_axis_title(t("funnel.axis", lang)), "type": "log"},
+        xaxis=_axis_title(t("funnel.axis", lang)),
         yaxis=_axis_title(measure_label("engagement", lang)),
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "y": -0.3, "yanchor": "top"},
+        margin={"b": 90},
         clickmode="event+select",
         dragmode=False,
     )
@@ -690,7 +698,7 @@ def lost_customers_bars(top: pl.DataFrame, lang: str, min_size: int) -> go.Figur
                 "colorscale": "RdBu",
                 "cmin": 2.5,
                 "cmax": 4.5,
-                "colorbar": {"title": {"text": t("measure.engagement", lang)}},
+                "colorbar": {"title": {"text": t("measure.engagement", lang), "side": "right"}},
             },
             text=[i18n.num(e, lang, 2) for e in top["engagement"].drop_nulls()],
             textposition="inside",

@@ -222,7 +222,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
                 t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
                 *model.what_if_sentences(w, lags, lang),
             ),
-            charts.what_if_bars(w, lang, top=15),
+            charts.what_if_bars(w, lang, top=8),  # labels that a room can read
         )
     )
     return steps

@@ -142,4 +142,3 @@ def test_funnel_plot_shows_branches_with_a_score_and_both_limits(demo_store):
     assert len(points.customdata) == table.height - len(hidden) == f.n_branches
     assert len(fig.data) == 2 + 4  # company line, 95 % and 99.8 % limits on both sides
     assert "Mitarbeitendenebene" in fig.layout.title.text and "n = " in fig.layout.title.text
-    assert fig.layout.xaxis.type == "log"
