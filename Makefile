@@ -49,16 +49,26 @@ clean:
 
 # The wall-clock tests (pytest -m perf, left out of `make test`),
 # benchmark at enterprise scale against the notebook way (bench/run.py; e.g. BENCH_ARGS="--runs 3"),
-# interaction times on the demo chain (300 ms) and at 10,000 branches (1 s) (bench/interactions.py)
-# and a load test with 25 concurrent Chromium sessions (bench/load.py). Both write bench/RESULTS.md.
+# interaction times on the demo chain (300 ms) and at 10,000 branches (1 s) (bench/interactions.py),
+# and every page in Chromium beside its floor page, at the demo size and (unless QUICK=1) at
+# 10,000 branches (bench/browser.py; e.g. BROWSER_ARGS="--runs 5"). All write bench/RESULTS.md;
+# the exit code is 1 when a target is missed.
 .PHONY: bench load
-bench: $(STAMP)
+bench: $(STAMP) chromium
 	@s=0; $(BIN)/pytest -m perf -q -p no:cacheprovider || s=1; \
 	$(BIN)/python -m bench.run $(BENCH_ARGS) || s=1; \
 	$(BIN)/python -m bench.interactions --results || s=1; \
 	$(BIN)/python -m bench.interactions --branches 10000 --waves 8 --respondents 1000000 \
 	  --limit 1 --results || s=1; \
+	$(BIN)/python -m bench.browser --results $(BROWSER_ARGS) || s=1; \
+	if [ -z "$(QUICK)" ]; then $(BIN)/python -m bench.browser --big --results $(BROWSER_ARGS) || s=1; fi; \
 	exit $$s
 
+# Load at the protocol level (bench/load_protocol.py: no browser; 25 sessions back to back,
+# 100 sessions with 5 s think time) and a small browser load test (5 Chromium sessions,
+# bench/load.py). LOAD_ARGS go to the protocol load test (e.g. "--big").
 load: $(STAMP) chromium
-	$(BIN)/python -m bench.load $(LOAD_ARGS)
+	@s=0; $(BIN)/python -m bench.load_protocol --sessions 25 --results $(LOAD_ARGS) || s=1; \
+	$(BIN)/python -m bench.load_protocol --sessions 100 --think 5 --ramp 20 --results $(LOAD_ARGS) || s=1; \
+	$(BIN)/python -m bench.load --sessions 5 || s=1; \
+	exit $$s

@@ -5,7 +5,9 @@ import streamlit as st
 from loyalty.i18n import t
 from pages import _shared as ui
 
-st.set_page_config(page_title="Loyalty", page_icon=":material/link:", layout="wide")
+# An emoji favicon: the frontend draws it as an inline SVG. A ":material/…" icon would be
+# fetched from fonts.gstatic.com on every first visit (an outside request from a self-hosted app).
+st.set_page_config(page_title="Loyalty", page_icon="🔗", layout="wide")
 lang = ui.language()
 ui.language_picker()
 ui.auth_gate(lang)
@@ -19,6 +21,7 @@ PAGES = (  # (file, url path, icon); the title is nav.<url path>
     ("branch", "branch", ":material/storefront:"),
     ("whatif", "whatif", ":material/trending_up:"),
     ("drivers", "drivers", ":material/bar_chart:"),
+    ("actions", "actions", ":material/task_alt:"),
     ("methods", "methods", ":material/fact_check:"),
     ("data", "data", ":material/upload_file:"),
     ("admin", "admin", ":material/admin_panel_settings:"),

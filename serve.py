@@ -36,14 +36,10 @@ def purge_on_start() -> None:
         return
     try:
         result = retention.purge(store, actor="system (start)")
-        for wave in result.waves:
-            print(
-                f"retention: answers of wave {wave.wave} (ended {wave.end_date}) deleted, "
-                f"{wave.responses} responses; branch figures kept",
-                file=sys.stderr,
-            )
     finally:
         store.close()
+    for line in retention.log_lines(result):
+        print(line, file=sys.stderr)
 
 
 def warm_when_serving() -> None:

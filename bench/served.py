@@ -22,17 +22,27 @@ def free_port() -> int:
 
 
 def start_server(
-    db: Path, log: Path, timeout: float = 300, env: dict[str, str] | None = None
+    db: Path,
+    log: Path,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
+    script: str | None = None,
+    options: tuple[str, ...] = (),
 ) -> tuple[subprocess.Popen, str]:
     """``python serve.py`` on ``db``, its output in ``log``; returns the process and the base
     URL once /_stcore/health answers. Raises RuntimeError (with the log) if the server exits
-    or is not healthy within ``timeout`` seconds. ``env``: extra environment variables."""
+    or is not healthy within ``timeout`` seconds. ``env``: extra environment variables.
+    ``script``: another Streamlit script served the same way (``streamlit run script``, from
+    the project folder, so with the project's ``.streamlit/config.toml``), e.g. the floor
+    pages of bench/browser.py. ``options``: more Streamlit options (``--runner.x``, ``y``)."""
     port = free_port()
+    command = ["serve.py"] if script is None else ["-m", "streamlit", "run", script]
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
                 sys.executable,
-                "serve.py",
+                *command,
+                *options,
                 "--server.port",
                 str(port),
                 "--server.address",

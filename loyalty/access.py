@@ -1,8 +1,9 @@
 """Who may see and do what, enforced where the data is read (not in the pages).
 
 A :class:`Viewer` bundles the signed-in :class:`~loyalty.users.Principal` with the branches it
-may see. Every branch-level frame a page shows comes through :meth:`Viewer.visible`, which
-filters rows *after* the whole company's table has been computed and suppressed (suppression
+may see. Every branch-level frame a page shows comes from the core
+(:class:`loyalty.dashboard.Dashboard`), which filters rows with :func:`visible` *after* the
+whole company's table has been computed and suppressed (suppression
 is never recomputed on a subset, so a scope cannot reveal a hidden score either). Caches are
 keyed by :meth:`Viewer.key`, so two users with different scopes never share a cached frame.
 
@@ -34,6 +35,7 @@ PAGE_ACTIONS: dict[str, str | tuple[str, ...]] = {
     "whatif": "view_dashboards",
     "drivers": "view_dashboards",
     "present": "view_dashboards",
+    "actions": "view_dashboards",
     "methods": "view_data_quality",
     "data": ("import_engagement", "import_loyalty", "import_finance"),
     "admin": ("manage_users", "view_audit"),

@@ -16,7 +16,6 @@ import polars as pl
 
 from loyalty import confidentiality, stats
 from loyalty.schema import LINKS
-from loyalty.stats.quadrants import quadrants
 from loyalty.store import Store
 
 _RESPONDENT_SQL = """
@@ -306,8 +305,14 @@ def quadrant_table(
     table: pl.DataFrame, loyalty: str = "nps", n_boot: int = 2000, seed: int = 0
 ) -> pl.DataFrame:
     """Median split of shown branches by engagement and loyalty; each quadrant's mean return
-    on sales with a bootstrap interval (see :func:`loyalty.stats.quadrants.quadrants`)."""
-    return quadrants(table, "engagement", loyalty, "ros", n_boot=n_boot, seed=seed)
+    on sales with a bootstrap interval (:func:`loyalty.stats.median_split`); quadrants are
+    named engagement then loyalty."""
+    split = stats.median_split(table, "engagement", loyalty, "ros", n_boot=n_boot, seed=seed)
+    return split.rename({"x_high": "engagement_high", "y_high": "loyalty_high"})
+
+
+#: Why an analysis leaves a branch out (``exclusion.*`` messages), see :func:`exclusions`.
+EXCLUSION_REASONS = ("no_responses", "below_minimum", "no_loyalty", "no_finance")
 
 
 def engagement_funnel(table: pl.DataFrame) -> stats.Funnel:
@@ -325,12 +330,13 @@ def exclusions(table: pl.DataFrame, min_size: int | None = None) -> pl.DataFrame
     ``no_finance`` (no revenue, so no return on sales).
     """
     minimum = confidentiality.minimum(min_size)
-    reasons = [
-        ("no_responses", pl.col("n_respondents") == 0),
-        ("below_minimum", (pl.col("n_respondents") > 0) & pl.col("suppressed")),
-        ("no_loyalty", pl.col("nps").is_null()),
-        ("no_finance", pl.col("ros").is_null()),
-    ]
+    conditions = (
+        pl.col("n_respondents") == 0,
+        (pl.col("n_respondents") > 0) & pl.col("suppressed"),
+        pl.col("nps").is_null(),
+        pl.col("ros").is_null(),
+    )
+    reasons = list(zip(EXCLUSION_REASONS, conditions, strict=True))
     parts = [
         table.filter(cond).select(
             "branch_id",

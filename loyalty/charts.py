@@ -152,9 +152,10 @@ def measure_label(measure: str, lang: str) -> str:
 
 
 def link_scatter(
-    table: pl.DataFrame, link: analysis.Link, lang: str, highlight: str | None = None
+    table: pl.DataFrame, link: analysis.Link, lang: str, title: str, highlight: str | None = None
 ) -> go.Figure:
-    """One link of the chain: a point per branch, OLS fitted line, r [CI] and n in the title."""
+    """One link of the chain: a point per branch and the OLS fitted line; ``title`` says r
+    [CI] and n (:func:`loyalty.wording.link_title`)."""
     data = table.select("branch_id", "name", link.x, link.y).drop_nulls()
     x, y = data[link.x].to_numpy(), data[link.y].to_numpy()
     traces = []
@@ -194,17 +195,6 @@ def link_scatter(
                 line={"color": COMPANY_COLOR, "dash": "dash"},
             )
         )
-        subtitle = t(
-            "link.sentence",
-            lang,
-            r=i18n.num(res.r, lang, 2),
-            low=i18n.num(res.ci[0], lang, 2),
-            high=i18n.num(res.ci[1], lang, 2),
-            n=res.n,
-        )
-    else:
-        subtitle = t("link.na", lang, n=res.n)
-    title = f"{t('link.' + link.key, lang)}<br><sup>{subtitle}</sup>"
     return _figure(
         traces,
         lang,

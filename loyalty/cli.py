@@ -22,10 +22,8 @@ from loyalty.importing.instrument import (
 from loyalty.importing.mapping import suggest_mapping
 from loyalty.importing.read import ReadError, read_file
 from loyalty.importing.run import run_import, saved_mapping
-from loyalty.importing.validate_messages import t as it
 from loyalty.store import Store, StoreUnavailable, StoreWriteError
 from loyalty.users import ROLES, utcnow
-from loyalty.users_messages import message
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -44,11 +42,27 @@ def _demo(args: argparse.Namespace) -> int:
                 return 1
         finally:
             store.close()
+    samples = Path(args.samples) if args.samples else db.parent / "samples"
+    problem = None if args.no_samples else _output_problem(samples / "sample.csv", "en")
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     if db.exists() and args.force:
         db.unlink()
         Path(str(db) + ".wal").unlink(missing_ok=True)
+    if args.last_wave:
+        year, half = args.last_wave
+        index = year * 2 + half - 1 - (args.waves - 1)
+        first_year, first_half = index // 2, index % 2 + 1
+    else:
+        first_year, first_half = demo.recent_start(args.waves)
     params = demo.DemoParams(
-        n_branches=args.branches, n_waves=args.waves, seed=args.seed, n_respondents=args.respondents
+        n_branches=args.branches,
+        n_waves=args.waves,
+        seed=args.seed,
+        n_respondents=args.respondents,
+        first_year=first_year,
+        first_half=first_half,
     )
     started = time.perf_counter()
     data = demo.generate(params)
@@ -58,15 +72,30 @@ def _demo(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(
-        f"{db}: {data.branches.height} branches, {data.waves.height} waves, "
+        f"{db}: {data.branches.height} branches, {data.waves.height} waves "
+        f"({data.waves['wave'][0]} … {data.waves['wave'][-1]}), "
         f"{data.responses.height:,} survey responses "
         f"({time.perf_counter() - started:.1f} s)."
     )
     if not args.no_samples:
-        samples = Path(args.samples) if args.samples else db.parent / "samples"
-        for path in demo.write_samples(data, samples):
+        try:
+            written = demo.write_samples(data, samples)
+        except OSError as exc:  # e.g. --samples names a file
+            print(_write_failed(samples, exc, "en"), file=sys.stderr)
+            return 1
+        for path in written:
             print(f"sample file: {path}")
     return 0
+
+
+def _half_year(text: str) -> tuple[int, int]:
+    """``2025-H2`` → (2025, 2); anything else is a usage error."""
+    import re
+
+    match = re.fullmatch(r"(\d{4})-H([12])", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a half-year like 2025-H2")
+    return int(match[1]), int(match[2])
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -125,15 +154,20 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from loyalty import analysis, report, story  # plotly and kaleido: only when needed
+    from loyalty import dashboard, report, story  # plotly and kaleido: only when needed
 
     out = Path(args.out)
     if out.suffix.lower() not in report.FORMATS:
         print(t("report.bad_format", args.lang, suffix=out.suffix), file=sys.stderr)
         return 2
+    problem = _output_problem(out, args.lang)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     store = _store(args)
     try:
-        waves = analysis.waves(store)
+        core = dashboard.Dashboard(store)
+        waves = core.waves()
         if args.wave and args.wave not in waves:
             print(
                 t("report.bad_wave", args.lang, wave=args.wave, waves=", ".join(waves)),
@@ -144,9 +178,13 @@ def _report(args: argparse.Namespace) -> int:
         def progress(fraction: float, message: str) -> None:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
-        report.write(
-            store, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
-        )
+        try:
+            report.write(
+                core, out, wave=args.wave, lang=args.lang, loyalty=args.loyalty, progress=progress
+            )
+        except OSError as exc:  # e.g. the disk filled up while writing
+            print(_write_failed(out, exc, args.lang), file=sys.stderr)
+            return 1
         versions.record(
             store, _cli_actor(), "export", f"story {out.suffix.lstrip('.')}", f"file={out}"
         )
@@ -159,11 +197,50 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _output_problem(path: Path, lang: str) -> str | None:
+    """Why the CLI could not write ``path``, in ``lang``; None when it can. Missing folders
+    are created when writing; the nearest existing one must be a folder we may write in.
+    Asked before the work, so a bad path never ends in a traceback after an import was
+    stored or a report was built."""
+    path = path.absolute()
+    if path.is_dir():
+        return t("import.cli.not_writable", lang, path=path, reason="is a folder")
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return t("import.cli.no_folder", lang, folder=folder, path=path)
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return t("import.cli.not_writable", lang, path=path, reason="permission denied")
+    return None
+
+
+def _write_failed(path: Path, exc: OSError, lang: str) -> str:
+    return t("import.cli.not_writable", lang, path=path, reason=exc.strerror or str(exc))
+
+
+def _write_output(path: Path, write, lang: str) -> str | None:
+    """``write(path)`` (missing folders created); an OS error (disk full, permissions) as a
+    sentence, else None."""
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+    except OSError as exc:
+        return _write_failed(path, exc, lang)
+    return None
+
+
 def _import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
-        print(it("import.cli.no_file", args.lang, path=path), file=sys.stderr)
+        print(t("import.cli.no_file", args.lang, path=path), file=sys.stderr)
         return 2
+    if args.problems_csv:
+        problem = _output_problem(Path(args.problems_csv), args.lang)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
     instrument = None
     if args.instrument:
         try:
@@ -175,7 +252,7 @@ def _import(args: argparse.Namespace) -> int:
     for entry in args.map or []:
         name, sep, column = entry.partition("=")
         if not sep or not name.strip():
-            print(it("import.cli.bad_map", args.lang, entry=entry), file=sys.stderr)
+            print(t("import.cli.bad_map", args.lang, entry=entry), file=sys.stderr)
             return 2
         overrides[name.strip()] = column.strip()
     mapping = None
@@ -185,7 +262,7 @@ def _import(args: argparse.Namespace) -> int:
             return 1
 
     def progress(fraction: float, key: str) -> None:
-        print(f"[{fraction:4.0%}] {it(key, args.lang)}", file=sys.stderr, flush=True)
+        print(f"[{fraction:4.0%}] {t(key, args.lang)}", file=sys.stderr, flush=True)
 
     store = _store(args)
     try:
@@ -205,6 +282,7 @@ def _import(args: argparse.Namespace) -> int:
             lang=args.lang,
             instrument=instrument,
             save_mapping_as=args.save_mapping,
+            branch=args.branch,
         )
     except InstrumentError as exc:
         print("\n".join(exc.messages(args.lang)), file=sys.stderr)
@@ -213,12 +291,15 @@ def _import(args: argparse.Namespace) -> int:
         store.close()
     report = outcome.report
     if report.mapping_suggested:
-        print(it("import.cli.suggested", args.lang))
+        print(t("import.cli.suggested", args.lang))
     print(report.render_text(args.lang))
     if args.problems_csv and report.problem_count():
         out = Path(args.problems_csv)
-        report.problems_frame(args.lang).write_csv(out)
-        print(it("import.report.problems_written", args.lang, path=out))
+        failed = _write_output(out, report.problems_frame(args.lang).write_csv, args.lang)
+        if failed:
+            print(failed, file=sys.stderr)
+            return 1
+        print(t("import.report.problems_written", args.lang, path=out))
     return 0 if report.ok else 1
 
 
@@ -234,7 +315,7 @@ def _import_mapping(
         finally:
             store.close()
         if base is None:
-            print(it("import.problem.unknown_mapping.line", args.lang, value=args.mapping))
+            print(t("import.problem.unknown_mapping.line", args.lang, value=args.mapping))
             return None
     else:
         try:
@@ -258,7 +339,7 @@ def _instrument(args: argparse.Namespace) -> int:
             print("\n".join(exc.messages(args.lang)), file=sys.stderr)
             return 1
         print(
-            it(
+            t(
                 "instrument.saved",
                 args.lang,
                 wave=args.wave,
@@ -273,7 +354,7 @@ def _instrument(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if instrument is None:
-        print(it("instrument.none", args.lang, wave=args.wave), file=sys.stderr)
+        print(t("instrument.none", args.lang, wave=args.wave), file=sys.stderr)
         return 1
     print(to_yaml(instrument), end="")
     return 0
@@ -293,6 +374,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="total survey responses over all waves (default: from headcounts)",
     )
     d.add_argument("--seed", type=int, default=demo.DemoParams.seed)
+    d.add_argument(
+        "--last-wave",
+        type=_half_year,
+        help="the newest wave, e.g. 2025-H2 (default: the last half-year that has ended, so "
+        "the demo is recent and within the retention period)",
+    )
     d.add_argument("--samples", help="folder for sample files (default: beside the store)")
     d.add_argument("--no-samples", action="store_true", help="do not write sample files")
     g = d.add_mutually_exclusive_group()
@@ -339,6 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="CSV, Excel (.xlsx) or similar file")
     imp.add_argument("--kind", required=True, choices=schema.KINDS)
     imp.add_argument("--wave", help="survey wave / period, e.g. 2025-H2 (or a mapped column)")
+    imp.add_argument(
+        "--branch",
+        help="all rows belong to this branch (id or name), for files without a branch column",
+    )
     imp.add_argument("--mapping", help="use the saved column mapping of this name")
     imp.add_argument(
         "--map",
@@ -376,7 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _read_password(lang: str) -> str | None:
     if sys.stdin.isatty():
-        print(message("users.password_prompt", lang), file=sys.stderr)
+        print(t("users.password_prompt", lang), file=sys.stderr)
     line = sys.stdin.readline()
     return line.rstrip("\r\n") or None
 
@@ -386,7 +477,7 @@ def _user(args: argparse.Namespace) -> int:
     password = _read_password(lang) if getattr(args, "password_stdin", False) else None
     if getattr(args, "password_stdin", False) and password is None:
         print(
-            message("users.password_too_short", lang, length=users.MIN_PASSWORD_LENGTH),
+            t("users.password_too_short", lang, length=users.MIN_PASSWORD_LENGTH),
             file=sys.stderr,
         )
         return 2
@@ -405,16 +496,16 @@ def _user(args: argparse.Namespace) -> int:
                 password=password,
                 one_time_password=password is None and not args.no_password,
             )
-            print(message("users.added", lang, username=args.username.lower(), role=args.role))
+            print(t("users.added", lang, username=args.username.lower(), role=args.role))
         elif args.action == "remove":
             users.remove_user(store, args.username, actor=args.actor)
-            print(message("users.removed", lang, username=args.username.lower()))
+            print(t("users.removed", lang, username=args.username.lower()))
             generated = None
         elif args.action == "reset":
             generated = users.reset_password(
                 store, args.username, actor=args.actor, password=password
             )
-            print(message("users.password_set", lang, username=args.username.lower()))
+            print(t("users.password_set", lang, username=args.username.lower()))
         else:
             _print_users(users.list_users(store), lang)
             generated = None
@@ -424,30 +515,28 @@ def _user(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if generated:
-        print(message("users.one_time_password", lang, password=generated))
+        print(t("users.one_time_password", lang, password=generated))
     return 0
 
 
 def _print_users(frame, lang: str) -> None:
     if frame.height == 0:
-        print(message("users.none", lang))
+        print(t("users.none", lang))
         return
-    print(message("users.header", lang))
+    print(t("users.header", lang))
     now = utcnow()
     for r in frame.iter_rows(named=True):
         scope = "; ".join(
             [*(f"region {v}" for v in r["regions"]), *(f"branch {v}" for v in r["branches"])]
-        ) or message("users.all_branches", lang)
+        ) or t("users.all_branches", lang)
         status = []
         if r["disabled"]:
-            status.append(message("users.disabled", lang))
+            status.append(t("users.disabled", lang))
         if r["locked_until"] is not None and r["locked_until"] > now:
-            status.append(
-                message("users.locked", lang, until=f"{r['locked_until']:%Y-%m-%d %H:%M}")
-            )
+            status.append(t("users.locked", lang, until=f"{r['locked_until']:%Y-%m-%d %H:%M}"))
         print(
             f"{r['username']} | {r['role']} | {r['email'] or '-'} | {scope} | "
-            f"{', '.join(status) or message('users.active', lang)}"
+            f"{', '.join(status) or t('users.active', lang)}"
         )
 
 
@@ -462,11 +551,11 @@ def _purge(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if not result.waves:
-        print(message("retention.nothing", lang, cutoff=result.cutoff))
+        print(t("retention.nothing", lang, cutoff=result.cutoff))
         return 0
     for w in result.waves:
         print(
-            message(
+            t(
                 "retention.wave",
                 lang,
                 wave=w.wave,
@@ -478,7 +567,7 @@ def _purge(args: argparse.Namespace) -> int:
         )
     key = "retention.dry_run" if result.dry_run else "retention.purged"
     print(
-        message(
+        t(
             key,
             lang,
             cutoff=result.cutoff,

@@ -22,44 +22,16 @@ def min_group_size() -> int:
     return max(3, value)
 
 
-#: Smallest group whose answer distribution (counts per answer option) may be shown.
-DEFAULT_MIN_DISTRIBUTION_SIZE = 8
-#: Smallest group whose free-text comments may be shown (comments are off by default).
-DEFAULT_MIN_COMMENT_SIZE = 10
 #: Months survey responses are kept after a wave ends before ``loyalty purge`` removes them.
 DEFAULT_RETENTION_MONTHS = 24
 #: Failed sign-ins in a row that lock an account, and for how long.
 DEFAULT_LOCKOUT_ATTEMPTS = 5
 DEFAULT_LOCKOUT_MINUTES = 15
 
-_TRUE = frozenset({"1", "true", "yes", "on", "ja", "an"})
-
 
 def _int_env(name: str, default: int) -> int:
     raw = (os.environ.get(name) or "").strip()
     return int(raw) if raw else default
-
-
-def min_distribution_size() -> int:
-    """Minimum group size for answer distributions: ``$LOYALTY_MIN_DISTRIBUTION_SIZE``,
-    default 8, never below the minimum for scores (a distribution reveals more than a mean)."""
-    return max(
-        min_group_size(), _int_env("LOYALTY_MIN_DISTRIBUTION_SIZE", DEFAULT_MIN_DISTRIBUTION_SIZE)
-    )
-
-
-def min_comment_size() -> int:
-    """Minimum group size for free-text comments: ``$LOYALTY_MIN_COMMENT_SIZE``, default 10,
-    never below the minimum for distributions."""
-    return max(
-        min_distribution_size(), _int_env("LOYALTY_MIN_COMMENT_SIZE", DEFAULT_MIN_COMMENT_SIZE)
-    )
-
-
-def comments_enabled() -> bool:
-    """Whether free-text comments are kept and shown at all: ``$LOYALTY_COMMENTS`` (off by
-    default; ``1``/``true``/``yes``/``on`` switch it on)."""
-    return (os.environ.get("LOYALTY_COMMENTS") or "").strip().lower() in _TRUE
 
 
 def retention_months() -> int:

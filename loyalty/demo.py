@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -220,6 +221,8 @@ class DemoParams:
     n_branches: int = 120
     n_waves: int = 4
     first_year: int = 2024
+    #: The half-year (1 or 2) of ``first_year`` the first wave covers.
+    first_half: int = 1
     seed: int = 20240601
     #: Target total respondents over all waves; ``None`` = headcount x response rate.
     n_respondents: int | None = None
@@ -282,6 +285,14 @@ class DemoParams:
             "staff_waiting": 0.16,
         }
     )
+    # Actions (see loyalty.actions): branches whose weakest dimension scored low in a wave
+    # start an action on it in the next wave with probability
+    # logistic(action_base + action_per_sd * how many SDs the dimension lies below the company).
+    #: True effect of a carried-out action on the latent level of its dimension (1-5 scale),
+    #: from the wave it starts in; it reaches loyalty a wave later through the lag above.
+    action_effect: float = 0.30
+    action_base: float = -3.4
+    action_per_sd: float = 1.5
 
 
 @dataclass
@@ -299,10 +310,25 @@ class DemoData:
     financials: pl.DataFrame
     truth: pl.DataFrame  # branch_id, wave, latent engagement, true NPS, true ROS
     params: DemoParams
+    #: action_id, branch_ids, dimension_id, title, owner, start_date, status, target_type,
+    #: target_value; the true effect is ``params.action_effect`` for running and done actions.
+    actions: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
-def wave_labels(n_waves: int, first_year: int) -> list[str]:
-    return [f"{first_year + i // 2}-H{i % 2 + 1}" for i in range(n_waves)]
+def wave_labels(n_waves: int, first_year: int, first_half: int = 1) -> list[str]:
+    start = first_year * 2 + first_half - 1
+    return [f"{k // 2}-H{k % 2 + 1}" for k in range(start, start + n_waves)]
+
+
+def recent_start(n_waves: int, today: date | None = None) -> tuple[int, int]:
+    """(first year, first half) so that the newest of ``n_waves`` half-year waves is the last
+    half-year that ended before ``today``: the demo a new user seeds is recent, and its four
+    waves are all within the 24-month retention period (the oldest ends at most 24 months
+    before today), so the purge on start keeps them whole."""
+    today = today or date.today()
+    last = today.year * 2 + (0 if today.month >= 7 else -1)  # H1 of this year / H2 of last
+    first = last - (n_waves - 1)
+    return first // 2, first % 2 + 1
 
 
 def _branch_names(rng: np.random.Generator, regions: np.ndarray) -> list[str]:
@@ -369,14 +395,8 @@ def generate(params: DemoParams | None = None) -> DemoData:
     cust_base = headcount * 120 * np.array([fmt_customers[f] for f in fmt])
     active = np.round(cust_base[:, None] * rng.lognormal(0, 0.08, (nb, nw))).astype(np.int64)
     answers = np.maximum(20, rng.binomial(active, p.nps_answer_rate))
-    p_pass = 0.30
-    p_pro = (1 - p_pass + nps_true / 100) / 2
-    p_det = 1 - p_pass - p_pro
-    pro = rng.binomial(answers, p_pro)
-    pas = rng.binomial(answers - pro, p_pass / (p_pass + p_det))
-    det = answers - pro - pas
-    ret_rate = 1 / (1 + np.exp(-(p.retention_intercept + p.retention_per_nps * (nps_true - 20))))
-    retained = rng.binomial(active, ret_rate)
+    pro, pas, det = _nps_answers(rng, answers, nps_true)
+    retained = _retained(rng, active, nps_true, p)
 
     # return on sales from the same period's true loyalty
     fmt_r = np.array([p.format_ros[f] for f in fmt])
@@ -400,18 +420,32 @@ def generate(params: DemoParams | None = None) -> DemoData:
     for k, w in p.staff_split.items():
         shares[k] = staff * w
     probs = np.stack([shares[r] for r in CHURN_REASONS], axis=-1)
-    churn_counts = np.zeros((nb, nw, len(CHURN_REASONS)), dtype=np.int64)
-    remaining = lost.copy()
-    left = np.ones((nb, nw))
-    for k in range(len(CHURN_REASONS) - 1):  # sequential binomials = one multinomial, vectorised
-        q = np.clip(probs[..., k] / np.maximum(left, 1e-12), 0, 1)
-        churn_counts[..., k] = rng.binomial(remaining, q)
-        remaining = remaining - churn_counts[..., k]
-        left = left - probs[..., k]
-    churn_counts[..., -1] = remaining
+    churn_counts = _churn_counts(rng, lost, probs)
 
-    waves = wave_labels(nw, p.first_year)
+    waves = wave_labels(nw, p.first_year, p.first_half)
+    state = rng.bit_generator.state
     responses, scores = _responses(rng, p, ids, headcount, latent[:, 1:], dim_dev, waves)
+
+    # actions: chosen on the survey as answered, then the effect of those carried out
+    act_rng = np.random.default_rng([p.seed, 18])  # own stream: the rest stays as it was
+    actions, shift = _actions(act_rng, p, ids, responses, scores, waves)
+    if shift.any():
+        rng.bit_generator.state = state  # the same draws again, with the shift added
+        responses, scores = _responses(rng, p, ids, headcount, latent[:, 1:], dim_dev, waves, shift)
+        driver[:, 1:] += shift @ weights  # driver column t + 1 is wave t
+        delta = p.nps_per_engagement * (shift[:, :-1] @ weights)  # loyalty a wave later
+        changed = np.zeros((nb, nw), dtype=bool)
+        changed[:, 1:] = delta != 0
+        nps_new = np.clip(nps_true[:, 1:] + delta, -65, 65)
+        nps_true[:, 1:] = nps_new
+        # fresh customer answers, retention and churn where true loyalty moved
+        pro[changed], pas[changed], det[changed] = _nps_answers(
+            act_rng, answers[changed], nps_true[changed]
+        )
+        retained[changed] = _retained(act_rng, active[changed], nps_true[changed], p)
+        ros_true[:, 1:] += p.ros_per_nps * delta
+        op_profit[changed] = np.round(revenue[changed] * ros_true[changed] / 100, -2)
+        churn_counts[changed] = _churn_counts(act_rng, (active - retained)[changed], probs[changed])
 
     wave_frame = pl.DataFrame(
         {
@@ -500,7 +534,163 @@ def generate(params: DemoParams | None = None) -> DemoData:
         financials=financials,
         truth=truth,
         params=p,
+        actions=actions,
     )
+
+
+def _nps_answers(
+    rng: np.random.Generator, answers: np.ndarray, nps_true: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Promoters, passives, detractors among ``answers`` customers at a true NPS."""
+    p_pass = 0.30
+    p_pro = (1 - p_pass + nps_true / 100) / 2
+    p_det = 1 - p_pass - p_pro
+    pro = rng.binomial(answers, p_pro)
+    pas = rng.binomial(answers - pro, p_pass / (p_pass + p_det))
+    return pro, pas, answers - pro - pas
+
+
+def _retained(
+    rng: np.random.Generator, active: np.ndarray, nps_true: np.ndarray, p: DemoParams
+) -> np.ndarray:
+    rate = 1 / (1 + np.exp(-(p.retention_intercept + p.retention_per_nps * (nps_true - 20))))
+    return rng.binomial(active, rate)
+
+
+def _churn_counts(rng: np.random.Generator, lost: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Lost customers split over the reasons (``probs``: shares on the last axis)."""
+    counts = np.zeros((*lost.shape, probs.shape[-1]), dtype=np.int64)
+    remaining = lost.copy()
+    left = np.ones(lost.shape)
+    for k in range(probs.shape[-1] - 1):  # sequential binomials = one multinomial, vectorised
+        q = np.clip(probs[..., k] / np.maximum(left, 1e-12), 0, 1)
+        counts[..., k] = rng.binomial(remaining, q)
+        remaining = remaining - counts[..., k]
+        left = left - probs[..., k]
+    counts[..., -1] = remaining
+    return counts
+
+
+#: What demo branches do about a weak dimension (German: the demo chain is German).
+ACTION_TITLES: dict[str, tuple[str, ...]] = {
+    "motivation": (
+        "Teamziele und Anerkennung im Monatsgespräch",
+        "Job-Rotation zwischen Kasse, Lager und Verkauf",
+    ),
+    "commitment": (
+        "Entwicklungspläne für alle Mitarbeitenden",
+        "Patenschaften für neue Kolleginnen und Kollegen",
+    ),
+    "leadership": (
+        "Feedbackgespräche alle sechs Wochen",
+        "Führungstraining für die Filialleitung",
+    ),
+    "customer_focus": (
+        "Beratungszeit im Dienstplan freihalten",
+        "Kulanzrahmen für das Team vor Ort",
+    ),
+}
+OWNERS = ("A. Becker", "M. Schneider", "S. Fischer", "J. Weber", "K. Wagner", "L. Hoffmann")
+
+
+def _actions(
+    rng: np.random.Generator,
+    p: DemoParams,
+    ids: np.ndarray,
+    responses: pl.DataFrame,
+    scores: pl.DataFrame,
+    waves: list[str],
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """Actions chosen on the survey as answered (self-selection: branches whose weakest
+    dimension scored low act on it in the next wave), and the latent shift of those carried
+    out: an (branches, waves, dimensions) array, ``action_effect`` from the start wave on."""
+    nb, nw = len(ids), len(waves)
+    dims = [d[0] for d in DIMENSIONS]
+    shift = np.zeros((nb, nw, len(dims)))
+    empty = pl.DataFrame(
+        schema={
+            "action_id": pl.Int64,
+            "branch_ids": pl.List(pl.String),
+            "dimension_id": pl.String,
+            "title": pl.String,
+            "owner": pl.String,
+            "start_date": pl.Date,
+            "status": pl.String,
+            "target_type": pl.String,
+            "target_value": pl.String,
+        }
+    )
+    if nw < 2:
+        return empty, shift
+    item_dim = pl.DataFrame(
+        {
+            "item_id": [i[0] for i in ITEMS],
+            "dimension_id": [i[1] for i in ITEMS],
+            "reverse": [i[4] for i in ITEMS],
+        }  # fmt: skip
+    )
+    means = (
+        scores.join(item_dim, on="item_id")
+        .with_columns(
+            pl.when(pl.col("reverse"))
+            .then(SCALE[0] + SCALE[1] - pl.col("score"))
+            .otherwise(pl.col("score"))
+            .alias("v")
+        )
+        .join(responses.select("response_id", "wave", "branch_id"), on="response_id")
+        .group_by("branch_id", "wave", "dimension_id")
+        .agg(pl.col("v").mean(), pl.col("response_id").n_unique().alias("n"))
+    )
+    index = {b: i for i, b in enumerate(ids)}
+    taken = np.zeros(nb, dtype=bool)
+    rows = []
+    for pre in range(nw):
+        start = pre + 1  # the wave the action starts in (the last wave's: planned, next year)
+        cells = means.filter(pl.col("wave") == waves[pre], pl.col("n") >= 5)
+        z = cells.with_columns(
+            ((pl.col("v") - pl.col("v").mean()) / pl.col("v").std()).over("dimension_id")
+        ).sort("branch_id", "v")
+        weakest = z.group_by("branch_id", maintain_order=True).first()
+        for row in weakest.iter_rows(named=True):
+            b = index[row["branch_id"]]
+            if taken[b]:
+                continue
+            chance = 1 / (1 + math.exp(-(p.action_base - p.action_per_sd * row["v"])))
+            if rng.random() >= chance:
+                continue
+            taken[b] = True
+            if start >= nw:
+                status = "planned"
+            elif start == nw - 1:
+                status = rng.choice(["running", "done", "dropped"], p=[0.7, 0.15, 0.15])
+            else:
+                status = rng.choice(["done", "running", "dropped"], p=[0.75, 0.1, 0.15])
+            d = dims.index(row["dimension_id"])
+            if status in ("running", "done"):
+                shift[b, start:, d] = p.action_effect
+            year, half = (
+                (int(waves[start][:4]), int(waves[start][-1]))
+                if start < nw
+                else (int(waves[-1][:4]) + (waves[-1][-1] == "2"), 3 - int(waves[-1][-1]))
+            )
+            first_day = np.datetime64(f"{year}-{'01' if half == 1 else '07'}-01")
+            rows.append(
+                {
+                    "branch_ids": [row["branch_id"]],
+                    "dimension_id": row["dimension_id"],
+                    "title": str(rng.choice(ACTION_TITLES[row["dimension_id"]])),
+                    "owner": str(rng.choice(OWNERS)),
+                    "start_date": (first_day + int(rng.integers(10, 80))).astype(object),
+                    "status": str(status),
+                    "target_type": "branch",
+                    "target_value": row["branch_id"],
+                }
+            )
+    if not rows:
+        return empty, shift
+    frame = pl.DataFrame(rows).sort("start_date", "target_value")
+    frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias("action_id"))
+    return frame.select(empty.columns), shift
 
 
 def _wave_start(wave: str) -> str:
@@ -521,7 +711,10 @@ def _responses(
     latent: np.ndarray,
     dim_dev: np.ndarray,
     waves: list[str],
+    shift: np.ndarray | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Anonymous answers; ``shift`` (branches, waves, dimensions) moves a branch's latent
+    level of a dimension in a wave (the effect of an action)."""
     nb, nw = latent.shape
     rate = rng.uniform(0.65, 0.95, nb)
     if p.n_respondents is not None:  # scale response counts to the requested total
@@ -541,6 +734,8 @@ def _responses(
         + dim_dev[branch_idx][:, dim_of_item]
         + rng.normal(0, p.item_sd, (n, len(ITEMS)))
     )
+    if shift is not None:
+        raw += shift[branch_idx, wave_idx][:, dim_of_item]
     agree = np.clip(np.rint(raw), SCALE[0], SCALE[1]).astype(np.int16)
     reverse = np.array([i[4] for i in ITEMS])
     answer = np.where(reverse[None, :], SCALE[0] + SCALE[1] - agree, agree).astype(np.int16)

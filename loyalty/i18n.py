@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
+
+from loyalty import actions_messages, users_messages
+from loyalty.importing import messages as reading_messages
+from loyalty.importing import validate_messages
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -846,9 +857,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.mapping_help": {
         "de": "Welche Spalte Ihrer Datei enthält was? * = Pflicht. Fragen der Befragung werden "
         "über "
-        "den Fragebogen der Welle erkannt (Nummer oder Wortlaut).",
+        "den Fragebogen der Welle erkannt (Nummer oder Wortlaut). Die Filiale darf als Nummer "
+        "oder Name angegeben sein; hat die Datei keine Filialspalte (ein Befragungslink je "
+        "Filiale), ordnen Sie ein „Embedded Data“-Feld zu oder wählen Sie unten die Filiale "
+        "für alle Zeilen.",
         "en": "Which column of your file holds what? * = required. Survey questions are found "
-        "through the wave's questionnaire (id or wording).",
+        "through the wave's questionnaire (id or wording). The branch may be given by id or "
+        "name; if the file has no branch column (one survey link per branch), assign an "
+        "“embedded data” field or choose the branch of all rows below.",
+    },
+    "data.one_branch": {
+        "de": "Alle Zeilen gehören zur Filiale",
+        "en": "All rows belong to branch",
+    },
+    "data.one_branch_none": {
+        "de": "– (die Datei hat eine Filialspalte)",
+        "en": "– (the file has a branch column)",
+    },
+    "data.one_branch_help": {
+        "de": "Für Exporte ohne Filialspalte, z. B. wenn jede Filiale ihren eigenen "
+        "Befragungslink hat.",
+        "en": "For exports without a branch column, e.g. when every branch has its own survey "
+        "link.",
     },
     "data.not_in_file": {"de": "– nicht in der Datei –", "en": "– not in the file –"},
     "data.unknown_branches": {
@@ -911,12 +941,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.col.source": {"de": "Datei", "en": "File"},
     "data.status.active": {"de": "aktiv", "en": "active"},
     "data.status.deleted": {"de": "gelöscht", "en": "deleted"},
+    "data.purged": {
+        "de": "Aufbewahrungsfrist: Die {responses} einzelnen Antworten der Welle {wave} (Ende "
+        "{end}) wurden am {date} gelöscht, weil die Welle länger als {months} Monate "
+        "zurückliegt. Die Filialwerte dieser Welle bleiben.",
+        "en": "Retention period: the {responses} individual answers of wave {wave} (ended "
+        "{end}) were deleted on {date} because the wave ended more than {months} months ago. "
+        "The wave's branch figures stay.",
+    },
     "data.version": {"de": "Version aktiv machen", "en": "Make a version active"},
+    "data.version_label": {
+        "de": "{kind} {wave}, Version {version} – {status}{rows} Zeilen, {when}",
+        "en": "{kind} {wave}, version {version} – {status}{rows} rows, {when}",
+    },
+    "data.version_activated": {
+        "de": "Jetzt aktiv: {label}",
+        "en": "Now active: {label}",
+    },
+    "data.version_deleted": {
+        "de": "Gelöscht: {label} ({rows} Zeilen)",
+        "en": "Deleted: {label} ({rows} rows)",
+    },
     "data.activate": {"de": "Aktiv machen", "en": "Make active"},
     "data.version_delete": {"de": "Version löschen", "en": "Delete a version"},
     "data.delete_confirm": {
-        "de": "Ja, Version {id} endgültig löschen",
-        "en": "Yes, delete version {id} for good",
+        "de": "Ja, „{label}“ endgültig löschen",
+        "en": "Yes, delete “{label}” for good",
     },
     "data.delete": {"de": "Löschen", "en": "Delete"},
     "data.instrument_download": {"de": "Als YAML herunterladen", "en": "Download as YAML"},
@@ -1199,11 +1249,17 @@ class _Formatter(string.Formatter):
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The message ``key`` in ``lang`` with ``values`` filled in (``{k:plural:one=…:other=…}``
-    picks a word's grammatical number for ``k``)."""
+    """The message ``key`` in ``lang`` with ``values`` filled in: the one look-up of every
+    text; an unknown key raises ``KeyError``. ``{k:plural:one=…:other=…}`` picks a word's
+    grammatical number for ``k`` (CLDR plural rules)."""
     entry = MESSAGES[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return _Formatter(lang).format(text, **values) if values else text
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue has ``key`` (for optional variants of a message)."""
+    return key in MESSAGES
 
 
 def cli_language(environ: dict[str, str]) -> str:
@@ -1240,17 +1296,26 @@ def signed(value: float | None, lang: str, digits: int = 2) -> str:
     return text if text.startswith(("-", "–")) else text.replace("-", "−", 1)
 
 
+def separators(lang: str) -> tuple[str, str]:
+    """The language's decimal mark and thousands separator (Babel's, as in :func:`num`)."""
+    locale = _LOCALES[lang]
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
 def plotly_separators(lang: str) -> str:
     """Plotly's ``layout.separators``: decimal mark then thousands separator."""
-    return ",." if lang == "de" else ".,"
+    return "".join(separators(lang))
+
+
+#: Words for a correlation's size and sign (``strength.*``, ``direction.*`` messages).
+STRENGTHS = ("none", "weak", "moderate", "strong")
+DIRECTIONS = ("none", "pos", "neg")
 
 
 def strength_words(r: float, lang: str) -> str:
     """Plain words for a correlation's size (Cohen 1988: .1 weak, .3 moderate, .5 strong)."""
     size = abs(r)
-    strength = (
-        "none" if size < 0.1 else "weak" if size < 0.3 else "moderate" if size < 0.5 else "strong"
-    )
+    strength = STRENGTHS[(size >= 0.1) + (size >= 0.3) + (size >= 0.5)]
     direction = "none" if strength == "none" else ("pos" if r > 0 else "neg")
     return " ".join(
         t(
@@ -1262,13 +1327,25 @@ def strength_words(r: float, lang: str) -> str:
     )
 
 
-def _merge_module_messages() -> None:
-    """Messages kept beside their modules (users, sign-in, retention) join the catalogue, so
-    ``t`` finds every key; a key defined here wins."""
-    from loyalty import users_messages
+#: The message dicts kept beside their modules, registered into the one catalogue.
+AREAS: dict[str, Mapping[str, Mapping[str, str]]] = {
+    "loyalty.users_messages": users_messages.MESSAGES,
+    "loyalty.actions_messages": actions_messages.MESSAGES,
+    "loyalty.importing.messages": reading_messages.MESSAGES,
+    "loyalty.importing.validate_messages": validate_messages.MESSAGES,
+}
 
-    for key, entry in users_messages.MESSAGES.items():
-        MESSAGES.setdefault(key, entry)
+
+def register(area: str, messages: Mapping[str, Mapping[str, str]]) -> None:
+    """Add an area's messages to the catalogue; a key that is already there is an error (one
+    key, one text)."""
+    clash = sorted(MESSAGES.keys() & messages.keys())
+    if clash:
+        raise ValueError(f"{area} defines keys the catalogue already has: {clash}")
+    MESSAGES.update({key: dict(entry) for key, entry in messages.items()})
 
 
-_merge_module_messages()
+#: How many keys loyalty/i18n.py itself defines (the rest come from AREAS).
+OWN_KEYS = len(MESSAGES)
+for _area, _messages in AREAS.items():
+    register(_area, _messages)

@@ -13,6 +13,7 @@ from typing import Protocol
 import duckdb
 import polars as pl
 
+from loyalty import actions
 from loyalty.store import Store
 from loyalty.versions import audit
 
@@ -147,3 +148,6 @@ def store_dataset(store: Store, data: Dataset, *, meta: ImportMeta) -> None:
                 )
                 cur.unregister("_part")
         cur.unregister("_scores")
+        planned = getattr(data, "actions", None)  # the demo chain's action plans
+        if planned is not None and planned.height:
+            actions.seed(cur, planned, actor=meta.imported_by, source=meta.source)

@@ -15,8 +15,7 @@ import numpy as np
 import polars as pl
 from scipy.stats import norm
 
-from loyalty import analysis, i18n, stats
-from loyalty.i18n import t
+from loyalty import analysis, stats
 
 #: Branch size is the confounder the demo model builds in and the one every chain has:
 #: the paths are adjusted for it.
@@ -135,78 +134,6 @@ def lag_direction(table_all_waves: pl.DataFrame, loyalty: str = "nps") -> stats.
     )
 
 
-def _ci(value: float, ci: tuple[float, float], lang: str, digits: int) -> dict[str, str]:
-    return {
-        "value": i18n.num(value, lang, digits, sign=True),
-        "low": i18n.num(ci[0], lang, digits),
-        "high": i18n.num(ci[1], lang, digits),
-    }
-
-
-def sentences(chain: ChainModel, lang: str) -> list[str]:
-    """The chain model in plain words, each figure with its interval, n and level."""
-    res = chain.result
-    if not analysis.finite(res.a):
-        return [t("link.na", lang, n=res.n)]
-    a = _ci(res.a, res.a_ci, lang, 1)
-    unit = t(f"chain.unit_dative.{chain.loyalty}", lang, count=a["value"])
-    return [
-        t("chain.a", lang, unit=unit, n=res.n, **a),
-        t(
-            "chain.b",
-            lang,
-            unit=t(f"chain.one.{chain.loyalty}", lang),
-            **_ci(res.b, res.b_ci, lang, 2),
-        ),
-        t(
-            "chain.indirect",
-            lang,
-            n_boot=i18n.num(res.n_boot, lang, 0),
-            direct=i18n.num(res.c_prime, lang, 2, sign=True),
-            direct_low=i18n.num(res.c_prime_ci[0], lang, 2),
-            direct_high=i18n.num(res.c_prime_ci[1], lang, 2),
-            total=i18n.num(res.c, lang, 2, sign=True),
-            **_ci(res.indirect, res.indirect_ci, lang, 2),
-        ),
-        t("chain.adjusted", lang),
-    ]
-
-
-def power_sentence(p: Power, lang: str) -> str:
-    key = "power.enough" if p.enough else "power.too_few"
-    return t(
-        key,
-        lang,
-        n=p.n,
-        r=i18n.num(p.min_detectable_r, lang, 2),
-        relevant=i18n.num(RELEVANT_R, lang, 1),
-    )
-
-
-def lag_sentences(lags: stats.LaggedEffects, loyalty: str, lang: str) -> list[str]:
-    """The lag analysis in plain words: both cross-lagged paths with interval and n, then
-    which way the evidence points."""
-    short = t(f"short.{loyalty}", lang)
-
-    def path(key: str, lag: stats.CrossLag, digits: int) -> str:
-        return t(
-            key,
-            lang,
-            loyalty=short,
-            value=i18n.num(lag.coef, lang, digits, sign=True),
-            low=i18n.num(lag.ci[0], lang, digits),
-            high=i18n.num(lag.ci[1], lang, digits),
-            n=lag.n,
-            units=lag.n_units,
-        )
-
-    return [
-        path("lag.forward", lags.x_to_y, 1),
-        path("lag.backward", lags.y_to_x, 4),
-        t(f"lag.verdict.{lags.direction}", lang, loyalty=short),
-    ]
-
-
 def engagement_estimates(
     respondents: pl.DataFrame,
     shown: pl.Series,
@@ -241,20 +168,11 @@ def engagement_estimates(
     z = float(norm.ppf(0.5 + ci / 2))
     centre = est["shrunken"].to_numpy()
     sd = (est["high"] - est["low"]).to_numpy() / (2 * z)
-    rng = np.random.default_rng(seed)
-    draws = centre + sd * rng.standard_normal((n_draws, k))
-    # one argsort per draw; scatter the positions back (cheaper than a second argsort)
-    ranks = np.empty((n_draws, k), dtype=np.int32)
-    np.put_along_axis(ranks, draws.argsort(axis=1), np.arange(k, 0, -1, dtype=np.int32), axis=1)
-    del draws  # 1 = highest
-
-    alpha = (1 - ci) / 2
-    low, high = np.quantile(ranks, [alpha, 1 - alpha], axis=0, method="inverted_cdf")
-    point = k - centre.argsort().argsort()
+    point, low, high = stats.rank_intervals(centre, sd, n_draws, seed, ci)
     return est.with_columns(
         pl.Series("rank", point, pl.Int64),
-        pl.Series("rank_low", low.astype(np.int64)),
-        pl.Series("rank_high", high.astype(np.int64)),
+        pl.Series("rank_low", low),
+        pl.Series("rank_high", high),
     )
 
 
@@ -320,33 +238,6 @@ def peer_summary(peer_table: pl.DataFrame) -> dict[str, float | None]:
         "retention": bench.retention,
         "ros": bench.ros,
     }
-
-
-def expectation_sentences(row: dict | None, lang: str, loyalty: str = "nps") -> list[str]:
-    """One branch's row of :func:`expected_vs_actual` in plain words: how far its loyalty lies
-    from what its engagement predicts, and its return from what its loyalty predicts."""
-    out = []
-    for prefix, basis, digits in (("loyalty", "engagement", 1), ("ros", loyalty, 1)):
-        residual = row.get(f"{prefix}_residual") if row else None
-        measure = loyalty if prefix == "loyalty" else "ros"
-        if residual is None or not analysis.finite(residual):
-            out.append(t("expected.na", lang, measure=t(f"short.{measure}", lang)))
-            continue
-        key = "expected.above" if residual >= 0 else "expected.below"
-        text = t(
-            key,
-            lang,
-            measure=t(f"short.{measure}", lang),
-            basis=t(f"short.{basis}", lang),
-            gap=i18n.num(abs(residual), lang, digits),
-            expected=i18n.num(row[f"{prefix}_expected"], lang, digits),
-            low=i18n.num(row[f"{prefix}_low_95"], lang, digits),
-            high=i18n.num(row[f"{prefix}_high_95"], lang, digits),
-        )
-        if row.get(f"{prefix}_outside"):
-            text += " " + t("expected.outside", lang)
-        out.append(text)
-    return out
 
 
 SELECTIONS = ("bottom_quartile", "region", "format", "branches", "all")
@@ -427,11 +318,7 @@ def what_if(
     weighted = float(revenue @ steps) / 100
 
     def interval(values: np.ndarray) -> tuple[float, float]:
-        alpha = (1 - ci) / 2
-        if not values.size:
-            return (float("nan"), float("nan"))
-        low, high = np.quantile(values, [alpha, 1 - alpha])
-        return float(low), float(high)
+        return stats.percentile_interval(values, ci)
 
     # per branch the change is its own factor times a path, so its interval is that factor
     # times the path's bootstrap interval (same resamples as the totals)
@@ -465,51 +352,6 @@ def what_if(
         n_model=result.n,
         per_branch=per_branch,
     )
-
-
-def what_if_sentences(w: WhatIf, lags: stats.LaggedEffects | None, lang: str) -> list[str]:
-    """The what-if in plain words, with intervals, n and the standing caution."""
-    if not w.n_branches:
-        return [t("whatif.none", lang)]
-    change = i18n.num(w.loyalty_change, lang, 1, sign=True)
-    lines = [
-        t(
-            "whatif.loyalty",
-            lang,
-            k=w.n_branches,
-            delta=i18n.num(w.mean_delta, lang, 2),
-            value=change,
-            low=i18n.num(w.loyalty_ci[0], lang, 1),
-            high=i18n.num(w.loyalty_ci[1], lang, 1),
-            unit=t(f"chain.unit.{w.loyalty}", lang, count=change),
-        ),
-        t(
-            "whatif.ros",
-            lang,
-            value=i18n.num(w.ros_change, lang, 2, sign=True),
-            low=i18n.num(w.ros_ci[0], lang, 2),
-            high=i18n.num(w.ros_ci[1], lang, 2),
-        ),
-        t(
-            "whatif.profit",
-            lang,
-            value=i18n.num(w.profit_change, lang, 0, sign=True),
-            low=i18n.num(w.profit_ci[0], lang, 0),
-            high=i18n.num(w.profit_ci[1], lang, 0),
-            revenue=i18n.num(w.revenue / 1e6, lang, 1),
-            n_boot=i18n.num(w.n_boot, lang, 0),
-            n=w.n_model,
-        ),
-    ]
-    if w.n_left_out:
-        lines.append(t("whatif.left_out", lang, k=w.n_left_out))
-    caution = t("whatif.caution", lang)
-    if lags is not None:
-        caution += " " + t(
-            f"lag.verdict.{lags.direction}", lang, loyalty=t(f"short.{w.loyalty}", lang)
-        )
-    lines.append(caution)
-    return lines
 
 
 def closest_peers(peer_table: pl.DataFrame, headcount: int, k: int = 3) -> list[str]:

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from loyalty import charts, exports, story
+from loyalty import charts, dashboard, exports, story
 from loyalty.i18n import t
-from loyalty.store import Store
 
 Progress = Callable[[float, str], None]
 FORMATS = (".pptx", ".pdf")
@@ -194,7 +193,7 @@ def build_pdf(steps: list[story.Step], lang: str, wave: str, progress: Progress 
 
 
 def write(
-    store: Store,
+    core: dashboard.Dashboard,
     out: Path,
     *,
     wave: str | None,
@@ -202,13 +201,13 @@ def write(
     loyalty: str = "nps",
     progress: Progress = _noop,
 ) -> Path:
-    """Build the story for ``wave`` (default: the newest complete wave, as in the app) and
-    write it as ``out`` (.pptx or .pdf)."""
+    """Build the story for ``wave`` (default: the newest complete wave, as in the app) from
+    the core's results and write it as ``out`` (.pptx or .pdf)."""
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(suffix)
-    wave = story.wave_label(store, wave)
-    steps = story.build(store, wave, lang, loyalty)
+    wave = core.resolve_wave(wave)
+    steps = core.story(wave, lang, loyalty)
     data = (build_pptx if suffix == ".pptx" else build_pdf)(steps, lang, wave, progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")

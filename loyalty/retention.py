@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import polars as pl
+from babel.dates import format_date
 
 from loyalty import analysis, confidentiality, config
+from loyalty.i18n import num, t
 from loyalty.store import Store
 from loyalty.versions import audit
 
@@ -217,6 +219,54 @@ def purge(
                 f"{confidentiality.minimum(min_size)})",
             )
     return result
+
+
+def log_lines(result: PurgeResult) -> list[str]:
+    """What a purge removed, for the server log (one line per wave, or that nothing was due)."""
+    if not result.waves:
+        return [
+            f"retention: nothing to purge (no wave with answers ended before {result.cutoff}, "
+            f"{result.months} months)"
+        ]
+    verb = "would delete" if result.dry_run else "deleted"
+    return [
+        f"retention: wave {w.wave} ended {w.end_date}, more than {result.months} months ago "
+        f"(cut-off {result.cutoff}): {verb} {w.responses} responses and {w.scores} answers "
+        f"(imports {', '.join(map(str, w.import_ids))}); {w.aggregates} branch figures kept"
+        for w in result.waves
+    ]
+
+
+def purged_waves(store: Store) -> pl.DataFrame:
+    """Waves whose answers were purged: ``wave``, ``end_date``, ``purged_at`` (date) and
+    ``responses`` (how many the active version held), oldest first — what the Data page says."""
+    return store.sql(
+        """
+        SELECT i.wave, w.end_date, min(i.purged_at)::DATE AS purged_at,
+               coalesce(sum(i.row_count) FILTER (WHERE i.active), 0)::BIGINT AS responses
+        FROM imports i JOIN waves w USING (wave)
+        WHERE i.kind = 'engagement' AND i.purged_at IS NOT NULL AND i.deleted_at IS NULL
+        GROUP BY i.wave, w.end_date, w.seq
+        ORDER BY w.seq
+        """
+    )
+
+
+def purge_notes(store: Store, lang: str) -> list[str]:
+    """One sentence per purged wave, in ``lang``: which answers were deleted when and why."""
+    locale = "de_DE" if lang == "de" else "en_GB"
+    return [
+        t(
+            "data.purged",
+            lang,
+            wave=row["wave"],
+            end=format_date(row["end_date"], "medium", locale=locale),
+            date=format_date(row["purged_at"], "medium", locale=locale),
+            responses=num(row["responses"], lang, 0),
+            months=config.retention_months(),
+        )
+        for row in purged_waves(store).iter_rows(named=True)
+    ]
 
 
 def aggregates(store: Store, wave: str | None = None) -> pl.DataFrame:

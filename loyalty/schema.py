@@ -81,6 +81,18 @@ def field_names(kind: str) -> tuple[str, ...]:
     return tuple(f.name for f in FIELDS[kind])
 
 
+#: The fields of a list of actions (``loyalty.actions_import``): not an import kind of data
+#: (no waves, no versions), one list of action plans; the first five are required.
+ACTION_FIELDS = (
+    "target_value",
+    "dimension_id",
+    "title",
+    "owner",
+    "start_date",
+    "target_type",
+    "status",
+)
+
 #: The loyalty measures a user can put into the chain; the first is the pages' default.
 LOYALTY_MEASURES = ("nps", "retention")
 

@@ -194,6 +194,41 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE imports ADD COLUMN purged_at TIMESTAMP;
         """,
     ),
+    (
+        4,
+        "action plans per branch, append-only: every change is a new version",
+        """
+        CREATE TABLE action_versions (
+            action_id    INTEGER NOT NULL,
+            version      INTEGER NOT NULL,
+            dimension_id VARCHAR NOT NULL,
+            title        VARCHAR NOT NULL,
+            owner        VARCHAR NOT NULL,
+            start_date   DATE NOT NULL,
+            status       VARCHAR NOT NULL
+                         CHECK (status IN ('planned', 'running', 'done', 'dropped')),
+            target_type  VARCHAR NOT NULL
+                         CHECK (target_type IN ('branch', 'region', 'format', 'list')),
+            target_value VARCHAR NOT NULL,
+            changed_by   VARCHAR NOT NULL,
+            changed_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            source       VARCHAR NOT NULL,
+            PRIMARY KEY (action_id, version)
+        );
+        CREATE TABLE action_branches (
+            action_id INTEGER NOT NULL,
+            version   INTEGER NOT NULL,
+            branch_id VARCHAR NOT NULL,
+            PRIMARY KEY (action_id, version, branch_id)
+        );
+        CREATE VIEW current_actions AS
+            SELECT * FROM action_versions
+            QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY version DESC) = 1;
+        CREATE VIEW current_action_branches AS
+            SELECT b.action_id, b.branch_id
+            FROM action_branches b JOIN current_actions a USING (action_id, version);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

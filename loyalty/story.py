@@ -12,11 +12,20 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import access, analysis, charts, confidentiality, i18n, model, stats
+from loyalty import (
+    actions_view,
+    analysis,
+    charts,
+    confidentiality,
+    effects,
+    i18n,
+    model,
+    stats,
+    wording,
+)
 from loyalty.i18n import t
-from loyalty.store import Store
 
-STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif")
+STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif", "actions")
 #: The story's what-if: the simulator's first question (the bottom engagement quartile, +0.3).
 WHAT_IF_DELTA = model.WHAT_IF_DEFAULT[2]
 
@@ -27,21 +36,6 @@ class Step:
     title: str
     lines: tuple[str, ...]
     figure: go.Figure
-
-
-def _link_line(link: analysis.Link, lang: str) -> str:
-    res = link.result
-    if not analysis.finite(res.r):
-        return f"{t('link.' + link.key, lang)}: {t('link.na', lang, n=res.n)}"
-    sentence = t(
-        "link.sentence",
-        lang,
-        r=i18n.num(res.r, lang, 2),
-        low=i18n.num(res.ci[0], lang, 2),
-        high=i18n.num(res.ci[1], lang, 2),
-        n=res.n,
-    )
-    return f"{t('link.' + link.key, lang)}: {i18n.strength_words(res.r, lang)}, {sentence}"
 
 
 @dataclass(frozen=True)
@@ -55,95 +49,38 @@ class Parts:
     churn: pl.DataFrame  # churn reasons, company-wide
     what_if: model.WhatIf  # the bottom engagement quartile, +WHAT_IF_DELTA
     lags: stats.LaggedEffects | None  # over all waves
-
-
-def parts(
-    store: Store,
-    wave: str,
-    loyalty: str = "nps",
-    n_boot: int = 2000,
-    scope: frozenset[str] | None = None,
-) -> Parts:
-    """Compute the story's parts for one wave; with ``scope`` only those branches (computed
-    and suppressed with the whole company first, see :mod:`loyalty.access`)."""
-    table = access.visible(analysis.branch_table(store, wave, loyalty=loyalty), scope)
-    all_waves = access.visible(analysis.branch_table(store, None, loyalty=loyalty), scope)
-    rule, values, delta = model.WHAT_IF_DEFAULT
-    return Parts(
-        table=table,
-        links=analysis.chain_links(table, loyalty),
-        ratio=analysis.headline_ratio(table, loyalty, n_boot=n_boot),
-        quadrants=analysis.quadrant_table(table, loyalty, n_boot=n_boot),
-        churn=analysis.churn_shares(store, wave),
-        what_if=model.what_if(
-            table, model.select_branches(table, rule, values), delta, loyalty, n_boot=n_boot
-        ),
-        lags=model.lag_direction(all_waves, loyalty),
-    )
-
-
-def build(
-    store: Store,
-    wave: str,
-    lang: str,
-    loyalty: str = "nps",
-    n_boot: int = 2000,
-    scope: frozenset[str] | None = None,
-) -> list[Step]:
-    """All steps of the story for one wave (see :func:`parts` and :func:`tell`)."""
-    return tell(parts(store, wave, loyalty, n_boot, scope), lang, loyalty)
+    #: actions and their effect (the last step; left out while no action is recorded)
+    actions: effects.Summary | None = None
 
 
 def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
-    """The steps, told in ``lang`` from computed :class:`Parts` (the app passes its cached
-    results, so a story costs only its charts)."""
+    """The steps, told in ``lang`` from computed :class:`Parts` (the core,
+    :meth:`loyalty.dashboard.Dashboard.story_parts`, gives the results the pages show, so a
+    story costs only its charts)."""
     table, links, ratio = parts.table, parts.links, parts.ratio
     minimum = confidentiality.minimum()
     steps = []
 
-    headline = (
-        t(
-            "overview.headline",
-            lang,
-            ratio=i18n.num(ratio.ratio, lang),
-            low=i18n.num(ratio.ci[0], lang),
-            high=i18n.num(ratio.ci[1], lang),
-        )
-        if analysis.finite(ratio.ratio)
-        else t("overview.headline_na", lang)
-    )
+    headline = wording.headline(ratio, lang)
     steps.append(
         Step(
             "chain",
             t("story.chain.title", lang),
             (
                 t("overview.intro", lang),
-                *(_link_line(link, lang) for link in links),
+                *(wording.link_line(link, lang) for link in links),
                 t("association_note", lang),
             ),
-            charts.link_scatter(table, links[0], lang),
+            charts.link_scatter(table, links[0], lang, wording.link_title(links[0], lang)),
         )
     )
-    detail = (
-        t(
-            "overview.headline_detail",
-            lang,
-            top=i18n.num(ratio.top_mean, lang),
-            bottom=i18n.num(ratio.bottom_mean, lang),
-            n_top=ratio.n_top,
-            n_bottom=ratio.n_bottom,
-            n=ratio.n,
-            n_boot=i18n.num(ratio.n_boot, lang, 0),
-        )
-        if analysis.finite(ratio.ratio)
-        else ""
-    )
+    detail = wording.headline_detail(ratio, lang) if analysis.finite(ratio.ratio) else ""
     steps.append(
         Step(
             "return",
             t("story.return.title", lang),
-            tuple(x for x in (headline, detail, _link_line(links[1], lang)) if x),
-            charts.link_scatter(table, links[1], lang),
+            tuple(x for x in (headline, detail, wording.link_line(links[1], lang)) if x),
+            charts.link_scatter(table, links[1], lang, wording.link_title(links[1], lang)),
         )
     )
 
@@ -166,7 +103,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
                     ll_high=i18n.num(q["low_low"]["ci_high"], lang),
                     n_ll=q["low_low"]["n"],
                 ),
-                multiplier_line(quads, loyalty, lang),
+                wording.multiplier_line(quads, loyalty, lang),
                 t("quadrant.subtitle", lang, n=q["high_high"]["n_total"]),
             ),
             charts.quadrant_bars(quads, loyalty, lang),
@@ -220,44 +157,21 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             t("story.whatif.title", lang),
             (
                 t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
-                *model.what_if_sentences(w, lags, lang),
+                *wording.what_if_sentences(w, lags, lang),
             ),
             charts.what_if_bars(w, lang, top=8),  # labels that a room can read
         )
     )
+    if parts.actions is not None and parts.actions.counts:
+        steps.append(
+            Step(
+                "actions",
+                t("actions.story.title", lang),
+                actions_view.story_lines(parts.actions, lang),
+                actions_view.story_chart(parts.actions, lang),
+            )
+        )
     return steps
-
-
-def multiplier_line(quads: pl.DataFrame, loyalty: str, lang: str) -> str:
-    """ "Engaged and loyal branches earn 1.9× [1.5; 2.4] the return of the rest", with the
-    n of both groups, the level and the bootstrap; a plain note when there is no ratio."""
-    row = quads.filter(pl.col("quadrant") == "high_high").row(0, named=True)
-    if not analysis.finite(row["vs_rest"]) or not analysis.finite(row["vs_rest_low"]):
-        return t("quadrant.multiplier_na", lang)
-    return t(
-        "quadrant.multiplier",
-        lang,
-        loyalty=t(f"short.{loyalty}", lang),
-        ratio=i18n.num(row["vs_rest"], lang, 1),
-        low=i18n.num(row["vs_rest_low"], lang, 1),
-        high=i18n.num(row["vs_rest_high"], lang, 1),
-        n_top=row["n"],
-        n_rest=row["n_total"] - row["n"],
-        n_boot=i18n.num(row["n_boot"], lang, 0),
-    )
-
-
-def wave_label(store: Store, wave: str | None) -> str:
-    """The wave to report on: the given one if it exists, else the default wave (the newest
-    complete one, :func:`loyalty.analysis.default_wave`), as the app shows it."""
-    if wave is None:
-        default = analysis.default_wave(store)
-        if default is None:
-            raise ValueError("the store holds no wave")
-        return default
-    if wave not in analysis.waves(store):
-        raise ValueError(wave)
-    return wave
 
 
 def frame_of(steps: list[Step]) -> pl.DataFrame:

@@ -29,8 +29,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from loyalty import config
+from loyalty.i18n import t
 from loyalty.store import Store
-from loyalty.users_messages import message
 from loyalty.versions import audit
 
 ROLES = ("admin", "hr", "controller", "executive", "presenter")
@@ -45,13 +45,16 @@ ACTIONS = (
     "change_settings",
     "delete_versions",
     "view_audit",
+    "record_actions",
 )
 #: The role matrix: which role may do what.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(ACTIONS),
-    "hr": frozenset({"view_dashboards", "import_engagement", "view_data_quality"}),
+    "hr": frozenset(
+        {"view_dashboards", "import_engagement", "view_data_quality", "record_actions"}
+    ),
     "controller": frozenset({"view_dashboards", "import_loyalty", "import_finance"}),
-    "executive": frozenset({"view_dashboards"}),
+    "executive": frozenset({"view_dashboards", "record_actions"}),
     "presenter": frozenset({"view_dashboards", "export"}),
 }
 SCOPE_TYPES = ("region", "branch")
@@ -79,7 +82,7 @@ class UserError(ValueError):
         self.code, self.values = code, values
 
     def message(self, lang: str) -> str:
-        return message(f"users.{self.code}", lang, **self.values)
+        return t(f"users.{self.code}", lang, **self.values)
 
 
 @dataclass(frozen=True)

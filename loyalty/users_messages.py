@@ -1,7 +1,7 @@
 """Texts for users, sign-in and retention (German and English).
 
-Kept apart from :mod:`loyalty.i18n` for now; the keys are namespaced so they can be merged
-into ``i18n.MESSAGES`` as they are. Until then :func:`message` looks them up here.
+Kept beside the users module and registered into :data:`loyalty.i18n.MESSAGES` (no key
+twice): look them up with :func:`loyalty.i18n.t`.
 """
 
 from __future__ import annotations
@@ -130,10 +130,3 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cut-off {cutoff} ({months} months).",
     },
 }
-
-
-def message(key: str, lang: str, **values: object) -> str:
-    """The text ``key`` in ``lang`` (German if missing) with ``values`` filled in."""
-    entry = MESSAGES[key]
-    text = entry.get(lang) or entry["de"]
-    return text.format(**values) if values else text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from loyalty.i18n import t
+from loyalty.i18n import num, t
 from loyalty.store import Store
 
 #: Data tables and the import kind that owns their rows.
@@ -65,12 +65,47 @@ def history(store: Store, kind: str | None = None, wave: str | None = None) -> p
     )
 
 
+def kind_label(kind: str, lang: str) -> str:
+    """The kind of data in ``lang`` ("Mitarbeiterbefragung", "customer loyalty", …)."""
+    return t(f"import.kind.{kind}", lang)
+
+
+def version_labels(history: pl.DataFrame, lang: str) -> dict[int, str]:
+    """import id → how a person picks a version: kind, wave, version number, status, rows and
+    when ("Kundenbindung 2025-H2, Version 2 – aktiv, 120 Zeilen, 02.12.2026 12:01")."""
+    labels = {}
+    for row in history.iter_rows(named=True):
+        status = (
+            t("data.status.deleted", lang)
+            if row["deleted_at"] is not None
+            else t("data.status.active", lang)
+            if row["active"]
+            else None
+        )
+        when = row["created_at"].strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M")
+        labels[row["import_id"]] = t(
+            "data.version_label",
+            lang,
+            kind=kind_label(row["kind"], lang),
+            wave=row["wave"] or "–",
+            version=row["version"],
+            status=f"{status}, " if status else "",
+            rows=num(row["row_count"], lang, 0),
+            when=when,
+        )
+    return labels
+
+
 def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """:func:`history` as the Data page lists it: headings in ``lang``, a status word
-    (active, deleted or nothing), "–" for the branch list's missing wave."""
+    """:func:`history` as the Data page lists it: headings and kinds in ``lang``, a status
+    word (active, deleted or nothing), "–" for the branch list's missing wave, times to the
+    minute."""
+    kinds = history["kind"].unique().to_list()
     return history.select(
         pl.col("import_id").alias("ID"),
-        pl.col("kind").alias(t("data.col.kind", lang)),
+        pl.col("kind")
+        .replace_strict(kinds, [kind_label(k, lang) for k in kinds], return_dtype=pl.String)
+        .alias(t("data.col.kind", lang)),
         pl.col("wave").fill_null("–").alias(t("methods.col.wave", lang)),
         pl.col("version").alias("Version"),
         pl.when(pl.col("deleted_at").is_not_null())
@@ -80,7 +115,7 @@ def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
         .otherwise(pl.lit(""))
         .alias(t("data.col.status", lang)),
         pl.col("row_count").alias(t("data.col.rows", lang)),
-        pl.col("created_at").alias(t("data.col.when", lang)),
+        pl.col("created_at").dt.truncate("1m").alias(t("data.col.when", lang)),
         pl.col("imported_by").alias(t("data.col.by", lang)),
         pl.col("source").alias(t("data.col.source", lang)),
     )

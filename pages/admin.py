@@ -1,9 +1,8 @@
 """Administration: users with roles and scopes, and the audit log (view and export)."""
 
-import polars as pl
 import streamlit as st
 
-from loyalty import exports, users, versions
+from loyalty import exports, tables, users, versions
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -30,7 +29,7 @@ with tab_users:
             email = c3.text_input(t("admin.email", lang))
             regions = st.multiselect(
                 t("admin.regions", lang),
-                sorted(ui.branch_table(None)["region"].unique()),
+                tables.choices(ui.branch_table(None), "region"),
                 placeholder=t("branches.all", lang),
             )
             if st.form_submit_button(t("admin.add", lang)):
@@ -53,20 +52,19 @@ with tab_audit:
         st.info(t("auth.not_permitted", lang))
     else:
         log = versions.audit_log(ui.store())
+        newest = tables.newest_first(log, 1000)
         st.dataframe(
-            log.reverse().head(1000),
+            newest.shown,
             hide_index=True,
             key="audit_table",
-            column_config={c: t(f"admin.col.{c}", lang) for c in log.columns},
+            column_config={c: t(f"admin.col.{c}", lang) for c in newest.shown.columns},
         )
-        st.caption(t("admin.audit_count", lang, n=log.height))
+        st.caption(t("admin.audit_count", lang, n=newest.total))
         st.download_button(
             t("admin.audit_csv", lang),
             ui.audited(
                 "audit log",
-                lambda: exports.table_csv(
-                    log.with_columns(pl.all().cast(pl.String)), lang, label=False
-                ),
+                lambda: exports.table_csv(tables.as_text(log), lang, label=False),
             ),
             file_name="loyalty-audit.csv",
             mime="text/csv",

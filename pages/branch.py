@@ -1,10 +1,10 @@
 """Branch: one branch against the company, reachable by click, search and /branch?branch=ID."""
 
-import polars as pl
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, i18n, model
+from loyalty import analysis, charts, confidentiality, i18n, model, tables, wording
 from loyalty.i18n import t
+from pages import _action_glue
 from pages import _shared as ui
 
 lang = ui.page_start("branch")
@@ -31,7 +31,7 @@ if st.query_params.get("branch") != branch_id:
     st.query_params["branch"] = branch_id
 
 table = ui.branch_table(wave)
-row = table.filter(pl.col("branch_id") == branch_id).row(0, named=True)
+row = tables.row_of(table, branch_id)
 benchmarks = ui.company_benchmarks()
 bench = benchmarks[wave]  # the wave has branch rows: row above exists
 ranks = analysis.ranks(table, branch_id)
@@ -146,11 +146,11 @@ metric(c4, "ros", row["ros"], None, None, None, "", bench.ros)
 sure, expected, peer = st.columns(3)
 with sure:
     st.subheader(t("branch.sure.title", lang))
-    estimate = ui.engagement_estimates(wave).filter(pl.col("branch_id") == branch_id)
-    if row["suppressed"] or not estimate.height:
+    estimates = ui.engagement_estimates(wave)
+    e = tables.row_of(estimates, branch_id)
+    if row["suppressed"] or e is None:
         st.markdown(t("branch.fewer_than", lang, min=minimum))
     else:
-        e = estimate.row(0, named=True)
         st.markdown(
             t(
                 "branch.sure.estimate",
@@ -169,14 +169,14 @@ with sure:
                 rank=e["rank"],
                 low=e["rank_low"],
                 high=e["rank_high"],
-                of=ui.engagement_estimates(wave).height,
+                of=tables.number_of(estimates),
             )
         )
         st.caption(t("branch.sure.help", lang))
 with expected:
     st.subheader(t("branch.expected.title", lang))
-    eva = ui.expected_vs_actual(wave, "nps").filter(pl.col("branch_id") == branch_id)
-    lines = model.expectation_sentences(eva.row(0, named=True) if eva.height else None, lang)
+    eva = tables.row_of(ui.expected_vs_actual(wave, "nps"), branch_id)
+    lines = wording.expectation_sentences(eva, lang)
     for line in lines:
         st.markdown(line)
     st.caption(t("branch.expected.help", lang))
@@ -188,7 +188,7 @@ with peer:
         t(
             "branch.peers.who",
             lang,
-            k=peers.height,
+            k=tables.number_of(peers),
             region=row["region"],
             format=row["format"],
             headcount=row["headcount"],
@@ -222,9 +222,8 @@ if not row["suppressed"]:
     focus = model.priorities(table, branch_id, ui.drivers(wave, "nps"), bench.dimensions)
     dims = ui.dimensions()
     dim_names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
-    top = focus.filter(pl.col("priority") > 0).head(1)
-    if top.height:
-        f = top.row(0, named=True)
+    f = tables.top_priority(focus)
+    if f is not None:
         st.info(
             t(
                 "branch.focus",
@@ -236,6 +235,8 @@ if not row["suppressed"]:
         )
     else:
         st.success(t("branch.focus_none", lang))
+suggestion = f["dimension_id"] if not row["suppressed"] and f is not None else None
+_action_glue.branch_listing(branch_id, lang, suggestion)
 
 
 left, right = st.columns(2)
@@ -253,7 +254,7 @@ with left:
             lang,
             branch=i18n.num(100 * staff[0], lang, 0),
             company=i18n.num(100 * staff[1], lang, 0),
-            n=i18n.num(int(mine["customers"].sum()), lang, 0),
+            n=i18n.num(tables.sum_of(mine, "customers"), lang, 0),
         )
     )
 with right:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, exports, heatmap, i18n
+from loyalty import analysis, charts, confidentiality, exports, heatmap, i18n, tables
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -13,9 +13,9 @@ TABLE_ROWS = 500
 
 wave = ui.wave_picker(lang, st.sidebar)
 table = ui.branch_table(wave)
-regions = sorted(table["region"].unique().to_list())
-formats = sorted(table["format"].unique().to_list())
-low, high = int(table["headcount"].min()), int(table["headcount"].max())
+regions = tables.choices(table, "region")
+formats = tables.choices(table, "format")
+low, high = tables.span(table, "headcount")
 
 c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
 chosen_regions = c1.multiselect(
@@ -72,13 +72,14 @@ branch_filter = analysis.BranchFilter(
 chosen = branch_filter.apply(table)
 link_query = {**branch_filter.to_query(), "wave": wave, "lang": lang}
 
-st.caption(t("branches.count", lang, k=chosen.height, n=table.height))
+st.caption(t("branches.count", lang, k=tables.number_of(chosen), n=tables.number_of(table)))
 
 minimum = confidentiality.minimum()
 listing = analysis.branch_list(chosen, t("branch.fewer_than", lang, min=minimum))
-on_screen = listing.head(TABLE_ROWS)
-if listing.height > TABLE_ROWS:
-    st.caption(t("branches.table_limit", lang, k=TABLE_ROWS, n=listing.height))
+listed = tables.first(listing, TABLE_ROWS)
+on_screen = listed.shown
+if listed.cut:
+    st.caption(t("branches.table_limit", lang, k=TABLE_ROWS, n=listed.total))
 event = st.dataframe(
     ui.styled(on_screen, lang, {"engagement": 2, "nps": 1, "retention": 1, "ros": 1}),
     key="branch_table",
@@ -191,10 +192,9 @@ if funnel.n_branches >= 3:
             query_params={"branch": chosen_points[0]["customdata"], **link_query},
         )
     st.caption(t("funnel.note", lang, min=minimum))
+hidden = tables.hidden(chosen)
 st.caption(
     t("association_note", lang)
     + " "
-    + i18n.t(
-        "overview.suppressed", lang, k=int(chosen["suppressed"].sum()), n=chosen.height, min=minimum
-    )
+    + i18n.t("overview.suppressed", lang, k=hidden[0], n=hidden[1], min=minimum)
 )

@@ -1,14 +1,12 @@
 """Data: upload → detected format → column mapping → validation report → preview → confirm;
 the versions of every import; the company's questionnaire per wave."""
 
-import polars as pl
 import streamlit as st
 
-from loyalty import i18n, schema, style, versions
+from loyalty import i18n, retention, schema, style, tables, versions
 from loyalty.i18n import t
 from loyalty.importing import instrument as instruments
 from loyalty.importing import read, run, validate
-from loyalty.importing.validate_messages import t as it
 from pages import _shared as ui
 
 lang = ui.page_start("data")
@@ -23,7 +21,7 @@ with tab_import:
         t("data.kind", lang),
         ui.viewer().import_kinds(schema.KINDS),
         horizontal=True,
-        format_func=lambda k: it(f"import.kind.{k}", lang),
+        format_func=lambda k: t(f"import.kind.{k}", lang),
         key="data_kind",
     )
     st.html(style.uploader_css(lang, st.get_option("server.maxUploadSize")))
@@ -47,12 +45,12 @@ with tab_import:
                     encoding=raw.encoding or "–",
                     delimiter={"\t": "Tab", None: "–"}.get(raw.delimiter, raw.delimiter or "–"),
                     layout=t(f"data.layout.{raw.layout}", lang),
-                    rows=i18n.num(raw.frame.height, lang, 0),
-                    columns=raw.frame.width,
+                    rows=i18n.num(tables.size(raw.frame)[0], lang, 0),
+                    columns=tables.size(raw.frame)[1],
                 )
             )
             for note in raw.notes:
-                st.caption(note.message(lang) if hasattr(note, "message") else str(note))
+                st.caption(note.message(lang))
             if len(raw.sheet_names) > 1:
                 st.selectbox(t("data.sheet", lang), raw.sheet_names, key="data_sheet")
 
@@ -102,15 +100,27 @@ with tab_import:
                     format_func=lambda c: t("data.not_in_file", lang) if c is None else c,
                     key=f"data_map_{kind}_{field.name}_{base}",
                 )
+            one_branch = None
+            if kind != "branches" and mapping.get("branch_id") is None:
+                names = ui.branch_names()
+                one_branch = st.selectbox(
+                    t("data.one_branch", lang),
+                    [None, *names.ids],
+                    format_func=lambda b: (
+                        t("data.one_branch_none", lang) if b is None else names.labels[b]
+                    ),
+                    key=f"data_one_branch_{kind}",
+                    help=t("data.one_branch_help", lang),
+                )
             o1, o2 = st.columns(2)
             unknown = o1.radio(
                 t("data.unknown_branches", lang),
-                ("reject", "skip", "add"),
+                validate.UNKNOWN_BRANCH_OPTIONS,
                 format_func=lambda u: t(f"data.unknown.{u}", lang),
                 key="data_unknown",
             )
             save_as = o2.text_input(t("data.save_mapping", lang), key="data_save_as").strip()
-            request = (upload.file_id, kind, wave, tuple(mapping.items()), unknown, sheet)
+            request = (upload.file_id, kind, wave, *mapping.items(), unknown, sheet, one_branch)
 
             def run_import(**how):
                 """The same import, as a check (dry run) or for real."""
@@ -125,6 +135,7 @@ with tab_import:
                     actor=actor,
                     unknown_branches=unknown,
                     lang=lang,
+                    branch=one_branch,
                     **how,
                 )
 
@@ -142,10 +153,10 @@ with tab_import:
                     icon=":material/cloud_upload:",
                     key="data_confirm",
                 ):
-                    bar = st.progress(0.0, text=it("import.progress.reading", lang))
+                    bar = st.progress(0.0, text=t("import.progress.reading", lang))
                     outcome = run_import(
                         save_mapping_as=save_as or None,
-                        progress=lambda f, key: bar.progress(min(f, 1.0), text=it(key, lang)),
+                        progress=lambda f, key: bar.progress(min(f, 1.0), text=t(key, lang)),
                     )
                     bar.empty()
                     if outcome.stored:
@@ -170,6 +181,8 @@ with tab_import:
         )
 
 with tab_versions:
+    for note in retention.purge_notes(ui.store(), lang):
+        st.info(note, icon=":material/auto_delete:")
     history = versions.history(ui.store())
     st.dataframe(
         ui.styled(versions.history_table(history, lang), lang, {t("data.col.rows", lang): 0}),
@@ -177,24 +190,26 @@ with tab_versions:
         key="versions_table",
     )
     mine = ui.viewer().import_kinds(schema.KINDS)
-    live = history.filter(
-        pl.col("deleted_at").is_null() & (pl.col("kind") != "branches") & pl.col("kind").is_in(mine)
-    )
-
-    ids = live["import_id"].to_list()
+    ids = tables.live_versions(history, mine)
+    labels = versions.version_labels(history, lang)
     a1, a2 = st.columns(2)
     with a1:
-        chosen = st.selectbox(t("data.version", lang), ids, key="version_pick")
+        pick = {"format_func": labels.get, "key": "version_pick"}
+        chosen = st.selectbox(t("data.version", lang), ids, **pick)
         if st.button(t("data.activate", lang), key="version_activate", disabled=chosen is None):
             try:
                 versions.activate(ui.store(), chosen, actor=actor)
-                st.success(t("versions.activated", lang, id=chosen))
+                st.success(t("data.version_activated", lang, label=labels[chosen]))
             except versions.VersionError as exc:
                 st.error(exc.message(lang))
     if ui.can("delete_versions"):
         with a2:
-            doomed = st.selectbox(t("data.version_delete", lang), ids, key="version_delete_pick")
-            sure = st.checkbox(t("data.delete_confirm", lang, id=doomed), key="version_delete_sure")
+            pick = {"format_func": labels.get, "key": "version_delete_pick"}
+            doomed = st.selectbox(t("data.version_delete", lang), ids, **pick)
+            doomed_label = labels.get(doomed, "–")
+            sure = st.checkbox(
+                t("data.delete_confirm", lang, label=doomed_label), key="version_delete_sure"
+            )
             if st.button(
                 t("data.delete", lang),
                 key="version_delete",
@@ -203,7 +218,8 @@ with tab_versions:
             ):
                 try:
                     rows = versions.delete(ui.store(), doomed, actor=actor)
-                    st.success(t("versions.deleted_rows", lang, id=doomed, rows=rows))
+                    done = {"label": doomed_label, "rows": i18n.num(rows, lang, 0)}
+                    st.success(t("data.version_deleted", lang, **done))
                 except versions.VersionError as exc:
                     st.error(exc.message(lang))
 
@@ -222,8 +238,8 @@ with tab_instrument:
         latest = instruments.latest_instrument(ui.store())
         current = latest[1] if latest else None
     editable = ui.can("import_engagement")
-    dims_frame = current.dimensions_frame().drop("seq") if current else None
-    items_frame = current.items_frame().drop("seq") if current else None
+    dims_frame = tables.without(current.dimensions_frame() if current else None, "seq")
+    items_frame = tables.without(current.items_frame() if current else None, "seq")
     st.subheader(t("data.instrument_dimensions", lang))
     dims_edit = st.data_editor(
         dims_frame,

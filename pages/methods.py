@@ -1,9 +1,8 @@
 """Methods & data quality: aggregation checks, reliability, exclusions, lag direction."""
 
-import polars as pl
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, i18n, model, quality
+from loyalty import analysis, charts, confidentiality, i18n, model, quality, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -20,14 +19,7 @@ st.header(t("methods.responses", lang))
 counts = ui.response_counts()
 st.dataframe(
     ui.styled(
-        counts.select(
-            pl.col("wave").alias(t("methods.col.wave", lang)),
-            pl.col("respondents").alias(t("methods.col.respondents", lang)),
-            pl.col("headcount").alias(t("methods.col.headcount", lang)),
-            pl.col("response_rate").alias(t("methods.col.rate", lang)),
-            pl.col("branches_with_answers").alias(t("methods.col.with_answers", lang)),
-            pl.col("branches_shown").alias(t("methods.col.shown", lang, min=minimum)),
-        ),
+        tables.response_table(counts, lang, minimum),
         lang,
         {t("methods.col.rate", lang): 1},
     ),
@@ -97,24 +89,9 @@ if answers:
     ui.chart(charts.rwg_histogram(rwg, lang, minimum), key="rwg", lang=lang)
 
     st.header(t("methods.reliability", lang))
-    dims = ui.dimensions()
-    names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
-    names["index"] = t("methods.index", lang)
     st.dataframe(
         ui.styled(
-            reliability.select(
-                pl.col("dimension_id").replace_strict(names).alias(t("methods.col.scale", lang)),
-                pl.col("n_items").alias(t("methods.col.items", lang)),
-                pl.col("n").alias("n"),
-                pl.col("alpha").alias("α"),
-                pl.col("alpha_low").alias(t("methods.col.alpha_low", lang)),
-                pl.col("alpha_high").alias(t("methods.col.alpha_high", lang)),
-                pl.col("std_alpha").alias(t("methods.col.std_alpha", lang)),
-                pl.col("omega").alias("ω"),
-                pl.col("band")
-                .map_elements(lambda b: t(f"band.alpha.{b}", lang), return_dtype=pl.String)
-                .alias(t("methods.col.band", lang)),
-            ),
+            tables.reliability_table(reliability, ui.dimensions(), lang),
             lang,
             {
                 "α": 2,
@@ -134,29 +111,18 @@ else:
 st.header(t("methods.exclusions", lang))
 table = ui.branch_table(wave, loyalty)
 excluded = analysis.exclusions(table)
-if excluded.height:
-    summary = excluded.group_by("reason").len().sort("len", descending=True)
-    for row in summary.iter_rows(named=True):
-        st.markdown(
-            "- " + t(f"exclusion.{row['reason']}", lang, min=minimum) + f": **{row['len']}**"
-        )
+counted = tables.exclusion_counts(excluded, lang, minimum)
+if counted:
+    for reason, n in counted:
+        st.markdown(f"- {reason}: **{n}**")
     with st.expander(t("methods.exclusions_list", lang)):
-        st.dataframe(
-            excluded.select(
-                "branch_id",
-                "name",
-                pl.col("reason").map_elements(
-                    lambda r: t(f"exclusion.{r}", lang, min=minimum), return_dtype=pl.String
-                ),
-            ),
-            hide_index=True,
-        )
+        st.dataframe(tables.exclusion_list(excluded, lang, minimum), hide_index=True)
 else:
     st.markdown(t("methods.no_exclusions", lang))
 
 st.header(t("methods.direction", lang))
-for line in model.lag_sentences(ui.lag_direction(loyalty), loyalty, lang):
+for line in wording.lag_sentences(ui.lag_direction(loyalty), loyalty, lang):
     st.markdown(line)
 st.caption(t("methods.direction_help", lang))
-power = model.power(int(table["engagement"].is_not_null().sum()))
-(st.caption if power.enough else st.warning)(model.power_sentence(power, lang))
+power = model.power(tables.with_engagement(table))
+(st.caption if power.enough else st.warning)(wording.power_sentence(power, lang))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, i18n, model, story
+from loyalty import analysis, charts, i18n, model, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -15,35 +15,16 @@ table = ui.branch_table(wave, loyalty)
 ratio = ui.headline_ratio(wave, loyalty)
 
 if analysis.finite(ratio.ratio):
-    st.subheader(
-        t(
-            "overview.headline",
-            lang,
-            ratio=i18n.num(ratio.ratio, lang),
-            low=i18n.num(ratio.ci[0], lang),
-            high=i18n.num(ratio.ci[1], lang),
-        )
-    )
-    st.caption(
-        t(
-            "overview.headline_detail",
-            lang,
-            top=i18n.num(ratio.top_mean, lang),
-            bottom=i18n.num(ratio.bottom_mean, lang),
-            n_top=ratio.n_top,
-            n_bottom=ratio.n_bottom,
-            n=ratio.n,
-            n_boot=i18n.num(ratio.n_boot, lang, 0),
-        )
-    )
+    st.subheader(wording.headline(ratio, lang))
+    st.caption(wording.headline_detail(ratio, lang))
 else:
-    st.info(t("overview.headline_na", lang))
+    st.info(wording.headline(ratio, lang))
 
 links = ui.chain_links(wave, loyalty)
 for column, link in zip(st.columns(len(links)), links, strict=True):
     with column:
         event = ui.chart(
-            charts.link_scatter(table, link, lang),
+            charts.link_scatter(table, link, lang, wording.link_title(link, lang)),
             on_select="rerun",
             selection_mode="points",
             key=f"scatter_{link.key}",
@@ -67,21 +48,21 @@ with diagram:
     ui.chart(charts.chain_diagram(chain, lang), key="chain", lang=lang)
 
 with words:
-    for line in model.sentences(chain, lang):
+    for line in wording.sentences(chain, lang):
         st.markdown(line)
-    (st.caption if power.enough else st.warning)(model.power_sentence(power, lang))
+    (st.caption if power.enough else st.warning)(wording.power_sentence(power, lang))
 quads = ui.quadrants(wave, loyalty)
 ui.chart(charts.quadrant_bars(quads, loyalty, lang), key="quadrants", lang=lang)
-st.markdown(story.multiplier_line(quads, loyalty, lang))
+st.markdown(wording.multiplier_line(quads, loyalty, lang))
 
-hidden = int(table["suppressed"].sum())
+hidden, total = tables.hidden(table)
 if hidden:
     st.caption(
         t(
             "overview.suppressed",
             lang,
             k=hidden,
-            n=table.height,
+            n=total,
             min=analysis.confidentiality.minimum(),
         )
     )

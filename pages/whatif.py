@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import charts, i18n, model
+from loyalty import charts, i18n, model, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -29,8 +29,8 @@ def simulator() -> None:
         values = tuple(
             c2.multiselect(
                 t("branches.region", lang),
-                sorted(table["region"].unique().to_list()),
-                default=[sorted(table["region"].unique().to_list())[0]],
+                tables.choices(table, "region"),
+                default=tables.choices(table, "region")[:1],
                 key="whatif_region",
             )
         )
@@ -38,8 +38,8 @@ def simulator() -> None:
         values = tuple(
             c2.multiselect(
                 t("branches.format", lang),
-                sorted(table["format"].unique().to_list()),
-                default=[sorted(table["format"].unique().to_list())[0]],
+                tables.choices(table, "format"),
+                default=tables.choices(table, "format")[:1],
                 key="whatif_format",
             )
         )
@@ -62,7 +62,7 @@ def simulator() -> None:
     )
 
     result = ui.what_if(wave, loyalty, rule, values, delta)
-    for line in model.what_if_sentences(result, ui.lag_direction(loyalty), lang):
+    for line in wording.what_if_sentences(result, ui.lag_direction(loyalty), lang):
         st.markdown(line)
     if result.n_branches:
         ui.chart(charts.what_if_bars(result, lang), key="whatif_chart", lang=lang)

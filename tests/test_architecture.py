@@ -245,6 +245,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.warming",
             "loyalty.i18n",
             "loyalty.users_messages",
+            "loyalty.actions_messages",
             "loyalty.importing.messages",
             "loyalty.importing.validate_messages",
             "loyalty.confidentiality",
@@ -259,6 +260,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.access",
             "loyalty.ingest",
             "loyalty.importing",
+            "loyalty.actions",
+            "loyalty.actions_import",
         ),
     ),
     ("demo data, seeded through the import layer", ("loyalty.demo",)),
@@ -270,20 +273,22 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.retention",
             "loyalty.model",
             "loyalty.charts",
+            "loyalty.tables",
+            "loyalty.effects",
+            "loyalty.actions_view",
             "loyalty.heatmap",
             "loyalty.style",
         ),
     ),
-    ("story and report", ("loyalty.story", "loyalty.report")),
+    ("story: the steps and their wording", ("loyalty.story", "loyalty.wording")),
+    ("the core façade: what every entry point shows", ("loyalty.dashboard",)),
+    ("report: deck and PDF of the story", ("loyalty.report",)),
     ("entry points: CLI and pages", ("loyalty.cli", "loyalty.__main__", "pages", "app")),
 )
 
 #: Imports inside a function body in loyalty/, each with the reason it may not sit at the top.
 FUNCTION_IMPORTS: dict[tuple[str, str], str] = {
     ("loyalty/cli.py", "_report"): "`loyalty report` alone loads plotly and kaleido",
-    ("loyalty/i18n.py", "_merge_module_messages"): "catalogue merge, until one catalogue",
-    ("loyalty/importing/validate_messages.py", "t"): "its own look-up, until one catalogue",
-    ("loyalty/importing/validate_messages.py", "has"): "its own look-up, until one catalogue",
 }
 
 
@@ -369,3 +374,101 @@ def test_no_imports_inside_functions_in_loyalty_but_the_listed_ones():
     # a project import in a function body must be listed with its reason (third-party ones
     # may stay there: optional dependencies)
     assert found == set(FUNCTION_IMPORTS)
+
+
+#: Frame methods that shape data (filter, count, rename, reorder, aggregate): never in pages/.
+SHAPING_METHODS = {
+    "filter",
+    "select",
+    "with_columns",
+    "group_by",
+    "agg",
+    "rename",
+    "unique",
+    "n_unique",
+    "sort",
+    "head",
+    "tail",
+    "reverse",
+    "pivot",
+    "explode",
+    "drop",
+    "drop_nulls",
+    "len",
+    "count",
+    "value_counts",
+    "sum",
+    "mean",
+    "join",
+    "vstack",
+    "concat",
+    "map_elements",
+    "replace_strict",
+    "cast",
+    "alias",
+    "min",
+    "max",
+}
+#: Frame attributes that count.
+SHAPING_ATTRIBUTES = {"height", "shape"}
+
+
+def _data_shaping(source: str) -> list[str]:
+    """Polars or pandas in a page: an expression of the library (its frame type in a hint
+    is allowed), a frame method that shapes data, or a count (``.height``).
+    ``", ".join(...)`` on a string literal is text, not data."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute):
+            if (
+                isinstance(node.value, ast.Name)
+                and node.value.id in ("pl", "pd")
+                and node.attr != "DataFrame"  # a type hint
+            ):
+                found.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
+            elif node.attr in SHAPING_ATTRIBUTES:
+                found.append(f"line {node.lineno}: .{node.attr}")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in SHAPING_METHODS
+            and not (node.func.attr == "join" and isinstance(node.func.value, ast.Constant))
+        ):
+            found.append(f"line {node.lineno}: .{node.func.attr}()")
+    return sorted(set(found), key=lambda f: int(f.split()[1].rstrip(":")))
+
+
+def test_the_shaping_check_finds_each_kind():
+    sample = (
+        "import polars as pl\n"
+        "t = table.filter(pl.col('x') > 1)\n"
+        "n = t.height\n"
+        "names = ', '.join(t['name'])\n"
+        "regions = sorted(t['region'].unique())\n"
+    )
+    assert [f.split(":")[0] for f in _data_shaping(sample)] == [
+        "line 2",
+        "line 2",
+        "line 3",
+        "line 5",
+    ]
+
+
+def test_pages_hold_no_data_shaping():
+    """Pages arrange widgets and show what the core computed: no polars or pandas, no
+    filtering, counting, renaming or aggregating (as no SQL)."""
+    found = {
+        str(path.relative_to(ROOT)): shaping
+        for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
+        if (shaping := _data_shaping(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_no_page_file_is_over_300_lines():
+    long = {
+        path.name: n
+        for path in (ROOT / "pages").glob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300
+    }
+    assert long == {}

@@ -173,3 +173,41 @@ def test_app_environment_compiles_a_script_once_as_the_server_does(tmp_path, mon
     with run.app_environment(tmp_path / "store.duckdb"):
         assert three_runs() == 1
     assert three_runs() == 3  # restored afterwards
+
+
+def test_protocol_load_runs_every_phase_and_reports_it(tmp_path):
+    """bench/load_protocol.py at a tiny size: sessions that speak Streamlit's websocket
+    protocol open pages, switch pages and choose another branch, without errors; the report
+    has every phase, the server's CPU per action and its memory. No time is asserted."""
+    from bench import load_protocol
+
+    opts = load_protocol.Options(
+        sessions=2, seconds=2, ramp=0, probe=1, idle=0, branches=30, waves=2, timeout=120
+    )
+    report = load_protocol.run_load(opts)
+    for phase in (report.before, report.load, report.after):
+        assert phase.errors == []
+        assert phase.times["first page"] and phase.actions >= 1 and phase.bytes > 0
+    assert report.load.server_cpu > 0 and len(report.load.times["first page"]) == 2
+    text = load_protocol.describe(report)
+    assert "| **load: 2 sessions, think 0 s** |" in text and "server CPU per action" in text
+    assert "Errors: **0**" in text and "Server memory (RSS)" in text
+
+
+def test_profile_summary_sorts_busy_samples_into_categories(tmp_path):
+    from bench import load_protocol
+
+    raw = tmp_path / "profile.txt"
+    raw.write_text(
+        "run (threading.py);_on_script_finished (script_runner.py);collect (gc) 6\n"
+        "run (threading.py);exec (pages/branch.py);table (loyalty/analysis.py) 3\n"
+        "run (threading.py);select (selectors.py) 50\n"
+        "run (threading.py);something (x.py) 1\n",
+        encoding="utf-8",
+    )
+    shares = dict(load_protocol.summarise_profile(raw))
+    assert shares == {
+        "garbage collection after each run (runner.postScriptGC)": 0.6,
+        "our pages and loyalty/": 0.3,
+        "other": 0.1,
+    }

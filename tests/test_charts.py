@@ -2,26 +2,29 @@ from __future__ import annotations
 
 import polars as pl
 
-from loyalty import analysis, charts
+from loyalty import analysis, charts, wording
 
 
 def test_link_scatter_carries_branch_ids_and_states_r_ci_and_n(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     link = analysis.chain_links(table)[0]
-    fig = charts.link_scatter(table, link, "en")
+    fig = charts.link_scatter(table, link, "en", wording.link_title(link, "en"))
     points = fig.data[0]
     shown = table.filter(pl.col("engagement").is_not_null())
     assert sorted(points.customdata) == sorted(shown["branch_id"].to_list())
     assert f"n = {link.result.n} branches (branch level)" in fig.layout.title.text
     assert "95% CI" in fig.layout.title.text
     assert fig.data[1].mode == "lines"  # fitted line
-    assert charts.link_scatter(table, link, "de").layout.separators == ",."
+    assert (
+        charts.link_scatter(table, link, "de", wording.link_title(link, "de")).layout.separators
+        == ",."
+    )
 
 
 def test_highlighted_branch_is_coloured(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     link = analysis.chain_links(table)[1]
-    fig = charts.link_scatter(table, link, "de", highlight="B042")
+    fig = charts.link_scatter(table, link, "de", wording.link_title(link, "de"), highlight="B042")
     idx = list(fig.data[0].customdata).index("B042")
     assert fig.data[0].marker.color[idx] == charts.HIGHLIGHT
 
@@ -106,7 +109,7 @@ def test_compare_bars_never_draw_a_suppressed_score(demo_store):
 def test_axes_show_full_numbers_and_tooltips_are_rounded(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     link = analysis.chain_links(table)[0]
-    fig = charts.link_scatter(table, link, "de")
+    fig = charts.link_scatter(table, link, "de", wording.link_title(link, "de"))
     for axis in (fig.layout.xaxis, fig.layout.yaxis):
         assert axis.exponentformat == "none" and axis.separatethousands  # never "10k"
     assert "%{x:,.2f}" in fig.data[0].hovertemplate  # not the raw 3.060606
@@ -114,9 +117,9 @@ def test_axes_show_full_numbers_and_tooltips_are_rounded(demo_store):
 
 
 def test_presentation_makes_every_chart_text_at_least_20_px(demo_store):
-    from loyalty import story
+    from loyalty.dashboard import Dashboard
 
-    for step in story.build(demo_store, "2025-H2", "de", n_boot=100):
+    for step in Dashboard(demo_store, n_boot=100).story("2025-H2", "de"):
         fig = charts.presentation(step.figure)
         assert fig.layout.font.size >= charts.PRESENT_FONT
         assert fig.layout.title.font.size * 0.7 >= charts.PRESENT_FONT  # the <sup> subtitle

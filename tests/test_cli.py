@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_demo_seeds_an_empty_store_and_writes_samples(tmp_path, capsys):
     db = tmp_path / "x.duckdb"
-    assert cli.main(["demo", "--db", str(db), "--branches", "30", "--waves", "2"]) == 0
+    args = ["demo", "--db", str(db), "--branches", "30", "--waves", "2", "--last-wave", "2024-H2"]
+    assert cli.main(args) == 0
     out = capsys.readouterr().out
     assert "30 branches, 2 waves" in out
     assert (tmp_path / "samples" / "mitarbeiterbefragung_2024-H2.csv").exists()

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loyalty import analysis, charts, exports
+from loyalty import analysis, charts, exports, wording
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,12 @@ def test_chart_images_render_in_the_system_chromium(demo_store, tmp_path):
             pytest.fail(f"{exports.CHROMIUM} is missing: `make test` installs it as root")
         pytest.skip(f"{exports.CHROMIUM} is missing")
     table = analysis.branch_table(demo_store, "2025-H2")
-    fig = charts.link_scatter(table, analysis.chain_links(table)[0], "de")
+    fig = charts.link_scatter(
+        table,
+        analysis.chain_links(table)[0],
+        "de",
+        wording.link_title(analysis.chain_links(table)[0], "de"),
+    )
     png = exports.chart_image(fig, "png", width=800, height=500)
     assert png.startswith(b"\x89PNG") and len(png) > 10_000
     svg = exports.chart_image(fig, "svg")

@@ -13,13 +13,13 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import re
 import resource
 import shutil
 import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -96,8 +96,17 @@ def test_an_export_killed_half_way_leaves_no_file_and_an_intact_store(demo_db, t
         [sys.executable, "-m", "loyalty", "report", "--out", str(out), "--db", str(db)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    time.sleep(4)  # building: the story is computed, the charts are being rendered
-    proc.send_signal(signal.SIGKILL)
+    # kill half-way: once the progress says a slide is done and the next is being rendered
+    # (the story is computed, the deck is not written yet)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line.rstrip())
+        progress = re.match(r"\[\s*(\d+)%\]", line)
+        if progress and 0 < int(progress.group(1)) < 100:
+            proc.send_signal(signal.SIGKILL)
+            break
+    else:
+        pytest.fail(f"the report never said it was half-way: {seen}")
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     assert not out.exists()  # never a half-written deck under the real name

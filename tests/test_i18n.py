@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import ast
+import itertools
 import re
 import string
 from pathlib import Path
 
 import pytest
 
-from loyalty import i18n
+from loyalty import analysis, heatmap, i18n, model, quality, schema
 from loyalty.i18n import t
+from loyalty.importing import layouts, validate
+from loyalty.stats.quadrants import QUADRANTS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,16 +24,150 @@ def test_every_message_exists_in_german_and_english_with_the_same_fields():
         assert names[0] == names[1], key
 
 
-def test_every_message_key_used_in_the_code_exists():
-    used = set()
-    for path in [
-        ROOT / "app.py",
-        *(ROOT / "pages").glob("*.py"),
-        *(ROOT / "loyalty").rglob("*.py"),
-    ]:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_]+)["']""", path.read_text()))
-    assert used, "the scan found no message keys"
-    assert used - set(i18n.MESSAGES) == set()
+SOURCES = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "loyalty").rglob("*.py")]
+
+
+def _key_pattern(node: ast.expr) -> str | None:
+    """A t() key as text: a literal as it is, an f-string (or ``"a." + x``) with each
+    replacement field written ``{}``; ``None`` for a key held in a variable."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _key_pattern(node.left), _key_pattern(node.right)
+        return (left or "{}") + (right or "{}")
+    return None
+
+
+def _t_calls():
+    """(key pattern or None, place) for every call of t() / i18n.t() in the code."""
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and node.args
+                and (
+                    (isinstance(node.func, ast.Name) and node.func.id == "t")
+                    or (isinstance(node.func, ast.Attribute) and node.func.attr == "t")
+                )
+            ):
+                place = f"{path.relative_to(ROOT)}:{node.lineno}"
+                yield _key_pattern(node.args[0]), place
+
+
+def _labels(bands) -> tuple[str, ...]:
+    return tuple(label for _limit, label in bands)
+
+
+#: Every f-string key of the code with the values its fields take: each combination must be a
+#: key of the catalogue. A new f-string key fails the test until it is listed here.
+#: The columns of the users table and the audit log on the Administration page.
+ADMIN_COLUMNS = (
+    *("username", "display_name", "email", "role", "disabled", "failed_attempts"),
+    *("locked_until", "must_change_password", "has_password", "created_at", "regions"),
+    *("branches", "event_id", "happened_at", "actor", "action", "target", "detail"),
+)
+FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "band.alpha.{}": (_labels(quality.ALPHA_BANDS),),
+    "band.icc1.{}": (_labels(quality.ICC1_BANDS),),
+    "band.rel.{}": (_labels(quality.RELIABILITY_BANDS),),
+    "chain.box.{}": (schema.LOYALTY_MEASURES,),
+    "chain.one.{}": (schema.LOYALTY_MEASURES,),
+    "chain.unit.{}": (schema.LOYALTY_MEASURES,),
+    "short.{}": (("engagement", "ros", *schema.LOYALTY_MEASURES),),
+    "measure.{}": (analysis.COMPARE_MEASURES,),
+    "col.{}": ((*analysis.SORT_COLUMNS, *analysis.LIST_COLUMNS),),
+    "data.layout.{}": (tuple(layouts.DISPLAY_NAMES),),
+    "data.unknown.{}": (validate.UNKNOWN_BRANCH_OPTIONS,),
+    "strength.{}": (i18n.STRENGTHS,),
+    "direction.{}": (i18n.DIRECTIONS,),
+    "exclusion.{}": (analysis.EXCLUSION_REASONS,),
+    "import.kind.{}": (schema.KINDS,),
+    "lag.verdict.{}": (("both", "x_to_y", "y_to_x", "neither"),),
+    "present.build_{}": (("pptx", "pdf"),),
+    "present.download_{}": (("pptx", "pdf"),),
+    "quadrant.{}": (QUADRANTS,),
+    "reason.{}": (schema.CHURN_REASONS,),
+    "whatif.rule.{}": (model.SELECTIONS,),
+    "link.{}": (tuple(key for key, _x, _y in schema.LINKS),),
+    "chain.unit_dative.{}": (schema.LOYALTY_MEASURES,),
+    "report.written.{}": (("pptx", "pdf"),),
+    "funnel.limit_{}": (("95", "998"),),
+    "heatmap.order.{}": (heatmap.ORDERS,),
+    "heatmap.view.{}": (heatmap.VIEWS,),
+    "admin.col.{}": (ADMIN_COLUMNS,),
+}
+#: f-string keys whose values are codes raised across the code (problem and warning kinds,
+#: error codes, page paths): each must match at least one key; the messages of a code are
+#: checked where the code is raised (tests of validate, users, versions, store, app).
+OPEN_KEYS = {
+    "import.field.{}",  # a preview heading where the field has one (else the column's name)
+    "import.problem.{}",
+    "import.problem.{}.line",
+    "import.warning.{}",
+    "nav.{}",
+    "store.{}",
+    "users.{}",
+    "versions.{}",
+}
+
+
+def test_the_key_scan_reads_literals_and_fstrings():
+    found = dict(_t_calls())
+    assert "reason.{}" in found and "link.{}" in found and "app.title" in found
+    assert len([k for k in found if k and "{}" not in k]) > 300
+
+
+def test_every_literal_message_key_used_in_the_code_exists():
+    missing = [
+        (key, place)
+        for key, place in _t_calls()
+        if key and "{}" not in key
+        if key not in i18n.MESSAGES
+    ]
+    assert missing == []
+
+
+def test_every_fstring_key_is_listed_and_each_of_its_values_has_a_message():
+    patterns = {key for key, _place in _t_calls() if key and "{}" in key}
+    assert patterns - FSTRING_KEYS.keys() - OPEN_KEYS == set(), "list new f-string keys"
+    assert (FSTRING_KEYS.keys() | OPEN_KEYS) - patterns == set(), "listed but no longer used"
+    missing = [
+        pattern.format(*values)
+        for pattern, fields in FSTRING_KEYS.items()
+        for values in itertools.product(*fields)
+        if pattern.format(*values) not in i18n.MESSAGES
+    ]
+    assert missing == []
+    for pattern in OPEN_KEYS:
+        regex = re.compile(re.escape(pattern).replace(r"\{\}", r"[a-z0-9_]+") + "$")
+        assert any(regex.match(key) for key in i18n.MESSAGES), pattern
+
+
+def test_one_catalogue_without_a_key_twice():
+    assert i18n.OWN_KEYS + sum(len(m) for m in i18n.AREAS.values()) == len(i18n.MESSAGES)
+    with pytest.raises(ValueError, match="app.title"):
+        i18n.register("a test", {"app.title": {"de": "x", "en": "x"}})
+
+
+def test_a_missing_key_raises():
+    with pytest.raises(KeyError):
+        t("no.such.key", "de")
+
+
+def test_no_other_look_up_of_messages():
+    """One ``t``: no module defines another function that reads a MESSAGES dict."""
+    readers = []
+    for path in SOURCES:
+        if path.name == "i18n.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(n, ast.Name) and n.id == "MESSAGES" for n in ast.walk(node)
+            ):
+                readers.append(f"{path.relative_to(ROOT)}:{node.name}")
+    assert readers == []
 
 
 def test_german_number_format():
@@ -123,7 +261,7 @@ def test_grammatical_number_in_messages():
 def test_what_if_sentence_uses_the_nominative_unit():
     from types import SimpleNamespace
 
-    from loyalty import model
+    from loyalty import wording
 
     w = SimpleNamespace(
         n_branches=4,
@@ -140,6 +278,6 @@ def test_what_if_sentence_uses_the_nominative_unit():
         n_model=100,
         n_left_out=1,
     )
-    lines = model.what_if_sentences(w, None, "de")
+    lines = wording.what_if_sentences(w, None, "de")
     assert "+9,4 NPS-Punkte je Filiale" in lines[0]
     assert "1 der gewählten Filialen hat" in " ".join(lines)

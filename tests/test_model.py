@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from loyalty import analysis, model
+from loyalty import analysis, model, wording
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,8 @@ def test_power_says_when_there_are_too_few_branches():
     )
     few = model.power(40)
     assert not few.enough and few.min_detectable_r == pytest.approx(0.43, abs=0.01)
-    assert "only 40 branches" in model.power_sentence(few, "en")
-    assert "Mit nur 40 Filialen" in model.power_sentence(few, "de")
+    assert "only 40 branches" in wording.power_sentence(few, "en")
+    assert "Mit nur 40 Filialen" in wording.power_sentence(few, "de")
 
 
 def test_drivers_rank_customer_focus_first_and_sum_to_r2(table):
@@ -59,7 +59,7 @@ def test_expected_vs_actual_flags_branches_outside_the_funnel(table):
 
 def test_sentences_in_both_languages(table):
     chain = model.chain_model(table, n_boot=200)
-    en, de = model.sentences(chain, "en"), model.sentences(chain, "de")
+    en, de = wording.sentences(chain, "en"), wording.sentences(chain, "de")
     assert en[0].startswith("+1 point engagement (scale 1–5) goes with +")
     assert "NPS points [95% CI" in en[0] and "(branch level)" in en[0]
     assert "NPS-Punkten einher [95%-KI" in de[0]
@@ -75,7 +75,7 @@ def test_lag_direction_recovers_engagement_before_loyalty(demo_store):
         assert lags.direction == "x_to_y", loyalty
         assert lags.x_to_y.ci[0] > 0
         assert lags.y_to_x.ci[0] < 0 < lags.y_to_x.ci[1]
-    sentences = model.lag_sentences(model.lag_direction(table), "nps", "en")
+    sentences = wording.lag_sentences(model.lag_direction(table), "nps", "en")
     assert sentences[-1].startswith("The evidence points from engagement to NPS")
 
 
@@ -169,7 +169,7 @@ def test_what_if_leaves_out_hidden_branches_and_says_so(table):
     )
     assert w.n_branches == 3 and w.n_left_out == len(hidden)
     assert set(w.per_branch["branch_id"]) == set(some)
-    lines = model.what_if_sentences(w, None, "en")
+    lines = wording.what_if_sentences(w, None, "en")
     assert any("too few answers" in line for line in lines)
     assert lines[-1].startswith("Caution: this rests on associations")
     with pytest.raises(ValueError):

@@ -4,10 +4,11 @@ identity)."""
 from __future__ import annotations
 
 from loyalty import story
+from loyalty.dashboard import Dashboard
 
 
 def test_copies_of_the_steps_serialise_identically(demo_store):
-    steps = story.build(demo_store, "2025-H2", "en", n_boot=200)
+    steps = Dashboard(demo_store, n_boot=200).story("2025-H2", "en")
     first, second = story.copy(steps), story.copy(steps)
     assert first is not steps and first[0].figure is not steps[0].figure
     assert [s.figure.to_json() for s in first] == [s.figure.to_json() for s in second]
@@ -17,7 +18,7 @@ def test_copies_of_the_steps_serialise_identically(demo_store):
 def test_unpacked_steps_serialise_like_copies(demo_store):
     """What the Present page gets from its cache (bytes, unpacked per run) serialises like a
     copy, run after run."""
-    steps = story.build(demo_store, "2025-H2", "en", n_boot=200)
+    steps = Dashboard(demo_store, n_boot=200).story("2025-H2", "en")
     packed = story.pack(steps)
     assert isinstance(packed, bytes)
     one, two = story.unpack(packed), story.unpack(packed)
@@ -27,10 +28,10 @@ def test_unpacked_steps_serialise_like_copies(demo_store):
 
 
 def test_quadrant_step_states_the_multiplier_with_interval_and_n(demo_store):
-    steps = story.build(demo_store, "2025-H2", "en", n_boot=300)
+    steps = Dashboard(demo_store, n_boot=300).story("2025-H2", "en")
     quadrants = next(s for s in steps if s.key == "quadrants")
     line = quadrants.lines[1]
     assert "earn **" in line and "×** [95% CI " in line and "branch level" in line
     assert "n = " in line and "bootstrap with 300 resamples" in line
-    german = story.build(demo_store, "2025-H2", "de", n_boot=300)
+    german = Dashboard(demo_store, n_boot=300).story("2025-H2", "de")
     assert "-Fache** [95-%-KI " in next(s for s in german if s.key == "quadrants").lines[1]

@@ -11,12 +11,12 @@ from loyalty.store import Store
 
 PASSWORD = "correct horse battery"
 
-#: The role matrix of issue 6, written out independently of loyalty.users.PERMISSIONS.
+#: The role matrix of issues 6 and 18, written out independently of loyalty.users.PERMISSIONS.
 MATRIX = {
     "admin": set(users.ACTIONS),
-    "hr": {"view_dashboards", "import_engagement", "view_data_quality"},
+    "hr": {"view_dashboards", "import_engagement", "view_data_quality", "record_actions"},
     "controller": {"view_dashboards", "import_loyalty", "import_finance"},
-    "executive": {"view_dashboards"},
+    "executive": {"view_dashboards", "record_actions"},
     "presenter": {"view_dashboards", "export"},
 }
 
@@ -70,6 +70,7 @@ def test_the_matrix_covers_exactly_the_actions_of_the_issue():
         "change_settings",
         "delete_versions",
         "view_audit",
+        "record_actions",
     }
     assert set(users.PERMISSIONS) == set(MATRIX) == set(users.ROLES)
     with pytest.raises(ValueError):

@@ -143,7 +143,7 @@ def test_history_table_words_the_status_and_headings_in_each_language(two_versio
     hist = versions.history(two_versions)
     de = versions.history_table(hist, "de")
     assert de.columns[:6] == ["ID", "Art", "Welle", "Version", "Status", "Zeilen"]
-    engagement = de.filter(pl.col("Art") == "engagement", pl.col("Welle") == "2024-H1")
+    engagement = de.filter(pl.col("Art") == "Mitarbeiterbefragung", pl.col("Welle") == "2024-H1")
     assert engagement["Status"].to_list() == ["aktiv", ""]
     assert engagement["Zeilen"].dtype.is_integer()  # numbers stay numbers (sortable)
     deleted_id = int(hist.filter(~pl.col("active"))["import_id"][0])
@@ -151,3 +151,31 @@ def test_history_table_words_the_status_and_headings_in_each_language(two_versio
     en = versions.history_table(versions.history(two_versions), "en")
     assert en.filter(pl.col("ID") == deleted_id)["Status"].to_list() == ["deleted"]
     assert en.filter(pl.col("ID") != deleted_id)["Status"].is_in(["active", ""]).all()
+
+
+def test_versions_are_picked_by_kind_wave_and_version_in_the_users_language(two_versions):
+    hist = versions.history(two_versions)
+    de = versions.history_table(hist, "de")
+    assert set(de["Art"]) == {
+        "Filialliste",
+        "Mitarbeiterbefragung",
+        "Kundenbindung",
+        "Finanzzahlen",
+    }
+    assert set(versions.history_table(hist, "en")["Kind"]) == {
+        "branch list",
+        "employee survey",
+        "customer loyalty",
+        "financial figures",
+    }
+    when = de["Wann"] if "Wann" in de.columns else de[de.columns[6]]
+    assert (when.dt.second() == 0).all() and (when.dt.microsecond() == 0).all()
+    labels = versions.version_labels(hist, "de")
+    row = hist.filter(
+        (pl.col("kind") == "loyalty") & (pl.col("wave") == "2024-H2") & (pl.col("version") == 1)
+    ).row(0, named=True)
+    label = labels[row["import_id"]]
+    assert label.startswith(f"Kundenbindung 2024-H2, Version 1 – {row['row_count']} Zeilen, ")
+    assert label.endswith(row["created_at"].strftime("%d.%m.%Y %H:%M"))
+    active = hist.filter(pl.col("active") & (pl.col("kind") == "finance")).row(0, named=True)
+    assert "version 2 – active, " in versions.version_labels(hist, "en")[active["import_id"]]

@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from loyalty.importing.validate_messages import t
+from loyalty.i18n import t
 from loyalty.store import Store
 from loyalty.versions import audit
 

@@ -249,10 +249,21 @@ def suggest_mapping(columns: Sequence[str], kind: str) -> dict[str, str | None]:
     """
     if kind not in FIELDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {sorted(FIELDS)}")
-    fields = field_names(kind)
+    return assign(columns, field_names(kind), SYNONYMS)
+
+
+def assign(
+    columns: Sequence[str], fields: Sequence[str], synonyms_of: dict[str, tuple[str, ...]]
+) -> dict[str, str | None]:
+    """The best column for each of ``fields`` by the synonyms in ``synonyms_of`` (each column
+    used once, strongest match first); also for lists that are not an import kind (actions).
+
+    >>> assign(["Zuständig", "Beginn"], ["owner", "start_date"], {"owner": ("Zuständig",)})
+    {'owner': 'Zuständig', 'start_date': None}
+    """
     candidates: list[tuple[int, int, int, int]] = []
     for f_index, field in enumerate(fields):
-        synonyms = (*SYNONYMS.get(field, ()), field)
+        synonyms = (*synonyms_of.get(field, ()), field)
         for c_index, column in enumerate(columns):
             best: tuple[int, int] | None = None
             for s_rank, synonym in enumerate(synonyms):

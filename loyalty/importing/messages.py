@@ -1,13 +1,10 @@
 """German and English texts of the reading layer (``read.*`` errors and notes, ``privacy.*``).
 
 Shape as :data:`loyalty.i18n.MESSAGES` (``{key: {"de": ..., "en": ...}}``, ``str.format``
-placeholders), so the two dicts can be merged. :func:`text` fills one in for callers that do not
-go through ``loyalty.i18n``.
+placeholders), into which they are registered: look them up with :func:`loyalty.i18n.t`.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- errors: the file cannot be read ---------------------------------------------------
@@ -108,6 +105,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file “{filename}” cannot be read ({detail}). Is it damaged? Export the data "
         "again.",
     },
+    "read.cut_off": {
+        "de": "Die letzte Zeile ({row}) endet nach {found} von {expected} Feldern: Die Datei "
+        "sieht abgeschnitten aus (wird sie noch geschrieben, oder wurde sie nur zum Teil "
+        "kopiert?). Nichts wurde gespeichert; laden Sie die vollständige Datei hoch.",
+        "en": "The last row ({row}) ends after {found} of {expected} fields: the file looks cut "
+        "off (is it still being written, or was it copied only in part?). Nothing was stored; "
+        "upload the complete file.",
+    },
     "read.ragged_row": {
         "de": "Zeile {row} hat {found} Felder, die Kopfzeile aber nur {expected}. Meist fehlen "
         "Anführungszeichen um einen Wert mit Trennzeichen (z. B. ein Dezimalkomma in einer "
@@ -197,10 +202,3 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "privacy.free_text": {"de": "Freitext", "en": "free text"},
 }
-
-
-def text(key: str, lang: str, params: Mapping[str, object] | None = None) -> str:
-    """The message ``key`` in ``lang`` (German if the language is missing), filled in."""
-    entry = MESSAGES[key]
-    template = entry.get(lang) or entry["de"]
-    return template.format(**params) if params else template

@@ -290,3 +290,183 @@ def identifying_columns(
         if reason is not None:
             found.append((column, reason))
     return found
+
+
+# --- stored texts -------------------------------------------------------------------------------
+# Every text the import stores beside the numbers (an engagement file's tenure band and job
+# area; a branch list's id, name, region and format) passes these checks. A category label is
+# short and shared by many respondents; a value that looks like an e-mail, a phone number, an IP
+# address, a person's name or a sentence is refused with its row and column, and nothing is
+# stored (the importer fixes the file or maps another column).
+
+#: The longest text stored as a category (tenure band, job area) or branch attribute.
+MAX_TEXT_LENGTH = 60
+#: Distinct values a category may have: one per minimum group of respondents, at least
+#: ``MIN_CATEGORY_LIMIT`` (small files), never more than ``MAX_CATEGORIES``.
+MIN_CATEGORY_LIMIT = 12
+MAX_CATEGORIES = 50
+
+_PHONE = r"^\+?[\d\s()/.\-]+$"
+_PHONE_DIGITS = 9
+#: Common first names (German and English); "Anna Schmidt" or "Schmidt, Anna" in a job area.
+FIRST_NAMES = frozenset(
+    [
+        "alexander",
+        "andrea",
+        "andreas",
+        "angelika",
+        "anja",
+        "anna",
+        "anne",
+        "barbara",
+        "bernd",
+        "birgit",
+        "brigitte",
+        "christian",
+        "christina",
+        "christine",
+        "claudia",
+        "daniel",
+        "daniela",
+        "david",
+        "dennis",
+        "dieter",
+        "elisabeth",
+        "emma",
+        "eva",
+        "felix",
+        "florian",
+        "frank",
+        "gabriele",
+        "hans",
+        "heike",
+        "helmut",
+        "jan",
+        "jana",
+        "jens",
+        "johanna",
+        "jonas",
+        "julia",
+        "jürgen",
+        "karin",
+        "katharina",
+        "kerstin",
+        "klaus",
+        "lara",
+        "laura",
+        "lea",
+        "lena",
+        "leon",
+        "lisa",
+        "lukas",
+        "manfred",
+        "marco",
+        "maria",
+        "marie",
+        "mario",
+        "markus",
+        "martin",
+        "martina",
+        "matthias",
+        "max",
+        "michael",
+        "monika",
+        "nadine",
+        "nicole",
+        "niklas",
+        "nina",
+        "oliver",
+        "patrick",
+        "paul",
+        "peter",
+        "petra",
+        "philipp",
+        "ralf",
+        "renate",
+        "sabine",
+        "sandra",
+        "sarah",
+        "sebastian",
+        "simone",
+        "sophie",
+        "stefan",
+        "stefanie",
+        "stephan",
+        "susanne",
+        "sven",
+        "thomas",
+        "tim",
+        "tobias",
+        "torsten",
+        "ulrike",
+        "ursula",
+        "uwe",
+        "werner",
+        "wolfgang",
+        "yvonne",
+        "james",
+        "john",
+        "robert",
+        "william",
+        "richard",
+        "joseph",
+        "charles",
+        "mary",
+        "patricia",
+        "jennifer",
+        "linda",
+        "elizabeth",
+        "susan",
+        "jessica",
+        "karen",
+        "nancy",
+        "emily",
+        "olivia",
+        "george",
+        "jack",
+        "harry",
+        "oscar",
+    ]
+)
+_NAME_COMMA = r"^[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?,\s*[A-ZÄÖÜ][a-zäöüß]+$"
+_SALUTATION = r"^(?i:herr|frau|hr\.|fr\.|mr\.?|mrs\.?|ms\.?|dr\.)\s+[A-ZÄÖÜ]"
+_SENTENCE = r"[.!?;]\s+\S|[.!?]$"
+_MAX_WORDS = 6
+
+
+def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
+    """Per value: why it may not be stored (``too_long``, ``email``, ``phone``, ``ip``,
+    ``name``, ``free_text``) or null. ``names``: also look for a person's name (category
+    labels; a branch may well be called after a person or a street)."""
+    s = values.cast(pl.String).str.strip_chars()
+    frame = pl.DataFrame({"v": s})
+    first = pl.col("v").str.extract(r"^(\S+)\s+\S+$", 1).str.to_lowercase()
+    digits = pl.col("v").str.count_matches(r"\d")
+    reason = (
+        pl.when(pl.col("v").is_null())
+        .then(None)
+        .when(pl.col("v").str.len_chars() > MAX_TEXT_LENGTH)
+        .then(pl.lit("too_long"))
+        .when(pl.col("v").str.contains(r"[^@\s]+@[^@\s]+\.[^@\s]+"))
+        .then(pl.lit("email"))
+        .when(pl.col("v").str.contains(_IP))
+        .then(pl.lit("ip"))
+        .when(pl.col("v").str.contains(_PHONE) & (digits >= _PHONE_DIGITS))
+        .then(pl.lit("phone"))
+    )
+    if names:
+        reason = reason.when(
+            pl.col("v").str.contains(_NAME_COMMA)
+            | pl.col("v").str.contains(_SALUTATION)
+            | first.is_in(list(FIRST_NAMES))
+        ).then(pl.lit("name"))
+    words = pl.col("v").str.count_matches(r"\S+")
+    reason = reason.when(
+        (pl.col("v").str.contains(_SENTENCE) & (words >= 3)) | (words > _MAX_WORDS)
+    ).then(pl.lit("free_text"))
+    return frame.select(reason.otherwise(None).cast(pl.String).alias("reason"))["reason"]
+
+
+def category_limit(respondents: int, min_group_size: int) -> int:
+    """How many distinct values a category column (tenure band, job area) may have."""
+    return min(MAX_CATEGORIES, max(MIN_CATEGORY_LIMIT, respondents // max(1, min_group_size)))

@@ -63,8 +63,8 @@ from xml.etree import ElementTree
 
 import polars as pl
 
+from loyalty.i18n import t
 from loyalty.importing.layouts import DISPLAY_NAMES, detect_layout
-from loyalty.importing.messages import text as message_text
 
 MB = 1024 * 1024
 FORMATS = ("csv", "tsv", "xlsx", "parquet")
@@ -121,6 +121,9 @@ class Note(NamedTuple):
     key: str
     params: dict[str, Any]
 
+    def message(self, lang: str = "de") -> str:
+        return t(self.key, lang, **self.params)
+
 
 class ReadError(Exception):
     """The file cannot be read: ``key`` is a message key, ``params`` fill in its text."""
@@ -131,7 +134,7 @@ class ReadError(Exception):
         super().__init__(f"{key} {self.params}")
 
     def message(self, lang: str = "de") -> str:
-        return message_text(self.key, lang, self.params)
+        return t(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,10 @@ class RawTable:
     size_bytes: int
     decimal_hint: str | None
     notes: tuple[Note, ...] = field(default=())
+    #: XLSX: (column, cells) of columns whose data rows hold formulas without a stored result
+    #: (a file written by a program that does not compute formulas): read as empty, refused
+    #: by the import where the column is used.
+    formula_columns: tuple[tuple[str, int], ...] = ()
 
 
 # --- entry point ------------------------------------------------------------------------------
@@ -345,7 +352,8 @@ def _read_text(data: bytes, *, filename: str, limits: Limits, **info: Any) -> Ra
     if frame.height == 0:
         raise ReadError("read.empty_file", {"filename": filename})
     header = list(frame.row(0))
-    return _finish(
+    cut = _cut_off_fields(body, delimiter, len(header)) if frame.height > 2 else None
+    table = _finish(
         frame.slice(1),
         header,
         header_row,
@@ -361,6 +369,37 @@ def _read_text(data: bytes, *, filename: str, limits: Limits, **info: Any) -> Ra
         limits=limits,
         **info,
     )
+    if cut is not None and len(table.row_numbers):
+        raise ReadError(
+            "read.cut_off",
+            {"row": table.row_numbers[-1], "found": cut, "expected": len(header)},
+        )
+    return table
+
+
+#: How much of a text file's end :func:`_cut_off_fields` reads to find its last records.
+_TAIL_BYTES = 256 * 1024
+
+
+def _cut_off_fields(body: bytes, delimiter: str | None, width: int) -> int | None:
+    """The number of fields of the last record if the file looks cut off: the last record has
+    fewer fields than the header while the record before it has them all (a file still being
+    written, or copied half). A file whose rows all leave out trailing empty fields is not cut
+    off. Only the file's end is parsed (from the first line break in its last 256 KB)."""
+    if delimiter is None:
+        return None
+    tail = body[-_TAIL_BYTES:]
+    if len(body) > _TAIL_BYTES:
+        tail = tail[tail.find(b"\n") + 1 :]
+    text = tail.decode("utf-8", "ignore")
+    records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
+    records = [r for r in records if any(f.strip() for f in r)]
+    if len(records) < 2:
+        return None
+    last, before = records[-1], records[-2]
+    if len(last) < width and len(before) >= width:
+        return len(last)
+    return None
 
 
 def _parse_csv(body: bytes, delimiter: str | None, header_row: int, limits: Limits) -> pl.DataFrame:
@@ -442,8 +481,9 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, collect_merges: bool)
 
 def _inspect_xlsx(
     data: bytes, filename: str, limits: Limits, sheet: str | int | None
-) -> tuple[list[str], int, int, list[str]]:
-    """Zip and XML checks, then (sheet names, chosen index, first used row, merges)."""
+) -> tuple[list[str], int, int, list[str], list[tuple[int, int]]]:
+    """Zip and XML checks, then (sheet names, chosen index, first used row, merges, formula
+    cells without a stored result as (sheet row, column position in calamine's range))."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -493,11 +533,15 @@ def _inspect_xlsx(
             if info.filename == part:
                 merges = found
         first_row = _first_used_row(zf, part) if part in by_name else 1
+        formulas = _formulas_without_values(zf, part) if part in by_name else []
+        if formulas:  # positions relative to calamine's range
+            left = _first_used_column(zf, part)
+            formulas = [(row, col - left) for row, col in formulas]
     except ReadError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ElementTree.ParseError) as exc:
         raise _unreadable(filename, exc) from exc
-    return names, index, first_row, merges
+    return names, index, first_row, merges, formulas
 
 
 def _workbook_sheets(
@@ -557,6 +601,69 @@ def _first_used_row(zf: zipfile.ZipFile, part: str) -> int:
     return 1
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _column_index(ref: str) -> int:
+    """``"C7"`` → 2 (0-based column of a cell reference)."""
+    index = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        index = index * 26 + (ord(ch.upper()) - 64)
+    return index - 1
+
+
+def _formulas_without_values(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int]]:
+    """(sheet row, 0-based column) of every formula cell without a stored result (empty when
+    every formula has one). The sheet is parsed only if its XML holds a formula at all."""
+    with zf.open(part) as fh:
+        if not any(_FORMULA_TAG.search(chunk) for chunk in iter(lambda: fh.read(_CHUNK), b"")):
+            return []
+    found: list[tuple[int, int]] = []
+    counter = 0
+    with zf.open(part) as fh:
+        for _event, element in ElementTree.iterparse(fh, events=("end",)):
+            tag = element.tag.rpartition("}")[2]
+            if tag != "row":
+                if tag == "sheetData":
+                    break
+                continue
+            r = element.get("r")
+            counter = int(r) if r and r.isdigit() else counter + 1
+            for position, cell in enumerate(element):
+                children = {c.tag.rpartition("}")[2]: c for c in cell}
+                if "f" not in children:
+                    continue
+                value = children.get("v")
+                if value is None or not (value.text or "").strip():
+                    ref = cell.get("r")
+                    found.append((counter, _column_index(ref) if ref else position))
+            element.clear()
+    return found
+
+
+def _first_used_column(zf: zipfile.ZipFile, part: str) -> int:
+    """The 0-based column of the leftmost cell with a value (where calamine's range starts)."""
+    first: int | None = None
+    with zf.open(part) as fh:
+        for _event, element in ElementTree.iterparse(fh, events=("end",)):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "row":
+                for position, cell in enumerate(element):
+                    has = any(
+                        c.tag.rpartition("}")[2] in ("v", "is") and (c.text or len(c)) for c in cell
+                    )
+                    if has:
+                        ref = cell.get("r")
+                        col = _column_index(ref) if ref else position
+                        first = col if first is None else min(first, col)
+                element.clear()
+            elif tag == "sheetData":
+                break
+    return first or 0
+
+
 def _cell_rows(ref: str) -> tuple[int, int]:
     rows = [int(re.sub(r"[A-Za-z]", "", part)) for part in ref.split(":")]
     return min(rows), max(rows)
@@ -567,7 +674,7 @@ def _read_xlsx(
 ) -> RawTable:
     import fastexcel
 
-    names, index, first_row, merges = _inspect_xlsx(data, filename, limits, sheet)
+    names, index, first_row, merges, formulas = _inspect_xlsx(data, filename, limits, sheet)
     try:
         reader = fastexcel.read_excel(data)
         fe_index = (
@@ -614,6 +721,7 @@ def _read_xlsx(
         merges=merges,
         filename=filename,
         limits=limits,
+        formulas=formulas,
         **info,
     )
 
@@ -737,6 +845,7 @@ def _finish(
     limits: Limits,
     sha256: str,
     size_bytes: int,
+    formulas: list[tuple[int, int]] | None = None,
 ) -> RawTable:
     head = [header, *(list(r) for r in body.head(2).iter_rows())]
     layout = detect_layout(head)
@@ -795,7 +904,13 @@ def _finish(
         for i, text in layout.question_texts.items()
         if i < len(names) and names[i] in kept
     }
+    formula_cells: dict[str, int] = {}
+    for row, position in formulas or ():
+        if row > band_end and position in keep:
+            name = names[position]
+            formula_cells[name] = formula_cells.get(name, 0) + 1
     return RawTable(
+        formula_columns=tuple(formula_cells.items()),
         frame=body,
         row_numbers=rows,
         file_format=file_format,

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from loyalty.i18n import num
+from loyalty.i18n import num, t
 from loyalty.importing.layouts import DISPLAY_NAMES
 from loyalty.importing.validate import (
     PROBLEM_SCHEMA,
@@ -23,7 +23,6 @@ from loyalty.importing.validate import (
     problem_line,
     problems_frame,
 )
-from loyalty.importing.validate_messages import t
 from loyalty.schema import FIELDS
 
 

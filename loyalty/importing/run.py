@@ -29,6 +29,7 @@ import duckdb
 import polars as pl
 
 from loyalty import config
+from loyalty.i18n import num
 from loyalty.importing.instrument import (
     Instrument,
     InstrumentError,
@@ -134,7 +135,7 @@ def save_mapping(
 
 
 def _context(store: Store) -> dict[str, Any]:
-    branches = store.sql("SELECT branch_id, headcount FROM branches")
+    branches = store.sql("SELECT branch_id, name, headcount FROM branches")
     history = store.sql(
         "SELECT w.wave, w.start_date, count(r.response_id) AS responses "
         "FROM waves w LEFT JOIN active_responses r USING (wave) "
@@ -142,6 +143,7 @@ def _context(store: Store) -> dict[str, Any]:
     )
     return {
         "known_branches": branches["branch_id"].to_list(),
+        "branch_names": dict(zip(branches["branch_id"], branches["name"], strict=True)),
         "headcounts": branches,
         "wave_history": history,
     }
@@ -179,6 +181,107 @@ def _file_wave(frame: pl.DataFrame, column: str | None) -> str | None:
     return max(labels) if labels else None
 
 
+def _refuse_formula_columns(
+    result: ValidationResult, formula_columns: tuple[tuple[str, int], ...]
+) -> None:
+    """An Excel column whose formulas have no stored result reads as empty: refused where it
+    is used (mapped field or item), named in a warning where it is not."""
+    used = {c for c in result.mapping.values() if c} | set(result.item_columns.values())
+    for column, cells in formula_columns:
+        if column in used:
+            problem = pl.DataFrame(
+                {
+                    "kind": ["formula_without_value"],
+                    "row": [None],
+                    "column": [column],
+                    "value": [str(cells)],
+                    "expected": [None],
+                },
+                schema=PROBLEM_SCHEMA,
+            )
+            result.problems = pl.concat([result.problems, problem])
+        else:
+            result.warnings.append(
+                Notice("formula_without_value", {"column": column, "cells": cells})
+            )
+
+
+# --- what a new version replaces --------------------------------------------------------------
+
+#: Per kind: the frame of the validation result, the active view it replaces per wave.
+_REPLACES = {
+    "engagement": ("responses", "active_responses"),
+    "loyalty": ("loyalty", "active_loyalty"),
+    "finance": ("financials", "active_financials"),
+}
+#: How many branch ids a notice names before "…".
+NAMED_BRANCHES = 10
+
+
+def _active_version(store: Store, kind: str, wave: str) -> int | None:
+    rows = store.sql(
+        "SELECT version FROM imports WHERE kind = ? AND wave = ? AND active", [kind, wave]
+    )
+    return int(rows["version"][0]) if rows.height else None
+
+
+def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[Notice]:
+    """What the new versions would stop showing, said before the user confirms.
+
+    A new version of (kind, wave) replaces the active one whole. Two things would vanish
+    without a word: branches of the active version that the file lacks (named here), and a
+    loyalty file without churn-reason columns — its churn reasons are carried over from the
+    active version (:func:`_store`), and the notice says from which version and for how many
+    branches."""
+    notices: list[Notice] = []
+    if result.kind not in _REPLACES:
+        return notices
+    frame_name, view = _REPLACES[result.kind]
+    incoming = result.frames.get(frame_name)
+    for wave in result.waves:
+        version = _active_version(store, result.kind, wave)
+        if version is None:
+            continue
+        have = set(
+            store.sql(f"SELECT DISTINCT branch_id FROM {view} WHERE wave = ?", [wave])[
+                "branch_id"
+            ].to_list()
+        )
+        new = (
+            set(incoming.filter(pl.col("wave") == wave)["branch_id"].to_list())
+            if incoming is not None
+            else set()
+        )
+        missing = sorted(have - new)
+        if missing:
+            shown = ", ".join(missing[:NAMED_BRANCHES]) + (
+                " …" if len(missing) > NAMED_BRANCHES else ""
+            )
+            notices.append(
+                Notice(
+                    f"missing_branches.{result.kind}",
+                    {
+                        "wave": wave,
+                        "version": version,
+                        "count": num(len(missing), lang, 0),
+                        "branches": shown,
+                    },
+                )
+            )
+        if result.kind == "loyalty" and "churn" not in result.frames:
+            kept = store.sql(
+                "SELECT count(DISTINCT branch_id) AS n FROM active_churn WHERE wave = ?", [wave]
+            )["n"][0]
+            if kept:
+                notices.append(
+                    Notice(
+                        "churn_kept",
+                        {"wave": wave, "version": version, "count": num(kept, lang, 0)},
+                    )
+                )
+    return notices
+
+
 # --- the import -------------------------------------------------------------------------------
 
 
@@ -199,6 +302,7 @@ def run_import(
     lang: str = "de",
     instrument: Instrument | None = None,
     save_mapping_as: str | None = None,
+    branch: str | None = None,
 ) -> ImportOutcome:
     """Read, validate and (unless ``dry_run`` or there are problems) store one file.
 
@@ -207,7 +311,9 @@ def run_import(
     used and saved under that name (with the import, in the same transaction);
     ``save_mapping_as`` saves whatever mapping was used. ``instrument``: store this
     questionnaire as the wave's instrument with the import (else the wave's stored one, or the
-    latest earlier wave's). ``progress(fraction, message_key)`` is called between steps.
+    latest earlier wave's). ``branch``: every row belongs to this branch (id or name) — for
+    exports without a branch column, e.g. one survey link per branch.
+    ``progress(fraction, message_key)`` is called between steps.
     """
 
     def step(fraction: float, key: str) -> None:
@@ -272,15 +378,15 @@ def run_import(
         decimal=raw.decimal_hint,
         min_group_size=config.min_group_size(),
         headcounts=context["headcounts"],
+        branch_names=context["branch_names"],
+        branch=branch or None,
         wave_history=context["wave_history"],
     )
     if note is not None:
         result.warnings.insert(0, note)
-    if kind == "loyalty" and result.ok and "churn" not in result.frames:
-        for w in result.waves:
-            rows = store.sql("SELECT count(*) AS n FROM active_churn WHERE wave = ?", [w])["n"][0]
-            if rows:
-                result.warnings.append(Notice("churn_dropped", {"wave": w}))
+    _refuse_formula_columns(result, raw.formula_columns)
+    if result.ok:
+        result.warnings.extend(replaced_notices(store, result, lang))
     report.validation = result
     if not result.ok or dry_run:
         return outcome
@@ -452,11 +558,22 @@ def _store(
     for wave in result.waves:
         if kind == "loyalty":
             part = frames["loyalty"].filter(pl.col("wave") == wave)
+            previous = cur.execute(
+                "SELECT import_id FROM imports WHERE kind = 'loyalty' AND wave = ? AND active",
+                [wave],
+            ).fetchall()
             import_id = new_import(cur, kind, wave, meta, part.height)
             _insert(cur, "loyalty", part, import_id)
             if "churn" in frames:
                 _insert(
                     cur, "churn_reasons", frames["churn"].filter(pl.col("wave") == wave), import_id
+                )
+            elif previous:  # the file has no churn reasons: the active version's stay
+                cur.execute(
+                    "INSERT INTO churn_reasons (import_id, branch_id, wave, reason, customers) "
+                    "SELECT ?, branch_id, wave, reason, customers FROM churn_reasons "
+                    "WHERE import_id = ?",
+                    [import_id, previous[0][0]],
                 )
             rows = part.height
         else:

@@ -26,6 +26,7 @@ Decisions where the issue is silent (also in ``docs/data-model.md``):
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,10 +36,10 @@ from typing import Any
 import polars as pl
 
 from loyalty import config
+from loyalty.i18n import has, t
 from loyalty.importing import likert, numbers, privacy
 from loyalty.importing.instrument import Instrument
 from loyalty.importing.mapping import normalise_header as norm
-from loyalty.importing.validate_messages import has, t
 from loyalty.schema import CHURN_FIELDS, FIELDS, KINDS, Field
 
 UNKNOWN_BRANCH_OPTIONS = ("reject", "skip", "add")
@@ -264,6 +265,61 @@ def normalise_header(text: str) -> str:
 # --- helpers ----------------------------------------------------------------------------------
 
 
+# --- branches by name ---------------------------------------------------------------------------
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def branch_key(text: str) -> str:
+    """A branch id or name as compared: case, spaces, punctuation and umlaut spellings
+    ("Muenchen" = "München") do not matter."""
+    folded = text.casefold().translate(_UMLAUTS)
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
+
+
+def _branches_by_name(
+    work: pl.DataFrame, known: pl.Series, names: dict[str, str]
+) -> tuple[pl.DataFrame, list[str]]:
+    """Values that are not ids but name one branch (its name, or its id spelt otherwise) are
+    replaced by the id; returns the frame and "value → id" for the report."""
+    values = work.filter(~pl.col("branch_id").is_in(known.implode()))["branch_id"]
+    values = values.drop_nulls().unique(maintain_order=True).to_list()
+    if not values:
+        return work, []
+    lookup: dict[str, set[str]] = {}
+    for branch_id in known.to_list():
+        lookup.setdefault(branch_key(branch_id), set()).add(branch_id)
+        if names.get(branch_id):
+            lookup.setdefault(branch_key(names[branch_id]), set()).add(branch_id)
+    found = {}
+    for value in values:
+        ids = lookup.get(branch_key(value), set())
+        if len(ids) == 1:  # an ambiguous name is not guessed
+            found[value] = next(iter(ids))
+    if not found:
+        return work, []
+    work = work.with_columns(
+        pl.col("branch_id").replace(list(found), list(found.values())).alias("branch_id")
+    )
+    return work, [f"{v} → {i}" for v, i in found.items()]
+
+
+def _closest_branches(
+    unknown: list[str], known: list[str], names: dict[str, str], n: int = 3
+) -> dict[str, str]:
+    """For each unknown value the closest branches ("B001 Osnabrück Nord, …") by id or name
+    (the first branches of the list when nothing is close)."""
+    labels = {branch_key(b): b for b in known}
+    labels.update({branch_key(names[b]): b for b in known if names.get(b)})
+    keys = list(labels)
+    hints = {}
+    for value in unknown:
+        close = difflib.get_close_matches(branch_key(value), keys, n=n * 2, cutoff=0.5)
+        ids = list(dict.fromkeys(labels[k] for k in close))[:n] or sorted(known)[:n]
+        hints[value] = ", ".join(f"{b} {names.get(b, '')}".strip() for b in ids) or "–"
+    return hints
+
+
 def _problems(
     frame: pl.DataFrame,
     mask: pl.Expr | pl.Series,
@@ -391,6 +447,8 @@ def validate(
     decimal: str | None = None,
     min_group_size: int | None = None,
     headcounts: pl.DataFrame | None = None,
+    branch_names: dict[str, str] | None = None,
+    branch: str | None = None,
     wave_history: pl.DataFrame | None = None,
     known_waves: Iterable[str] = (),
 ) -> ValidationResult:
@@ -437,7 +495,12 @@ def validate(
             problems.append(_file_problem("mapped_column_missing", column=col, value=name))
             col = None
         resolved[name] = col
-        if col is None and spec.required:
+        if name == "branch_id" and kind != "branches" and (branch or col is None):
+            if col is not None:  # a branch column and "all rows are branch X": which one?
+                problems.append(_file_problem("branch_twice", column=col, value=branch))
+            elif not branch:
+                problems.append(_file_problem("missing_branch", value=name))
+        elif col is None and spec.required:
             problems.append(_file_problem("missing_field", value=name))
     result.mapping = resolved
     label = {name: col for name, col in resolved.items() if col is not None}
@@ -582,7 +645,9 @@ def validate(
             work = work.drop("__wave_raw")
 
     # --- branch ids -----------------------------------------------------------------------------
-    bcol = resolved["branch_id"]
+    if resolved["branch_id"] is None and branch:  # "all rows of this file are branch X"
+        work = work.with_columns(pl.lit(branch.strip(), pl.String).alias("branch_id"))
+    bcol = resolved["branch_id"] or branch
     problems.append(_problems(work, pl.col("branch_id").is_null(), "missing_value", bcol))
     known = pl.Series("known", list(known_branches), dtype=pl.String)
     new_branches: list[str] = []
@@ -599,6 +664,14 @@ def validate(
                 Notice("new_branches", {"count": len(fresh), "branches": _short_list(fresh)})
             )
     else:
+        work, by_name = _branches_by_name(work, known, branch_names or {})
+        if by_name:
+            warnings.append(
+                Notice(
+                    "branches_by_name",
+                    {"count": len(by_name), "examples": _short_list(by_name, 5)},
+                )
+            )
         unknown_mask = pl.col("branch_id").is_not_null() & ~pl.col("branch_id").is_in(
             known.implode()
         )
@@ -606,8 +679,18 @@ def validate(
         result.unknown_branches = unknown
         if unknown:
             if unknown_branches == "reject":
+                hints = _closest_branches(unknown, known.to_list(), branch_names or {})
                 problems.append(
-                    _problems(work, unknown_mask, "unknown_branch", bcol, pl.col("branch_id"))
+                    _problems(
+                        work,
+                        unknown_mask,
+                        "unknown_branch",
+                        bcol,
+                        pl.col("branch_id"),
+                        pl.col("branch_id").replace_strict(
+                            list(hints), list(hints.values()), default="–"
+                        ),
+                    )
                 )
             elif unknown_branches == "skip":
                 before = work.height
@@ -636,6 +719,8 @@ def validate(
         values, parse_problems = _parse_column(work, f, col, decimal)
         problems.extend(parse_problems)
         work = work.with_columns(values.alias(f.name))
+
+    problems.extend(_text_problems(kind, work, resolved, fields, new_branches, min_group_size))
 
     if kind == "loyalty":
         problems.append(
@@ -728,6 +813,62 @@ def validate(
     return result
 
 
+#: How much of a refused text the report repeats (the whole cell may be megabytes).
+SHOWN_TEXT = 60
+
+
+def _text_problems(
+    kind: str,
+    work: pl.DataFrame,
+    resolved: dict[str, str | None],
+    fields: dict[str, Field],
+    new_branches: list[str],
+    min_group_size: int | None,
+) -> list[pl.DataFrame]:
+    """Every text that would be stored passes :func:`privacy.text_reasons`; an engagement
+    file's categories (tenure band, job area) also the distinct-value limit."""
+    texts = [f.name for f in fields.values() if f.type == "text" and resolved.get(f.name)]
+    if kind == "branches" or new_branches:
+        texts.insert(0, "branch_id")
+    out: list[pl.DataFrame] = []
+    for name in texts:
+        category = kind == "engagement" and name != "branch_id"
+        reasons = privacy.text_reasons(work[name], names=category)
+        flagged = work.select("__row", name).with_columns(reasons.alias("__reason"))
+        flagged = flagged.filter(pl.col("__reason").is_not_null())
+        if name == "branch_id" and kind != "branches":
+            flagged = flagged.filter(pl.col(name).is_in(new_branches))
+        good = work.filter(reasons.is_null())[name].drop_nulls()
+        examples = ", ".join(good.value_counts(sort=True)[name].head(3).to_list()) or "–"
+        value = (
+            pl.when(pl.col(name).str.len_chars() > SHOWN_TEXT)
+            .then(pl.col(name).str.slice(0, SHOWN_TEXT) + pl.lit(" …"))
+            .otherwise(pl.col(name))
+        )
+        for reason in flagged["__reason"].unique(maintain_order=True).to_list():
+            out.append(
+                _problems(
+                    flagged,
+                    pl.col("__reason") == reason,
+                    f"identifying_{reason}",
+                    resolved[name],
+                    value,
+                    examples,
+                )
+            )
+        if category:
+            distinct = work[name].drop_nulls().n_unique()
+            respondents = work.height
+            limit = privacy.category_limit(respondents, min_group_size or config.min_group_size())
+            if distinct > limit:
+                out.append(
+                    _file_problem(
+                        "too_many_categories", column=resolved[name], value=distinct, expected=limit
+                    )
+                )
+    return out
+
+
 def _duplicates(
     work: pl.DataFrame, keys: list[str], kind: str, column: str | None, value: str
 ) -> pl.DataFrame:
@@ -759,6 +900,17 @@ def _file_decimal(work: pl.DataFrame, cols: list[str]) -> str | None:
     if not parts:
         return None
     return _detect_decimal(pl.concat(parts))
+
+
+#: The largest value a numeric field takes (and how the message writes it): counts and
+#: amounts below 10¹⁵ (exact as a float, far from 64-bit overflow when summed), a branch's
+#: headcount below 10⁶ (a 32-bit column). Larger values, infinity and NaN are problems.
+LIMITS: dict[str, tuple[float, str]] = {
+    "count": (1e15, "10¹⁵"),
+    "amount": (1e15, "10¹⁵"),
+    "nonneg_amount": (1e15, "10¹⁵"),
+    "headcount": (1e6, "10⁶"),
+}
 
 
 def _parse_column(
@@ -796,6 +948,23 @@ def _parse_column(
                 pl.col("__raw"),
             )
         )
+    limit = LIMITS.get(f.name, LIMITS[f.type])
+    probs.append(
+        _problems(
+            frame,
+            ~pl.col("__val").is_finite() | (pl.col("__val").abs() > limit[0]),
+            "too_large",
+            col,
+            pl.col("__raw"),
+            limit[1],
+        )
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("__val").is_finite() & (pl.col("__val").abs() <= limit[0]))
+        .then(pl.col("__val"))
+        .alias("__val")
+    )
+    values = frame["__val"]
     if f.type in ("count", "nonneg_amount"):
         probs.append(
             _problems(

@@ -1,8 +1,7 @@
 """Messages of the import's validation, instrument and storing half (German and English).
 
-Same shape as :data:`loyalty.i18n.MESSAGES`; the lead merges them into ``loyalty/i18n.py``.
-Until then :func:`t` looks a key up in ``loyalty.i18n``, here, and in the reading half's
-``loyalty.importing.messages`` (in that order).
+Same shape as :data:`loyalty.i18n.MESSAGES`, into which they are registered (no key twice):
+look them up with :func:`loyalty.i18n.t`.
 
 Problem kinds have two keys: ``import.problem.KIND`` (the heading of the group, with ``{count}``)
 and ``import.problem.KIND.line`` (one occurrence, with ``{row}``, ``{column}``, ``{value}``,
@@ -126,6 +125,145 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zeile {row}: Welle „{value}“ in Spalte „{column}“, importiert wird {expected}",
         "en": "Row {row}: wave “{value}” in column “{column}”, importing {expected}",
     },
+    "import.problem.identifying_too_long": {
+        "de": "Texte, die zu lang für eine Kategorie sind",
+        "en": "Texts too long for a category",
+    },
+    "import.problem.identifying_too_long.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "ist länger als 60 Zeichen; erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "is longer than 60 characters; expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.identifying_email": {
+        "de": "E-Mail-Adressen in gespeicherten Texten",
+        "en": "E-mail addresses in stored texts",
+    },
+    "import.problem.identifying_email.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "enthält eine E-Mail-Adresse; erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "holds an e-mail address; expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.identifying_phone": {
+        "de": "Telefonnummern in gespeicherten Texten",
+        "en": "Phone numbers in stored texts",
+    },
+    "import.problem.identifying_phone.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "sieht aus wie eine Telefonnummer; erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "looks like a phone number; expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.identifying_ip": {
+        "de": "IP-Adressen in gespeicherten Texten",
+        "en": "IP addresses in stored texts",
+    },
+    "import.problem.identifying_ip.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "ist eine IP-Adresse; erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "is an IP address; expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.identifying_name": {
+        "de": "Namen von Personen in gespeicherten Texten",
+        "en": "People's names in stored texts",
+    },
+    "import.problem.identifying_name.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "sieht aus wie der Name einer Person; erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "looks like a person's name; expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.identifying_free_text": {
+        "de": "Freitext in gespeicherten Texten",
+        "en": "Free text in stored texts",
+    },
+    "import.problem.identifying_free_text.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
+        "ist Freitext (ein Satz oder mehr als sechs Wörter); erwartet: eine kurze "
+        "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
+        "en": "Row {row}, column “{column}”: “{value}” "
+        "is free text (a sentence or more than six words); expected: a short "
+        "category such as {expected}. Nothing that identifies a person is stored.",
+    },
+    "import.problem.too_many_categories": {
+        "de": "Kategorien mit zu vielen verschiedenen Werten",
+        "en": "Categories with too many distinct values",
+    },
+    "import.problem.too_many_categories.line": {
+        "de": "Spalte „{column}“ hat {value} verschiedene Werte; erwartet: höchstens {expected}.",
+        "en": "Column “{column}” has {value} distinct values; expected: at most {expected}.",
+    },
+    "import.problem.too_many_categories.file": {
+        "de": "Spalte „{column}“ hat {value} verschiedene Werte; erwartet: höchstens "
+        "{expected} (eine Kategorie je Mindestgruppe von Antwortenden, nie mehr als 50). So "
+        "viele Werte können einzelne Personen erkennbar machen; ordnen Sie eine Spalte mit "
+        "Kategorien zu oder keine.",
+        "en": "Column “{column}” has {value} distinct values; expected: at most {expected} "
+        "(one category per minimum group of respondents, never more than 50). So many values "
+        "can single out people; map a column of categories, or none.",
+    },
+    "import.problem.formula_without_value": {
+        "de": "Excel-Formeln ohne gespeichertes Ergebnis",
+        "en": "Excel formulas without a stored result",
+    },
+    "import.problem.formula_without_value.line": {
+        "de": "Spalte „{column}“: {value} Zellen mit Formel, aber ohne gespeichertes Ergebnis.",
+        "en": "Column “{column}”: {value} cells with a formula but no stored result.",
+    },
+    "import.problem.formula_without_value.file": {
+        "de": "Spalte „{column}“ enthält in {value} Zellen Formeln ohne gespeichertes Ergebnis "
+        "(die Datei wurde von einem Programm geschrieben, das Formeln nicht berechnet); sie "
+        "würden als leer gelesen. Öffnen und speichern Sie die Datei in Excel oder LibreOffice, "
+        "oder fügen Sie die Spalte als Werte ein.",
+        "en": "Column “{column}” holds formulas without a stored result in {value} cells (the "
+        "file was written by a program that does not compute formulas); they would read as "
+        "empty. Open and save the file in Excel or LibreOffice, or paste the column as values.",
+    },
+    "import.problem.too_large": {
+        "de": "Zahlen außerhalb des möglichen Bereichs",
+        "en": "Numbers out of range",
+    },
+    "import.problem.too_large.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ ist zu groß; erwartet: höchstens "
+        "{expected}.",
+        "en": "Row {row}, column “{column}”: “{value}” is too large; expected: at most {expected}.",
+    },
+    "import.problem.missing_branch": {
+        "de": "Keine Filiale angegeben",
+        "en": "No branch given",
+    },
+    "import.problem.missing_branch.line": {
+        "de": "Keiner Spalte ist die Filiale zugeordnet. Ordnen Sie die Spalte mit der Filiale zu "
+        "(in Exporten von Befragungswerkzeugen oft ein „Embedded Data“-Feld wie „Filiale“) "
+        "oder geben Sie an, dass alle Zeilen zu einer Filiale gehören (Seite „Daten“: „Alle "
+        "Zeilen gehören zur Filiale“, Kommandozeile: --branch B001).",
+        "en": "No column is assigned to the branch. Assign the column that holds it (in survey "
+        "tool exports often an “embedded data” field such as “Filiale”) or say that all rows "
+        "belong to one branch (Data page: “All rows belong to branch”, command line: "
+        "--branch B001).",
+    },
+    "import.problem.branch_twice": {
+        "de": "Filiale doppelt angegeben",
+        "en": "Branch given twice",
+    },
+    "import.problem.branch_twice.line": {
+        "de": "Der Filiale ist die Spalte „{column}“ zugeordnet und zugleich angegeben, dass alle "
+        "Zeilen zur Filiale „{value}“ gehören; wählen Sie eins von beiden.",
+        "en": "The branch is assigned the column “{column}” and at the same time all rows are "
+        "said to belong to branch “{value}”; choose one of the two.",
+    },
     "import.problem.missing_value": {
         "de": "Leere Pflichtfelder",
         "en": "Empty required cells",
@@ -191,8 +329,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Branch ids that are not in the branch list",
     },
     "import.problem.unknown_branch.line": {
-        "de": "Zeile {row}, Spalte „{column}“: „{value}“",
-        "en": "Row {row}, column “{column}”: “{value}”",
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ – nächstliegende Filialen: {expected}",
+        "en": "Row {row}, column “{column}”: “{value}” – closest branches: {expected}",
     },
     "import.problem.duplicate_respondent": {
         "de": "Doppelte Antwort-IDs",
@@ -264,11 +402,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Welle {wave} ist neu und wird angelegt ({start} bis {end}).",
         "en": "Wave {wave} is new and will be created ({start} to {end}).",
     },
-    "import.warning.churn_dropped": {
-        "de": "Die Datei hat keine Spalten mit Abwanderungsgründen; die Abwanderungsgründe der "
-        "Welle {wave} aus der bisher aktiven Version sind danach nicht mehr aktiv.",
-        "en": "The file has no churn-reason columns; the churn reasons of wave {wave} from the "
-        "version active so far will no longer be active.",
+    "import.warning.formula_without_value": {
+        "de": "Die nicht verwendete Spalte „{column}“ enthält in {cells} Zellen Formeln ohne "
+        "gespeichertes Ergebnis; sie wird nicht gelesen.",
+        "en": "The unused column “{column}” holds formulas without a stored result in {cells} "
+        "cells; it is not read.",
+    },
+    "import.warning.branches_by_name": {
+        "de": "{count} Filialen sind mit ihrem Namen statt der Nummer angegeben und wurden "
+        "zugeordnet: {examples}",
+        "en": "{count} branches are given by name instead of id and were matched: {examples}",
+    },
+    "import.warning.churn_kept": {
+        "de": "Die Datei hat keine Abwanderungsgründe; die Abwanderungsgründe von {count} "
+        "Filialen der Welle {wave} bleiben aus Version {version} erhalten.",
+        "en": "The file has no churn reasons; the churn reasons of {count} branches of wave "
+        "{wave} stay from version {version}.",
+    },
+    "import.warning.missing_branches.engagement": {
+        "de": "{count} Filialen mit Befragungsantworten in Version {version} der Welle {wave} "
+        "fehlen in dieser Datei; nach dem Import werden ihre Befragungswerte nicht mehr "
+        "gezeigt: {branches}",
+        "en": "{count} branches with survey answers in version {version} of wave {wave} are "
+        "not in this file; after the import their survey results are no longer shown: "
+        "{branches}",
+    },
+    "import.warning.missing_branches.loyalty": {
+        "de": "{count} Filialen mit Kundenbindungszahlen in Version {version} der Welle {wave} "
+        "fehlen in dieser Datei; nach dem Import werden ihre Kundenbindungszahlen nicht mehr "
+        "gezeigt: {branches}",
+        "en": "{count} branches with loyalty figures in version {version} of wave {wave} are "
+        "not in this file; after the import their loyalty figures are no longer shown: "
+        "{branches}",
+    },
+    "import.warning.missing_branches.finance": {
+        "de": "{count} Filialen mit Finanzzahlen in Version {version} der Welle {wave} fehlen "
+        "in dieser Datei; nach dem Import werden ihre Finanzzahlen nicht mehr gezeigt: "
+        "{branches}",
+        "en": "{count} branches with financial figures in version {version} of wave {wave} "
+        "are not in this file; after the import their financial figures are no longer "
+        "shown: {branches}",
     },
     "import.warning.new_branches": {
         "de": "Neue Filialen ({count}): {branches}",
@@ -350,6 +523,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.report.none": {"de": "keine", "en": "none"},
     # --- the command line ---------------------------------------------------------------------
+    "import.cli.no_folder": {
+        "de": "{folder} ist eine Datei, kein Ordner; {path} kann dort nicht angelegt werden. "
+        "Geben Sie einen anderen Pfad an.",
+        "en": "{folder} is a file, not a folder; {path} cannot be created there. Give another "
+        "path.",
+    },
+    "import.cli.not_writable": {
+        "de": "{path} kann nicht geschrieben werden: {reason}",
+        "en": "{path} cannot be written: {reason}",
+    },
     "import.cli.no_file": {
         "de": "Die Datei {path} gibt es nicht.",
         "en": "The file {path} does not exist.",
@@ -521,32 +704,3 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Wave {wave} has no questionnaire.",
     },
 }
-
-
-def t(key: str, lang: str, **values: object) -> str:
-    """``key`` in ``lang``: from ``loyalty.i18n``, these messages, or the reading half's."""
-    from loyalty import i18n
-
-    entry = i18n.MESSAGES.get(key) or MESSAGES.get(key)
-    if entry is None:
-        try:
-            from loyalty.importing import messages as reading
-        except ImportError:  # pragma: no cover - the reading half is not there yet
-            reading = None
-        entry = getattr(reading, "MESSAGES", {}).get(key) if reading else None
-    if entry is None:
-        return key
-    text = entry.get(lang) or entry[i18n.DEFAULT_LANGUAGE]
-    return text.format(**values) if values else text
-
-
-def has(key: str) -> bool:
-    from loyalty import i18n
-
-    if key in i18n.MESSAGES or key in MESSAGES:
-        return True
-    try:
-        from loyalty.importing import messages as reading
-    except ImportError:  # pragma: no cover
-        return False
-    return key in getattr(reading, "MESSAGES", {})

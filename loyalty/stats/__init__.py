@@ -14,8 +14,16 @@ from loyalty.stats.association import (
     partial_correlation,
     quartile_ratio,
 )
+from loyalty.stats.differences import DidResult, did
 from loyalty.stats.funnel import Funnel, funnel
-from loyalty.stats.intervals import mean_interval, nps, nps_interval, wilson_interval
+from loyalty.stats.intervals import (
+    mean_interval,
+    nps,
+    nps_interval,
+    percentile_interval,
+    rank_intervals,
+    wilson_interval,
+)
 from loyalty.stats.mediation import MediationResult, mediation, path_draws, sobel_interval
 from loyalty.stats.multilevel import (
     MEAN_DECIMALS,
@@ -45,6 +53,7 @@ __all__ = [
     "AlphaResult",
     "CorrelationResult",
     "CrossLag",
+    "DidResult",
     "IccMixedResult",
     "MEAN_DECIMALS",
     "IccResult",
@@ -58,6 +67,7 @@ __all__ = [
     "benjamini_hochberg",
     "correlation",
     "cronbach_alpha",
+    "did",
     "expected_vs_actual",
     "icc",
     "icc_mixed",
@@ -71,7 +81,9 @@ __all__ = [
     "omega",
     "partial_correlation",
     "path_draws",
+    "percentile_interval",
     "quartile_ratio",
+    "rank_intervals",
     "relative_weights",
     "rwg",
     "rwg_j",

@@ -63,13 +63,3 @@ def solve_stack(a: np.ndarray, b: np.ndarray, max_cond: float = 1e10) -> np.ndar
     if ok.any():
         out[ok] = np.linalg.solve(a[ok], b[ok][..., None])[..., 0]
     return out
-
-
-def percentile_interval(draws: np.ndarray, ci: float) -> tuple[float, float]:
-    """Percentile interval of the finite draws (linear interpolation, R type 7)."""
-    draws = draws[np.isfinite(draws)]
-    if not draws.size:
-        return (float("nan"), float("nan"))
-    alpha = (1 - ci) / 2
-    low, high = np.quantile(draws, [alpha, 1 - alpha])
-    return (float(low), float(high))

@@ -11,6 +11,7 @@ import polars as pl
 from scipy import stats as sps
 
 from loyalty.stats._resample import resample_counts
+from loyalty.stats.intervals import percentile_interval
 
 
 @dataclass(frozen=True)
@@ -158,18 +159,16 @@ def quartile_ratio(
         with np.errstate(divide="ignore", invalid="ignore"):
             ratios.append(t / bo)
     boot = np.concatenate(ratios)
-    boot = boot[np.isfinite(boot)]
-    alpha = (1 - ci) / 2
-    low, high = np.quantile(boot, [alpha, 1 - alpha]) if boot.size else (np.nan, np.nan)
+    low, high = percentile_interval(boot, ci)
     return QuartileRatio(
         float(top / bottom),
-        (float(low), float(high)),
+        (low, high),
         float(top),
         float(bottom),
         int(n_top),
         int(n_bottom),
         n,
-        int(boot.size),
+        int(np.isfinite(boot).sum()),
     )
 
 

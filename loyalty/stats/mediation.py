@@ -12,10 +12,10 @@ from scipy import stats as sps
 
 from loyalty.stats._resample import (
     cross_products,
-    percentile_interval,
     resample_counts,
     solve_stack,
 )
+from loyalty.stats.intervals import percentile_interval
 
 Interval = tuple[float, float]
 

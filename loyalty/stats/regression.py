@@ -10,7 +10,8 @@ import polars as pl
 import statsmodels.api as sm
 from scipy import stats as sps
 
-from loyalty.stats._resample import cross_products, percentile_interval, resample_counts
+from loyalty.stats._resample import cross_products, resample_counts
+from loyalty.stats.intervals import percentile_interval
 
 # --- Relative weights (Johnson 2000) --------------------------------------------------------
 

@@ -115,13 +115,13 @@ def test_versions_tab_makes_an_earlier_version_active(app, own_db, survey_csv):
     )["import_id"][0]
     at = app("pages/data.py", lang="en").run()
     listed = next(d.value for d in at.dataframe if "Version" in d.value.columns)
-    branch_list = listed[listed["Kind"] == "branches"]
+    branch_list = listed[listed["Kind"] == "branch list"]
     assert branch_list["Wave"].tolist() == ["–"]  # the branch list has no wave: a dash
     assert listed["Wave"].notna().all()
     at.selectbox(key="version_pick").select(old_id).run()
     at.button(key="version_activate").click().run()
     assert not at.exception
-    assert at.success[0].value == f"Version {old_id} is now active."
+    assert at.success[0].value.startswith("Now active: employee survey 2025-H2, version 1 – ")
     active = store.sql(
         "SELECT import_id FROM imports WHERE kind = 'engagement' AND wave = '2025-H2' AND active"
     )["import_id"].to_list()

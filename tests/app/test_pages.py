@@ -129,7 +129,7 @@ def test_a_locked_store_gives_a_clear_message(app, monkeypatch):
     def locked(path=None):
         raise store_module.StoreUnavailable(Path("data/x.duckdb"), "Could not set lock on file")
 
-    monkeypatch.setattr("pages._shared.open_store", locked)
+    monkeypatch.setattr("pages._session.open_store", locked)
     at = app(lang="en").run()
     assert "cannot be opened (Could not set lock on file)" in at.error[0].value
     assert not at.exception

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import io
 
-from loyalty import story
+from loyalty.dashboard import Dashboard
 
 
 def test_presenter_walks_the_story_forward_and_back(app, demo_store):
-    steps = story.build(demo_store, "2025-H2", "en")
+    steps = Dashboard(demo_store).story("2025-H2", "en")
     at = app("pages/present.py", lang="en").run()
     assert not at.exception
     assert at.title[0].value == steps[0].title
-    assert "Step 1 of 6" in at.markdown[0].value
+    assert f"Step 1 of {len(steps)}" in at.markdown[0].value
+    assert steps[-1].title == "What we did and what it changed"  # issue 18
     assert at.button(key="present_prev").disabled
     seen = [at.title[0].value]
     for i in range(1, len(steps)):
@@ -27,16 +28,16 @@ def test_presenter_walks_the_story_forward_and_back(app, demo_store):
 
 
 def test_presenter_deep_link_to_a_step_and_wave(app, demo_store):
-    steps = story.build(demo_store, "2024-H1", "de")
+    steps = Dashboard(demo_store).story("2024-H1", "de")
     at = app("pages/present.py", lang="de", step="3", wave="2024-H1").run()
     assert not at.exception
     assert at.title[0].value == steps[2].title
     assert list(steps[2].lines)[0] in [m.value for m in at.markdown]
     # out-of-range and garbage steps fall back to a valid step
     at = app("pages/present.py", lang="de", step="99").run()
-    assert at.title[0].value == story.build(demo_store, "2025-H2", "de")[-1].title
+    assert at.title[0].value == Dashboard(demo_store).story("2025-H2", "de")[-1].title
     at = app("pages/present.py", lang="de", step="x").run()
-    assert not at.exception and "Schritt 1 von 6" in at.markdown[0].value
+    assert not at.exception and "Schritt 1 von 7" in at.markdown[0].value
 
 
 def test_presenter_builds_a_deck_with_one_slide_per_step(app):
@@ -49,4 +50,5 @@ def test_presenter_builds_a_deck_with_one_slide_per_step(app):
     deck = Presentation(io.BytesIO(built[1]))
     titles = [s.shapes.title.text for s in deck.slides]
     assert titles[0] == "The loyalty chain"
-    assert len(titles) == 7
+    assert len(titles) == 8
+    assert titles[-1] == "What we did and what it changed"

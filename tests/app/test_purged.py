@@ -35,3 +35,16 @@ def test_pages_render_a_purged_wave(app, purged_db, page):
     assert not at.exception, at.exception
     if page == "methods":
         assert any("deleted after the retention period" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_data_page_says_which_answers_the_purge_removed(app, purged_db, lang):
+    at = app("pages/data.py", lang=lang).run()
+    assert not at.exception, at.exception
+    infos = [i.value for i in at.info]
+    expected = {
+        "de": "Antworten der Welle 2024-H1 (Ende 30.06.2024) wurden am",
+        "en": "answers of wave 2024-H1 (ended 30 Jun 2024) were deleted on",
+    }[lang]
+    assert any(expected in i for i in infos), infos
+    assert not any("2025-H2" in i for i in infos)  # only what was removed

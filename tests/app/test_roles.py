@@ -13,7 +13,7 @@ from loyalty import access, analysis, model, users
 from loyalty.store import open_store
 
 PAGES = ("overview", "branches", "compare", "branch", "whatif", "drivers", "methods", "data",
-         "admin", "present")  # fmt: skip
+         "admin", "present", "actions")  # fmt: skip
 ROLES = ("admin", "hr", "controller", "executive", "presenter")
 EXPECTED_PAGES = {
     "admin": set(PAGES),

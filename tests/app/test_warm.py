@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from loyalty import analysis, demo, model, quality, retention, story
+from loyalty.dashboard import Dashboard
 from loyalty.importing import run
 from loyalty.store import open_store
 
@@ -30,7 +31,7 @@ COMPUTATIONS = [
     (model, "lag_direction"),
     (model, "what_if"),
     (quality, "data_quality"),
-    (story, "build"),
+    (story, "tell"),
 ]
 PAGES = [
     None,
@@ -155,11 +156,13 @@ def test_the_served_app_warms_each_new_revision_once(
 
 def test_the_app_tells_the_story_from_its_cached_results_with_the_same_numbers(ui, copy_db):
     """The Present page's story is told from the pages' cached results (story.tell); every
-    title and line equals the story computed from the store (story.build), in both
+    title and line equals the story computed from the store (Dashboard.story), in both
     languages and for an older wave too."""
+    from pages import _cache as cache  # the path is set by the ui fixture
+
     db = copy_db("story")
     store = open_store(db)
     for wave, lang in (("2025-H2", "en"), ("2024-H2", "de")):
-        packed = ui._story(str(db), store.revision(), None, wave, lang, "nps")
+        packed = cache._story(str(db), store.revision(), None, wave, lang, "nps")
         told = story.frame_of(story.unpack(packed))
-        assert told.equals(story.frame_of(story.build(store, wave, lang))), (wave, lang)
+        assert told.equals(story.frame_of(Dashboard(store).story(wave, lang))), (wave, lang)

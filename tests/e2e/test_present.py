@@ -9,12 +9,12 @@ from playwright.sync_api import expect
 from pptx import Presentation
 
 from e2e.pages import PresenterPage
-from loyalty import story
+from loyalty.dashboard import Dashboard
 
 
 def test_presenter_steps_through_the_story_and_downloads_the_deck(page, server, demo_store):
     # the served store holds the same demo data as demo_store (the server locks its own file)
-    steps = story.build(demo_store, "2025-H2", "en")
+    steps = Dashboard(demo_store).story("2025-H2", "en")
     names = demo_store.sql("SELECT branch_id, name FROM branches")
     present = PresenterPage(page, server).open()
     expect(present.title()).to_have_text(steps[0].title)

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from e2e import readable
 from e2e.pages import PresenterPage
-from loyalty import charts, story
+from loyalty import charts
+from loyalty.dashboard import Dashboard
 
 LANGUAGES = ("de", "en")
 
@@ -68,7 +69,7 @@ def _report(name: str, problems: dict) -> None:
 
 
 def test_presenter_steps_are_large_and_the_card_opens_in_view(projector, server, demo_store):
-    steps = story.build(demo_store, "2025-H2", "de", n_boot=100)
+    steps = Dashboard(demo_store, n_boot=100).story("2025-H2", "de")
     present = PresenterPage(projector, server)
     problems: dict[str, list[str]] = {}
     for i, step in enumerate(steps, start=1):

@@ -182,7 +182,7 @@ def test_usage_errors_exit_2(chain, db):
 def test_map_overrides_and_saved_mappings(db):
     qualtrics = FIXTURES / "qualtrics.csv"
     if not qualtrics.exists():
-        pytest.skip("fixture corpus not there")
+        pytest.fail(f"the committed fixture {qualtrics} is missing")
     out = loyalty(
         "import",
         str(qualtrics),

@@ -125,7 +125,7 @@ def test_the_demo_samples_import(chain, store):
     out = run_import(store, loyalty, loyalty.name, "loyalty", wave, actor="crm")
     assert out.stored
     warnings = [w.kind for w in out.report.validation.warnings]
-    assert "churn_dropped" in warnings  # the sample has no churn columns
+    assert "churn_kept" in warnings  # the sample has no churn columns: they stay
     table = analysis.branch_table(store, wave)
     assert table.height == 30
     assert table["nps"].is_not_null().all()
@@ -418,7 +418,7 @@ def test_a_file_with_several_waves_becomes_one_version_per_wave(chain, store):
 def fixture(name: str) -> Path:
     path = FIXTURES / name
     if not path.exists():
-        pytest.skip(f"fixture {name} not there")
+        pytest.fail(f"the committed fixture {name} is missing (tests/importing/fixtures)")
     return path
 
 
@@ -554,7 +554,15 @@ def test_fixture_qualtrics_and_surveymonkey(store):
                 "Zeile 3, Spalte „MOT1“: 0 (erwartet: 1–5)",
             ],
         ),
-        ("v_unknown_branch.csv", "engagement", "2025-H1", ["Zeile 3, Spalte „Filiale“: „B999“"]),
+        (
+            "v_unknown_branch.csv",
+            "engagement",
+            "2025-H1",
+            [
+                "Zeile 3, Spalte „Filiale“: „B999“ – nächstliegende Filialen: B029 Leipzig "
+                "Altstadt, B019 Berlin Süd, B009 Osnabrück Altstadt"
+            ],
+        ),
         (
             "v_duplicate_respondent.csv",
             "engagement",

@@ -1,0 +1,447 @@
+"""Load test at the protocol level: N sessions against one server, no browser.
+
+``python -m bench.load_protocol --sessions 25 --seconds 60 [--think 5]`` (``make load``):
+serves a fresh demo chain as ``make run`` does (``bench/served.py``; ``--big`` for 10,000
+branches, 1,000,000 responses, 8 waves), waits for the warm-up (the server log's ``caches: …
+warmed`` line), then runs three phases:
+
+1. **before**: one session, back to back, for ``--probe`` seconds;
+2. **load**: ``--sessions`` sessions at once for ``--seconds`` (started over ``--ramp``
+   seconds), each ``--think`` seconds (exponentially distributed, mean) between actions;
+3. **after**: ``--idle`` seconds of nothing, then one session as in 1 (is anything slower, is
+   memory still held?).
+
+Each session speaks Streamlit's websocket protocol (``bench/protocol.py``) as the browser
+does and loops: the overview (its first page when new), Branches via the sidebar, a branch by
+deep link, another branch chosen in the selector, Drivers via the sidebar. An action's time
+runs from the request until the run's ``script_finished`` arrived (server and transfer; the
+browser's drawing is what ``bench/browser.py`` measures). Errors: exceptions drawn on the page,
+timeouts, protocol errors. The server's CPU (``/proc/PID/stat``) per served action and its
+memory (RSS, sampled each second) are reported; 25 Chromium instances on this machine would
+measure Chromium, this client costs little beside the server.
+
+Targets (issue 13, demo size, one server): server CPU per action ≤ 60 ms; 100 sessions with
+5 s think time p95 ≤ 1 s and 0 errors; throughput does not fall as sessions grow; no slowdown
+and no memory growth left after a heavy run. Exit code 1 on errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import protocol  # noqa: E402
+from bench.results import (  # noqa: E402
+    RESULTS,
+    PeakRss,
+    machine,
+    machine_cpu,
+    machine_lines,
+    percentile,
+    process_cpu,
+    replace_section,
+    seconds,
+)
+from bench.served import start_server, stop_server  # noqa: E402
+
+ACTIONS = ("first page", "overview", "switch page", "deep link", "another branch")
+
+
+@dataclass
+class Options:
+    sessions: int = 25
+    seconds: float = 60.0
+    think: float = 0.0  # mean seconds between a session's actions
+    ramp: float = 5.0
+    probe: float = 15.0  # seconds of the one-session phases before and after
+    idle: float = 10.0
+    branches: int = 120
+    respondents: int | None = None
+    waves: int = 4
+    timeout: float = 120.0
+    server_options: tuple[str, ...] = ()
+    results: Path | None = None
+    label: str = ""
+    seed: int = 0
+    profile: Path | None = None  # py-spy's collapsed stacks of the server under the load
+
+
+@dataclass
+class Phase:
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    server_cpu: float = 0.0
+    machine_cpu: float = 0.0
+    bytes: int = 0
+
+    @property
+    def actions(self) -> int:
+        return sum(len(v) for v in self.times.values())
+
+    def all(self) -> list[float]:
+        return [t for v in self.times.values() for t in v]
+
+
+def _labels(db: Path) -> tuple[list[str], dict[str, str]]:
+    from bench.load import read_chain
+
+    chain = read_chain(db)
+    return chain.ids, chain.names
+
+
+async def session(
+    number: int,
+    url: str,
+    ids: list[str],
+    names: dict[str, str],
+    opts: Options,
+    deadline: float,
+    phase: Phase,
+    think: float,
+    delay: float,
+) -> None:
+    rng = random.Random(opts.seed * 1000 + number)
+    await asyncio.sleep(delay)
+    client = protocol.Session(url)
+
+    async def act(kind: str, **kw) -> protocol.Run:
+        run = await client.run(timeout=opts.timeout, **kw)
+        phase.times[kind].append(run.seconds)
+        phase.bytes += run.received
+        if run.exceptions:
+            raise protocol.ProtocolError(f"exception on the page: {run.exceptions[0]}")
+        return run
+
+    async def pause() -> None:
+        if think > 0:
+            await asyncio.sleep(min(rng.expovariate(1 / think), 4 * think))
+
+    first = True
+    try:
+        start = time.perf_counter()
+        await client.connect()
+        while time.monotonic() < deadline:
+            one, two = rng.sample(ids, 2)
+            try:
+                if first:
+                    run = await client.run(page="", timeout=opts.timeout)
+                    phase.times["first page"].append(time.perf_counter() - start)
+                    phase.bytes += run.received
+                    first = False
+                else:
+                    await act("overview", page="")
+                await pause()
+                await act("switch page", page="branches")
+                await pause()
+                branch = await act("deep link", page="branch", query={"branch": one})
+                await pause()
+                selector = branch.widget("selectbox", "branch_select")
+                chosen = await act(
+                    "another branch", widgets=[protocol.choose(selector, f"{two} · {names[two]}")]
+                )
+                if names[two] not in chosen.text() and not any(
+                    e.WhichOneof("type") == "heading" and e.heading.body == names[two]
+                    for e in chosen.elements()
+                ):
+                    raise protocol.ProtocolError(f"another branch: {two} not shown")
+                await pause()
+                await act("switch page", page="drivers")
+                await pause()
+            except (protocol.ProtocolError, TimeoutError) as exc:
+                phase.errors.append(f"session {number}: {type(exc).__name__}: {exc}"[:300])
+    except Exception as exc:  # a connection that failed or broke
+        phase.errors.append(f"session {number}: {type(exc).__name__}: {exc}"[:300])
+    finally:
+        with contextlib.suppress(Exception):
+            await client.close()
+
+
+async def run_phase(url, ids, names, opts, pid, sessions, seconds, think, ramp) -> Phase:
+    phase = Phase()
+    cpu, busy = process_cpu(pid), machine_cpu()
+    start = time.monotonic()
+    deadline = start + ramp + seconds
+    await asyncio.gather(
+        *(
+            session(i, url, ids, names, opts, deadline, phase, think, ramp * i / max(1, sessions))
+            for i in range(sessions)
+        )
+    )
+    phase.elapsed = time.monotonic() - start
+    phase.server_cpu = process_cpu(pid) - cpu
+    phase.machine_cpu = machine_cpu() - busy
+    return phase
+
+
+async def sample_rss(memory: PeakRss, samples: list[float], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        rss = memory.rss_mb()
+        if rss is not None:
+            samples.append(rss)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+
+
+def _start_profile(pid: int, opts: Options):
+    """``py-spy record`` on the server for the load phase (``pip install py-spy``)."""
+    import subprocess
+
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return subprocess.Popen(
+        [
+            spy, "record", "--pid", str(pid), "--duration", str(int(opts.ramp + opts.seconds)),
+            "--rate", "50", "--format", "raw", "--output", str(opts.profile), "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+#: Where the server's time goes: the first category whose marker is in a sample's stack.
+CATEGORIES = (
+    ("garbage collection after each run (runner.postScriptGC)", ("_on_script_finished",)),
+    ("our pages and loyalty/", ("pages/", "loyalty/")),
+    ("figure to JSON (plotly)", ("to_plotly_json", "plotly/", "_plotly_utils")),
+    ("protobuf and Arrow (elements)", ("protobuf", "pyarrow", "_pb2", "arrow")),
+    ("Streamlit's script runner", ("script_runner", "exec_func_with_error_handling")),
+    ("websocket and event loop", ("uvicorn", "starlette", "websockets", "asyncio")),
+)
+
+
+def summarise_profile(path: Path) -> list[tuple[str, float]]:
+    """Shares of the samples (py-spy raw: ``frame;frame;… count`` per line) by category;
+    idle threads (waiting in select/epoll/sleep/Condition.wait) are left out."""
+    totals: dict[str, int] = defaultdict(int)
+    busy = 0
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        leaf = stack.rsplit(";", 1)[-1]
+        if any(w in leaf for w in ("select (", "epoll", "sleep", "wait (threading", "_wait_for")):
+            continue
+        n = int(count)
+        busy += n
+        for name, markers in CATEGORIES:
+            if any(m in stack for m in markers):
+                totals[name] += n
+                break
+        else:
+            totals["other"] += n
+    return sorted(((k, v / busy) for k, v in totals.items()), key=lambda kv: -kv[1]) if busy else []
+
+
+@dataclass
+class Report:
+    opts: Options
+    info: dict[str, str]
+    load_after: str
+    warm: float | None
+    before: Phase
+    load: Phase
+    after: Phase
+    rss: dict[str, float]
+
+
+async def _phases(url, ids, names, opts: Options, pid: int):
+    memory = PeakRss(pid)
+    rss: dict[str, float] = {}
+    samples: list[float] = []
+    stop = asyncio.Event()
+    sampler = asyncio.create_task(sample_rss(memory, samples, stop))
+    try:
+        before = await run_phase(url, ids, names, opts, pid, 1, opts.probe, 0.0, 0.0)
+        rss["before load"] = memory.rss_mb() or float("nan")
+        samples.clear()
+        spy = _start_profile(pid, opts) if opts.profile else None
+        load = await run_phase(
+            url, ids, names, opts, pid, opts.sessions, opts.seconds, opts.think, opts.ramp
+        )
+        if spy is not None:
+            spy.wait(timeout=120)
+        rss["peak under load"] = max(samples) if samples else float("nan")
+        rss["end of load"] = memory.rss_mb() or float("nan")
+        await asyncio.sleep(opts.idle)
+        rss[f"after {opts.idle:.0f} s idle"] = memory.rss_mb() or float("nan")
+        after = await run_phase(url, ids, names, opts, pid, 1, opts.probe, 0.0, 0.0)
+        rss["after the last probe"] = memory.rss_mb() or float("nan")
+    finally:
+        stop.set()
+        await sampler
+    return before, load, after, rss
+
+
+def _wait_warm(log: Path, proc, timeout: float = 1800) -> float | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        match = re.search(r"caches: .* warmed for revision \d+ in ([\d.,]+) s", log.read_text())
+        if match:
+            return float(match.group(1).replace(",", ""))
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited:\n{log.read_text()}")
+        time.sleep(0.5)
+    return None
+
+
+def run_load(opts: Options) -> Report:
+    from bench.load import Options as LoadOptions
+    from bench.load import prepare_db
+
+    info = machine()
+    folder = Path(tempfile.mkdtemp(prefix="loyalty-protocol-"))
+    try:
+        db = prepare_db(
+            LoadOptions(branches=opts.branches, respondents=opts.respondents, waves=opts.waves),
+            folder,
+        )
+        ids, names = _labels(db)
+        log = folder / "server.log"
+        proc, url = start_server(db, log, options=opts.server_options)
+        try:
+            warm = _wait_warm(log, proc)
+            before, load, after, rss = asyncio.run(_phases(url, ids, names, opts, proc.pid))
+        finally:
+            stop_server(proc)
+        load_after = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+        return Report(opts, info, load_after + " (at the end)", warm, before, load, after, rss)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _row(name: str, values: list[float]) -> str:
+    return (
+        f"| {name} | {len(values)} | {seconds(percentile(values, 50))} | "
+        f"{seconds(percentile(values, 95))} | {seconds(max(values) if values else float('nan'))} |"
+    )
+
+
+def cpu_per_action(phase: Phase) -> float:
+    return phase.server_cpu / phase.actions if phase.actions else float("nan")
+
+
+def describe(report: Report) -> str:
+    o = report.opts
+    size = f"{o.branches:,} branches, {o.waves} waves" + (
+        f", {o.respondents:,} responses" if o.respondents else ""
+    )
+    lines = [
+        "Machine:",
+        "",
+        *machine_lines(report.info),
+        f"- Load average {report.load_after}. Figures are noisy while other work runs.",
+        "",
+        f"`python -m bench.load_protocol --sessions {o.sessions} --seconds {o.seconds:.0f} "
+        f"--think {o.think:g}`{(' ' + o.label) if o.label else ''}: demo chain of {size}, "
+        f"warm-up {seconds(report.warm) if report.warm else 'not seen'} (waited for). "
+        "Sessions speak Streamlit's websocket protocol (no browser); an action runs from the "
+        "request until the run's end arrived.",
+        "",
+        "| phase / action | n | p50 | p95 | max |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, phase in (
+        ("before: 1 session", report.before),
+        (f"load: {o.sessions} sessions, think {o.think:g} s", report.load),
+        ("after: 1 session", report.after),
+    ):
+        lines.append(_row(f"**{name}**", phase.all()))
+        for action in ACTIONS:
+            if phase.times.get(action):
+                lines.append(_row(f"{name}: {action}", phase.times[action]))
+    lines.append("")
+    lines.append("| phase | actions/s | server CPU per action | server CPU share | errors |")
+    lines.append("|---|---:|---:|---:|---:|")
+    for name, phase in (("before", report.before), ("load", report.load), ("after", report.after)):
+        rate = phase.actions / phase.elapsed if phase.elapsed else float("nan")
+        share = phase.server_cpu / phase.elapsed if phase.elapsed else float("nan")
+        lines.append(
+            f"| {name} | {rate:.1f} | {cpu_per_action(phase) * 1000:.0f} ms | "
+            f"{share:.2f} cores | {len(phase.errors)} |"
+        )
+    lines.append("")
+    lines.append(
+        "Server memory (RSS): " + ", ".join(f"{k} {v:,.0f} MB" for k, v in report.rss.items()) + "."
+    )
+    errors = report.before.errors + report.load.errors + report.after.errors
+    lines.append("")
+    lines.append(f"Errors: **{len(errors)}**")
+    lines += [f"- {e}" for e in errors[:10]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    d = Options()
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sessions", type=int, default=d.sessions)
+    p.add_argument("--seconds", type=float, default=d.seconds)
+    p.add_argument("--think", type=float, default=d.think, help="mean seconds between actions")
+    p.add_argument("--ramp", type=float, default=d.ramp)
+    p.add_argument("--probe", type=float, default=d.probe)
+    p.add_argument("--idle", type=float, default=d.idle)
+    p.add_argument("--branches", type=int, default=d.branches)
+    p.add_argument("--respondents", type=int)
+    p.add_argument("--waves", type=int, default=d.waves)
+    p.add_argument("--big", action="store_true", help="10,000 branches, 1,000,000, 8 waves")
+    p.add_argument("--timeout", type=float, default=d.timeout)
+    p.add_argument("--server-option", action="append", default=[], help="e.g. runner.x=false")
+    p.add_argument("--results", action="store_true", help="write a section of RESULTS.md")
+    p.add_argument("--label", default="")
+    p.add_argument("--profile", type=Path, help="py-spy's raw profile of the load phase")
+    a = p.parse_args(argv)
+    if a.big:
+        a.branches, a.respondents, a.waves = 10_000, 1_000_000, 8
+    opts = Options(
+        sessions=a.sessions,
+        seconds=a.seconds,
+        think=a.think,
+        ramp=a.ramp,
+        probe=a.probe,
+        idle=a.idle,
+        branches=a.branches,
+        respondents=a.respondents,
+        waves=a.waves,
+        timeout=a.timeout,
+        server_options=tuple(
+            part for o in a.server_option for part in (f"--{o.split('=')[0]}", o.split("=")[1])
+        ),
+        results=RESULTS if a.results else None,
+        label=a.label,
+        profile=a.profile,
+    )
+    report = run_load(opts)
+    text = describe(report)
+    if opts.profile and opts.profile.exists():
+        shares = summarise_profile(opts.profile)
+        text += "\n\nWhere the server's busy samples went (py-spy, load phase):\n\n" + "\n".join(
+            f"- {name}: {share:.0%}" for name, share in shares
+        )
+    print(text)
+    if opts.results:
+        label = f", {opts.label}" if opts.label else ""
+        heading = (
+            f"Protocol load (bench/load_protocol.py, {opts.branches:,} branches, "
+            f"{opts.sessions} sessions, think {opts.think:g} s{label})"
+        )
+        replace_section(opts.results, heading, text)
+    errors = report.before.errors + report.load.errors + report.after.errors
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

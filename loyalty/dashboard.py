@@ -1,0 +1,382 @@
+"""The application's core: one :class:`Dashboard` per store and viewer scope, which pages,
+story, report and CLI ask for everything they show.
+
+Every branch-level result is computed from the whole company's *suppressed* branch table and
+only then limited to the viewer's branches (:func:`loyalty.access.visible`): suppression is
+never recomputed on a subset, and nothing unsuppressed or outside the scope leaves this module.
+The company-wide table itself is private (:meth:`Dashboard._company_table`).
+
+Results are kept in a :class:`Memo` that the dashboards of one store revision share (the app
+keeps one per revision; the CLI makes one per run), so a result that others are built from —
+the branch table above all — is computed once. The warm-up plan (:meth:`Dashboard.warm_plan`)
+names, in order, what the pages read first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any, NamedTuple
+
+import polars as pl
+
+from loyalty import access, actions, analysis, effects, model, quality, schema, stats, story, users
+from loyalty.store import Store
+
+Scope = frozenset[str] | None
+
+
+class Memo:
+    """A bounded, thread-safe memo: a key being computed is computed once, whoever asks (the
+    warm-up thread and a page may ask at the same time)."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._pending: dict[Hashable, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+            pending = self._pending.setdefault(key, threading.Lock())
+        with pending:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = compute()
+            with self._lock:
+                self._values[key] = value
+                self._pending.pop(key, None)
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+class Request(NamedTuple):
+    """One step of the warm-up plan: ``Dashboard(store, scope).<method>(*args)``."""
+
+    method: str
+    scope: Scope
+    args: tuple = ()
+
+
+class Dashboard:
+    """What one viewer scope (``None``: every branch) may see of one store."""
+
+    def __init__(
+        self, store: Store, scope: Scope = None, *, memo: Memo | None = None, n_boot: int = 2000
+    ) -> None:
+        self.store = store
+        self.scope = scope
+        self.memo = memo if memo is not None else Memo()
+        self.n_boot = n_boot
+
+    @classmethod
+    def for_viewer(cls, store: Store, viewer: access.Viewer, **kwargs: Any) -> Dashboard:
+        return cls(store, viewer.branches, **kwargs)
+
+    def view(self, scope: Scope) -> Dashboard:
+        """The same store and memo, seen by another scope."""
+        return Dashboard(self.store, scope, memo=self.memo, n_boot=self.n_boot)
+
+    def _memo(self, name: str, args: tuple, compute: Callable[[], Any], scoped: bool = True):
+        key = (name, self.scope if scoped else None, self.n_boot, *args)
+        return self.memo.get(key, compute)
+
+    # --- company-wide facts (no branch scores) -------------------------------------------
+
+    def waves(self) -> list[str]:
+        return self._memo("waves", (), lambda: analysis.waves(self.store), scoped=False)
+
+    def complete_waves(self) -> list[str]:
+        return self._memo("complete", (), lambda: analysis.complete_waves(self.store), scoped=False)
+
+    def default_wave(self) -> str | None:
+        """The newest complete wave, else the newest (:func:`analysis.pick_default_wave`)."""
+        return analysis.pick_default_wave(self.waves(), self.complete_waves())
+
+    def resolve_wave(self, wave: str | None) -> str:
+        """``wave`` if the store has it, else (``None``) the default wave; ``ValueError`` for
+        an unknown wave or an empty store."""
+        if wave is None:
+            wave = self.default_wave()
+            if wave is None:
+                raise ValueError("the store holds no wave")
+        elif wave not in self.waves():
+            raise ValueError(wave)
+        return wave
+
+    def dimensions(self) -> pl.DataFrame:
+        return self._memo("dimensions", (), lambda: analysis.dimensions(self.store), False)
+
+    def has_answers(self, wave: str) -> bool:
+        return self._memo(
+            "has_answers", (wave,), lambda: quality.has_answers(self.store, wave), False
+        )
+
+    def response_counts(self) -> pl.DataFrame:
+        """Respondents, headcount and shown branches per wave (counts, no scores)."""
+        return self._memo("responses", (), lambda: quality.response_counts(self.store), False)
+
+    def data_quality(self, wave: str):
+        """(aggregation, r_wg(j) values, reliability) of one wave, company-wide (the Methods
+        page; every figure is over groups of at least the minimum size)."""
+        return self._memo("quality", (wave,), lambda: quality.data_quality(self.store, wave), False)
+
+    # --- branch-level results: suppressed, then scoped -----------------------------------
+
+    def _company_table(self, wave: str | None, loyalty: str) -> pl.DataFrame:
+        """The whole company's suppressed branch table: private, read only to compute
+        results that are then limited to the scope."""
+        return self._memo(
+            "company_table",
+            (wave, loyalty),
+            lambda: analysis.branch_table(self.store, wave, loyalty=loyalty),
+            scoped=False,
+        )
+
+    def branch_table(self, wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
+        """The branch table of ``wave`` (None: every wave), suppressed, the scope's rows."""
+        return self._memo(
+            "table",
+            (wave, loyalty),
+            lambda: access.visible(self._company_table(wave, loyalty), self.scope),
+        )
+
+    def branch_names(self, wave: str | None = None) -> analysis.BranchNames:
+        return self._memo(
+            "names", (wave,), lambda: analysis.BranchNames.of(self.branch_table(wave, "nps"))
+        )
+
+    def headline(self, wave: str, loyalty: str = "nps") -> stats.QuartileRatio:
+        """Return on sales of the top loyalty quartile over the bottom one."""
+        return self._memo(
+            "headline",
+            (wave, loyalty),
+            lambda: analysis.headline_ratio(
+                self.branch_table(wave, loyalty), loyalty, n_boot=self.n_boot
+            ),
+        )
+
+    def benchmarks(self) -> dict:
+        """The scope's figures per wave, as the Branch page compares against them."""
+        return self._memo(
+            "benchmarks", (), lambda: analysis.company_benchmarks(self.branch_table(None))
+        )
+
+    def chain_links(self, wave: str, loyalty: str = "nps") -> list[analysis.Link]:
+        return self._memo(
+            "links",
+            (wave, loyalty),
+            lambda: analysis.chain_links(self.branch_table(wave, loyalty), loyalty),
+        )
+
+    def quadrants(self, wave: str, loyalty: str = "nps") -> pl.DataFrame:
+        return self._memo(
+            "quadrants",
+            (wave, loyalty),
+            lambda: analysis.quadrant_table(
+                self.branch_table(wave, loyalty), loyalty, n_boot=self.n_boot
+            ),
+        )
+
+    def chain_model(self, wave: str, loyalty: str = "nps"):
+        return self._memo(
+            "chain",
+            (wave, loyalty),
+            lambda: model.chain_model(self.branch_table(wave, loyalty), loyalty),
+        )
+
+    def drivers(self, wave: str, loyalty: str = "nps") -> pl.DataFrame:
+        return self._memo(
+            "drivers",
+            (wave, loyalty),
+            lambda: model.drivers(self.branch_table(wave, loyalty), loyalty),
+        )
+
+    def estimates(self, wave: str) -> pl.DataFrame:
+        """Shrunken engagement with interval and rank interval: estimated over every shown
+        branch of the company, then the scope's rows."""
+
+        def compute() -> pl.DataFrame:
+            shown = self._company_table(wave, "nps").filter(~pl.col("suppressed"))["branch_id"]
+            respondents = analysis.respondent_engagement(self.store, wave)
+            return access.visible(model.engagement_estimates(respondents, shown), self.scope)
+
+        return self._memo("estimates", (wave,), compute)
+
+    def expected_vs_actual(self, wave: str, loyalty: str = "nps") -> pl.DataFrame:
+        return self._memo(
+            "expected",
+            (wave, loyalty),
+            lambda: model.expected_vs_actual(self.branch_table(wave, loyalty), loyalty),
+        )
+
+    def lags(self, loyalty: str = "nps"):
+        """Cross-lagged effects over every wave (the scope's branches)."""
+        return self._memo(
+            "lags",
+            (loyalty,),
+            lambda: model.lag_direction(self.branch_table(None, loyalty), loyalty),
+        )
+
+    def churn(self, wave: str, branch_id: str | None = None) -> pl.DataFrame:
+        """Shares of lost customers by reason, company-wide or of one branch in the scope."""
+        if branch_id is not None and self.scope is not None and branch_id not in self.scope:
+            raise access.NotPermitted("view_dashboards")
+        return self._memo(
+            "churn",
+            (wave, branch_id),
+            lambda: analysis.churn_shares(self.store, wave, branch_id),
+            scoped=False,
+        )
+
+    def what_if(
+        self, wave: str, loyalty: str, rule: str, values: tuple[str, ...], delta: float
+    ) -> model.WhatIf:
+        def compute() -> model.WhatIf:
+            table = self.branch_table(wave, loyalty)
+            chosen = model.select_branches(table, rule, values)
+            return model.what_if(table, chosen, delta, loyalty, n_boot=self.n_boot)
+
+        return self._memo("what_if", (wave, loyalty, rule, tuple(values), delta), compute)
+
+    # --- actions and their effect (issue 18) -----------------------------------------------
+    # Recording an action does not change the store's revision (no dashboard is affected);
+    # these results are keyed by the actions' own revision as well.
+
+    def actions(self) -> pl.DataFrame:
+        """The current version of the actions touching this scope (their branches in it)."""
+        arev = actions.revision(self.store)
+        return self._memo("actions", (arev,), lambda: actions.current(self.store, self.scope))
+
+    def _exposures(self, arev: int) -> pl.DataFrame:
+        def compute() -> pl.DataFrame:
+            return effects.visible_exposures(actions.exposures(self.store), self.scope)
+
+        return self._memo("action_exposures", (arev,), compute)
+
+    def action_horizons(self) -> list[int]:
+        arev = actions.revision(self.store)
+        return effects.horizons(self._exposures(arev), effects.wave_spans(self.store))
+
+    def action_effects(self, horizon: int) -> effects.Effects:
+        """The effect of actions ``horizon`` waves after the pre-action wave (see
+        :mod:`loyalty.effects`), from the suppressed table of every wave, limited to the scope."""
+        arev = actions.revision(self.store)
+
+        def compute() -> effects.Effects:
+            table = access.visible(self._company_table(None, "nps"), self.scope)
+            spans = effects.wave_spans(self.store)
+            return effects.estimate(table, self._exposures(arev), spans, horizon, self.n_boot)
+
+        return self._memo("action_effects", (arev, horizon), compute)
+
+    def action_summary(self) -> effects.Summary | None:
+        """What the story tells about actions (None while none is recorded)."""
+        current = self.actions()
+        if current.is_empty():
+            return None
+        found = self.action_horizons()
+        return effects.Summary(
+            dict(current.group_by("status").len().sort("status").iter_rows()),
+            self.action_effects(1) if 1 in found else None,
+            self.action_effects(2) if 2 in found else None,
+            self.dimensions(),
+        )
+
+    # --- the story ---------------------------------------------------------------------
+
+    def story_parts(self, wave: str, loyalty: str = "nps") -> story.Parts:
+        """What the story is told from: the same results the pages show."""
+        return story.Parts(
+            table=self.branch_table(wave, loyalty),
+            links=self.chain_links(wave, loyalty),
+            ratio=self.headline(wave, loyalty),
+            quadrants=self.quadrants(wave, loyalty),
+            churn=self.churn(wave),
+            what_if=self.what_if(wave, loyalty, *model.WHAT_IF_DEFAULT),
+            lags=self.lags(loyalty),
+            actions=self.action_summary(),
+        )
+
+    def story(self, wave: str, lang: str, loyalty: str = "nps") -> list[story.Step]:
+        """The story's steps for ``wave`` in ``lang`` (presenter mode, deck, PDF)."""
+        return story.tell(self.story_parts(wave, loyalty), lang, loyalty)
+
+    # --- warming -------------------------------------------------------------------------
+
+    def user_scopes(self) -> list[frozenset[str]]:
+        """The distinct branch scopes of the users limited to some regions or branches."""
+        scopes = set()
+        for name in users.list_users(self.store)["username"].to_list():
+            principal = users.get_principal(self.store, name)
+            scope = principal.branch_filter(self.store) if principal else None
+            if scope is not None:
+                scopes.add(scope)
+        return sorted(scopes, key=sorted)
+
+    def warm_plan(self, languages: tuple[str, ...]) -> Iterator[Request]:
+        """What the pages read first, in order: the default view (default wave, the first
+        loyalty measure, every branch), the story in each language, the other measure, the
+        scopes of region-limited users, then the older waves. The caller computes each
+        :class:`Request` through its caches; the plan reads only what it needs to decide."""
+        yield Request("waves", None)
+        all_waves = self.waves()
+        if not all_waves:
+            return
+        first = analysis.pick_default_wave(all_waves, self.complete_waves())
+        yield Request("complete_waves", None)
+        later = [w for w in reversed(all_waves) if w != first]
+        yield Request("response_counts", None)
+        yield Request("dimensions", None)
+        yield Request("benchmarks", None)
+        yield Request("branch_names", None, (None,))
+        measure, *others = schema.LOYALTY_MEASURES  # the pages' default measure first
+
+        def view(scope: Scope, wave: str, loyalty: str) -> Iterator[Request]:
+            for method in (
+                "branch_table",
+                "headline",
+                "chain_links",
+                "chain_model",
+                "quadrants",
+                "drivers",
+                "expected_vs_actual",
+            ):
+                yield Request(method, scope, (wave, loyalty))
+
+        def wave_only(scope: Scope, wave: str) -> Iterator[Request]:
+            yield Request("branch_names", scope, (wave,))
+            yield Request("churn", scope, (wave, None))
+            if wave == first:
+                yield Request("what_if", scope, (wave, measure, *model.WHAT_IF_DEFAULT))
+            yield Request("has_answers", None, (wave,))
+            if not self.has_answers(wave):  # answers purged: the pages show branch figures
+                return
+            yield Request("estimates", scope, (wave,))
+            if scope is None:
+                yield Request("data_quality", None, (wave,))
+
+        yield from view(None, first, measure)
+        yield from wave_only(None, first)
+        yield Request("lags", None, (measure,))
+        for lang in languages:
+            yield Request("story", None, (first, lang, measure))
+        for other in others:
+            yield from view(None, first, other)
+            yield Request("lags", None, (other,))
+        for scope in self.user_scopes():
+            yield Request("branch_names", scope, (None,))
+            yield from view(scope, first, measure)
+            yield from wave_only(scope, first)
+        for wave in later:
+            for loyalty in schema.LOYALTY_MEASURES:
+                yield from view(None, wave, loyalty)

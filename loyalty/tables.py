@@ -1,0 +1,158 @@
+"""What a page shows of a computed frame, shaped here so that pages only arrange widgets: one
+branch's row, the choices of a filter, the first rows and how many there are, how many
+branches are hidden, and the Methods page's tables with headers in the user's language.
+
+Every function takes frames the core (:mod:`loyalty.dashboard`) computed, suppressed and
+scoped; none reads the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from loyalty.i18n import t
+
+
+def row_of(frame: pl.DataFrame, branch_id: str) -> dict[str, Any] | None:
+    """The row of ``branch_id`` as a dict, ``None`` if the frame has none."""
+    rows = frame.filter(pl.col("branch_id") == branch_id)
+    return rows.row(0, named=True) if rows.height else None
+
+
+def choices(frame: pl.DataFrame, column: str) -> list:
+    """The distinct values of ``column``, sorted (a filter's options)."""
+    return sorted(frame[column].drop_nulls().unique().to_list())
+
+
+def span(frame: pl.DataFrame, column: str) -> tuple[int, int]:
+    """The smallest and largest whole value of ``column`` (a slider's range)."""
+    return int(frame[column].min()), int(frame[column].max())
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The first rows of a frame and how many it has."""
+
+    shown: pl.DataFrame
+    total: int
+
+    @property
+    def cut(self) -> bool:
+        return self.total > self.shown.height
+
+    @property
+    def count(self) -> int:
+        return self.shown.height
+
+
+def first(frame: pl.DataFrame, n: int | None = None) -> Rows:
+    """The first ``n`` rows (all with ``None``) and the frame's size."""
+    return Rows(frame if n is None else frame.head(n), frame.height)
+
+
+def number_of(frame: pl.DataFrame) -> int:
+    """How many rows (branches, estimates, peers) a frame has."""
+    return frame.height
+
+
+def hidden(table: pl.DataFrame) -> tuple[int, int]:
+    """(branches whose scores are suppressed, branches) of a branch table."""
+    return int(table["suppressed"].sum()), table.height
+
+
+def newest_first(frame: pl.DataFrame, n: int) -> Rows:
+    """The last ``n`` rows, newest first (a log), and the number of rows."""
+    return Rows(frame.reverse().head(n), frame.height)
+
+
+def as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column as text (a log written to CSV as it reads)."""
+    return frame.with_columns(pl.all().cast(pl.String))
+
+
+def live_versions(history: pl.DataFrame, kinds: list[str]) -> list[int]:
+    """Ids of the versions of ``kinds`` that were not deleted (branch lists have none to
+    switch between)."""
+    live = history.filter(
+        pl.col("deleted_at").is_null()
+        & (pl.col("kind") != "branches")
+        & pl.col("kind").is_in(kinds)
+    )
+    return live["import_id"].to_list()
+
+
+def size(frame: pl.DataFrame) -> tuple[int, int]:
+    """(rows, columns) of a frame (a file as read)."""
+    return frame.height, frame.width
+
+
+def without(frame: pl.DataFrame | None, column: str) -> pl.DataFrame | None:
+    return frame.drop(column) if frame is not None else None
+
+
+def sum_of(frame: pl.DataFrame, column: str) -> int:
+    return int(frame[column].sum())
+
+
+def response_table(counts: pl.DataFrame, lang: str, minimum: int) -> pl.DataFrame:
+    """Responses per wave, headers in ``lang`` (the Methods page)."""
+    return counts.select(
+        pl.col("wave").alias(t("methods.col.wave", lang)),
+        pl.col("respondents").alias(t("methods.col.respondents", lang)),
+        pl.col("headcount").alias(t("methods.col.headcount", lang)),
+        pl.col("response_rate").alias(t("methods.col.rate", lang)),
+        pl.col("branches_with_answers").alias(t("methods.col.with_answers", lang)),
+        pl.col("branches_shown").alias(t("methods.col.shown", lang, min=minimum)),
+    )
+
+
+def reliability_table(
+    reliability: pl.DataFrame, dimensions: pl.DataFrame, lang: str
+) -> pl.DataFrame:
+    """Cronbach's alpha and omega per scale, headers and bands in ``lang``."""
+    names = dict(zip(dimensions["dimension_id"], dimensions[f"name_{lang}"], strict=True))
+    names["index"] = t("methods.index", lang)
+    return reliability.select(
+        pl.col("dimension_id").replace_strict(names).alias(t("methods.col.scale", lang)),
+        pl.col("n_items").alias(t("methods.col.items", lang)),
+        pl.col("n").alias("n"),
+        pl.col("alpha").alias("α"),
+        pl.col("alpha_low").alias(t("methods.col.alpha_low", lang)),
+        pl.col("alpha_high").alias(t("methods.col.alpha_high", lang)),
+        pl.col("std_alpha").alias(t("methods.col.std_alpha", lang)),
+        pl.col("omega").alias("ω"),
+        pl.col("band")
+        .map_elements(lambda b: t(f"band.alpha.{b}", lang), return_dtype=pl.String)
+        .alias(t("methods.col.band", lang)),
+    )
+
+
+def exclusion_counts(excluded: pl.DataFrame, lang: str, minimum: int) -> list[tuple[str, int]]:
+    """(reason in ``lang``, branches) per reason, most frequent first."""
+    summary = excluded.group_by("reason").len().sort("len", descending=True)
+    return [(t(f"exclusion.{reason}", lang, min=minimum), n) for reason, n in summary.iter_rows()]
+
+
+def exclusion_list(excluded: pl.DataFrame, lang: str, minimum: int) -> pl.DataFrame:
+    """Branch, name and reason in ``lang``, one row per exclusion."""
+    return excluded.select(
+        "branch_id",
+        "name",
+        pl.col("reason").map_elements(
+            lambda r: t(f"exclusion.{r}", lang, min=minimum), return_dtype=pl.String
+        ),
+    )
+
+
+def top_priority(focus: pl.DataFrame) -> dict[str, Any] | None:
+    """The first dimension with a positive priority, ``None`` if there is none."""
+    top = focus.filter(pl.col("priority") > 0).head(1)
+    return top.row(0, named=True) if top.height else None
+
+
+def with_engagement(table: pl.DataFrame) -> int:
+    """How many branches have an engagement score (the n of the engagement links)."""
+    return int(table["engagement"].is_not_null().sum())

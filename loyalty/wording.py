@@ -1,0 +1,234 @@
+"""All sentence-building for people, beside the story: the headline, the chain's links, the
+chain model, power, lag direction, a branch's expectation, the what-if. Each figure comes with
+its interval, n and level; the words come from the catalogue (:func:`loyalty.i18n.t`).
+
+Pages, charts' titles, the story and the deck take their sentences from here, so a sentence is
+written once.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from loyalty import analysis, i18n, stats
+from loyalty.i18n import t
+from loyalty.model import RELEVANT_R, ChainModel, Power, WhatIf
+
+
+def headline(ratio: stats.QuartileRatio, lang: str) -> str:
+    """Return on sales of the top loyalty quartile over the bottom one, with its interval."""
+    if not analysis.finite(ratio.ratio):
+        return t("overview.headline_na", lang)
+    return t(
+        "overview.headline",
+        lang,
+        ratio=i18n.num(ratio.ratio, lang),
+        low=i18n.num(ratio.ci[0], lang),
+        high=i18n.num(ratio.ci[1], lang),
+    )
+
+
+def headline_detail(ratio: stats.QuartileRatio, lang: str) -> str:
+    """The quartiles' means, their n and the bootstrap behind the headline."""
+    return t(
+        "overview.headline_detail",
+        lang,
+        top=i18n.num(ratio.top_mean, lang),
+        bottom=i18n.num(ratio.bottom_mean, lang),
+        n_top=ratio.n_top,
+        n_bottom=ratio.n_bottom,
+        n=ratio.n,
+        n_boot=i18n.num(ratio.n_boot, lang, 0),
+    )
+
+
+def link_sentence(link: analysis.Link, lang: str, min_n: int = 0) -> str:
+    """r with its interval and n (or why there is none: no r, or fewer than ``min_n``)."""
+    res = link.result
+    if res.n < min_n or not analysis.finite(res.r):
+        return t("link.na", lang, n=res.n)
+    return t(
+        "link.sentence",
+        lang,
+        r=i18n.num(res.r, lang, 2),
+        low=i18n.num(res.ci[0], lang, 2),
+        high=i18n.num(res.ci[1], lang, 2),
+        n=res.n,
+    )
+
+
+def link_title(link: analysis.Link, lang: str) -> str:
+    """A link chart's title: the link's name, its sentence below (plotly markup); the chart
+    draws its fitted line from 4 branches, and states r from there."""
+    return f"{t('link.' + link.key, lang)}<br><sup>{link_sentence(link, lang, 4)}</sup>"
+
+
+def link_line(link: analysis.Link, lang: str) -> str:
+    """One link in a line: its name, the strength in words, r with interval and n."""
+    name = t("link." + link.key, lang)
+    if not analysis.finite(link.result.r):
+        return f"{name}: {link_sentence(link, lang)}"
+    return f"{name}: {i18n.strength_words(link.result.r, lang)}, {link_sentence(link, lang)}"
+
+
+def _with_interval(value: float, ci: tuple[float, float], lang: str, digits: int) -> dict[str, str]:
+    return {
+        "value": i18n.num(value, lang, digits, sign=True),
+        "low": i18n.num(ci[0], lang, digits),
+        "high": i18n.num(ci[1], lang, digits),
+    }
+
+
+def sentences(chain: ChainModel, lang: str) -> list[str]:
+    """The chain model in plain words, each figure with its interval, n and level."""
+    res = chain.result
+    if not analysis.finite(res.a):
+        return [t("link.na", lang, n=res.n)]
+    a = _with_interval(res.a, res.a_ci, lang, 1)
+    unit = t(f"chain.unit_dative.{chain.loyalty}", lang, count=a["value"])
+    return [
+        t("chain.a", lang, unit=unit, n=res.n, **a),
+        t(
+            "chain.b",
+            lang,
+            unit=t(f"chain.one.{chain.loyalty}", lang),
+            **_with_interval(res.b, res.b_ci, lang, 2),
+        ),
+        t(
+            "chain.indirect",
+            lang,
+            n_boot=i18n.num(res.n_boot, lang, 0),
+            direct=i18n.num(res.c_prime, lang, 2, sign=True),
+            direct_low=i18n.num(res.c_prime_ci[0], lang, 2),
+            direct_high=i18n.num(res.c_prime_ci[1], lang, 2),
+            total=i18n.num(res.c, lang, 2, sign=True),
+            **_with_interval(res.indirect, res.indirect_ci, lang, 2),
+        ),
+        t("chain.adjusted", lang),
+    ]
+
+
+def power_sentence(p: Power, lang: str) -> str:
+    key = "power.enough" if p.enough else "power.too_few"
+    return t(
+        key,
+        lang,
+        n=p.n,
+        r=i18n.num(p.min_detectable_r, lang, 2),
+        relevant=i18n.num(RELEVANT_R, lang, 1),
+    )
+
+
+def lag_sentences(lags: stats.LaggedEffects, loyalty: str, lang: str) -> list[str]:
+    """The lag analysis in plain words: both cross-lagged paths with interval and n, then
+    which way the evidence points."""
+    short = t(f"short.{loyalty}", lang)
+
+    def path(key: str, lag: stats.CrossLag, digits: int) -> str:
+        return t(
+            key,
+            lang,
+            loyalty=short,
+            value=i18n.num(lag.coef, lang, digits, sign=True),
+            low=i18n.num(lag.ci[0], lang, digits),
+            high=i18n.num(lag.ci[1], lang, digits),
+            n=lag.n,
+            units=lag.n_units,
+        )
+
+    return [
+        path("lag.forward", lags.x_to_y, 1),
+        path("lag.backward", lags.y_to_x, 4),
+        t(f"lag.verdict.{lags.direction}", lang, loyalty=short),
+    ]
+
+
+def expectation_sentences(row: dict | None, lang: str, loyalty: str = "nps") -> list[str]:
+    """One branch's row of :func:`expected_vs_actual` in plain words: how far its loyalty lies
+    from what its engagement predicts, and its return from what its loyalty predicts."""
+    out = []
+    for prefix, basis, digits in (("loyalty", "engagement", 1), ("ros", loyalty, 1)):
+        residual = row.get(f"{prefix}_residual") if row else None
+        measure = loyalty if prefix == "loyalty" else "ros"
+        if residual is None or not analysis.finite(residual):
+            out.append(t("expected.na", lang, measure=t(f"short.{measure}", lang)))
+            continue
+        key = "expected.above" if residual >= 0 else "expected.below"
+        text = t(
+            key,
+            lang,
+            measure=t(f"short.{measure}", lang),
+            basis=t(f"short.{basis}", lang),
+            gap=i18n.num(abs(residual), lang, digits),
+            expected=i18n.num(row[f"{prefix}_expected"], lang, digits),
+            low=i18n.num(row[f"{prefix}_low_95"], lang, digits),
+            high=i18n.num(row[f"{prefix}_high_95"], lang, digits),
+        )
+        if row.get(f"{prefix}_outside"):
+            text += " " + t("expected.outside", lang)
+        out.append(text)
+    return out
+
+
+def what_if_sentences(w: WhatIf, lags: stats.LaggedEffects | None, lang: str) -> list[str]:
+    """The what-if in plain words, with intervals, n and the standing caution."""
+    if not w.n_branches:
+        return [t("whatif.none", lang)]
+    change = i18n.num(w.loyalty_change, lang, 1, sign=True)
+    lines = [
+        t(
+            "whatif.loyalty",
+            lang,
+            k=w.n_branches,
+            delta=i18n.num(w.mean_delta, lang, 2),
+            value=change,
+            low=i18n.num(w.loyalty_ci[0], lang, 1),
+            high=i18n.num(w.loyalty_ci[1], lang, 1),
+            unit=t(f"chain.unit.{w.loyalty}", lang, count=change),
+        ),
+        t(
+            "whatif.ros",
+            lang,
+            value=i18n.num(w.ros_change, lang, 2, sign=True),
+            low=i18n.num(w.ros_ci[0], lang, 2),
+            high=i18n.num(w.ros_ci[1], lang, 2),
+        ),
+        t(
+            "whatif.profit",
+            lang,
+            value=i18n.num(w.profit_change, lang, 0, sign=True),
+            low=i18n.num(w.profit_ci[0], lang, 0),
+            high=i18n.num(w.profit_ci[1], lang, 0),
+            revenue=i18n.num(w.revenue / 1e6, lang, 1),
+            n_boot=i18n.num(w.n_boot, lang, 0),
+            n=w.n_model,
+        ),
+    ]
+    if w.n_left_out:
+        lines.append(t("whatif.left_out", lang, k=w.n_left_out))
+    caution = t("whatif.caution", lang)
+    if lags is not None:
+        caution += " " + t(
+            f"lag.verdict.{lags.direction}", lang, loyalty=t(f"short.{w.loyalty}", lang)
+        )
+    lines.append(caution)
+    return lines
+
+
+def multiplier_line(quads: pl.DataFrame, loyalty: str, lang: str) -> str:
+    """ "Engaged and loyal branches earn 1.9× [1.5; 2.4] the return of the rest", with the
+    n of both groups, the level and the bootstrap; a plain note when there is no ratio."""
+    row = quads.filter(pl.col("quadrant") == "high_high").row(0, named=True)
+    if not analysis.finite(row["vs_rest"]) or not analysis.finite(row["vs_rest_low"]):
+        return t("quadrant.multiplier_na", lang)
+    return t(
+        "quadrant.multiplier",
+        lang,
+        loyalty=t(f"short.{loyalty}", lang),
+        ratio=i18n.num(row["vs_rest"], lang, 1),
+        low=i18n.num(row["vs_rest_low"], lang, 1),
+        high=i18n.num(row["vs_rest_high"], lang, 1),
+        n_top=row["n"],
+        n_rest=row["n_total"] - row["n"],
+        n_boot=i18n.num(row["n_boot"], lang, 0),
+    )

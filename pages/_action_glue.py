@@ -1,0 +1,75 @@
+"""Streamlit glue for action plans: cached wrappers around the core's action methods
+(:class:`loyalty.dashboard.Dashboard`), keyed by the store, its revision, the actions' own
+revision (a recorded action does not invalidate the other dashboards) and the viewer's scope.
+The rules live in loyalty.actions / loyalty.effects."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from loyalty import actions, effects, exports, i18n
+from pages import _cache
+from pages import _shared as ui
+
+
+def _revs() -> tuple[str, int, frozenset[str] | None, int]:
+    db, rev, scope = _cache._key()
+    return db, rev, scope, actions.revision(ui.store())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _current(db: str, rev: int, scope, arev: int) -> pl.DataFrame:
+    return _cache._core(db, rev, scope).actions()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _horizons(db: str, rev: int, scope, arev: int) -> list[int]:
+    return _cache._core(db, rev, scope).action_horizons()
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _effects(db: str, rev: int, scope, arev: int, horizon: int) -> effects.Effects:
+    return _cache._core(db, rev, scope).action_effects(horizon)
+
+
+def current() -> pl.DataFrame:
+    """The current version of the actions this viewer may see."""
+    return _current(*_revs())
+
+
+def horizons() -> list[int]:
+    return _horizons(*_revs())
+
+
+def effect(horizon: int) -> effects.Effects:
+    return _effects(*_revs(), horizon)
+
+
+def branches() -> pl.DataFrame:
+    """Branch ids, regions and formats of this viewer (for filters and the form)."""
+    return ui.branch_table(ui.default_wave()).select("branch_id", "region", "format", "name")
+
+
+def listing_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The actions as listed and exported, with headers in the language."""
+    return exports.labelled(actions.listing(frame, ui.dimensions(), lang), lang)
+
+
+def branch_listing(branch_id: str, lang: str, suggested: str | None) -> None:
+    """The Branch page's list of this branch's actions, with links to the Actions page."""
+    st.subheader(i18n.t("actions.branch.heading", lang))
+    mine = actions.select(current(), branches(), actions.Filter(branch_id=branch_id))
+    if mine.is_empty():
+        st.caption(i18n.t("actions.branch.none", lang))
+    else:
+        st.dataframe(listing_table(mine, lang), hide_index=True, key="branch_actions")
+    query = {"branch": branch_id, "lang": lang}
+    if suggested and ui.can("record_actions"):
+        query["dimension"] = suggested
+    st.page_link(
+        "pages/actions.py",
+        label=i18n.t("actions.branch.link", lang),
+        icon=":material/task_alt:",
+        query_params=query,
+    )

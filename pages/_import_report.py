@@ -1,0 +1,93 @@
+"""Streamlit glue, the Data page's import: the uploaded file as read, the suggested mapping,
+a questionnaire file, and the validation report."""
+
+import streamlit as st
+
+from loyalty import exports, i18n, tables
+from loyalty.importing import instrument, mapping, read, validate
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _read_upload(data: bytes, name: str, sheet):
+    return read.read_file(data, name, sheet=sheet)
+
+
+def read_upload(data: bytes, name: str, sheet=None):
+    """The uploaded file as read (cached per file content: reruns do not re-read it)."""
+    return _read_upload(data, name, sheet)
+
+
+def suggested_mapping(columns: tuple[str, ...], kind: str) -> dict[str, str | None]:
+    return mapping.suggest_mapping(list(columns), kind)
+
+
+def parse_instrument(data: bytes, name: str):
+    text = data.decode("utf-8-sig")
+    if name.lower().endswith(".csv"):
+        return instrument.parse_csv(text)
+    return instrument.parse_yaml(text)
+
+
+def show_import_report(report, lang: str) -> None:
+    """The validation report: problems grouped (first 20 of each kind and the count of the
+    rest, all of them as a CSV), warnings apart, dropped and ignored columns, a preview."""
+    if report.read_error:
+        key, params = report.read_error
+        st.error(read.ReadError(key, params).message(lang))
+        return
+    result = report.validation
+    if result is None:
+        st.error(report.render_text(lang))
+        return
+    st.markdown(
+        i18n.t(
+            "data.summary",
+            lang,
+            read=i18n.num(result.rows_read, lang, 0),
+            valid=i18n.num(result.rows_valid, lang, 0),
+            problems=i18n.num(report.problem_count(), lang, 0),
+        )
+    )
+    store_failure = report.store_failure()
+    if store_failure:  # the file is fine; the data directory is full or read-only
+        st.error(store_failure)
+    elif not result.problems.is_empty():
+        st.error(i18n.t("data.rejected", lang))
+        for kind, count, part in result.problem_groups(20):
+            with st.expander(f"{i18n.t(f'import.problem.{kind}', lang)} ({count})"):
+                for row in part.iter_rows(named=True):
+                    st.markdown("- " + validate.problem_line(kind, row, lang))
+                if count > tables.number_of(part):
+                    st.caption(i18n.t("data.more", lang, n=count - tables.number_of(part)))
+        st.download_button(
+            i18n.t("data.problems_csv", lang),
+            exports.table_csv(report.problems_frame(lang), lang, label=False),
+            file_name="import-problems.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="data_problems_csv",
+        )
+    for notice in result.warnings:
+        st.warning(notice.message(lang))
+    if result.dropped_columns:
+        st.info(
+            i18n.t(
+                "data.dropped",
+                lang,
+                columns=", ".join(f"{c} ({i18n.t(r, lang)})" for c, r in result.dropped_columns),
+            )
+        )
+    if result.ignored_columns:
+        st.caption(i18n.t("data.ignored", lang, columns=", ".join(result.ignored_columns)))
+    if result.item_columns:
+        st.caption(i18n.t("data.items_found", lang, n=len(result.item_columns)))
+    if result.ok:
+        st.success(i18n.t("data.ready", lang))
+        preview = result.preview()
+        if preview is not None:
+            st.dataframe(
+                preview,
+                hide_index=True,
+                key="data_preview",
+                column_config=validate.preview_headings(preview.columns, lang),
+            )

@@ -1,0 +1,112 @@
+"""Streamlit glue, the widgets the pages share: a chart with its download menu, the wave and
+measure pickers kept in the URL, filters in the URL, number formats in tables, presenter
+style."""
+
+import polars as pl
+import streamlit as st
+
+from loyalty import analysis, exports, i18n, schema
+from pages import _cache, _session
+
+
+def chart(fig, key: str, lang: str, **select):
+    """A plotly chart as the pages show it (no plotly toolbar), with a small menu to download
+    it as PNG or SVG (rendered on request in the system Chromium, same figure as on screen).
+    ``select`` takes st.plotly_chart's on_select/selection_mode; returns its event."""
+    event = st.plotly_chart(fig, key=key, config={"displayModeBar": False}, **select)
+    if _session.can("export"):
+        _chart_downloads(fig, key, lang)
+    return event
+
+
+@st.fragment
+def _chart_downloads(fig, key: str, lang: str) -> None:
+    with st.popover(i18n.t("chart.download", lang), icon=":material/download:", width="content"):
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(
+                fmt.upper(),
+                data=_session.audited(
+                    f"chart {key}", lambda fmt=fmt: exports.chart_image(fig, fmt), format=fmt
+                ),
+                file_name=f"loyalty-{key}.{fmt}",
+                mime=mime,
+                on_click="ignore",
+                key=f"{key}_download_{fmt}",
+            )
+
+
+def branch_filter() -> analysis.BranchFilter:
+    """The Branches page's filter and sort order, as carried in the URL."""
+    return analysis.BranchFilter.from_query(st.query_params.to_dict())
+
+
+def wave_and_loyalty(lang: str, key: str) -> tuple[str, str]:
+    """The wave selector (in the URL) and the loyalty measure (NPS or retention) side by side."""
+    left, right = st.columns([1, 2])
+    wave = wave_picker(lang, left)
+    loyalty = right.radio(
+        i18n.t("loyalty.label", lang),
+        schema.LOYALTY_MEASURES,
+        horizontal=True,
+        format_func=lambda m: i18n.t(f"measure.{m}", lang),
+        key=key,
+    )
+    return wave, loyalty
+
+
+def wave_picker(lang: str, container=st) -> str:
+    """A wave selector kept in the URL (?wave=), defaulting to the latest wave with the whole
+    chain (loyalty and finance); a newer survey-only wave stays selectable."""
+    options = _cache.waves()
+    current = st.query_params.get("wave")
+    index = options.index(current) if current in options else options.index(_cache.default_wave())
+
+    wave = container.selectbox(i18n.t("wave.label", lang), options, index=index, key="wave")
+    if st.query_params.get("wave") != wave:
+        st.query_params["wave"] = wave
+    return wave
+
+
+def styled(frame: pl.DataFrame, lang: str, digits: dict[str, int]):
+    """A pandas Styler (the boundary st.dataframe needs for custom number formats) that shows
+    numbers in the language's format while sorting keeps the numbers."""
+    decimal, thousands = i18n.separators(lang)
+    style = frame.to_pandas().style
+    for column, places in digits.items():
+        style = style.format(
+            precision=places, decimal=decimal, thousands=thousands, na_rep="–", subset=[column]
+        )
+    return style
+
+
+def query_list(name: str) -> list[str]:
+    """A comma-separated list from the URL (?region=Nord,Süd)."""
+    raw = st.query_params.get(name, "")
+    return [part for part in raw.split(",") if part]
+
+
+def set_query(name: str, value: str | list[str] | None) -> None:
+    """Keep a filter in the URL; empty values are removed."""
+    text = ",".join(value) if isinstance(value, list) else (value or "")
+    if text:
+        if st.query_params.get(name) != text:
+            st.query_params[name] = text
+    elif name in st.query_params:
+        del st.query_params[name]
+
+
+# Our own constant (never user text): presenter mode hides the sidebar and enlarges type.
+PRESENTER_CSS = """
+<style>
+section[data-testid="stSidebar"], div[data-testid="stSidebarCollapsedControl"] {
+  display: none;
+}
+div[data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 3.75rem; }
+div[data-testid="stMarkdownContainer"] p { font-size: 1.45rem; line-height: 1.5; }
+h1 { font-size: 2.8rem !important; }
+</style>
+"""
+
+
+def presenter_style() -> None:
+    st.html(PRESENTER_CSS)

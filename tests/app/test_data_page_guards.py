@@ -1,0 +1,211 @@
+"""The Data page's guards from issue 15: what a new version would stop showing is said
+before confirming (point 1); identifying texts in mapped columns are refused (point 5)."""
+
+from __future__ import annotations
+
+import shutil
+
+import polars as pl
+import pytest
+
+from loyalty import demo
+from loyalty.store import open_store
+
+
+@pytest.fixture
+def own_db(demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "own.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("LOYALTY_DB", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory, demo_data):
+    folder = tmp_path_factory.mktemp("guard_samples")
+    survey, finance, loyalty, _ = demo.write_samples(demo_data, folder)
+    return {"survey": survey, "finance": finance, "loyalty": loyalty}
+
+
+def _check(app, lang, kind, name, data, wave="2025-H2"):
+    at = app("pages/data.py", lang=lang).run()
+    if kind != "engagement":
+        at.radio(key="data_kind").set_value(kind).run()
+    at.file_uploader(key="data_upload").set_value((name, data, "text/csv"))
+    at.run()
+    at.selectbox(key="data_wave_choice").select(wave).run()
+    at.button(key="data_check").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "de",
+            "Die Datei hat keine Abwanderungsgründe; die Abwanderungsgründe von 120 Filialen "
+            "der Welle 2025-H2 bleiben aus Version 1 erhalten.",
+        ),
+        (
+            "en",
+            "The file has no churn reasons; the churn reasons of 120 branches of wave 2025-H2 "
+            "stay from version 1.",
+        ),
+    ],
+)
+def test_the_check_says_that_churn_reasons_stay(app, own_db, samples, lang, expected):
+    data = samples["loyalty"].read_bytes()
+    at = _check(app, lang, "loyalty", samples["loyalty"].name, data)
+    assert expected in [w.value for w in at.warning]
+    store = open_store(own_db)
+    before = store.sql("SELECT sum(customers) AS n FROM active_churn WHERE wave = '2025-H2'")
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    after = store.sql("SELECT sum(customers) AS n FROM active_churn WHERE wave = '2025-H2'")
+    assert after["n"][0] == before["n"][0] > 0
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_an_email_in_the_job_area_is_refused_with_row_and_column(app, own_db, samples, lang):
+    text = samples["survey"].read_bytes().decode("cp1252")
+    frame = pl.read_csv(text.encode(), separator=";", infer_schema=False)
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 3)
+        .then(pl.lit("anna.schmidt@example.de"))
+        .otherwise(pl.col("Tätigkeitsbereich"))
+        .alias("Tätigkeitsbereich")
+    )
+    data = frame.write_csv(separator=";").encode("cp1252")
+    store = open_store(own_db)
+    imports = store.sql("SELECT count(*) AS n FROM imports")["n"][0]
+    at = _check(app, lang, "engagement", "befragung.csv", data)
+    lines = "\n".join(m.value for m in at.markdown)
+    expected = {
+        "de": "Zeile 5, Spalte „Tätigkeitsbereich“: „anna.schmidt@example.de“ enthält eine "
+        "E-Mail-Adresse",
+        "en": "Row 5, column “Tätigkeitsbereich”: “anna.schmidt@example.de” holds an e-mail "
+        "address",
+    }[lang]
+    assert expected in lines
+    assert not [b for b in at.button if b.key == "data_confirm"]
+    assert store.sql("SELECT count(*) AS n FROM imports")["n"][0] == imports
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("de", "endet nach 9 von 18 Feldern"), ("en", "ends after 9 of 18 fields")],
+)
+def test_a_file_cut_off_mid_row_is_refused(app, own_db, samples, lang, expected):
+    body = samples["survey"].read_bytes().rstrip(b"\r\n")
+    start = body.rindex(b"\n") + 1
+    data = body[:start] + b";".join(body[start:].split(b";")[:9])
+    at = app("pages/data.py", lang=lang).run()
+    at.file_uploader(key="data_upload").set_value(("befragung.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    assert any(expected in e.value for e in at.error), [e.value for e in at.error]
+    assert not [b for b in at.button if b.key == "data_check"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("de", "Spalte „Betriebsergebnis“ enthält in 120 Zellen Formeln ohne gespeichertes"),
+        ("en", "Column “Betriebsergebnis” holds formulas without a stored result in 120 cells"),
+    ],
+)
+def test_excel_formulas_without_results_are_refused(app, own_db, demo_data, lang, expected):
+    from importing.test_formulas import finance_xlsx
+
+    data = finance_xlsx(demo_data.branches["branch_id"].to_list(), "2025-H2", cached=False)
+    at = app("pages/data.py", lang=lang).run()
+    at.radio(key="data_kind").set_value("finance").run()
+    at.file_uploader(key="data_upload").set_value(("f.xlsx", data, "application/octet-stream"))
+    at.run()
+    at.selectbox(key="data_wave_choice").select("2025-H2").run()
+    at.button(key="data_check").click().run()
+    assert not at.exception, at.exception
+    lines = "\n".join(m.value for m in at.markdown)
+    assert expected in lines, lines
+    assert not [b for b in at.button if b.key == "data_confirm"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("de", "Zeile 2, Spalte „Aktive Kunden“: „99999999999999999999999“ ist zu groß"),
+        ("en", "Row 2, column “Aktive Kunden”: “99999999999999999999999” is too large"),
+    ],
+)
+def test_a_count_beyond_any_integer_is_a_problem_not_a_traceback(app, own_db, lang, expected):
+    data = (
+        b"Filiale;Periode;Aktive Kunden;Gehaltene Kunden;Promotoren;Passive;Kritiker\n"
+        b"B001;2025-H2;99999999999999999999999;10;1;1;1\nB002;2025-H2;100;10;1;1;1\n"
+    )
+    at = _check(app, lang, "loyalty", "k.csv", data)
+    lines = "\n".join(m.value for m in at.markdown)
+    assert expected in lines, lines
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("de", "120 Filialen sind mit ihrem Namen statt der Nummer angegeben"),
+        ("en", "120 branches are given by name instead of id and were matched"),
+    ],
+)
+def test_branch_names_instead_of_ids_are_matched(app, own_db, demo_data, samples, lang, expected):
+    names = dict(demo_data.branches.select("branch_id", "name").iter_rows())
+    frame = pl.read_csv(samples["loyalty"].read_bytes(), separator=";", infer_schema=False)
+    frame = frame.with_columns(pl.col("Filiale").replace_strict(names))
+    at = _check(app, lang, "loyalty", "k.csv", frame.write_csv(separator=";").encode())
+    assert any(expected in w.value for w in at.warning), [w.value for w in at.warning]
+    assert [b for b in at.button if b.key == "data_confirm"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_a_file_without_branch_column_goes_to_the_branch_chosen(app, own_db, samples, lang):
+    frame = pl.read_csv(
+        samples["survey"].read_bytes().decode("cp1252").encode(), separator=";", infer_schema=False
+    )
+    one = frame.filter(pl.col("Filiale") == "B042").drop("Filiale")
+    at = app("pages/data.py", lang=lang).run()
+    at.file_uploader(key="data_upload").set_value(
+        ("link.csv", one.write_csv(separator=";").encode(), "text/csv")
+    )
+    at.run()
+    at.selectbox(key="data_wave_choice").select("2025-H2").run()
+    at.selectbox(key="data_one_branch_engagement").select("B042").run()
+    at.button(key="data_check").click().run()
+    assert not at.exception, at.exception
+    at.button(key="data_confirm").click().run()
+    assert not at.exception, at.exception
+    store = open_store(own_db)
+    stored = store.sql(
+        "SELECT branch_id, count(*) AS n FROM active_responses WHERE wave = '2025-H2' "
+        "AND import_id = (SELECT max(import_id) FROM imports) GROUP BY 1"
+    )
+    assert stored.rows() == [("B042", one.height)]
+
+
+def test_the_versions_tab_speaks_the_users_language(app, own_db, samples):
+    at = app("pages/data.py", lang="de").run()
+    assert not at.exception, at.exception
+    listed = next(d.value for d in at.dataframe if "Version" in d.value.columns)
+    assert set(listed["Art"]) == {
+        "Filialliste",
+        "Mitarbeiterbefragung",
+        "Kundenbindung",
+        "Finanzzahlen",
+    }
+    assert (listed.iloc[:, 6].dt.microsecond == 0).all()
+    options = at.selectbox(key="version_pick").options
+    assert any(o.startswith("Mitarbeiterbefragung 2025-H2, Version 1 – aktiv, ") for o in options)
+    # the reader's notes in words, not Note(key=…)
+    at.file_uploader(key="data_upload").set_value(
+        ("befragung.csv", samples["survey"].read_bytes(), "text/csv")
+    )
+    at.run()
+    captions = [c.value for c in at.caption]
+    assert not [c for c in captions if "Note(" in c], captions

@@ -1,0 +1,34 @@
+"""bench/browser.py at a tiny size: the machinery runs end to end (server, recording, floor
+app, Chromium) and reports every measure beside its floor. Times are not asserted here
+(``make bench`` does that)."""
+
+from __future__ import annotations
+
+from bench import browser
+
+
+def test_browser_bench_measures_a_page_and_its_floor(chromium_path, tmp_path):
+    opts = browser.Options(
+        branches=30, waves=2, runs=1, pages=("branch",), chromium=chromium_path, timeout=180
+    )
+    report = browser.run_bench(opts)
+    assert report.real.errors == [] and report.floor.errors == []
+    rows = browser.rows(report)
+    assert [(r.page, r.measure) for r in rows] == [
+        ("Branch", "first paint"),
+        ("Branch", "switch"),
+        ("Branch", "interaction"),
+    ]
+    for row in rows:
+        assert len(row.real) == 1 and len(row.floor) == 1
+        real, floor = row.real[0], row.floor[0]
+        assert real.total > 0 and floor.total > 0
+        assert real.received > 0 and floor.received > 0  # both got the page over the websocket
+    first = rows[0]
+    assert first.real[0].boot is not None and first.floor[0].boot is not None
+    # the floor drew what the real page sent: the same elements, so about the same bytes
+    assert 0.5 < first.floor[0].received / first.real[0].received < 2
+    text = browser.describe(report)
+    assert "| Branch | interaction (another branch) |" in text
+    assert "Load average" in text and "Errors: **0**" in text
+    assert report.warm_seconds is not None

@@ -1,0 +1,140 @@
+"""A new version never hides data the user did not ask to replace (issue 15, point 1).
+
+A loyalty file without churn-reason columns keeps the churn reasons of the active version;
+branches of the active version that a file lacks are named before the user confirms; a
+loyalty, a finance and a survey import in any order leave every other kind as it was."""
+
+from __future__ import annotations
+
+import itertools
+
+import polars as pl
+import pytest
+
+from loyalty import demo
+from loyalty.importing.run import run_import
+from loyalty.store import Store
+
+WAVE_QUERIES = {
+    "responses": "SELECT count(*) FROM active_responses WHERE wave = ?",
+    "scores": "SELECT sum(score)::BIGINT FROM active_scores s JOIN active_responses r "
+    "USING (import_id, response_id) WHERE r.wave = ?",
+    "loyalty": "SELECT sum(active_customers)::BIGINT FROM active_loyalty WHERE wave = ?",
+    "churn": "SELECT sum(customers)::BIGINT FROM active_churn WHERE wave = ?",
+    "churn_branches": "SELECT count(DISTINCT branch_id) FROM active_churn WHERE wave = ?",
+    "finance": "SELECT round(sum(revenue), 2) FROM active_financials WHERE wave = ?",
+}
+
+
+def figures(store: Store, wave: str) -> dict[str, object]:
+    cur = store.cursor()
+    try:
+        return {k: cur.execute(q, [wave]).fetchall()[0][0] for k, q in WAVE_QUERIES.items()}
+    finally:
+        cur.close()
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    root = tmp_path_factory.mktemp("replace")
+    data = demo.generate(demo.DemoParams(n_branches=12, n_waves=2))
+    base = root / "base.duckdb"
+    store = Store(base)
+    demo.seed_store(store, data)
+    store.close()
+    survey, finance, loyalty, _ = demo.write_samples(data, root / "samples")
+    return {
+        "data": data,
+        "base": base,
+        "files": {"engagement": survey, "finance": finance, "loyalty": loyalty},
+    }
+
+
+@pytest.fixture
+def store(chain, tmp_path):
+    path = tmp_path / "s.duckdb"
+    path.write_bytes(chain["base"].read_bytes())
+    s = Store(path)
+    yield s
+    s.close()
+
+
+def _wave(chain) -> str:
+    return chain["data"].waves["wave"][-1]
+
+
+def test_a_loyalty_file_without_churn_reasons_keeps_them_and_says_so(chain, store):
+    wave = _wave(chain)
+    before = figures(store, wave)
+    assert before["churn"] > 0
+    path = chain["files"]["loyalty"]
+    check = run_import(store, path, path.name, "loyalty", wave, actor="crm", dry_run=True)
+    text_de = check.report.render_text("de")
+    text_en = check.report.render_text("en")
+    assert (
+        f"Die Datei hat keine Abwanderungsgründe; die Abwanderungsgründe von 12 Filialen der "
+        f"Welle {wave} bleiben aus Version 1 erhalten." in text_de
+    )
+    assert (
+        f"The file has no churn reasons; the churn reasons of 12 branches of wave {wave} "
+        "stay from version 1." in text_en
+    )
+    out = run_import(store, path, path.name, "loyalty", wave, actor="crm")
+    assert out.stored and out.version == 2
+    assert figures(store, wave) == before
+    # the carried rows belong to the new version: deleting version 1 keeps them
+    from loyalty import versions
+
+    old = store.sql(
+        "SELECT import_id FROM imports WHERE kind = 'loyalty' AND wave = ? AND version = 1", [wave]
+    )["import_id"][0]
+    versions.delete(store, old, actor="admin")
+    assert figures(store, wave) == before
+
+
+def test_a_loyalty_file_with_churn_reasons_replaces_them(chain, store):
+    wave = _wave(chain)
+    path = chain["files"]["loyalty"]
+    frame = pl.read_csv(path.read_bytes().decode("cp1252").encode(), separator=";")
+    frame = frame.with_columns(pl.lit(3).alias("Preis"))
+    out = run_import(
+        store,
+        frame.write_csv(separator=";").encode(),
+        "k.csv",
+        "loyalty",
+        wave,
+        actor="crm",
+        lang="en",
+    )
+    assert out.stored, out.report.render_text("en")
+    assert "churn reasons" not in out.report.render_text("en")
+    assert figures(store, wave)["churn"] == 3 * 12
+
+
+def test_branches_missing_from_the_file_are_named_before_confirming(chain, store):
+    wave = _wave(chain)
+    path = chain["files"]["finance"]
+    frame = pl.read_excel(path)
+    short = frame.filter(~pl.col("Filiale").is_in(["B003", "B007"]))
+    data = short.write_csv(separator=";").encode()
+    out = run_import(store, data, "f.csv", "finance", wave, actor="c", dry_run=True, lang="de")
+    assert out.report.ok
+    assert (
+        f"2 Filialen mit Finanzzahlen in Version 1 der Welle {wave} fehlen in dieser Datei; "
+        "nach dem Import werden ihre Finanzzahlen nicht mehr gezeigt: B003, B007"
+    ) in out.report.render_text("de")
+
+
+@pytest.mark.parametrize(
+    "order", list(itertools.permutations(("loyalty", "finance", "engagement")))
+)
+def test_imports_in_any_order_hide_nothing(chain, store, order):
+    wave = _wave(chain)
+    before = figures(store, wave)
+    for kind in order:
+        path = chain["files"][kind]
+        out = run_import(store, path, path.name, kind, wave, actor="t", lang="en")
+        assert out.stored, out.report.render_text("en")
+        assert figures(store, wave) == before, kind
+        warnings = [w.kind for w in out.report.validation.warnings]
+        assert not [w for w in warnings if w.startswith("missing_branches")]

@@ -1,0 +1,106 @@
+"""The core façade: suppression first, then the viewer's scope, inside the core; one memo."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from loyalty import access, analysis, tables
+from loyalty.dashboard import Dashboard, Memo
+
+WAVE = "2025-H2"
+
+
+@pytest.fixture(scope="module")
+def company(demo_store):
+    return Dashboard(demo_store, n_boot=200)
+
+
+@pytest.fixture(scope="module")
+def scope(company):
+    table = company.branch_table(WAVE)
+    north = table.filter(pl.col("region") == "Nord")["branch_id"].to_list()
+    return frozenset(north)
+
+
+def test_a_scoped_table_is_the_company_table_cut_not_recomputed(company, scope):
+    full = company.branch_table(WAVE)
+    mine = company.view(scope).branch_table(WAVE)
+    assert set(mine["branch_id"]) == scope
+    # suppression as in the whole company: the same rows, flag for flag
+    expected = full.filter(pl.col("branch_id").is_in(sorted(scope)))
+    assert mine.equals(expected)
+    assert full["suppressed"].any()  # the demo has hidden branches to get right
+
+
+def test_every_branch_level_result_stays_in_the_scope(company, scope):
+    mine = company.view(scope)
+    assert set(mine.estimates(WAVE)["branch_id"]) <= scope
+    assert set(mine.expected_vs_actual(WAVE)["branch_id"]) <= scope
+    assert set(mine.branch_names(WAVE).ids) <= scope
+    assert mine.chain_links(WAVE)[0].result.n <= len(scope)
+    outside = next(b for b in company.branch_table(WAVE)["branch_id"] if b not in scope)
+    with pytest.raises(access.NotPermitted):
+        mine.churn(WAVE, outside)
+
+
+def test_estimates_use_every_shown_branch_of_the_company(company, scope):
+    """Shrinkage toward the company: a scoped estimate equals the company's for that branch."""
+    full = company.estimates(WAVE)
+    mine = company.view(scope).estimates(WAVE)
+    branch = mine["branch_id"][0]
+    assert tables.row_of(mine, branch) == tables.row_of(full, branch)
+
+
+def test_the_company_table_is_computed_once_for_every_scope(demo_store, monkeypatch, scope):
+    calls = []
+    real = analysis.branch_table
+
+    def counted(*args, **kwargs):
+        calls.append(args[1:])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "branch_table", counted)
+    core = Dashboard(demo_store, n_boot=100)
+    core.chain_links(WAVE)
+    core.view(scope).chain_links(WAVE)
+    core.view(scope).headline(WAVE)
+    assert calls == [(WAVE,)]
+
+
+def test_the_default_wave_is_the_newest_complete_one(company):
+    assert company.default_wave() == company.complete_waves()[-1] == WAVE
+    assert company.resolve_wave(None) == WAVE
+    assert company.resolve_wave("2024-H2") == "2024-H2"
+    with pytest.raises(ValueError):
+        company.resolve_wave("1999-H1")
+
+
+def test_the_warm_plan_starts_with_the_default_view_and_names_real_methods(company, scope):
+    plan = list(company.warm_plan(("de", "en")))
+    assert plan[0].method == "waves"
+    first_view = next(r for r in plan if r.method == "branch_table")
+    assert first_view.args == (WAVE, "nps") and first_view.scope is None
+    assert [r.args[1] for r in plan if r.method == "story"] == ["de", "en"]
+    for request in plan:
+        assert callable(getattr(company, request.method)), request
+
+
+def test_memo_computes_a_key_once_and_forgets_the_oldest():
+    memo, calls = Memo(size=2), []
+    for key in ("a", "a", "b", "c", "a"):
+        memo.get(key, lambda key=key: calls.append(key) or key.upper())
+    assert calls == ["a", "b", "c", "a"] and len(memo) == 2
+
+
+def test_a_scope_s_company_figure_comes_from_its_shown_branches_only(company, scope):
+    """The one confidentiality rule for figures over groups (docs/privacy.md, section 4): a
+    hidden branch enters no figure, scoped or not."""
+    table = company.view(scope).branch_table(WAVE)
+    bench = company.view(scope).benchmarks()[WAVE]
+    shown = table.filter(~pl.col("suppressed"))
+    n = shown["n_respondents"].sum()
+    assert bench.engagement_n == n
+    assert bench.engagement == pytest.approx(
+        (shown["engagement"] * shown["n_respondents"]).sum() / n
+    )

@@ -1,0 +1,61 @@
+"""What pages show of a computed frame, shaped in loyalty.tables."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from loyalty import tables
+
+FRAME = pl.DataFrame(
+    {
+        "branch_id": ["B1", "B2", "B3"],
+        "region": ["Süd", "Nord", None],
+        "headcount": [12, 4, 30],
+        "suppressed": [False, True, False],
+        "engagement": [3.5, None, 4.0],
+    }
+)
+
+
+def test_one_row_choices_and_span():
+    assert tables.row_of(FRAME, "B2")["headcount"] == 4
+    assert tables.row_of(FRAME, "B9") is None
+    assert tables.choices(FRAME, "region") == ["Nord", "Süd"]
+    assert tables.span(FRAME, "headcount") == (4, 30)
+
+
+def test_first_rows_know_the_total():
+    rows = tables.first(FRAME, 2)
+    assert rows.shown["branch_id"].to_list() == ["B1", "B2"] and rows.total == 3 and rows.cut
+    assert not tables.first(FRAME).cut
+    assert tables.newest_first(FRAME, 1).shown["branch_id"].to_list() == ["B3"]
+
+
+def test_counts():
+    assert tables.hidden(FRAME) == (1, 3)
+    assert tables.with_engagement(FRAME) == 2
+    assert tables.number_of(FRAME) == 3 and tables.sum_of(FRAME, "headcount") == 46
+
+
+def test_live_versions_leave_out_deleted_branch_lists_and_other_kinds():
+    history = pl.DataFrame(
+        {
+            "import_id": [1, 2, 3, 4],
+            "kind": ["branches", "engagement", "finance", "engagement"],
+            "deleted_at": [None, None, None, "2026-01-01"],
+        }
+    )
+    assert tables.live_versions(history, ["engagement", "branches"]) == [2]
+
+
+def test_exclusions_counted_in_the_language():
+    excluded = pl.DataFrame(
+        {
+            "branch_id": ["B1", "B2", "B3"],
+            "name": ["a", "b", "c"],
+            "reason": ["no_finance", "below_minimum", "no_finance"],
+        }
+    )
+    counts = tables.exclusion_counts(excluded, "en", 5)
+    assert [n for _label, n in counts] == [2, 1]
+    assert tables.exclusion_list(excluded, "en", 5).height == 3
