@@ -132,7 +132,8 @@ class BranchesPage:
     def open(self, query: str = "lang=en") -> BranchesPage:
         self.page.goto(f"{self.base_url}/branches?{query}")
         wait_for_app(self.page)
-        expect(self.page.locator(".js-plotly-plot").first).to_be_visible()
+        # the table, the heatmap page and the funnel: slow on a loaded machine
+        expect(self.page.locator(".js-plotly-plot").first).to_be_visible(timeout=120_000)
         return self
 
     def heatmap(self) -> HeatmapChart:
