@@ -321,6 +321,13 @@ def quadrant_table(
 EXCLUSION_REASONS = ("no_responses", "below_minimum", "no_loyalty", "no_finance")
 
 
+def engagement_funnel(table: pl.DataFrame) -> stats.Funnel:
+    """Branch engagement against its number of respondents with funnel limits (Spiegelhalter
+    2005): branches with a score only (suppressed ones have none)."""
+    shown = table.filter(~pl.col("suppressed"))
+    return stats.funnel(shown, "engagement", "engagement_sd", "n_respondents")
+
+
 def exclusions(table: pl.DataFrame, min_size: int | None = None) -> pl.DataFrame:
     """Which branches each analysis leaves out, and why: one row per branch and reason.
 

@@ -13,6 +13,12 @@ COMPANY_COLOR = "#7f7f7f"
 BRANCH_COLOR = "#1f77b4"
 HIGHLIGHT = "#d62728"
 FONT_SIZE = 15
+#: Smallest chart text in presenter mode and in the deck and PDF, in px at 1280×720.
+PRESENT_FONT = 20
+#: Decimals a measure is shown with (tooltips, labels).
+DIGITS = {"engagement": 2, "nps": 1, "retention": 1, "ros": 1}
+#: Every axis: full numbers with the language's thousands separator ("10.000", never "10k").
+AXIS = {"exponentformat": "none", "separatethousands": True}
 
 
 def _house(lang: str) -> dict:
@@ -25,18 +31,116 @@ def _house(lang: str) -> dict:
     }
 
 
+#: The narrowest a chart is shown (a column of a page at 1440 px): titles wrap to fit it.
+NARROWEST = 540
+
+
+def _titled(layout: dict) -> dict:
+    """``layout`` with its title wrapped to NARROWEST px (plotly does not wrap; a long
+    subtitle would be cut off) and the top margin to hold it; the unwrapped title is kept in
+    ``meta`` for :func:`presentation`."""
+    layout = dict(layout)
+    gap = layout.pop("title_gap", 0)
+    title = layout.get("title", {}).get("text")
+    if not title:
+        return layout
+    size = round(FONT_SIZE * 1.2)  # plotly's title size
+    text, px = wrapped_title(title, NARROWEST, size)
+    margin = {**_house("en")["margin"], **layout.get("margin", {})}
+    placed = {"text": text}
+    if layout.get("height"):  # plotly anchors the first line: start it one line down
+        placed |= {"y": 1 - (size + 6) / layout["height"], "yanchor": "top", "yref": "container"}
+    return {
+        **layout,
+        "title": {**layout["title"], **placed},
+        "margin": {**margin, "t": max(margin["t"], px + 28) + gap},
+        "meta": {"title": title},
+    }
+
+
 def _figure(data: list, lang: str, **layout) -> go.Figure:
     """A figure built in one go from its traces and the house layout plus ``layout`` (nested
     dicts, no "xaxis_title" shorthand). ``update_layout`` on a built figure costs about 4 ms
     a call, this about 1 ms; a page with six charts reruns 20 ms sooner."""
-    return go.Figure(data=data, layout={**_house(lang), **layout})
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {**AXIS, **layout.get(axis, {})}
+    return go.Figure(data=data, layout=_titled({**_house(lang), **layout}))
 
 
 def _layout(fig: go.Figure, lang: str, **kw) -> go.Figure:
     """The house layout for figures that need plotly's helpers after their traces
     (subplots, shapes, annotations)."""
-    fig.update_layout(_house(lang), **kw)
+    fig.update_layout(_titled({**_house(lang), **kw}))
+    fig.update_xaxes(AXIS)
+    fig.update_yaxes(AXIS)
     return fig
+
+
+def hover_number(name: str, digits: int) -> str:
+    """A hovertemplate field rounded to ``digits`` (separators come from the layout)."""
+    return f"%{{{name}:,.{digits}f}}"
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, max(chars, 12)) or [""]
+
+
+def wrapped_title(title: str, width: int, size: int) -> tuple[str, int]:
+    """``title`` ("Main<br><sup>subtitle</sup>") broken into lines that fit ``width`` px at
+    ``size`` px (the subtitle at 70 %), and the height those lines need in px. Plotly does
+    not wrap titles itself: a long one runs off the chart."""
+    main, _, rest = title.partition("<br>")
+    sub = rest.removeprefix("<sup>").removesuffix("</sup>") if rest else ""
+    per_char = 0.56  # mean glyph width of the sans-serif at 1 px, bold titles a bit wider
+    lines = _wrap(main, int(width / (per_char * size)))
+    subs = _wrap(sub, int(width / (per_char * 0.7 * size))) if sub else []
+    text = "<br>".join([*lines, *(f"<sup>{s}</sup>" for s in subs)])
+    # plotly spaces every line of a title by the title's own size, <sup> lines too
+    return text, round(1.3 * size * (len(lines) + len(subs)))
+
+
+def presentation(fig: go.Figure, height: int = 480, width: int = 680) -> go.Figure:
+    """A copy of ``fig`` for a room: every text (ticks, axis titles, value labels, legend,
+    annotations, colour bars, tooltips) at least PRESENT_FONT px; the subtitle (``<sup>``,
+    70 %) too, the title wrapped to ``width``. Used by presenter mode and by the deck and
+    PDF, so all three look alike."""
+    size = PRESENT_FONT
+    title_size = round(size / 0.7) + 1
+    out = go.Figure(fig)
+    original = (out.layout.meta or {}).get("title") or out.layout.title.text or ""
+    title, title_px = wrapped_title(original, width - 20, title_size)
+    out.update_layout(
+        font={"size": size},
+        title={
+            "text": title,
+            "font": {"size": title_size},
+            "x": 0.01,
+            "xanchor": "left",
+            "xref": "container",
+            # plotly anchors a title's first line: start one line below the top
+            "y": 1 - (title_size + 6) / height,
+            "yanchor": "top",
+            "yref": "container",
+        },
+        legend={"font": {"size": size}},
+        hoverlabel={"font": {"size": size}},
+        margin={"t": title_px + 16},
+        height=height,
+    )
+    out.update_xaxes(tickfont_size=size, title_font_size=size)
+    out.update_yaxes(tickfont_size=size, title_font_size=size)
+    for trace in out.data:
+        if getattr(trace, "text", None) is not None or getattr(trace, "texttemplate", None):
+            trace.update(textfont={"size": size})
+        marker = getattr(trace, "marker", None)
+        colorbar = getattr(marker, "colorbar", None) if marker is not None else None
+        if colorbar is not None and colorbar.title.text:
+            colorbar.update(tickfont={"size": size}, title={"font": {"size": size}})
+    for note in out.layout.annotations:
+        note.font.size = max(note.font.size or size, size)
+    return out
 
 
 def _axis_title(text: str) -> dict:
@@ -70,7 +174,11 @@ def link_scatter(
             marker={"size": 10 if data.height <= 500 else 5, "color": colors, "opacity": 0.8},
             customdata=data["branch_id"].to_numpy(),
             text=data["name"].to_numpy(),
-            hovertemplate="<b>%{text}</b> (%{customdata})<br>%{x}<br>%{y}<extra></extra>",
+            hovertemplate=(
+                f"<b>%{{text}}</b> (%{{customdata}})<br>{measure_label(link.x, lang)}: "
+                f"{hover_number('x', DIGITS.get(link.x, 2))}<br>{measure_label(link.y, lang)}: "
+                f"{hover_number('y', DIGITS.get(link.y, 2))}<extra></extra>"
+            ),
         )
     )
     res = link.result
@@ -177,6 +285,8 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
         .alias("_o")
     ).sort("_o")
     labels = [t(f"reason.{r}", lang) for r in joined["reason"]]
+    shares = joined.select(pl.exclude("reason", "_o")).max_horizontal().max()
+    longest = float(shares or 0.01)
     traces = []
     if branch is not None:
         traces.append(
@@ -205,36 +315,56 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
         barmode="group",
         height=420,
         yaxis={"autorange": "reversed"},
-        xaxis={"ticksuffix": " %"},
+        # room for the value labels outside the longest bar
+        xaxis={"ticksuffix": " %", "range": [0, 118 * longest]},
         title={"text": t("branch.churn", lang)},
     )
 
 
+def text_color(background: str) -> str:
+    """Black or white, whichever contrasts more with ``background`` ("#rrggbb"), by the WCAG
+    2 relative luminance: a value label stays readable on any bar or cell."""
+    rgb = [int(_rgb(background).lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
 def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
-    """Mean return on sales of the four engagement x loyalty quadrants, with 95% intervals."""
-    order = ("low_low", "high_low", "low_high", "high_high")
+    """Mean return on sales of the four engagement x loyalty quadrants, with 95% intervals.
+
+    Horizontal bars: the quadrant names read level, the value label sits inside the bar at
+    its base and the whisker at its end, so the two never meet."""
+    order = ("high_high", "low_high", "high_low", "low_low")
     data = quads.with_columns(
         pl.col("quadrant").replace_strict({q: i for i, q in enumerate(order)}).alias("_o")
     ).sort("_o")
     short = t(f"short.{loyalty}", lang)
-    labels = [
-        f"{t(f'quadrant.{q}', lang, loyalty=short)}<br>n = {n}"
+    labels = [  # two lines: the quadrant, then its n
+        f"{t(f'quadrant.{q}', lang, loyalty=short).replace('<br>', ' · ')}<br>n = {n}"
         for q, n in zip(data["quadrant"], data["n"], strict=True)
     ]
-    colors = {"high_high": "#2ca02c", "low_low": HIGHLIGHT}
+    palette = {"high_high": "#2ca02c", "low_low": HIGHLIGHT}
+    colors = [palette.get(q, COMPANY_COLOR) for q in data["quadrant"]]
     trace = go.Bar(
-        x=labels,
-        y=data["mean"].to_list(),
-        marker_color=[colors.get(q, COMPANY_COLOR) for q in data["quadrant"]],
-        error_y={
+        y=labels,
+        x=data["mean"].to_list(),
+        orientation="h",
+        marker_color=colors,
+        error_x={
             "type": "data",
             "symmetric": False,
             "array": (data["ci_high"] - data["mean"]).to_list(),
             "arrayminus": (data["mean"] - data["ci_low"]).to_list(),
+            "thickness": 2,
         },
-        texttemplate="%{y:.1f} %",
+        texttemplate="%{x:.1f} %",
         textposition="inside",
-        hovertemplate="%{x}<br>%{y:.2f} %<extra></extra>",
+        insidetextanchor="start",
+        textfont={"color": [text_color(c) for c in colors]},
+        customdata=np.column_stack([data["ci_low"].to_numpy(), data["ci_high"].to_numpy()]),
+        hovertemplate="%{y}<br>%{x:.1f} % [%{customdata[0]:.1f}; %{customdata[1]:.1f}]"
+        "<extra></extra>",
     )
     subtitle = t("quadrant.subtitle", lang, n=data["n_total"][0])
     return _figure(
@@ -243,89 +373,205 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
         title={"text": f"{t('quadrant.title', lang)}<br><sup>{subtitle}</sup>"},
         height=440,
         showlegend=False,
-        yaxis=_axis_title(measure_label("ros", lang)),
+        xaxis=_axis_title(measure_label("ros", lang)),
+        yaxis={"autorange": "reversed", "automargin": True},
     )
 
 
-def dimension_heatmap(dev: pl.DataFrame, dims: pl.DataFrame, lang: str, min_size: int) -> go.Figure:
-    """Branches x engagement dimensions coloured by the difference to the company median.
+def _rgb(colour: str) -> str:
+    """ "rgb(r, g, b)" (plotly's colour scales) as "#rrggbb"."""
+    if colour.startswith("#"):
+        return colour
+    r, g, b = (int(float(v)) for v in colour[colour.index("(") + 1 : -1].split(",")[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
 
-    Drawn as square scatter markers (not a plotly heatmap) so that a click on a cell is a
-    selectable point carrying its branch id. Suppressed cells show "< 5" and no colour."""
+
+SUPPRESSED_FILL = "#eeeeee"
+SUPPRESSED_INK = "#444444"
+
+
+def dimension_heatmap(
+    cells: pl.DataFrame, dims: pl.DataFrame, lang: str, min_size: int, kind: str = "branches"
+) -> go.Figure:
+    """Rows (branches or regions) x engagement dimensions, coloured by the difference to the
+    company median, the score written in each cell in black or white by contrast.
+
+    Cells are bars (one trace per dimension, each cell a bar of length 1) so that a click on
+    a cell is a selectable point carrying its row's key, and a cell fills its rectangle.
+    Suppressed cells are hatched grey and say "< 5" (no colour, no number). ``cells`` is one
+    page of :mod:`loyalty.heatmap` (at most PER_PAGE rows): the figure is one screen high."""
+    from plotly.colors import sample_colorscale
+
     names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
-    order = dims["dimension_id"].to_list()
-    branches = dev.select("branch_id", "name").unique(maintain_order=True)
-    labels = {b: f"{b} · {n}" for b, n in branches.iter_rows()}
-    shown = dev.filter(pl.col("score").is_not_null())
-    hidden = dev.filter(pl.col("score").is_null())
-    rows = branches.height
-    row_px = 28
-    height = max(260, 140 + row_px * rows)
-    size = row_px - 4
+    present = set(cells["dimension_id"].unique().to_list())
+    order = [d for d in dims["dimension_id"] if d in present]
+    rows = cells.select("key", "label", "n").unique(maintain_order=True)
+    label_of = {
+        key: (
+            label
+            if kind == "branches"
+            else t("heatmap.region_row", lang, region=label, n=i18n.num(n, lang, 0))
+        )
+        for key, label, n in rows.iter_rows()
+    }
+    labels = list(label_of.values())
+    shown = cells.filter(pl.col("score").is_not_null())
     span = float(max(0.3, shown["deviation"].abs().max() or 0.3)) if shown.height else 0.3
-
-    def xs(frame: pl.DataFrame) -> list[str]:
-        return [names[d] for d in frame["dimension_id"]]
-
-    def ys(frame: pl.DataFrame) -> list[str]:
-        return [labels[b] for b in frame["branch_id"]]
-
-    traces = [
-        go.Scatter(
-            x=xs(shown),
-            y=ys(shown),
-            mode="markers+text",
-            name="",
-            marker={
-                "symbol": "square",
-                "size": size * 1.6,
-                "color": shown["deviation"].to_list(),
-                "colorscale": "RdBu",
-                "cmin": -span,
-                "cmax": span,
-                "cmid": 0,
-                "colorbar": {"title": {"text": t("heatmap.colorbar", lang)}, "len": 0.5},
-            },
-            text=[i18n.num(v, lang, 2) for v in shown["score"]],
-            textfont={"size": 11},
-            customdata=shown["branch_id"].to_list(),
-            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-        ),
-        go.Scatter(
-            x=xs(hidden),
-            y=ys(hidden),
-            mode="markers+text",
-            name="",
-            marker={"symbol": "square-open", "size": size, "color": COMPANY_COLOR},
-            text=[f"< {min_size}"] * hidden.height,
-            textfont={"size": 11, "color": COMPANY_COLOR},
-            customdata=hidden["branch_id"].to_list(),
-            hovertemplate="%{y}<br>%{x}: "
-            + t("branch.fewer_than", lang, min=min_size)
-            + "<extra></extra>",
-        ),
-    ]
+    traces = []
+    for j, d in enumerate(order):
+        col = cells.filter(pl.col("dimension_id") == d)
+        ok = col.filter(pl.col("score").is_not_null())
+        no = col.filter(pl.col("score").is_null())
+        devs = ok["deviation"].to_list()
+        fills = sample_colorscale("RdBu", [min(max((v + span) / (2 * span), 0), 1) for v in devs])
+        traces.append(
+            go.Bar(
+                y=[label_of[k] for k in ok["key"]],
+                x=[1] * ok.height,
+                base=[j] * ok.height,
+                orientation="h",
+                width=0.94,
+                name=names[d],
+                marker={"color": devs, "coloraxis": "coloraxis", "line": {"width": 0}},
+                text=[i18n.num(v, lang, 2) for v in ok["score"]],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": [text_color(_rgb(f)) for f in fills], "size": 14},
+                customdata=ok["key"].to_list(),
+                hovertext=[
+                    f"{label_of[k]}<br>{names[d]}: {i18n.num(v, lang, 2)} "
+                    f"({i18n.num(dv, lang, 2, sign=True)})"
+                    for k, v, dv in zip(ok["key"], ok["score"], devs, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+        if no.height:
+            traces.append(
+                go.Bar(
+                    y=[label_of[k] for k in no["key"]],
+                    x=[1] * no.height,
+                    base=[j] * no.height,
+                    orientation="h",
+                    width=0.94,
+                    name="",
+                    marker={
+                        "color": SUPPRESSED_FILL,
+                        "pattern": {"shape": "/", "fgcolor": "#c8c8c8", "size": 8},
+                        "line": {"width": 0},
+                    },
+                    text=[f"< {min_size}"] * no.height,
+                    textposition="inside",
+                    insidetextanchor="middle",
+                    textfont={"color": SUPPRESSED_INK, "size": 14},
+                    customdata=no["key"].to_list(),
+                    hovertemplate="%{y}<br>"
+                    + names[d]
+                    + ": "
+                    + t("branch.fewer_than", lang, min=min_size)
+                    + "<extra></extra>",
+                )
+            )
     return _figure(
         traces,
         lang,
-        height=height,
+        height=150 + 32 * max(len(labels), 3),
         showlegend=False,
         dragmode=False,
         clickmode="event+select",
+        barmode="overlay",
+        bargap=0.06,
         title={"text": t("heatmap.title", lang)},
+        title_gap=34,  # the dimension names sit between the title and the cells
+        coloraxis={
+            "colorscale": "RdBu",
+            "cmin": -span,
+            "cmax": span,
+            "colorbar": {"title": {"text": t("heatmap.colorbar", lang)}, "len": 0.6},
+        },
         xaxis={
             "side": "top",
-            "categoryorder": "array",
-            "categoryarray": [names[d] for d in order],
+            "range": [0, len(order)],
+            "tickvals": [j + 0.5 for j in range(len(order))],
+            "ticktext": [names[d] for d in order],
+            "showgrid": False,
+            "zeroline": False,
             "fixedrange": True,
         },
         yaxis={
             "autorange": "reversed",
             "categoryorder": "array",
-            "categoryarray": list(labels.values()),
+            "categoryarray": labels,
             "fixedrange": True,
             "automargin": True,
         },
+    )
+
+
+def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
+    """Branch engagement (mean of its employees) against its number of respondents, with the
+    company mean and the 95 % and 99.8 % control limits (Spiegelhalter 2005): points outside
+    the outer funnel differ from the company beyond chance. A click opens the branch."""
+    b = f.branches
+    outside = b["outside_998"].to_numpy()
+    colors = np.where(outside, HIGHLIGHT, BRANCH_COLOR)
+    traces = [
+        go.Scatter(
+            x=b["n"].to_numpy(),
+            y=b["value"].to_numpy(),
+            mode="markers",
+            name=t("chart.branch", lang),
+            marker={"size": 9 if b.height <= 500 else 5, "color": colors, "opacity": 0.85},
+            customdata=b["branch_id"].to_numpy(),
+            text=[names.get(k, k) for k in b["branch_id"]],
+            hovertemplate="<b>%{text}</b> (%{customdata})<br>"
+            + t("funnel.hover", lang)
+            + "<extra></extra>",
+        ),
+        go.Scatter(
+            x=[f.limits["n"][0], f.limits["n"][-1]],
+            y=[f.target, f.target],
+            mode="lines",
+            name=t("chart.company", lang),
+            line={"color": COMPANY_COLOR},
+            hoverinfo="skip",
+        ),
+    ]
+    for level, dash in (("95", "dash"), ("998", "dot")):
+        for side in ("low", "high"):
+            traces.append(
+                go.Scatter(
+                    x=f.limits["n"].to_numpy(),
+                    y=f.limits[f"{side}_{level}"].to_numpy(),
+                    mode="lines",
+                    name=t(f"funnel.limit_{level}", lang),
+                    legendgroup=level,
+                    showlegend=side == "low",
+                    line={"color": COMPANY_COLOR, "dash": dash, "width": 1.5},
+                    hoverinfo="skip",
+                )
+            )
+    subtitle = t(
+        "funnel.subtitle",
+        lang,
+        n=i18n.num(f.n_branches, lang, 0),
+        respondents=i18n.num(f.n_respondents, lang, 0),
+        target=i18n.num(f.target, lang, 2),
+        sd=i18n.num(f.sd, lang, 2),
+        out95=i18n.num(f.outside(0.95), lang, 0),
+        out998=i18n.num(f.outside(0.998), lang, 0),
+    )
+    return _figure(
+        traces,
+        lang,
+        title={"text": f"{t('funnel.title', lang)}<br><sup>{subtitle}</sup>"},
+        height=460,
+        xaxis=_axis_title(t("funnel.axis", lang)),
+        yaxis=_axis_title(measure_label("engagement", lang)),
+        legend={"orientation": "h", "y": -0.3, "yanchor": "top"},
+        margin={"b": 90},
+        clickmode="event+select",
+        dragmode=False,
     )
 
 
@@ -381,8 +627,14 @@ def compare_bars(
                         if value is not None
                         else "–"
                     ],
+                    # mid-bar, away from the whisker at its top (the base may lie below
+                    # the axis range, where a label would meet the tick labels)
                     textposition="inside",
-                    hovertemplate=f"{name}<br>%{{y}}<extra></extra>",
+                    insidetextanchor="middle",
+                    textfont={"color": text_color(palette[j % 4])},
+                    hovertemplate=f"{name}<br>"
+                    + hover_number("y", 2 if m.startswith(("engagement", "dim_")) else 1)
+                    + "<extra></extra>",
                 ),
                 row=r,
                 col=c,
@@ -436,11 +688,11 @@ def lost_customers_bars(top: pl.DataFrame, lang: str, min_size: int) -> go.Figur
                 "colorscale": "RdBu",
                 "cmin": 2.5,
                 "cmax": 4.5,
-                "colorbar": {"title": {"text": t("measure.engagement", lang)}},
+                "colorbar": {"title": {"text": t("measure.engagement", lang), "side": "right"}},
             },
             text=[i18n.num(e, lang, 2) for e in top["engagement"].drop_nulls()],
             textposition="inside",
-            hovertemplate="%{y}<br>%{x}<extra></extra>",
+            hovertemplate="%{y}<br>%{x:,.0f}<extra></extra>",
         )
     )
     traces.append(
@@ -451,7 +703,7 @@ def lost_customers_bars(top: pl.DataFrame, lang: str, min_size: int) -> go.Figur
             marker={"color": COMPANY_COLOR},
             text=[f"< {min_size}"] * (len(shown) - sum(shown)),
             textposition="inside",
-            hovertemplate="%{y}<br>%{x}<extra></extra>",
+            hovertemplate="%{y}<br>%{x:,.0f}<extra></extra>",
         )
     )
     return _figure(
@@ -607,7 +859,7 @@ def rwg_histogram(values: pl.Series, lang: str, min_size: int) -> go.Figure:
             x=values.to_list(),
             xbins={"start": 0, "end": 1.0001, "size": 0.05},
             marker_color=BRANCH_COLOR,
-            hovertemplate="%{x}: %{y}<extra></extra>",
+            hovertemplate="%{x:.2f}: %{y}<extra></extra>",
         )
     )
     fig.add_vline(x=0.7, line_dash="dash", line_color=COMPANY_COLOR)
@@ -634,8 +886,23 @@ def what_if_bars(w, lang: str, top: int = 25) -> go.Figure:
         x=data["profit_change"].to_list(),
         orientation="h",
         marker_color=BRANCH_COLOR,
-        customdata=data["branch_id"].to_list(),
-        hovertemplate="%{y}: %{x:,.0f} €<extra></extra>",
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": (data["profit_high"] - data["profit_change"]).to_list(),
+            "arrayminus": (data["profit_change"] - data["profit_low"]).to_list(),
+            "color": COMPANY_COLOR,
+            "thickness": 1.5,
+        },
+        customdata=np.column_stack(
+            [
+                data["branch_id"].to_numpy(),
+                data["profit_low"].to_numpy(),
+                data["profit_high"].to_numpy(),
+            ]
+        ),
+        hovertemplate="%{y}: %{x:,.0f} € [%{customdata[1]:,.0f}; %{customdata[2]:,.0f}]"
+        "<extra></extra>",
     )
     subtitle = t(
         "whatif.chart_subtitle",

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from loyalty import config, demo, retention, schema, users, versions
+from loyalty import config, demo, i18n, retention, schema, users, versions
 from loyalty.i18n import cli_language, t
 from loyalty.importing.instrument import (
     InstrumentError,
@@ -191,7 +191,9 @@ def _report(args: argparse.Namespace) -> int:
     finally:
         store.close()
     steps = len(story.STEP_KEYS) + 1
-    print(t("report.written", args.lang, path=out, size=out.stat().st_size // 1024, pages=steps))
+    kind = out.suffix.lower().lstrip(".")
+    size = i18n.num(out.stat().st_size / 1024, args.lang, 0)
+    print(t(f"report.written.{kind}", args.lang, path=out, size=size, pages=steps))
     return 0
 
 

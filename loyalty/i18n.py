@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import math
+import string
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from functools import cache
 
-from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+from babel import Locale
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
 
 from loyalty import actions_messages, users_messages
 from loyalty.importing import messages as reading_messages
@@ -94,6 +104,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "LOYALTY_AUTH oder starten Sie den Server mit --server.address localhost.",
         "en": "Without sign-in Loyalty may only listen on localhost. Set LOYALTY_AUTH or start "
         "the server with --server.address localhost.",
+    },
+    "admin.col.username": {"de": "Benutzername", "en": "User name"},
+    "admin.col.display_name": {"de": "Anzeigename", "en": "Display name"},
+    "admin.col.email": {"de": "E-Mail", "en": "E-mail"},
+    "admin.col.role": {"de": "Rolle", "en": "Role"},
+    "admin.col.disabled": {"de": "Gesperrt", "en": "Disabled"},
+    "admin.col.failed_attempts": {"de": "Fehlversuche", "en": "Failed attempts"},
+    "admin.col.locked_until": {"de": "Gesperrt bis", "en": "Locked until"},
+    "admin.col.must_change_password": {"de": "Muss Passwort ändern", "en": "Must change password"},
+    "admin.col.has_password": {"de": "Hat Passwort", "en": "Has password"},
+    "admin.col.created_at": {"de": "Angelegt am", "en": "Created at"},
+    "admin.col.regions": {"de": "Regionen", "en": "Regions"},
+    "admin.col.branches": {"de": "Filialen", "en": "Branches"},
+    "admin.col.event_id": {"de": "Nr.", "en": "No."},
+    "admin.col.happened_at": {"de": "Zeitpunkt", "en": "Time"},
+    "admin.col.actor": {"de": "Wer", "en": "Who"},
+    "admin.col.action": {"de": "Aktion", "en": "Action"},
+    "admin.col.target": {"de": "Gegenstand", "en": "Target"},
+    "admin.col.detail": {"de": "Einzelheiten", "en": "Detail"},
+    "upload.button": {"de": "Datei wählen", "en": "Choose a file"},
+    "upload.limit": {
+        "de": "oder hierher ziehen · höchstens {size} MB",
+        "en": "or drop it here · at most {size} MB",
     },
     "wave.label": {"de": "Befragungswelle", "en": "Survey wave"},
     "loyalty.label": {"de": "Kundenbindung gemessen als", "en": "Customer loyalty measured as"},
@@ -186,6 +219,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Engagement niedrig<br>{loyalty} niedrig",
         "en": "Engagement low<br>{loyalty} low",
     },
+    "quadrant.multiplier": {
+        "de": "Filialen mit hohem Engagement und hoher Kundenbindung ({loyalty}) erzielen das "
+        "**{ratio}-Fache** [95-%-KI {low}; {high}] der Umsatzrendite der übrigen Filialen "
+        "(n = {n_top} gegenüber {n_rest} Filialen, Filialebene; Bootstrap mit {n_boot} "
+        "Stichproben).",
+        "en": "Branches with high engagement and high loyalty ({loyalty}) earn **{ratio}×** "
+        "[95% CI {low}; {high}] the return on sales of the other branches (n = {n_top} vs "
+        "{n_rest} branches, branch level; bootstrap with {n_boot} resamples).",
+    },
+    "quadrant.multiplier_na": {
+        "de": "Kein Verhältnis der Renditen: Die übrigen Filialen haben im Mittel keine positive "
+        "Umsatzrendite, oder es sind zu wenige Filialen.",
+        "en": "No ratio of returns: the other branches have no positive mean return on sales, "
+        "or there are too few branches.",
+    },
     "short.nps": {"de": "NPS", "en": "NPS"},
     "short.retention": {"de": "Kundenbindung", "en": "Retention"},
     "nav.branches": {"de": "Filialen", "en": "Branches"},
@@ -206,17 +254,68 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The table shows the first {k} of {n} branches in the chosen order; the export "
         "holds all of them.",
     },
-    "branches.heatmap_limit": {
-        "de": "Die Heatmap zeigt die ersten {k} von {n} Filialen; grenzen Sie die Auswahl ein.",
-        "en": "The heatmap shows the first {k} of {n} branches; narrow the selection.",
-    },
     "heatmap.title": {
         "de": "Engagement nach Dimension, Farbe: Abstand zum Unternehmensmedian "
         "(Mitarbeitendenebene, Mittelwert je Filiale)",
         "en": "Engagement by dimension, colour: difference to the company median "
         "(employee level, mean per branch)",
     },
+    "funnel.title": {
+        "de": "Engagement je Filiale nach Zahl der Antworten (Trichterdiagramm)",
+        "en": "Engagement per branch by number of responses (funnel plot)",
+    },
+    "funnel.subtitle": {
+        "de": "n = {n} Filialen, {respondents} Antworten; Unternehmensmittel {target}, SD in der "
+        "Filiale {sd} (Mitarbeitendenebene); außerhalb 95 %: {out95}, außerhalb 99,8 %: "
+        "{out998} Filialen",
+        "en": "n = {n} branches, {respondents} responses; company mean {target}, SD within "
+        "branch {sd} (employee level); outside 95%: {out95}, outside 99.8%: {out998} branches",
+    },
+    "funnel.axis": {"de": "Antworten je Filiale", "en": "Responses per branch"},
+    "funnel.limit_95": {"de": "95-%-Grenzen", "en": "95% limits"},
+    "funnel.limit_998": {"de": "99,8-%-Grenzen", "en": "99.8% limits"},
+    # a plotly hovertemplate (no values of ours filled in)
+    "funnel.hover": {
+        "de": "%{x:,.0f} Antworten, Engagement %{y:.2f}",
+        "en": "%{x:,.0f} responses, engagement %{y:.2f}",
+    },
+    "funnel.note": {
+        "de": "Punkte außerhalb der äußeren Grenzen (rot) weichen mehr vom Unternehmensmittel ab, "
+        "als der Zufall bei ihrer Größe erwarten lässt (Spiegelhalter 2005). Kleine Filialen "
+        "streuen schon zufällig stark. Filialen mit weniger als {min} Antworten fehlen.",
+        "en": "Points outside the outer limits (red) differ from the company mean more than "
+        "chance would make likely for their size (Spiegelhalter 2005). Small branches scatter "
+        "widely by chance alone. Branches with fewer than {min} responses are left out.",
+    },
     "heatmap.colorbar": {"de": "Abstand", "en": "Difference"},
+    "heatmap.region_row": {
+        "de": "{region} ({n} {n:plural:one=Filiale:other=Filialen})",
+        "en": "{region} ({n} {n:plural:one=branch:other=branches})",
+    },
+    "heatmap.view": {"de": "Heatmap zeigt", "en": "Heatmap shows"},
+    "heatmap.view.branches": {"de": "Filialen", "en": "Branches"},
+    "heatmap.view.regions": {"de": "Regionen", "en": "Regions"},
+    "heatmap.order": {"de": "Reihenfolge", "en": "Order"},
+    "heatmap.order.engagement": {"de": "nach Engagement", "en": "by engagement"},
+    "heatmap.order.region": {"de": "nach Region", "en": "by region"},
+    "heatmap.order.profile": {
+        "de": "nach Profil (ähnliche nebeneinander)",
+        "en": "by profile (similar ones together)",
+    },
+    "heatmap.order.branch_id": {"de": "nach Filialnummer", "en": "by branch id"},
+    "heatmap.page": {"de": "Seite", "en": "Page"},
+    "heatmap.page_of": {
+        "de": "Filialen {first}–{last} von {n}, Seite {page} von {pages}. Ohne Engagement-Wert "
+        "(weniger als {min} Antworten) am Ende, schraffiert.",
+        "en": "Branches {first}–{last} of {n}, page {page} of {pages}. Without an engagement "
+        "score (fewer than {min} responses) at the end, hatched.",
+    },
+    "heatmap.regions_hint": {
+        "de": "Je Region der Mittelwert ihrer Filialen mit Engagement-Wert (Filialebene). "
+        "Wählen Sie eine Region, um ihre Filialen zu sehen.",
+        "en": "Per region the mean of its branches with an engagement score (branch level). "
+        "Choose a region to see its branches.",
+    },
     "export.csv": {"de": "Tabelle als CSV", "en": "Table as CSV"},
     "export.xlsx": {"de": "Tabelle als Excel", "en": "Table as Excel"},
     "export.filename": {"de": "filialen_{wave}", "en": "branches_{wave}"},
@@ -314,10 +413,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "indirect a·b = {indirect} percentage points return, n = {n} branches "
         "(branch level), bootstrap with {n_boot} resamples",
     },
-    "chain.unit.nps": {"de": "NPS-Punkten", "en": "NPS points"},
+    # a change in loyalty, by grammatical number of {count}: nominative ("+9,4 NPS-Punkte je
+    # Filiale") and dative ("geht mit +9,4 NPS-Punkten einher")
+    "chain.unit.nps": {
+        "de": "{count:plural:one=NPS-Punkt:other=NPS-Punkte}",
+        "en": "{count:plural:one=NPS point:other=NPS points}",
+    },
     "chain.unit.retention": {
-        "de": "Prozentpunkten Kundenbindungsrate",
-        "en": "percentage points retention",
+        "de": "{count:plural:one=Prozentpunkt:other=Prozentpunkte} Kundenbindungsrate",
+        "en": "{count:plural:one=percentage point:other=percentage points} retention",
+    },
+    "chain.unit_dative.nps": {
+        "de": "{count:plural:one=NPS-Punkt:other=NPS-Punkten}",
+        "en": "{count:plural:one=NPS point:other=NPS points}",
+    },
+    "chain.unit_dative.retention": {
+        "de": "{count:plural:one=Prozentpunkt:other=Prozentpunkten} Kundenbindungsrate",
+        "en": "{count:plural:one=percentage point:other=percentage points} retention",
     },
     "chain.one.nps": {"de": "NPS-Punkt", "en": "NPS point"},
     "chain.one.retention": {
@@ -331,17 +443,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "[95% CI {low}; {high}], n = {n} branches (branch level).",
     },
     "chain.b": {
-        "de": "+1 {unit} geht bei gleichem Engagement mit {value} Prozentpunkten Umsatzrendite "
-        "einher [95%-KI {low}; {high}].",
-        "en": "+1 {unit} goes with {value} percentage points return on sales at equal "
+        "de": "+1 {unit} geht bei gleichem Engagement mit {value} "
+        "{value:plural:one=Prozentpunkt:other=Prozentpunkten} Umsatzrendite einher "
+        "[95%-KI {low}; {high}].",
+        "en": "+1 {unit} goes with {value} {value:plural:one=percentage point:other=percentage "
+        "points} return on sales at equal "
         "engagement [95% CI {low}; {high}].",
     },
     "chain.indirect": {
-        "de": "Über die Kundenbindung geht +1 Punkt Engagement mit {value} Prozentpunkten Rendite "
-        "einher [95%-KI {low}; {high}, Bootstrap mit {n_boot} Stichproben]; direkt "
+        "de": "Über die Kundenbindung geht +1 Punkt Engagement mit {value} "
+        "{value:plural:one=Prozentpunkt:other=Prozentpunkten} Rendite einher [95%-KI {low}; "
+        "{high}, Bootstrap mit {n_boot} Stichproben]; direkt "
         "{direct} [{direct_low}; {direct_high}], zusammen {total}.",
-        "en": "Through loyalty, +1 point engagement goes with {value} percentage points return "
-        "[95% CI {low}; {high}, bootstrap with {n_boot} resamples]; directly {direct} "
+        "en": "Through loyalty, +1 point engagement goes with {value} "
+        "{value:plural:one=percentage point:other=percentage points} return [95% CI {low}; "
+        "{high}, bootstrap with {n_boot} resamples]; directly {direct} "
         "[{direct_low}; {direct_high}], in total {total}.",
     },
     "chain.adjusted": {
@@ -890,8 +1006,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You changed something: check the file again.",
     },
     "data.summary": {
-        "de": "{read} Zeilen gelesen, {valid} gültig, {problems} Probleme.",
-        "en": "{read} rows read, {valid} valid, {problems} problems.",
+        "de": "{read} {read:plural:one=Zeile:other=Zeilen} gelesen, {valid} gültig, {problems} "
+        "{problems:plural:one=Problem:other=Probleme}.",
+        "en": "{read} {read:plural:one=row:other=rows} read, {valid} valid, {problems} "
+        "{problems:plural:one=problem:other=problems}.",
     },
     "data.rejected": {
         "de": "So kann die Datei nicht gespeichert werden. Nichts wurde gespeichert.",
@@ -1014,8 +1132,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "[95% CI {low}; {high}].",
     },
     "whatif.ros": {
-        "de": "Umsatzrendite: {value} Prozentpunkte je Filiale [95%-KI {low}; {high}].",
-        "en": "Return on sales: {value} percentage points per branch [95% CI {low}; {high}].",
+        "de": "Umsatzrendite: {value} {value:plural:one=Prozentpunkt:other=Prozentpunkte} je "
+        "Filiale [95%-KI {low}; {high}].",
+        "en": "Return on sales: {value} {value:plural:one=percentage point:other=percentage "
+        "points} per branch [95% CI {low}; {high}].",
     },
     "whatif.profit": {
         "de": "Betriebsergebnis zusammen: **{value} €** je Halbjahr [95%-KI {low}; {high}] bei "
@@ -1026,10 +1146,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(branch level).",
     },
     "whatif.left_out": {
-        "de": "{k} der gewählten Filialen haben zu wenige Antworten für einen Engagement-Wert und "
-        "bleiben außen vor.",
-        "en": "{k} of the chosen branches have too few answers for an engagement score and are "
-        "left out.",
+        "de": "{k} der gewählten Filialen {k:plural:one=hat:other=haben} zu wenige Antworten für "
+        "einen Engagement-Wert und {k:plural:one=bleibt:other=bleiben} außen vor.",
+        "en": "{k} of the chosen branches {k:plural:one=has:other=have} too few answers for an "
+        "engagement score and {k:plural:one=is:other=are} left out.",
     },
     "whatif.none": {
         "de": "Keine der gewählten Filialen hat einen Engagement-Wert.",
@@ -1046,9 +1166,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "whatif.chart_subtitle": {
         "de": "zusammen {total} € [95%-KI {low}; {high}], {k} Filialen (die {shown} größten "
-        "gezeigt), Filialebene",
+        "gezeigt, je mit 95-%-KI), Filialebene",
         "en": "together €{total} [95% CI {low}; {high}], {k} branches (the {shown} largest "
-        "shown), branch level",
+        "shown, each with its 95% CI), branch level",
     },
     "whatif.axis": {"de": "€ je Halbjahr", "en": "€ per half-year"},
     "lag.forward": {
@@ -1109,9 +1229,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Branch level, wave {wave}, {n} responses; difference to the company value.",
     },
     "present.open_branch": {"de": "Filiale öffnen", "en": "Open the branch"},
-    "report.written": {
-        "de": "{path} geschrieben ({size} KB, {pages} Seiten).",
-        "en": "Wrote {path} ({size} KB, {pages} pages).",
+    "report.written.pdf": {
+        "de": "{path} geschrieben ({size} KB, {pages} {pages:plural:one=Seite:other=Seiten}).",
+        "en": "Wrote {path} ({size} KB, {pages} {pages:plural:one=page:other=pages}).",
+    },
+    "report.written.pptx": {
+        "de": "{path} geschrieben ({size} KB, {pages} {pages:plural:one=Folie:other=Folien}).",
+        "en": "Wrote {path} ({size} KB, {pages} {pages:plural:one=slide:other=slides}).",
     },
     "report.bad_format": {
         "de": "Unbekanntes Format „{suffix}“: Verwenden Sie .pptx oder .pdf.",
@@ -1182,12 +1306,62 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(_LOCALES[lang])
+
+
+def _operand(value: object, lang: str) -> Decimal | None:
+    """The number a plural rule looks at. A formatted number ("1,0", "+9,4", "1.234") keeps
+    its visible decimals, which CLDR rules depend on ("1 Punkt" but "1,0 Punkte")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        return abs(Decimal(value))
+    if isinstance(value, float):
+        return abs(Decimal(repr(value))) if math.isfinite(value) else None
+    text = str(value).strip().lstrip("+−-").replace("\u202f", "").replace("\xa0", "")
+    try:
+        return abs(parse_decimal(text, locale=_LOCALES[lang], strict=False))
+    except (NumberFormatError, InvalidOperation, ValueError):
+        return None
+
+
+def plural_category(value: object, lang: str) -> str:
+    """The CLDR plural category ("one", "other", ...) of ``value`` in ``lang`` (Babel's plural
+    rules); a value that is not a number counts as "other"."""
+    number = _operand(value, lang)
+    return "other" if number is None else _locale(lang).plural_form(number)
+
+
+def plural(value: object, lang: str, **forms: str) -> str:
+    """The form of a word for ``value`` by CLDR plural category, e.g.
+    ``plural(1, "de", one="Filiale", other="Filialen")`` → "Filiale"; "other" is required."""
+    return forms.get(plural_category(value, lang), forms["other"])
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` plus one spec for grammatical number: ``{k:plural:one=hat:other=haben}``
+    gives the word for the value of ``k`` by the language's CLDR plural rules (not the
+    number itself; write ``{k} {k:plural:...}`` for both)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("plural:"):
+            forms = dict(part.split("=", 1) for part in format_spec[7:].split(":"))
+            return plural(value, self.lang, **forms)
+        return super().format_field(value, format_spec)
+
+
 def t(key: str, lang: str, **values: object) -> str:
     """The message ``key`` in ``lang`` with ``values`` filled in: the one look-up of every
-    text; an unknown key raises ``KeyError``."""
+    text; an unknown key raises ``KeyError``. ``{k:plural:one=…:other=…}`` picks a word's
+    grammatical number for ``k`` (CLDR plural rules)."""
     entry = MESSAGES[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
-    return text.format(**values) if values else text
+    return _Formatter(lang).format(text, **values) if values else text
 
 
 def has(key: str) -> bool:

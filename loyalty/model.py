@@ -295,6 +295,8 @@ def peer_summary(peer_table: pl.DataFrame) -> dict[str, float | None]:
 SELECTIONS = ("bottom_quartile", "region", "format", "branches", "all")
 # The simulator's first question: the bottom quartile raised by 0.3 points (rule, values, delta).
 WHAT_IF_DEFAULT: tuple[str, tuple[str, ...], float] = (SELECTIONS[0], (), 0.3)
+#: The rises in engagement the what-if offers (points on the 1–5 scale), one decimal each.
+WHAT_IF_STEPS: tuple[float, ...] = tuple(round(0.1 * k, 1) for k in range(1, 11))
 
 
 def select_branches(table: pl.DataFrame, rule: str, values: tuple[str, ...] = ()) -> pl.DataFrame:
@@ -370,11 +372,20 @@ def what_if(
     def interval(values: np.ndarray) -> tuple[float, float]:
         return stats.percentile_interval(values, ci)
 
+    # per branch the change is its own factor times a path, so its interval is that factor
+    # times the path's bootstrap interval (same resamples as the totals)
+    c_low, c_high = interval(draws[:, 3])
+    a_low, a_high = interval(draws[:, 0])
+    factor = revenue * steps / 100
     per_branch = chosen.select("branch_id", "name", "engagement", "revenue").with_columns(
         pl.Series("step", steps),
         pl.Series("loyalty_change", result.a * steps),
+        pl.Series("loyalty_low", a_low * steps),
+        pl.Series("loyalty_high", a_high * steps),
         pl.Series("ros_change", result.c * steps),
-        pl.Series("profit_change", revenue * result.c * steps / 100),
+        pl.Series("profit_change", result.c * factor),
+        pl.Series("profit_low", c_low * factor),
+        pl.Series("profit_high", c_high * factor),
     )
     return WhatIf(
         delta=delta,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from loyalty import dashboard, exports, story
+from loyalty import charts, dashboard, exports, story
 from loyalty.i18n import t
 
 Progress = Callable[[float, str], None]
@@ -35,8 +35,26 @@ def deck_title(lang: str, wave: str) -> tuple[str, str]:
     )
 
 
+#: A slide (and a PDF page) in px at the projector's 1280×720 (96 px per inch on 13.333 in).
+SLIDE_PX = (1280, 720)
+PX_PER_INCH = 96
+#: Where the chart sits on a slide, in inches (left, top, width, height): the image is
+#: rendered at exactly this size in px, so PRESENT_FONT px in the figure is that many px in
+#: the room.
+CHART_BOX = (0.3, 1.35, 8.3, 5.9)
+TEXT_PT = (18, 16)  # first line, the rest: 24 and 21 px at 1280×720
+
+
+def deck_figure(fig: go.Figure) -> go.Figure:
+    """The step's chart as the deck and the PDF show it (presenter typography)."""
+    return charts.presentation(
+        fig, height=round(CHART_BOX[3] * PX_PER_INCH), width=round(CHART_BOX[2] * PX_PER_INCH)
+    )
+
+
 def build_pptx(steps: list[story.Step], lang: str, wave: str, progress: Progress = _noop) -> bytes:
-    """A 16:9 deck: a title slide, then one slide per step (chart left, text right)."""
+    """A 16:9 deck: a title slide, then one slide per step (chart left, text right), chart
+    text at least charts.PRESENT_FONT px when the deck is shown at 1280×720."""
     from pptx import Presentation
     from pptx.util import Inches, Pt
 
@@ -47,20 +65,31 @@ def build_pptx(steps: list[story.Step], lang: str, wave: str, progress: Progress
     first.shapes.title.text = title
     first.placeholders[1].text = subtitle
     blank = deck.slide_layouts[5]  # title only
+    left, top, width, height = CHART_BOX
     for i, step in enumerate(steps):
         progress(i / len(steps), step.title)
         slide = deck.slides.add_slide(blank)
         slide.shapes.title.text = step.title
         slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(32)
-        png = exports.chart_image(step.figure, "png", width=1100, height=700, scale=2)
-        slide.shapes.add_picture(io.BytesIO(png), Inches(0.4), Inches(1.5), width=Inches(8.2))
-        box = slide.shapes.add_textbox(Inches(8.8), Inches(1.6), Inches(4.2), Inches(5.4))
+        png = exports.chart_image(
+            deck_figure(step.figure),
+            "png",
+            width=round(width * PX_PER_INCH),
+            height=round(height * PX_PER_INCH),
+            scale=3,
+        )
+        slide.shapes.add_picture(
+            io.BytesIO(png), Inches(left), Inches(top), width=Inches(width), height=Inches(height)
+        )
+        box = slide.shapes.add_textbox(
+            Inches(left + width + 0.2), Inches(top), Inches(13.333 - left - width - 0.4), Inches(6)
+        )
         frame = box.text_frame
         frame.word_wrap = True
         for j, line in enumerate(step.lines):
             para = frame.paragraphs[0] if j == 0 else frame.add_paragraph()
-            para.text = line
-            para.font.size = Pt(15 if j == 0 else 13)
+            para.text = _plain(line)
+            para.font.size = Pt(TEXT_PT[0] if j == 0 else TEXT_PT[1])
             para.space_after = Pt(8)
     progress(1.0, t("report.done", lang))
     buffer = io.BytesIO()
@@ -68,27 +97,47 @@ def build_pptx(steps: list[story.Step], lang: str, wave: str, progress: Progress
     return buffer.getvalue()
 
 
+def _plain(line: str) -> str:
+    """A story line without its markdown emphasis (the deck's text boxes show it as is)."""
+    return line.replace("**", "")
+
+
 def _page(fig: go.Figure, title: str, lines: tuple[str, ...]) -> go.Figure:
-    """One PDF page as a plotly figure: title, chart, and the step's lines below it."""
-    page = go.Figure(fig)
-    text = "<br>".join("<br>".join(textwrap.wrap(line, 140)) for line in lines)
+    """One PDF page laid out like a slide at 1280×720: the step's title on top, the chart
+    (with its own title, n and interval) on the left, the step's lines on the right; every
+    text at least charts.PRESENT_FONT px."""
+    width, height = SLIDE_PX
+    chart_right = CHART_BOX[2] * PX_PER_INCH / width
+    page = charts.presentation(fig, height=height, width=round(CHART_BOX[2] * PX_PER_INCH))
+    heading = 50  # px for the step's title, the first line of the page's title
+    top = page.layout.margin.t + heading
     page.update_layout(
-        title={"text": f"<b>{title}</b>", "font": {"size": 26}, "x": 0.02},
-        width=1400,
-        height=990,
-        margin={"l": 60, "r": 40, "t": 100, "b": 300},
+        width=width,
+        margin={"l": 30, "r": 20, "t": top, "b": 40},
+        title={"text": f"<b>{title}</b><br>{page.layout.title.text}"},
+        legend={"x": chart_right, "xanchor": "left"},
     )
+    page.update_xaxes(domain=[0, chart_right - 0.08])
+    for trace in page.data:
+        marker = getattr(trace, "marker", None)
+        if marker is not None and marker.colorbar.title.text:
+            marker.colorbar.update(x=chart_right - 0.07, xanchor="left")
+    size = round(TEXT_PT[1] * 4 / 3)
+    # the text column: from chart_right of the page to its right edge, in the plot's paper
+    # coordinates (which start after the left margin)
+    chars = int((1 - chart_right) * width / (0.62 * size)) - 2
+    text = "<br><br>".join("<br>".join(textwrap.wrap(_plain(line), chars)) for line in lines)
     page.add_annotation(
         text=text,
         xref="paper",
         yref="paper",
-        x=0,
-        y=-0.12,
+        x=(chart_right * width - 30) / (width - 50),
+        y=1,
         xanchor="left",
         yanchor="top",
         align="left",
         showarrow=False,
-        font={"size": 16},
+        font={"size": size},
     )
     return page
 
@@ -97,8 +146,8 @@ def _title_page(title: str, subtitle: str) -> go.Figure:
     page = go.Figure()
     page.update_layout(
         template="plotly_white",
-        width=1400,
-        height=990,
+        width=SLIDE_PX[0],
+        height=SLIDE_PX[1],
         xaxis={"visible": False},
         yaxis={"visible": False},
         title={"text": ""},
@@ -125,16 +174,17 @@ def _title_page(title: str, subtitle: str) -> go.Figure:
 
 
 def build_pdf(steps: list[story.Step], lang: str, wave: str, progress: Progress = _noop) -> bytes:
-    """A PDF with a title page and one page per step (vector charts and text)."""
+    """A PDF with a title page and one 16:9 page per step (vector charts and text)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     title, subtitle = deck_title(lang, wave)
-    pages = [_title_page(title, subtitle)]
-    pages += [_page(step.figure, step.title, step.lines) for step in steps]
-    for i, page in enumerate(pages):
-        progress(i / len(pages), page.layout.title.text or title)
-        pdf = exports.chart_image(page, "pdf", width=1400, height=990)
+    pages = [(title, _title_page(title, subtitle))]
+    pages += [(step.title, _page(step.figure, step.title, step.lines)) for step in steps]
+    width, height = SLIDE_PX
+    for i, (name, page) in enumerate(pages):
+        progress(i / len(pages), name)
+        pdf = exports.chart_image(page, "pdf", width=width, height=height)
         writer.append(PdfReader(io.BytesIO(pdf)))
     progress(1.0, t("report.done", lang))
     buffer = io.BytesIO()

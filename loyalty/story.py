@@ -119,6 +119,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
                     ll_high=i18n.num(q["low_low"]["ci_high"], lang),
                     n_ll=q["low_low"]["n"],
                 ),
+                wording.multiplier_line(quads, loyalty, lang),
                 t("quadrant.subtitle", lang, n=q["high_high"]["n_total"]),
             ),
             charts.quadrant_bars(quads, loyalty, lang),
@@ -174,7 +175,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
                 t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
                 *wording.what_if_sentences(w, lags, lang, parts.corrected),
             ),
-            charts.what_if_bars(w, lang, top=15),
+            charts.what_if_bars(w, lang, top=8),  # labels that a room can read
         )
     )
     if parts.actions is not None and parts.actions.counts:

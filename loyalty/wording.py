@@ -8,6 +8,8 @@ written once.
 
 from __future__ import annotations
 
+import polars as pl
+
 from loyalty import analysis, i18n, stats
 from loyalty.i18n import t
 from loyalty.model import RELEVANT_R, RELIABLE_ICC2, ChainModel, Corrected, Power, WhatIf
@@ -82,9 +84,10 @@ def sentences(chain: ChainModel, lang: str) -> list[str]:
     res = chain.result
     if not analysis.finite(res.a):
         return [t("link.na", lang, n=res.n)]
-    unit = t(f"chain.unit.{chain.loyalty}", lang)
+    a = _with_interval(res.a, res.a_ci, lang, 1)
+    unit = t(f"chain.unit_dative.{chain.loyalty}", lang, count=a["value"])
     return [
-        t("chain.a", lang, unit=unit, n=res.n, **_with_interval(res.a, res.a_ci, lang, 1)),
+        t("chain.a", lang, unit=unit, n=res.n, **a),
         t(
             "chain.b",
             lang,
@@ -174,16 +177,17 @@ def what_if_sentences(
     uses the observed paths, and with ``corrected`` how large the corrected path a is."""
     if not w.n_branches:
         return [t("whatif.none", lang)]
+    change = i18n.num(w.loyalty_change, lang, 1, sign=True)
     lines = [
         t(
             "whatif.loyalty",
             lang,
             k=w.n_branches,
             delta=i18n.num(w.mean_delta, lang, 2),
-            value=i18n.num(w.loyalty_change, lang, 1, sign=True),
+            value=change,
             low=i18n.num(w.loyalty_ci[0], lang, 1),
             high=i18n.num(w.loyalty_ci[1], lang, 1),
-            unit=t(f"chain.unit.{w.loyalty}", lang),
+            unit=t(f"chain.unit.{w.loyalty}", lang, count=change),
         ),
         t(
             "whatif.ros",
@@ -306,3 +310,22 @@ def corrected_methods(corr: Corrected, lang: str) -> list[str]:
         )
     lines.append(t("corrected.trust", lang))
     return lines
+
+
+def multiplier_line(quads: pl.DataFrame, loyalty: str, lang: str) -> str:
+    """ "Engaged and loyal branches earn 1.9× [1.5; 2.4] the return of the rest", with the
+    n of both groups, the level and the bootstrap; a plain note when there is no ratio."""
+    row = quads.filter(pl.col("quadrant") == "high_high").row(0, named=True)
+    if not analysis.finite(row["vs_rest"]) or not analysis.finite(row["vs_rest_low"]):
+        return t("quadrant.multiplier_na", lang)
+    return t(
+        "quadrant.multiplier",
+        lang,
+        loyalty=t(f"short.{loyalty}", lang),
+        ratio=i18n.num(row["vs_rest"], lang, 1),
+        low=i18n.num(row["vs_rest_low"], lang, 1),
+        high=i18n.num(row["vs_rest_high"], lang, 1),
+        n_top=row["n"],
+        n_rest=row["n_total"] - row["n"],
+        n_boot=i18n.num(row["n_boot"], lang, 0),
+    )

@@ -85,4 +85,9 @@ def show_import_report(report, lang: str) -> None:
         st.success(i18n.t("data.ready", lang))
         preview = result.preview()
         if preview is not None:
-            st.dataframe(preview, hide_index=True, key="data_preview")
+            st.dataframe(
+                preview,
+                hide_index=True,
+                key="data_preview",
+                column_config=validate.preview_headings(preview.columns, lang),
+            )

@@ -14,7 +14,13 @@ with tab_users:
     if not ui.can("manage_users"):
         st.info(t("auth.not_permitted", lang))
     else:
-        st.dataframe(users.list_users(ui.store()), hide_index=True, key="users_table")
+        listing = users.list_users(ui.store())
+        st.dataframe(
+            listing,
+            hide_index=True,
+            key="users_table",
+            column_config={c: t(f"admin.col.{c}", lang) for c in listing.columns},
+        )
         with st.form("add_user", clear_on_submit=True):
             st.subheader(t("admin.add_user", lang))
             c1, c2, c3 = st.columns(3)
@@ -22,7 +28,9 @@ with tab_users:
             role = c2.selectbox(t("admin.role", lang), users.ROLES)
             email = c3.text_input(t("admin.email", lang))
             regions = st.multiselect(
-                t("admin.regions", lang), tables.choices(ui.branch_table(None), "region")
+                t("admin.regions", lang),
+                tables.choices(ui.branch_table(None), "region"),
+                placeholder=t("branches.all", lang),
             )
             if st.form_submit_button(t("admin.add", lang)):
                 try:
@@ -45,7 +53,12 @@ with tab_audit:
     else:
         log = versions.audit_log(ui.store())
         newest = tables.newest_first(log, 1000)
-        st.dataframe(newest.shown, hide_index=True, key="audit_table")
+        st.dataframe(
+            newest.shown,
+            hide_index=True,
+            key="audit_table",
+            column_config={c: t(f"admin.col.{c}", lang) for c in newest.shown.columns},
+        )
         st.caption(t("admin.audit_count", lang, n=newest.total))
         st.download_button(
             t("admin.audit_csv", lang),

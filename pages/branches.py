@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, exports, i18n, tables
+from loyalty import analysis, charts, confidentiality, exports, heatmap, i18n, tables
 from loyalty.i18n import t
 from pages import _shared as ui
 
 lang = ui.page_start("branches")
 st.title(t("branches.title", lang))
-HEATMAP_ROWS = 200
 #: Rows sent to the browser; the order is the "Sort by" choice, the exports hold all rows.
 TABLE_ROWS = 500
 
@@ -121,23 +120,78 @@ if rows:
         query_params={"branch": on_screen["branch_id"][rows[0]], **link_query},
     )
 
-heat_rows = tables.first(chosen, HEATMAP_ROWS)
-shown = heat_rows.shown
-if heat_rows.cut:
-    st.caption(t("branches.heatmap_limit", lang, k=HEATMAP_ROWS, n=heat_rows.total))
+h1, h2, h3 = st.columns([2, 3, 2], vertical_alignment="bottom")
+view = (
+    h1.segmented_control(
+        t("heatmap.view", lang),
+        heatmap.VIEWS,
+        default="branches",
+        format_func=lambda v: t(f"heatmap.view.{v}", lang),
+        key="heat_view",
+    )
+    or "branches"
+)
+medians = heatmap.company_medians(table)
+if view == "regions":
+    part = heatmap.region_page(chosen, medians=medians)
+    st.caption(t("heatmap.regions_hint", lang))
+else:
+    order = h2.selectbox(
+        t("heatmap.order", lang),
+        heatmap.ORDERS,
+        format_func=lambda o: t(f"heatmap.order.{o}", lang),
+        key="heat_order",
+    )
+    pages = max(1, -(-chosen.height // heatmap.PER_PAGE))
+    number = h3.number_input(
+        t("heatmap.page", lang), min_value=1, max_value=pages, value=1, step=1, key="heat_page"
+    )
+    part = heatmap.branch_page(chosen, order, int(number), medians=medians)
+    st.caption(
+        t(
+            "heatmap.page_of",
+            lang,
+            first=i18n.num(part.first, lang, 0),
+            last=i18n.num(part.last, lang, 0),
+            n=i18n.num(part.total, lang, 0),
+            page=i18n.num(part.page, lang, 0),
+            pages=i18n.num(part.pages, lang, 0),
+            min=minimum,
+        )
+    )
 heat = ui.chart(
-    charts.dimension_heatmap(analysis.dimension_deviations(shown), ui.dimensions(), lang, minimum),
-    key="heatmap",
+    charts.dimension_heatmap(part.cells, ui.dimensions(), lang, minimum, kind=view),
+    key=f"heatmap_{view}",
     on_select="rerun",
     selection_mode="points",
     lang=lang,
 )
 points = heat.selection.points if heat else []
-if points and points[0].get("customdata"):
-    st.switch_page(
-        "pages/branch.py",
-        query_params={"branch": points[0]["customdata"], **link_query},
+picked = points[0].get("customdata") if points else None
+if picked and view == "regions":  # drill in: the region's branches (widgets start anew)
+    for key in ("heat_view", "f_region", "heat_page"):
+        st.session_state.pop(key, None)
+    st.query_params["region"] = picked
+    st.rerun()
+elif picked:
+    st.switch_page("pages/branch.py", query_params={"branch": picked, **link_query})
+funnel = analysis.engagement_funnel(chosen)
+if funnel.n_branches >= 3:
+    names = ui.branch_names(wave).names
+    picked = ui.chart(
+        charts.funnel_plot(funnel, names, lang),
+        key="funnel",
+        on_select="rerun",
+        selection_mode="points",
+        lang=lang,
     )
+    chosen_points = picked.selection.points if picked else []
+    if chosen_points and chosen_points[0].get("customdata"):
+        st.switch_page(
+            "pages/branch.py",
+            query_params={"branch": chosen_points[0]["customdata"], **link_query},
+        )
+    st.caption(t("funnel.note", lang, min=minimum))
 hidden = tables.hidden(chosen)
 st.caption(
     t("association_note", lang)

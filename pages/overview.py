@@ -59,9 +59,9 @@ with words:
     for line in wording.corrected_chain_sentences(corrected, chain, lang):
         st.caption(line)
     (st.caption if power.enough else st.warning)(wording.power_sentence(power, lang))
-ui.chart(
-    charts.quadrant_bars(ui.quadrants(wave, loyalty), loyalty, lang), key="quadrants", lang=lang
-)
+quads = ui.quadrants(wave, loyalty)
+ui.chart(charts.quadrant_bars(quads, loyalty, lang), key="quadrants", lang=lang)
+st.markdown(wording.multiplier_line(quads, loyalty, lang))
 
 hidden, total = tables.hidden(table)
 if hidden:

@@ -6,7 +6,7 @@ question from the room is answered without leaving the story.
 
 import streamlit as st
 
-from loyalty import analysis, confidentiality, i18n, report, schema
+from loyalty import analysis, charts, confidentiality, i18n, report, schema
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -100,12 +100,9 @@ with settings.popover(t("present.settings", lang), icon=":material/tune:"):
 
 st.title(step.title)
 text, chart = st.columns([2, 3])
-with text:
-    for line in step.lines:
-        st.markdown(line)
 with chart:
     event = st.plotly_chart(
-        step.figure,
+        charts.presentation(step.figure),
         on_select="rerun",
         selection_mode="points",
         key=f"present_chart_{step.key}_{wave}_{loyalty}",
@@ -113,17 +110,19 @@ with chart:
     )
     points = event.selection.points if event else []
 
-    branch_id = points[0].get("customdata") if points else None
-    if isinstance(branch_id, list):
-        branch_id = branch_id[0] if branch_id else None
-    card = analysis.branch_summary(ui.branch_table(wave, loyalty), branch_id) if branch_id else None
-    if card:
+branch_id = points[0].get("customdata") if points else None
+if isinstance(branch_id, list):
+    branch_id = branch_id[0] if branch_id else None
+card = analysis.branch_summary(ui.branch_table(wave, loyalty), branch_id) if branch_id else None
+with text:
+    if card:  # beside the chart, above the step's text: visible without scrolling at 1280×720
         with st.container(border=True, key="branch_card"):
             st.subheader(f"{card['name']} ({card['branch_id']})")
-            cols = st.columns(4)
-            for col, (measure, digits) in zip(
-                cols, (("engagement", 2), ("nps", 0), ("retention", 1), ("ros", 1)), strict=True
+            cols = st.columns(2)
+            for i, (measure, digits) in enumerate(
+                (("engagement", 2), ("nps", 0), ("retention", 1), ("ros", 1))
             ):
+                col = cols[i % 2]
                 value = card["values"][measure]
                 company = card["company"][measure]
                 if value is None and measure == "engagement":
@@ -136,7 +135,7 @@ with chart:
                     t(f"measure.{measure}", lang),
                     i18n.num(value, lang, digits) if value is not None else "–",
                     delta=(
-                        i18n.num(value - company, lang, digits)
+                        i18n.num(value - company, lang, digits, sign=True)
                         if value is not None and company is not None
                         else None
                     ),
@@ -149,3 +148,5 @@ with chart:
                 icon=":material/storefront:",
                 query_params={"branch": card["branch_id"], "wave": wave, "lang": lang},
             )
+    for line in step.lines:
+        st.markdown(line)

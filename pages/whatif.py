@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import charts, model, tables, wording
+from loyalty import charts, i18n, model, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -53,13 +53,11 @@ def simulator() -> None:
                 key="whatif_branches",
             )
         )
-    delta = c3.slider(
+    delta = c3.select_slider(  # select_slider: the steps in the language's number format
         t("whatif.delta", lang),
-        0.1,
-        1.0,
-        model.WHAT_IF_DEFAULT[2],
-        step=0.1,
-        format="%.1f",
+        model.WHAT_IF_STEPS,
+        value=model.WHAT_IF_DEFAULT[2],
+        format_func=lambda v: i18n.num(v, lang, 1),
         key="whatif_delta",
     )
 

@@ -52,27 +52,42 @@ def test_quadrant_bars_label_each_quadrant_with_its_n(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     quads = analysis.quadrant_table(table, n_boot=200)
     fig = charts.quadrant_bars(quads, "nps", "de")
-    assert list(fig.data[0].x)[0].startswith("Engagement niedrig<br>NPS niedrig<br>n = ")
-    assert sum(int(x.rsplit("n = ", 1)[1]) for x in fig.data[0].x) == quads["n_total"][0]
+    assert list(fig.data[0].y)[0].startswith("Engagement hoch · NPS hoch<br>n = ")
+    assert sum(int(y.rsplit("n = ", 1)[1]) for y in fig.data[0].y) == quads["n_total"][0]
+    # the value label at the bar's base, the whisker at its end: they cannot meet
+    assert fig.data[0].orientation == "h" and fig.data[0].insidetextanchor == "start"
+    assert fig.data[0].textfont.color[-1] == "#ffffff"  # on the red bar
+    assert fig.data[0].textfont.color[0] == "#000000"  # on the green bar
     assert "(Filialebene)" in fig.layout.title.text
     hh = quads.filter(pl.col("quadrant") == "high_high")["mean"][0]
     ll = quads.filter(pl.col("quadrant") == "low_low")["mean"][0]
     assert hh > ll  # the demo chain's ground truth
 
 
-def test_heatmap_shows_suppressed_cells_as_text_without_colour(demo_store):
+def test_heatmap_shows_suppressed_cells_hatched_without_colour_or_number(demo_store):
+    from loyalty import heatmap
+
     table = analysis.branch_table(demo_store, "2025-H2")
-    dev = analysis.dimension_deviations(table)
-    fig = charts.dimension_heatmap(dev, analysis.dimensions(demo_store), "de", 5)
-    coloured, hidden = fig.data
     n_hidden = int(table["suppressed"].sum())
-    assert len(hidden.x) == 4 * n_hidden and set(hidden.text) == {"< 5"}
-    assert hidden.marker.symbol == "square-open" and hidden.marker.colorscale is None
+    last = heatmap.branch_page(table, "engagement", page=10_000)  # clamped: the last page
+    fig = charts.dimension_heatmap(last.cells, analysis.dimensions(demo_store), "de", 5)
+    hidden = [tr for tr in fig.data if tr.marker.pattern.shape == "/"]
+    coloured = [tr for tr in fig.data if tr.marker.pattern.shape != "/"]
+    assert len(hidden) == 4 and all(set(tr.text) == {"< 5"} for tr in hidden)
+    assert all(tr.marker.color == charts.SUPPRESSED_FILL for tr in hidden)
     hidden_ids = set(table.filter(pl.col("suppressed"))["branch_id"])
-    assert not hidden_ids & set(coloured.customdata)  # no colour and no number for them
-    assert len(coloured.x) == 4 * (table.height - n_hidden)
-    assert all("," in text for text in coloured.text)  # German decimals
+    assert {k for tr in hidden for k in tr.customdata} == hidden_ids  # all on the last page
+    assert not hidden_ids & {k for tr in coloured for k in tr.customdata}
+    assert n_hidden <= heatmap.PER_PAGE
+    assert all("," in text for tr in coloured for text in tr.text)  # German decimals
     assert fig.layout.xaxis.side == "top"
+    # cell text contrasts with its cell: white on the darkest, black on the palest cells
+    for tr in coloured:
+        for dev, ink in zip(tr.marker.color, tr.textfont.color, strict=True):
+            if abs(dev) > 0.8 * fig.layout.coloraxis.cmax:
+                assert ink == "#ffffff"
+            if abs(dev) < 0.1 * fig.layout.coloraxis.cmax:
+                assert ink == "#000000"
 
 
 def test_compare_bars_never_draw_a_suppressed_score(demo_store):
@@ -89,3 +104,44 @@ def test_compare_bars_never_draw_a_suppressed_score(demo_store):
     notes = [tr for tr in fig.data if tr.type == "scatter"]
     assert len(notes) == 5 and all(tr.text == ("< 5",) for tr in notes)
     assert len(fig.layout.shapes) == 8  # the company line in every panel
+
+
+def test_axes_show_full_numbers_and_tooltips_are_rounded(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    link = analysis.chain_links(table)[0]
+    fig = charts.link_scatter(table, link, "de", wording.link_title(link, "de"))
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        assert axis.exponentformat == "none" and axis.separatethousands  # never "10k"
+    assert "%{x:,.2f}" in fig.data[0].hovertemplate  # not the raw 3.060606
+    assert "%{y:,.1f}" in fig.data[0].hovertemplate
+
+
+def test_presentation_makes_every_chart_text_at_least_20_px(demo_store):
+    from loyalty.dashboard import Dashboard
+
+    for step in Dashboard(demo_store, n_boot=100).story("2025-H2", "de"):
+        fig = charts.presentation(step.figure)
+        assert fig.layout.font.size >= charts.PRESENT_FONT
+        assert fig.layout.title.font.size * 0.7 >= charts.PRESENT_FONT  # the <sup> subtitle
+        for axis in (fig.layout.xaxis, fig.layout.yaxis):
+            assert axis.tickfont.size >= charts.PRESENT_FONT
+            assert axis.title.font.size >= charts.PRESENT_FONT
+        for trace in fig.data:
+            if trace.text is not None:
+                assert trace.textfont.size >= charts.PRESENT_FONT
+        for note in fig.layout.annotations:
+            assert note.font.size >= charts.PRESENT_FONT
+        assert step.figure.layout.font.size == charts.FONT_SIZE  # the step itself unchanged
+
+
+def test_funnel_plot_shows_branches_with_a_score_and_both_limits(demo_store):
+    table = analysis.branch_table(demo_store, "2025-H2")
+    f = analysis.engagement_funnel(table)
+    names = dict(zip(table["branch_id"], table["name"], strict=True))
+    fig = charts.funnel_plot(f, names, "de")
+    points = fig.data[0]
+    hidden = set(table.filter(pl.col("suppressed"))["branch_id"])
+    assert not hidden & set(points.customdata)
+    assert len(points.customdata) == table.height - len(hidden) == f.n_branches
+    assert len(fig.data) == 2 + 4  # company line, 95 % and 99.8 % limits on both sides
+    assert "Mitarbeitendenebene" in fig.layout.title.text and "n = " in fig.layout.title.text

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loyalty import actions, analysis, effects, i18n, model, quality, schema
+from loyalty import actions, analysis, effects, heatmap, i18n, model, quality, schema
 from loyalty.i18n import t
 from loyalty.importing import layouts, validate
 from loyalty.stats.quadrants import QUADRANTS
@@ -62,6 +62,12 @@ def _labels(bands) -> tuple[str, ...]:
 
 #: Every f-string key of the code with the values its fields take: each combination must be a
 #: key of the catalogue. A new f-string key fails the test until it is listed here.
+#: The columns of the users table and the audit log on the Administration page.
+ADMIN_COLUMNS = (
+    *("username", "display_name", "email", "role", "disabled", "failed_attempts"),
+    *("locked_until", "must_change_password", "has_password", "created_at", "regions"),
+    *("branches", "event_id", "happened_at", "actor", "action", "target", "detail"),
+)
 FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "band.alpha.{}": (_labels(quality.ALPHA_BANDS),),
     "band.icc1.{}": (_labels(quality.ICC1_BANDS),),
@@ -93,12 +99,19 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "actions.import.{}": (("row", "column", "value", "problem"),),
     "corrected.quality.{}": (model.RELIABILITY_WORDS,),
     "corrected.converged.{}": (("yes", "no"),),
+    "chain.unit_dative.{}": (schema.LOYALTY_MEASURES,),
+    "report.written.{}": (("pptx", "pdf"),),
+    "funnel.limit_{}": (("95", "998"),),
+    "heatmap.order.{}": (heatmap.ORDERS,),
+    "heatmap.view.{}": (heatmap.VIEWS,),
+    "admin.col.{}": (ADMIN_COLUMNS,),
 }
 #: f-string keys whose values are codes raised across the code (problem and warning kinds,
 #: error codes, page paths): each must match at least one key; the messages of a code are
 #: checked where the code is raised (tests of validate, users, versions, store, app).
 OPEN_KEYS = {
     "actions.error.{}",
+    "import.field.{}",  # a preview heading where the field has one (else the column's name)
     "import.problem.{}",
     "import.problem.{}.line",
     "import.warning.{}",
@@ -215,3 +228,65 @@ def test_strength_words():
 )
 def test_cli_language(environ, expected):
     assert i18n.cli_language(environ) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (1, "de", "one"),
+        (0, "de", "other"),
+        (2, "de", "other"),
+        ("1", "de", "one"),
+        ("+1", "de", "one"),
+        ("1,0", "de", "other"),  # CLDR: visible decimals make it plural ("1,0 Punkte")
+        ("+9,4", "de", "other"),
+        ("1.0", "en", "other"),
+        (1, "en", "one"),
+        ("–", "de", "other"),  # not a number
+    ],
+)
+def test_plural_category_follows_cldr(value, lang, expected):
+    assert i18n.plural_category(value, lang) == expected
+
+
+def test_grammatical_number_in_messages():
+    # the sentences the workshop saw wrong: plural by CLDR rules, case by the sentence
+    assert t("data.summary", "de", read=1, valid=1, problems=0) == (
+        "1 Zeile gelesen, 1 gültig, 0 Probleme."
+    )
+    assert t("data.summary", "en", read=1, valid=1, problems=1) == (
+        "1 row read, 1 valid, 1 problem."
+    )
+    assert t("whatif.left_out", "de", k=1).startswith("1 der gewählten Filialen hat ")
+    assert "bleibt außen vor" in t("whatif.left_out", "de", k=1)
+    assert "haben" in t("whatif.left_out", "de", k=3)
+    assert t("chain.unit.nps", "de", count="+9,4") == "NPS-Punkte"
+    assert t("chain.unit_dative.nps", "de", count="+9,4") == "NPS-Punkten"
+    assert t("chain.unit.nps", "de", count="+1") == "NPS-Punkt"
+    assert t("report.written.pptx", "de", path="d.pptx", size="12", pages=7).endswith("7 Folien).")
+    assert t("report.written.pdf", "de", path="d.pdf", size="12", pages=1).endswith("1 Seite).")
+
+
+def test_what_if_sentence_uses_the_nominative_unit():
+    from types import SimpleNamespace
+
+    from loyalty import wording
+
+    w = SimpleNamespace(
+        n_branches=4,
+        mean_delta=0.3,
+        loyalty_change=9.4,
+        loyalty_ci=(5.0, 13.0),
+        loyalty="nps",
+        ros_change=0.5,
+        ros_ci=(0.1, 0.9),
+        profit_change=1000.0,
+        profit_ci=(10.0, 2000.0),
+        revenue=3e6,
+        n_boot=1000,
+        n_model=100,
+        n_left_out=1,
+    )
+    lines = wording.what_if_sentences(w, None, "de")
+    assert "+9,4 NPS-Punkte je Filiale" in lines[0]
+    assert "1 der gewählten Filialen hat" in " ".join(lines)

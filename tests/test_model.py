@@ -147,6 +147,14 @@ def test_what_if_reads_the_chain_model_and_caps_at_the_scale(table):
         (w.profit_change, w.profit_ci),
     ):
         assert low < value < high
+    # each branch's change has its interval: the branch's share of the total's interval
+    pb = w.per_branch
+    assert (
+        (pb["profit_low"] < pb["profit_change"]) & (pb["profit_change"] < pb["profit_high"])
+    ).all()
+    share = pb["revenue"] * pb["step"] / 100 / (float((chosen["revenue"] * 0.5).sum()) / 100)
+    assert pb["profit_low"].to_list() == pytest.approx((share * w.profit_ci[0]).to_list())
+    assert (pb["loyalty_low"] < pb["loyalty_change"]).all()
     # near the top of the scale the rise is capped at 5
     top = table.filter(pl.col("engagement").is_not_null()).sort("engagement").tail(3)
     capped = model.what_if(table, top, 5.0, n_boot=50)

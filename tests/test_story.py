@@ -33,3 +33,13 @@ def test_the_deck_says_which_links_are_observed_and_which_corrected(demo_store):
     assert chain.count("corrected for the reliability of branch means") == 2
     whatif = " ".join(next(s for s in steps if s.key == "whatif").lines)
     assert "uses the observed paths" in whatif
+
+
+def test_quadrant_step_states_the_multiplier_with_interval_and_n(demo_store):
+    steps = Dashboard(demo_store, n_boot=300).story("2025-H2", "en")
+    quadrants = next(s for s in steps if s.key == "quadrants")
+    line = quadrants.lines[1]
+    assert "earn **" in line and "×** [95% CI " in line and "branch level" in line
+    assert "n = " in line and "bootstrap with 300 resamples" in line
+    german = Dashboard(demo_store, n_boot=300).story("2025-H2", "de")
+    assert "-Fache** [95-%-KI " in next(s for s in german if s.key == "quadrants").lines[1]

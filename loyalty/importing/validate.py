@@ -138,6 +138,12 @@ class ValidationResult:
         return problems_frame(self.problems, lang)
 
 
+def preview_headings(columns: Iterable[str], lang: str) -> dict[str, str]:
+    """Headings for the import preview in ``lang`` (``import.field.<column>``); a column
+    without a message (a survey item's code) keeps its name."""
+    return {c: t(f"import.field.{c}", lang) for c in columns if has(f"import.field.{c}")}
+
+
 def problem_line(kind: str, row: dict[str, Any], lang: str) -> str:
     """One occurrence as text (``import.problem.KIND.line``, or ``.file`` without a row)."""
     key = f"import.problem.{kind}.line"

@@ -569,6 +569,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import.kind.finance": {"de": "Finanzzahlen", "en": "financial figures"},
     "import.kind.branches": {"de": "Filialliste", "en": "branch list"},
     "import.field.respondent_id": {"de": "Antwort-ID", "en": "Respondent id"},
+    "import.field.responses": {"de": "Antworten", "en": "Responses"},
     "import.field.branch_id": {"de": "Filialnummer", "en": "Branch id"},
     "import.field.wave": {"de": "Welle", "en": "Wave"},
     "import.field.tenure_band": {"de": "Betriebszugehörigkeit", "en": "Tenure band"},

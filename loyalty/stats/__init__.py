@@ -15,6 +15,7 @@ from loyalty.stats.association import (
     quartile_ratio,
 )
 from loyalty.stats.differences import DidResult, did
+from loyalty.stats.funnel import Funnel, funnel
 from loyalty.stats.intervals import (
     mean_interval,
     nps,
@@ -49,6 +50,8 @@ from loyalty.stats.regression import (
 from loyalty.stats.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega
 
 __all__ = [
+    "Funnel",
+    "funnel",
     "AlphaResult",
     "CorrelationResult",
     "CrossLag",

@@ -12,9 +12,11 @@ QUADRANTS = ("high_high", "high_low", "low_high", "low_low")
 
 
 def _quadrant_means(x: np.ndarray, y: np.ndarray, v: np.ndarray):
-    """Row-wise (last axis) quadrant means and counts for (B, n) or (n,) arrays."""
+    """Row-wise (last axis) quadrant means, counts and the ratio of each quadrant's mean to
+    the mean of the rows in the other three quadrants, for (B, n) or (n,) arrays."""
     x_high = x > np.median(x, axis=-1, keepdims=True)
     y_high = y > np.median(y, axis=-1, keepdims=True)
+    total, count = v.sum(-1), v.shape[-1]
     out = {}
     for name, mask in (
         ("high_high", x_high & y_high),
@@ -23,8 +25,13 @@ def _quadrant_means(x: np.ndarray, y: np.ndarray, v: np.ndarray):
         ("low_low", ~x_high & ~y_high),
     ):
         n = mask.sum(-1)
+        inside = (v * mask).sum(-1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out[name] = ((v * mask).sum(-1) / n, n)
+            mean = inside / n
+            rest = (total - inside) / (count - n)
+            # a ratio only means something against a positive mean
+            ratio = np.where(rest > 0, mean / rest, np.nan)
+        out[name] = (mean, n, ratio)
     return out
 
 
@@ -44,26 +51,38 @@ def median_split(
     interval also carries the uncertainty of who falls into which quadrant. Vectorised: all
     resamples are one index matrix (in chunks to bound memory).
 
+    Each quadrant also gets its multiplier: its mean divided by the mean of the rows in the
+    other three quadrants (``vs_rest``: "the top quadrant has 1.9× the mean of the rest"),
+    with a percentile-bootstrap interval from the same resamples; missing where the rest's
+    mean is not positive.
+
     Returns one row per quadrant (:data:`QUADRANTS`, named x then y): ``quadrant``,
-    ``x_high``, ``y_high``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``n_total``.
+    ``x_high``, ``y_high``, ``n``, ``mean``, ``ci_low``, ``ci_high``, ``n_total``,
+    ``vs_rest``, ``vs_rest_low``, ``vs_rest_high``, ``n_boot``.
     """
     data = frame.select(x, y, value).drop_nulls().drop_nans()
     n = data.height
     xs, ys, vs = (data[c].to_numpy().astype(float) for c in (x, y, value))
-    point = _quadrant_means(xs, ys, vs) if n else {q: (np.nan, 0) for q in QUADRANTS}
+    point = _quadrant_means(xs, ys, vs) if n else {q: (np.nan, 0, np.nan) for q in QUADRANTS}
     boots: dict[str, list[np.ndarray]] = {q: [] for q in QUADRANTS}
+    ratios: dict[str, list[np.ndarray]] = {q: [] for q in QUADRANTS}
+    done = 0
     if n >= 8:
         rng = np.random.default_rng(seed)
         chunk = max(1, 4_000_000 // n)
         for start in range(0, n_boot, chunk):
             idx = rng.integers(0, n, size=(min(chunk, n_boot - start), n))
-            for q, (means, _) in _quadrant_means(xs[idx], ys[idx], vs[idx]).items():
+            for q, (means, _, ratio) in _quadrant_means(xs[idx], ys[idx], vs[idx]).items():
                 boots[q].append(means)
+                ratios[q].append(ratio)
+        done = n_boot
     rows = []
     for q in QUADRANTS:
         draws = np.concatenate(boots[q]) if boots[q] else np.array([])
         low, high = percentile_interval(draws, ci)
-        mean, count = point[q]
+        r_draws = np.concatenate(ratios[q]) if ratios[q] else np.array([])
+        r_low, r_high = percentile_interval(r_draws, ci)
+        mean, count, ratio = point[q]
         rows.append(
             {
                 "quadrant": q,
@@ -74,6 +93,10 @@ def median_split(
                 "ci_low": low,
                 "ci_high": high,
                 "n_total": n,
+                "vs_rest": float(ratio),
+                "vs_rest_low": r_low,
+                "vs_rest_high": r_high,
+                "n_boot": done,
             }
         )
     return pl.DataFrame(rows)

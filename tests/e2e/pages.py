@@ -67,6 +67,27 @@ class ScatterChart:
         return ids[best]
 
 
+class HeatmapChart:
+    """The Branches page's heatmap: each cell is a bar; the first trace is the first
+    dimension's column of cells with a score, in row order."""
+
+    def __init__(self, chart: Locator) -> None:
+        self.chart = chart
+
+    def keys(self) -> list[str]:
+        return self.chart.locator(".js-plotly-plot").evaluate("gd => gd.data[0].customdata")
+
+    def click_cell(self, index: int) -> str:
+        """Click the index-th cell of the first column; returns the row's key."""
+        cell = self.chart.locator(".barlayer .trace").first.locator("path").nth(index)
+        cell.scroll_into_view_if_needed()
+        box = stable_box(cell)
+        centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        self.chart.page.mouse.move(*centre)
+        self.chart.page.mouse.click(*centre)
+        return self.keys()[index]
+
+
 class OverviewPage:
     def __init__(self, page: Page, base_url: str) -> None:
         self.page, self.base_url = page, base_url
@@ -111,11 +132,12 @@ class BranchesPage:
     def open(self, query: str = "lang=en") -> BranchesPage:
         self.page.goto(f"{self.base_url}/branches?{query}")
         wait_for_app(self.page)
-        expect(self.page.locator(".js-plotly-plot").first).to_be_visible()
+        # the table, the heatmap page and the funnel: slow on a loaded machine
+        expect(self.page.locator(".js-plotly-plot").first).to_be_visible(timeout=120_000)
         return self
 
-    def heatmap(self) -> ScatterChart:
-        return ScatterChart(self.page.locator('[data-testid="stPlotlyChart"]').first)
+    def heatmap(self) -> HeatmapChart:
+        return HeatmapChart(self.page.locator('[data-testid="stPlotlyChart"]').first)
 
 
 class PresenterPage:

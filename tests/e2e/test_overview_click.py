@@ -50,5 +50,5 @@ def test_a_deep_link_as_the_first_request_runs_through_the_entry_point(
 
 def test_clicking_a_heatmap_cell_opens_that_branch(page, server, demo_data):
     heatmap = BranchesPage(page, server).open("lang=en&region=Süd").heatmap()
-    branch_id = heatmap.click_point(5)
+    branch_id = heatmap.click_cell(5)
     BranchPage(page, server).expect_branch(branch_id, _name(demo_data, branch_id))

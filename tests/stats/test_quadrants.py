@@ -23,6 +23,26 @@ def test_quadrant_means_on_a_known_layout():
     assert out["high_high"]["mean"] == 1.0
     assert sum(row["n"] for row in out.values()) == 16 == out["high_high"]["n_total"]
     assert out["high_high"]["x_high"] and out["high_high"]["y_high"]
+    # multipliers against the other three quadrants: 1 / mean(4, 3, 2) and 4 / mean(3, 2, 1)
+    assert out["high_high"]["vs_rest"] == pytest.approx(1 / 3)
+    assert out["low_low"]["vs_rest"] == pytest.approx(2.0)
+
+
+def test_multiplier_has_a_bootstrap_interval_around_it_and_needs_a_positive_rest():
+    rng = np.random.default_rng(7)
+    n = 400
+    e = rng.normal(size=n)
+    l = 0.6 * e + rng.normal(size=n)  # noqa: E741
+    r = 4 + 0.8 * e + 0.8 * l + rng.normal(size=n)
+    hh = median_split(pl.DataFrame({"e": e, "l": l, "r": r}), "e", "l", "r", n_boot=500, seed=2)
+    row = hh.filter(pl.col("quadrant") == "high_high").row(0, named=True)
+    e_high, l_high = e > np.median(e), l > np.median(l)
+    inside = e_high & l_high
+    assert row["vs_rest"] == pytest.approx(r[inside].mean() / r[~inside].mean())
+    assert row["vs_rest_low"] < row["vs_rest"] < row["vs_rest_high"]
+    assert row["vs_rest"] > 1 and row["n_boot"] == 500
+    negative = median_split(pl.DataFrame({"e": e, "l": l, "r": r - 100}), "e", "l", "r", n_boot=50)
+    assert negative["vs_rest"].is_nan().all()  # no ratio against a loss
 
 
 def test_intervals_cover_the_estimate_and_shrink_with_n():
@@ -61,7 +81,8 @@ def test_median_split_names_x_and_y_and_knows_no_domain_column():
     )
     split = median_split(frame, "a", "b", "v", n_boot=300, seed=4)
     assert split.columns == ["quadrant", "x_high", "y_high", "n", "mean", "ci_low", "ci_high",
-                             "n_total"]  # fmt: skip
+                             "n_total", "vs_rest", "vs_rest_low", "vs_rest_high",
+                             "n_boot"]  # fmt: skip
     hh = split.filter(pl.col("quadrant") == "high_high")
     assert hh["x_high"][0] and hh["y_high"][0] and hh["mean"][0] > 0
     lines = Path(quadrants_module.__file__).read_text(encoding="utf-8").lower().splitlines()

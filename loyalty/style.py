@@ -1,0 +1,39 @@
+"""CSS the pages inject: built only from our own constants and message-catalogue texts, never
+from user input (so st.html may show it).
+
+Streamlit 1.67's file uploader has no option for its own texts ("Upload", "200MB per file"
+are fixed English strings in its frontend), so :func:`uploader_css` hides them and shows the
+catalogue's text in their place through CSS generated content.
+"""
+
+from __future__ import annotations
+
+from loyalty import i18n
+from loyalty.i18n import t
+
+_DROPZONE = '[data-testid="stFileUploaderDropzone"]'
+_INSTRUCTIONS = '[data-testid="stFileUploaderDropzoneInstructions"]'
+_FILE = '[data-testid="stFileUploaderFile"]'
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal (quotes and backslashes escaped, no line breaks)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def uploader_css(lang: str, max_mb: int) -> str:
+    """The file uploader's button and size limit in ``lang``; the uploaded file's size
+    (shown by Streamlit as "12.5KB") is hidden, the page reports rows instead. Hidden texts
+    are ``visibility: hidden``, so screen readers and ``innerText`` skip the English."""
+    button = css_string(t("upload.button", lang))
+    limit = css_string(t("upload.limit", lang, size=i18n.num(max_mb, lang, 0)))
+    return f"""<style>
+{_DROPZONE} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; visibility: hidden; }}
+{_DROPZONE} button [data-testid="stMarkdownContainer"] p::after {{
+  content: {button}; font-size: 1rem; visibility: visible;
+}}
+{_INSTRUCTIONS} span {{ font-size: 0; visibility: hidden; }}
+{_INSTRUCTIONS} span::after {{ content: {limit}; font-size: 0.875rem; visibility: visible; }}
+{_FILE} small {{ display: none; }}
+</style>"""

@@ -1,0 +1,96 @@
+"""Readable from the back of the room: every page in both languages (1440×900) and every
+presenter step (1280×720) on the demo data, with screenshots in tests/artifacts/screenshots.
+
+- German mode shows no English UI text and no decimal point in a number;
+- no two text elements of a chart overlap and no chart text is cut off;
+- in presenter mode every chart text is at least 20 px and a branch's card opens in view.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e import readable
+from e2e.pages import PresenterPage
+from loyalty import charts
+from loyalty.dashboard import Dashboard
+
+LANGUAGES = ("de", "en")
+
+
+@pytest.fixture
+def wide(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def projector(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_is_in_its_language_and_no_chart_text_collides(wide, server, lang):
+    problems: dict[str, list[str]] = {}
+    for path, query, n_charts in readable.PAGES:
+        name = f"{lang}-{path or 'overview'}"
+        url = f"{server}/{path}?{query}&lang={lang}".replace("?&", "?")
+        readable.open_page(wide, url, n_charts)
+        readable.screenshot(wide, name)
+        readable.chart_screenshots(wide, name)
+        found = []
+        if lang == "de":
+            text = readable.visible_text(wide)
+            found += [f"English: {w}" for w in readable.english_words(text)]
+            found += [f"decimal point: {n}" for n in readable.decimal_points(text)]
+        for i, chart in enumerate(readable.chart_texts(wide), start=1):
+            found += [f"chart {i}: {c}" for c in readable.collisions(chart)]
+        if found:
+            problems[name] = found
+    _report(f"pages-{lang}", problems)
+    assert not problems, problems
+
+
+def _report(name: str, problems: dict) -> None:
+    """Everything found, in full, beside the screenshots (the assertion shortens it)."""
+    readable.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(problems, ensure_ascii=False, indent=1)
+    (readable.SCREENSHOTS / f"problems-{name}.json").write_text(text)
+
+
+def test_presenter_steps_are_large_and_the_card_opens_in_view(projector, server, demo_store):
+    steps = Dashboard(demo_store, n_boot=100).story("2025-H2", "de")
+    present = PresenterPage(projector, server)
+    problems: dict[str, list[str]] = {}
+    for i, step in enumerate(steps, start=1):
+        readable.open_page(projector, f"{server}/present?lang=de&step={i}", 1)
+        expect(present.title()).to_have_text(step.title)
+        readable.screenshot(projector, f"present-{i}-{step.key}")
+        found = []
+        for chart in readable.chart_texts(projector):
+            small = sorted({t["text"] for t in chart["texts"] if t["size"] < charts.PRESENT_FONT})
+            found += [f"smaller than {charts.PRESENT_FONT} px: {t}" for t in small]
+            found += readable.collisions(chart)
+        if found:
+            problems[step.key] = found
+    _report("present", problems)
+    assert not problems, problems
+
+    # a question from the room: the card answers beside the chart, without scrolling
+    readable.open_page(projector, f"{server}/present?lang=de&step=1", 1)
+    present.chart().click_most_isolated_point()
+    card = present.branch_card()
+    expect(card).to_be_visible()
+    box = card.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 720, box
+    readable.screenshot(projector, "present-1-card")
