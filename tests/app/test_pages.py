@@ -156,14 +156,21 @@ def test_branches_page_filters_live_in_the_url(app, demo_store):
     assert at.multiselect(key="f_region").value == ["Nord"]
     n_nord = analysis.branch_table(demo_store, "2025-H2").filter(pl.col("region") == "Nord").height
     assert f"{n_nord} of 120 branches" in _texts(at)
+    assert [c.key for c in at.get("plotly_chart")] == ["heatmap_branches", "funnel"]
     at.multiselect(key="f_format").select("City").run()
     assert at.query_params["format"] == "City"
     assert not at.exception
     at.text_input(key="f_query").input("B00").run()
     assert at.query_params["q"] == "B00"
-    assert [c.key for c in at.get("plotly_chart")] == ["heatmap"]
+    # a search that leaves fewer than three branches draws the heatmap but no funnel plot
+    assert [c.key for c in at.get("plotly_chart")] == ["heatmap_branches"]
     downloads = [b.key for b in at.get("download_button")]
-    assert downloads == ["dl_csv", "dl_xlsx", "heatmap_download_png", "heatmap_download_svg"]
+    assert downloads == [
+        "dl_csv",
+        "dl_xlsx",
+        "heatmap_branches_download_png",
+        "heatmap_branches_download_svg",
+    ]
 
 
 def test_branches_page_in_german(app):
