@@ -13,7 +13,7 @@ the scope are applied inside the core: no wrapper here sees an unscoped or unsup
 import polars as pl
 import streamlit as st
 
-from loyalty import analysis, config, dashboard, i18n, story, warming
+from loyalty import actions, analysis, config, dashboard, i18n, story, warming
 from pages import _session
 
 Scope = frozenset[str] | None
@@ -110,9 +110,15 @@ def _responses(db: str, rev: int) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _story(db: str, rev: int, scope: Scope, wave: str, lang: str, loyalty: str) -> bytes:
-    """The story told from the core's results (the same numbers the pages show)."""
+def _story(db: str, rev: int, scope: Scope, arev: int, wave: str, lang: str, loyalty: str) -> bytes:
+    """The story told from the core's results (the same numbers the pages show). ``arev``:
+    the actions' revision, since recording an action leaves the store's revision alone and
+    the story's last step tells the actions."""
     return story.pack(_core(db, rev, scope).story(wave, lang, loyalty))
+
+
+def _actions_revision(db: str, rev: int) -> int:
+    return actions.revision(_core(db, rev, None).store)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -230,7 +236,8 @@ def story_steps(wave: str, lang: str, loyalty: str = "nps"):
     hand out the original object on a miss and copies on hits, and the two serialise their
     figures with a different key order, which would give a chart a new identity (and lose its
     selection) on rerun. One unpickling per run, not two."""
-    return story.unpack(_story(*_key(), wave, lang, loyalty))
+    db, rev, scope = _key()
+    return story.unpack(_story(db, rev, scope, _actions_revision(db, rev), wave, lang, loyalty))
 
 
 def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:
@@ -269,7 +276,9 @@ _CACHED = {
     "churn": _churn,
     "what_if": _what_if,
     "lags": _lags,
-    "story": _story,
+    "story": lambda db, rev, scope, *args: _story(
+        db, rev, scope, _actions_revision(db, rev), *args
+    ),
 }
 
 warmer = warming.Warmer()

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import io
+import shutil
 
+import polars as pl
+import pytest
+
+from loyalty import access, actions, users
 from loyalty.dashboard import Dashboard
+from loyalty.store import open_store
 
 
 def test_presenter_walks_the_story_forward_and_back(app, demo_store):
@@ -52,3 +58,35 @@ def test_presenter_builds_a_deck_with_one_slide_per_step(app):
     assert titles[0] == "The loyalty chain"
     assert len(titles) == 8
     assert titles[-1] == "What we did and what it changed"
+
+
+@pytest.fixture
+def own_db(demo_db, tmp_path, monkeypatch):
+    path = tmp_path / "present.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("LOYALTY_DB", str(path))
+    return open_store(path)
+
+
+def test_a_newly_recorded_action_reaches_the_presenter_step_at_once(app, own_db):
+    """Recording an action leaves the store's revision alone; the story's actions step must
+    not be served from the cache of before."""
+    at = app("pages/present.py", lang="en", step="7").run()
+    assert not at.exception and at.title[0].value == "What we did and what it changed"
+    before = [m.value for m in at.markdown]
+    first = actions.current(own_db).row(0, named=True)
+    draft = actions.Draft(
+        dimension_id=first["dimension_id"],
+        title="Weekly huddles",
+        owner="HR",
+        start_date=first["start_date"],
+        status="planned",
+        target_type="branch",
+        target_value=first["branch_ids"][0],
+    )
+    viewer = access.Viewer.of(own_db, users.Principal("admin-user", "admin"))
+    actions.add(own_db, viewer, draft, actor="test")
+    assert actions.current(own_db).filter(pl.col("status") == "planned").height >= 1
+    at.run()
+    assert not at.exception
+    assert [m.value for m in at.markdown] != before
