@@ -216,7 +216,11 @@ def what_if_sentences(
                 lang,
                 corrected=i18n.num(corrected.a.slope, lang, 1, sign=True),
                 observed=i18n.num(corrected.a.manifest_slope, lang, 1, sign=True),
-                unit=t(f"chain.unit.{w.loyalty}", lang),
+                unit=t(
+                    f"chain.unit.{w.loyalty}",
+                    lang,
+                    count=i18n.num(corrected.a.manifest_slope, lang, 1),
+                ),
             )
         )
     else:
@@ -270,7 +274,7 @@ def corrected_chain_sentences(corr: Corrected, chain: ChainModel, lang: str) -> 
             "corrected.chain",
             lang,
             reliability=_reliability_words(a, lang),
-            unit=t(f"chain.unit.{chain.loyalty}", lang),
+            unit=t(f"chain.unit.{chain.loyalty}", lang, count=i18n.num(a.slope, lang, 1)),
             observed=i18n.num(res.a, lang, 1, sign=True),
             c_value=i18n.num(c.slope, lang, 2, sign=True),
             c_low=i18n.num(c.slope_ci[0], lang, 2),

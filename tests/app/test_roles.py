@@ -69,7 +69,8 @@ def test_exports_only_for_roles_that_may_export(app, signed_db, role):
     keys = {b.key for b in at.get("download_button")}
     may = role in ("admin", "presenter")
     assert ({"dl_csv", "dl_xlsx"} <= keys) == may
-    assert ("heatmap_download_png" in keys) == may
+    assert ("heatmap_branches_download_png" in keys) == may
+    assert ("funnel_download_png" in keys) == may
     at = _as(app, signed_db, f"{role}-user", "present")
     assert bool([b for b in at.button if b.key == "build_pptx"]) == may
 

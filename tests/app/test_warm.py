@@ -163,6 +163,6 @@ def test_the_app_tells_the_story_from_its_cached_results_with_the_same_numbers(u
     db = copy_db("story")
     store = open_store(db)
     for wave, lang in (("2025-H2", "en"), ("2024-H2", "de")):
-        packed = cache._story(str(db), store.revision(), None, wave, lang, "nps")
+        packed = cache._story(str(db), store.revision(), None, 0, wave, lang, "nps")
         told = story.frame_of(story.unpack(packed))
         assert told.equals(story.frame_of(Dashboard(store).story(wave, lang))), (wave, lang)

@@ -30,7 +30,7 @@ def test_what_if_by_region_and_larger_rise(app, demo_store):
     at = app("pages/whatif.py", lang="de").run()
     at.radio(key="whatif_rule").set_value("region").run()
     at.multiselect(key="whatif_region").set_value(["Süd"]).run()
-    at.slider(key="whatif_delta").set_value(0.5).run()
+    at.select_slider(key="whatif_delta").set_value(0.5).run()
     assert not at.exception
     table = analysis.branch_table(demo_store, "2025-H2")
     w = model.what_if(table, model.select_branches(table, "region", ("Süd",)), 0.5)
