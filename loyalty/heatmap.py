@@ -19,6 +19,13 @@ import numpy as np
 import polars as pl
 
 PER_PAGE = 20
+
+
+def page_count(table: pl.DataFrame) -> int:
+    """How many heatmap pages the branches of ``table`` fill (at least one)."""
+    return max(1, -(-table.height // PER_PAGE))
+
+
 ORDERS = ("engagement", "region", "profile", "branch_id")
 VIEWS = ("branches", "regions")
 #: Ward clustering needs the n x n distances: above this many branches the profile order is

@@ -2,10 +2,8 @@
 (:class:`loyalty.dashboard.Dashboard`), keyed by the store file, its revision and the viewer's
 scope; and the warm-up that fills them.
 
-Polars frames are kept with st.cache_resource: every session gets the same object, not a copy
-unpickled on each run (that copy cost 20 ms a rerun of the Branch page at 10,000 branches).
-Polars frames are immutable through the API the app uses (with_columns, filter, ... return new
-frames); tests/test_architecture.py keeps in-place methods out of the code. Everything else
+Polars frames are kept with st.cache_resource: one shared object, not a copy per run (20 ms at
+10,000 branches); tests/test_architecture.py keeps in-place polars methods out. Everything else
 (lists, dicts, model results) stays with st.cache_data, which hands out copies. Suppression and
 the scope are applied inside the core: no wrapper here sees an unscoped or unsuppressed frame.
 """
@@ -110,15 +108,9 @@ def _responses(db: str, rev: int) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _story(db: str, rev: int, scope: Scope, arev: int, wave: str, lang: str, loyalty: str) -> bytes:
-    """The story told from the core's results (the same numbers the pages show). ``arev``:
-    the actions' revision, since recording an action leaves the store's revision alone and
-    the story's last step tells the actions."""
+def _story(db: str, rev: int, scope: Scope, arev: int, wave: str, lang: str, loyalty: str):
+    """The story from the core's results; ``arev``: the actions' revision (its last step)."""
     return story.pack(_core(db, rev, scope).story(wave, lang, loyalty))
-
-
-def _actions_revision(db: str, rev: int) -> int:
-    return actions.revision(_core(db, rev, None).store)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -237,7 +229,9 @@ def story_steps(wave: str, lang: str, loyalty: str = "nps"):
     figures with a different key order, which would give a chart a new identity (and lose its
     selection) on rerun. One unpickling per run, not two."""
     db, rev, scope = _key()
-    return story.unpack(_story(db, rev, scope, _actions_revision(db, rev), wave, lang, loyalty))
+    return story.unpack(
+        _story(db, rev, scope, actions.revision(_core(db, rev, None).store), wave, lang, loyalty)
+    )
 
 
 def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:
@@ -248,11 +242,9 @@ def dimensions() -> pl.DataFrame:
     return _dimensions(*_base())
 
 
-# Warming: a page's first visit after the server starts or after an import would otherwise
-# compute its statistics (bootstraps, shrinkage, the story) while the user waits: seconds at
-# 10,000 branches. One background thread per revision fills the same caches the pages read, in
-# the order of the core's plan (Dashboard.warm_plan). Streamlit holds a lock per cache entry,
-# so a page asking for an entry being computed waits for it instead of computing it twice.
+# Warming: one background thread per revision fills the caches the pages read, in the order of
+# Dashboard.warm_plan, so a first visit does not compute statistics while the user waits (a
+# page asking for an entry being computed waits on Streamlit's per-entry lock).
 
 #: Each request of the core's plan, through the cache the pages read it from.
 _CACHED = {
@@ -277,7 +269,7 @@ _CACHED = {
     "what_if": _what_if,
     "lags": _lags,
     "story": lambda db, rev, scope, *args: _story(
-        db, rev, scope, _actions_revision(db, rev), *args
+        db, rev, scope, actions.revision(_core(db, rev, None).store), *args
     ),
 }
 

@@ -142,7 +142,7 @@ else:
         format_func=lambda o: t(f"heatmap.order.{o}", lang),
         key="heat_order",
     )
-    pages = max(1, -(-chosen.height // heatmap.PER_PAGE))
+    pages = heatmap.page_count(chosen)
     number = h3.number_input(
         t("heatmap.page", lang), min_value=1, max_value=pages, value=1, step=1, key="heat_page"
     )
