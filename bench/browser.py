@@ -465,7 +465,6 @@ def _drive(url: str, specs, chain, opts: Options) -> Timings:
 
 
 def run_bench(opts: Options) -> Report:
-    import asyncio
 
     from bench.load import Options as LoadOptions
     from bench.load import prepare_db
@@ -485,7 +484,7 @@ def run_bench(opts: Options) -> Report:
         proc, url = start_server(db, log, options=opts.server_options)
         try:
             warm = _wait_warm(log, proc, timeout=1800)
-            recorded = asyncio.run(record(url, specs, chain)) if opts.floor else None
+            recorded = protocol.run(record(url, specs, chain)) if opts.floor else None
             real = _drive(url, specs, chain, opts)
         finally:
             stop_server(proc)

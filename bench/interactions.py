@@ -75,7 +75,8 @@ def _interactions(branches: list[str], regions: list[str], waves: list[str]):
         ]),
         ("drivers", "pages/drivers.py", []),
         ("what if", "pages/whatif.py", [
-            ("raise by 0.5", lambda at, i: at.slider(key="whatif_delta").set_value(0.5 + 0.1 * i)),
+            ("raise by 0.5", lambda at, i: at.select_slider(key="whatif_delta").set_value(
+                round(0.5 + 0.1 * (i % 6), 1))),
         ]),
         ("methods", "pages/methods.py", []),
         ("present", "pages/present.py", [

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/load.py` as well as `python -m bench.load`
     sys.path.insert(0, str(ROOT))
 
+from bench import protocol  # noqa: E402
 from bench.results import (  # noqa: E402
     RESULTS,
     PeakRss,
@@ -418,7 +419,7 @@ def run_load(opts: Options) -> tuple[Stats, dict[str, float], str, float]:
             memory.reset()
             start = time.monotonic()
             server_cpu, busy = process_cpu(proc.pid), machine_cpu()
-            stats, samples = asyncio.run(drive_and_sample(url, chain, opts, memory))
+            stats, samples = protocol.run(drive_and_sample(url, chain, opts, memory))
             elapsed = time.monotonic() - start
             cpu = {
                 "server": process_cpu(proc.pid) - server_cpu,

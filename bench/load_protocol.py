@@ -315,7 +315,7 @@ def run_load(opts: Options) -> Report:
         proc, url = start_server(db, log, options=opts.server_options)
         try:
             warm = _wait_warm(log, proc)
-            before, load, after, rss = asyncio.run(_phases(url, ids, names, opts, proc.pid))
+            before, load, after, rss = protocol.run(_phases(url, ids, names, opts, proc.pid))
         finally:
             stop_server(proc)
         load_after = " / ".join(f"{x:.2f}" for x in os.getloadavg())

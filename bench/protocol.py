@@ -20,6 +20,7 @@ page's messages for its floor page).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -28,6 +29,18 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+
+def run(coro):
+    """``asyncio.run(coro)``, also from a thread whose event loop is running (as it is
+    while Playwright's sync API is open in a test session): then in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 
 FINISHED = {
     ForwardMsg.FINISHED_SUCCESSFULLY,

@@ -125,8 +125,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "actions.chart.naive": {"de": "vorher/nachher allein", "en": "before/after alone"},
     "actions.chart.x": {
-        "de": "{outcome}: Veränderung, {k} Welle(n) nach der letzten Befragung vor dem Beginn",
-        "en": "{outcome}: change, {k} wave(s) after the last survey before the start",
+        "de": "{outcome}: Veränderung<br>{k} {k:plural:one=Welle:other=Wellen} nach der letzten "
+        "Befragung vor dem Beginn",
+        "en": "{outcome}: change<br>{k} {k:plural:one=wave:other=waves} after the last survey "
+        "before the start",
     },
     "actions.caution": {
         "de": "Vorsicht: Maßnahmen werden nicht zufällig verteilt. Filialen wählen sie, weil "

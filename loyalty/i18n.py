@@ -483,6 +483,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{reliability}; corrected for the reliability of branch means, the link is "
         "r = {r} [95% CI {low}; {high}] instead of {observed} (n = {n} branches, branch level).",
     },
+    "corrected.links": {
+        "de": "{reliability}; bereinigt um die Zuverlässigkeit der Filialmittelwerte: {links} "
+        "(n = {n} Filialen, Filialebene).",
+        "en": "{reliability}; corrected for the reliability of branch means: {links} "
+        "(n = {n} branches, branch level).",
+    },
+    "corrected.links_item": {
+        "de": "{link} r = {r} [95%-KI {low}; {high}] statt {observed}",
+        "en": "{link} r = {r} [95% CI {low}; {high}] instead of {observed}",
+    },
     "corrected.chain": {
         "de": "{reliability}. Bereinigt um die Zuverlässigkeit der Filialmittelwerte geht +1 "
         "Punkt Engagement mit {value} {unit} einher [95%-KI {low}; {high}] statt {observed}, "

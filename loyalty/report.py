@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -42,19 +43,68 @@ PX_PER_INCH = 96
 #: rendered at exactly this size in px, so PRESENT_FONT px in the figure is that many px in
 #: the room.
 CHART_BOX = (0.3, 1.35, 8.3, 5.9)
-TEXT_PT = (18, 16)  # first line, the rest: 24 and 21 px at 1280×720
 
 
-def deck_figure(fig: go.Figure) -> go.Figure:
-    """The step's chart as the deck and the PDF show it (presenter typography)."""
-    return charts.presentation(
-        fig, height=round(CHART_BOX[3] * PX_PER_INCH), width=round(CHART_BOX[2] * PX_PER_INCH)
-    )
+def deck_figure(fig: go.Figure, width_px: int = round(CHART_BOX[2] * PX_PER_INCH)) -> go.Figure:
+    """The step's chart as the deck shows it (presenter typography), ``width_px`` wide."""
+    return charts.presentation(fig, height=round(CHART_BOX[3] * PX_PER_INCH), width=width_px)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one step fills a 1280×720 page: the chart's width and the text column beside it.
+
+    The text is never cut: the largest text size (of TEXT_PX) at which the lines fit beside
+    the chart wins, with the chart as wide as the text allows (of CHART_WIDTHS_PX)."""
+
+    chart_px: int  # the chart's width; its height is CHART_BOX's
+    size_px: int  # the text column's size (the first line LEAD_PX larger)
+    rows: tuple[tuple[str, ...], ...]  # each line wrapped to the column
+
+    @property
+    def column_px(self) -> int:
+        return SLIDE_PX[0] - self.chart_px - MARGINS_PX
+
+    @property
+    def height_px(self) -> float:
+        """The text's height: its rows and one empty row between lines."""
+        n = sum(len(r) for r in self.rows) + len(self.rows) - 1
+        return (n * self.size_px + LEAD_PX) * LINE_SPACING
+
+
+#: The text column's sizes in px, largest first (21 px = 16 pt at 1280×720), and the chart's
+#: widths in px, widest first (797 px = CHART_BOX's 8.3 in).
+TEXT_PX = (21, 19, 17)
+CHART_WIDTHS_PX = (797, 700, 620, 560)
+LEAD_PX = 3
+MARGINS_PX = 60  # left of the chart, between chart and text, right of the text
+LINE_SPACING = 1.3  # plotly's and PowerPoint's single line spacing, about
+#: The text column's height: from the chart's top to 40 px above the page's bottom.
+TEXT_TOP_PX = round(CHART_BOX[1] * PX_PER_INCH)
+TEXT_HEIGHT_PX = SLIDE_PX[1] - TEXT_TOP_PX - 40
+
+
+def _wrap(lines: tuple[str, ...], column_px: int, size_px: int) -> tuple[tuple[str, ...], ...]:
+    chars = int(column_px / (0.55 * size_px)) - 1  # an average glyph is about 0.5 em wide
+    return tuple(tuple(textwrap.wrap(_plain(line), chars)) for line in lines)
+
+
+def layout(lines: tuple[str, ...]) -> Layout:
+    """The step's :class:`Layout` (the same for the deck and the PDF)."""
+    best = None
+    for size in TEXT_PX:
+        for chart in CHART_WIDTHS_PX:
+            best = Layout(chart, size, ())
+            best = Layout(chart, size, _wrap(lines, best.column_px, size))
+            if best.height_px <= TEXT_HEIGHT_PX:
+                return best
+    return best  # more text than a page holds: the smallest size beside the narrowest chart
 
 
 def build_pptx(steps: list[story.Step], lang: str, wave: str, progress: Progress = _noop) -> bytes:
-    """A 16:9 deck: a title slide, then one slide per step (chart left, text right), chart
-    text at least charts.PRESENT_FONT px when the deck is shown at 1280×720."""
+    """A 16:9 deck: a title slide, then one slide per step (chart left, text right, laid out by
+    :func:`layout`), chart text at least charts.PRESENT_FONT px when the deck is shown at
+    1280×720; every step's lines are also in the slide's notes."""
     from pptx import Presentation
     from pptx.util import Inches, Pt
 
@@ -65,16 +115,18 @@ def build_pptx(steps: list[story.Step], lang: str, wave: str, progress: Progress
     first.shapes.title.text = title
     first.placeholders[1].text = subtitle
     blank = deck.slide_layouts[5]  # title only
-    left, top, width, height = CHART_BOX
+    left, top, _, height = CHART_BOX
     for i, step in enumerate(steps):
         progress(i / len(steps), step.title)
+        fit = layout(step.lines)
+        width = fit.chart_px / PX_PER_INCH
         slide = deck.slides.add_slide(blank)
         slide.shapes.title.text = step.title
         slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(32)
         png = exports.chart_image(
-            deck_figure(step.figure),
+            deck_figure(step.figure, fit.chart_px),
             "png",
-            width=round(width * PX_PER_INCH),
+            width=fit.chart_px,
             height=round(height * PX_PER_INCH),
             scale=3,
         )
@@ -82,15 +134,19 @@ def build_pptx(steps: list[story.Step], lang: str, wave: str, progress: Progress
             io.BytesIO(png), Inches(left), Inches(top), width=Inches(width), height=Inches(height)
         )
         box = slide.shapes.add_textbox(
-            Inches(left + width + 0.2), Inches(top), Inches(13.333 - left - width - 0.4), Inches(6)
+            Inches(left + width + 0.2),
+            Inches(top),
+            Inches(fit.column_px / PX_PER_INCH),
+            Inches(TEXT_HEIGHT_PX / PX_PER_INCH),
         )
         frame = box.text_frame
         frame.word_wrap = True
         for j, line in enumerate(step.lines):
             para = frame.paragraphs[0] if j == 0 else frame.add_paragraph()
             para.text = _plain(line)
-            para.font.size = Pt(TEXT_PT[0] if j == 0 else TEXT_PT[1])
-            para.space_after = Pt(8)
+            para.font.size = Pt((fit.size_px + (LEAD_PX if j == 0 else 0)) * 0.75)
+            para.space_after = Pt(fit.size_px * 0.75)
+        slide.notes_slide.notes_text_frame.text = "\n\n".join(_plain(x) for x in step.lines)
     progress(1.0, t("report.done", lang))
     buffer = io.BytesIO()
     deck.save(buffer)
@@ -104,11 +160,12 @@ def _plain(line: str) -> str:
 
 def _page(fig: go.Figure, title: str, lines: tuple[str, ...]) -> go.Figure:
     """One PDF page laid out like a slide at 1280×720: the step's title on top, the chart
-    (with its own title, n and interval) on the left, the step's lines on the right; every
-    text at least charts.PRESENT_FONT px."""
+    (with its own title, n and interval) on the left, the step's lines on the right (as
+    :func:`layout` fits them); every chart text at least charts.PRESENT_FONT px."""
     width, height = SLIDE_PX
-    chart_right = CHART_BOX[2] * PX_PER_INCH / width
-    page = charts.presentation(fig, height=height, width=round(CHART_BOX[2] * PX_PER_INCH))
+    fit = layout(lines)
+    chart_right = fit.chart_px / width
+    page = charts.presentation(fig, height=height, width=fit.chart_px)
     heading = 50  # px for the step's title, the first line of the page's title
     top = page.layout.margin.t + heading
     page.update_layout(
@@ -122,22 +179,22 @@ def _page(fig: go.Figure, title: str, lines: tuple[str, ...]) -> go.Figure:
         marker = getattr(trace, "marker", None)
         if marker is not None and marker.colorbar.title.text:
             marker.colorbar.update(x=chart_right - 0.07, xanchor="left")
-    size = round(TEXT_PT[1] * 4 / 3)
-    # the text column: from chart_right of the page to its right edge, in the plot's paper
-    # coordinates (which start after the left margin)
-    chars = int((1 - chart_right) * width / (0.62 * size)) - 2
-    text = "<br><br>".join("<br>".join(textwrap.wrap(_plain(line), chars)) for line in lines)
+    paragraphs = ["<br>".join(rows) for rows in fit.rows]
+    if paragraphs:  # the first line a little larger, as on the slide
+        paragraphs[0] = f"<span style='font-size:{fit.size_px + LEAD_PX}px'>{paragraphs[0]}</span>"
     page.add_annotation(
-        text=text,
+        text="<br><br>".join(paragraphs),
         xref="paper",
         yref="paper",
         x=(chart_right * width - 30) / (width - 50),
-        y=1,
+        # the text starts where the slide's text box does (TEXT_TOP_PX from the page's top),
+        # in paper coordinates, which run over the plot area between the margins
+        y=1 + (top - TEXT_TOP_PX) / (height - top - 40),
         xanchor="left",
         yanchor="top",
         align="left",
         showarrow=False,
-        font={"size": size},
+        font={"size": fit.size_px},
     )
     return page
 

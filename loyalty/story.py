@@ -44,12 +44,14 @@ def _corrected_lines(
     """The deck says which value it shows: the observed links above, corrected ones here."""
     if corrected is None:
         return []
-    return [
-        f"{t('link.' + link.key, lang)}: "
-        + wording.corrected_link_sentence(corrected.links[link.key], link.result.r, lang)
-        for link in links
-        if link.key in corrected.links
-    ]
+    return wording.corrected_links_sentence(
+        [
+            (t("link." + link.key, lang), corrected.links[link.key], link.result.r)
+            for link in links
+            if link.key in corrected.links
+        ],
+        lang,
+    )
 
 
 @dataclass(frozen=True)

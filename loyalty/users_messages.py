@@ -125,8 +125,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "retention.purged": {
         "de": "Gelöscht: {responses} Antworten und {scores} Einzelantworten aus {waves} "
-        "Welle(n); Stichtag {cutoff} ({months} Monate).",
-        "en": "Purged {responses} responses and {scores} answers of {waves} wave(s); "
+        "{waves:plural:one=Welle:other=Wellen}; Stichtag {cutoff} ({months} Monate).",
+        "en": "Purged {responses} responses and {scores} answers of {waves} "
+        "{waves:plural:one=wave:other=waves}; "
         "cut-off {cutoff} ({months} months).",
     },
 }

@@ -264,6 +264,46 @@ def corrected_link_sentence(res: stats.LatentLinkResult, observed_r: float, lang
     )
 
 
+def corrected_links_sentence(
+    results: list[tuple[str, stats.LatentLinkResult, float]], lang: str
+) -> list[str]:
+    """Several links from the same predictor, corrected, in one sentence (the deck's short
+    form of :func:`corrected_link_sentence`): ``results`` holds (link label, corrected
+    result, observed r). Links whose model did not converge, or with another n, get their
+    own sentence."""
+    good = [(k, res, r) for k, res, r in results if res.converged and analysis.finite(res.r)]
+    if not good or len({res.n_groups for _, res, _ in good}) > 1:
+        return [f"{k}: {corrected_link_sentence(res, r, lang)}" for k, res, r in results]
+    items = [
+        t(
+            "corrected.links_item",
+            lang,
+            link=k,
+            r=i18n.num(res.r, lang, 2),
+            low=i18n.num(res.r_ci[0], lang, 2),
+            high=i18n.num(res.r_ci[1], lang, 2),
+            observed=i18n.num(r, lang, 2),
+        )
+        for k, res, r in good
+    ]
+    rest = [
+        f"{k}: {corrected_link_sentence(res, r, lang)}"
+        for k, res, r in results
+        if (k, res, r) not in good
+    ]
+    first = good[0][1]
+    return [
+        t(
+            "corrected.links",
+            lang,
+            reliability=_reliability_words(first, lang),
+            links="; ".join(items),
+            n=first.n_groups,
+        ),
+        *rest,
+    ]
+
+
 def corrected_chain_sentences(corr: Corrected, chain: ChainModel, lang: str) -> list[str]:
     """The chain's paths from engagement, corrected, beside the observed ones."""
     a, c, res = corr.a, corr.c, chain.result

@@ -221,3 +221,16 @@ def test_the_served_app_does_not_force_a_garbage_collection_after_every_run():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_protocol_run_works_where_an_event_loop_is_already_running():
+    """As in a test session after Playwright's sync API: asyncio.run alone would refuse."""
+    import asyncio
+
+    from bench import protocol
+
+    async def inside():
+        return protocol.run(asyncio.sleep(0, result=7))
+
+    assert protocol.run(asyncio.sleep(0, result=6)) == 6
+    assert asyncio.run(inside()) == 7

@@ -50,6 +50,22 @@ def test_no_suppressed_score_in_any_step(steps, demo_store):
     assert not {y.split(" · ")[0] for y in coloured.y} & hidden
 
 
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_every_steps_text_fits_beside_its_chart_and_none_is_lost(demo_store, lang):
+    for step in Dashboard(demo_store, n_boot=100).story("2025-H2", lang):
+        fit = report.layout(step.lines)
+        assert fit.height_px <= report.TEXT_HEIGHT_PX, (step.key, fit)
+        shown = "".join("".join(rows) for rows in fit.rows)  # wrapped at spaces and hyphens
+        assert shown.replace(" ", "") == "".join(map(report._plain, step.lines)).replace(" ", "")
+
+
+def test_a_longer_text_gets_a_smaller_size_or_a_narrower_chart():
+    short, long = report.layout(("A line.",)), report.layout(("word " * 250,))
+    assert (short.size_px, short.chart_px) == (report.TEXT_PX[0], report.CHART_WIDTHS_PX[0])
+    assert long.size_px < short.size_px or long.chart_px < short.chart_px
+    assert long.height_px <= report.TEXT_HEIGHT_PX
+
+
 @pytest.mark.browser
 def test_deck_has_a_title_slide_and_one_slide_per_step(steps, chromium):
     from pptx import Presentation
@@ -65,6 +81,8 @@ def test_deck_has_a_title_slide_and_one_slide_per_step(steps, chromium):
         assert len(pictures) == 1
         texts = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         assert step.lines[0] in texts
+        notes = slide.notes_slide.notes_text_frame.text
+        assert all(report._plain(line) in notes for line in step.lines)
 
 
 @pytest.mark.browser

@@ -30,7 +30,10 @@ def test_unpacked_steps_serialise_like_copies(demo_store):
 def test_the_deck_says_which_links_are_observed_and_which_corrected(demo_store):
     steps = Dashboard(demo_store, n_boot=200).story("2025-H2", "en")
     chain = " ".join(steps[0].lines)
-    assert chain.count("corrected for the reliability of branch means") == 2
+    # one sentence for the links from engagement: the reliability once, then each link
+    assert chain.count("corrected for the reliability of branch means: ") == 1
+    assert "Engagement → loyalty r = " in chain and "Engagement → return r = " in chain
+    assert chain.count("instead of") == 2 and chain.count("n = 109 branches, branch level") == 1
     whatif = " ".join(next(s for s in steps if s.key == "whatif").lines)
     assert "uses the observed paths" in whatif
 

@@ -543,7 +543,8 @@ def apply_instrument(
                         "fields": ", ".join(changed),
                         "old": getattr(old, changed[0]),
                         "new": getattr(item, changed[0]),
-                        "waves": used_in.get(item.item_id) or wave,
+                        "waves": (waves := used_in.get(item.item_id) or wave),
+                        "n_waves": waves.count(", ") + 1,
                     },
                 )
             )

@@ -682,11 +682,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "instrument.changed_item": {
         "de": "Die Frage {item} ist bereits mit anderer Definition gespeichert (geändert: "
-        "{fields}; bisher „{old}“, jetzt „{new}“) und wird in Welle(n) {waves} verwendet. Eine "
+        "{fields}; bisher „{old}“, jetzt „{new}“) und wird in "
+        "{n_waves:plural:one=Welle:other=den Wellen} {waves} verwendet. Eine "
         "geänderte Frage ist eine neue Frage: Geben Sie ihr eine neue ID (z. B. {item}b), "
         "damit Trends vergleichbar bleiben.",
         "en": "Item {item} is already stored with another definition (changed: {fields}; was "
-        "“{old}”, now “{new}”) and is used in wave(s) {waves}. A changed item is a new item: "
+        "“{old}”, now “{new}”) and is used in {n_waves:plural:one=wave:other=waves} {waves}. "
+        "A changed item is a new item: "
         "give it a new id (e.g. {item}b) so that trends stay comparable.",
     },
     "instrument.wave_has_data": {

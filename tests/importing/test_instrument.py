@@ -216,7 +216,7 @@ def test_changed_wording_of_a_used_item_is_refused_and_nothing_changes(store, de
     assert _errors(exc) == [
         "Die Frage MOT1 ist bereits mit anderer Definition gespeichert (geändert: text_de; "
         "bisher „Ich gehe gern zur Arbeit.“, jetzt „Ich arbeite gern hier.“) und wird in "
-        "Welle(n) 2025-H1 verwendet. Eine geänderte Frage ist eine neue Frage: Geben Sie ihr "
+        "Welle 2025-H1 verwendet. Eine geänderte Frage ist eine neue Frage: Geben Sie ihr "
         "eine neue ID (z. B. MOT1b), damit Trends vergleichbar bleiben."
     ]
     assert instrument_for_wave(store, "2025-H2") is None
