@@ -6,12 +6,18 @@ English, the language's number format), like :mod:`loyalty.story` does for the c
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 import polars as pl
 
 from loyalty import charts, i18n
 from loyalty.effects import DIGITS, OUTCOMES, Effects, Summary
 from loyalty.i18n import t
+
+#: Characters per line of the effect chart's axis title: 340 px at presenter size (20 px),
+#: what the plot beside the row labels has in a presenter step's column at 1280×720.
+AXIS_TITLE_CHARS = 34
 
 
 def outcome_label(outcome: str, lang: str) -> str:
@@ -98,19 +104,18 @@ def effect_chart(effects: Effects, outcome: str, dimensions: pl.DataFrame, lang:
         )
     )
     fig.add_vline(x=0, line={"color": charts.COMPANY_COLOR, "dash": "dot"})
+    # short lines: the title is centred under the plot, which long row labels push right
+    text = t("actions.chart.x", lang, outcome=outcome_label(outcome, lang), k=effects.horizon)
+    axis_title = "<br>".join(textwrap.wrap(text.replace("<br>", " "), AXIS_TITLE_CHARS))
     fig.update_layout(
         separators=i18n.plotly_separators(lang),
         font={"size": charts.FONT_SIZE},
         height=max(260, 70 * max(len(labels), 1) + 120),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis_title=t(
-            "actions.chart.x",
-            lang,
-            outcome=outcome_label(outcome, lang),
-            k=effects.horizon,
-        ),
+        xaxis={"title": {"text": axis_title}, "automargin": True},
         yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": 1.08},
+        # above the plot, growing upwards: two rows in a narrow column never cover a row
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
     return fig
 

@@ -333,8 +333,8 @@ def text_color(background: str) -> str:
 def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
     """Mean return on sales of the four engagement x loyalty quadrants, with 95% intervals.
 
-    Horizontal bars: the quadrant names read level, the value label sits inside the bar at
-    its base and the whisker at its end, so the two never meet."""
+    Horizontal bars: the quadrant names read level; the value label stands beyond the
+    whisker's end (:func:`end_labels`), so the two never meet."""
     order = ("high_high", "low_high", "high_low", "low_low")
     data = quads.with_columns(
         pl.col("quadrant").replace_strict({q: i for i, q in enumerate(order)}).alias("_o")
@@ -346,9 +346,10 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
     ]
     palette = {"high_high": "#2ca02c", "low_low": HIGHLIGHT}
     colors = [palette.get(q, COMPANY_COLOR) for q in data["quadrant"]]
+    means, lows, highs = (data[c].to_list() for c in ("mean", "ci_low", "ci_high"))
     trace = go.Bar(
         y=labels,
-        x=data["mean"].to_list(),
+        x=means,
         orientation="h",
         marker_color=colors,
         error_x={
@@ -358,14 +359,11 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
             "arrayminus": (data["mean"] - data["ci_low"]).to_list(),
             "thickness": 2,
         },
-        texttemplate="%{x:.1f} %",
-        textposition="inside",
-        insidetextanchor="start",
-        textfont={"color": [text_color(c) for c in colors]},
         customdata=np.column_stack([data["ci_low"].to_numpy(), data["ci_high"].to_numpy()]),
         hovertemplate="%{y}<br>%{x:.1f} % [%{customdata[0]:.1f}; %{customdata[1]:.1f}]"
         "<extra></extra>",
     )
+    texts = [f"{i18n.num(m, lang, 1)} %" for m in means]
     subtitle = t("quadrant.subtitle", lang, n=data["n_total"][0])
     return _figure(
         [trace],
@@ -373,7 +371,12 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
         title={"text": f"{t('quadrant.title', lang)}<br><sup>{subtitle}</sup>"},
         height=440,
         showlegend=False,
-        xaxis=_axis_title(measure_label("ros", lang)),
+        annotations=end_labels(labels, means, lows, highs, texts, horizontal=True),
+        # the labels are about five characters: a third of the longest interval's length
+        xaxis={
+            **_axis_title(measure_label("ros", lang)),
+            "range": label_room(means, lows, highs, share=0.32),
+        },
         yaxis={"autorange": "reversed", "automargin": True},
     )
 
@@ -575,6 +578,74 @@ def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
     )
 
 
+#: Gap between an interval's end and its label, px.
+LABEL_GAP = 5
+#: Behind a value label: the page's white, so a reference line passes under the number.
+LABEL_BACKGROUND = "rgba(255,255,255,0.85)"
+#: A value label's ink: darker than plotly's grey ticks (contrast 12:1 on white).
+LABEL_INK = "#262730"
+
+
+def end_labels(
+    where: list,
+    values: list[float | None],
+    lows: list[float | None],
+    highs: list[float | None],
+    texts: list[str],
+    horizontal: bool = False,
+    base: float = 0.0,
+) -> list[dict]:
+    """Value labels (annotations) beyond the outer end of each interval (beyond the bar's
+    end where there is none): right of or above a positive value, left of or below a
+    negative one, on a white ground. A whisker then never runs through its label, whatever
+    the interval's width, and a reference line passes under it. ``where``: the bars'
+    categories; a missing value's label ("–") sits at ``base``. The axis needs room for the
+    labels: :func:`label_room`."""
+    notes = []
+    for at, v, lo, hi, text in zip(where, values, lows, highs, texts, strict=True):
+        if v is None:
+            end, ahead = base, 1
+        elif v >= 0:
+            end, ahead = max(v, hi if hi is not None else v), 1
+        else:
+            end, ahead = min(v, lo if lo is not None else v), -1
+        note = {
+            "text": text,
+            "showarrow": False,
+            "bgcolor": LABEL_BACKGROUND,
+            "borderpad": 1,
+            "font": {"color": LABEL_INK},
+        }
+        if horizontal:
+            note |= {"x": end, "y": at, "xanchor": "left" if ahead > 0 else "right"}
+            note |= {"xshift": ahead * LABEL_GAP}
+        else:
+            note |= {"x": at, "y": end, "yanchor": "bottom" if ahead > 0 else "top"}
+            note |= {"yshift": ahead * LABEL_GAP}
+        notes.append(note)
+    return notes
+
+
+def label_room(
+    values: list[float | None],
+    lows: list[float | None],
+    highs: list[float | None],
+    base: float = 0.0,
+    share: float = 0.18,
+) -> list[float]:
+    """An axis range from ``base`` to the intervals' outer ends, widened by ``share`` of it
+    on each side that has labels from :func:`end_labels` (annotations are not clipped, but
+    a label beyond the range would stand on the panel's title or the next panel)."""
+    shown = [(v, lo, hi) for v, lo, hi in zip(values, lows, highs, strict=True) if v is not None]
+    if not shown:
+        return [base, base + 1]
+    low = min([base, *(lo if lo is not None else v for v, lo, _ in shown)])
+    high = max([base, *(hi if hi is not None else v for v, _, hi in shown)])
+    span = (high - low) or 1.0
+    below = share * span if any(v < 0 for v, _, _ in shown) else 0.0
+    return [low - below, high + share * span]
+
+
 def compare_bars(
     long: pl.DataFrame,
     company: dict[str, float | None],
@@ -582,8 +653,9 @@ def compare_bars(
     lang: str,
     min_size: int,
 ) -> go.Figure:
-    """One small panel per measure: a bar per branch (interval where there is one) and the
-    company as a dashed line. A suppressed score has no bar and no number, only "< 5"."""
+    """One small panel per measure: a bar per branch with its value beyond the whisker (the
+    interval, where there is one) and the company as a dashed line. A suppressed score has no
+    bar and no number, only "< 5"."""
     from plotly.subplots import make_subplots
 
     dim_names = {
@@ -596,9 +668,18 @@ def compare_bars(
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.16)
     palette = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
     branches = long.select("branch_id", "name").unique(maintain_order=True)
+    # the scores on 1-5 share one range, so that their panels compare at a glance
+    scale = long.filter(
+        pl.col("measure").str.starts_with("engagement") | pl.col("measure").str.starts_with("dim_")
+    )
+    scale_range = label_room(
+        scale["value"].to_list(), scale["low"].to_list(), scale["high"].to_list(), base=1.0
+    )
     for i, m in enumerate(measures):
         r, c = i // cols + 1, i % cols + 1
+        digits = 2 if m.startswith(("engagement", "dim_")) else 1
         part = long.filter(pl.col("measure") == m)
+        shown = {"where": [], "values": [], "lows": [], "highs": [], "texts": []}
         for j, (bid, name) in enumerate(branches.iter_rows()):
             row = part.filter(pl.col("branch_id") == bid)
             value = row["value"][0] if row.height else None
@@ -622,23 +703,22 @@ def compare_bars(
                     legendgroup=bid,
                     showlegend=i == 0,
                     error_y=error,
-                    text=[
-                        i18n.num(value, lang, 2 if m.startswith(("engagement", "dim_")) else 1)
-                        if value is not None
-                        else "–"
-                    ],
-                    # mid-bar, away from the whisker at its top (the base may lie below
-                    # the axis range, where a label would meet the tick labels)
-                    textposition="inside",
-                    insidetextanchor="middle",
-                    textfont={"color": text_color(palette[j % 4])},
-                    hovertemplate=f"{name}<br>"
-                    + hover_number("y", 2 if m.startswith(("engagement", "dim_")) else 1)
-                    + "<extra></extra>",
+                    hovertemplate=f"{name}<br>" + hover_number("y", digits) + "<extra></extra>",
                 ),
                 row=r,
                 col=c,
             )
+            suppressed = row.height and row["suppressed"][0]
+            if not suppressed:
+                shown["where"].append(bid)
+                shown["values"].append(value)
+                shown["lows"].append(low if error else None)
+                shown["highs"].append(high if error else None)
+                shown["texts"].append(i18n.num(value, lang, digits) if value is not None else "–")
+        if shown["where"]:
+            base = scale_range[0] if m.startswith(("engagement", "dim_")) else 0.0
+            for note in end_labels(**shown, base=base):
+                fig.add_annotation(note, row=r, col=c)
         hidden = part.filter(pl.col("suppressed"))
         if hidden.height:  # no bar, no number: only the reason
             fig.add_trace(
@@ -655,18 +735,31 @@ def compare_bars(
                 col=c,
             )
         if m.startswith(("engagement", "dim_")):
-            fig.update_yaxes(range=[1, 5.2], row=r, col=c)
-        if company.get(m) is not None:
+            fig.update_yaxes(range=scale_range, row=r, col=c)
+        else:
+            room = label_room(shown["values"], shown["lows"], shown["highs"])
+            fig.update_yaxes(range=room, row=r, col=c)
+        if company.get(m) is not None:  # under the bars; named in the legend, not on a bar
             fig.add_hline(
                 y=company[m],
                 line_dash="dash",
                 line_color=COMPANY_COLOR,
+                layer="below",
                 row=r,
                 col=c,
-                annotation_text=t("chart.company", lang),
-                annotation_position="top left",
-                annotation_font_size=11,
             )
+    fig.add_trace(  # the legend's entry for the company line
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=t("chart.company", lang),
+            line={"color": COMPANY_COLOR, "dash": "dash"},
+            hoverinfo="skip",
+        ),
+        row=1,
+        col=1,
+    )
     return _layout(
         fig, lang, height=300 * rows, barmode="group", legend={"orientation": "h", "y": -0.08}
     )

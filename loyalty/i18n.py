@@ -128,6 +128,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "oder hierher ziehen · höchstens {size} MB",
         "en": "or drop it here · at most {size} MB",
     },
+    "upload.drop": {"de": "Datei hier ablegen", "en": "Drop the file here"},
     "wave.label": {"de": "Befragungswelle", "en": "Survey wave"},
     "loyalty.label": {"de": "Kundenbindung gemessen als", "en": "Customer loyalty measured as"},
     "measure.engagement": {"de": "Engagement-Index (1–5)", "en": "Engagement index (1–5)"},

@@ -1,9 +1,10 @@
 """CSS the pages inject: built only from our own constants and message-catalogue texts, never
 from user input (so st.html may show it).
 
-Streamlit 1.67's file uploader has no option for its own texts ("Upload", "200MB per file"
-are fixed English strings in its frontend), so :func:`uploader_css` hides them and shows the
-catalogue's text in their place through CSS generated content.
+Streamlit 1.67's file uploader has no option for its own texts ("Upload", "200MB per file",
+"Drag and drop a file here" while a file is dragged over it are fixed English strings in its
+frontend), so :func:`uploader_css` hides them and shows the catalogue's text in their place
+through CSS generated content.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from loyalty.i18n import t
 _DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 _INSTRUCTIONS = '[data-testid="stFileUploaderDropzoneInstructions"]'
 _FILE = '[data-testid="stFileUploaderFile"]'
+#: The box laid over the drop zone while a file is dragged over it (a div without a test id,
+#: its text a span; the button's and the instructions' spans sit deeper or in a test id).
+_DRAG = f"{_DROPZONE} > div:not([data-testid]) > span"
 
 
 def css_string(text: str) -> str:
@@ -23,11 +27,13 @@ def css_string(text: str) -> str:
 
 
 def uploader_css(lang: str, max_mb: int) -> str:
-    """The file uploader's button and size limit in ``lang``; the uploaded file's size
-    (shown by Streamlit as "12.5KB") is hidden, the page reports rows instead. Hidden texts
-    are ``visibility: hidden``, so screen readers and ``innerText`` skip the English."""
+    """The file uploader's button, size limit and drag-over text in ``lang``; the uploaded
+    file's size (shown by Streamlit as "12.5KB") is hidden, the page reports rows instead.
+    Hidden texts are ``visibility: hidden``, so screen readers and ``innerText`` skip the
+    English."""
     button = css_string(t("upload.button", lang))
     limit = css_string(t("upload.limit", lang, size=i18n.num(max_mb, lang, 0)))
+    drop = css_string(t("upload.drop", lang))
     return f"""<style>
 {_DROPZONE} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; visibility: hidden; }}
 {_DROPZONE} button [data-testid="stMarkdownContainer"] p::after {{
@@ -35,5 +41,7 @@ def uploader_css(lang: str, max_mb: int) -> str:
 }}
 {_INSTRUCTIONS} span {{ font-size: 0; visibility: hidden; }}
 {_INSTRUCTIONS} span::after {{ content: {limit}; font-size: 0.875rem; visibility: visible; }}
+{_DRAG} {{ font-size: 0; visibility: hidden; }}
+{_DRAG}::after {{ content: {drop}; font-size: 0.875rem; visibility: visible; }}
 {_FILE} small {{ display: none; }}
 </style>"""

@@ -59,6 +59,7 @@ from pages._session import (
 from pages._widgets import (
     branch_filter,
     chart,
+    file_uploader,
     presenter_style,
     query_list,
     set_query,
@@ -78,6 +79,7 @@ __all__ = [
     "chain_links",
     "chain_model",
     "chart",
+    "file_uploader",
     "churn",
     "company_benchmarks",
     "corrected_links",

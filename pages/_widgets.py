@@ -5,7 +5,7 @@ style."""
 import polars as pl
 import streamlit as st
 
-from loyalty import analysis, exports, i18n, schema
+from loyalty import analysis, exports, i18n, schema, style
 from pages import _cache, _session
 
 
@@ -17,6 +17,13 @@ def chart(fig, key: str, lang: str, **select):
     if _session.can("export"):
         _chart_downloads(fig, key, lang)
     return event
+
+
+def file_uploader(label: str, lang: str, **kwargs):
+    """st.file_uploader with its own texts (button, size limit, drag-over) in ``lang``:
+    Streamlit's are fixed English (:func:`loyalty.style.uploader_css`)."""
+    st.html(style.uploader_css(lang, st.get_option("server.maxUploadSize")))
+    return st.file_uploader(label, **kwargs)
 
 
 @st.fragment

@@ -224,8 +224,11 @@ if may_record:
 
     with tabs[3]:
         st.caption(t("actions.import.hint", lang))
-        upload = st.file_uploader(
-            t("actions.import.file", lang), type=["csv", "tsv", "txt", "xlsx"], key="actions_file"
+        upload = ui.file_uploader(
+            t("actions.import.file", lang),
+            lang,
+            type=["csv", "tsv", "txt", "xlsx"],
+            key="actions_file",
         )
         if upload is not None:
             try:

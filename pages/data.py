@@ -3,7 +3,7 @@ the versions of every import; the company's questionnaire per wave."""
 
 import streamlit as st
 
-from loyalty import i18n, retention, schema, style, tables, versions
+from loyalty import i18n, retention, schema, tables, versions
 from loyalty.i18n import t
 from loyalty.importing import instrument as instruments
 from loyalty.importing import read, run, validate
@@ -24,8 +24,7 @@ with tab_import:
         format_func=lambda k: t(f"import.kind.{k}", lang),
         key="data_kind",
     )
-    st.html(style.uploader_css(lang, st.get_option("server.maxUploadSize")))
-    upload = st.file_uploader(t("data.upload", lang), key="data_upload")
+    upload = ui.file_uploader(t("data.upload", lang), lang, key="data_upload")
     if upload is None:
         st.info(t("data.upload_hint", lang))
     else:
@@ -276,8 +275,9 @@ with tab_instrument:
         )
     if editable:
         with st.expander(t("data.instrument_upload", lang)):
-            new_file = st.file_uploader(
+            new_file = ui.file_uploader(
                 t("data.instrument_upload", lang),
+                lang,
                 type=["yaml", "yml", "csv"],
                 key="instrument_upload",
             )

@@ -48,16 +48,30 @@ def test_branch_charts(demo_store):
     assert len(trend.data[0].x) == 4 and trend.data[1].name == "Company"
 
 
+QUADRANTS = ("high_high", "low_high", "high_low", "low_low")
+
+
 def test_quadrant_bars_label_each_quadrant_with_its_n(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     quads = analysis.quadrant_table(table, n_boot=200)
     fig = charts.quadrant_bars(quads, "nps", "de")
     assert list(fig.data[0].y)[0].startswith("Engagement hoch · NPS hoch<br>n = ")
     assert sum(int(y.rsplit("n = ", 1)[1]) for y in fig.data[0].y) == quads["n_total"][0]
-    # the value label at the bar's base, the whisker at its end: they cannot meet
-    assert fig.data[0].orientation == "h" and fig.data[0].insidetextanchor == "start"
-    assert fig.data[0].textfont.color[-1] == "#ffffff"  # on the red bar
-    assert fig.data[0].textfont.color[0] == "#000000"  # on the green bar
+    # the value label beyond the whisker's end (never on it), in German numbers, in range
+    assert fig.data[0].orientation == "h" and fig.data[0].text is None
+    ends = {
+        y: high
+        for y, high in zip(
+            fig.data[0].y,
+            [quads.filter(pl.col("quadrant") == q)["ci_high"][0] for q in QUADRANTS],
+            strict=True,
+        )
+    }
+    notes = fig.layout.annotations
+    assert len(notes) == 4 and all(n.text.endswith(" %") and "," in n.text for n in notes)
+    for note in notes:
+        assert note.x == ends[note.y] and note.xanchor == "left" and note.xshift > 0
+    assert fig.layout.xaxis.range[1] > max(ends.values())
     assert "(Filialebene)" in fig.layout.title.text
     hh = quads.filter(pl.col("quadrant") == "high_high")["mean"][0]
     ll = quads.filter(pl.col("quadrant") == "low_low")["mean"][0]
@@ -101,9 +115,39 @@ def test_compare_bars_never_draw_a_suppressed_score(demo_store):
     # 8 panels; in the 5 score panels the hidden branch's bar has no value and says "–"
     assert len(bars) == 8
     assert sum(1 for b in bars if b.y[0] is None) == 5
-    notes = [tr for tr in fig.data if tr.type == "scatter"]
+    notes = [tr for tr in fig.data if tr.type == "scatter" and tr.mode == "text"]
     assert len(notes) == 5 and all(tr.text == ("< 5",) for tr in notes)
-    assert len(fig.layout.shapes) == 8  # the company line in every panel
+    # a value label per shown bar, none for the hidden branch's scores
+    labels = [a for a in fig.layout.annotations if a.text not in titles(fig)]
+    assert len(labels) == 8 + 3
+    assert "< 5" not in {a.text for a in labels}
+    assert len(fig.layout.shapes) == 8  # the company line in every panel, under the bars
+    assert {s.layer for s in fig.layout.shapes} == {"below"}
+    company = [tr for tr in fig.data if tr.type == "scatter" and tr.mode == "lines"]
+    assert [tr.name for tr in company] == ["Company"]  # named in the legend, not on a bar
+
+
+def titles(fig) -> set[str]:
+    """The panels' titles (plotly's subplot titles are annotations too)."""
+    return {a.text for a in fig.layout.annotations if a.yref == "paper"}
+
+
+def test_value_labels_stand_beyond_the_interval_on_the_side_of_the_value():
+    where = ["a", "b", "c", "d"]
+    notes = charts.end_labels(
+        where, [2.0, -3.0, None, 1.0], [1.0, -5.0, None, None], [4.0, -1.0, None, None],
+        ["2", "-3", "–", "1"],
+    )  # fmt: skip
+    assert [(n["y"], n["yanchor"]) for n in notes] == [
+        (4.0, "bottom"), (-5.0, "top"), (0.0, "bottom"), (1.0, "bottom")
+    ]  # fmt: skip
+    assert [n["yshift"] for n in notes] == [5, -5, 5, 5]
+    across = charts.end_labels(["a"], [2.0], [1.0], [4.0], ["2"], horizontal=True)[0]
+    assert (across["x"], across["xanchor"], across["y"]) == (4.0, "left", "a")
+    # the axis holds the intervals and room for the labels on the side they stand
+    low, high = charts.label_room([2.0, -3.0], [1.0, -5.0], [4.0, -1.0])
+    assert low < -5.0 and high > 4.0
+    assert charts.label_room([2.0], [1.0], [4.0])[0] == 0.0
 
 
 def test_axes_show_full_numbers_and_tooltips_are_rounded(demo_store):

@@ -11,6 +11,9 @@ def test_uploader_texts_are_in_the_language_and_the_english_ones_hidden():
     assert "font-size: 0" in css  # Streamlit's fixed English button and limit are hidden
     assert '"Upload"' not in css
     assert '"Choose a file"' in style.uploader_css("en", 200)
+    # while a file is dragged over: Streamlit's "Drag and drop a file here" hidden, ours shown
+    assert '"Datei hier ablegen"' in css and '"Drop the file here"' in style.uploader_css("en", 1)
+    assert f"{style._DRAG} {{ font-size: 0; visibility: hidden; }}" in css
 
 
 def test_css_strings_cannot_break_out_of_their_quotes(monkeypatch):

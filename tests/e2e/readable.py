@@ -14,18 +14,24 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Written by the browser tests (``make test``), ignored by git; look at them after a run.
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 
-#: Every page of the app: url path, query, the charts it shows on the demo data (waited for).
+#: Every page of the app: url path, query, the charts it shows on the demo data (waited for),
+#: the tab to open first (its index; None: the first, as the page opens). The presenter
+#: steps have a test of their own.
 PAGES = (
-    ("", "", 4),
-    ("branches", "", 1),
-    ("compare", "branches=B001,B002,B004,B007", 1),
-    ("branch", "branch=B042", 4),
-    ("whatif", "", 1),
-    ("drivers", "", 1),
-    ("methods", "", 1),
-    ("data", "", 0),
-    ("admin", "", 0),
+    ("", "", 4, None),
+    ("branches", "", 1, None),
+    ("compare", "branches=B001,B002,B004,B007", 1, None),
+    ("branch", "branch=B042", 4, None),
+    ("whatif", "", 1, None),
+    ("drivers", "", 1, None),
+    ("actions", "", 1, 1),  # the effect tab: the forest plot of the actions' effects
+    ("methods", "", 1, None),
+    ("data", "", 0, None),
+    ("admin", "", 0, None),
 )
+#: Charts a reader sees (a chart on a tab not opened is in the page but hidden).
+_SHOWN = '[data-testid="stPlotlyChart"]:visible'
+
 
 #: English that must not appear in German mode, chosen from what has leaked before and what
 #: would leak: Streamlit's own widget texts (uploader, select boxes, status), our own nouns
@@ -76,22 +82,63 @@ _DECIMAL_POINT = re.compile(r"(?<![\w.])\d+\.(\d{1,2}|\d{4,})(?![\d.])")
 
 _CHART_TEXTS = """
 (root) => {
-  const svgs = [...root.querySelectorAll('svg.main-svg')];
-  const outer = root.querySelector('.svg-container').getBoundingClientRect();
-  const out = [];
+  const container = root.querySelector('.svg-container').getBoundingClientRect();
+  const outer = root.getBoundingClientRect();  // the chart's element: wider figures are cut
+  const rect = (r) => ({x0: r.left, y0: r.top, x1: r.right, y1: r.bottom});
+  const visible = (el) => {
+    for (let e = el; e && e !== root; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0')
+        return false;
+    }
+    return true;
+  };
+  // The area a text is drawn in: its ancestors' clip paths (plotly clips value labels to
+  // the plot area unless cliponaxis is off), in screen coordinates.
+  const clipOf = (el) => {
+    let box = null;
+    for (let e = el; e && e !== root; e = e.parentElement) {
+      const ref = e.getAttribute && e.getAttribute('clip-path');
+      const id = ref && (ref.match(/url\\(["']?#([^"')]+)["']?\\)/) || [])[1];
+      const shape = id && document.getElementById(id)?.querySelector('rect');
+      if (!shape) continue;
+      const m = e.getScreenCTM();
+      const [x, y, w, h] = ['x', 'y', 'width', 'height'].map(a => shape[a].baseVal.value);
+      const c = {x0: m.a * x + m.e, y0: m.d * y + m.f, x1: m.a * (x + w) + m.e,
+                 y1: m.d * (y + h) + m.f};
+      box = box ? {x0: Math.max(box.x0, c.x0), y0: Math.max(box.y0, c.y0),
+                   x1: Math.min(box.x1, c.x1), y1: Math.min(box.y1, c.y1)} : c;
+    }
+    return box;
+  };
+  const texts = [];
   for (const el of root.querySelectorAll('svg.main-svg text')) {
     const text = el.textContent.trim();
-    if (!text) continue;
-    const style = getComputedStyle(el);
-    if (style.display === 'none' || style.visibility === 'hidden' || style.opacity === '0')
-      continue;
-    if (el.closest('.hoverlayer')) continue;
+    if (!text || el.closest('.hoverlayer') || !visible(el)) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
-    out.push({text, cls: el.getAttribute('class') || '', size: parseFloat(style.fontSize),
-              x0: r.left, y0: r.top, x1: r.right, y1: r.bottom});
+    texts.push({text, cls: el.getAttribute('class') || '',
+                size: parseFloat(getComputedStyle(el).fontSize),
+                legend: !!el.closest('g.legend'), clip: clipOf(el), ...rect(r)});
   }
-  return {texts: out, box: {x0: outer.left, y0: outer.top, x1: outer.right, y1: outer.bottom}};
+  // What a label must keep clear of: error-bar whiskers (each a path in g.errorbar; its box
+  // is the interval line and its caps, widened by half the stroke) and the legend's box.
+  const marks = [];
+  for (const el of root.querySelectorAll('g.errorbar path')) {
+    if (!visible(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    const half = (parseFloat(getComputedStyle(el).strokeWidth) || 1) / 2;
+    marks.push({kind: 'whisker', x0: r.left - half, y0: r.top - half, x1: r.right + half,
+                y1: r.bottom + half});
+  }
+  for (const el of root.querySelectorAll('g.legend rect.bg')) {
+    if (visible(el)) marks.push({kind: 'legend', ...rect(el.getBoundingClientRect())});
+  }
+  const box = {x0: Math.max(container.left, outer.left), y0: Math.max(container.top, outer.top),
+               x1: Math.min(container.right, outer.right),
+               y1: Math.min(container.bottom, outer.bottom)};
+  return {texts, marks, box};
 }
 """
 
@@ -113,8 +160,60 @@ def open_page(page: Page, url: str, charts: int = 0) -> None:
     page.wait_for_timeout(800)
 
 
+def open_tab(page: Page, index: int) -> None:
+    """Click the page's ``index``-th tab and wait until a chart on it is drawn."""
+    page.get_by_role("tab").nth(index).click()
+    page.locator(_SHOWN).first.locator("svg.main-svg text").first.wait_for()
+    page.wait_for_timeout(800)
+
+
 def visible_text(page: Page) -> str:
     return page.locator('[data-testid="stApp"]').inner_text()
+
+
+_SHOWN_TEXT = """
+(root) => {
+  // What a reader sees: text nodes and CSS generated content (::before, ::after) that are
+  // displayed, visible and not 0 px; icons (a ligature such as "upload") are glyphs.
+  const out = [];
+  const shows = (style) => style.display !== 'none' && style.visibility !== 'hidden'
+                           && style.opacity !== '0' && parseFloat(style.fontSize) > 0;
+  const generated = (el, pseudo) => {
+    const style = getComputedStyle(el, pseudo);
+    const content = style.content;
+    if (!shows(style) || !content || content === 'none' || content === 'normal') return;
+    out.push(content.replace(/^["']|["']$/g, '').replace(/\\\\(.)/g, '$1'));
+  };
+  const walk = (el) => {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || el.matches('[data-testid="stIconMaterial"]')) return;
+    generated(el, '::before');
+    for (const node of el.childNodes) {
+      if (node.nodeType === Node.ELEMENT_NODE) walk(node);
+      else if (node.nodeType === Node.TEXT_NODE && node.textContent.trim() && shows(style))
+        out.push(node.textContent.trim());
+    }
+    generated(el, '::after');
+  };
+  walk(root);
+  return out.join(' ');
+}
+"""
+
+
+def shown_text(page: Page, selector: str) -> str:
+    """The text a reader sees in the first element matching ``selector``, CSS generated
+    content included and hidden text left out (``innerText`` knows neither)."""
+    return page.locator(selector).first.evaluate(_SHOWN_TEXT)
+
+
+def drag_file_over(page: Page, selector: str) -> None:
+    """A file dragged over (not dropped on) the drop zone ``selector``."""
+    files = page.evaluate_handle(
+        """() => { const d = new DataTransfer();
+                   d.items.add(new File(['a;b'], 'a.csv', {type: 'text/csv'})); return d; }"""
+    )
+    page.locator(selector).first.dispatch_event("dragenter", {"dataTransfer": files})
 
 
 def english_words(text: str) -> list[str]:
@@ -126,8 +225,9 @@ def decimal_points(text: str) -> list[str]:
 
 
 def chart_texts(page: Page) -> list[dict]:
-    """Per chart: its text elements (text, font size, box) and the chart's box."""
-    charts = page.locator('[data-testid="stPlotlyChart"]')
+    """Per chart shown: its text elements (text, font size, box, clip area), its whiskers and
+    legend box, and the chart's box."""
+    charts = page.locator(_SHOWN)
     return [charts.nth(i).evaluate(_CHART_TEXTS) for i in range(charts.count())]
 
 
@@ -137,8 +237,20 @@ def _overlap(a: dict, b: dict, tolerance: float = 1.0) -> bool:
     return dx > tolerance and dy > tolerance
 
 
+def _inside(t: dict, box: dict, tolerance: float = 1.0) -> bool:
+    return (
+        t["x0"] >= box["x0"] - tolerance
+        and t["x1"] <= box["x1"] + tolerance
+        and t["y0"] >= box["y0"] - tolerance
+        and t["y1"] <= box["y1"] + tolerance
+    )
+
+
 def collisions(chart: dict) -> list[str]:
-    """Pairs of text elements that overlap, and texts that stick out of the chart."""
+    """What makes a chart's text unreadable: two texts that overlap; a whisker (error bar)
+    through a text; the legend's box over a text that is not the legend's; a text that sticks
+    out of the chart or out of the area it is clipped to (a value label beyond the axis
+    range is cut off by the plot area)."""
     texts, box = chart["texts"], chart["box"]
     found = [
         f"{a['text']!r} overlaps {b['text']!r}"
@@ -146,13 +258,19 @@ def collisions(chart: dict) -> list[str]:
         for b in texts[i + 1 :]
         if _overlap(a, b)
     ]
+    for mark in chart.get("marks", ()):
+        if mark["kind"] == "whisker":
+            found += [f"a whisker crosses {t['text']!r}" for t in texts if _overlap(t, mark, 0.5)]
+        else:
+            found += [
+                f"the legend covers {t['text']!r}"
+                for t in texts
+                if not t["legend"] and _overlap(t, mark)
+            ]
     found += [
         f"{t['text']!r} is cut off"
         for t in texts
-        if t["x0"] < box["x0"] - 1
-        or t["x1"] > box["x1"] + 1
-        or t["y0"] < box["y0"] - 1
-        or t["y1"] > box["y1"] + 1
+        if not _inside(t, box) or (t.get("clip") and not _inside(t, t["clip"]))
     ]
     return found
 
@@ -165,7 +283,7 @@ def screenshot(page: Page, name: str) -> Path:
 
 
 def chart_screenshots(page: Page, name: str) -> None:
-    """Each chart on its own (the page shot shows only the top of a long page)."""
-    charts = page.locator('[data-testid="stPlotlyChart"]')
+    """Each chart shown on its own (the page shot shows only the top of a long page)."""
+    charts = page.locator(_SHOWN)
     for i in range(charts.count()):
         charts.nth(i).screenshot(path=str(SCREENSHOTS / f"{name}-chart{i + 1}.png"))

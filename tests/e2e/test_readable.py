@@ -17,6 +17,7 @@ from e2e import readable
 from e2e.pages import PresenterPage
 from loyalty import charts
 from loyalty.dashboard import Dashboard
+from loyalty.i18n import t
 
 LANGUAGES = ("de", "en")
 
@@ -42,15 +43,19 @@ def projector(browser):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_page_is_in_its_language_and_no_chart_text_collides(wide, server, lang):
     problems: dict[str, list[str]] = {}
-    for path, query, n_charts in readable.PAGES:
+    for path, query, n_charts, tab in readable.PAGES:
         name = f"{lang}-{path or 'overview'}"
         url = f"{server}/{path}?{query}&lang={lang}".replace("?&", "?")
         readable.open_page(wide, url, n_charts)
+        texts = [readable.visible_text(wide)]
+        if tab is not None:
+            readable.open_tab(wide, tab)
+            texts.append(readable.visible_text(wide))
         readable.screenshot(wide, name)
         readable.chart_screenshots(wide, name)
         found = []
         if lang == "de":
-            text = readable.visible_text(wide)
+            text = "\n".join(texts)
             found += [f"English: {w}" for w in readable.english_words(text)]
             found += [f"decimal point: {n}" for n in readable.decimal_points(text)]
         for i, chart in enumerate(readable.chart_texts(wide), start=1):
@@ -59,6 +64,27 @@ def test_every_page_is_in_its_language_and_no_chart_text_collides(wide, server, 
             problems[name] = found
     _report(f"pages-{lang}", problems)
     assert not problems, problems
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_file_uploader_speaks_the_language_also_while_a_file_is_dragged_over(
+    wide, server, lang
+):
+    """Streamlit's uploader texts are fixed English; loyalty.style puts ours in their place:
+    the button, the size limit and, while a file is dragged over it, the drop prompt."""
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    readable.open_page(wide, f"{server}/data?lang={lang}")
+    idle = readable.shown_text(wide, zone)
+    assert t("upload.button", lang) in idle and "200 MB" in idle, idle
+    readable.drag_file_over(wide, zone)
+    wide.locator(f"{zone} > div:not([data-testid])").first.wait_for()  # the drop overlay
+    readable.screenshot(wide, f"{lang}-data-drag")
+    dragged = readable.shown_text(wide, zone)
+    assert t("upload.drop", lang) in dragged, dragged
+    if lang == "de":
+        for text in (idle, dragged):
+            assert not readable.english_words(text), text
+            assert "MB per file" not in text and "Browse" not in text, text
 
 
 def _report(name: str, problems: dict) -> None:
