@@ -126,6 +126,8 @@ def presentation(fig: go.Figure, height: int = 480, width: int = 680) -> go.Figu
         },
         legend={"font": {"size": size}},
         hoverlabel={"font": {"size": size}},
+        # plotly shrinks a value label that does not fit inside its bar: not below this
+        uniformtext={"minsize": size, "mode": "show"},
         margin={"t": title_px + 16},
         height=height,
     )

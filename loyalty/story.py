@@ -177,7 +177,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
                 t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
                 *wording.what_if_sentences(w, lags, lang, parts.corrected),
             ),
-            charts.what_if_bars(w, lang, top=8),  # labels that a room can read
+            charts.what_if_bars(w, lang, top=6),  # every bar named at 20 px in a step
         )
     )
     if parts.actions is not None and parts.actions.counts:

@@ -166,6 +166,8 @@ def test_presentation_makes_every_chart_text_at_least_20_px(demo_store):
     for step in Dashboard(demo_store, n_boot=100).story("2025-H2", "de"):
         fig = charts.presentation(step.figure)
         assert fig.layout.font.size >= charts.PRESENT_FONT
+        # a value label inside a bar is never shrunk below it to fit
+        assert fig.layout.uniformtext.minsize >= charts.PRESENT_FONT
         assert fig.layout.title.font.size * 0.7 >= charts.PRESENT_FONT  # the <sup> subtitle
         for axis in (fig.layout.xaxis, fig.layout.yaxis):
             assert axis.tickfont.size >= charts.PRESENT_FONT

@@ -117,8 +117,12 @@ _CHART_TEXTS = """
     if (!text || el.closest('.hoverlayer') || !visible(el)) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
+    // plotly shrinks a value label that does not fit its bar by a transform: the size
+    // a reader sees is the font size times that scale
+    const m = el.getScreenCTM();
+    const scale = m ? Math.hypot(m.a, m.b) : 1;
     texts.push({text, cls: el.getAttribute('class') || '',
-                size: parseFloat(getComputedStyle(el).fontSize),
+                size: Math.round(parseFloat(getComputedStyle(el).fontSize) * scale * 10) / 10,
                 legend: !!el.closest('g.legend'), clip: clipOf(el), ...rect(r)});
   }
   // What a label must keep clear of: error-bar whiskers (each a path in g.errorbar; its box
@@ -135,10 +139,20 @@ _CHART_TEXTS = """
   for (const el of root.querySelectorAll('g.legend rect.bg')) {
     if (visible(el)) marks.push({kind: 'legend', ...rect(el.getBoundingClientRect())});
   }
+  // Category axes whose labels plotly thinned out because they did not fit (every second
+  // bar unnamed): the axis' categories against the ticks it drew.
+  const skipped = [];
+  const layout = root.querySelector('.js-plotly-plot')?._fullLayout || {};
+  for (const [name, ax] of Object.entries(layout)) {
+    if (!/^[xy]axis\\d*$/.test(name) || ax.type !== 'category' || !ax.visible) continue;
+    const shown = (ax._vals || []).filter(v => v.text !== undefined && v.text !== '').length;
+    const all = (ax._categories || []).length;
+    if (ax.showticklabels && shown < all) skipped.push({axis: name, shown, all});
+  }
   const box = {x0: Math.max(container.left, outer.left), y0: Math.max(container.top, outer.top),
                x1: Math.min(container.right, outer.right),
                y1: Math.min(container.bottom, outer.bottom)};
-  return {texts, marks, box};
+  return {texts, marks, skipped, box};
 }
 """
 
@@ -267,6 +281,10 @@ def collisions(chart: dict) -> list[str]:
                 for t in texts
                 if not t["legend"] and _overlap(t, mark)
             ]
+    found += [
+        f"{s['axis']} names {s['shown']} of its {s['all']} categories (too little room)"
+        for s in chart.get("skipped", ())
+    ]
     found += [
         f"{t['text']!r} is cut off"
         for t in texts
