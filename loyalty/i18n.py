@@ -1235,6 +1235,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "present.download_pptx": {"de": "PowerPoint herunterladen", "en": "Download PowerPoint"},
     "present.download_pdf": {"de": "PDF herunterladen", "en": "Download PDF"},
     "present.leave": {"de": "Präsentation beenden", "en": "Leave presenter mode"},
+    # the branch card's labels: short enough for half the card's width at presenter size
+    "present.card.engagement": {"de": "Engagement (1–5)", "en": "Engagement (1–5)"},
+    "present.card.nps": {"de": "NPS (Punkte)", "en": "NPS (points)"},
+    "present.card.retention": {"de": "Bindung (%)", "en": "Retention (%)"},
+    "present.card.ros": {"de": "Rendite (%)", "en": "Return (%)"},
     "present.card_note": {
         "de": "Filialebene, Welle {wave}, {n} Antworten; Abweichung zum Unternehmenswert.",
         "en": "Branch level, wave {wave}, {n} responses; difference to the company value.",

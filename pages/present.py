@@ -127,12 +127,12 @@ with text:
                 company = card["company"][measure]
                 if value is None and measure == "engagement":
                     col.metric(
-                        t("measure.engagement", lang),
+                        t("present.card.engagement", lang),
                         t("branch.fewer_than", lang, min=confidentiality.minimum()),
                     )
                     continue
                 col.metric(
-                    t(f"measure.{measure}", lang),
+                    t(f"present.card.{measure}", lang),
                     i18n.num(value, lang, digits) if value is not None else "–",
                     delta=(
                         i18n.num(value - company, lang, digits, sign=True)
