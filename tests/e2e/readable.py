@@ -158,12 +158,14 @@ _CHART_TEXTS = """
 
 
 def open_page(page: Page, url: str, charts: int = 0) -> None:
-    """Open ``url`` and wait until the run is over and at least ``charts`` charts are drawn,
-    each with its text (a page without charts: until no placeholder is left)."""
+    """Open ``url`` and wait until the run is over, the page's title is drawn and at least
+    ``charts`` charts are drawn, each with its text (a page without charts: until no
+    placeholder is left)."""
     page.goto(url)
     wait_for_app(page)
     page.wait_for_function(
         """(n) => (n > 0 || !document.querySelector('[data-testid="stSkeleton"]'))
+                 && document.querySelector('[data-testid="stMain"] h1')
                  && !document.querySelector('[data-testid="stStatusWidget"]')
                  && document.querySelectorAll('[data-testid="stPlotlyChart"]').length >= n
                  && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]

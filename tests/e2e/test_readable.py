@@ -78,6 +78,8 @@ def test_the_file_uploader_speaks_the_language_also_while_a_file_is_dragged_over
     the button, the size limit and, while a file is dragged over it, the drop prompt."""
     zone = '[data-testid="stFileUploaderDropzone"]'
     readable.open_page(wide, f"{server}/data?lang={lang}")
+    # the hint below the uploader: the run has drawn the uploader and the style before it
+    expect(wide.get_by_text(t("data.upload_hint", lang))).to_be_visible()
     idle = readable.shown_text(wide, zone)
     assert t("upload.button", lang) in idle and "200 MB" in idle, idle
     readable.drag_file_over(wide, zone)
