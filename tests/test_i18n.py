@@ -77,6 +77,7 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "chain.unit.{}": (schema.LOYALTY_MEASURES,),
     "short.{}": (("engagement", "ros", *schema.LOYALTY_MEASURES),),
     "measure.{}": (analysis.COMPARE_MEASURES,),
+    "present.card.{}": (("engagement", "nps", "retention", "ros"),),
     "col.{}": ((*analysis.SORT_COLUMNS, *analysis.LIST_COLUMNS),),
     "data.layout.{}": (tuple(layouts.DISPLAY_NAMES),),
     "data.unknown.{}": (validate.UNKNOWN_BRANCH_OPTIONS,),
