@@ -32,7 +32,9 @@ Decisions:
 * **Cells**: empty cells (also quoted ``""``) are null; other text is kept as typed, whitespace
   included. XLSX numbers are rendered by calamine (``3``, ``3.25``, up to 15 significant
   digits), dates as ISO ``2025-03-01`` (``2025-03-01 14:30:05`` with a time), times as
-  ``14:30:00``, booleans ``true``/``false``; since numbers in XLSX and Parquet are rendered with
+  ``14:30:00``, booleans ``true``/``false``; a number cell formatted as percent is written as
+  Excel shows it (0.125 with format ``0.0%`` → ``12.5%``; calamine gives only the stored value,
+  so the format comes from ``xl/styles.xml``); since numbers in XLSX and Parquet are rendered with
   ``.``, ``RawTable.decimal_hint`` is ``"."`` for them (``None`` for text files: detect per
   column).
 * **Headers**: whitespace (also line breaks inside a cell) collapsed and stripped; empty headers
@@ -481,9 +483,10 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, collect_merges: bool)
 
 def _inspect_xlsx(
     data: bytes, filename: str, limits: Limits, sheet: str | int | None
-) -> tuple[list[str], int, int, list[str], list[tuple[int, int]]]:
+) -> tuple[list[str], int, int, list[str], list[tuple[int, int]], list[tuple[int, int]]]:
     """Zip and XML checks, then (sheet names, chosen index, first used row, merges, formula
-    cells without a stored result as (sheet row, column position in calamine's range))."""
+    cells without a stored result, number cells formatted as percent — cells as (sheet row,
+    column position in calamine's range))."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -534,14 +537,17 @@ def _inspect_xlsx(
                 merges = found
         first_row = _first_used_row(zf, part) if part in by_name else 1
         formulas = _formulas_without_values(zf, part) if part in by_name else []
-        if formulas:  # positions relative to calamine's range
+        styles = _percent_styles(zf, by_name)
+        percents = _percent_cells(zf, part, styles) if part in by_name and styles else []
+        if formulas or percents:  # positions relative to calamine's range
             left = _first_used_column(zf, part)
             formulas = [(row, col - left) for row, col in formulas]
+            percents = [(row, col - left) for row, col in percents]
     except ReadError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ElementTree.ParseError) as exc:
         raise _unreadable(filename, exc) from exc
-    return names, index, first_row, merges, formulas
+    return names, index, first_row, merges, formulas, percents
 
 
 def _workbook_sheets(
@@ -643,6 +649,87 @@ def _formulas_without_values(zf: zipfile.ZipFile, part: str) -> list[tuple[int, 
     return found
 
 
+#: Excel's built-in number formats that show a percentage ("0%", "0.00%").
+_BUILTIN_PERCENT_FORMATS = frozenset({9, 10})
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _percent_styles(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> frozenset[int]:
+    """Indexes of the cell formats (``cellXfs``) that show a number as a percentage: a built-in
+    percent format or a custom one with ``%`` outside quotes, escapes and ``[…]`` sections.
+    fastexcel/calamine renders only the stored value (0.125), not its format, so the format is
+    read from ``xl/styles.xml`` here."""
+    if "xl/styles.xml" not in by_name:
+        return frozenset()
+    root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    percent_ids = set(_BUILTIN_PERCENT_FORMATS)
+    found: set[int] = set()
+    for element in root:
+        tag = element.tag.rpartition("}")[2]
+        if tag == "numFmts":
+            for fmt in element:
+                code = _QUOTED.sub("", fmt.get("formatCode", ""))
+                if "%" in code and (fmt.get("numFmtId") or "").isdigit():
+                    percent_ids.add(int(fmt.get("numFmtId")))
+        elif tag == "cellXfs":
+            for position, xf in enumerate(element):
+                fmt_id = xf.get("numFmtId") or "0"
+                if fmt_id.isdigit() and int(fmt_id) in percent_ids:
+                    found.add(position)
+    return frozenset(found)
+
+
+def _percent_cells(zf: zipfile.ZipFile, part: str, styles: frozenset[int]) -> list[tuple[int, int]]:
+    """(sheet row, 0-based column) of every number cell shown as a percentage."""
+    found: list[tuple[int, int]] = []
+    counter = 0
+    with zf.open(part) as fh:
+        for _event, element in ElementTree.iterparse(fh, events=("end",)):
+            tag = element.tag.rpartition("}")[2]
+            if tag != "row":
+                if tag == "sheetData":
+                    break
+                continue
+            r = element.get("r")
+            counter = int(r) if r and r.isdigit() else counter + 1
+            for position, cell in enumerate(element):
+                style = cell.get("s")
+                if not style or not style.isdigit() or int(style) not in styles:
+                    continue
+                if cell.get("t") not in (None, "n"):
+                    continue  # text, booleans, errors: no number to scale
+                ref = cell.get("r")
+                found.append((counter, _column_index(ref) if ref else position))
+            element.clear()
+    return found
+
+
+def _as_percent(frame: pl.DataFrame, cells: list[tuple[int, int]], first_row: int) -> pl.DataFrame:
+    """Number cells formatted as percent, written as Excel shows them: 0.125 → ``12.5%``
+    (the numbers reader takes ``12.5%`` as 12.5, what the user sees)."""
+    by_column: dict[int, list[int]] = {}
+    for row, col in cells:
+        if 0 <= col < frame.width and 0 <= row - first_row < frame.height:
+            by_column.setdefault(col, []).append(row - first_row)
+    if not by_column:
+        return frame
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
+    updates = []
+    for col, rows in by_column.items():
+        name = frame.columns[col]
+        value = pl.col(name).cast(pl.Float64, strict=False)
+        shown = (value * 100).round(10).cast(pl.String).str.replace(r"\.0$", "").str.replace(
+            r"^(-?\d+\.\d*?)0+$", "$1"
+        ) + pl.lit("%")
+        updates.append(
+            pl.when(index.is_in(rows) & value.is_not_null())
+            .then(shown)
+            .otherwise(pl.col(name))
+            .alias(name)
+        )
+    return frame.with_columns(updates)
+
+
 def _first_used_column(zf: zipfile.ZipFile, part: str) -> int:
     """The 0-based column of the leftmost cell with a value (where calamine's range starts)."""
     first: int | None = None
@@ -674,7 +761,9 @@ def _read_xlsx(
 ) -> RawTable:
     import fastexcel
 
-    names, index, first_row, merges, formulas = _inspect_xlsx(data, filename, limits, sheet)
+    names, index, first_row, merges, formulas, percents = _inspect_xlsx(
+        data, filename, limits, sheet
+    )
     try:
         reader = fastexcel.read_excel(data)
         fe_index = (
@@ -704,6 +793,7 @@ def _read_xlsx(
         .alias(f"column_{i + 1}")
         for i, c in enumerate(frame.columns)
     )
+    frame = _as_percent(frame, percents, first_row)
     notes = []
     if len(names) > 1:
         notes.append(Note("read.note_sheet", {"sheet": names[index], "count": len(names)}))

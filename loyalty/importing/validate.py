@@ -938,6 +938,15 @@ def _parse_column(
         values = frame["__val"]
     if f.required:
         probs.append(_problems(frame, pl.col("__raw").is_null(), "missing_value", col))
+    # no import field is a percentage (rates are computed from counts and amounts): a value
+    # shown as a percentage (typed "12,5 %", or an Excel cell formatted as percent, which the
+    # reader writes as Excel shows it) is a rate where a count or an amount belongs
+    percent = pl.col("__val").is_not_null() & pl.col("__raw").str.contains(r"%\s*$")
+    probs.append(_problems(frame, percent, "percent_value", col, pl.col("__raw")))
+    frame = frame.with_columns(
+        pl.when(percent).then(None).otherwise(pl.col("__val")).alias("__val")
+    )
+    values = frame["__val"]
     if f.type == "count":
         probs.append(
             _problems(

@@ -231,6 +231,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "file was written by a program that does not compute formulas); they would read as "
         "empty. Open and save the file in Excel or LibreOffice, or paste the column as values.",
     },
+    "import.problem.percent_value": {
+        "de": "Prozentwerte, wo eine Anzahl oder ein Betrag erwartet wird",
+        "en": "Percentages where a count or an amount is expected",
+    },
+    "import.problem.percent_value.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ ist ein Prozentwert (mit %-Zeichen "
+        "oder in Excel als Prozent formatiert); erwartet: eine Anzahl oder ein Betrag in Euro — "
+        "Quoten berechnet Loyalty selbst daraus.",
+        "en": "Row {row}, column “{column}”: “{value}” is a percentage (with a % sign or "
+        "formatted as percent in Excel); expected: a count or an amount in euros — Loyalty "
+        "computes the rates from them.",
+    },
     "import.problem.too_large": {
         "de": "Zahlen außerhalb des möglichen Bereichs",
         "en": "Numbers out of range",
