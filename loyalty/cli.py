@@ -289,6 +289,7 @@ def _import(args: argparse.Namespace) -> int:
             instrument=instrument,
             save_mapping_as=args.save_mapping,
             branch=args.branch,
+            header_row=args.header_row,
         )
     except InstrumentError as exc:
         print("\n".join(exc.messages(args.lang)), file=sys.stderr)
@@ -325,7 +326,7 @@ def _import_mapping(
             return None
     else:
         try:
-            raw = read_file(path, path.name, sheet=args.sheet)
+            raw = read_file(path, path.name, sheet=args.sheet, header_row=args.header_row)
         except ReadError:
             return {}  # run_import reports the read error
         base = suggest_mapping(list(raw.frame.columns), args.kind)
@@ -469,6 +470,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--save-mapping", metavar="NAME", help="save the mapping used under NAME")
     imp.add_argument("--sheet", help="Excel sheet (default: the first)")
+    imp.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help="the row holding the column names, counted as in the spreadsheet (default: found "
+        "by itself; a title or notes above the table are skipped)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="check only, store nothing")
     imp.add_argument(
         "--unknown-branches",

@@ -973,9 +973,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "data.detected": {
         "de": "Erkannt: **{format}**, Kodierung {encoding}, Trennzeichen {delimiter}, Aufbau "
-        "{layout}; {rows} Zeilen, {columns} Spalten.",
+        "{layout}, Kopfzeile in Zeile {header_row}; {rows} Zeilen, {columns} Spalten.",
         "en": "Detected: **{format}**, encoding {encoding}, delimiter {delimiter}, layout "
-        "{layout}; {rows} rows, {columns} columns.",
+        "{layout}, header in row {header_row}; {rows} rows, {columns} columns.",
+    },
+    "data.header_row": {"de": "Kopfzeile (Zeile)", "en": "Header row"},
+    "data.header_row_auto": {"de": "automatisch", "en": "automatic"},
+    "data.header_row_help": {
+        "de": "Die Zeile mit den Spaltennamen, gezählt wie in der Tabellenkalkulation. Leer: "
+        "Loyalty findet sie selbst und überspringt Titel und Hinweise über der Tabelle.",
+        "en": "The row holding the column names, counted as in the spreadsheet. Empty: Loyalty "
+        "finds it and skips a title and notes above the table.",
     },
     "data.layout.plain": {"de": "einfache Tabelle", "en": "plain table"},
     "data.layout.qualtrics": {"de": "Qualtrics-Export", "en": "Qualtrics export"},

@@ -160,6 +160,9 @@ class RawTable:
     #: (a file written by a program that does not compute formulas): read as empty, refused
     #: by the import where the column is used.
     formula_columns: tuple[tuple[str, int], ...] = ()
+    #: The spreadsheet row of the (first) header row, as the user sees it (1 for a plain CSV;
+    #: a title or notes above the table push it down, see :func:`find_header`).
+    header_row: int = 1
 
 
 # --- entry point ------------------------------------------------------------------------------
@@ -171,11 +174,14 @@ def read_file(
     *,
     sheet: str | int | None = None,
     limits: Limits = Limits(),  # noqa: B008 - immutable
+    header_row: int | None = None,
 ) -> RawTable:
     """Read ``source`` (the uploaded bytes or a path) named ``filename`` into a :class:`RawTable`.
 
     ``sheet`` chooses an XLSX sheet by name or 0-based position (default: the first sheet); it
-    is ignored for other formats.
+    is ignored for other formats. ``header_row``: the spreadsheet row (1-based, as the user
+    sees it) that holds the column names, for a title or notes above the table; ``None``
+    finds it (:func:`find_header`). Parquet files name their columns themselves: ignored.
     """
     data = _load(source, limits)
     if not data:
@@ -188,10 +194,12 @@ def read_file(
         "filename": filename,
         "limits": limits,
     }
+    if header_row is not None and (isinstance(header_row, bool) or header_row < 1):
+        raise ReadError("read.header_row_invalid", {"row": header_row})
     if kind == "text":
-        return _read_text(data, **info)
+        return _read_text(data, header=header_row, **info)
     if kind == "xlsx":
-        return _read_xlsx(data, sheet=sheet, **info)
+        return _read_xlsx(data, sheet=sheet, header=header_row, **info)
     return _read_parquet(data, **info)
 
 
@@ -258,6 +266,62 @@ def _check_extension(filename: str, kind: str) -> None:
         raise ReadError("read.unsupported", {"filename": filename, "detected": CONTENT_NAMES[kind]})
 
 
+# --- the header row ---------------------------------------------------------------------------
+
+#: How many rows from the top :func:`find_header` looks at for the header row.
+HEADER_SEARCH_ROWS = 20
+#: A header row fills at least this share of the widest row's cells (a title or a note above
+#: the table fills one or two).
+HEADER_FILL = 0.6
+
+
+def find_header(rows: list[list[Any]]) -> int:
+    """The 0-based index, among the first rows of a table, of its header row: the first row
+    with at least two non-empty cells and at least :data:`HEADER_FILL` of the widest row's
+    non-empty cells. Rows above it — a title ("Mitarbeiterbefragung 2025"), a note ("Stand:
+    01.03.2025", "Quelle: HR") — fill one or two cells of a wide table. 0 when nothing fits
+    (the user can choose the row)."""
+    rows = rows[: HEADER_SEARCH_ROWS + 1]
+    filled = [sum(1 for c in row if c is not None and str(c).strip()) for row in rows]
+    widest = max(filled, default=0)
+    if widest < 2:
+        return 0
+    for index, count in enumerate(filled):
+        if count >= 2 and count >= HEADER_FILL * widest:
+            return index
+    return 0
+
+
+def _header_note(header: int | None, skipped: int, row: int) -> list[Note]:
+    if header is not None:
+        return [Note("read.note_header_row_chosen", {"row": row})]
+    if skipped:
+        return [Note("read.note_header_row", {"row": row, "count": skipped})]
+    return []
+
+
+def _text_header(sample: str, delimiter: str | None, header: int | None, first: int) -> int:
+    """How many lines of ``sample`` (which starts at spreadsheet row ``first``) lie above the
+    header row: ``header - first`` when the user chose the row, else :func:`find_header`'s
+    choice. Lines above a header are titles and notes, one record each (no quoted breaks)."""
+    lines = sample.splitlines()
+    if header is not None:
+        skip = header - first
+        if skip < 0 or skip >= max(len(lines), 1):
+            raise ReadError(
+                "read.header_row_out_of_range",
+                {"row": header, "first": first, "last": first + max(len(lines) - 1, 0)},
+            )
+        return skip
+    if delimiter is None:
+        return 0
+    records = [
+        next(csv.reader([line], delimiter=delimiter), [])
+        for line in lines[: HEADER_SEARCH_ROWS + 1]
+    ]
+    return find_header(records)
+
+
 # --- text (CSV, TSV) --------------------------------------------------------------------------
 
 
@@ -318,7 +382,9 @@ _SEP_LINE = re.compile(rb"sep=(.)\r?\n")
 _LEADING_EMPTY = re.compile(rb"(?:[ \t;,|]*\r?\n)+")
 
 
-def _read_text(data: bytes, *, filename: str, limits: Limits, **info: Any) -> RawTable:
+def _read_text(
+    data: bytes, *, filename: str, limits: Limits, header: int | None = None, **info: Any
+) -> RawTable:
     try:
         body, encoding, notes = decode(data)
     except UnicodeDecodeError as exc:
@@ -338,10 +404,26 @@ def _read_text(data: bytes, *, filename: str, limits: Limits, **info: Any) -> Ra
         notes.append(Note("read.note_skipped_lines", {"count": skipped}))
     if not body or body.isspace():
         raise ReadError("read.empty_file", {"filename": filename})
-    sample = body[:_SAMPLE_BYTES].decode("utf-8", "ignore")
-    if len(body) > _SAMPLE_BYTES and "\n" in sample:
-        sample = sample[: sample.rindex("\n")]
+    sample = _sample(body)
     delimiter = forced if forced in DELIMITERS else detect_delimiter(sample)
+    if delimiter is None and forced is None and header is None:
+        # a title line without any delimiter above the table: the table's delimiter
+        lines = sample.splitlines(keepends=True)
+        for skip in range(1, min(HEADER_SEARCH_ROWS, len(lines))):
+            if found := detect_delimiter("".join(lines[skip:])):
+                delimiter = found
+                break
+    skip = _text_header(sample, delimiter, header, header_row)
+    notes.extend(_header_note(header, skip, header_row + skip))
+    if skip:
+        lines = sample.splitlines(keepends=True)
+        body = body[len("".join(lines[:skip]).encode("utf-8")) :]
+        header_row += skip
+        sample = _sample(body)
+        if forced not in DELIMITERS:
+            delimiter = detect_delimiter(sample) or delimiter
+    if not body or body.isspace():
+        raise ReadError("read.header_only", {"filename": filename})
     first_line = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter or "\x1f"))
     if len(first_line) > limits.max_columns:
         raise ReadError(
@@ -381,6 +463,14 @@ def _read_text(data: bytes, *, filename: str, limits: Limits, **info: Any) -> Ra
 
 #: How much of a text file's end :func:`_cut_off_fields` reads to find its last records.
 _TAIL_BYTES = 256 * 1024
+
+
+def _sample(body: bytes) -> str:
+    """The first lines of ``body`` (up to 64 KB, whole lines) as text."""
+    sample = body[:_SAMPLE_BYTES].decode("utf-8", "ignore")
+    if len(body) > _SAMPLE_BYTES and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    return sample
 
 
 def _cut_off_fields(body: bytes, delimiter: str | None, width: int) -> int | None:
@@ -757,7 +847,13 @@ def _cell_rows(ref: str) -> tuple[int, int]:
 
 
 def _read_xlsx(
-    data: bytes, *, sheet: str | int | None, filename: str, limits: Limits, **info: Any
+    data: bytes,
+    *,
+    sheet: str | int | None,
+    filename: str,
+    limits: Limits,
+    header: int | None = None,
+    **info: Any,
 ) -> RawTable:
     import fastexcel
 
@@ -797,10 +893,20 @@ def _read_xlsx(
     notes = []
     if len(names) > 1:
         notes.append(Note("read.note_sheet", {"sheet": names[index], "count": len(names)}))
+    if header is not None:
+        skip = header - first_row
+        if skip < 0 or skip >= frame.height:
+            raise ReadError(
+                "read.header_row_out_of_range",
+                {"row": header, "first": first_row, "last": first_row + frame.height - 1},
+            )
+    else:
+        skip = find_header([list(r) for r in frame.head(HEADER_SEARCH_ROWS + 1).iter_rows()])
+    notes.extend(_header_note(header, skip, first_row + skip))
     return _finish(
-        frame.slice(1),
-        list(frame.row(0)),
-        first_row,
+        frame.slice(skip + 1),
+        list(frame.row(skip)),
+        first_row + skip,
         file_format="xlsx",
         encoding=None,
         delimiter=None,
@@ -940,6 +1046,8 @@ def _finish(
     head = [header, *(list(r) for r in body.head(2).iter_rows())]
     layout = detect_layout(head)
     band_end = header_row + layout.header_rows - 1
+    # merges wholly above the header row (a title over the table) are skipped with their rows
+    merges = [ref for ref in merges if _cell_rows(ref)[1] >= header_row]
     in_header = [ref for ref in merges if _cell_rows(ref)[0] <= band_end]
     allowed = layout.name == "surveymonkey" and all(_cell_rows(r)[1] <= band_end for r in in_header)
     if in_header and not allowed:
@@ -1000,6 +1108,7 @@ def _finish(
             name = names[position]
             formula_cells[name] = formula_cells.get(name, 0) + 1
     return RawTable(
+        header_row=header_row,
         formula_columns=tuple(formula_cells.items()),
         frame=body,
         row_numbers=rows,

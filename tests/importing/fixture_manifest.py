@@ -463,7 +463,7 @@ LIKERT_EN_ROWS: list[Row] = [
     ("B001", "2025-H1", "Neutral", "Neither agree nor disagree"),
     ("B002", "2025-H1", "Disagree", "Strongly disagree"),
     ("B002", "2025-H1", "5 - Strongly agree", "1 = Strongly disagree"),
-    ("B003", "2025-H1", "Don't know", "Somewhat agree"),
+    ("B003", "2025-H1", "Don't know", "agree"),
 ]
 LIKERT_EN_EXPECTED = {
     "Q1": ([5, 3, 2, 5, None], []),
