@@ -548,13 +548,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "--problems-csv FILE",
     },
     "import.report.stored": {
-        "de": "Gespeichert: {kind} {wave}, Version {version} (Import {id}, {rows} Zeilen) – "
-        "jetzt aktiv.",
-        "en": "Stored: {kind} {wave}, version {version} (import {id}, {rows} rows) – now active.",
+        "de": "Gespeichert: {kind} {wave}, Version {version} ({rows} Zeilen) – jetzt aktiv.",
+        "en": "Stored: {kind} {wave}, version {version} ({rows} rows) – now active.",
     },
     "import.report.stored_branches": {
-        "de": "Gespeichert: Filialliste, Version {version} (Import {id}, {rows} Zeilen).",
-        "en": "Stored: branch list, version {version} (import {id}, {rows} rows).",
+        "de": "Gespeichert: Filialliste, Version {version} ({rows} Zeilen).",
+        "en": "Stored: branch list, version {version} ({rows} rows).",
     },
     "import.report.dry_run": {
         "de": "Probelauf: Die Datei ist in Ordnung; nichts wurde gespeichert.",
