@@ -376,6 +376,29 @@ def _delete_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _common_options(*, keep_earlier: bool = False) -> argparse.ArgumentParser:
+    """--db, --lang, --actor; with ``keep_earlier`` without defaults of their own."""
+
+    def default(value):
+        return argparse.SUPPRESS if keep_earlier else value
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=default(None),
+        help="DuckDB file (default: $LOYALTY_DB or data/loyalty.duckdb)",
+    )
+    common.add_argument(
+        "--lang", choices=("de", "en"), default=default(cli_language(dict(os.environ)))
+    )
+    common.add_argument(
+        "--actor",
+        default=default(os.environ.get("USER") or "cli"),
+        help="who is acting (written to the audit log)",
+    )
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loyalty", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -403,14 +426,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--force", action="store_true", help="replace an existing store")
     d.set_defaults(func=_demo)
 
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="DuckDB file (default: $LOYALTY_DB or data/loyalty.duckdb)")
-    common.add_argument("--lang", choices=("de", "en"), default=cli_language(dict(os.environ)))
-    common.add_argument(
-        "--actor",
-        default=os.environ.get("USER") or "cli",
-        help="who is acting (written to the audit log)",
-    )
+    common = _common_options()
+    # below `versions`: options given before the subcommand are kept (argparse would reset
+    # them to the subcommand's defaults)
+    later = _common_options(keep_earlier=True)
     v = sub.add_parser(
         "versions",
         parents=[common],
@@ -420,13 +439,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--wave")
     v.set_defaults(func=_versions, action="list")
     v_sub = v.add_subparsers(dest="action")
-    v_list = v_sub.add_parser("list", parents=[common], help="list versions (the default)")
-    v_list.add_argument("--kind", choices=schema.KINDS)
-    v_list.add_argument("--wave")
+    v_list = v_sub.add_parser("list", parents=[later], help="list versions (the default)")
+    v_list.add_argument("--kind", choices=schema.KINDS, default=argparse.SUPPRESS)
+    v_list.add_argument("--wave", default=argparse.SUPPRESS)
     for name in ("activate", "delete"):
         cmd = v_sub.add_parser(
             name,
-            parents=[common],
+            parents=[later],
             help="make an earlier version active"
             if name == "activate"
             else "delete a version (final)",
