@@ -279,14 +279,17 @@ def find_header(rows: list[list[Any]]) -> int:
     """The 0-based index, among the first rows of a table, of its header row: the first row
     with at least two non-empty cells and at least :data:`HEADER_FILL` of the widest row's
     non-empty cells. Rows above it — a title ("Mitarbeiterbefragung 2025"), a note ("Stand:
-    01.03.2025", "Quelle: HR") — fill one or two cells of a wide table. 0 when nothing fits
-    (the user can choose the row)."""
+    01.03.2025", "Quelle: HR") — fill one or two cells of a wide table. A survey tool's
+    header rows (:func:`~loyalty.importing.layouts.detect_layout`) count as found however
+    sparse. 0 when nothing fits (the user can choose the row)."""
     rows = rows[: HEADER_SEARCH_ROWS + 1]
     filled = [sum(1 for c in row if c is not None and str(c).strip()) for row in rows]
     widest = max(filled, default=0)
     if widest < 2:
         return 0
     for index, count in enumerate(filled):
+        if count >= 2 and detect_layout(rows[index : index + 3]).name != "plain":
+            return index  # a survey tool's header (SurveyMonkey's fills a row only sparsely)
         if count >= 2 and count >= HEADER_FILL * widest:
             return index
     return 0

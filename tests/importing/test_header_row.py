@@ -131,3 +131,17 @@ def test_the_cli_takes_header_row(chain, tmp_path, capsys, lang, expected):
     assert cli.main([*args, "--header-row", "40", "--dry-run", "--lang", lang]) == 1
     out = capsys.readouterr().out
     assert ("Zeile 40 kann nicht" if lang == "de" else "Row 40 cannot be") in out
+
+
+def test_a_sparse_surveymonkey_heading_row_is_the_header_not_a_title():
+    """SurveyMonkey puts each matrix question over its first answer column only: row 1 fills
+    a third of the table, yet it is the header (found by the layout, not skipped)."""
+    meta = ["Respondent ID", "Collector ID", "Start Date"]
+    subs = [f"Aussage {i}" for i in range(1, 7)]
+    top = [*meta, "Filiale", "Wie sehr stimmen Sie zu?", *[""] * 5, "Welle"]
+    second = ["", "", "", "Antwort", *subs, "Antwort"]
+    data = ["1", "9", "2025-10-01", "B001", "4", "5", "3", "4", "2", "5", "2025-H2"]
+    text = "\n".join(";".join(r) for r in (top, second, data, data)) + "\n"
+    raw = read_file(text.encode(), "sm.csv")
+    assert raw.layout == "surveymonkey" and raw.header_row == 1
+    assert "Wie sehr stimmen Sie zu? - Aussage 6" in raw.frame.columns
