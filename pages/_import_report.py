@@ -17,6 +17,12 @@ def read_upload(data: bytes, name: str, sheet=None, header_row=None):
     return _read_upload(data, name, sheet, header_row)
 
 
+def forget_file_options() -> None:
+    """A new file starts with the first sheet and the header row found by itself."""
+    for key in ("data_sheet", "data_header_row"):
+        st.session_state.pop(key, None)
+
+
 def file_options(raw, lang: str) -> None:
     """The sheet (when the workbook has several) and the header row the file is read with:
     their values are read from the session before the file is read, on the next run. Without

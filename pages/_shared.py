@@ -40,6 +40,7 @@ from pages._cache import (
 )
 from pages._import_report import (
     file_options,
+    forget_file_options,
     parse_instrument,
     read_upload,
     show_import_report,
@@ -94,6 +95,7 @@ __all__ = [
     "lag_direction",
     "language",
     "file_options",
+    "forget_file_options",
     "language_picker",
     "page_start",
     "parse_instrument",

@@ -25,7 +25,9 @@ with tab_import:
         key="data_kind",
     )
     st.html(style.uploader_css(lang, st.get_option("server.maxUploadSize")))
-    upload = st.file_uploader(t("data.upload", lang), key="data_upload")
+    upload = st.file_uploader(
+        t("data.upload", lang), key="data_upload", on_change=ui.forget_file_options
+    )
     if upload is None:
         st.info(t("data.upload_hint", lang))
     else:

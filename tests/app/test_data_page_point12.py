@@ -80,6 +80,13 @@ def test_the_header_row_under_a_title_is_found_shown_and_can_be_chosen(
     assert at.error and ("Zeile 99999" if lang == "de" else "Row 99999") in at.error[0].value
     at.number_input(key="data_header_row").set_value(None).run()
     assert found in _text(at)
+    # a new file starts with the header row found by itself again
+    at.number_input(key="data_header_row").set_value(4).run()
+    at.file_uploader(key="data_upload").set_value(("neu.csv", titled_survey[:5000], "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    assert at.number_input(key="data_header_row").value is None
+    assert found in _text(at)
 
 
 def _suggested(lang: str) -> str:
