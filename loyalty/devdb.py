@@ -157,20 +157,21 @@ def create_database(server: Server, name: str, *, template: str | None = None) -
     return server.address(name)
 
 
-def drop_databases(server: Server, names: list[str]) -> None:
-    """Drop these databases, ending any connection still open to them (tests)."""
+def disconnect(server: Server, names: list[str]) -> None:
+    """End every connection still open to these databases (tests: a store left open must
+    not use up the server's connections; dropping each database would cost a checkpoint)."""
     import psycopg
-    from psycopg import sql
 
     with psycopg.connect(server.address("postgres"), autocommit=True) as con:
-        for name in names:
-            con.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        con.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ANY(%s)",
+            [names],
+        )
 
 
-def stop(folder: Path = DEFAULT_FOLDER) -> bool:
-    """Stop the server of ``folder``; False when none was running there."""
+def stop(folder: Path = DEFAULT_FOLDER, *, mode: str = "fast") -> bool:
+    """Stop the server of ``folder``; False when none was running there. ``mode``:
+    pg_ctl's (``immediate`` skips the shutdown checkpoint: for a folder deleted next)."""
     folder = folder.resolve()
     data = folder / "data"
     if not (data / "postmaster.pid").exists():
@@ -178,7 +179,7 @@ def stop(folder: Path = DEFAULT_FOLDER) -> bool:
     bin_dir = install()
     done = _run(
         bin_dir,
-        ["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"],
+        ["pg_ctl", "-D", str(data), "-m", mode, "-w", "stop"],
         as_postgres=os.geteuid() == 0,
     )
     return done.returncode == 0

@@ -168,7 +168,9 @@ class Cursor:
 
     def pl(self) -> pl.DataFrame:
         """The result as a polars frame, typed by the result's column types."""
-        desc = self._cur.description or []
+        if self._cur.description is None:  # a data change, as DuckDB answers it
+            return pl.DataFrame({"Count": [self._cur.rowcount]}, schema={"Count": pl.Int64})
+        desc = self._cur.description
         schema = {d.name: _POLARS_TYPES.get(d.type_code, pl.String()) for d in desc}
         rows = self._cur.fetchall()
         if not rows:

@@ -73,7 +73,7 @@ def pg_server() -> Iterator[devdb.Server]:
         pytest.skip(f"PostgreSQL cannot start: {exc}")
     yield server
     store.close_all()
-    devdb.stop(folder)
+    devdb.stop(folder, mode="immediate")  # no shutdown checkpoint: the folder goes next
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -126,7 +126,7 @@ class Stores:
     def drop_created(self) -> None:
         if self._server is not None and self.created:
             store.close_all()
-            devdb.drop_databases(self._server, self.created)
+            devdb.disconnect(self._server, self.created)
         self.created = []
 
 

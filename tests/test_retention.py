@@ -4,31 +4,26 @@ from datetime import date, datetime
 
 import duckdb
 import polars as pl
+import psycopg
 import pytest
 
-from loyalty import analysis, demo, retention
+from loyalty import analysis, demo, retention, store
 from loyalty.store import Store
 
 #: The demo's waves end 2024-06-30, 2024-12-31, 2025-06-30, 2025-12-31.
 TODAY = date(2026, 11, 22)
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("ret") / "seed.duckdb"
-    st = Store(path)
+def _seed(st: Store) -> None:
     data = demo.generate(demo.DemoParams(n_branches=20, n_waves=4))
     demo.seed_store(st, data)
     demo.seed_store(st, data)  # a second version of every wave: both must go
-    st.close()
-    return path.read_bytes()
 
 
 @pytest.fixture
-def s(seeded, tmp_path):
-    path = tmp_path / "r.duckdb"
-    path.write_bytes(seeded)
-    st = Store(path)
+def s(stores):
+    """A copy of one seeded store, on DuckDB and on PostgreSQL."""
+    st = store.connect(stores.seeded("retention", _seed))
     yield st
     st.close()
 
@@ -143,7 +138,8 @@ def test_a_stricter_minimum_saves_fewer_scores(s):
 
 
 def test_the_table_refuses_a_value_on_a_suppressed_row(s):
-    with pytest.raises(duckdb.ConstraintException), s.transaction() as cur:
+    broken = (duckdb.ConstraintException, psycopg.errors.CheckViolation)
+    with pytest.raises(broken), s.transaction() as cur:
         cur.execute(
             "INSERT INTO branch_aggregates (import_id, wave, branch_id, n_respondents, "
             "suppressed, min_size, measure, value) VALUES (1, 'w', 'B1', 3, TRUE, 5, "
@@ -163,22 +159,14 @@ def test_only_the_active_version_figures_are_read(s):
     assert retention.aggregates(s, "2025-H2").height == 0  # not purged
 
 
-def test_dashboards_keep_a_purged_wave_from_its_saved_branch_figures(demo_db, tmp_path):
+def test_dashboards_keep_a_purged_wave_from_its_saved_branch_figures(stores, demo_data):
     """After the purge the branch table of the wave is the same as before (from the saved,
-    suppressed aggregates); employee-level answers are gone."""
-    import shutil
-    from datetime import datetime
-
-    from loyalty import analysis, retention
-    from loyalty.store import Store
-
-    path = tmp_path / "purged.duckdb"
-    shutil.copy(demo_db, path)
-    store = Store(path)
-    before = analysis.branch_table(store, None).sort("wave", "branch_id")
-    result = retention.purge(store, months=24, now=datetime(2026, 11, 22), actor="t")
+    suppressed aggregates); employee-level answers are gone. On DuckDB and PostgreSQL."""
+    st = store.connect(stores.seeded("demo", lambda s: demo.seed_store(s, demo_data)))
+    before = analysis.branch_table(st, None).sort("wave", "branch_id")
+    result = retention.purge(st, months=24, now=datetime(2026, 11, 22), actor="t")
     assert [w.wave for w in result.waves] == ["2024-H1"]
-    after = analysis.branch_table(store, None).sort("wave", "branch_id")
+    after = analysis.branch_table(st, None).sort("wave", "branch_id")
     assert after.columns == before.columns
     floats = [c for c, t in before.schema.items() if t == pl.Float64]
     others = [c for c in before.columns if c not in floats]
@@ -187,5 +175,5 @@ def test_dashboards_keep_a_purged_wave_from_its_saved_branch_figures(demo_db, tm
         diff = (after[c] - before[c]).abs().max()
         assert diff is None or diff < 1e-9, c
 
-    assert analysis.respondent_engagement(store, "2024-H1").height == 0
-    store.close()
+    assert analysis.respondent_engagement(st, "2024-H1").height == 0
+    st.close()

@@ -10,9 +10,10 @@ from loyalty.store import Store
 
 
 @pytest.fixture
-def two_versions(tmp_path):
-    """A small store whose waves were seeded twice, the second time with other data."""
-    s = Store(tmp_path / "v.duckdb")
+def two_versions(stores):
+    """A small store whose waves were seeded twice, the second time with other data (on
+    DuckDB and on PostgreSQL)."""
+    s = stores.open()
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=12, n_waves=2, seed=1)))
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=12, n_waves=2, seed=2)))
     yield s
@@ -102,24 +103,25 @@ def test_every_import_is_in_the_audit_log(two_versions):
     assert log.filter(pl.col("action") == "import").height == imports.height
 
 
-def test_a_version_1_store_is_upgraded_in_place(tmp_path, monkeypatch):
-    path = tmp_path / "old.duckdb"
+def test_a_version_1_store_is_upgraded_in_place(stores, monkeypatch):
+    path = stores.new(migrated=False)
     monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:1])
-    old = Store(path)
-    old._con.execute("INSERT INTO branches VALUES ('B1', 'A', 'Nord', 'City', 5)")
+    old = store.connect(path)
+    with old._connection() as con:
+        con.execute("INSERT INTO branches VALUES ('B1', 'A', 'Nord', 'City', 5)")
     assert old.schema_version() == 1
     old.close()
     monkeypatch.undo()
-    upgraded = Store(path)
+    upgraded = store.connect(path)
     assert upgraded.schema_version() == store.SCHEMA_VERSION
     assert upgraded.sql("SELECT name FROM branches")["name"].to_list() == ["A"]
     assert "sha256" in upgraded.sql("SELECT * FROM imports").columns
     upgraded.close()
 
 
-def test_cli_versions_activate_and_delete(tmp_path, capsys):
-    db = str(tmp_path / "c.duckdb")
-    s = Store(db)
+def test_cli_versions_activate_and_delete(stores, capsys):
+    db = stores.new()  # a DuckDB file or a postgresql:// address
+    s = store.connect(db)
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=6, n_waves=1, seed=1)))
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=6, n_waves=1, seed=2)))
     s.close()
