@@ -32,6 +32,16 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "note: /usr/bin/chromium missing and not root; browser tests cannot run" >&2; fi; fi
 
+# A local PostgreSQL for the PostgreSQL store (Debian's postgresql, installed when we are root
+# and it is missing): set up in .pg/ on a free port, started; prints the postgresql:// address
+# to use as LOYALTY_DB (e.g. `LOYALTY_DB=$$(make -s pg) make run`). `make pg-stop` stops it.
+.PHONY: pg pg-stop
+pg: $(STAMP)
+	@$(BIN)/python -m loyalty.devdb start .pg
+
+pg-stop: $(STAMP)
+	@$(BIN)/python -m loyalty.devdb stop .pg
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -106,7 +106,7 @@ def start(
         )
         if done.returncode != 0:
             raise DevDbError(f"initdb failed: {done.stderr.strip()[-800:]}")
-    port = port or free_port()
+    port = port or _saved_port(folder) or free_port()
     options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -126,6 +126,20 @@ def start(
     server = Server(folder, port)
     create_database(server, DATABASE)
     return server
+
+
+def _saved_port(folder: Path) -> int | None:
+    """The port of the folder's last start when it is free again (an address stays valid)."""
+    try:
+        port = int((folder / "port").read_text())
+    except (OSError, ValueError):
+        return None
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return None
+    return port
 
 
 def _running(folder: Path) -> Server | None:

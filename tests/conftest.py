@@ -130,16 +130,24 @@ class Stores:
         self.created = []
 
 
-_stores: dict[str, Stores] = {}
+@pytest.fixture(scope="session")
+def stores_on(request, tmp_path_factory) -> Callable[[str], Stores]:
+    """``stores_on(backend)``: the session's :class:`Stores` of that backend (PostgreSQL is
+    started on first use). For a test that picks its backends itself; most use ``stores``."""
+    made: dict[str, Stores] = {}
+
+    def on(backend: str) -> Stores:
+        if backend not in made:
+            server = request.getfixturevalue("pg_server") if backend == "postgresql" else None
+            made[backend] = Stores(backend, tmp_path_factory.mktemp(backend), server)
+        return made[backend]
+
+    return on
 
 
 @pytest.fixture(params=BACKENDS)
-def stores(request, tmp_path_factory) -> Iterator[Stores]:
+def stores(request, stores_on) -> Iterator[Stores]:
     """Fresh stores, once on DuckDB and once on PostgreSQL."""
-    backend = request.param
-    if backend not in _stores:
-        server = request.getfixturevalue("pg_server") if backend == "postgresql" else None
-        _stores[backend] = Stores(backend, tmp_path_factory.mktemp(backend), server)
-    stores = _stores[backend]
+    stores = stores_on(request.param)
     yield stores
     stores.drop_created()
