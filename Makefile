@@ -50,9 +50,9 @@ lint: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/pip-audit -r constraints.txt --no-deps --disable-pip --progress-spinner off
 
+# Two workers (pytest-xdist), one per core of the 2-core machine; a file's tests stay on one worker.
 test: $(STAMP) chromium lint audit
-
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -144,7 +144,7 @@ def test_vectorised_bootstrap_equals_scipy_bootstrap_with_the_same_draws():
 
 
 def test_bootstrap_with_covariates_equals_a_loop_of_fits():
-    from loyalty.stats.mediation import _bootstrap_indirect
+    from loyalty.stats.indirect import _bootstrap_indirect
 
     frame = _simulated(40, seed=2)
     raw = frame.select("x", "w", "m", "y").to_numpy()
