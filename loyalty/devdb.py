@@ -106,21 +106,22 @@ def start(
         )
         if done.returncode != 0:
             raise DevDbError(f"initdb failed: {done.stderr.strip()[-800:]}")
-    port = port or _saved_port(folder) or free_port()
-    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-    if not durable:
-        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    done = _run(
-        bin_dir,
-        ["pg_ctl", "-D", str(data), "-l", str(folder / "server.log"), "-o", options, "-w", "start"],
-        as_postgres=as_postgres,
-    )
-    if done.returncode != 0:
-        log = (
-            (folder / "server.log").read_text(errors="replace")[-800:]
-            if (folder / "server.log").exists()
-            else ""
+    wanted = port or _saved_port(folder)
+    for attempt in range(3):  # a free port may be taken in between (parallel test workers)
+        port = wanted if wanted and attempt == 0 else free_port()
+        options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        log_file = folder / "server.log"
+        done = _run(
+            bin_dir,
+            ["pg_ctl", "-D", str(data), "-l", str(log_file), "-o", options, "-w", "start"],
+            as_postgres=as_postgres,
         )
+        if done.returncode == 0:
+            break
+    else:
+        log = log_file.read_text(errors="replace")[-800:] if log_file.exists() else ""
         raise DevDbError(f"pg_ctl start failed: {done.stderr.strip()[-400:]} {log}".strip())
     (folder / "port").write_text(str(port))
     server = Server(folder, port)
