@@ -20,12 +20,18 @@ def _seed(st: Store) -> None:
     demo.seed_store(st, data)  # a second version of every wave: both must go
 
 
+#: Tests marked so run on PostgreSQL too; the others on DuckDB.
+BOTH = pytest.mark.parametrize("s", ["duckdb", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def s(stores):
-    """A copy of one seeded store, on DuckDB and on PostgreSQL."""
+def s(request, stores_on):
+    """A copy of one seeded store (DuckDB, or PostgreSQL where marked ``BOTH``)."""
+    stores = stores_on(getattr(request, "param", "duckdb"))
     st = store.connect(stores.seeded("retention", _seed))
     yield st
     st.close()
+    stores.drop_created()
 
 
 def _counts(st: Store) -> dict[str, int]:
@@ -52,6 +58,7 @@ def test_retention_period_from_the_environment(s, monkeypatch):
         retention.purge(s, 0, now=TODAY, actor="t")
 
 
+@BOTH
 def test_dry_run_changes_nothing(s):
     before = _counts(s)
     result = retention.purge(s, 12, TODAY, actor="t", dry_run=True)
@@ -61,6 +68,7 @@ def test_dry_run_changes_nothing(s):
     assert s.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'purge'")["n"][0] == 0
 
 
+@BOTH
 def test_purge_deletes_old_responses_and_keeps_suppressed_branch_figures(s):
     old = {w: analysis.branch_table(s, w) for w in ("2024-H1", "2024-H2", "2025-H1")}
     kept = s.sql("SELECT count(*) AS n FROM responses WHERE wave = '2025-H2'")["n"][0]
@@ -97,6 +105,7 @@ def test_purge_deletes_old_responses_and_keeps_suppressed_branch_figures(s):
     assert not imports.filter(pl.col("wave") == "2025-H2")["purged"].any()
 
 
+@BOTH
 def test_purge_is_audited_without_any_score(s):
     retention.purge(s, 12, TODAY, actor="ops")
     log = s.sql("SELECT * FROM audit_log WHERE action = 'purge' ORDER BY event_id")
@@ -105,6 +114,7 @@ def test_purge_is_audited_without_any_score(s):
     assert all("responses" in d and "cut-off 2025-11-22" in d for d in log["detail"])
 
 
+@BOTH
 def test_purge_twice_does_nothing_the_second_time(s):
     first = retention.purge(s, 12, TODAY, actor="t")
     again = retention.purge(s, 12, TODAY, actor="t")
@@ -112,6 +122,7 @@ def test_purge_twice_does_nothing_the_second_time(s):
     assert retention.purge(s, 24, TODAY, actor="t", dry_run=True).waves == []
 
 
+@BOTH
 def test_purge_is_one_transaction(s, monkeypatch):
     before = _counts(s)
     calls = []
@@ -137,6 +148,7 @@ def test_a_stricter_minimum_saves_fewer_scores(s):
     assert raw.filter(pl.col("suppressed"))["value"].null_count() == raw["suppressed"].sum()
 
 
+@BOTH
 def test_the_table_refuses_a_value_on_a_suppressed_row(s):
     broken = (duckdb.ConstraintException, psycopg.errors.CheckViolation)
     with pytest.raises(broken), s.transaction() as cur:
@@ -147,6 +159,7 @@ def test_the_table_refuses_a_value_on_a_suppressed_row(s):
         )
 
 
+@BOTH
 def test_only_the_active_version_figures_are_read(s):
     retention.purge(s, 12, TODAY, actor="t")
     # branch figures were saved for the active version only; the old version has none
