@@ -31,15 +31,8 @@ from psycopg.types.numeric import FloatLoader
 from loyalty import store as _store
 from loyalty.i18n import t
 
-#: Store addresses that name a PostgreSQL database.
-SCHEMES = ("postgresql://", "postgres://")
 #: Key of the advisory lock under which one process at a time migrates the schema.
 _MIGRATION_LOCK = 0x4C6F79616C7479  # "Loyalty"
-
-
-def is_address(raw: object) -> bool:
-    """True when ``raw`` is a ``postgresql://`` (or ``postgres://``) address."""
-    return isinstance(raw, str) and raw.startswith(SCHEMES)
 
 
 def shown(address: str) -> str:
@@ -138,10 +131,13 @@ def _pg_type(dtype: pl.DataType) -> str:
 class Cursor:
     """What the store's writers and readers use of a DuckDB cursor, on one connection."""
 
-    def __init__(self, conn: psycopg.Connection, keys: dict[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self, conn: psycopg.Connection, keys: dict[str, tuple[str, ...]], *, owns: bool = False
+    ) -> None:
         self._conn = conn
         self._cur = conn.cursor()
         self._keys = keys  # primary keys by table, filled on first use
+        self._owns = owns  # close() closes the connection too (PgStore.cursor)
 
     def execute(self, query: str, params: Sequence[Any] | None = None) -> Cursor:
         keys: tuple[str, ...] = ()
@@ -201,6 +197,8 @@ class Cursor:
 
     def close(self) -> None:
         self._cur.close()
+        if self._owns:
+            self._conn.close()
 
     def _primary_key(self, table: str) -> tuple[str, ...]:
         if table not in self._keys:
@@ -321,7 +319,9 @@ class PgStore(_store.Store):
                 raise PgWriteError(self.path, problem, detail) from exc  # type: ignore[arg-type]
 
     def cursor(self) -> Cursor:  # type: ignore[override]
-        return self._open().cursor()
+        """A cursor on a connection of its own, closed with the cursor."""
+        con = self._open()
+        return Cursor(con.raw, self._keys, owns=True)
 
     def close(self) -> None:
         with self._state:
