@@ -1,6 +1,6 @@
-"""Command line: ``loyalty demo``, ``loyalty versions``, ``loyalty activate``,
-``loyalty delete-version``, ``loyalty import``, ``loyalty instrument``, ``loyalty user``,
-``loyalty purge``."""
+"""Command line: ``loyalty demo``, ``loyalty versions [list|activate|delete]`` (a version is
+picked by kind, wave and version number), ``loyalty import``, ``loyalty instrument``,
+``loyalty user``, ``loyalty purge``."""
 
 from __future__ import annotations
 
@@ -113,54 +113,60 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _versions(args: argparse.Namespace) -> int:
+    action = getattr(args, "action", None) or "list"
+    if action == "activate":
+        return _activate(args)
+    if action == "delete":
+        return _delete(args)
     store = _store(args)
     try:
         frame = versions.history(store, args.kind, args.wave)
     finally:
         store.close()
-    print(
-        f"{'id':>5}  {'kind':<10} {'wave':<8} {'v':>3}  {'status':<8} {'rows':>9}  "
-        f"{'imported':<16}  {'by':<14} source"
-    )
-    for r in frame.iter_rows(named=True):
-        status = "deleted" if r["deleted_at"] else ("active" if r["active"] else "-")
-        print(
-            f"{r['import_id']:>5}  {r['kind']:<10} {r['wave'] or '-':<8} {r['version']:>3}  "
-            f"{status:<8} {r['row_count']:>9,}  {r['created_at']:%Y-%m-%d %H:%M}  "
-            f"{(r['imported_by'] or '-')[:14]:<14} {r['source']}"
-        )
+    for line in versions.listing(frame, args.lang):
+        print(line)
     return 0
 
 
 def _activate(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
-        versions.activate(store, args.import_id, actor=args.actor)
+        import_id = versions.find(store, args.kind, args.wave, args.version)
+        versions.activate(store, import_id, actor=args.actor)
     except versions.VersionError as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return 1
     finally:
         store.close()
-    print(t("versions.activated", args.lang, id=args.import_id))
+    label = versions.short_label(args.kind, args.wave, args.version, args.lang)
+    print(t("versions.activated", args.lang, label=label))
     return 0
 
 
 def _delete(args: argparse.Namespace) -> int:
+    label = versions.short_label(args.kind, args.wave, args.version, args.lang)
     if not args.yes:
-        print(t("versions.confirm", args.lang, id=args.import_id), file=sys.stderr)
+        print(t("versions.confirm", args.lang, label=label), file=sys.stderr)
         return 2
     store = _store(args)
     try:
-        rows = versions.delete(
-            store, args.import_id, actor=args.actor, allow_active=args.allow_active
-        )
+        import_id = versions.find(store, args.kind, args.wave, args.version)
+        rows = versions.delete(store, import_id, actor=args.actor, allow_active=args.allow_active)
     except versions.VersionError as exc:
         print(exc.message(args.lang), file=sys.stderr)
         return 1
     finally:
         store.close()
-    print(t("versions.deleted_rows", args.lang, id=args.import_id, rows=rows))
+    print(t("versions.deleted_rows", args.lang, label=label, rows=i18n.num(rows, args.lang, 0)))
     return 0
+
+
+def _version_selector(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kind", required=True, choices=schema.KINDS)
+    parser.add_argument("--wave", help="the wave, e.g. 2025-H2 (none for the branch list)")
+    parser.add_argument(
+        "--version", required=True, type=int, help="version number, as `loyalty versions` lists"
+    )
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -293,6 +299,7 @@ def _import(args: argparse.Namespace) -> int:
             instrument=instrument,
             save_mapping_as=args.save_mapping,
             branch=args.branch,
+            header_row=args.header_row,
         )
     except InstrumentError as exc:
         print("\n".join(exc.messages(args.lang)), file=sys.stderr)
@@ -329,7 +336,7 @@ def _import_mapping(
             return None
     else:
         try:
-            raw = read_file(path, path.name, sheet=args.sheet)
+            raw = read_file(path, path.name, sheet=args.sheet, header_row=args.header_row)
         except ReadError:
             return {}  # run_import reports the read error
         base = suggest_mapping(list(raw.frame.columns), args.kind)
@@ -370,6 +377,39 @@ def _instrument(args: argparse.Namespace) -> int:
     return 0
 
 
+def _delete_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--yes", action="store_true", help="confirm the deletion")
+    parser.add_argument(
+        "--allow-active",
+        action="store_true",
+        help="also delete the active version (its wave then has no active data)",
+    )
+
+
+def _common_options(*, keep_earlier: bool = False) -> argparse.ArgumentParser:
+    """--db, --lang, --actor; with ``keep_earlier`` without defaults of their own."""
+
+    def default(value):
+        return argparse.SUPPRESS if keep_earlier else value
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=default(None),
+        help="the store: a DuckDB file or a postgresql:// address "
+        "(default: $LOYALTY_DB or data/loyalty.duckdb)",
+    )
+    common.add_argument(
+        "--lang", choices=("de", "en"), default=default(cli_language(dict(os.environ)))
+    )
+    common.add_argument(
+        "--actor",
+        default=default(os.environ.get("USER") or "cli"),
+        help="who is acting (written to the audit log)",
+    )
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loyalty", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -401,33 +441,40 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--force", action="store_true", help="replace an existing store")
     d.set_defaults(func=_demo)
 
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db",
-        help="the store: a DuckDB file or a postgresql:// address "
-        "(default: $LOYALTY_DB or data/loyalty.duckdb)",
+    common = _common_options()
+    # below `versions`: options given before the subcommand are kept (argparse would reset
+    # them to the subcommand's defaults)
+    later = _common_options(keep_earlier=True)
+    v = sub.add_parser(
+        "versions",
+        parents=[common],
+        help="list imported versions; activate or delete one by kind, wave and version number",
     )
-    common.add_argument("--lang", choices=("de", "en"), default=cli_language(dict(os.environ)))
-    common.add_argument(
-        "--actor",
-        default=os.environ.get("USER") or "cli",
-        help="who is acting (written to the audit log)",
-    )
-    v = sub.add_parser("versions", parents=[common], help="list imported versions")
     v.add_argument("--kind", choices=schema.KINDS)
     v.add_argument("--wave")
-    v.set_defaults(func=_versions)
-    a = sub.add_parser("activate", parents=[common], help="make an earlier version active")
-    a.add_argument("import_id", type=int)
+    v.set_defaults(func=_versions, action="list")
+    v_sub = v.add_subparsers(dest="action")
+    v_list = v_sub.add_parser("list", parents=[later], help="list versions (the default)")
+    v_list.add_argument("--kind", choices=schema.KINDS, default=argparse.SUPPRESS)
+    v_list.add_argument("--wave", default=argparse.SUPPRESS)
+    for name in ("activate", "delete"):
+        cmd = v_sub.add_parser(
+            name,
+            parents=[later],
+            help="make an earlier version active"
+            if name == "activate"
+            else "delete a version (final)",
+        )
+        _version_selector(cmd)
+        if name == "delete":
+            _delete_options(cmd)
+    # the same as `versions activate` / `versions delete` (kept for existing scripts)
+    a = sub.add_parser("activate", parents=[common], help="= versions activate")
+    _version_selector(a)
     a.set_defaults(func=_activate)
-    x = sub.add_parser("delete-version", parents=[common], help="delete a version (final)")
-    x.add_argument("import_id", type=int)
-    x.add_argument("--yes", action="store_true", help="confirm the deletion")
-    x.add_argument(
-        "--allow-active",
-        action="store_true",
-        help="also delete the active version (its wave then has no active data)",
-    )
+    x = sub.add_parser("delete-version", parents=[common], help="= versions delete")
+    _version_selector(x)
+    _delete_options(x)
     x.set_defaults(func=_delete)
     r = sub.add_parser(
         "report", parents=[common], help="write the story as a deck (.pptx) or a PDF (.pdf)"
@@ -457,6 +504,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--save-mapping", metavar="NAME", help="save the mapping used under NAME")
     imp.add_argument("--sheet", help="Excel sheet (default: the first)")
+    imp.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help="the row holding the column names, counted as in the spreadsheet (default: found "
+        "by itself; a title or notes above the table are skipped)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="check only, store nothing")
     imp.add_argument(
         "--unknown-branches",

@@ -97,34 +97,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Es gibt keine Version mit der Nummer {id}.",
         "en": "There is no version with id {id}.",
     },
+    "versions.label": {
+        "de": "{kind}{wave}, Version {version}",
+        "en": "{kind}{wave}, version {version}",
+    },
+    "versions.not_found": {
+        "de": "{kind}{wave} hat keine Version {version}; vorhanden: {known}. "
+        "`loyalty versions` listet alle Versionen.",
+        "en": "{kind}{wave} has no version {version}; there are: {known}. "
+        "`loyalty versions` lists every version.",
+    },
+    "versions.no_versions": {
+        "de": "Für {kind}{wave} gibt es keine Versionen. `loyalty versions` listet alle Versionen.",
+        "en": "There are no versions of {kind}{wave}. `loyalty versions` lists every version.",
+    },
     "versions.deleted": {
-        "de": "Version {id} wurde bereits gelöscht.",
-        "en": "Version {id} has already been deleted.",
+        "de": "{label} wurde bereits gelöscht.",
+        "en": "{label} has already been deleted.",
     },
     "versions.active": {
-        "de": "Version {id} ist aktiv. Machen Sie zuerst eine andere Version aktiv "
-        "(`loyalty activate ID`) oder bestätigen Sie mit --allow-active, dass die Welle danach "
-        "keine aktiven Daten mehr hat.",
-        "en": "Version {id} is active. Make another version active first (`loyalty activate ID`) "
-        "or confirm with --allow-active that the wave will have no active data.",
+        "de": "{label} ist aktiv. Machen Sie zuerst eine andere Version aktiv "
+        "(`loyalty versions activate --kind … --wave … --version N`) oder bestätigen Sie mit "
+        "--allow-active, dass die Welle danach keine aktiven Daten mehr hat.",
+        "en": "{label} is active. Make another version active first "
+        "(`loyalty versions activate --kind … --wave … --version N`) or confirm with "
+        "--allow-active that the wave will have no active data.",
     },
     "versions.branches_not_versioned": {
-        "de": "Version {id} ist eine Filialliste; sie wird durch einen neuen Import ersetzt.",
-        "en": "Version {id} is a branch list; a new import replaces it.",
+        "de": "{label} ist eine Filialliste; sie wird durch einen neuen Import ersetzt.",
+        "en": "{label} is a branch list; a new import replaces it.",
     },
     "versions.activated": {
-        "de": "Version {id} ist jetzt aktiv.",
-        "en": "Version {id} is now active.",
+        "de": "Jetzt aktiv: {label}.",
+        "en": "Now active: {label}.",
     },
     "versions.deleted_rows": {
-        "de": "Version {id} gelöscht ({rows} Zeilen).",
-        "en": "Version {id} deleted ({rows} rows).",
+        "de": "Gelöscht: {label} ({rows} Zeilen).",
+        "en": "Deleted: {label} ({rows} rows).",
     },
     "versions.confirm": {
-        "de": "Löschen ist endgültig. Wiederholen Sie den Befehl mit --yes, um Version {id} zu "
-        "löschen.",
-        "en": "Deleting is final. Repeat the command with --yes to delete version {id}.",
+        "de": "Löschen ist endgültig. Wiederholen Sie den Befehl mit --yes, um {label} zu löschen.",
+        "en": "Deleting is final. Repeat the command with --yes to delete {label}.",
     },
+    "versions.col.kind": {"de": "Art", "en": "Kind"},
+    "versions.col.wave": {"de": "Welle", "en": "Wave"},
+    "versions.col.version": {"de": "Version", "en": "Version"},
+    "versions.col.status": {"de": "Status", "en": "Status"},
+    "versions.col.rows": {"de": "Zeilen", "en": "Rows"},
+    "versions.col.when": {"de": "Importiert", "en": "Imported"},
+    "versions.col.by": {"de": "Von", "en": "By"},
+    "versions.col.source": {"de": "Datei", "en": "File"},
     "auth.remote_none": {
         "de": "Ohne Anmeldung darf Loyalty nur auf localhost laufen. Setzen Sie "
         "LOYALTY_AUTH oder starten Sie den Server mit --server.address localhost.",
@@ -977,9 +999,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "data.detected": {
         "de": "Erkannt: **{format}**, Kodierung {encoding}, Trennzeichen {delimiter}, Aufbau "
-        "{layout}; {rows} Zeilen, {columns} Spalten.",
+        "{layout}, Kopfzeile in Zeile {header_row}; {rows} Zeilen, {columns} Spalten.",
         "en": "Detected: **{format}**, encoding {encoding}, delimiter {delimiter}, layout "
-        "{layout}; {rows} rows, {columns} columns.",
+        "{layout}, header in row {header_row}; {rows} rows, {columns} columns.",
+    },
+    "data.header_row": {"de": "Kopfzeile (Zeile)", "en": "Header row"},
+    "data.header_row_auto": {"de": "automatisch", "en": "automatic"},
+    "data.header_row_help": {
+        "de": "Die Zeile mit den Spaltennamen, gezählt wie in der Tabellenkalkulation. Leer: "
+        "Loyalty findet sie selbst und überspringt Titel und Hinweise über der Tabelle.",
+        "en": "The row holding the column names, counted as in the spreadsheet. Empty: Loyalty "
+        "finds it and skips a title and notes above the table.",
     },
     "data.layout.plain": {"de": "einfache Tabelle", "en": "plain table"},
     "data.layout.qualtrics": {"de": "Qualtrics-Export", "en": "Qualtrics export"},

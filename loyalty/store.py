@@ -301,6 +301,62 @@ class StoreWriteError(RuntimeError):
 LOCK_WAIT_SECONDS = 20.0
 #: The server lets go of the file after this long without a query (:func:`release_when_idle`).
 _release_after: float | None = None
+#: A ``<store>.wanted`` marker not renewed for this long is stale: its writer renews it every
+#: 0.1 s while it waits, so an older one was left by a command that was killed.
+WANTED_STALE_SECONDS = 10.0
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (a process of another user counts)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def ask_for_file(marker: Path) -> None:
+    """Leave (or renew) the marker that asks a serving app to let go of the store's file: it
+    holds the waiting process's id, its modification time says when it was last renewed."""
+    with contextlib.suppress(OSError):
+        marker.write_text(f"{os.getpid()}\n", encoding="ascii")
+
+
+def file_wanted(marker: Path, *, now: float | None = None) -> bool:
+    """Whether another process is waiting for the store's file right now.
+
+    A marker whose process is gone (a command killed while it waited) or that was not renewed
+    for :data:`WANTED_STALE_SECONDS` is stale: it is removed and does not count, so a left-over
+    marker can never keep the app letting go of the file after every query."""
+    try:
+        stat = marker.stat()
+        text = marker.read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        return False
+    age = (time.time() if now is None else now) - stat.st_mtime
+    pid = int(text) if text.isdigit() else None
+    if pid == os.getpid():
+        return False  # our own (a store of this process waited): nobody else asks
+    stale = age > WANTED_STALE_SECONDS or (pid is not None and not _process_alive(pid))
+    if stale:
+        with contextlib.suppress(OSError):
+            marker.unlink()
+        return False
+    return True
+
+
+def _drop_own_marker(marker: Path) -> None:
+    """Remove the marker after opening the file, if this process (or nobody alive) left it."""
+    with contextlib.suppress(OSError):
+        text = marker.read_text(encoding="ascii", errors="replace").strip()
+        if text == str(os.getpid()) or not file_wanted(marker):
+            marker.unlink(missing_ok=True)
 
 
 def release_when_idle(seconds: float | None) -> None:
@@ -327,7 +383,8 @@ class Store:
     Normally the connection is held until :meth:`close`. With ``release_after`` (seconds) it
     is opened on first use and closed again when no query or transaction has used it for that
     long, so other processes can open the file in between — at once when one of them waits
-    for it (it leaves a ``<file>.wanted`` marker while it waits). Opening waits up to
+    for it (it leaves a ``<file>.wanted`` marker with its process id while it waits; a stale
+    one is ignored and removed, see :func:`file_wanted`). Opening waits up to
     :data:`LOCK_WAIT_SECONDS` while another process holds the file."""
 
     #: The driver's errors (a transaction rolls back on any error; these name a write problem).
@@ -370,13 +427,11 @@ class Store:
                 if _locked(exc) and time.monotonic() < deadline:
                     # another process holds the file: ask it to let go at its next pause
                     # (a server with release_after does), and try again shortly
-                    with contextlib.suppress(OSError):
-                        wanted.touch()
+                    ask_for_file(wanted)
                     time.sleep(0.1)
                     continue
                 raise StoreUnavailable(self.path, str(exc).split("\n")[0]) from exc
-        with contextlib.suppress(OSError):
-            wanted.unlink(missing_ok=True)
+        _drop_own_marker(wanted)
         if migrate_schema:
             try:
                 migrate(con)
@@ -402,7 +457,7 @@ class Store:
         with self._state:
             self._users -= 1
             if self._users == 0 and self._release_after is not None:
-                if self._wanted.exists():  # another process waits for the file: now
+                if file_wanted(self._wanted):  # another process waits for the file: now
                     self._con.close()
                     self._con = None
                 else:

@@ -23,14 +23,107 @@ DATA_TABLES: dict[str, tuple[str, ...]] = {
 
 
 class VersionError(ValueError):
-    """A request about versions that cannot be carried out; ``message(lang)`` says why."""
+    """A request about versions that cannot be carried out; ``message(lang)`` says why.
+
+    With ``kind``, ``wave`` and ``version`` among the values the message names the version as
+    people pick it ("Kundenbindung 2025-H2, Version 2"), in ``lang``."""
 
     def __init__(self, code: str, **values: object) -> None:
         super().__init__(code)
         self.code, self.values = code, values
 
     def message(self, lang: str) -> str:
-        return t(f"versions.{self.code}", lang, **self.values)
+        values = dict(self.values)
+        if "kind" in values:
+            values["label"] = short_label(
+                str(values["kind"]), values.get("wave"), values.get("version"), lang
+            )
+            values["kind"] = kind_label(str(values["kind"]), lang)
+            values["wave"] = f" {values['wave']}" if values.get("wave") else ""
+        return t(f"versions.{self.code}", lang, **values)
+
+
+def short_label(kind: str, wave: object, version: object, lang: str) -> str:
+    """How a version is named in sentences: "Kundenbindung 2025-H2, Version 2"."""
+    return t(
+        "versions.label",
+        lang,
+        kind=kind_label(kind, lang),
+        wave=f" {wave}" if wave else "",
+        version=version if version is not None else "–",
+    )
+
+
+def _when(value, lang: str) -> str:
+    return value.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M")
+
+
+def find(store: Store, kind: str, wave: str | None, version: int) -> int:
+    """The import id of version ``version`` of (``kind``, ``wave``) — how the command line
+    picks a version (``wave`` None: the branch list, which has no wave)."""
+    rows = store.sql(
+        "SELECT import_id, version FROM imports WHERE kind = ? AND wave IS NOT DISTINCT FROM ? "
+        "ORDER BY version",
+        [kind, wave or None],
+    )
+    match = rows.filter(pl.col("version") == version)
+    if match.height:
+        return int(match["import_id"][0])
+    known = ", ".join(str(v) for v in rows["version"].to_list())
+    raise VersionError(
+        "not_found" if known else "no_versions",
+        kind=kind,
+        wave=wave,
+        version=version,
+        known=known,
+    )
+
+
+def listing(history: pl.DataFrame, lang: str) -> list[str]:
+    """:func:`history` as lines for the command line: a heading, then one line per version
+    with kind (in ``lang``, the code to type in brackets), wave, version number, status, rows,
+    time (to the minute), who and the file; a version is picked by the first three."""
+    rows = [
+        (
+            t("versions.col.kind", lang),
+            t("versions.col.wave", lang),
+            t("versions.col.version", lang),
+            t("versions.col.status", lang),
+            t("versions.col.rows", lang),
+            t("versions.col.when", lang),
+            t("versions.col.by", lang),
+            t("versions.col.source", lang),
+        )
+    ]
+    for r in history.iter_rows(named=True):
+        status = (
+            t("data.status.deleted", lang)
+            if r["deleted_at"] is not None
+            else t("data.status.active", lang)
+            if r["active"]
+            else "-"
+        )
+        rows.append(
+            (
+                f"{kind_label(r['kind'], lang)} ({r['kind']})",
+                r["wave"] or "-",
+                str(r["version"]),
+                status,
+                num(r["row_count"], lang, 0),
+                _when(r["created_at"], lang),
+                (r["imported_by"] or "-")[:14],
+                r["source"] or "",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(7)]
+    right = {2, 4}
+    return [
+        "  ".join(
+            (cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])) if i < 7 else cell
+            for i, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]
 
 
 def audit(
@@ -82,7 +175,7 @@ def version_labels(history: pl.DataFrame, lang: str) -> dict[int, str]:
             if row["active"]
             else None
         )
-        when = row["created_at"].strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M")
+        when = _when(row["created_at"], lang)
         labels[row["import_id"]] = t(
             "data.version_label",
             lang,
@@ -133,14 +226,26 @@ def _get(cur: duckdb.DuckDBPyConnection, import_id: int) -> dict:
     return dict(zip(keys, rows[0], strict=True))
 
 
+def _named(row: dict) -> dict:
+    return {"kind": row["kind"], "wave": row["wave"], "version": row["version"]}
+
+
+def describe(store: Store, import_id: int) -> dict:
+    """kind, wave and version of ``import_id`` (to name it in a message)."""
+    rows = store.sql("SELECT kind, wave, version FROM imports WHERE import_id = ?", [import_id])
+    if not rows.height:
+        raise VersionError("unknown", id=import_id)
+    return rows.row(0, named=True)
+
+
 def activate(store: Store, import_id: int, *, actor: str) -> None:
     """Make ``import_id`` the active version of its (kind, wave)."""
     with store.transaction() as cur:
         row = _get(cur, import_id)
         if row["deleted_at"] is not None:
-            raise VersionError("deleted", id=import_id)
+            raise VersionError("deleted", **_named(row))
         if row["kind"] == "branches":
-            raise VersionError("branches_not_versioned", id=import_id)
+            raise VersionError("branches_not_versioned", **_named(row))
         cur.execute(
             "UPDATE imports SET active = (import_id = ?) "
             "WHERE kind = ? AND wave IS NOT DISTINCT FROM ? AND deleted_at IS NULL",
@@ -164,9 +269,9 @@ def delete(store: Store, import_id: int, *, actor: str, allow_active: bool = Fal
     with store.transaction() as cur:
         row = _get(cur, import_id)
         if row["deleted_at"] is not None:
-            raise VersionError("deleted", id=import_id)
+            raise VersionError("deleted", **_named(row))
         if row["active"] and not allow_active:
-            raise VersionError("active", id=import_id)
+            raise VersionError("active", **_named(row))
         removed = 0
         for table in DATA_TABLES[row["kind"]]:
             removed += cur.execute(

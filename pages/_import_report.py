@@ -8,13 +8,39 @@ from loyalty.importing import instrument, mapping, read, validate
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _read_upload(data: bytes, name: str, sheet):
-    return read.read_file(data, name, sheet=sheet)
+def _read_upload(data: bytes, name: str, sheet, header_row):
+    return read.read_file(data, name, sheet=sheet, header_row=header_row)
 
 
-def read_upload(data: bytes, name: str, sheet=None):
+def read_upload(data: bytes, name: str, sheet=None, header_row=None):
     """The uploaded file as read (cached per file content: reruns do not re-read it)."""
-    return _read_upload(data, name, sheet)
+    return _read_upload(data, name, sheet, header_row)
+
+
+def forget_file_options() -> None:
+    """A new file starts with the first sheet and the header row found by itself."""
+    for key in ("data_sheet", "data_header_row"):
+        st.session_state.pop(key, None)
+
+
+def file_options(raw, lang: str) -> None:
+    """The sheet (when the workbook has several) and the header row the file is read with:
+    their values are read from the session before the file is read, on the next run. Without
+    ``raw`` (the file could not be read, perhaps with the header row chosen) only the header
+    row, so a wrong choice can be undone."""
+    if raw is not None and len(raw.sheet_names) > 1:
+        st.selectbox(i18n.t("data.sheet", lang), raw.sheet_names, key="data_sheet")
+    if raw is None or raw.file_format != "parquet":
+        found = f" ({raw.header_row})" if raw is not None else ""
+        st.number_input(
+            i18n.t("data.header_row", lang),
+            min_value=1,
+            value=None,
+            step=1,
+            placeholder=i18n.t("data.header_row_auto", lang) + found,
+            help=i18n.t("data.header_row_help", lang),
+            key="data_header_row",
+        )
 
 
 def suggested_mapping(columns: tuple[str, ...], kind: str) -> dict[str, str | None]:

@@ -39,6 +39,8 @@ from pages._cache import (
     what_if,
 )
 from pages._import_report import (
+    file_options,
+    forget_file_options,
     parse_instrument,
     read_upload,
     show_import_report,
@@ -92,6 +94,8 @@ __all__ = [
     "headline_ratio",
     "lag_direction",
     "language",
+    "file_options",
+    "forget_file_options",
     "language_picker",
     "page_start",
     "parse_instrument",

@@ -25,17 +25,21 @@ with tab_import:
         key="data_kind",
     )
     st.html(style.uploader_css(lang, st.get_option("server.maxUploadSize")))
-    upload = st.file_uploader(t("data.upload", lang), key="data_upload")
+    upload = st.file_uploader(
+        t("data.upload", lang), key="data_upload", on_change=ui.forget_file_options
+    )
     if upload is None:
         st.info(t("data.upload_hint", lang))
     else:
         data = upload.getvalue()
         sheet = st.session_state.get("data_sheet")
+        header_row = st.session_state.get("data_header_row")
         try:
-            raw = ui.read_upload(data, upload.name, sheet)
+            raw = ui.read_upload(data, upload.name, sheet, header_row)
         except read.ReadError as exc:
             st.error(exc.message(lang))
             raw = None
+            ui.file_options(None, lang)
         if raw is not None:
             st.markdown(
                 t(
@@ -45,14 +49,14 @@ with tab_import:
                     encoding=raw.encoding or "–",
                     delimiter={"\t": "Tab", None: "–"}.get(raw.delimiter, raw.delimiter or "–"),
                     layout=t(f"data.layout.{raw.layout}", lang),
+                    header_row=raw.header_row,
                     rows=i18n.num(tables.size(raw.frame)[0], lang, 0),
                     columns=tables.size(raw.frame)[1],
                 )
             )
             for note in raw.notes:
                 st.caption(note.message(lang))
-            if len(raw.sheet_names) > 1:
-                st.selectbox(t("data.sheet", lang), raw.sheet_names, key="data_sheet")
+            ui.file_options(raw, lang)
 
             left, right = st.columns(2)
             wave = None
@@ -121,6 +125,7 @@ with tab_import:
             )
             save_as = o2.text_input(t("data.save_mapping", lang), key="data_save_as").strip()
             request = (upload.file_id, kind, wave, *mapping.items(), unknown, sheet, one_branch)
+            request += (header_row,)
 
             def run_import(**how):
                 """The same import, as a check (dry run) or for real."""
@@ -136,6 +141,7 @@ with tab_import:
                     unknown_branches=unknown,
                     lang=lang,
                     branch=one_branch,
+                    header_row=header_row,
                     **how,
                 )
 
@@ -170,15 +176,8 @@ with tab_import:
             elif checked:
                 st.caption(t("data.recheck", lang))
     for wave_label, version, rows in st.session_state.pop("data_stored", []):
-        st.success(
-            t(
-                "data.stored",
-                lang,
-                wave=wave_label or "–",
-                version=version,
-                rows=i18n.num(rows, lang, 0),
-            )
-        )
+        done = {"wave": wave_label or "–", "version": version, "rows": i18n.num(rows, lang, 0)}
+        st.success(t("data.stored", lang, **done))
 
 with tab_versions:
     for note in retention.purge_notes(ui.store(), lang):

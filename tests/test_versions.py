@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 
@@ -119,26 +121,61 @@ def test_a_version_1_store_is_upgraded_in_place(stores, monkeypatch):
     upgraded.close()
 
 
-def test_cli_versions_activate_and_delete(stores, capsys):
+def _two_survey_versions(stores) -> tuple[str, str]:
     db = stores.new()  # a DuckDB file or a postgresql:// address
     s = store.connect(db)
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=6, n_waves=1, seed=1)))
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=6, n_waves=1, seed=2)))
+    wave = s.sql("SELECT wave FROM waves")["wave"][0]
     s.close()
-    assert cli.main(["versions", "--db", db, "--kind", "engagement"]) == 0
+    return db, wave
+
+
+def test_cli_versions_are_listed_with_kind_wave_and_number_in_the_users_language(stores_on, capsys):
+    db, wave = _two_survey_versions(stores_on("duckdb"))
+    assert cli.main(["versions", "--db", db, "--kind", "engagement", "--lang", "de"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split()[:3] == ["id", "kind", "wave"]
-    assert [line.split()[4] for line in out[1:]] == ["active", "-"]
-    old_id = int(out[2].split()[0])
-    assert cli.main(["delete-version", str(old_id), "--db", db, "--lang", "en"]) == 2
-    assert "--yes" in capsys.readouterr().err
-    assert cli.main(["activate", str(old_id), "--db", db, "--lang", "en"]) == 0
-    assert f"Version {old_id} is now active." in capsys.readouterr().out
-    new_id = int(out[1].split()[0])
-    assert cli.main(["delete-version", str(new_id), "--db", db, "--yes", "--lang", "de"]) == 0
-    assert "gelöscht" in capsys.readouterr().out
-    assert cli.main(["delete-version", str(new_id), "--db", db, "--yes", "--lang", "en"]) == 1
-    assert "already been deleted" in capsys.readouterr().err
+    assert out[0].split()[:4] == ["Art", "Welle", "Version", "Status"]
+    assert all(line.startswith("Mitarbeiterbefragung (engagement)") for line in out[1:])
+    assert [line.split()[2:5] for line in out[1:]] == [[wave, "2", "aktiv"], [wave, "1", "-"]]
+    assert re.search(r"  \d\d\.\d\d\.\d{4} \d\d:\d\d  ", out[1])  # German, to the minute
+    assert cli.main(["versions", "list", "--db", db, "--kind", "engagement", "--lang", "en"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:4] == ["Kind", "Wave", "Version", "Status"]
+    assert out[1].startswith("employee survey (engagement)") and " active " in out[1]
+
+
+def test_cli_activates_and_deletes_a_version_picked_by_wave_kind_and_number(stores, capsys):
+    """On DuckDB and on PostgreSQL (``--db postgresql://…``)."""
+    db, wave = _two_survey_versions(stores)
+    pick = ["--kind", "engagement", "--wave", wave, "--db", db]
+    assert cli.main(["versions", "delete", *pick, "--version", "1", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "--yes" in err and f"employee survey {wave}, version 1" in err
+    assert cli.main(["versions", "activate", *pick, "--version", "1", "--lang", "de"]) == 0
+    assert f"Jetzt aktiv: Mitarbeiterbefragung {wave}, Version 1." in capsys.readouterr().out
+    s = store.connect(db)
+    active = versions.history(s, "engagement").filter(pl.col("active"))["version"].to_list()
+    s.close()
+    assert active == [1]
+    assert cli.main(["versions", "delete", *pick, "--version", "2", "--yes", "--lang", "de"]) == 0
+    assert f"Gelöscht: Mitarbeiterbefragung {wave}, Version 2 (" in capsys.readouterr().out
+    assert cli.main(["versions", "delete", *pick, "--version", "2", "--yes", "--lang", "en"]) == 1
+    assert f"employee survey {wave}, version 2 has already been deleted" in (
+        capsys.readouterr().err
+    )
+    assert cli.main(["versions", "activate", *pick, "--version", "7", "--lang", "en"]) == 1
+    assert f"employee survey {wave} has no version 7; there are: 1, 2." in (capsys.readouterr().err)
+    # the short forms `activate` / `delete-version` take the same selectors
+    assert cli.main(["activate", *pick, "--version", "1", "--lang", "en"]) == 0
+    assert cli.main(["delete-version", *pick, "--version", "1", "--yes", "--lang", "en"]) == 1
+    assert f"employee survey {wave}, version 1 is active" in capsys.readouterr().err
+
+
+def test_cli_no_longer_takes_a_bare_import_id(stores_on, capsys):
+    db, _ = _two_survey_versions(stores_on("duckdb"))
+    with pytest.raises(SystemExit):
+        cli.main(["versions", "activate", "3", "--db", db])
 
 
 def test_history_table_words_the_status_and_headings_in_each_language(two_versions):
@@ -181,3 +218,12 @@ def test_versions_are_picked_by_kind_wave_and_version_in_the_users_language(two_
     assert label.endswith(row["created_at"].strftime("%d.%m.%Y %H:%M"))
     active = hist.filter(pl.col("active") & (pl.col("kind") == "finance")).row(0, named=True)
     assert "version 2 – active, " in versions.version_labels(hist, "en")[active["import_id"]]
+
+
+def test_cli_options_before_the_subcommand_are_kept(tmp_path, capsys):
+    db, wave = _two_survey_versions(tmp_path)
+    assert cli.main(["versions", "--db", db, "--lang", "en", "list", "--kind", "engagement"]) == 0
+    assert capsys.readouterr().out.startswith("Kind ")
+    args = ["versions", "--db", db, "--lang", "de", "activate", "--kind", "engagement"]
+    assert cli.main([*args, "--wave", wave, "--version", "1"]) == 0
+    assert "Jetzt aktiv: Mitarbeiterbefragung" in capsys.readouterr().out

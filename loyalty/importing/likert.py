@@ -197,3 +197,65 @@ def likert_to_numbers(
         new.append(value)  # type: ignore[arg-type]
     values = series.replace_strict(old, new, default=None, return_dtype=pl.Int64)
     return values.alias(series.name), unknown
+
+
+# --- five or seven points ------------------------------------------------------------------------
+
+#: Words that are one point on a five-point scale but two on a seven-point one: a column using
+#: both words of a pair is on a seven-point scale.
+_SEVEN_PAIRS = tuple(
+    (frozenset(_key(w) for w in plain), frozenset(_key(w) for w in softer))
+    for plain, softer in (
+        (("stimme zu",), ("stimme eher zu",)),
+        (("stimme nicht zu",), ("stimme eher nicht zu",)),
+        (("trifft zu",), ("trifft eher zu", "trifft ziemlich zu")),
+        (("trifft nicht zu",), ("trifft eher nicht zu", "trifft wenig zu")),
+        (("agree",), ("somewhat agree", "tend to agree")),
+        (("disagree",), ("somewhat disagree", "tend to disagree")),
+    )
+)
+_TOP = frozenset(_key(w) for w in _FIVE[5])
+_NUMBER_PREFIX = re.compile(r"^\s*[+-]?\d+\s*[-–—=:.)]?\s*")
+#: A column of plain numbers needs this many answers before "never above 5" counts as a
+#: five-point scale (only ever compared with seven-point columns of the same file).
+FIVE_POINT_MIN_ANSWERS = 20
+
+
+def scale_evidence(
+    values: list[str], scale_min: int = 1, *, numbers: bool = True
+) -> dict[int, str]:
+    """What one column's distinct answers say about its scale: ``{7: example}`` when they show
+    seven points (a number 6 or 7 above ``scale_min - 1``, a label numbered so, or both words
+    of a pair such as "stimme zu" and "stimme eher zu"), ``{5: example}`` when a label puts the
+    top answer on 5 ("5 - stimme voll zu", "Strongly agree (5)"); both for a column that mixes
+    them, empty when the answers do not tell. ``example`` is the answer as written.
+    ``numbers=False`` leaves plain numbers out (labels only)."""
+    found: dict[int, str] = {}
+    keys: dict[str, str] = {}
+    for raw in values:
+        text = raw.strip()
+        if not text:
+            continue
+        if _WHOLE.match(text):
+            point = int(re.split(r"[.,]", text)[0]) - scale_min + 1
+            if point in (6, 7) and numbers:
+                found.setdefault(7, text)
+            continue
+        leading = _LEADING.match(text)
+        match = leading or _TRAILING.search(text)
+        if match:
+            point = int(match.group(1)) - scale_min + 1
+            label = _NUMBER_PREFIX.sub("", text) if leading else text[: match.start()]
+            rest = _key(label)
+            if point in (6, 7):
+                found.setdefault(7, text)
+            elif point == 5 and rest in _TOP:
+                found.setdefault(5, text)
+            continue
+        keys.setdefault(_key(text), text)
+    for plain, softer in _SEVEN_PAIRS:
+        a = next((keys[k] for k in plain if k in keys), None)
+        b = next((keys[k] for k in softer if k in keys), None)
+        if a and b:
+            found.setdefault(7, f"{b} / {a}")
+    return found

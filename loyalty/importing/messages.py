@@ -177,6 +177,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The sheet contains merged cells ({cells}); only the first cell of each merge "
         "holds the value, the others count as empty.",
     },
+    "read.note_header_row": {
+        "de": "Kopfzeile: Zeile {row}; {count} Zeilen darüber (Titel, Hinweise) wurden "
+        "übersprungen. Stimmt das nicht, wählen Sie die Kopfzeile (Datenseite: „Kopfzeile“, "
+        "Kommandozeile: --header-row).",
+        "en": "Header row: row {row}; {count} rows above it (title, notes) were skipped. If "
+        "that is wrong, choose the header row (Data page: “Header row”, command line: "
+        "--header-row).",
+    },
+    "read.note_header_row_chosen": {
+        "de": "Kopfzeile: Zeile {row} (so gewählt); die Zeilen darüber wurden übersprungen.",
+        "en": "Header row: row {row} (as chosen); the rows above it were skipped.",
+    },
+    "read.header_row_invalid": {
+        "de": "Die Kopfzeile muss eine Zeilennummer ab 1 sein, nicht {row}.",
+        "en": "The header row must be a row number from 1, not {row}.",
+    },
+    "read.header_row_out_of_range": {
+        "de": "Zeile {row} kann nicht die Kopfzeile sein: die Tabelle reicht von Zeile {first} "
+        "bis {last}. Erwartet: eine Zeilennummer von {first} bis {last}.",
+        "en": "Row {row} cannot be the header row: the table runs from row {first} to {last}. "
+        "Expected: a row number from {first} to {last}.",
+    },
     "read.note_skipped_lines": {
         "de": "{count} leere Zeilen vor der Kopfzeile wurden übersprungen.",
         "en": "{count} empty lines before the header row were skipped.",

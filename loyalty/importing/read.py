@@ -32,7 +32,9 @@ Decisions:
 * **Cells**: empty cells (also quoted ``""``) are null; other text is kept as typed, whitespace
   included. XLSX numbers are rendered by calamine (``3``, ``3.25``, up to 15 significant
   digits), dates as ISO ``2025-03-01`` (``2025-03-01 14:30:05`` with a time), times as
-  ``14:30:00``, booleans ``true``/``false``; since numbers in XLSX and Parquet are rendered with
+  ``14:30:00``, booleans ``true``/``false``; a number cell formatted as percent is written as
+  Excel shows it (0.125 with format ``0.0%`` → ``12.5%``; calamine gives only the stored value,
+  so the format comes from ``xl/styles.xml``); since numbers in XLSX and Parquet are rendered with
   ``.``, ``RawTable.decimal_hint`` is ``"."`` for them (``None`` for text files: detect per
   column).
 * **Headers**: whitespace (also line breaks inside a cell) collapsed and stripped; empty headers
@@ -158,6 +160,9 @@ class RawTable:
     #: (a file written by a program that does not compute formulas): read as empty, refused
     #: by the import where the column is used.
     formula_columns: tuple[tuple[str, int], ...] = ()
+    #: The spreadsheet row of the (first) header row, as the user sees it (1 for a plain CSV;
+    #: a title or notes above the table push it down, see :func:`find_header`).
+    header_row: int = 1
 
 
 # --- entry point ------------------------------------------------------------------------------
@@ -169,11 +174,14 @@ def read_file(
     *,
     sheet: str | int | None = None,
     limits: Limits = Limits(),  # noqa: B008 - immutable
+    header_row: int | None = None,
 ) -> RawTable:
     """Read ``source`` (the uploaded bytes or a path) named ``filename`` into a :class:`RawTable`.
 
     ``sheet`` chooses an XLSX sheet by name or 0-based position (default: the first sheet); it
-    is ignored for other formats.
+    is ignored for other formats. ``header_row``: the spreadsheet row (1-based, as the user
+    sees it) that holds the column names, for a title or notes above the table; ``None``
+    finds it (:func:`find_header`). Parquet files name their columns themselves: ignored.
     """
     data = _load(source, limits)
     if not data:
@@ -186,10 +194,12 @@ def read_file(
         "filename": filename,
         "limits": limits,
     }
+    if header_row is not None and (isinstance(header_row, bool) or header_row < 1):
+        raise ReadError("read.header_row_invalid", {"row": header_row})
     if kind == "text":
-        return _read_text(data, **info)
+        return _read_text(data, header=header_row, **info)
     if kind == "xlsx":
-        return _read_xlsx(data, sheet=sheet, **info)
+        return _read_xlsx(data, sheet=sheet, header=header_row, **info)
     return _read_parquet(data, **info)
 
 
@@ -256,6 +266,65 @@ def _check_extension(filename: str, kind: str) -> None:
         raise ReadError("read.unsupported", {"filename": filename, "detected": CONTENT_NAMES[kind]})
 
 
+# --- the header row ---------------------------------------------------------------------------
+
+#: How many rows from the top :func:`find_header` looks at for the header row.
+HEADER_SEARCH_ROWS = 20
+#: A header row fills at least this share of the widest row's cells (a title or a note above
+#: the table fills one or two).
+HEADER_FILL = 0.6
+
+
+def find_header(rows: list[list[Any]]) -> int:
+    """The 0-based index, among the first rows of a table, of its header row: the first row
+    with at least two non-empty cells and at least :data:`HEADER_FILL` of the widest row's
+    non-empty cells. Rows above it — a title ("Mitarbeiterbefragung 2025"), a note ("Stand:
+    01.03.2025", "Quelle: HR") — fill one or two cells of a wide table. A survey tool's
+    header rows (:func:`~loyalty.importing.layouts.detect_layout`) count as found however
+    sparse. 0 when nothing fits (the user can choose the row)."""
+    rows = rows[: HEADER_SEARCH_ROWS + 1]
+    filled = [sum(1 for c in row if c is not None and str(c).strip()) for row in rows]
+    widest = max(filled, default=0)
+    if widest < 2:
+        return 0
+    for index, count in enumerate(filled):
+        if count >= 2 and detect_layout(rows[index : index + 3]).name != "plain":
+            return index  # a survey tool's header (SurveyMonkey's fills a row only sparsely)
+        if count >= 2 and count >= HEADER_FILL * widest:
+            return index
+    return 0
+
+
+def _header_note(header: int | None, skipped: int, row: int) -> list[Note]:
+    if header is not None:
+        return [Note("read.note_header_row_chosen", {"row": row})]
+    if skipped:
+        return [Note("read.note_header_row", {"row": row, "count": skipped})]
+    return []
+
+
+def _text_header(sample: str, delimiter: str | None, header: int | None, first: int) -> int:
+    """How many lines of ``sample`` (which starts at spreadsheet row ``first``) lie above the
+    header row: ``header - first`` when the user chose the row, else :func:`find_header`'s
+    choice. Lines above a header are titles and notes, one record each (no quoted breaks)."""
+    lines = sample.splitlines()
+    if header is not None:
+        skip = header - first
+        if skip < 0 or skip >= max(len(lines), 1):
+            raise ReadError(
+                "read.header_row_out_of_range",
+                {"row": header, "first": first, "last": first + max(len(lines) - 1, 0)},
+            )
+        return skip
+    if delimiter is None:
+        return 0
+    records = [
+        next(csv.reader([line], delimiter=delimiter), [])
+        for line in lines[: HEADER_SEARCH_ROWS + 1]
+    ]
+    return find_header(records)
+
+
 # --- text (CSV, TSV) --------------------------------------------------------------------------
 
 
@@ -316,7 +385,9 @@ _SEP_LINE = re.compile(rb"sep=(.)\r?\n")
 _LEADING_EMPTY = re.compile(rb"(?:[ \t;,|]*\r?\n)+")
 
 
-def _read_text(data: bytes, *, filename: str, limits: Limits, **info: Any) -> RawTable:
+def _read_text(
+    data: bytes, *, filename: str, limits: Limits, header: int | None = None, **info: Any
+) -> RawTable:
     try:
         body, encoding, notes = decode(data)
     except UnicodeDecodeError as exc:
@@ -336,10 +407,26 @@ def _read_text(data: bytes, *, filename: str, limits: Limits, **info: Any) -> Ra
         notes.append(Note("read.note_skipped_lines", {"count": skipped}))
     if not body or body.isspace():
         raise ReadError("read.empty_file", {"filename": filename})
-    sample = body[:_SAMPLE_BYTES].decode("utf-8", "ignore")
-    if len(body) > _SAMPLE_BYTES and "\n" in sample:
-        sample = sample[: sample.rindex("\n")]
+    sample = _sample(body)
     delimiter = forced if forced in DELIMITERS else detect_delimiter(sample)
+    if delimiter is None and forced is None and header is None:
+        # a title line without any delimiter above the table: the table's delimiter
+        lines = sample.splitlines(keepends=True)
+        for skip in range(1, min(HEADER_SEARCH_ROWS, len(lines))):
+            if found := detect_delimiter("".join(lines[skip:])):
+                delimiter = found
+                break
+    skip = _text_header(sample, delimiter, header, header_row)
+    notes.extend(_header_note(header, skip, header_row + skip))
+    if skip:
+        lines = sample.splitlines(keepends=True)
+        body = body[len("".join(lines[:skip]).encode("utf-8")) :]
+        header_row += skip
+        sample = _sample(body)
+        if forced not in DELIMITERS:
+            delimiter = detect_delimiter(sample) or delimiter
+    if not body or body.isspace():
+        raise ReadError("read.header_only", {"filename": filename})
     first_line = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter or "\x1f"))
     if len(first_line) > limits.max_columns:
         raise ReadError(
@@ -379,6 +466,14 @@ def _read_text(data: bytes, *, filename: str, limits: Limits, **info: Any) -> Ra
 
 #: How much of a text file's end :func:`_cut_off_fields` reads to find its last records.
 _TAIL_BYTES = 256 * 1024
+
+
+def _sample(body: bytes) -> str:
+    """The first lines of ``body`` (up to 64 KB, whole lines) as text."""
+    sample = body[:_SAMPLE_BYTES].decode("utf-8", "ignore")
+    if len(body) > _SAMPLE_BYTES and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    return sample
 
 
 def _cut_off_fields(body: bytes, delimiter: str | None, width: int) -> int | None:
@@ -481,9 +576,10 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, collect_merges: bool)
 
 def _inspect_xlsx(
     data: bytes, filename: str, limits: Limits, sheet: str | int | None
-) -> tuple[list[str], int, int, list[str], list[tuple[int, int]]]:
+) -> tuple[list[str], int, int, list[str], list[tuple[int, int]], list[tuple[int, int]]]:
     """Zip and XML checks, then (sheet names, chosen index, first used row, merges, formula
-    cells without a stored result as (sheet row, column position in calamine's range))."""
+    cells without a stored result, number cells formatted as percent — cells as (sheet row,
+    column position in calamine's range))."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -534,14 +630,17 @@ def _inspect_xlsx(
                 merges = found
         first_row = _first_used_row(zf, part) if part in by_name else 1
         formulas = _formulas_without_values(zf, part) if part in by_name else []
-        if formulas:  # positions relative to calamine's range
+        styles = _percent_styles(zf, by_name)
+        percents = _percent_cells(zf, part, styles) if part in by_name and styles else []
+        if formulas or percents:  # positions relative to calamine's range
             left = _first_used_column(zf, part)
             formulas = [(row, col - left) for row, col in formulas]
+            percents = [(row, col - left) for row, col in percents]
     except ReadError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ElementTree.ParseError) as exc:
         raise _unreadable(filename, exc) from exc
-    return names, index, first_row, merges, formulas
+    return names, index, first_row, merges, formulas, percents
 
 
 def _workbook_sheets(
@@ -643,6 +742,87 @@ def _formulas_without_values(zf: zipfile.ZipFile, part: str) -> list[tuple[int, 
     return found
 
 
+#: Excel's built-in number formats that show a percentage ("0%", "0.00%").
+_BUILTIN_PERCENT_FORMATS = frozenset({9, 10})
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _percent_styles(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> frozenset[int]:
+    """Indexes of the cell formats (``cellXfs``) that show a number as a percentage: a built-in
+    percent format or a custom one with ``%`` outside quotes, escapes and ``[…]`` sections.
+    fastexcel/calamine renders only the stored value (0.125), not its format, so the format is
+    read from ``xl/styles.xml`` here."""
+    if "xl/styles.xml" not in by_name:
+        return frozenset()
+    root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    percent_ids = set(_BUILTIN_PERCENT_FORMATS)
+    found: set[int] = set()
+    for element in root:
+        tag = element.tag.rpartition("}")[2]
+        if tag == "numFmts":
+            for fmt in element:
+                code = _QUOTED.sub("", fmt.get("formatCode", ""))
+                if "%" in code and (fmt.get("numFmtId") or "").isdigit():
+                    percent_ids.add(int(fmt.get("numFmtId")))
+        elif tag == "cellXfs":
+            for position, xf in enumerate(element):
+                fmt_id = xf.get("numFmtId") or "0"
+                if fmt_id.isdigit() and int(fmt_id) in percent_ids:
+                    found.add(position)
+    return frozenset(found)
+
+
+def _percent_cells(zf: zipfile.ZipFile, part: str, styles: frozenset[int]) -> list[tuple[int, int]]:
+    """(sheet row, 0-based column) of every number cell shown as a percentage."""
+    found: list[tuple[int, int]] = []
+    counter = 0
+    with zf.open(part) as fh:
+        for _event, element in ElementTree.iterparse(fh, events=("end",)):
+            tag = element.tag.rpartition("}")[2]
+            if tag != "row":
+                if tag == "sheetData":
+                    break
+                continue
+            r = element.get("r")
+            counter = int(r) if r and r.isdigit() else counter + 1
+            for position, cell in enumerate(element):
+                style = cell.get("s")
+                if not style or not style.isdigit() or int(style) not in styles:
+                    continue
+                if cell.get("t") not in (None, "n"):
+                    continue  # text, booleans, errors: no number to scale
+                ref = cell.get("r")
+                found.append((counter, _column_index(ref) if ref else position))
+            element.clear()
+    return found
+
+
+def _as_percent(frame: pl.DataFrame, cells: list[tuple[int, int]], first_row: int) -> pl.DataFrame:
+    """Number cells formatted as percent, written as Excel shows them: 0.125 → ``12.5%``
+    (the numbers reader takes ``12.5%`` as 12.5, what the user sees)."""
+    by_column: dict[int, list[int]] = {}
+    for row, col in cells:
+        if 0 <= col < frame.width and 0 <= row - first_row < frame.height:
+            by_column.setdefault(col, []).append(row - first_row)
+    if not by_column:
+        return frame
+    index = pl.int_range(pl.len(), dtype=pl.Int64)
+    updates = []
+    for col, rows in by_column.items():
+        name = frame.columns[col]
+        value = pl.col(name).cast(pl.Float64, strict=False)
+        shown = (value * 100).round(10).cast(pl.String).str.replace(r"\.0$", "").str.replace(
+            r"^(-?\d+\.\d*?)0+$", "$1"
+        ) + pl.lit("%")
+        updates.append(
+            pl.when(index.is_in(rows) & value.is_not_null())
+            .then(shown)
+            .otherwise(pl.col(name))
+            .alias(name)
+        )
+    return frame.with_columns(updates)
+
+
 def _first_used_column(zf: zipfile.ZipFile, part: str) -> int:
     """The 0-based column of the leftmost cell with a value (where calamine's range starts)."""
     first: int | None = None
@@ -670,11 +850,19 @@ def _cell_rows(ref: str) -> tuple[int, int]:
 
 
 def _read_xlsx(
-    data: bytes, *, sheet: str | int | None, filename: str, limits: Limits, **info: Any
+    data: bytes,
+    *,
+    sheet: str | int | None,
+    filename: str,
+    limits: Limits,
+    header: int | None = None,
+    **info: Any,
 ) -> RawTable:
     import fastexcel
 
-    names, index, first_row, merges, formulas = _inspect_xlsx(data, filename, limits, sheet)
+    names, index, first_row, merges, formulas, percents = _inspect_xlsx(
+        data, filename, limits, sheet
+    )
     try:
         reader = fastexcel.read_excel(data)
         fe_index = (
@@ -704,13 +892,24 @@ def _read_xlsx(
         .alias(f"column_{i + 1}")
         for i, c in enumerate(frame.columns)
     )
+    frame = _as_percent(frame, percents, first_row)
     notes = []
     if len(names) > 1:
         notes.append(Note("read.note_sheet", {"sheet": names[index], "count": len(names)}))
+    if header is not None:
+        skip = header - first_row
+        if skip < 0 or skip >= frame.height:
+            raise ReadError(
+                "read.header_row_out_of_range",
+                {"row": header, "first": first_row, "last": first_row + frame.height - 1},
+            )
+    else:
+        skip = find_header([list(r) for r in frame.head(HEADER_SEARCH_ROWS + 1).iter_rows()])
+    notes.extend(_header_note(header, skip, first_row + skip))
     return _finish(
-        frame.slice(1),
-        list(frame.row(0)),
-        first_row,
+        frame.slice(skip + 1),
+        list(frame.row(skip)),
+        first_row + skip,
         file_format="xlsx",
         encoding=None,
         delimiter=None,
@@ -850,6 +1049,8 @@ def _finish(
     head = [header, *(list(r) for r in body.head(2).iter_rows())]
     layout = detect_layout(head)
     band_end = header_row + layout.header_rows - 1
+    # merges wholly above the header row (a title over the table) are skipped with their rows
+    merges = [ref for ref in merges if _cell_rows(ref)[1] >= header_row]
     in_header = [ref for ref in merges if _cell_rows(ref)[0] <= band_end]
     allowed = layout.name == "surveymonkey" and all(_cell_rows(r)[1] <= band_end for r in in_header)
     if in_header and not allowed:
@@ -910,6 +1111,7 @@ def _finish(
             name = names[position]
             formula_cells[name] = formula_cells.get(name, 0) + 1
     return RawTable(
+        header_row=header_row,
         formula_columns=tuple(formula_cells.items()),
         frame=body,
         row_numbers=rows,

@@ -39,6 +39,7 @@ class FileInfo:
     sheet: str | None = None
     sheet_names: tuple[str, ...] = ()
     notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # (message key, params) of the reader
+    header_row: int = 1
 
     @classmethod
     def from_raw(cls, raw: Any, sheet: str | int | None = None) -> FileInfo:
@@ -53,6 +54,7 @@ class FileInfo:
             sheet=getattr(raw, "sheet", None) or (str(sheet) if sheet is not None else None),
             sheet_names=names,
             notes=tuple((n.key, dict(n.params)) for n in getattr(raw, "notes", None) or ()),
+            header_row=int(getattr(raw, "header_row", 1) or 1),
         )
 
 
@@ -311,6 +313,8 @@ class ImportReport:
             parts.append(
                 t("import.report.layout", lang, layout=DISPLAY_NAMES.get(f.layout, f.layout))
             )
+        if f.file_format != "parquet":
+            parts.append(t("import.report.header_row", lang, row=f.header_row))
         if self.validation is not None and self.validation.decimal:
             parts.append(t("import.report.decimal", lang, decimal=self.validation.decimal))
         return "; ".join(parts)

@@ -303,6 +303,7 @@ def run_import(
     instrument: Instrument | None = None,
     save_mapping_as: str | None = None,
     branch: str | None = None,
+    header_row: int | None = None,
 ) -> ImportOutcome:
     """Read, validate and (unless ``dry_run`` or there are problems) store one file.
 
@@ -312,7 +313,9 @@ def run_import(
     ``save_mapping_as`` saves whatever mapping was used. ``instrument``: store this
     questionnaire as the wave's instrument with the import (else the wave's stored one, or the
     latest earlier wave's). ``branch``: every row belongs to this branch (id or name) — for
-    exports without a branch column, e.g. one survey link per branch.
+    exports without a branch column, e.g. one survey link per branch. ``header_row``: the
+    spreadsheet row holding the column names (a title or notes above the table); ``None``
+    finds it (:func:`loyalty.importing.read.find_header`).
     ``progress(fraction, message_key)`` is called between steps.
     """
 
@@ -331,7 +334,7 @@ def run_import(
 
     step(0.0, "import.progress.reading")
     try:
-        raw = read_file(source, filename, sheet=sheet)
+        raw = read_file(source, filename, sheet=sheet, header_row=header_row)
     except ReadError as exc:
         report.read_error = (exc.key, dict(getattr(exc, "params", {}) or {}))
         return outcome

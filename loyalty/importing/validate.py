@@ -736,6 +736,7 @@ def validate(
 
     # --- items ----------------------------------------------------------------------------------
     if kind == "engagement" and instrument is not None:
+        problems.extend(_scale_problems(work, items, instrument))
         for item_id, col in items.items():
             scores, item_problems = _item_scores(work, item_id, col, instrument, decimal)
             problems.extend(item_problems)
@@ -938,6 +939,15 @@ def _parse_column(
         values = frame["__val"]
     if f.required:
         probs.append(_problems(frame, pl.col("__raw").is_null(), "missing_value", col))
+    # no import field is a percentage (rates are computed from counts and amounts): a value
+    # shown as a percentage (typed "12,5 %", or an Excel cell formatted as percent, which the
+    # reader writes as Excel shows it) is a rate where a count or an amount belongs
+    percent = pl.col("__val").is_not_null() & pl.col("__raw").str.contains(r"%\s*$")
+    probs.append(_problems(frame, percent, "percent_value", col, pl.col("__raw")))
+    frame = frame.with_columns(
+        pl.when(percent).then(None).otherwise(pl.col("__val")).alias("__val")
+    )
+    values = frame["__val"]
     if f.type == "count":
         probs.append(
             _problems(
@@ -977,6 +987,67 @@ def _parse_column(
             )
         )
     return values.rename(f.name), probs
+
+
+def _scale_problems(
+    work: pl.DataFrame, items: dict[str, str], instrument: Instrument
+) -> list[pl.DataFrame]:
+    """Five- and seven-point answers mixed in one file (two surveys pasted together, an item
+    set up differently in the survey tool). On the same words the two scales differ ("stimme
+    eher zu" is 4 of 5 but 5 of 7), so such a file would be read wrong without a word. Refused:
+    on a five-point questionnaire every column whose labels show seven points
+    (:func:`likert.scale_evidence`; a plain 6 or 7 is out of range there anyway, reported per
+    cell); on a seven-point one, when some columns show seven
+    points, every column that shows five (a numbered label "5 - stimme voll zu", or at least
+    :data:`likert.FIVE_POINT_MIN_ANSWERS` numbers none above 5)."""
+    evidence: dict[str, dict[int, str]] = {}
+    capped: dict[str, int] = {}
+    for item_id in items:
+        item = instrument.item(item_id)
+        if item.scale_max - item.scale_min not in (4, 6):
+            continue
+        answers = work[_ITEM + item_id].drop_nulls().str.strip_chars()
+        # on a five-point questionnaire a plain 6 or 7 is already out of range, cell by cell
+        seven = item.scale_max - item.scale_min == 6
+        evidence[item_id] = likert.scale_evidence(
+            answers.unique().to_list(), item.scale_min, numbers=seven
+        )
+        numbers = answers.cast(pl.Int64, strict=False).drop_nulls()
+        if numbers.len() >= likert.FIVE_POINT_MIN_ANSWERS and numbers.max() <= item.scale_min + 4:
+            capped[item_id] = int(numbers.max())
+    seven_somewhere = any(7 in e for e in evidence.values())
+    out: list[pl.DataFrame] = []
+    for item_id, found in evidence.items():
+        item = instrument.item(item_id)
+        expected = f"{item.scale_min}–{item.scale_max}"
+        if item.scale_max - item.scale_min == 4 and 7 in found:
+            kind, example = "scale_seven_points", found[7]
+        elif (
+            item.scale_max - item.scale_min == 6
+            and seven_somewhere
+            and 7 not in found
+            and (5 in found or item_id in capped)
+        ):
+            kind, example = "scale_five_points", found.get(5)
+        else:
+            continue
+        if example is None:  # plain numbers, none above 5: the column as a whole
+            out.append(_file_problem(kind, items[item_id], capped[item_id], expected))
+            continue
+        needle = example.split(" / ")[0]
+        rows = work.filter(pl.col(_ITEM + item_id).str.strip_chars() == needle)["__row"]
+        frame = pl.DataFrame(
+            {
+                "kind": [kind],
+                "row": [rows[0] if rows.len() else None],
+                "column": [items[item_id]],
+                "value": [example],
+                "expected": [expected],
+            },
+            schema=PROBLEM_SCHEMA,
+        )
+        out.append(frame)
+    return out
 
 
 def _item_scores(

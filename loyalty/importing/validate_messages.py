@@ -231,6 +231,52 @@ MESSAGES: dict[str, dict[str, str]] = {
         "file was written by a program that does not compute formulas); they would read as "
         "empty. Open and save the file in Excel or LibreOffice, or paste the column as values.",
     },
+    "import.problem.scale_seven_points": {
+        "de": "Antworten auf einer 7-stufigen Skala – der Fragebogen hat 5 Stufen (5- und "
+        "7-stufige Antworten gemischt?)",
+        "en": "Answers on a 7-point scale – the questionnaire has 5 points (5- and 7-point "
+        "answers mixed?)",
+    },
+    "import.problem.scale_seven_points.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ gehört zu einer 7-stufigen Skala; "
+        "erwartet: {expected}, die 5-stufige Skala des Fragebogens, für alle Fragen der Datei "
+        "dieselbe.",
+        "en": "Row {row}, column “{column}”: “{value}” belongs to a 7-point scale; expected: "
+        "{expected}, the questionnaire's 5-point scale, the same for every question of the "
+        "file.",
+    },
+    "import.problem.scale_five_points": {
+        "de": "5- und 7-stufige Antworten in einer Datei",
+        "en": "5- and 7-point answers in one file",
+    },
+    "import.problem.scale_five_points.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ gehört zu einer 5-stufigen Skala, "
+        "andere Spalten der Datei sind 7-stufig; erwartet: {expected}, die 7-stufige Skala des "
+        "Fragebogens, für alle Fragen der Datei dieselbe.",
+        "en": "Row {row}, column “{column}”: “{value}” belongs to a 5-point scale while other "
+        "columns of the file have 7 points; expected: {expected}, the questionnaire's 7-point "
+        "scale, the same for every question of the file.",
+    },
+    "import.problem.scale_five_points.file": {
+        "de": "Spalte „{column}“: keine Antwort über {value} – 5-stufig, während andere Spalten "
+        "der Datei 7-stufig sind; erwartet: {expected}, die 7-stufige Skala des Fragebogens, "
+        "für alle Fragen der Datei dieselbe.",
+        "en": "Column “{column}”: no answer above {value} – 5 points, while other columns of "
+        "the file have 7; expected: {expected}, the questionnaire's 7-point scale, the same "
+        "for every question of the file.",
+    },
+    "import.problem.percent_value": {
+        "de": "Prozentwerte, wo eine Anzahl oder ein Betrag erwartet wird",
+        "en": "Percentages where a count or an amount is expected",
+    },
+    "import.problem.percent_value.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ ist ein Prozentwert (mit %-Zeichen "
+        "oder in Excel als Prozent formatiert); erwartet: eine Anzahl oder ein Betrag in Euro — "
+        "Quoten berechnet Loyalty selbst daraus.",
+        "en": "Row {row}, column “{column}”: “{value}” is a percentage (with a % sign or "
+        "formatted as percent in Excel); expected: a count or an amount in euros — Loyalty "
+        "computes the rates from them.",
+    },
     "import.problem.too_large": {
         "de": "Zahlen außerhalb des möglichen Bereichs",
         "en": "Numbers out of range",
@@ -461,6 +507,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "encoding {encoding}, delimiter “{delimiter}”",
     },
     "import.report.sheet": {"de": "Tabellenblatt „{sheet}“", "en": "sheet “{sheet}”"},
+    "import.report.header_row": {"de": "Kopfzeile in Zeile {row}", "en": "header in row {row}"},
     "import.report.layout": {"de": "Aufbau: {layout}", "en": "layout: {layout}"},
     "import.report.decimal": {
         "de": "Dezimaltrennzeichen „{decimal}“",
@@ -501,13 +548,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "--problems-csv FILE",
     },
     "import.report.stored": {
-        "de": "Gespeichert: {kind} {wave}, Version {version} (Import {id}, {rows} Zeilen) – "
-        "jetzt aktiv.",
-        "en": "Stored: {kind} {wave}, version {version} (import {id}, {rows} rows) – now active.",
+        "de": "Gespeichert: {kind} {wave}, Version {version} ({rows} Zeilen) – jetzt aktiv.",
+        "en": "Stored: {kind} {wave}, version {version} ({rows} rows) – now active.",
     },
     "import.report.stored_branches": {
-        "de": "Gespeichert: Filialliste, Version {version} (Import {id}, {rows} Zeilen).",
-        "en": "Stored: branch list, version {version} (import {id}, {rows} rows).",
+        "de": "Gespeichert: Filialliste, Version {version} ({rows} Zeilen).",
+        "en": "Stored: branch list, version {version} ({rows} rows).",
     },
     "import.report.dry_run": {
         "de": "Probelauf: Die Datei ist in Ordnung; nichts wurde gespeichert.",

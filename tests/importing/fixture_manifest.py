@@ -463,7 +463,7 @@ LIKERT_EN_ROWS: list[Row] = [
     ("B001", "2025-H1", "Neutral", "Neither agree nor disagree"),
     ("B002", "2025-H1", "Disagree", "Strongly disagree"),
     ("B002", "2025-H1", "5 - Strongly agree", "1 = Strongly disagree"),
-    ("B003", "2025-H1", "Don't know", "Somewhat agree"),
+    ("B003", "2025-H1", "Don't know", "agree"),
 ]
 LIKERT_EN_EXPECTED = {
     "Q1": ([5, 3, 2, 5, None], []),
@@ -659,14 +659,15 @@ TYPES_HEADER = [
     "Text",
 ]
 TYPES_ROWS: list[Row] = [
-    ("B001", "2025-03-01", "2025-03-01 14:30:05", "14:30:00", "3", "0.125", "true", "6", "007"),
+    # "Anteil" is formatted as percent (0.0%): read as Excel shows it, 0.125 → "12.5%"
+    ("B001", "2025-03-01", "2025-03-01 14:30:05", "14:30:00", "3", "12.5%", "true", "6", "007"),
     (
         "B002",
         "2025-09-30",
         "2025-09-30 08:00:00",
         "08:05:00",
         "3.25",
-        "1",
+        "100%",
         "false",
         "6.5",
         "München",

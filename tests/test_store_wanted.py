@@ -1,0 +1,105 @@
+"""The ``<store>.wanted`` marker (issue 15): a command waiting for the store's file asks the
+serving app to let go of it; a marker left by a killed command must not keep the app letting go
+after every query."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from loyalty import store
+from loyalty.store import Store
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait(timeout=30)
+    return proc.pid
+
+
+def _served(tmp_path) -> Store:
+    """A store as the server opens it: lets go after a long idle time, or when asked."""
+    return Store(tmp_path / "s.duckdb", release_after=600)
+
+
+def test_a_marker_of_a_killed_command_is_ignored_and_removed(tmp_path):
+    served = _served(tmp_path)
+    try:
+        marker = tmp_path / "s.duckdb.wanted"
+        marker.write_text(f"{_dead_pid()}\n")
+        served.sql("SELECT 1")
+        assert served._con is not None  # still open: nobody waits
+        assert not marker.exists()
+    finally:
+        served.close()
+
+
+def test_a_marker_not_renewed_for_long_is_stale(tmp_path):
+    served = _served(tmp_path)
+    try:
+        marker = tmp_path / "s.duckdb.wanted"
+        marker.write_text(f"{os.getppid()}\n")  # a live process, but the marker is old
+        old = time.time() - store.WANTED_STALE_SECONDS - 5
+        os.utime(marker, (old, old))
+        served.sql("SELECT 1")
+        assert served._con is not None
+        assert not marker.exists()
+    finally:
+        served.close()
+
+
+def test_a_live_waiter_makes_the_app_let_go_at_once(tmp_path):
+    served = _served(tmp_path)
+    waiter = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        marker = tmp_path / "s.duckdb.wanted"
+        marker.write_text(f"{waiter.pid}\n")
+        served.sql("SELECT 1")
+        assert served._con is None  # let go for the waiting command
+        assert marker.exists()  # the waiter removes it once it has the file
+    finally:
+        waiter.kill()
+        waiter.wait(timeout=30)
+        served.close()
+
+
+def test_a_waiting_command_leaves_its_pid_and_removes_the_marker_when_it_has_the_file(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True);"
+            " time.sleep(1.5); c.close(); sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    marker = tmp_path / "s.duckdb.wanted"
+    seen: list[str] = []
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        import threading
+
+        def watch():
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not seen:
+                if marker.exists():
+                    seen.append(marker.read_text().strip())
+                time.sleep(0.02)
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        opened = Store(path, wait=30)
+        watcher.join()
+        opened.close()
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert seen and seen[0] == str(os.getpid())
+    assert not marker.exists()
