@@ -220,8 +220,8 @@ def test_versions_are_picked_by_kind_wave_and_version_in_the_users_language(two_
     assert "version 2 – active, " in versions.version_labels(hist, "en")[active["import_id"]]
 
 
-def test_cli_options_before_the_subcommand_are_kept(tmp_path, capsys):
-    db, wave = _two_survey_versions(tmp_path)
+def test_cli_options_before_the_subcommand_are_kept(stores_on, capsys):
+    db, wave = _two_survey_versions(stores_on("duckdb"))
     assert cli.main(["versions", "--db", db, "--lang", "en", "list", "--kind", "engagement"]) == 0
     assert capsys.readouterr().out.startswith("Kind ")
     args = ["versions", "--db", db, "--lang", "de", "activate", "--kind", "engagement"]
