@@ -32,6 +32,16 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "note: /usr/bin/chromium missing and not root; browser tests cannot run" >&2; fi; fi
 
+# A local PostgreSQL for the PostgreSQL store (Debian's postgresql, installed when we are root
+# and it is missing): set up in .pg/ on a free port, started; prints the postgresql:// address
+# to use as LOYALTY_DB (e.g. `LOYALTY_DB=$$(make -s pg) make run`). `make pg-stop` stops it.
+.PHONY: pg pg-stop postgresql
+pg: $(STAMP)
+	@$(BIN)/python -m loyalty.devdb start .pg
+
+pg-stop: $(STAMP)
+	@$(BIN)/python -m loyalty.devdb stop .pg
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -41,7 +51,13 @@ audit: $(STAMP)
 	$(BIN)/pip-audit -r constraints.txt --no-deps --disable-pip --progress-spinner off
 
 # Two workers (pytest-xdist), one per core of the 2-core machine; a file's tests stay on one worker.
-test: $(STAMP) chromium lint audit
+# Debian's PostgreSQL for the store's tests on both backends (installed when we are root and it
+# is missing; without it those tests skip with the reason, or fail when CI=true).
+postgresql: $(STAMP)
+	@$(BIN)/python -c "from loyalty import devdb; devdb.install()" 2>/dev/null || \
+	  echo "note: PostgreSQL missing and not installable; the PostgreSQL store tests cannot run" >&2
+
+test: $(STAMP) chromium postgresql lint audit
 	$(BIN)/pytest -n 2 --dist loadfile
 
 clean:

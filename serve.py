@@ -16,24 +16,25 @@ revision (the default view first), so that a first visit does not wait for the s
 import sys
 import threading
 import time
+from pathlib import Path
 
 from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from loyalty import config, retention, store
-from loyalty.store import Store, StoreUnavailable, open_store
+from loyalty.store import StoreUnavailable, connect, is_postgres, open_store
 
 #: Seconds without a query after which the server closes the store file for other processes.
 RELEASE_AFTER = 2.0
 
 
 def purge_on_start() -> None:
-    path = config.db_path()
-    if not path.exists():
+    address = config.db_address()
+    if not is_postgres(address) and not Path(address).exists():
         return
     try:
-        store = Store(path)
+        store = connect(address)
     except StoreUnavailable as exc:  # another process holds the store: the next start purges
         print(f"retention: not checked ({exc.reason})", file=sys.stderr)
         return
@@ -55,11 +56,11 @@ def warm_when_serving() -> None:
         from pages import _shared
 
         try:
-            rev = open_store(config.db_path()).revision()
+            rev = open_store(config.db_address()).revision()
         except StoreUnavailable as exc:
             print(f"caches: not warmed ({exc.reason})", file=sys.stderr)
             return
-        _shared.enable_warming(str(config.db_path()), rev)
+        _shared.enable_warming(config.db_address(), rev)
 
     threading.Thread(target=wait_and_warm, name="loyalty-warm-start", daemon=True).start()
 

@@ -452,6 +452,10 @@ def _wait_warm(log: Path, proc, timeout: float) -> float | None:
 
 
 def _drive(url: str, specs, chain, opts: Options) -> Timings:
+    return protocol.off_loop(_drive_here, url, specs, chain, opts)
+
+
+def _drive_here(url: str, specs, chain, opts: Options) -> Timings:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

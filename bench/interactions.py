@@ -98,9 +98,9 @@ def measure(db: Path, runs: int = 3, lang: str = "en") -> tuple[list[Timing], fl
     with app_environment(db):
         from pages import _shared
 
-        store = open_store(config.db_path())
+        store = open_store(config.db_address())
         started = time.perf_counter()
-        warmed = _shared.warm(str(config.db_path()), store.revision())
+        warmed = _shared.warm(config.db_address(), store.revision())
         warm_seconds = time.perf_counter() - started
         if warmed.failed:
             raise RuntimeError(f"warming failed: {warmed.first_error}")

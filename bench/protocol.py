@@ -31,15 +31,21 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 
-def run(coro):
-    """``asyncio.run(coro)``, also from a thread whose event loop is running (as it is
-    while Playwright's sync API is open in a test session): then in a worker thread."""
+def off_loop(fn, *args):
+    """``fn(*args)``; in a worker thread when this thread's event loop is running (as it is
+    while Playwright's sync API is open in a test session), where neither ``asyncio.run`` nor
+    a second sync Playwright may start."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coro)
+        return fn(*args)
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+        return pool.submit(fn, *args).result()
+
+
+def run(coro):
+    """``asyncio.run(coro)``, also where an event loop is running (see :func:`off_loop`)."""
+    return off_loop(asyncio.run, coro)
 
 
 FINISHED = {

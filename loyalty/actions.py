@@ -115,7 +115,9 @@ def covered(cur: duckdb.DuckDBPyConnection, target_type: str, value: str) -> lis
         known = {
             r[0]
             for r in cur.execute(
-                "SELECT branch_id FROM branches WHERE branch_id IN (SELECT unnest(?))", [wanted]
+                "SELECT branch_id FROM branches "
+                f"WHERE branch_id IN ({', '.join('?' * len(wanted))})",
+                wanted,
             ).fetchall()
         }
         unknown = [b for b in wanted if b not in known]
@@ -252,10 +254,11 @@ def change(
 _CURRENT = """
     SELECT a.action_id, a.version, a.dimension_id, a.title, a.owner, a.start_date, a.status,
            a.target_type, a.target_value, a.changed_by, a.changed_at, a.source,
-           list(b.branch_id ORDER BY b.branch_id) AS branch_ids
+           array_agg(b.branch_id ORDER BY b.branch_id) AS branch_ids
     FROM current_actions a JOIN current_action_branches b USING (action_id)
     {where}
-    GROUP BY ALL
+    GROUP BY a.action_id, a.version, a.dimension_id, a.title, a.owner, a.start_date, a.status,
+           a.target_type, a.target_value, a.changed_by, a.changed_at, a.source
     ORDER BY a.start_date DESC, a.action_id DESC
 """
 

@@ -29,7 +29,7 @@ _RESPONDENT_SQL = """
         WHERE i.in_index {where}
     )
     SELECT wave, branch_id, response_id, dimension_id, avg(v) AS dim_score
-    FROM scored GROUP BY ALL
+    FROM scored GROUP BY wave, branch_id, response_id, dimension_id
 """
 
 
@@ -112,15 +112,15 @@ def _engagement_by_branch(store: Store, wave: str | None) -> pl.DataFrame:
         f"""WITH dims AS MATERIALIZED ({_RESPONDENT_SQL.format(where=where)}),
         resp AS (
             SELECT wave, branch_id, response_id, avg(dim_score) AS engagement
-            FROM dims GROUP BY ALL
+            FROM dims GROUP BY wave, branch_id, response_id
         )
         SELECT wave, branch_id, NULL::VARCHAR AS dim, count(*) AS n_respondents,
                avg(engagement) AS engagement, stddev_samp(engagement) AS engagement_sd,
                NULL::DOUBLE AS score
-        FROM resp GROUP BY ALL
+        FROM resp GROUP BY wave, branch_id
         UNION ALL
         SELECT wave, branch_id, 'dim_' || dimension_id, NULL, NULL, NULL, avg(dim_score)
-        FROM dims GROUP BY ALL
+        FROM dims GROUP BY wave, branch_id, dimension_id
         """,
         params or None,
     )

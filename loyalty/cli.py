@@ -22,14 +22,23 @@ from loyalty.importing.instrument import (
 from loyalty.importing.mapping import suggest_mapping
 from loyalty.importing.read import ReadError, read_file
 from loyalty.importing.run import run_import, saved_mapping
-from loyalty.store import Store, StoreUnavailable, StoreWriteError
+from loyalty.store import Store, StoreUnavailable, StoreWriteError, connect, is_postgres
 from loyalty.users import ROLES, utcnow
 
 
 def _demo(args: argparse.Namespace) -> int:
-    db = Path(args.db or config.db_path())
-    if db.exists() and not args.force:
-        store = Store(db)
+    address = args.db or config.db_address()
+    postgres = is_postgres(address)
+    db = address if postgres else Path(address)
+    if postgres and args.force:  # a database may hold more than ours: never emptied here
+        print(
+            f"{db}: --force replaces only a DuckDB file; for PostgreSQL drop and create the "
+            "database, then run `loyalty demo` again.",
+            file=sys.stderr,
+        )
+        return 2
+    if postgres or db.exists() and not args.force:
+        store = connect(address)
         try:
             if not store.is_empty():
                 if args.if_empty:
@@ -42,12 +51,13 @@ def _demo(args: argparse.Namespace) -> int:
                 return 1
         finally:
             store.close()
-    samples = Path(args.samples) if args.samples else db.parent / "samples"
+    folder = Path("data") if postgres else db.parent
+    samples = Path(args.samples) if args.samples else folder / "samples"
     problem = None if args.no_samples else _output_problem(samples / "sample.csv", "en")
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    if db.exists() and args.force:
+    if not postgres and db.exists() and args.force:
         db.unlink()
         Path(str(db) + ".wal").unlink(missing_ok=True)
     if args.last_wave:
@@ -66,7 +76,7 @@ def _demo(args: argparse.Namespace) -> int:
     )
     started = time.perf_counter()
     data = demo.generate(params)
-    store = Store(db)
+    store = connect(address)
     try:
         demo.seed_store(store, data)
     finally:
@@ -99,7 +109,7 @@ def _half_year(text: str) -> tuple[int, int]:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return Store(Path(args.db or config.db_path()))
+    return connect(args.db or config.db_address())
 
 
 def _versions(args: argparse.Namespace) -> int:
@@ -386,7 +396,8 @@ def _common_options(*, keep_earlier: bool = False) -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         default=default(None),
-        help="DuckDB file (default: $LOYALTY_DB or data/loyalty.duckdb)",
+        help="the store: a DuckDB file or a postgresql:// address "
+        "(default: $LOYALTY_DB or data/loyalty.duckdb)",
     )
     common.add_argument(
         "--lang", choices=("de", "en"), default=default(cli_language(dict(os.environ)))
@@ -403,7 +414,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loyalty", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="seed the store with the demo retail chain")
-    d.add_argument("--db", help="DuckDB file (default: $LOYALTY_DB or data/loyalty.duckdb)")
+    d.add_argument(
+        "--db",
+        help="the store: a DuckDB file or a postgresql:// address "
+        "(default: $LOYALTY_DB or data/loyalty.duckdb)",
+    )
     d.add_argument("--branches", type=int, default=120)
     d.add_argument("--waves", type=int, default=4)
     d.add_argument(

@@ -10,9 +10,16 @@ DEFAULT_DB = Path("data") / "loyalty.duckdb"
 DEFAULT_MIN_GROUP_SIZE = 5
 
 
+def db_address() -> str:
+    """The store: ``$LOYALTY_DB`` as given — a DuckDB file, or a ``postgresql://`` address
+    (:mod:`loyalty.pgstore`) — or ``data/loyalty.duckdb``."""
+    return os.environ.get("LOYALTY_DB") or str(DEFAULT_DB)
+
+
 def db_path() -> Path:
-    """The embedded store's file: ``$LOYALTY_DB`` or ``data/loyalty.duckdb``."""
-    return Path(os.environ.get("LOYALTY_DB") or DEFAULT_DB)
+    """The embedded store's file: ``$LOYALTY_DB`` or ``data/loyalty.duckdb`` (a
+    ``postgresql://`` address is not a file: use :func:`db_address`)."""
+    return Path(db_address())
 
 
 def min_group_size() -> int:

@@ -67,6 +67,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Nothing was stored; the data store is unchanged. Give that user write permission on "
         "the directory and the file (or set LOYALTY_DB to a writable place) and try again.",
     },
+    "store.pg_unavailable": {
+        "de": "Die PostgreSQL-Datenbank {path} ist nicht erreichbar ({reason}). Prüfen Sie, ob "
+        "sie läuft und ob LOYALTY_DB (oder --db) sie richtig nennt (Rechner, Port, Benutzer, "
+        "Datenbank), und versuchen Sie es erneut.",
+        "en": "The PostgreSQL database {path} cannot be reached ({reason}). Check that it runs "
+        "and that LOYALTY_DB (or --db) names it correctly (host, port, user, database), and "
+        "try again.",
+    },
+    "store.pg_disk_full": {
+        "de": "Loyalty kann nicht in die PostgreSQL-Datenbank {path} schreiben: Der Datenträger "
+        "des Datenbankservers ist voll. Es wurde nichts gespeichert; die Datenbank ist "
+        "unverändert. Bitten Sie die Betreiber der Datenbank, Platz zu schaffen, und versuchen "
+        "Sie es erneut.",
+        "en": "Loyalty cannot write to the PostgreSQL database {path}: the database server's "
+        "disk is full. Nothing was stored; the database is unchanged. Ask the database's "
+        "operators to free up space and try again.",
+    },
+    "store.pg_not_writable": {
+        "de": "Loyalty darf nicht in die PostgreSQL-Datenbank {path} schreiben (die Datenbank "
+        "ist schreibgeschützt, oder dem Datenbankbenutzer fehlen Rechte). Es wurde nichts "
+        "gespeichert; die Datenbank ist unverändert. Geben Sie dem Benutzer aus LOYALTY_DB "
+        "Schreibrechte und versuchen Sie es erneut.",
+        "en": "Loyalty may not write to the PostgreSQL database {path} (the database is "
+        "read-only, or the database user lacks privileges). Nothing was stored; the database "
+        "is unchanged. Give the user named in LOYALTY_DB write privileges and try again.",
+    },
     "versions.unknown": {
         "de": "Es gibt keine Version mit der Nummer {id}.",
         "en": "There is no version with id {id}.",

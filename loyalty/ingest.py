@@ -117,12 +117,12 @@ def store_dataset(store: Store, data: Dataset, *, meta: ImportMeta) -> None:
             )
             cur.execute(
                 "INSERT INTO response_scores SELECT ?, s.response_id + ?, s.item_id, s.score "
-                "FROM _scores s SEMI JOIN _resp r ON s.response_id = r.response_id",
+                "FROM _scores s WHERE s.response_id IN (SELECT response_id FROM _resp)",
                 [iid, offset],
             )
             cur.execute(
                 "INSERT OR IGNORE INTO wave_items SELECT DISTINCT ?, s.item_id FROM _scores s "
-                "SEMI JOIN _resp r ON s.response_id = r.response_id",
+                "WHERE s.response_id IN (SELECT response_id FROM _resp)",
                 [wave],
             )
             cur.unregister("_resp")

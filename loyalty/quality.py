@@ -193,7 +193,7 @@ def response_counts(store: Store, min_size: int | None = None) -> pl.DataFrame:
     return store.sql(
         """
         WITH per_branch AS (
-            SELECT wave, branch_id, count(*) AS n FROM active_responses GROUP BY ALL
+            SELECT wave, branch_id, count(*) AS n FROM active_responses GROUP BY wave, branch_id
         )
         SELECT w.wave, w.seq,
                coalesce(sum(p.n), 0)::BIGINT AS respondents,
@@ -201,7 +201,7 @@ def response_counts(store: Store, min_size: int | None = None) -> pl.DataFrame:
                count(p.branch_id) AS branches_with_answers,
                count(p.branch_id) FILTER (WHERE p.n >= ?) AS branches_shown
         FROM waves w LEFT JOIN per_branch p USING (wave)
-        GROUP BY ALL ORDER BY w.seq
+        GROUP BY w.wave, w.seq ORDER BY w.seq
         """,
         [minimum],
     ).with_columns((100 * pl.col("respondents") / pl.col("headcount")).alias("response_rate"))

@@ -76,7 +76,7 @@ def due(store: Store, cutoff: date) -> pl.DataFrame:
         """
         SELECT w.wave, w.end_date,
                count(*) AS responses,
-               list(DISTINCT r.import_id ORDER BY r.import_id) AS import_ids,
+               array_agg(DISTINCT r.import_id ORDER BY r.import_id) AS import_ids,
                (SELECT count(*) FROM response_scores s JOIN responses r2
                   ON s.import_id = r2.import_id AND s.response_id = r2.response_id
                 WHERE r2.wave = w.wave) AS scores

@@ -377,7 +377,8 @@ def _locked(exc: BaseException) -> bool:
 
 
 class Store:
-    """One DuckDB file. Use :func:`open_store` to share one connection per file and process.
+    """One DuckDB file (:class:`loyalty.pgstore.PgStore`: the same on PostgreSQL; pick either
+    with :func:`connect`). Use :func:`open_store` to share one connection per file and process.
 
     Normally the connection is held until :meth:`close`. With ``release_after`` (seconds) it
     is opened on first use and closed again when no query or transaction has used it for that
@@ -385,6 +386,9 @@ class Store:
     for it (it leaves a ``<file>.wanted`` marker with its process id while it waits; a stale
     one is ignored and removed, see :func:`file_wanted`). Opening waits up to
     :data:`LOCK_WAIT_SECONDS` while another process holds the file."""
+
+    #: The driver's errors (a transaction rolls back on any error; these name a write problem).
+    errors: tuple[type[BaseException], ...] = (duckdb.Error,)
 
     def __init__(
         self,
@@ -516,15 +520,15 @@ class Store:
             except BaseException as exc:
                 try:
                     cur.execute("ROLLBACK")
-                except duckdb.Error:
-                    if not isinstance(exc, duckdb.Error):
+                except self.errors:
+                    if not isinstance(exc, self.errors):
                         raise
                 self._raise_write_problem(exc)
                 raise
             else:
                 try:
                     cur.execute("COMMIT")  # a failed commit is rolled back by DuckDB
-                except duckdb.Error as exc:
+                except self.errors as exc:
                     self._raise_write_problem(exc)
                     raise
             finally:
@@ -532,7 +536,7 @@ class Store:
                 _written(self._file)  # revision() reads the store again
 
     def _raise_write_problem(self, exc: BaseException) -> None:
-        if isinstance(exc, duckdb.Error):
+        if isinstance(exc, self.errors):
             problem = write_problem(exc)
             if problem is not None:
                 raise StoreWriteError(self.path, problem, str(exc).split("\n")[0]) from exc
@@ -578,7 +582,9 @@ class Store:
         return value
 
 
-def current_version(con: duckdb.DuckDBPyConnection) -> int:
+def current_version(con: Any) -> int:
+    """The schema version of the store behind ``con`` (a DuckDB connection or a
+    :class:`loyalty.pgstore.Connection`)."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, description VARCHAR NOT NULL,"
@@ -588,7 +594,7 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(rows[0][0])
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+def migrate(con: Any) -> list[int]:
     """Apply the migrations this file lacks; returns the versions applied."""
     applied = []
     version = current_version(con)
@@ -610,19 +616,42 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-_stores: dict[Path, Store] = {}
+_stores: dict[Path | str, Store] = {}
 _stores_lock = threading.Lock()
 
 
 _resolved: dict[tuple[str, str], Path] = {}
 
 
+def is_postgres(address: Path | str | None) -> bool:
+    """True when the store address names a PostgreSQL database (``postgresql://…``)."""
+    return isinstance(address, str) and address.startswith(("postgresql://", "postgres://"))
+
+
+def connect(address: Path | str | None = None, **options: Any) -> Store:
+    """A new store for ``address`` (default: :func:`loyalty.config.db_address`): a
+    ``postgresql://`` address opens :class:`loyalty.pgstore.PgStore`, anything else is the
+    DuckDB file of that name. ``options`` as for :class:`Store`."""
+    raw = address or config.db_address()
+    if is_postgres(raw):
+        from loyalty.pgstore import PgStore  # psycopg only where PostgreSQL is used
+
+        return PgStore(str(raw), **options)
+    return Store(raw, **options)
+
+
 def open_store(path: Path | str | None = None) -> Store:
-    """The process-wide store for ``path`` (default: :func:`loyalty.config.db_path`).
+    """The process-wide store for ``path`` (default: :func:`loyalty.config.db_address`).
 
     Every page run asks for the store several times; the path is resolved once per spelling
     and working directory (``Path.resolve`` was 2% of the served app's CPU under load)."""
-    raw = str(path or config.db_path())
+    raw = str(path or config.db_address())
+    if is_postgres(raw):
+        with _stores_lock:
+            store = _stores.get(raw)
+            if store is None:
+                store = _stores[raw] = connect(raw)
+            return store
     key = (raw, "" if os.path.isabs(raw) else os.getcwd())
     resolved = _resolved.get(key)
     if resolved is None:

@@ -440,8 +440,8 @@ def list_users(store: Store) -> pl.DataFrame:
     )
     scopes = store.sql(
         "SELECT username, "
-        "list(value ORDER BY value) FILTER (WHERE scope_type = 'region') AS regions, "
-        "list(value ORDER BY value) FILTER (WHERE scope_type = 'branch') AS branches "
+        "array_agg(value ORDER BY value) FILTER (WHERE scope_type = 'region') AS regions, "
+        "array_agg(value ORDER BY value) FILTER (WHERE scope_type = 'branch') AS branches "
         "FROM user_scopes GROUP BY username"
     )
     if scopes.height == 0:

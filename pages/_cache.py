@@ -134,12 +134,12 @@ def _has_answers(db: str, rev: int, wave: str) -> bool:
 
 
 def _base() -> tuple[str, int]:
-    return str(config.db_path()), _session.revision()
+    return config.db_address(), _session.revision()
 
 
 def _key() -> tuple[str, int, Scope]:
     """Cache key of what this viewer may see: the store, its revision and the scope."""
-    return str(config.db_path()), _session.revision(), _session.viewer().branches
+    return config.db_address(), _session.revision(), _session.viewer().branches
 
 
 def waves() -> list[str]:

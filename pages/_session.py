@@ -41,7 +41,7 @@ def language_picker() -> None:
 
 def store():
     try:
-        return open_store(config.db_path())
+        return open_store(config.db_address())
     except StoreUnavailable as exc:  # locked by another process, or a read-only directory
         st.error(exc.message(language()))
         st.stop()

@@ -133,7 +133,7 @@ def page_start(page: str) -> str:
     should a page ever run without app.py), and whether this user's role may open ``page``."""
     lang = language()
     if warmer.enabled:  # the served app (serve.py): fill the caches of a new revision
-        warm_in_background(str(config.db_path()), revision())
+        warm_in_background(config.db_address(), revision())
     auth_gate(lang)
     if not viewer().may_open(page):
         st.error(i18n.t("auth.not_permitted", lang))

@@ -239,6 +239,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "loyalty.stats",
             "loyalty.store",
+            "loyalty.pgstore",
+            "loyalty.devdb",
             "loyalty.schema",
             "loyalty.config",
             "loyalty.auth",
@@ -289,6 +291,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: Imports inside a function body in loyalty/, each with the reason it may not sit at the top.
 FUNCTION_IMPORTS: dict[tuple[str, str], str] = {
     ("loyalty/cli.py", "_report"): "`loyalty report` alone loads plotly and kaleido",
+    ("loyalty/store.py", "connect"): "pgstore builds on store; psycopg only for PostgreSQL",
 }
 
 

@@ -234,3 +234,8 @@ def test_protocol_run_works_where_an_event_loop_is_already_running():
 
     assert protocol.run(asyncio.sleep(0, result=6)) == 6
     assert asyncio.run(inside()) == 7
+
+    async def sync_code_that_starts_a_loop():  # as sync Playwright does
+        return protocol.off_loop(lambda: asyncio.run(asyncio.sleep(0, result=8)))
+
+    assert asyncio.run(sync_code_that_starts_a_loop()) == 8

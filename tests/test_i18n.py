@@ -106,6 +106,7 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "heatmap.order.{}": (heatmap.ORDERS,),
     "heatmap.view.{}": (heatmap.VIEWS,),
     "admin.col.{}": (ADMIN_COLUMNS,),
+    "store.pg_{}": (("disk_full", "not_writable"),),  # loyalty.pgstore.PgWriteError
 }
 #: f-string keys whose values are codes raised across the code (problem and warning kinds,
 #: error codes, page paths): each must match at least one key; the messages of a code are

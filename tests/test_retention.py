@@ -4,33 +4,34 @@ from datetime import date, datetime
 
 import duckdb
 import polars as pl
+import psycopg
 import pytest
 
-from loyalty import analysis, demo, retention
+from loyalty import analysis, demo, retention, store
 from loyalty.store import Store
 
 #: The demo's waves end 2024-06-30, 2024-12-31, 2025-06-30, 2025-12-31.
 TODAY = date(2026, 11, 22)
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("ret") / "seed.duckdb"
-    st = Store(path)
+def _seed(st: Store) -> None:
     data = demo.generate(demo.DemoParams(n_branches=20, n_waves=4))
     demo.seed_store(st, data)
     demo.seed_store(st, data)  # a second version of every wave: both must go
-    st.close()
-    return path.read_bytes()
+
+
+#: Tests marked so run on PostgreSQL too; the others on DuckDB.
+BOTH = pytest.mark.parametrize("s", ["duckdb", "postgresql"], indirect=True)
 
 
 @pytest.fixture
-def s(seeded, tmp_path):
-    path = tmp_path / "r.duckdb"
-    path.write_bytes(seeded)
-    st = Store(path)
+def s(request, stores_on):
+    """A copy of one seeded store (DuckDB, or PostgreSQL where marked ``BOTH``)."""
+    stores = stores_on(getattr(request, "param", "duckdb"))
+    st = store.connect(stores.seeded("retention", _seed))
     yield st
     st.close()
+    stores.drop_created()
 
 
 def _counts(st: Store) -> dict[str, int]:
@@ -57,6 +58,7 @@ def test_retention_period_from_the_environment(s, monkeypatch):
         retention.purge(s, 0, now=TODAY, actor="t")
 
 
+@BOTH
 def test_dry_run_changes_nothing(s):
     before = _counts(s)
     result = retention.purge(s, 12, TODAY, actor="t", dry_run=True)
@@ -66,6 +68,7 @@ def test_dry_run_changes_nothing(s):
     assert s.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'purge'")["n"][0] == 0
 
 
+@BOTH
 def test_purge_deletes_old_responses_and_keeps_suppressed_branch_figures(s):
     old = {w: analysis.branch_table(s, w) for w in ("2024-H1", "2024-H2", "2025-H1")}
     kept = s.sql("SELECT count(*) AS n FROM responses WHERE wave = '2025-H2'")["n"][0]
@@ -102,6 +105,7 @@ def test_purge_deletes_old_responses_and_keeps_suppressed_branch_figures(s):
     assert not imports.filter(pl.col("wave") == "2025-H2")["purged"].any()
 
 
+@BOTH
 def test_purge_is_audited_without_any_score(s):
     retention.purge(s, 12, TODAY, actor="ops")
     log = s.sql("SELECT * FROM audit_log WHERE action = 'purge' ORDER BY event_id")
@@ -110,6 +114,7 @@ def test_purge_is_audited_without_any_score(s):
     assert all("responses" in d and "cut-off 2025-11-22" in d for d in log["detail"])
 
 
+@BOTH
 def test_purge_twice_does_nothing_the_second_time(s):
     first = retention.purge(s, 12, TODAY, actor="t")
     again = retention.purge(s, 12, TODAY, actor="t")
@@ -117,6 +122,7 @@ def test_purge_twice_does_nothing_the_second_time(s):
     assert retention.purge(s, 24, TODAY, actor="t", dry_run=True).waves == []
 
 
+@BOTH
 def test_purge_is_one_transaction(s, monkeypatch):
     before = _counts(s)
     calls = []
@@ -142,8 +148,10 @@ def test_a_stricter_minimum_saves_fewer_scores(s):
     assert raw.filter(pl.col("suppressed"))["value"].null_count() == raw["suppressed"].sum()
 
 
+@BOTH
 def test_the_table_refuses_a_value_on_a_suppressed_row(s):
-    with pytest.raises(duckdb.ConstraintException), s.transaction() as cur:
+    broken = (duckdb.ConstraintException, psycopg.errors.CheckViolation)
+    with pytest.raises(broken), s.transaction() as cur:
         cur.execute(
             "INSERT INTO branch_aggregates (import_id, wave, branch_id, n_respondents, "
             "suppressed, min_size, measure, value) VALUES (1, 'w', 'B1', 3, TRUE, 5, "
@@ -151,6 +159,7 @@ def test_the_table_refuses_a_value_on_a_suppressed_row(s):
         )
 
 
+@BOTH
 def test_only_the_active_version_figures_are_read(s):
     retention.purge(s, 12, TODAY, actor="t")
     # branch figures were saved for the active version only; the old version has none
@@ -163,22 +172,14 @@ def test_only_the_active_version_figures_are_read(s):
     assert retention.aggregates(s, "2025-H2").height == 0  # not purged
 
 
-def test_dashboards_keep_a_purged_wave_from_its_saved_branch_figures(demo_db, tmp_path):
+def test_dashboards_keep_a_purged_wave_from_its_saved_branch_figures(stores, demo_data):
     """After the purge the branch table of the wave is the same as before (from the saved,
-    suppressed aggregates); employee-level answers are gone."""
-    import shutil
-    from datetime import datetime
-
-    from loyalty import analysis, retention
-    from loyalty.store import Store
-
-    path = tmp_path / "purged.duckdb"
-    shutil.copy(demo_db, path)
-    store = Store(path)
-    before = analysis.branch_table(store, None).sort("wave", "branch_id")
-    result = retention.purge(store, months=24, now=datetime(2026, 11, 22), actor="t")
+    suppressed aggregates); employee-level answers are gone. On DuckDB and PostgreSQL."""
+    st = store.connect(stores.seeded("demo", lambda s: demo.seed_store(s, demo_data)))
+    before = analysis.branch_table(st, None).sort("wave", "branch_id")
+    result = retention.purge(st, months=24, now=datetime(2026, 11, 22), actor="t")
     assert [w.wave for w in result.waves] == ["2024-H1"]
-    after = analysis.branch_table(store, None).sort("wave", "branch_id")
+    after = analysis.branch_table(st, None).sort("wave", "branch_id")
     assert after.columns == before.columns
     floats = [c for c, t in before.schema.items() if t == pl.Float64]
     others = [c for c in before.columns if c not in floats]
@@ -187,5 +188,5 @@ def test_dashboards_keep_a_purged_wave_from_its_saved_branch_figures(demo_db, tm
         diff = (after[c] - before[c]).abs().max()
         assert diff is None or diff < 1e-9, c
 
-    assert analysis.respondent_engagement(store, "2024-H1").height == 0
-    store.close()
+    assert analysis.respondent_engagement(st, "2024-H1").height == 0
+    st.close()

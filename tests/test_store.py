@@ -2,34 +2,45 @@ from __future__ import annotations
 
 import duckdb
 import polars as pl
+import psycopg
 import pytest
 
 from loyalty import demo, store
 from loyalty.store import Store
 
+#: A broken constraint (primary key, CHECK), as each backend's driver says it.
+CONSTRAINT = (duckdb.ConstraintException, psycopg.errors.IntegrityError)
 
-def test_migrations_apply_once_and_record_their_version(tmp_path):
-    s = Store(tmp_path / "a.duckdb")
+
+def test_migrations_apply_once_and_record_their_version(stores):
+    address = stores.new(migrated=False)  # PostgreSQL: an empty database, no schema yet
+    s = store.connect(address)
     assert s.schema_version() == store.SCHEMA_VERSION
-    assert store.migrate(s._con) == []  # a second run applies nothing
+    with s._connection() as con:
+        assert store.migrate(con) == []  # a second run applies nothing
+        applied = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    assert [r[0] for r in applied] == [m[0] for m in store.MIGRATIONS]
     s.close()
-    reopened = Store(tmp_path / "a.duckdb")
+    reopened = store.connect(address)
     assert reopened.schema_version() == store.SCHEMA_VERSION
     assert reopened.is_empty()
+    # every view of the schema reads (the PostgreSQL spelling of DuckDB's QUALIFY included)
+    for view in ("active_responses", "active_loyalty", "current_actions"):
+        assert reopened.sql(f"SELECT count(*) AS n FROM {view}")["n"][0] == 0
     reopened.close()
 
 
-def test_transaction_rolls_back_everything_on_error(tmp_path):
-    s = Store(tmp_path / "b.duckdb")
-    with pytest.raises(duckdb.ConstraintException), s.transaction() as cur:
+def test_transaction_rolls_back_everything_on_error(stores):
+    s = stores.open()
+    with pytest.raises(CONSTRAINT), s.transaction() as cur:
         cur.execute("INSERT INTO branches VALUES ('B1', 'A', 'Nord', 'City', 5)")
         cur.execute("INSERT INTO branches VALUES ('B1', 'dup', 'Nord', 'City', 5)")
     assert s.sql("SELECT count(*) AS n FROM branches")["n"][0] == 0
     s.close()
 
 
-def test_a_failing_seed_leaves_the_store_unchanged(tmp_path):
-    s = Store(tmp_path / "c.duckdb")
+def test_a_failing_seed_leaves_the_store_unchanged(stores):
+    s = stores.open()
     data = demo.generate(demo.DemoParams(n_branches=10, n_waves=2))
     demo.seed_store(s, data)
     before = s.sql("SELECT count(*) AS n FROM responses")["n"][0], s.revision()
@@ -40,15 +51,15 @@ def test_a_failing_seed_leaves_the_store_unchanged(tmp_path):
         .otherwise(pl.col("active_customers"))
         .alias("active_customers")
     )
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises(CONSTRAINT):
         demo.seed_store(s, broken)
     after = s.sql("SELECT count(*) AS n FROM responses")["n"][0], s.revision()
     assert after == before
     s.close()
 
 
-def test_reseeding_a_wave_adds_a_version_and_keeps_the_old_one(tmp_path):
-    s = Store(tmp_path / "d.duckdb")
+def test_reseeding_a_wave_adds_a_version_and_keeps_the_old_one(stores):
+    s = stores.open()
     data = demo.generate(demo.DemoParams(n_branches=10, n_waves=1))
     demo.seed_store(s, data)
     rev = s.revision()
@@ -67,6 +78,14 @@ def test_open_store_shares_one_store_per_file(tmp_path):
     a = store.open_store(tmp_path / "e.duckdb")
     b = store.open_store(str(tmp_path / "e.duckdb"))
     assert a is b
+    store.close_all()
+
+
+def test_the_store_address_picks_the_backend(stores):
+    address = stores.new()
+    s = store.open_store(address)
+    assert s is store.open_store(address)
+    assert (stores.backend == "postgresql") == (type(s).__name__ == "PgStore")
     store.close_all()
 
 
@@ -112,13 +131,16 @@ def test_a_store_held_by_another_process_says_so(tmp_path):
         ("Read-only file system", "not_writable"),
     ],
 )
-def test_a_full_disk_or_read_only_directory_in_a_transaction_is_named(tmp_path, said, problem):
-    s = Store(tmp_path / "w.duckdb")
+def test_a_full_disk_or_read_only_directory_in_a_transaction_is_named(stores, said, problem):
+    s = stores.open()
+    driver_error = s.errors[0]  # DuckDB's or psycopg's error, as the driver would raise it
     with pytest.raises(store.StoreWriteError) as caught, s.transaction() as cur:
         cur.execute("INSERT INTO branches VALUES ('B1', 'A', 'Nord', 'City', 5)")
-        raise duckdb.IOException(f'IO Error: Could not write file "w.duckdb.wal": {said}')
+        raise driver_error(f'IO Error: Could not write file "w.duckdb.wal": {said}')
     assert caught.value.problem == problem
-    assert str(tmp_path) in caught.value.message("de")
+    assert str(s.path.parent if stores.backend == "duckdb" else s.path) in (
+        caught.value.message("de")
+    )
     assert caught.value.message("de") != caught.value.message("en")
     assert said not in caught.value.message("en")
     assert s.sql("SELECT count(*) AS n FROM branches")["n"][0] == 0  # rolled back
@@ -144,3 +166,29 @@ def test_the_revision_is_read_again_after_any_write_to_the_file(tmp_path):
     assert one.revision() == second and len(calls) == 1
     one.close()
     other.close()
+
+
+def test_the_revision_follows_writes_of_other_processes_on_postgresql(stores):
+    """On PostgreSQL other servers and the CLI write while this process runs: the revision
+    is read at every call, so a write through another connection is seen at once."""
+    address = stores.new()
+    one, other = store.connect(address), store.connect(address)
+    first = one.revision()
+    demo.seed_store(other, demo.generate(demo.DemoParams(n_branches=10, n_waves=1)))
+    if stores.backend == "postgresql":
+        store._generations.clear()  # as if the write came from another process
+    assert one.revision() != first
+    one.close()
+    other.close()
+
+
+def test_an_unreachable_postgresql_is_named_in_the_users_language(pg_server):
+    from loyalty import devdb
+
+    address = f"postgresql://loyalty:secret@127.0.0.1:{devdb.free_port()}/nowhere"
+    with pytest.raises(store.StoreUnavailable) as caught:
+        store.connect(address)
+    german, english = caught.value.message("de"), caught.value.message("en")
+    assert "PostgreSQL-Datenbank" in german and "PostgreSQL database" in english
+    assert "secret" not in german + english  # the password is never shown
+    assert "postgresql://loyalty:***@127.0.0.1" in english

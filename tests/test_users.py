@@ -32,9 +32,15 @@ def cheap_hasher(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
+#: Tests marked so run on PostgreSQL too (those that read or write the store in their own
+#: way: scopes, constraints, list, audit, lock-out times); the others on DuckDB.
+BOTH = pytest.mark.parametrize("s", ["duckdb", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def s(tmp_path):
-    st = Store(tmp_path / "users.duckdb")
+def s(request, stores_on):
+    stores = stores_on(getattr(request, "param", "duckdb"))
+    st = stores.open()
     with st.transaction() as cur:
         cur.execute(
             "INSERT INTO branches VALUES ('B1', 'Eins', 'Nord', 'City', 10), "
@@ -43,6 +49,7 @@ def s(tmp_path):
         )
     yield st
     st.close()
+    stores.drop_created()
 
 
 def _audit(st: Store) -> pl.DataFrame:
@@ -92,6 +99,7 @@ def test_branch_filter_from_regions_and_branches(s):
     assert users.Principal("a", "admin", regions=frozenset({"Nord"})).branch_filter(s) is None
 
 
+@BOTH
 def test_scopes_are_stored_and_checked(s):
     users.add_user(s, "hr1", role="hr", actor="t", regions=["Nord"], branches=["B3"])
     p = users.get_principal(s, "HR1")
@@ -108,6 +116,7 @@ def test_scopes_are_stored_and_checked(s):
 # --- adding, removing, resetting -----------------------------------------------------------
 
 
+@BOTH
 def test_add_user_validates(s):
     for kwargs, code in [
         ({"username": "x"}, "bad_username"),
@@ -128,10 +137,13 @@ def test_add_user_validates(s):
         users.add_user(s, "other", role="hr", actor="t", email="a@b.DE")
 
 
+@BOTH
 def test_the_role_constraint_is_in_the_schema_too(s):
     import duckdb
+    import psycopg
 
-    with pytest.raises(duckdb.ConstraintException), s.transaction() as cur:
+    broken = (duckdb.ConstraintException, psycopg.errors.CheckViolation)
+    with pytest.raises(broken), s.transaction() as cur:
         cur.execute("INSERT INTO users (username, role) VALUES ('z', 'root')")
 
 
@@ -176,6 +188,7 @@ def test_reset_password_generates_or_sets_and_unlocks(s):
         users.reset_password(s, "nobody", actor="admin")
 
 
+@BOTH
 def test_remove_user_keeps_the_last_admin(s):
     users.add_user(s, "root", role="admin", actor="t", password=PASSWORD)
     users.add_user(s, "hr1", role="hr", actor="t", regions=["Nord"])
@@ -202,6 +215,7 @@ def test_user_for_email_maps_oidc_identities(s):
     assert _audit(s)["action"][-1] == "sign_in_failed"
 
 
+@BOTH
 def test_list_users_shows_roles_scopes_and_status(s):
     assert users.list_users(s).height == 0
     users.add_user(s, "bb", role="hr", actor="t", regions=["Nord", "Süd"], branches=["B4"])
@@ -215,6 +229,7 @@ def test_list_users_shows_roles_scopes_and_status(s):
 # --- sign-in, lock-out, audit --------------------------------------------------------------
 
 
+@BOTH
 def test_sign_in_success_and_failure_are_audited_never_the_password(s):
     users.add_user(s, "anna", role="hr", actor="admin", password=PASSWORD, regions=["Nord"])
     session = users.verify_password(s, "Anna", PASSWORD)
@@ -237,6 +252,7 @@ def test_sign_in_success_and_failure_are_audited_never_the_password(s):
         assert secret not in text
 
 
+@BOTH
 def test_lock_out_after_five_failures_for_fifteen_minutes(s):
     users.add_user(s, "anna", role="hr", actor="t", password=PASSWORD)
     start = datetime(2026, 3, 1, 9, 0)
@@ -277,6 +293,7 @@ def test_disabled_users_cannot_sign_in(s):
     assert users.get_principal(s, "anna") is None
 
 
+@BOTH
 def test_user_changes_are_audited(s):
     users.add_user(s, "anna", role="hr", actor="root", password=PASSWORD, regions=["Nord"])
     users.reset_password(s, "anna", actor="root")

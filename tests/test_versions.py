@@ -12,9 +12,10 @@ from loyalty.store import Store
 
 
 @pytest.fixture
-def two_versions(tmp_path):
-    """A small store whose waves were seeded twice, the second time with other data."""
-    s = Store(tmp_path / "v.duckdb")
+def two_versions(stores):
+    """A small store whose waves were seeded twice, the second time with other data (on
+    DuckDB and on PostgreSQL)."""
+    s = stores.open()
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=12, n_waves=2, seed=1)))
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=12, n_waves=2, seed=2)))
     yield s
@@ -104,24 +105,25 @@ def test_every_import_is_in_the_audit_log(two_versions):
     assert log.filter(pl.col("action") == "import").height == imports.height
 
 
-def test_a_version_1_store_is_upgraded_in_place(tmp_path, monkeypatch):
-    path = tmp_path / "old.duckdb"
+def test_a_version_1_store_is_upgraded_in_place(stores, monkeypatch):
+    path = stores.new(migrated=False)
     monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:1])
-    old = Store(path)
-    old._con.execute("INSERT INTO branches VALUES ('B1', 'A', 'Nord', 'City', 5)")
+    old = store.connect(path)
+    with old._connection() as con:
+        con.execute("INSERT INTO branches VALUES ('B1', 'A', 'Nord', 'City', 5)")
     assert old.schema_version() == 1
     old.close()
     monkeypatch.undo()
-    upgraded = Store(path)
+    upgraded = store.connect(path)
     assert upgraded.schema_version() == store.SCHEMA_VERSION
     assert upgraded.sql("SELECT name FROM branches")["name"].to_list() == ["A"]
     assert "sha256" in upgraded.sql("SELECT * FROM imports").columns
     upgraded.close()
 
 
-def _two_survey_versions(tmp_path) -> str:
-    db = str(tmp_path / "c.duckdb")
-    s = Store(db)
+def _two_survey_versions(stores) -> tuple[str, str]:
+    db = stores.new()  # a DuckDB file or a postgresql:// address
+    s = store.connect(db)
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=6, n_waves=1, seed=1)))
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=6, n_waves=1, seed=2)))
     wave = s.sql("SELECT wave FROM waves")["wave"][0]
@@ -129,8 +131,8 @@ def _two_survey_versions(tmp_path) -> str:
     return db, wave
 
 
-def test_cli_versions_are_listed_with_kind_wave_and_number_in_the_users_language(tmp_path, capsys):
-    db, wave = _two_survey_versions(tmp_path)
+def test_cli_versions_are_listed_with_kind_wave_and_number_in_the_users_language(stores_on, capsys):
+    db, wave = _two_survey_versions(stores_on("duckdb"))
     assert cli.main(["versions", "--db", db, "--kind", "engagement", "--lang", "de"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split()[:4] == ["Art", "Welle", "Version", "Status"]
@@ -143,15 +145,16 @@ def test_cli_versions_are_listed_with_kind_wave_and_number_in_the_users_language
     assert out[1].startswith("employee survey (engagement)") and " active " in out[1]
 
 
-def test_cli_activates_and_deletes_a_version_picked_by_wave_kind_and_number(tmp_path, capsys):
-    db, wave = _two_survey_versions(tmp_path)
+def test_cli_activates_and_deletes_a_version_picked_by_wave_kind_and_number(stores, capsys):
+    """On DuckDB and on PostgreSQL (``--db postgresql://…``)."""
+    db, wave = _two_survey_versions(stores)
     pick = ["--kind", "engagement", "--wave", wave, "--db", db]
     assert cli.main(["versions", "delete", *pick, "--version", "1", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "--yes" in err and f"employee survey {wave}, version 1" in err
     assert cli.main(["versions", "activate", *pick, "--version", "1", "--lang", "de"]) == 0
     assert f"Jetzt aktiv: Mitarbeiterbefragung {wave}, Version 1." in capsys.readouterr().out
-    s = Store(db)
+    s = store.connect(db)
     active = versions.history(s, "engagement").filter(pl.col("active"))["version"].to_list()
     s.close()
     assert active == [1]
@@ -169,8 +172,8 @@ def test_cli_activates_and_deletes_a_version_picked_by_wave_kind_and_number(tmp_
     assert f"employee survey {wave}, version 1 is active" in capsys.readouterr().err
 
 
-def test_cli_no_longer_takes_a_bare_import_id(tmp_path, capsys):
-    db, _ = _two_survey_versions(tmp_path)
+def test_cli_no_longer_takes_a_bare_import_id(stores_on, capsys):
+    db, _ = _two_survey_versions(stores_on("duckdb"))
     with pytest.raises(SystemExit):
         cli.main(["versions", "activate", "3", "--db", db])
 
@@ -217,8 +220,8 @@ def test_versions_are_picked_by_kind_wave_and_version_in_the_users_language(two_
     assert "version 2 – active, " in versions.version_labels(hist, "en")[active["import_id"]]
 
 
-def test_cli_options_before_the_subcommand_are_kept(tmp_path, capsys):
-    db, wave = _two_survey_versions(tmp_path)
+def test_cli_options_before_the_subcommand_are_kept(stores_on, capsys):
+    db, wave = _two_survey_versions(stores_on("duckdb"))
     assert cli.main(["versions", "--db", db, "--lang", "en", "list", "--kind", "engagement"]) == 0
     assert capsys.readouterr().out.startswith("Kind ")
     args = ["versions", "--db", db, "--lang", "de", "activate", "--kind", "engagement"]

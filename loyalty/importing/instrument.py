@@ -507,7 +507,7 @@ def apply_instrument(
     try:
         stored_rows = cur.execute(
             "SELECT i.item_id, i.dimension_id, i.text_de, i.text_en, i.scale_min, i.scale_max, "
-            "i.reverse, i.in_index FROM items i SEMI JOIN _instr_ids n USING (item_id)"
+            "i.reverse, i.in_index FROM items i WHERE i.item_id IN (SELECT item_id FROM _instr_ids)"
         ).fetchall()
         usage_rows = cur.execute(
             "SELECT item_id, string_agg(DISTINCT wave, ', ' ORDER BY wave) FROM wave_items "
@@ -517,7 +517,8 @@ def apply_instrument(
         answered = {
             r[0]
             for r in cur.execute(
-                "SELECT DISTINCT item_id FROM response_scores SEMI JOIN _instr_ids USING (item_id)"
+                "SELECT DISTINCT item_id FROM response_scores "
+                "WHERE item_id IN (SELECT item_id FROM _instr_ids)"
             ).fetchall()
         }
     finally:

@@ -720,6 +720,18 @@ def _formulas_without_values(zf: zipfile.ZipFile, part: str) -> list[tuple[int, 
         if not any(_FORMULA_TAG.search(chunk) for chunk in iter(lambda: fh.read(_CHUNK), b"")):
             return []
     found: list[tuple[int, int]] = []
+    for row, column, cell in _sheet_cells(zf, part):
+        children = {c.tag.rpartition("}")[2]: c for c in cell}
+        if "f" in children:
+            value = children.get("v")
+            if value is None or not (value.text or "").strip():
+                found.append((row, column))
+    return found
+
+
+def _sheet_cells(zf: zipfile.ZipFile, part: str):
+    """(sheet row, 0-based column, cell element) of every cell of a worksheet part, streamed
+    (each row's elements are cleared once read)."""
     counter = 0
     with zf.open(part) as fh:
         for _event, element in ElementTree.iterparse(fh, events=("end",)):
@@ -731,15 +743,9 @@ def _formulas_without_values(zf: zipfile.ZipFile, part: str) -> list[tuple[int, 
             r = element.get("r")
             counter = int(r) if r and r.isdigit() else counter + 1
             for position, cell in enumerate(element):
-                children = {c.tag.rpartition("}")[2]: c for c in cell}
-                if "f" not in children:
-                    continue
-                value = children.get("v")
-                if value is None or not (value.text or "").strip():
-                    ref = cell.get("r")
-                    found.append((counter, _column_index(ref) if ref else position))
+                ref = cell.get("r")
+                yield counter, (_column_index(ref) if ref else position), cell
             element.clear()
-    return found
 
 
 #: Excel's built-in number formats that show a percentage ("0%", "0.00%").
@@ -775,25 +781,10 @@ def _percent_styles(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) ->
 def _percent_cells(zf: zipfile.ZipFile, part: str, styles: frozenset[int]) -> list[tuple[int, int]]:
     """(sheet row, 0-based column) of every number cell shown as a percentage."""
     found: list[tuple[int, int]] = []
-    counter = 0
-    with zf.open(part) as fh:
-        for _event, element in ElementTree.iterparse(fh, events=("end",)):
-            tag = element.tag.rpartition("}")[2]
-            if tag != "row":
-                if tag == "sheetData":
-                    break
-                continue
-            r = element.get("r")
-            counter = int(r) if r and r.isdigit() else counter + 1
-            for position, cell in enumerate(element):
-                style = cell.get("s")
-                if not style or not style.isdigit() or int(style) not in styles:
-                    continue
-                if cell.get("t") not in (None, "n"):
-                    continue  # text, booleans, errors: no number to scale
-                ref = cell.get("r")
-                found.append((counter, _column_index(ref) if ref else position))
-            element.clear()
+    for row, column, cell in _sheet_cells(zf, part):
+        style = cell.get("s")
+        if style and style.isdigit() and int(style) in styles and cell.get("t") in (None, "n"):
+            found.append((row, column))  # not text, booleans or errors: no number to scale
     return found
 
 

@@ -17,7 +17,7 @@ from loyalty.importing.run import (
     save_mapping,
     saved_mappings,
 )
-from loyalty.store import Store
+from loyalty.store import Store, connect
 
 TABLES = (
     "branches",
@@ -61,13 +61,26 @@ def chain(tmp_path_factory):
     return {"data": data, "base": base, "samples": samples}
 
 
+#: Tests marked so run on both backends (the store's transaction, versions and rollback on
+#: PostgreSQL too); the others on DuckDB.
+BOTH = pytest.mark.parametrize("store", ["duckdb", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def store(chain, tmp_path):
-    path = tmp_path / "s.duckdb"
-    path.write_bytes(chain["base"].read_bytes())
-    s = Store(path)
+def store(request, chain, tmp_path, stores_on):
+    backend = getattr(request, "param", "duckdb")
+    if backend == "duckdb":
+        path = tmp_path / "s.duckdb"
+        path.write_bytes(chain["base"].read_bytes())
+        s = Store(path)
+        yield s
+        s.close()
+        return
+    stores = stores_on(backend)
+    s = connect(stores.seeded("import-chain", lambda st: demo.seed_store(st, chain["data"])))
     yield s
     s.close()
+    stores.drop_created()
 
 
 def survey_csv(chain, wave: str | None = None, edit=None) -> bytes:
@@ -81,6 +94,7 @@ def survey_csv(chain, wave: str | None = None, edit=None) -> bytes:
     return frame.write_csv(separator=";").encode("cp1252")
 
 
+@BOTH
 def test_the_demo_samples_import(chain, store):
     data, (survey, finance, loyalty, _instrument) = chain["data"], chain["samples"]
     wave = data.waves["wave"][-1]
@@ -184,6 +198,7 @@ def test_a_rejected_engagement_import_changes_nothing(chain, store, edit, kind):
     assert snapshot(store) == before
 
 
+@BOTH
 def test_rejected_loyalty_finance_and_branch_imports_change_nothing(chain, store):
     before = snapshot(store)
     wave = chain["data"].waves["wave"][-1]
@@ -228,6 +243,7 @@ def test_dry_run_checks_everything_and_stores_nothing(chain, store):
     assert snapshot(store) == before
 
 
+@BOTH
 def test_each_import_is_a_new_active_version(chain, store):
     wave = chain["data"].waves["wave"][-1]
     for _ in range(2):
@@ -262,6 +278,7 @@ def test_a_new_wave_is_created_with_the_previous_instrument(chain, store):
     assert analysis.branch_table(store, "2025-H1")["engagement"].is_not_null().any()
 
 
+@BOTH
 def test_an_explicit_instrument_is_stored_with_the_import(chain, store):
     base = instrument_for_wave(store, "2024-H2")
     extra = to_yaml(base).replace(
@@ -279,6 +296,7 @@ def test_an_explicit_instrument_is_stored_with_the_import(chain, store):
     assert store.sql("SELECT count(*) AS n FROM active_scores WHERE item_id = 'KUN4'")["n"][0] > 0
 
 
+@BOTH
 def test_mappings_are_saved_offered_and_reused(chain, store):
     wave = chain["data"].waves["wave"][-1]
     loyalty = chain["samples"][2]
@@ -320,6 +338,7 @@ def test_mappings_are_saved_offered_and_reused(chain, store):
     assert {m.name for m in saved_mappings(store, "loyalty")} == {"CRM-Export", "Zweite"}
 
 
+@BOTH
 def test_unknown_branches_skip_and_add(chain, store):
     wave = chain["data"].waves["wave"][-1]
 
@@ -354,6 +373,7 @@ def test_unknown_branches_skip_and_add(chain, store):
     )
 
 
+@BOTH
 def test_a_branch_import_updates_what_the_file_has_and_adds_new_branches(store):
     before = store.sql("SELECT * FROM branches WHERE branch_id = 'B002'").row(0, named=True)
     raw = b"Filiale;Mitarbeiter;Region\nB002;99;\nB777;12;Nord\n"
@@ -388,6 +408,7 @@ def test_progress_is_reported_in_order(chain, store):
     assert [f for f, _ in seen] == sorted(f for f, _ in seen)
 
 
+@BOTH
 def test_a_file_with_several_waves_becomes_one_version_per_wave(chain, store):
     data = chain["data"]
     finance = data.financials.join(data.branches.select("branch_id"), on="branch_id").select(
@@ -606,6 +627,7 @@ def test_fixture_error_files_are_rejected_with_exact_lines(store, name, kind, wa
     assert snapshot(store) == before
 
 
+@BOTH
 def test_a_conflicting_instrument_rejects_the_import_and_changes_nothing(chain, store):
     base = instrument_for_wave(store, "2024-H2")
     changed = parse_yaml(to_yaml(base).replace("Ich gehe gern zur Arbeit.", "Ich arbeite gern."))
