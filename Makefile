@@ -63,7 +63,8 @@ test: $(STAMP) chromium postgresql lint audit
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# The wall-clock tests (pytest -m perf, left out of `make test`),
+# The wall-clock tests and the benchmarks' own end-to-end tests (pytest -m 'perf or bench', left
+# out of `make test`),
 # benchmark at enterprise scale against the notebook way (bench/run.py; e.g. BENCH_ARGS="--runs 3"),
 # interaction times on the demo chain (300 ms) and at 10,000 branches (1 s) (bench/interactions.py),
 # and every page in Chromium beside its floor page, at the demo size and (unless QUICK=1) at
@@ -71,7 +72,7 @@ clean:
 # the exit code is 1 when a target is missed.
 .PHONY: bench load
 bench: $(STAMP) chromium
-	@s=0; $(BIN)/pytest -m perf -q -p no:cacheprovider || s=1; \
+	@s=0; $(BIN)/pytest -m 'perf or bench' -q -p no:cacheprovider || s=1; \
 	$(BIN)/python -m bench.run $(BENCH_ARGS) || s=1; \
 	$(BIN)/python -m bench.interactions --results || s=1; \
 	$(BIN)/python -m bench.interactions --branches 10000 --waves 8 --respondents 1000000 \

@@ -32,6 +32,7 @@ def _tiny_bench(results: Path) -> run.Report:
     return run.run_bench(opts)
 
 
+@pytest.mark.bench
 def test_tiny_bench_gives_the_same_numbers_both_ways_and_reports_every_step(tmp_path):
     results = tmp_path / "RESULTS.md"
     replace_section(results, "Load test (bench/load.py)", "earlier load results")
@@ -114,6 +115,7 @@ def test_load_report_has_percentiles_memory_and_errors(tmp_path):
     assert "## Load test (bench/load.py)" in path.read_text()
 
 
+@pytest.mark.bench
 def test_interactions_time_every_page_and_fail_above_the_limit(tmp_path, monkeypatch, capsys):
     """bench/interactions.py on a small chain: every page switch and interaction is timed,
     the report names each, and the exit code says whether all stayed within the limit."""
@@ -175,6 +177,7 @@ def test_app_environment_compiles_a_script_once_as_the_server_does(tmp_path, mon
     assert three_runs() == 3  # restored afterwards
 
 
+@pytest.mark.bench
 def test_protocol_load_runs_every_phase_and_reports_it(tmp_path):
     """bench/load_protocol.py at a tiny size: sessions that speak Streamlit's websocket
     protocol open pages, switch pages and choose another branch, without errors; the report

@@ -40,6 +40,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def patient_expect():
+    """Every assertion of a browser test waits up to a minute for its element: an upper bound
+    for a busy 2-core machine running two test workers, not a time the test asserts."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=60_000)
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
@@ -106,11 +115,8 @@ def browser(chromium_path: str):
 
 @pytest.fixture
 def page(browser):
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=30_000)
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)
     yield page
     context.close()

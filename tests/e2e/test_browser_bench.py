@@ -4,9 +4,12 @@ app, Chromium) and reports every measure beside its floor. Times are not asserte
 
 from __future__ import annotations
 
+import pytest
+
 from bench import browser
 
 
+@pytest.mark.bench
 def test_browser_bench_measures_a_page_and_its_floor(chromium_path, tmp_path):
     opts = browser.Options(
         branches=30, waves=2, runs=1, pages=("branch",), chromium=chromium_path, timeout=180

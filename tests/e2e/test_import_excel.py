@@ -42,7 +42,7 @@ def test_hr_imports_a_german_excel_survey_and_the_dashboard_changes(
     with serve(db, tmp_path / "server.log") as url:
         context = browser.new_context(viewport={"width": 1600, "height": 1100}, locale="de-DE")
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(60_000)
         branch = BranchPage(page, url).open("B042", lang="de")
         before = branch.metric("Engagement-Index (1–5)")
         assert before != "5,00"

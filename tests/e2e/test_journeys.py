@@ -40,7 +40,7 @@ def signed_server(demo_db, tmp_path_factory, browser):
 def _page(browser):
     context = browser.new_context(viewport={"width": 1600, "height": 1100}, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     return context, page
 
 

@@ -39,7 +39,7 @@ def _branches(browser, url, user, lang):
         viewport={"width": 1600, "height": 1100}, locale="de-DE" if lang == "de" else "en-US"
     )
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     SignInPage(page, url).sign_in(user, PASSWORD, "branches", lang=lang)
     wait_for_app(page)
     table = page.locator('[data-testid="stDataFrame"]').first

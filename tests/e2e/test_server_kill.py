@@ -93,7 +93,7 @@ def test_server_killed_during_an_import_keeps_every_earlier_version(
     before = snapshot(db)
     context = browser.new_context(viewport={"width": 1600, "height": 1100}, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     with serve(
         db, tmp_path / "server.log", env={**KEEP, "LOYALTY_TEST_IMPORT_PAUSE": "120"}
     ) as url:
@@ -128,7 +128,7 @@ def test_server_killed_during_an_export_leaves_no_file_and_an_intact_store(
     decks = _deck_files()
     context = browser.new_context(viewport={"width": 1600, "height": 1100}, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)
     with serve(db, tmp_path / "server.log", env=KEEP) as url:
         page.goto(f"{url}/present?lang=en")
         wait_for_app(page)
