@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,12 @@ def app(demo_db, monkeypatch):
 
     yield make
     st_config.set_option("server.address", previous)
+
+
+@pytest.fixture
+def own_db(demo_db, tmp_path, monkeypatch) -> Path:
+    """A copy of the demo store for this test, served as the app's store (imports change it)."""
+    path = tmp_path / "own.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("LOYALTY_DB", str(path))
+    return path

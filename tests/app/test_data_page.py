@@ -3,22 +3,11 @@ and the versions tab; the dashboards read the new version at once."""
 
 from __future__ import annotations
 
-import shutil
-
 import polars as pl
 import pytest
 
 from loyalty import analysis, demo
 from loyalty.store import open_store
-
-
-@pytest.fixture
-def own_db(demo_db, tmp_path, monkeypatch):
-    """A copy of the demo store for this test (imports change it)."""
-    path = tmp_path / "own.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("LOYALTY_DB", str(path))
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -3,21 +3,11 @@ before confirming (point 1); identifying texts in mapped columns are refused (po
 
 from __future__ import annotations
 
-import shutil
-
 import polars as pl
 import pytest
 
 from loyalty import demo
 from loyalty.store import open_store
-
-
-@pytest.fixture
-def own_db(demo_db, tmp_path, monkeypatch):
-    path = tmp_path / "own.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("LOYALTY_DB", str(path))
-    return path
 
 
 @pytest.fixture(scope="module")

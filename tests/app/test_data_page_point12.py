@@ -4,19 +4,9 @@ percent format — in German and English."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from loyalty import demo
-
-
-@pytest.fixture
-def own_db(demo_db, tmp_path, monkeypatch):
-    path = tmp_path / "own.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("LOYALTY_DB", str(path))
-    return path
 
 
 @pytest.fixture(scope="module")
