@@ -4,20 +4,17 @@ file (the server lets go of it between page runs), and the import shows at the n
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import loyalty
 from playwright.sync_api import expect
 
 from e2e.conftest import serve
 from e2e.pages import BranchPage
 from loyalty import demo
 
-ROOT = Path(__file__).resolve().parents[2]
 LABEL = "Engagement-Index (1–5)"
 
 
@@ -35,18 +32,6 @@ def survey_with_b042_all_fives(demo_data, folder: Path) -> Path:
         out.append(";".join(cells))
     path.write_bytes(("\r\n".join(out) + "\r\n").encode("cp1252"))
     return path
-
-
-def loyalty(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOYALTY_")}
-    return subprocess.run(
-        [sys.executable, "-m", "loyalty", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+from cli_run import loyalty
 
 from loyalty import demo
 from loyalty.importing.instrument import parse_yaml, to_yaml
@@ -16,18 +14,6 @@ from loyalty.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def loyalty(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOYALTY_")}
-    return subprocess.run(
-        [sys.executable, "-m", "loyalty", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
 
 
 def counts(db: Path) -> dict[str, int]:

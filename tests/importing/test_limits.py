@@ -3,19 +3,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+from cli_run import loyalty
 
 from loyalty import demo
 from loyalty.importing.run import run_import
 from loyalty.store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
 WAVE = "2024-H1"
 HEAD = "Filiale;Periode;Aktive Kunden;Gehaltene Kunden;Promotoren;Passive;Kritiker\n"
 BIG = (
@@ -24,18 +21,6 @@ BIG = (
     f"B003;{WAVE};100;10;1;1;1e30\n"
     f"B004;{WAVE};100;10;1;1;1\n"
 ).encode()
-
-
-def loyalty(*args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LOYALTY_")}
-    return subprocess.run(
-        [sys.executable, "-m", "loyalty", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")
