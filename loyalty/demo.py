@@ -25,9 +25,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from loyalty import actions
 from loyalty.importing.instrument import Instrument, to_yaml
-from loyalty.ingest import ImportMeta, store_dataset
-from loyalty.schema import CHURN_REASONS, STAFF_REASONS
+from loyalty.importing.run import import_table
+from loyalty.importing.write import ImportMeta
+from loyalty.schema import CHURN_FIELDS, CHURN_REASONS, STAFF_REASONS, field_names
+from loyalty.store import Store
 
 REGIONS = ("Nord", "Süd", "West", "Ost", "Mitte")
 FORMATS = ("City", "Mall", "Fachmarkt")
@@ -759,10 +762,59 @@ def _responses(
     return responses, scores
 
 
-def seed_store(store, data: DemoData, *, actor: str = "loyalty demo") -> None:
-    """Write the demo data into ``store`` as one transaction (all or nothing)."""
+def import_tables(data: DemoData) -> list[tuple[str, pl.DataFrame]]:
+    """The demo chain as the tables a user's files would hold, one per kind (every wave in
+    one): (kind, table), the columns named by the canonical fields and the item ids, so that
+    each maps onto itself (:func:`identity_mapping`). The master data comes first."""
+    n_items = len(ITEMS)
+    if data.scores.height != data.responses.height * n_items:
+        raise ValueError("every response answers every item (as generate() writes them)")
+    # scores are generated response by response, item by item: one row per response
+    answers = data.scores["score"].to_numpy().reshape(-1, n_items)
+    survey = data.responses.select(
+        pl.col("response_id").alias("respondent_id"), "branch_id", "wave", "tenure_band", "role"
+    ).with_columns(pl.Series(item[0], answers[:, k]) for k, item in enumerate(ITEMS))
+    churn = data.churn.with_columns(pl.format("churn_{}", "reason").alias("reason")).pivot(
+        on="reason", index=["branch_id", "wave"], values="customers"
+    )
+    loyalty = data.loyalty.join(churn, on=["branch_id", "wave"], how="left")
+    return [
+        ("branches", data.branches),
+        ("engagement", survey),
+        ("loyalty", loyalty),
+        ("finance", data.financials),
+    ]
+
+
+def identity_mapping(kind: str, table: pl.DataFrame) -> dict[str, str | None]:
+    """Each canonical field (and item id) onto the column of the same name."""
+    names = set(field_names(kind)) | (
+        {i[0] for i in ITEMS} | set(CHURN_FIELDS) if kind != "branches" else set()
+    )
+    return {c: c for c in table.columns if c in names}
+
+
+def seed_store(store: Store, data: DemoData, *, actor: str = "loyalty demo") -> None:
+    """Import the demo data into ``store`` as a user's files are imported (checked, then
+    written by the one writer, one version per kind and wave) — all tables and the action
+    plans in one transaction: all or nothing."""
     source = f"demo generator (seed {data.params.seed}, {data.params.n_branches} branches)"
-    store_dataset(store, data, meta=ImportMeta(source=source, imported_by=actor))
+    meta = ImportMeta(source=source, imported_by=actor)
+    instrument = Instrument.from_frames(data.dimensions, data.items)
+    with store.transaction() as cur:
+        for kind, table in import_tables(data):
+            if table.height:
+                import_table(
+                    cur,
+                    table,
+                    kind,
+                    meta=meta,
+                    mapping=identity_mapping(kind, table),
+                    instrument=instrument if kind == "engagement" else None,
+                    decimal=".",
+                )
+        if data.actions.height:
+            actions.seed(cur, data.actions, actor=actor, source=source)
 
 
 def write_samples(data: DemoData, directory: Path, wave: str | None = None) -> list[Path]:

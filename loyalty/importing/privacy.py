@@ -437,9 +437,10 @@ _MAX_WORDS = 6
 def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
     """Per value: why it may not be stored (``too_long``, ``email``, ``phone``, ``ip``,
     ``name``, ``free_text``) or null. ``names``: also look for a person's name (category
-    labels; a branch may well be called after a person or a street)."""
+    labels; a branch may well be called after a person or a street). Each distinct value is
+    judged once (a category column of a million answers holds a handful)."""
     s = values.cast(pl.String).str.strip_chars()
-    frame = pl.DataFrame({"v": s})
+    frame = pl.DataFrame({"v": s.unique()})
     first = pl.col("v").str.extract(r"^(\S+)\s+\S+$", 1).str.to_lowercase()
     digits = pl.col("v").str.count_matches(r"\d")
     reason = (
@@ -464,7 +465,10 @@ def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
     reason = reason.when(
         (pl.col("v").str.contains(_SENTENCE) & (words >= 3)) | (words > _MAX_WORDS)
     ).then(pl.lit("free_text"))
-    return frame.select(reason.otherwise(None).cast(pl.String).alias("reason"))["reason"]
+    judged = frame.select("v", reason.otherwise(None).cast(pl.String).alias("reason"))
+    return s.replace_strict(
+        judged["v"], judged["reason"], default=None, return_dtype=pl.String
+    ).alias("reason")
 
 
 def category_limit(respondents: int, min_group_size: int) -> int:

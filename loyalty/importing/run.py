@@ -1,12 +1,17 @@
 """Importing a file end to end: read, map, validate, and store in ONE transaction.
 
 :func:`run_import` never stores a partial import: the file is read and validated completely
-first; only a file without problems is written, as one new active version per (kind, wave)
-through :func:`loyalty.ingest.new_import`, inside one :meth:`Store.transaction`. If that
+first; only a file without problems is written — by the one writer,
+:func:`loyalty.importing.write.store_validated`, as one new active version per (kind, wave) —
+inside one :meth:`Store.transaction`. If that
 transaction fails because the disk is full or the data directory may not be written, nothing
 is kept and the report carries one ``store_failed`` problem that says so. The raw file
 is never stored — only its SHA-256, size, detected format, row counts, the dropped (identifying)
 column names and who imported it when.
+
+:func:`import_table` is the same path for a table that is already in memory (the demo chain's
+frames, as its files would read): checked against what the caller's open transaction holds and
+written in it, so several tables are stored all or nothing.
 
 Test hook (tests only, never set in production): if the environment variable
 ``LOYALTY_TEST_IMPORT_PAUSE`` holds a number of seconds, the import reports progress
@@ -20,7 +25,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +37,6 @@ from loyalty.i18n import num
 from loyalty.importing.instrument import (
     Instrument,
     InstrumentError,
-    apply_instrument,
     instrument_for_wave,
     latest_instrument,
 )
@@ -48,12 +51,11 @@ from loyalty.importing.validate import (
     validate,
     wave_period,
 )
-from loyalty.ingest import ImportMeta, new_import
+from loyalty.importing.write import ImportMeta, Progress, store_validated
 from loyalty.schema import KINDS
 from loyalty.store import Store, StoreWriteError
 from loyalty.versions import audit
 
-Progress = Callable[[float, str], None]
 PAUSE_ENV = "LOYALTY_TEST_IMPORT_PAUSE"
 #: Columns are judged by content (e-mails, free text …) on this many first rows.
 CONTENT_SAMPLE_ROWS = 20_000
@@ -134,7 +136,18 @@ def save_mapping(
 # --- context from the store -------------------------------------------------------------------
 
 
-def _context(store: Store) -> dict[str, Any]:
+class _Pending:
+    """The store as an open transaction sees it (what it has written so far included): the
+    read side of :class:`~loyalty.store.Store` (``sql``) on the transaction's cursor."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
+        self._cur = cur
+
+    def sql(self, query: str, params: list[Any] | None = None) -> pl.DataFrame:
+        return self._cur.sql(query, params=params).pl()
+
+
+def _context(store: Store | _Pending) -> dict[str, Any]:
     branches = store.sql("SELECT branch_id, name, headcount FROM branches")
     history = store.sql(
         "SELECT w.wave, w.start_date, count(r.response_id) AS responses "
@@ -150,7 +163,7 @@ def _context(store: Store) -> dict[str, Any]:
 
 
 def _resolve_instrument(
-    store: Store, wave: str | None, explicit: Instrument | None
+    store: Store | _Pending, wave: str | None, explicit: Instrument | None
 ) -> tuple[Instrument | None, Notice | None]:
     if explicit is not None:
         return explicit, None
@@ -231,8 +244,8 @@ def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[
     A new version of (kind, wave) replaces the active one whole. Two things would vanish
     without a word: branches of the active version that the file lacks (named here), and a
     loyalty file without churn-reason columns — its churn reasons are carried over from the
-    active version (:func:`_store`), and the notice says from which version and for how many
-    branches."""
+    active version (:func:`~loyalty.importing.write.store_validated`), and the notice says
+    from which version and for how many branches."""
     notices: list[Notice] = []
     if result.kind not in _REPLACES:
         return notices
@@ -283,6 +296,93 @@ def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[
 
 
 # --- the import -------------------------------------------------------------------------------
+
+
+def _check(
+    store: Store | _Pending,
+    frame: pl.DataFrame,
+    kind: str,
+    wave: str | None,
+    mapping: dict[str, str | None],
+    instrument: Instrument | None,
+    *,
+    row_numbers: Any = None,
+    unknown_branches: str = "reject",
+    question_texts: dict[str, str] | None = None,
+    layout: str = "plain",
+    decimal: str | None = None,
+    branch: str | None = None,
+) -> tuple[ValidationResult, Instrument | None]:
+    """Validate a read table against what the store holds; also the questionnaire it was
+    checked against (an engagement file's: ``instrument``, else the wave's stored one)."""
+    context = _context(store)
+    resolved_instrument, note = (None, None)
+    identifying: list[tuple[str, str]] = []
+    if kind == "engagement":
+        resolved_instrument, note = _resolve_instrument(
+            store, wave or _file_wave(frame, mapping.get("wave")), instrument
+        )
+        # surveys are anonymous; a branch list's "Name" is a branch name
+        identifying = identifying_columns(
+            list(frame.columns), question_texts, layout, frame=frame.head(CONTENT_SAMPLE_ROWS)
+        )
+    result = validate(
+        frame,
+        row_numbers,
+        kind,
+        wave,
+        mapping,
+        resolved_instrument,
+        context["known_branches"],
+        unknown_branches=unknown_branches,
+        question_texts=question_texts,
+        identifying=identifying,
+        decimal=decimal,
+        min_group_size=config.min_group_size(),
+        headcounts=context["headcounts"],
+        branch_names=context["branch_names"],
+        branch=branch,
+        wave_history=context["wave_history"],
+    )
+    if note is not None:
+        result.warnings.insert(0, note)
+    return result, resolved_instrument
+
+
+class ImportRefused(ValueError):
+    """:func:`import_table` found problems: nothing is stored (the caller's transaction
+    rolls back); ``result`` holds them."""
+
+    def __init__(self, result: ValidationResult) -> None:
+        self.result = result
+        counts = ", ".join(f"{k} ({n})" for k, n in result.problem_counts().iter_rows())
+        super().__init__(f"{result.kind} table refused: {counts}")
+
+
+def import_table(
+    cur: duckdb.DuckDBPyConnection,
+    frame: pl.DataFrame,
+    kind: str,
+    *,
+    meta: ImportMeta,
+    mapping: dict[str, str | None],
+    wave: str | None = None,
+    instrument: Instrument | None = None,
+    decimal: str | None = None,
+) -> list[StoredImport]:
+    """Import a table that is already in memory, as a file with these columns would be:
+    validated against what ``cur``'s open transaction holds (so a branch list stored earlier
+    in it counts), then written in that transaction by the one writer. Several calls in one
+    transaction store several tables all or nothing (the demo chain: ``demo.seed_store``).
+
+    Raises :class:`ImportRefused` when the table has problems (warnings do not refuse it) and
+    :class:`~loyalty.importing.instrument.InstrumentError` when ``instrument`` conflicts with
+    the stored questionnaire; either way the caller's transaction rolls back.
+    """
+    result, used = _check(_Pending(cur), frame, kind, wave, mapping, instrument, decimal=decimal)
+    if not result.ok:
+        raise ImportRefused(result)
+    return store_validated(cur, result, meta, instrument, used)
 
 
 def run_import(
@@ -353,40 +453,20 @@ def run_import(
         report.mapping_suggested = True
 
     step(0.2, "import.progress.validating")
-    context = _context(store)
-    resolved_instrument, note = (None, None)
-    if kind == "engagement":
-        resolved_instrument, note = _resolve_instrument(
-            store, wave or _file_wave(raw.frame, mapping.get("wave")), instrument
-        )
-    identifying: list[tuple[str, str]] = []
-    if kind == "engagement":  # surveys are anonymous; a branch list's "Name" is a branch name
-        identifying = identifying_columns(
-            list(raw.frame.columns),
-            raw.question_texts,
-            raw.layout,
-            frame=raw.frame.head(CONTENT_SAMPLE_ROWS),
-        )
-    result = validate(
+    result, resolved_instrument = _check(
+        store,
         raw.frame,
-        raw.row_numbers,
         kind,
         wave,
         mapping,
-        resolved_instrument,
-        context["known_branches"],
+        instrument,
+        row_numbers=raw.row_numbers,
         unknown_branches=unknown_branches,
         question_texts=raw.question_texts,
-        identifying=identifying,
+        layout=raw.layout,
         decimal=raw.decimal_hint,
-        min_group_size=config.min_group_size(),
-        headcounts=context["headcounts"],
-        branch_names=context["branch_names"],
         branch=branch or None,
-        wave_history=context["wave_history"],
     )
-    if note is not None:
-        result.warnings.insert(0, note)
     _refuse_formula_columns(result, raw.formula_columns)
     if result.ok:
         result.warnings.extend(replaced_notices(store, result, lang))
@@ -405,7 +485,7 @@ def run_import(
     )
     try:
         with store.transaction() as cur:
-            stored = _store(cur, result, meta, actor, instrument, resolved_instrument, step)
+            stored = store_validated(cur, result, meta, instrument, resolved_instrument, step)
             if save_as:
                 # the fields as resolved plus item entries the user gave (found items are
                 # found again by their header next time)
@@ -443,184 +523,3 @@ def run_import(
     if stored:
         outcome.import_id, outcome.version = stored[0].import_id, stored[0].version
     return outcome
-
-
-def _ensure_waves(cur: duckdb.DuckDBPyConnection, waves: list[str]) -> None:
-    existing = {r[0] for r in cur.execute("SELECT wave FROM waves").fetchall()}
-    added = False
-    for wave in waves:
-        if wave in existing:
-            continue
-        period = wave_period(wave)
-        if period is None:  # validation refuses unknown labels of new waves
-            raise ValueError(f"wave label {wave!r} not recognised")
-        cur.execute(
-            "INSERT INTO waves (wave, seq, start_date, end_date) VALUES (?, 0, ?, ?)",
-            [wave, period[1], period[2]],
-        )
-        added = True
-    if added:  # order: by start date
-        cur.execute(
-            "UPDATE waves SET seq = o.rn FROM (SELECT wave AS w, "
-            "row_number() OVER (ORDER BY start_date, wave) AS rn FROM waves) o "
-            "WHERE waves.wave = o.w"
-        )
-
-
-def _insert(
-    cur: duckdb.DuckDBPyConnection,
-    table: str,
-    frame: pl.DataFrame,
-    import_id: int,
-    select: str | None = None,
-) -> None:
-    cur.register("_incoming", frame)
-    try:
-        cols = ", ".join(frame.columns)
-        cur.execute(
-            f"INSERT INTO {table} (import_id, {cols}) SELECT ?, {select or cols} FROM _incoming",
-            [import_id],
-        )
-    finally:
-        cur.unregister("_incoming")
-
-
-def _store(
-    cur: duckdb.DuckDBPyConnection,
-    result: ValidationResult,
-    meta: ImportMeta,
-    actor: str,
-    instrument: Instrument | None,
-    used_instrument: Instrument | None,
-    step: Progress = lambda fraction, key: None,
-) -> list[StoredImport]:
-    kind, frames = result.kind, result.frames
-    stored: list[StoredImport] = []
-    if "new_branches" in frames:
-        cur.register("_new", frames["new_branches"])
-        cur.execute(
-            "INSERT INTO branches (branch_id, name, region, format, headcount) "
-            "SELECT branch_id, name, region, format, headcount FROM _new "
-            "WHERE branch_id NOT IN (SELECT branch_id FROM branches)"
-        )
-        cur.unregister("_new")
-    if kind == "branches":
-        _upsert_branches(cur, frames["branches"])
-        rows = frames["branches"].height
-        import_id = new_import(cur, "branches", None, meta, rows)
-        version = _version(cur, import_id)
-        return [StoredImport(None, import_id, version, rows)]
-
-    _ensure_waves(cur, result.waves)
-    if kind == "engagement":
-        responses, scores = frames["responses"], frames["scores"]
-        # response ids: the file's 1..n, moved past every stored id (never reused)
-        offset = int(
-            cur.execute("SELECT coalesce(max(response_id), 0) FROM responses").fetchall()[0][0]
-        )
-        ranges = responses.group_by("wave").agg(
-            pl.len().alias("n"),
-            pl.col("response_id").min().alias("lo"),
-            pl.col("response_id").max().alias("hi"),
-        )
-        cases, params = [], []
-        for wave, n, lo, hi in ranges.sort("wave").iter_rows():
-            if instrument is not None:
-                apply_instrument(cur, wave, instrument, actor)
-            elif not cur.execute(
-                "SELECT count(*) FROM wave_items WHERE wave = ?", [wave]
-            ).fetchall()[0][0]:
-                # the wave inherits the whole questionnaire it was checked against
-                assert used_instrument is not None
-                apply_instrument(cur, wave, used_instrument, actor)
-            import_id = new_import(cur, kind, wave, meta, n)
-            stored.append(StoredImport(wave, import_id, _version(cur, import_id), n))
-            # a wave's responses have consecutive ids (validate sorts by wave)
-            cases.append("WHEN response_id BETWEEN ? AND ? THEN ?")
-            params += [lo, hi, import_id]
-        import_of = f"CASE {' '.join(cases)} END"
-        cur.register("_resp", responses)
-        cur.register("_scores", scores)
-        try:  # one pass over each frame, whatever the number of waves
-            cur.execute(
-                "INSERT INTO responses (import_id, response_id, wave, branch_id, tenure_band, "
-                f"role) SELECT {import_of}, response_id + ?, wave, branch_id, tenure_band, role "
-                "FROM _resp",
-                [*params, offset],
-            )
-            step(0.8, "import.progress.storing")
-            cur.execute(
-                "INSERT INTO response_scores (import_id, response_id, item_id, score) "
-                f"SELECT {import_of}, response_id + ?, item_id, score FROM _scores",
-                [*params, offset],
-            )
-        finally:
-            cur.unregister("_resp")
-            cur.unregister("_scores")
-        return stored
-    for wave in result.waves:
-        if kind == "loyalty":
-            part = frames["loyalty"].filter(pl.col("wave") == wave)
-            previous = cur.execute(
-                "SELECT import_id FROM imports WHERE kind = 'loyalty' AND wave = ? AND active",
-                [wave],
-            ).fetchall()
-            import_id = new_import(cur, kind, wave, meta, part.height)
-            _insert(cur, "loyalty", part, import_id)
-            if "churn" in frames:
-                _insert(
-                    cur, "churn_reasons", frames["churn"].filter(pl.col("wave") == wave), import_id
-                )
-            elif previous:  # the file has no churn reasons: the active version's stay
-                cur.execute(
-                    "INSERT INTO churn_reasons (import_id, branch_id, wave, reason, customers) "
-                    "SELECT ?, branch_id, wave, reason, customers FROM churn_reasons "
-                    "WHERE import_id = ?",
-                    [import_id, previous[0][0]],
-                )
-            rows = part.height
-        else:
-            part = frames["financials"].filter(pl.col("wave") == wave)
-            import_id = new_import(cur, kind, wave, meta, part.height)
-            _insert(cur, "financials", part, import_id)
-            rows = part.height
-        stored.append(StoredImport(wave, import_id, _version(cur, import_id), rows))
-    return stored
-
-
-def _version(cur: duckdb.DuckDBPyConnection, import_id: int) -> int:
-    return int(
-        cur.execute("SELECT version FROM imports WHERE import_id = ?", [import_id]).fetchall()[0][0]
-    )
-
-
-def _upsert_branches(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
-    """Known branches: update the columns the file has (an empty cell keeps the stored value).
-    New branches: insert; missing name = the id, region/format empty, headcount 0. Branches
-    missing from the file stay (their data would otherwise lose its master row)."""
-    full = frame
-    for col, dtype in (
-        ("name", pl.String),
-        ("region", pl.String),
-        ("format", pl.String),
-        ("headcount", pl.Int32),
-    ):
-        if col not in full.columns:
-            full = full.with_columns(pl.lit(None, dtype).alias(col))
-    cur.register("_incoming", full)
-    try:
-        cur.execute(
-            "UPDATE branches SET name = coalesce(i.name, branches.name), "
-            "region = coalesce(i.region, branches.region), "
-            "format = coalesce(i.format, branches.format), "
-            "headcount = coalesce(i.headcount, branches.headcount) "
-            "FROM _incoming i WHERE branches.branch_id = i.branch_id"
-        )
-        cur.execute(
-            "INSERT INTO branches (branch_id, name, region, format, headcount) "
-            "SELECT branch_id, coalesce(name, branch_id), coalesce(region, ''), "
-            "coalesce(format, ''), coalesce(headcount, 0) FROM _incoming "
-            "WHERE branch_id NOT IN (SELECT branch_id FROM branches)"
-        )
-    finally:
-        cur.unregister("_incoming")

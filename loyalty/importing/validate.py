@@ -1006,15 +1006,25 @@ def _scale_problems(
         item = instrument.item(item_id)
         if item.scale_max - item.scale_min not in (4, 6):
             continue
-        answers = work[_ITEM + item_id].drop_nulls().str.strip_chars()
+        # each distinct answer once, with how often it was given
+        answers = (
+            work.select(pl.col(_ITEM + item_id).alias("v"))
+            .drop_nulls()
+            .group_by("v", maintain_order=True)
+            .len("n")
+            .group_by(pl.col("v").str.strip_chars(), maintain_order=True)
+            .agg(pl.col("n").sum())
+        )
         # on a five-point questionnaire a plain 6 or 7 is already out of range, cell by cell
         seven = item.scale_max - item.scale_min == 6
         evidence[item_id] = likert.scale_evidence(
-            answers.unique().to_list(), item.scale_min, numbers=seven
+            answers["v"].to_list(), item.scale_min, numbers=seven
         )
-        numbers = answers.cast(pl.Int64, strict=False).drop_nulls()
-        if numbers.len() >= likert.FIVE_POINT_MIN_ANSWERS and numbers.max() <= item.scale_min + 4:
-            capped[item_id] = int(numbers.max())
+        numbers = answers.with_columns(pl.col("v").cast(pl.Int64, strict=False)).drop_nulls("v")
+        if numbers["n"].sum() >= likert.FIVE_POINT_MIN_ANSWERS and (
+            numbers["v"].max() <= item.scale_min + 4
+        ):
+            capped[item_id] = int(numbers["v"].max())
     seven_somewhere = any(7 in e for e in evidence.values())
     out: list[pl.DataFrame] = []
     for item_id, found in evidence.items():

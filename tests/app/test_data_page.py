@@ -166,7 +166,7 @@ def test_a_full_disk_at_confirm_says_so_and_stores_nothing(app, own_db, survey_c
     store = open_store(own_db)  # the same connection the app uses in this process
     before = store.sql("SELECT * FROM imports ORDER BY import_id").rows()
     responses = store.sql("SELECT count(*) AS n FROM responses")["n"][0]
-    real_store = run._store
+    real_store = run.store_validated
 
     def full_disk(cur, *args, **kwargs):
         real_store(cur, *args, **kwargs)
@@ -174,7 +174,7 @@ def test_a_full_disk_at_confirm_says_so_and_stores_nothing(app, own_db, survey_c
             f'IO Error: Could not write file "{own_db}.wal": No space left on device'
         )
 
-    monkeypatch.setattr(run, "_store", full_disk)
+    monkeypatch.setattr(run, "store_validated", full_disk)
     at = app("pages/data.py", lang="de").run()
     at = _upload(at, "mitarbeiterbefragung.csv", survey_csv)
     at.selectbox(key="data_wave_choice").select("2025-H2").run()
