@@ -33,6 +33,16 @@ def _house(lang: str) -> dict:
 
 #: The narrowest a chart is shown (a column of a page at 1440 px): titles wrap to fit it.
 NARROWEST = 540
+#: A link chart draws its fitted line (and its subtitle states r) from this many branches.
+FIT_MIN_N = 4
+
+
+def chart_title(main: str, subtitle: str | None = None) -> dict[str, str]:
+    """A chart's title for its layout: ``main``, and ``subtitle`` (what the figures rest on:
+    n, an interval, what is left out) below it in smaller type. The one place that writes
+    this plotly markup; :func:`wrapped_title` reads it back. The sentences themselves come
+    from the message catalogue, those the story also says from :mod:`loyalty.wording`."""
+    return {"text": f"{main}<br><sup>{subtitle}</sup>" if subtitle else main}
 
 
 def _titled(layout: dict) -> dict:
@@ -154,10 +164,15 @@ def measure_label(measure: str, lang: str) -> str:
 
 
 def link_scatter(
-    table: pl.DataFrame, link: analysis.Link, lang: str, title: str, highlight: str | None = None
+    table: pl.DataFrame,
+    link: analysis.Link,
+    lang: str,
+    subtitle: str,
+    highlight: str | None = None,
 ) -> go.Figure:
-    """One link of the chain: a point per branch and the OLS fitted line; ``title`` says r
-    [CI] and n (:func:`loyalty.wording.link_title`)."""
+    """One link of the chain: a point per branch and the OLS fitted line (from
+    :data:`FIT_MIN_N` branches), titled with the link's name; ``subtitle`` says r [CI] and n
+    (:func:`loyalty.wording.link_subtitle`)."""
     data = table.select("branch_id", "name", link.x, link.y).drop_nulls()
     x, y = data[link.x].to_numpy(), data[link.y].to_numpy()
     traces = []
@@ -184,7 +199,7 @@ def link_scatter(
         )
     )
     res = link.result
-    if res.n >= 4:
+    if res.n >= FIT_MIN_N:
         slope, intercept = np.polyfit(x, y, 1)
         xs = np.array([x.min(), x.max()])
         traces.append(
@@ -200,7 +215,7 @@ def link_scatter(
     return _figure(
         traces,
         lang,
-        title={"text": title},
+        title=chart_title(t(f"link.{link.key}", lang), subtitle),
         showlegend=False,
         height=420,
         xaxis=_axis_title(measure_label(link.x, lang)),
@@ -240,7 +255,7 @@ def dimension_bars(
         barmode="group",
         height=380,
         yaxis={"range": [1, 5.4]},
-        title={"text": t("branch.dimensions", lang)},
+        title=chart_title(t("branch.dimensions", lang)),
     )
 
 
@@ -266,7 +281,7 @@ def trend_lines(trend: pl.DataFrame, measure: str, lang: str) -> go.Figure:
         traces,
         lang,
         height=300,
-        title={"text": measure_label(measure, lang)},
+        title=chart_title(measure_label(measure, lang)),
         xaxis={"type": "category"},
         legend={"orientation": "h", "y": -0.2},
     )
@@ -319,7 +334,7 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
         yaxis={"autorange": "reversed"},
         # room for the value labels outside the longest bar
         xaxis={"ticksuffix": " %", "range": [0, 118 * longest]},
-        title={"text": t("branch.churn", lang)},
+        title=chart_title(t("branch.churn", lang)),
     )
 
 
@@ -332,8 +347,9 @@ def text_color(background: str) -> str:
     return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
 
 
-def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
-    """Mean return on sales of the four engagement x loyalty quadrants, with 95% intervals.
+def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str, subtitle: str) -> go.Figure:
+    """Mean return on sales of the four engagement x loyalty quadrants, with 95% intervals;
+    ``subtitle``: how the branches were split (:func:`loyalty.wording.quadrant_note`).
 
     Horizontal bars: the quadrant names read level; the value label stands beyond the
     whisker's end (:func:`end_labels`), so the two never meet."""
@@ -366,11 +382,10 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
         "<extra></extra>",
     )
     texts = [f"{i18n.num(m, lang, 1)} %" for m in means]
-    subtitle = t("quadrant.subtitle", lang, n=data["n_total"][0])
     return _figure(
         [trace],
         lang,
-        title={"text": f"{t('quadrant.title', lang)}<br><sup>{subtitle}</sup>"},
+        title=chart_title(t("quadrant.title", lang), subtitle),
         height=440,
         showlegend=False,
         annotations=end_labels(labels, means, lows, highs, texts, horizontal=True),
@@ -486,7 +501,7 @@ def dimension_heatmap(
         clickmode="event+select",
         barmode="overlay",
         bargap=0.06,
-        title={"text": t("heatmap.title", lang)},
+        title=chart_title(t("heatmap.title", lang)),
         title_gap=34,  # the dimension names sit between the title and the cells
         coloraxis={
             "colorscale": "RdBu",
@@ -569,7 +584,7 @@ def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
     return _figure(
         traces,
         lang,
-        title={"text": f"{t('funnel.title', lang)}<br><sup>{subtitle}</sup>"},
+        title=chart_title(t("funnel.title", lang), subtitle),
         height=460,
         xaxis=_axis_title(t("funnel.axis", lang)),
         yaxis=_axis_title(measure_label("engagement", lang)),
@@ -900,7 +915,7 @@ def chain_diagram(model, lang: str) -> go.Figure:
     return _layout(
         fig,
         lang,
-        title={"text": f"{t('chain.title', lang)}<br><sup>{subtitle}</sup>"},
+        title=chart_title(t("chain.title", lang), subtitle),
         height=420,
         showlegend=False,
         xaxis={"visible": False, "range": [0, 10], "fixedrange": True},
@@ -939,7 +954,7 @@ def drivers_bars(drivers: pl.DataFrame, dims: pl.DataFrame, loyalty: str, lang: 
     return _figure(
         [trace],
         lang,
-        title={"text": f"{t('drivers.chart_title', lang)}<br><sup>{subtitle}</sup>"},
+        title=chart_title(t("drivers.chart_title", lang), subtitle),
         height=380,
         showlegend=False,
         xaxis=_axis_title(t("drivers.axis", lang)),
@@ -961,10 +976,10 @@ def rwg_histogram(values: pl.Series, lang: str, min_size: int) -> go.Figure:
     return _layout(
         fig,
         lang,
-        title={
-            "text": f"{t('quality.rwg_title', lang)}<br><sup>"
-            f"{t('quality.rwg_subtitle', lang, n=values.len(), min=min_size)}</sup>"
-        },
+        title=chart_title(
+            t("quality.rwg_title", lang),
+            t("quality.rwg_subtitle", lang, n=values.len(), min=min_size),
+        ),
         height=340,
         showlegend=False,
         xaxis={"title": "r<sub>wg(j)</sub>", "range": [0, 1.02]},
@@ -1011,7 +1026,7 @@ def what_if_bars(w, lang: str, top: int = 25) -> go.Figure:
     return _figure(
         [trace],
         lang,
-        title={"text": f"{t('whatif.chart_title', lang)}<br><sup>{subtitle}</sup>"},
+        title=chart_title(t("whatif.chart_title", lang), subtitle),
         height=max(320, 60 + 22 * data.height),
         showlegend=False,
         xaxis=_axis_title(t("whatif.axis", lang)),

@@ -89,7 +89,7 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
                 *_corrected_lines(parts.corrected, links, lang),
                 t("association_note", lang),
             ),
-            charts.link_scatter(table, links[0], lang, wording.link_title(links[0], lang)),
+            charts.link_scatter(table, links[0], lang, wording.link_subtitle(links[0], lang)),
         )
     )
     detail = wording.headline_detail(ratio, lang) if analysis.finite(ratio.ratio) else ""
@@ -98,12 +98,13 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             "return",
             t("story.return.title", lang),
             tuple(x for x in (headline, detail, wording.link_line(links[1], lang)) if x),
-            charts.link_scatter(table, links[1], lang, wording.link_title(links[1], lang)),
+            charts.link_scatter(table, links[1], lang, wording.link_subtitle(links[1], lang)),
         )
     )
 
     quads = parts.quadrants
     q = {row["quadrant"]: row for row in quads.iter_rows(named=True)}
+    split = wording.quadrant_note(quads, lang)  # a line of the step and its chart's subtitle
     steps.append(
         Step(
             "quadrants",
@@ -122,9 +123,9 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
                     n_ll=q["low_low"]["n"],
                 ),
                 wording.multiplier_line(quads, loyalty, lang),
-                t("quadrant.subtitle", lang, n=q["high_high"]["n_total"]),
+                split,
             ),
-            charts.quadrant_bars(quads, loyalty, lang),
+            charts.quadrant_bars(quads, loyalty, lang, split),
         )
     )
 

@@ -2,15 +2,15 @@
 chain model, power, lag direction, a branch's expectation, the what-if. Each figure comes with
 its interval, n and level; the words come from the catalogue (:func:`loyalty.i18n.t`).
 
-Pages, charts' titles, the story and the deck take their sentences from here, so a sentence is
-written once.
+Pages, charts' subtitles, the story and the deck take their sentences from here, so a sentence
+is written once; :func:`loyalty.charts.chart_title` puts a subtitle under a chart's title.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from loyalty import analysis, i18n, stats
+from loyalty import analysis, charts, i18n, stats
 from loyalty.i18n import t
 from loyalty.model import RELEVANT_R, RELIABLE_ICC2, ChainModel, Corrected, Power, WhatIf
 
@@ -57,10 +57,16 @@ def link_sentence(link: analysis.Link, lang: str, min_n: int = 0) -> str:
     )
 
 
-def link_title(link: analysis.Link, lang: str) -> str:
-    """A link chart's title: the link's name, its sentence below (plotly markup); the chart
-    draws its fitted line from 4 branches, and states r from there."""
-    return f"{t('link.' + link.key, lang)}<br><sup>{link_sentence(link, lang, 4)}</sup>"
+def link_subtitle(link: analysis.Link, lang: str) -> str:
+    """What a link chart says below its title (:func:`loyalty.charts.link_scatter`): r with
+    its interval and n, from as many branches as the chart draws its fitted line from."""
+    return link_sentence(link, lang, charts.FIT_MIN_N)
+
+
+def quadrant_note(quads: pl.DataFrame, lang: str) -> str:
+    """How the branches were split into the four quadrants (n, at the medians): a line of the
+    story and the subtitle of its chart (:func:`loyalty.charts.quadrant_bars`)."""
+    return t("quadrant.subtitle", lang, n=quads["n_total"][0])
 
 
 def link_line(link: analysis.Link, lang: str) -> str:

@@ -25,7 +25,7 @@ corrected = ui.corrected_links(wave, loyalty)
 for column, link in zip(st.columns(len(links)), links, strict=True):
     with column:
         event = ui.chart(
-            charts.link_scatter(table, link, lang, wording.link_title(link, lang)),
+            charts.link_scatter(table, link, lang, wording.link_subtitle(link, lang)),
             on_select="rerun",
             selection_mode="points",
             key=f"scatter_{link.key}",
@@ -60,7 +60,11 @@ with words:
         st.caption(line)
     (st.caption if power.enough else st.warning)(wording.power_sentence(power, lang))
 quads = ui.quadrants(wave, loyalty)
-ui.chart(charts.quadrant_bars(quads, loyalty, lang), key="quadrants", lang=lang)
+ui.chart(
+    charts.quadrant_bars(quads, loyalty, lang, wording.quadrant_note(quads, lang)),
+    key="quadrants",
+    lang=lang,
+)
 st.markdown(wording.multiplier_line(quads, loyalty, lang))
 
 hidden, total = tables.hidden(table)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -260,7 +261,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.exports",
             "loyalty.users",
             "loyalty.access",
-            "loyalty.ingest",
             "loyalty.importing",
             "loyalty.actions",
             "loyalty.actions_import",
@@ -485,3 +485,66 @@ def test_no_page_file_is_over_300_lines():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300
     }
     assert long == {}
+
+
+def test_only_charts_writes_the_markup_of_a_chart_subtitle():
+    """A chart's title and subtitle become plotly markup in loyalty/charts.py (chart_title);
+    wording builds the sentences, pages and the story pass them on."""
+    writers = sorted(
+        str(path.relative_to(ROOT))
+        for path in _python_files()
+        if "<sup>" in path.read_text(encoding="utf-8")
+    )
+    assert writers == ["loyalty/charts.py"]
+
+
+#: The tables of canonical survey rows: one module writes them (the import path).
+CANONICAL_TABLES = ("responses", "response_scores", "loyalty", "churn_reasons", "financials")
+_INSERT = re.compile(r"\bINSERT\s+(?:OR\s+\w+\s+)?INTO\s+(\w+|\{)", re.I)
+
+
+def _executed_inserts(source: str) -> set[str]:
+    """Tables the SQL passed to ``execute``/``executemany``/``sql`` inserts into; ``{`` for a
+    table named at run time (an f-string), which may be any of them."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("execute", "executemany", "sql")
+            and node.args
+        ):
+            continue
+        query = node.args[0]
+        if isinstance(query, ast.Constant) and isinstance(query.value, str):
+            text = query.value
+        elif isinstance(query, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in query.values)
+        else:
+            continue
+        found |= {m.lower() for m in _INSERT.findall(text)}
+    return found
+
+
+def test_one_module_writes_canonical_rows():
+    """Every write of survey, loyalty and finance rows goes through the import path's one
+    writer (loyalty.importing.write.store_validated): the demo chain is imported as a user's
+    files are, not inserted beside them."""
+    writers = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "loyalty").rglob("*.py")
+        if _executed_inserts(path.read_text(encoding="utf-8")) & {*CANONICAL_TABLES, "{"}
+    )
+    assert writers == ["loyalty/importing/write.py"]
+
+
+def test_the_writer_check_sees_each_kind_of_insert():
+    assert _executed_inserts('cur.execute("INSERT INTO responses SELECT * FROM x")') == {
+        "responses"
+    }
+    assert _executed_inserts(
+        'cur.execute(f"INSERT OR REPLACE INTO {table} ({cols}) SELECT 1", [1])'
+    ) == {"{"}
+    assert _executed_inserts('con.sql("insert into financials values (1)")') == {"financials"}
+    # SQL that is only built (the PostgreSQL dialect), not run, is no write
+    assert _executed_inserts('sql = f"INSERT INTO {table} ({cols})"') == set()

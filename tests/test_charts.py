@@ -3,12 +3,13 @@ from __future__ import annotations
 import polars as pl
 
 from loyalty import analysis, charts, wording
+from loyalty.i18n import t
 
 
 def test_link_scatter_carries_branch_ids_and_states_r_ci_and_n(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     link = analysis.chain_links(table)[0]
-    fig = charts.link_scatter(table, link, "en", wording.link_title(link, "en"))
+    fig = charts.link_scatter(table, link, "en", wording.link_subtitle(link, "en"))
     points = fig.data[0]
     shown = table.filter(pl.col("engagement").is_not_null())
     assert sorted(points.customdata) == sorted(shown["branch_id"].to_list())
@@ -16,15 +17,30 @@ def test_link_scatter_carries_branch_ids_and_states_r_ci_and_n(demo_store):
     assert "95% CI" in fig.layout.title.text
     assert fig.data[1].mode == "lines"  # fitted line
     assert (
-        charts.link_scatter(table, link, "de", wording.link_title(link, "de")).layout.separators
+        charts.link_scatter(table, link, "de", wording.link_subtitle(link, "de")).layout.separators
         == ",."
     )
+
+
+def test_a_chart_title_and_its_subtitle_become_markup_in_one_place(demo_store):
+    assert charts.chart_title("Kette", "n = 5") == {"text": "Kette<br><sup>n = 5</sup>"}
+    assert charts.chart_title("Kette") == {"text": "Kette"}
+    text, _ = charts.wrapped_title("Kette<br><sup>n = 5</sup>", charts.NARROWEST, 17)
+    assert text == "Kette<br><sup>n = 5</sup>"  # wrapped_title reads the markup back
+    # a link chart: the link's name from the catalogue, wording's sentence below it
+    table = analysis.branch_table(demo_store, "2025-H2")
+    link = analysis.chain_links(table)[0]
+    sentence = wording.link_subtitle(link, "de")
+    fig = charts.link_scatter(table, link, "de", sentence)
+    assert fig.layout.meta["title"] == f"{t('link.' + link.key, 'de')}<br><sup>{sentence}</sup>"
 
 
 def test_highlighted_branch_is_coloured(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     link = analysis.chain_links(table)[1]
-    fig = charts.link_scatter(table, link, "de", wording.link_title(link, "de"), highlight="B042")
+    fig = charts.link_scatter(
+        table, link, "de", wording.link_subtitle(link, "de"), highlight="B042"
+    )
     idx = list(fig.data[0].customdata).index("B042")
     assert fig.data[0].marker.color[idx] == charts.HIGHLIGHT
 
@@ -54,7 +70,7 @@ QUADRANTS = ("high_high", "low_high", "high_low", "low_low")
 def test_quadrant_bars_label_each_quadrant_with_its_n(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     quads = analysis.quadrant_table(table, n_boot=200)
-    fig = charts.quadrant_bars(quads, "nps", "de")
+    fig = charts.quadrant_bars(quads, "nps", "de", wording.quadrant_note(quads, "de"))
     assert list(fig.data[0].y)[0].startswith("Engagement hoch · NPS hoch<br>n = ")
     assert sum(int(y.rsplit("n = ", 1)[1]) for y in fig.data[0].y) == quads["n_total"][0]
     # the value label beyond the whisker's end (never on it), in German numbers, in range
@@ -153,7 +169,7 @@ def test_value_labels_stand_beyond_the_interval_on_the_side_of_the_value():
 def test_axes_show_full_numbers_and_tooltips_are_rounded(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     link = analysis.chain_links(table)[0]
-    fig = charts.link_scatter(table, link, "de", wording.link_title(link, "de"))
+    fig = charts.link_scatter(table, link, "de", wording.link_subtitle(link, "de"))
     for axis in (fig.layout.xaxis, fig.layout.yaxis):
         assert axis.exponentformat == "none" and axis.separatethousands  # never "10k"
     assert "%{x:,.2f}" in fig.data[0].hovertemplate  # not the raw 3.060606

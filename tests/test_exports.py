@@ -94,7 +94,7 @@ def test_chart_images_render_in_the_system_chromium(demo_store, tmp_path):
         table,
         analysis.chain_links(table)[0],
         "de",
-        wording.link_title(analysis.chain_links(table)[0], "de"),
+        wording.link_subtitle(analysis.chain_links(table)[0], "de"),
     )
     png = exports.chart_image(fig, "png", width=800, height=500)
     assert png.startswith(b"\x89PNG") and len(png) > 10_000

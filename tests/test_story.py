@@ -46,3 +46,15 @@ def test_quadrant_step_states_the_multiplier_with_interval_and_n(demo_store):
     assert "n = " in line and "bootstrap with 300 resamples" in line
     german = Dashboard(demo_store, n_boot=300).story("2025-H2", "de")
     assert "-Fache** [95-%-KI " in next(s for s in german if s.key == "quadrants").lines[1]
+
+
+def test_a_step_line_that_is_also_a_subtitle_is_the_same_sentence(demo_store):
+    """How the branches were split is a line of the quadrant step and its chart's subtitle:
+    one sentence (loyalty.wording), put under the title by loyalty.charts."""
+    steps = Dashboard(demo_store, n_boot=200).story("2025-H2", "de")
+    quadrants = next(s for s in steps if s.key == "quadrants")
+    split = quadrants.lines[2]
+    assert "(Filialebene)" in split
+    assert quadrants.figure.layout.meta["title"].endswith(f"<br><sup>{split}</sup>")
+    chain = next(s for s in steps if s.key == "return")
+    assert "<br><sup>r = " in chain.figure.layout.meta["title"]
