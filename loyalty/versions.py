@@ -136,6 +136,29 @@ def audit(
     )
 
 
+def audit_many(
+    cur: duckdb.DuckDBPyConnection, actor: str, action: str, entries: list[tuple[str, str]]
+) -> None:
+    """:func:`audit` for many (target, detail) entries at once, logged in their order."""
+    frame = pl.DataFrame(
+        {
+            "n": range(len(entries)),
+            "target": [e[0] for e in entries],
+            "detail": [e[1] for e in entries],
+        },
+        schema={"n": pl.Int64, "target": pl.String, "detail": pl.String},
+    )
+    cur.register("_audit", frame)
+    try:
+        cur.execute(
+            "INSERT INTO audit_log (actor, action, target, detail) "
+            "SELECT ?, ?, target, detail FROM _audit ORDER BY n",
+            [actor, action],
+        )
+    finally:
+        cur.unregister("_audit")
+
+
 def history(store: Store, kind: str | None = None, wave: str | None = None) -> pl.DataFrame:
     """All versions, newest first per (kind, wave), including deleted ones (marked)."""
     clauses, params = [], []
