@@ -6,6 +6,7 @@ import psycopg
 import pytest
 
 from loyalty import demo, store
+from loyalty.importing import run
 from loyalty.importing.run import ImportRefused
 from loyalty.store import Store
 
@@ -195,3 +196,37 @@ def test_an_unreachable_postgresql_is_named_in_the_users_language(pg_server):
     assert "PostgreSQL-Datenbank" in german and "PostgreSQL database" in english
     assert "secret" not in german + english  # the password is never shown
     assert "postgresql://loyalty:***@127.0.0.1" in english
+
+
+def test_the_demo_is_imported_as_a_users_files_are(stores, tmp_path):
+    """The demo seeds through the import path: one version per kind and wave, by "loyalty
+    demo", and its survey of a wave is stored as the sample file of that wave is when a user
+    imports it (same answers per branch, tenure band, role and item)."""
+    s = stores.open()
+    data = demo.generate(demo.DemoParams(n_branches=12, n_waves=2))
+    demo.seed_store(s, data)
+    imports = s.sql("SELECT kind, wave, version, imported_by FROM imports ORDER BY import_id")
+    waves = data.waves["wave"].to_list()
+    assert imports.rows() == [
+        ("branches", None, 1, "loyalty demo"),
+        *(
+            (kind, wave, 1, "loyalty demo")
+            for kind in ("engagement", "loyalty", "finance")
+            for wave in waves
+        ),
+    ]
+    survey = demo.write_samples(data, tmp_path, wave=waves[-1])[0]
+    out = run.run_import(s, survey, kind="engagement", wave=waves[-1], actor="t")
+    assert out.stored
+    answers = (
+        "SELECT r.branch_id, r.tenure_band, r.role, sc.item_id, sum(sc.score) AS total, "
+        "count(*) AS n FROM response_scores sc "
+        "JOIN responses r ON r.import_id = sc.import_id AND r.response_id = sc.response_id "
+        "JOIN imports i ON i.import_id = r.import_id "
+        "WHERE i.kind = 'engagement' AND i.wave = ? AND i.version = ? "
+        "GROUP BY r.branch_id, r.tenure_band, r.role, sc.item_id "
+        "ORDER BY r.branch_id, r.tenure_band, r.role, sc.item_id"
+    )
+    seeded, imported = (s.sql(answers, [waves[-1], v]) for v in (1, 2))
+    assert seeded.height > 0 and seeded.equals(imported)
+    s.close()
