@@ -194,6 +194,7 @@ def test_a_full_disk_at_confirm_says_so_and_stores_nothing(app, own_db, survey_c
     assert [s.value[:26] for s in at.success] == ["Die Prüfung ist bestanden."]
     assert store.sql("SELECT * FROM imports ORDER BY import_id").rows() == before
     assert store.sql("SELECT count(*) AS n FROM responses")["n"][0] == responses
-    monkeypatch.setattr(run, "store_validated", real_store)  # space again: the same import goes through
+    # space again: the same import goes through
+    monkeypatch.setattr(run, "store_validated", real_store)
     out = run.run_import(store, survey_csv, "s.csv", "engagement", "2025-H2", actor="t")
     assert out.stored and out.version == 2
