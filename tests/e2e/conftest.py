@@ -68,9 +68,13 @@ class ServedURL(str):
 @contextmanager
 def serve(db: Path, log: Path, env: dict[str, str] | None = None):
     """`python serve.py` (as `make run` does) on a free localhost port, polled on
-    /_stcore/health; yields the base URL (a :class:`ServedURL`). ``env``: extra variables."""
+    /_stcore/health; yields the base URL (a :class:`ServedURL`). ``env``: extra variables.
+    The background warm-up is off (``LOYALTY_WARM_UP=off``: it would compete with the test for
+    the CPU, computing pages no test opens) unless ``env`` turns it on, as test_warm_served does."""
     try:
-        proc, base = start_server(db, log, timeout=60, env=env)
+        proc, base = start_server(
+            db, log, timeout=60, env={"LOYALTY_WARM_UP": "off", **(env or {})}
+        )
     except RuntimeError as exc:
         pytest.fail(str(exc))
     url = ServedURL(base)
