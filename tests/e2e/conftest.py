@@ -18,20 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.served import start_server, stop_server  # noqa: E402
-
-CHROMIUM = os.environ.get("LOYALTY_CHROMIUM", "/usr/bin/chromium")
-# Flags for a closed network and a root user (see the machine notes in the README).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from bench.served import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 
 def pytest_collection_modifyitems(items):
