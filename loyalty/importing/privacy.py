@@ -434,6 +434,10 @@ _SENTENCE = r"[.!?;]\s+\S|[.!?]$"
 _MAX_WORDS = 6
 
 
+#: Why :func:`text_reasons` refuses a text (each ``import.problem.identifying_<reason>``).
+TEXT_REASONS = ("too_long", "email", "ip", "phone", "name", "free_text")
+
+
 def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
     """Per value: why it may not be stored (``too_long``, ``email``, ``phone``, ``ip``,
     ``name``, ``free_text``) or null. ``names``: also look for a person's name (category

@@ -20,6 +20,7 @@ from loyalty.importing.validate import (
     REPORT_LIMIT,
     ValidationResult,
     field_label,
+    file_problem,
     problem_line,
     problems_frame,
 )
@@ -120,16 +121,7 @@ class ImportReport:
         for key, params in reversed(self.instrument_errors):
             problems = pl.concat(
                 [
-                    pl.DataFrame(
-                        {
-                            "kind": ["instrument"],
-                            "row": [None],
-                            "column": [None],
-                            "value": [t(key, lang, **params)],
-                            "expected": [None],
-                        },
-                        schema=PROBLEM_SCHEMA,
-                    ),
+                    file_problem("instrument", value=t(key, lang, **params)),
                     problems,
                 ]
             )
@@ -137,16 +129,7 @@ class ImportReport:
             key, params = self.read_error
             problems = pl.concat(
                 [
-                    pl.DataFrame(
-                        {
-                            "kind": ["read_error"],
-                            "row": [None],
-                            "column": [None],
-                            "value": [t(key, lang, **params)],
-                            "expected": [None],
-                        },
-                        schema=PROBLEM_SCHEMA,
-                    ),
+                    file_problem("read_error", value=t(key, lang, **params)),
                     problems,
                 ]
             )

@@ -42,9 +42,9 @@ from loyalty.importing.privacy import identifying_columns
 from loyalty.importing.read import ReadError, read_file
 from loyalty.importing.report import FileInfo, ImportReport, StoredImport
 from loyalty.importing.validate import (
-    PROBLEM_SCHEMA,
     Notice,
     ValidationResult,
+    file_problem,
     validate,
     wave_period,
 )
@@ -189,16 +189,7 @@ def _refuse_formula_columns(
     used = {c for c in result.mapping.values() if c} | set(result.item_columns.values())
     for column, cells in formula_columns:
         if column in used:
-            problem = pl.DataFrame(
-                {
-                    "kind": ["formula_without_value"],
-                    "row": [None],
-                    "column": [column],
-                    "value": [str(cells)],
-                    "expected": [None],
-                },
-                schema=PROBLEM_SCHEMA,
-            )
+            problem = file_problem("formula_without_value", column, cells)
             result.problems = pl.concat([result.problems, problem])
         else:
             result.warnings.append(
@@ -419,21 +410,8 @@ def run_import(
         report.instrument_errors = list(exc.errors)
         return outcome
     except StoreWriteError as exc:  # a full disk or a read-only data directory: rolled back
-        result.problems = pl.concat(
-            [
-                result.problems,
-                pl.DataFrame(
-                    {
-                        "kind": ["store_failed"],
-                        "row": [None],
-                        "column": [None],
-                        "value": [exc.message(lang)],
-                        "expected": [None],
-                    },
-                    schema=PROBLEM_SCHEMA,
-                ),
-            ]
-        )
+        problem = file_problem("store_failed", value=exc.message(lang))
+        result.problems = pl.concat([result.problems, problem])
         return outcome
     report.mapping_saved = save_as
     step(1.0, "import.progress.done")
