@@ -33,9 +33,10 @@ from typing import Any
 import polars as pl
 
 from loyalty.i18n import has, t
+from loyalty.importing import rules
 from loyalty.importing.instrument import Instrument
 from loyalty.importing.mapping import normalise_header
-from loyalty.importing.rules import CODES, DATA_NOTES, FRAMES, NOTES, RULES, columns, common
+from loyalty.importing.rules import CODES, NOTES, RULES, columns, common
 from loyalty.importing.rules.base import (
     PROBLEM_SCHEMA,
     REPORT_LIMIT,
@@ -82,11 +83,11 @@ WARNING_CODES = NOTES
 @dataclass
 class ValidationResult:
     kind: str
-    waves: list[str]
-    frames: dict[str, pl.DataFrame]
-    problems: pl.DataFrame
-    warnings: list[Notice]
-    mapping: dict[str, str | None]
+    waves: list[str] = field(default_factory=list)
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    problems: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROBLEM_SCHEMA))
+    warnings: list[Notice] = field(default_factory=list)
+    mapping: dict[str, str | None] = field(default_factory=dict)
     item_columns: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
     dropped_columns: list[tuple[str, str]] = field(default_factory=list)
@@ -244,20 +245,9 @@ def validate(
     """
     if unknown_branches not in UNKNOWN_BRANCH_OPTIONS:
         raise ValueError(f"unknown_branches must be one of {UNKNOWN_BRANCH_OPTIONS}")
-    result = ValidationResult(
-        kind=kind,
-        waves=[],
-        frames={},
-        problems=pl.DataFrame(schema=PROBLEM_SCHEMA),
-        warnings=[],
-        mapping={},
-        rows_read=raw_frame.height,
-    )
-    if kind not in KINDS:
-        result.problems = file_problem("unknown_kind", value=kind, expected=", ".join(KINDS))
-        return result
-    if raw_frame.height == 0:
-        result.problems = file_problem("no_rows")
+    result = ValidationResult(kind, rows_read=raw_frame.height)
+    if (refused := _refused(kind, raw_frame)) is not None:
+        result.problems = refused
         return result
     stored = wave_history["wave"].to_list() if wave_history is not None else ()
     known_waves = frozenset(known_waves) | frozenset(stored)
@@ -306,14 +296,19 @@ def validate(
     result.decimal, result.unknown_branches = ctx.decimal, list(ctx.unknown)
     result.rows_valid = max(0, work.height - result.problems["row"].drop_nulls().n_unique())
     if kind != "branches":
-        result.waves = sorted(work["wave"].drop_nulls().unique().to_list())
-        result.new_waves = [w for w in result.waves if w not in known_waves]
-        result.warnings.extend(common.new_wave_notes(result.new_waves))
+        result.waves, result.new_waves, notes = common.file_waves(work, known_waves)
+        result.warnings.extend(notes)
     if result.ok:
-        result.warnings.extend(DATA_NOTES[kind](work, ctx) if kind in DATA_NOTES else [])
-        new = {"new_branches": common.new_branches_frame(ctx.new_branches)}
-        result.frames = (new if ctx.new_branches else {}) | FRAMES[kind](work, ctx)
+        result.warnings.extend(rules.data_notes(work, ctx))
+        result.frames = rules.frames(work, ctx)
     return result
+
+
+def _refused(kind: str, raw_frame: pl.DataFrame) -> pl.DataFrame | None:
+    """The problem that ends the validation before the columns are looked at, if any."""
+    if kind not in KINDS:
+        return file_problem("unknown_kind", value=kind, expected=", ".join(KINDS))
+    return file_problem("no_rows") if raw_frame.height == 0 else None
 
 
 def _collect(problems: list[pl.DataFrame]) -> pl.DataFrame:

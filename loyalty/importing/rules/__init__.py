@@ -37,14 +37,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "finance": (*_SHARED, common.duplicate_branches),
 }
 #: Per kind: the frames to store, built from the checked working frame.
-FRAMES: dict[str, Callable[[pl.DataFrame, Context], dict[str, pl.DataFrame]]] = {
+_FRAMES: dict[str, Callable[[pl.DataFrame, Context], dict[str, pl.DataFrame]]] = {
     "branches": branches.frames,
     "engagement": engagement.frames,
     "loyalty": loyalty_file.frames,
     "finance": finance.frames,
 }
 #: Per kind: notes about a file without problems (none for most kinds).
-DATA_NOTES: dict[str, Callable[[pl.DataFrame, Context], list[Notice]]] = {
+_DATA_NOTES: dict[str, Callable[[pl.DataFrame, Context], list[Notice]]] = {
     "engagement": engagement.data_notes,
 }
 
@@ -52,3 +52,15 @@ _MODULES = (columns, common, branches, engagement, loyalty_file, finance)
 #: Every problem kind a rule raises, every note a rule gives (each has its messages).
 CODES: tuple[str, ...] = tuple(dict.fromkeys(c for m in _MODULES for c in m.CODES))
 NOTES: tuple[str, ...] = tuple(dict.fromkeys(c for m in _MODULES for c in m.NOTES))
+
+
+def frames(work: pl.DataFrame, ctx: Context) -> dict[str, pl.DataFrame]:
+    """What a file without problems stores: the branches it adds (if any), then its kind's
+    frames."""
+    out = {"new_branches": common.new_branches_frame(ctx.new_branches)} if ctx.new_branches else {}
+    return out | _FRAMES[ctx.kind](work, ctx)
+
+
+def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
+    """Notes about the data of a file without problems (a survey's group sizes, say)."""
+    return _DATA_NOTES[ctx.kind](work, ctx) if ctx.kind in _DATA_NOTES else []

@@ -135,8 +135,13 @@ def waves(work: pl.DataFrame, ctx: Context) -> Checked:
     return Checked(work.drop("__wave_raw"), problems)
 
 
-def new_wave_notes(new_waves: list[str]) -> list[Notice]:
-    """A note per wave the store does not know yet, with the period it stands for."""
+def file_waves(
+    work: pl.DataFrame, known_waves: frozenset[str]
+) -> tuple[list[str], list[str], list[Notice]]:
+    """The file's waves, those the store does not know yet, and a note per new wave with the
+    period it stands for."""
+    waves = sorted(work["wave"].drop_nulls().unique().to_list())
+    new_waves = [w for w in waves if w not in known_waves]
     notes = []
     for w in new_waves:
         period = wave_period(w)
@@ -147,7 +152,7 @@ def new_wave_notes(new_waves: list[str]) -> list[Notice]:
                     {"wave": w, "start": period[1].isoformat(), "end": period[2].isoformat()},
                 )
             )
-    return notes
+    return waves, new_waves, notes
 
 
 # --- branch ids -------------------------------------------------------------------------------
