@@ -150,18 +150,17 @@ def preview_headings(columns: Iterable[str], lang: str) -> dict[str, str]:
 
 def problem_line(kind: str, row: dict[str, Any], lang: str) -> str:
     """One occurrence as text (``import.problem.KIND.line``, or ``.file`` without a row)."""
-    key = f"import.problem.{kind}.line"
-    if row.get("row") is None and has(f"import.problem.{kind}.file"):
-        key = f"import.problem.{kind}.file"
+    file_level = row.get("row") is None and has(f"import.problem.{kind}.file")
     values = {k: ("" if row.get(k) is None else row.get(k)) for k in PROBLEM_SCHEMA}
     if kind in ("missing_field", "mapped_column_missing") and values["value"]:
         values["value"] = field_label(str(values["value"]), lang)
-    return t(key, lang, **values)
+    if file_level:
+        return t(f"import.problem.{kind}.file", lang, **values)
+    return t(f"import.problem.{kind}.line", lang, **values)
 
 
 def field_label(name: str, lang: str) -> str:
-    key = f"import.field.{name}"
-    return t(key, lang) if has(key) else name
+    return t(f"import.field.{name}", lang) if has(f"import.field.{name}") else name
 
 
 def _template_expr(template: str) -> pl.Expr:
@@ -181,8 +180,9 @@ def problems_frame(problems: pl.DataFrame, lang: str = "de") -> pl.DataFrame:
     for kind in problems["kind"].unique(maintain_order=True).to_list():
         part = problems.filter(pl.col("kind") == kind)
         line = t(f"import.problem.{kind}.line", lang)
-        file_key = f"import.problem.{kind}.file"
-        file_line = t(file_key, lang) if has(file_key) else line
+        file_line = (
+            t(f"import.problem.{kind}.file", lang) if has(f"import.problem.{kind}.file") else line
+        )
         part = part.with_columns(
             pl.lit(t(f"import.problem.{kind}", lang)).alias("_kind"),
             pl.when(pl.col("row").is_null())
@@ -237,7 +237,7 @@ def validate(
     per row), ``"skip"`` (drop those rows, warn) or ``"add"`` (keep them; ``frames["new_branches"]``
     then lists the new branches to add). ``headcounts``: branch_id, headcount (for the response
     rate checks). ``wave_history``: wave, start_date, responses of stored waves (for the
-    response-rate comparison with the previous wave). ``identifying``: (column, reason key) from
+    response-rate comparison with the previous wave). ``identifying``: (column, reason code) from
     ``privacy.identifying_columns``; such columns are never stored.
 
     The checks are the rules of :mod:`loyalty.importing.rules`: first the file's columns, then

@@ -7,10 +7,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from validating import (
-    run,
-    survey,
-)
+from validating import run, survey
 
 from loyalty.i18n import MESSAGES
 from loyalty.importing import rules

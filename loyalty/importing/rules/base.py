@@ -43,10 +43,11 @@ class Notice:
 
     def message(self, lang: str) -> str:
         params = dict(self.params)
-        if "dropped" in params:  # (column, reason key) pairs, the reasons in ``lang``
+        if "dropped" in params:  # (column, reason code) pairs, the reasons in ``lang``
             quote = ("„", "“") if lang == "de" else ("“", "”")
             params["columns"] = ", ".join(
-                f"{quote[0]}{c}{quote[1]} ({t(r, lang)})" for c, r in params.pop("dropped")
+                f"{quote[0]}{c}{quote[1]} ({t(f'privacy.{r}', lang)})"
+                for c, r in params.pop("dropped")
             )
         return t(f"import.warning.{self.kind}", lang, **params)
 

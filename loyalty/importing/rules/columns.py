@@ -163,7 +163,7 @@ def _unused_columns(
         if kind == "engagement" and privacy.looks_like_free_text(
             raw_frame[col].head(FREE_TEXT_SAMPLE)
         ):
-            dropped.append((col, "privacy.free_text"))
+            dropped.append((col, "free_text"))
         else:
             out.ignored.append(col)
     out.dropped = dropped

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from validating import (
-    frame,
-    lines,
-    run,
-)
+from validating import frame, lines, run
 
 
 def test_branch_list_rules():

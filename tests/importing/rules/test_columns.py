@@ -4,12 +4,7 @@ ignored and dropped columns (loyalty/importing/rules/columns.py)."""
 from __future__ import annotations
 
 import polars as pl
-from validating import (
-    ENG_MAP,
-    lines,
-    run,
-    survey,
-)
+from validating import ENG_MAP, lines, run, survey
 
 
 def test_items_found_by_wording_in_header_or_question_text_nothing_guessed():
@@ -78,11 +73,11 @@ def test_unused_and_identifying_columns_are_listed_not_stored():
     raw = survey().with_columns(
         pl.lit("anna@example.com").alias("E-Mail"), pl.lit("3,5").alias("Dauer")
     )
-    result = run(raw, identifying=[("E-Mail", "privacy.email"), ("ID", "privacy.response_id")])
+    result = run(raw, identifying=[("E-Mail", "email"), ("ID", "response_id")])
     assert result.ok
     assert result.ignored_columns == ["Dauer"]
     # the respondent id is used for the duplicate check only, never stored
-    assert result.dropped_columns == [("E-Mail", "privacy.email"), ("ID", "privacy.response_id")]
+    assert result.dropped_columns == [("E-Mail", "email"), ("ID", "response_id")]
     assert result.warnings[0].message("de") == (
         "Spalten mit personenbezogenen Angaben werden nicht gespeichert: „E-Mail“ "
         "(E-Mail-Adresse), „ID“ (Kennung der Antwort im Umfragewerkzeug)"

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from validating import (
-    ENG_MAP,
-    frame,
-    lines,
-    run,
-    survey,
-)
+from validating import ENG_MAP, frame, lines, run, survey
 
 from loyalty.importing.validate import wave_period
 

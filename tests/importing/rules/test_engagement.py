@@ -8,13 +8,7 @@ import time
 import numpy as np
 import polars as pl
 import pytest
-from validating import (
-    BRANCHES,
-    ENG_MAP,
-    lines,
-    run,
-    survey,
-)
+from validating import BRANCHES, ENG_MAP, lines, run, survey
 
 from loyalty.importing.instrument import Dimension, Instrument, Item, parse_yaml
 from loyalty.importing.validate import validate, wave_period

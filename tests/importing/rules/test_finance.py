@@ -4,11 +4,7 @@
 from __future__ import annotations
 
 import polars as pl
-from validating import (
-    frame,
-    lines,
-    run,
-)
+from validating import frame, lines, run
 
 
 def test_finance_decimal_comma_negative_revenue_negative_profit_allowed():

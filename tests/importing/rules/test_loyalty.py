@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from validating import (
-    LOYALTY_MAP,
-    lines,
-    loyalty_frame,
-    run,
-)
+from validating import LOYALTY_MAP, lines, loyalty_frame, run
 
 
 def test_loyalty_with_wide_churn_columns():
