@@ -58,18 +58,18 @@ class Context:
 
     kind: str
     resolved: dict[str, str | None]  # field → the file's column (or None)
-    items: dict[str, str]  # item id → the file's column
-    instrument: Instrument | None
-    given_wave: str | None  # the wave of the whole import, canonical
-    known_waves: frozenset[str]
-    known_branches: pl.Series
-    unknown_branches: str  # "reject", "skip" or "add"
-    branch_names: dict[str, str]
-    branch: str | None  # "all rows are this branch"
-    decimal: str | None
-    min_group_size: int | None
-    headcounts: pl.DataFrame | None
-    wave_history: pl.DataFrame | None
+    items: dict[str, str] = field(default_factory=dict)  # item id → the file's column
+    instrument: Instrument | None = None
+    given_wave: str | None = None  # the wave of the whole import, canonical
+    known_waves: frozenset[str] = frozenset()
+    known_branches: pl.Series = field(default_factory=lambda: pl.Series("known", [], pl.String))
+    unknown_branches: str = "reject"  # or "skip" or "add"
+    branch_names: dict[str, str] = field(default_factory=dict)
+    branch: str | None = None  # "all rows are this branch"
+    decimal: str | None = None
+    min_group_size: int | None = None
+    headcounts: pl.DataFrame | None = None
+    wave_history: pl.DataFrame | None = None
     # decided on the way (see Checked.decided)
     new_branches: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 from validating import ENG_MAP, frame, lines, run, survey
 
+from loyalty.importing.rules import common
+from loyalty.importing.rules.base import Context
 from loyalty.importing.validate import wave_period
 
 
@@ -91,3 +93,26 @@ def test_non_numeric_value_where_a_number_is_expected():
     result = run(raw, "loyalty", mapping=mapping)
     assert lines(result) == ["Zeile 3, Spalte „Aktive“: „viele“"]
     assert result.problems.row(0) == ("not_a_number", 3, "Aktive", "viele", None)
+
+
+def test_a_rule_alone_returns_its_frame_problems_notes_and_decisions():
+    work = pl.DataFrame(
+        {
+            "branch_id": ["B01", "Filiale Zwei", "B01", None],
+            "wave": ["2025-H2"] * 4,
+            "__row": [2, 3, 4, 5],
+        }
+    )
+    ctx = Context(
+        kind="finance",
+        resolved={"branch_id": "Filiale", "wave": None},
+        known_branches=pl.Series(["B01", "B02"]),
+        branch_names={"B02": "Filiale zwei"},
+    )
+    checked = common.branch_ids(work, ctx)
+    assert checked.work["branch_id"].to_list() == ["B01", "B02", "B01", None]
+    assert [p.rows() for p in checked.problems] == [[("missing_value", 5, "Filiale", None, None)]]
+    assert [(n.kind, n.params["count"]) for n in checked.notes] == [("branches_by_name", 1)]
+    assert checked.decided == {"unknown": ()}
+    (duplicate,) = common.duplicate_branches(checked.work, ctx).problems
+    assert duplicate.rows() == [("duplicate_branch", 4, "Filiale", "B01", "2")]
