@@ -6,6 +6,11 @@ the column mapping, the wave's instrument and what the store knows, and returns 
 occurrence: kind, row, column, value, expected) and non-blocking ``warnings``. It never touches
 the store, and every rule is a polars expression over whole columns (no per-row Python).
 
+The rules live in :mod:`loyalty.importing.rules`, one module per kind of file beside the
+column step and the rules all kinds share; :func:`validate` only runs them in order and
+collects their problems and notes. Every code a rule can raise is listed in its module's
+``CODES`` (``NOTES`` for warnings), here as :data:`PROBLEM_CODES` and :data:`WARNING_CODES`.
+
 Decisions where the issue is silent (also in ``docs/data-model.md``):
 
 * Duplicate respondents: if a respondent id column is mapped, a second row with the same id in
