@@ -55,6 +55,7 @@ from bench.results import (  # noqa: E402
     percentile,
     process_cpu,
     replace_section,
+    sample_rss,
     seconds,
 )
 from bench.served import start_server, stop_server  # noqa: E402
@@ -187,15 +188,6 @@ async def run_phase(url, ids, names, opts, pid, sessions, seconds, think, ramp) 
     phase.server_cpu = process_cpu(pid) - cpu
     phase.machine_cpu = machine_cpu() - busy
     return phase
-
-
-async def sample_rss(memory: PeakRss, samples: list[float], stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        rss = memory.rss_mb()
-        if rss is not None:
-            samples.append(rss)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
 
 
 def _start_profile(pid: int, opts: Options):

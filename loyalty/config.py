@@ -57,3 +57,19 @@ def lockout_minutes() -> int:
     """How long a locked account stays locked: ``$LOYALTY_LOCKOUT_MINUTES`` (default 15,
     at least 1)."""
     return max(1, _int_env("LOYALTY_LOCKOUT_MINUTES", DEFAULT_LOCKOUT_MINUTES))
+
+
+#: Values of ``$LOYALTY_WARM_UP`` that turn the background warm-up off or on.
+_OFF, _ON = ("off", "0", "false", "no"), ("on", "1", "true", "yes", "")
+
+
+def warm_up() -> bool:
+    """Whether the served app fills the pages' caches in the background after start and after
+    each import: ``$LOYALTY_WARM_UP`` ``on`` (default) or ``off`` (the caches then fill on each
+    first visit). Any other value raises ValueError, naming the setting."""
+    raw = (os.environ.get("LOYALTY_WARM_UP") or "").strip().lower()
+    if raw in _OFF:
+        return False
+    if raw in _ON:
+        return True
+    raise ValueError(f"LOYALTY_WARM_UP={raw!r}: expected 'on' or 'off'")

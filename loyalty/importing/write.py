@@ -184,7 +184,7 @@ def store_validated(
                 "FROM _resp",
                 [*params, offset],
             )
-            step(0.8, "import.progress.storing")
+            step(0.8, "storing")
             cur.execute(
                 "INSERT INTO response_scores (import_id, response_id, item_id, score) "
                 f"SELECT {import_of}, response_id + ?, item_id, score FROM _scores",
