@@ -35,6 +35,8 @@ from loyalty.versions import audit
 COOKIE = "loyalty_session"
 #: The route of the server that turns a ticket into the cookie (serve.py).
 ROUTE = "/_loyalty/session"
+#: The route that ends the cookie's session and deletes the cookie.
+SIGN_OUT_ROUTE = "/_loyalty/sign-out"
 #: Seconds a sign-in's ticket may wait for the browser to redeem it.
 TICKET_SECONDS = 120
 _SECRET_NAME = "session_secret"
@@ -56,6 +58,8 @@ class Active:
     session_id: str
     principal: users.Principal
     expires_at: datetime
+    #: The ticket was redeemed: the browser holds the cookie.
+    redeemed: bool = True
 
 
 def _hash(value: str) -> str:
@@ -90,7 +94,9 @@ def sign(key: bytes, token: str) -> str:
 
 def unsign(key: bytes, value: str | None) -> str | None:
     """The token of a cookie value signed with ``key``; None for anything else."""
-    token, _, signature = (value or "").rpartition(".")
+    if not isinstance(value, str):
+        return None
+    token, _, signature = value.rpartition(".")
     if not token or not signature:
         return None
     expected = hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
@@ -146,7 +152,8 @@ def redeem(store: Store, ticket: str, *, now: datetime | None = None) -> tuple[s
 
 
 _VALID = (
-    "SELECT s.session_id, s.expires_at, u.username, u.display_name, u.role "
+    "SELECT s.session_id, s.expires_at, s.token_hash IS NOT NULL AS redeemed, "
+    "u.username, u.display_name, u.role "
     "FROM sessions s JOIN users u ON u.username = s.username "
     "WHERE {where} AND s.revoked_at IS NULL AND s.expires_at > ? AND NOT u.disabled "
     "AND (u.locked_until IS NULL OR u.locked_until <= ?)"
@@ -159,7 +166,8 @@ def _active(store: Store, where: str, value: str, now: datetime | None) -> Activ
     if frame.height == 0:
         return None
     row = frame.row(0, named=True)
-    return Active(row["session_id"], users._principal(store, row), row["expires_at"])
+    principal = users._principal(store, row)
+    return Active(row["session_id"], principal, row["expires_at"], bool(row["redeemed"]))
 
 
 def check(store: Store, session_id: str | None, *, now: datetime | None = None) -> Active | None:

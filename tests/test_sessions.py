@@ -42,12 +42,13 @@ def _cookie(s, username="ada", now=T0) -> tuple[str, str]:
 
 def test_a_redeemed_ticket_gives_a_signed_cookie_that_signs_in(s):
     started = sessions.start(s, "ada", now=T0)
+    assert sessions.check(s, started.session_id, now=T0).redeemed is False
     redeemed = sessions.redeem(s, started.ticket, now=T0 + timedelta(seconds=5))
     assert redeemed is not None
     value, max_age = redeemed
     assert max_age == 12 * 3600 - 5
     active = sessions.from_cookie(s, value, now=T0 + timedelta(hours=1))
-    assert active.session_id == started.session_id
+    assert active.session_id == started.session_id and active.redeemed
     assert active.principal == users.get_principal(s, "ada")
     # the store keeps neither the token nor the ticket
     stored = s.sql("SELECT * FROM sessions").row(0, named=True)
