@@ -42,6 +42,24 @@ pg: $(STAMP)
 pg-stop: $(STAMP)
 	@$(BIN)/python -m loyalty.devdb stop .pg
 
+# Several app servers behind nginx on the PostgreSQL store (docs/deployment.md): the local
+# PostgreSQL of `make pg` (or LOYALTY_DB=postgresql://…), seeded when empty, REPLICAS servers
+# (`serve.py`) on free local ports and Debian's nginx (installed when we are root and it is
+# missing) on CLUSTER_PORT, everything in .cluster/. `make cluster-stop` stops them.
+.PHONY: cluster cluster-stop nginx
+REPLICAS ?= 2
+CLUSTER_PORT ?= 8500
+cluster: $(STAMP)
+	@$(BIN)/python -m loyalty.devcluster start --replicas $(REPLICAS) --port $(CLUSTER_PORT)
+
+cluster-stop: $(STAMP)
+	@$(BIN)/python -m loyalty.devcluster stop
+
+# Debian's nginx for `make cluster` and the replica tests (installed when we are root).
+nginx: $(STAMP)
+	@$(BIN)/python -c "from loyalty import devcluster; devcluster.install()" 2>/dev/null || \
+	  echo "note: nginx missing and not installable; the replica tests cannot run" >&2
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -57,7 +75,7 @@ postgresql: $(STAMP)
 	@$(BIN)/python -c "from loyalty import devdb; devdb.install()" 2>/dev/null || \
 	  echo "note: PostgreSQL missing and not installable; the PostgreSQL store tests cannot run" >&2
 
-test: $(STAMP) chromium postgresql lint audit
+test: $(STAMP) chromium postgresql nginx lint audit
 	$(BIN)/pytest -n 2 --dist loadfile
 
 clean:
