@@ -12,28 +12,23 @@ without page config, navigation and sign-in gate. This app always navigates with
 Once the server runs, a background thread fills the pages' caches for the store's current
 revision (the default view first), so that a first visit does not wait for the statistics.
 
-The server is Streamlit's own (``st.App``, which ``streamlit run`` finds as ``app`` below) with
-two routes of ours for the session cookie (:mod:`loyalty.sessions`): ``POST /_loyalty/session``
-redeems a sign-in's one-time ticket and sets the HttpOnly cookie; ``POST /_loyalty/sign-out``
-ends the cookie's session and deletes the cookie. A script run cannot set a cookie itself.
+The server is Streamlit's own (``st.App``, which ``streamlit run`` finds as ``app`` below)
+with two routes of ours for the session cookie (:mod:`loyalty.session_routes`): one redeems a
+sign-in's one-time ticket and sets the HttpOnly cookie, one ends the cookie's session and
+deletes the cookie. A script run cannot set a cookie itself.
 """
 
 import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import streamlit as st
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from loyalty import config, retention, sessions, store
+from loyalty import config, retention, session_routes, sessions, store
 from loyalty.store import StoreUnavailable, connect, is_postgres, open_store
 
 #: Seconds without a query after which the server closes the store file for other processes.
@@ -77,60 +72,7 @@ def warm_when_serving() -> None:
     threading.Thread(target=wait_and_warm, name="loyalty-warm-start", daemon=True).start()
 
 
-def _same_site(request: Request) -> bool:
-    """A request from the app's own page (a browser says so; other clients send no header)."""
-    return request.headers.get("sec-fetch-site", "same-origin") == "same-origin"
-
-
-def _secure(request: Request) -> bool:
-    return "https" in (request.url.scheme, request.headers.get("x-forwarded-proto"))
-
-
-async def session_route(request: Request) -> Response:
-    """Redeem the sign-in's ticket (form field ``ticket``) for the session cookie."""
-    if not _same_site(request):
-        return Response(status_code=403)
-    ticket = parse_qs((await request.body()).decode(errors="replace")).get("ticket", [""])[0]
-    redeemed = await run_in_threadpool(
-        lambda: sessions.redeem(open_store(config.db_address()), ticket)
-    )
-    if redeemed is None:
-        return Response(status_code=403)
-    value, max_age = redeemed
-    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    response.set_cookie(
-        sessions.COOKIE,
-        value,
-        max_age=max_age,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-    )
-    return response
-
-
-async def sign_out_route(request: Request) -> Response:
-    """End the session of the request's cookie (on every server) and delete the cookie."""
-    if not _same_site(request):
-        return Response(status_code=403)
-    value = request.cookies.get(sessions.COOKIE)
-    if value:
-        await run_in_threadpool(
-            lambda: sessions.end_by_cookie(open_store(config.db_address()), value)
-        )
-    response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    response.delete_cookie(sessions.COOKIE, path="/", httponly=True, samesite="lax")
-    return response
-
-
-app = st.App(
-    "app.py",
-    routes=[
-        Route(sessions.ROUTE, session_route, methods=["POST"]),
-        Route(sessions.SIGN_OUT_ROUTE, sign_out_route, methods=["POST"]),
-    ],
-)
+app = st.App("app.py", routes=session_routes.ROUTES)
 
 
 if __name__ == "__main__":
