@@ -166,7 +166,7 @@ def start_replica(
     try:
         _wait(replica.url, proc, log, timeout, f"replica {index}")
     except ClusterError:
-        _terminate(proc.pid)
+        _terminate(proc.pid, "serve.py")
         raise
     return replica
 
@@ -278,9 +278,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _terminate(pid: int, wait: float = 15) -> None:
-    """SIGTERM the process group of ``pid``; SIGKILL it when it is still there after ``wait``."""
-    if not _alive(pid):
+def _runs(pid: int, program: str) -> bool:
+    """Whether ``pid`` still runs ``program`` (a pid in an old cluster.json may be reused)."""
+    try:
+        return program in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
+
+
+def _terminate(pid: int, program: str, wait: float = 15) -> None:
+    """SIGTERM the process group of ``pid`` (it leads one: ``start_new_session``) if it still
+    runs ``program``; SIGKILL the group when it is still there after ``wait`` seconds."""
+    if not _alive(pid) or not _runs(pid, program):
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGTERM)
@@ -303,9 +312,9 @@ def stop(folder: Path = DEFAULT_FOLDER) -> bool:
     cluster = Cluster.load(folder)
     if cluster is None:
         return False
-    _terminate(cluster.nginx_pid)
+    _terminate(cluster.nginx_pid, "nginx")
     for replica in cluster.replicas:
-        _terminate(replica.pid)
+        _terminate(replica.pid, "serve.py")
     if cluster.started_pg:
         devdb.stop(Path(cluster.started_pg))
     (folder / STATE).unlink(missing_ok=True)

@@ -79,3 +79,14 @@ def test_an_open_proxy_without_sign_in_is_refused(tmp_path, monkeypatch):
     with pytest.raises(devcluster.ClusterError, match="LOYALTY_AUTH=password"):
         devcluster.start(tmp_path, host="0.0.0.0", db="postgresql://x@127.0.0.1:1/x")
     assert not (tmp_path / devcluster.STATE).exists()
+
+
+def test_stop_leaves_a_process_alone_that_reused_a_recorded_pid(tmp_path):
+    """An old cluster.json (after a reboot) may name pids that now belong to others."""
+    me = os.getpid()  # this test process: neither nginx nor serve.py
+    devcluster.Cluster(
+        str(tmp_path), "postgresql://x@127.0.0.1:1/x", "127.0.0.1:1", me,
+        [devcluster.Replica(1, me, "replica-1.log")],
+    ).save()  # fmt: skip
+    assert devcluster.stop(tmp_path) is True  # still here to say so
+    assert not (tmp_path / devcluster.STATE).exists()
