@@ -10,7 +10,8 @@ without page config, navigation and sign-in gate. This app always navigates with
 ``st.navigation``, so we say so before the first session starts.
 
 Once the server runs, a background thread fills the pages' caches for the store's current
-revision (the default view first), so that a first visit does not wait for the statistics.
+revision (the default view first), so that a first visit does not wait for the statistics;
+``LOYALTY_WARM_UP=off`` leaves that out (the caches then fill on each first visit).
 
 The server is Streamlit's own (``st.App``, which ``streamlit run`` finds as ``app`` below)
 with two routes of ours for the session cookie (:mod:`loyalty.session_routes`): one redeems a
@@ -72,6 +73,16 @@ def warm_when_serving() -> None:
     threading.Thread(target=wait_and_warm, name="loyalty-warm-start", daemon=True).start()
 
 
+def warm_up_on_start(start=warm_when_serving) -> bool:
+    """Start the background warm-up unless ``LOYALTY_WARM_UP=off`` (then say so in the log);
+    whether it was started."""
+    if config.warm_up():
+        start()
+        return True
+    print("caches: no warm-up (LOYALTY_WARM_UP=off)", file=sys.stderr)
+    return False
+
+
 app = st.App("app.py", routes=session_routes.ROUTES)
 
 
@@ -80,7 +91,7 @@ if __name__ == "__main__":
     # let go of the store's file between page runs: `loyalty import` and the other commands
     # can write while the app runs, and the app reads what they wrote at its next rerun
     store.release_when_idle(RELEASE_AFTER)
-    warm_when_serving()
+    warm_up_on_start()
     PagesManager.uses_pages_directory = False
     # `streamlit run` finds `app` above (st.App) and serves app.py with our routes; it imports
     # this file once more as the module `serve` (the block below does not run again)

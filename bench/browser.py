@@ -60,19 +60,8 @@ from bench.results import (  # noqa: E402
     replace_section,
     seconds,
 )
-from bench.served import start_server, stop_server  # noqa: E402
+from bench.served import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
-CHROMIUM = os.environ.get("LOYALTY_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as tests/e2e/conftest.py: a closed network and a root user
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 QUIET = 500  # ms without a change of the page before a measure ends
 RATIO, ABOVE, SNAPPY, SNAPPY_FLOOR = 1.3, 0.5, 0.3, 0.23
 MEASURES = ("first paint", "switch", "interaction")

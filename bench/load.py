@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
 import shutil
@@ -45,21 +44,11 @@ from bench.results import (  # noqa: E402
     percentile,
     process_cpu,
     replace_section,
+    sample_rss,
     seconds,
 )
-from bench.served import start_server, stop_server  # noqa: E402
+from bench.served import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
-CHROMIUM = os.environ.get("LOYALTY_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as tests/e2e/conftest.py: a closed network and a root user
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 IDLE = "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
 EXCEPTION = '[data-testid="stException"]'
 
@@ -293,19 +282,10 @@ async def drive(url: str, chain: Chain, opts: Options) -> Stats:
     return stats
 
 
-async def sample_memory(memory: PeakRss, samples: list[float], stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        rss = memory.rss_mb()
-        if rss is not None:
-            samples.append(rss)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
-
-
 async def drive_and_sample(url: str, chain: Chain, opts: Options, memory: PeakRss):
     samples: list[float] = []
     stop = asyncio.Event()
-    sampler = asyncio.create_task(sample_memory(memory, samples, stop))
+    sampler = asyncio.create_task(sample_rss(memory, samples, stop))
     try:
         stats = await drive(url, chain, opts)
     finally:

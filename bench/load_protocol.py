@@ -61,6 +61,7 @@ from bench.results import (  # noqa: E402
     percentile,
     process_cpu,
     replace_section,
+    sample_rss,
     seconds,
 )
 from bench.served import start_server, stop_server  # noqa: E402
@@ -201,15 +202,6 @@ async def run_phase(url, ids, names, opts, pid, sessions, seconds, think, ramp) 
     return phase
 
 
-async def sample_rss(memory: PeakRss, samples: list[float], stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        rss = memory.rss_mb()
-        if rss is not None:
-            samples.append(rss)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
-
-
 def _start_profile(pid: int, opts: Options):
     """``py-spy record`` on the server for the load phase (``pip install py-spy``)."""
     import subprocess
@@ -302,9 +294,12 @@ async def _phases(url, ids, names, opts: Options, pid: int | list[int]):
 def _wait_warm(log: Path, proc, timeout: float = 1800) -> float | None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        match = re.search(r"caches: .* warmed for revision \d+ in ([\d.,]+) s", log.read_text())
+        text = log.read_text()
+        match = re.search(r"caches: .* warmed for revision \d+ in ([\d.,]+) s", text)
         if match:
             return float(match.group(1).replace(",", ""))
+        if "caches: no warm-up" in text:  # LOYALTY_WARM_UP=off (e.g. a cluster started so)
+            return None
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited:\n{log.read_text()}")
         time.sleep(0.5)

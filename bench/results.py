@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import os
@@ -111,6 +112,16 @@ class PeakRss:
         if self.resettable:
             return "peak RSS per phase (VmHWM, reset through /proc/self/clear_refs)"
         return "peak RSS of the whole process so far (getrusage ru_maxrss)"
+
+
+async def sample_rss(memory: PeakRss, samples: list[float], stop: asyncio.Event) -> None:
+    """Append the process's RSS (MB) to ``samples`` once a second until ``stop`` is set."""
+    while not stop.is_set():
+        rss = memory.rss_mb()
+        if rss is not None:
+            samples.append(rss)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
 
 
 def process_cpu(pid: int | str = "self") -> float:

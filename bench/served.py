@@ -1,6 +1,6 @@
 """The app served as `make run` serves it (``python serve.py``), on a free localhost port:
 started and stopped for the load test (bench/load.py) and the browser tests
-(tests/e2e/conftest.py)."""
+(tests/e2e/conftest.py); and the Chromium they drive."""
 
 from __future__ import annotations
 
@@ -13,6 +13,19 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The browser of the browser tests and benchmarks: Debian's Chromium, as for chart downloads.
+CHROMIUM = os.environ.get("LOYALTY_CHROMIUM", "/usr/bin/chromium")
+#: Flags for a closed network and a root user (see the machine notes in the README).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:

@@ -277,8 +277,9 @@ def _import(args: argparse.Namespace) -> int:
         if mapping is None:
             return 1
 
-    def progress(fraction: float, key: str) -> None:
-        print(f"[{fraction:4.0%}] {t(key, args.lang)}", file=sys.stderr, flush=True)
+    def progress(fraction: float, step: str) -> None:
+        text = t(f"import.progress.{step}", args.lang)
+        print(f"[{fraction:4.0%}] {text}", file=sys.stderr, flush=True)
 
     store = _store(args)
     try:
@@ -637,10 +638,9 @@ def _purge(args: argparse.Namespace) -> int:
                 aggregates=w.aggregates,
             )
         )
-    key = "retention.dry_run" if result.dry_run else "retention.purged"
     print(
         t(
-            key,
+            "retention.dry_run" if result.dry_run else "retention.purged",
             lang,
             cutoff=result.cutoff,
             months=result.months,

@@ -73,3 +73,19 @@ def session_secret() -> str | None:
     """The key that signs session cookies: ``$LOYALTY_SESSION_SECRET``; unset, a random key
     kept in the store (so that every server on the same store agrees)."""
     return (os.environ.get("LOYALTY_SESSION_SECRET") or "").strip() or None
+
+
+#: Values of ``$LOYALTY_WARM_UP`` that turn the background warm-up off or on.
+_OFF, _ON = ("off", "0", "false", "no"), ("on", "1", "true", "yes", "")
+
+
+def warm_up() -> bool:
+    """Whether the served app fills the pages' caches in the background after start and after
+    each import: ``$LOYALTY_WARM_UP`` ``on`` (default) or ``off`` (the caches then fill on each
+    first visit). Any other value raises ValueError, naming the setting."""
+    raw = (os.environ.get("LOYALTY_WARM_UP") or "").strip().lower()
+    if raw in _OFF:
+        return False
+    if raw in _ON:
+        return True
+    raise ValueError(f"LOYALTY_WARM_UP={raw!r}: expected 'on' or 'off'")

@@ -109,9 +109,8 @@ def sentences(chain: ChainModel, lang: str) -> list[str]:
 
 
 def power_sentence(p: Power, lang: str) -> str:
-    key = "power.enough" if p.enough else "power.too_few"
     return t(
-        key,
+        "power.enough" if p.enough else "power.too_few",
         lang,
         n=p.n,
         r=i18n.num(p.min_detectable_r, lang, 2),
@@ -124,21 +123,19 @@ def lag_sentences(lags: stats.LaggedEffects, loyalty: str, lang: str) -> list[st
     which way the evidence points."""
     short = t(f"short.{loyalty}", lang)
 
-    def path(key: str, lag: stats.CrossLag, digits: int) -> str:
-        return t(
-            key,
-            lang,
-            loyalty=short,
-            value=i18n.num(lag.coef, lang, digits, sign=True),
-            low=i18n.num(lag.ci[0], lang, digits),
-            high=i18n.num(lag.ci[1], lang, digits),
-            n=lag.n,
-            units=lag.n_units,
-        )
+    def path(lag: stats.CrossLag, digits: int) -> dict[str, object]:
+        return {
+            "loyalty": short,
+            "value": i18n.num(lag.coef, lang, digits, sign=True),
+            "low": i18n.num(lag.ci[0], lang, digits),
+            "high": i18n.num(lag.ci[1], lang, digits),
+            "n": lag.n,
+            "units": lag.n_units,
+        }
 
     return [
-        path("lag.forward", lags.x_to_y, 1),
-        path("lag.backward", lags.y_to_x, 4),
+        t("lag.forward", lang, **path(lags.x_to_y, 1)),
+        t("lag.backward", lang, **path(lags.y_to_x, 4)),
         t(f"lag.verdict.{lags.direction}", lang, loyalty=short),
     ]
 
@@ -153,9 +150,8 @@ def expectation_sentences(row: dict | None, lang: str, loyalty: str = "nps") -> 
         if residual is None or not analysis.finite(residual):
             out.append(t("expected.na", lang, measure=t(f"short.{measure}", lang)))
             continue
-        key = "expected.above" if residual >= 0 else "expected.below"
         text = t(
-            key,
+            "expected.above" if residual >= 0 else "expected.below",
             lang,
             measure=t(f"short.{measure}", lang),
             basis=t(f"short.{basis}", lang),

@@ -100,7 +100,9 @@ def show_import_report(report, lang: str) -> None:
             i18n.t(
                 "data.dropped",
                 lang,
-                columns=", ".join(f"{c} ({i18n.t(r, lang)})" for c, r in result.dropped_columns),
+                columns=", ".join(
+                    f"{c} ({i18n.t(f'privacy.{r}', lang)})" for c, r in result.dropped_columns
+                ),
             )
         )
     if result.ignored_columns:

@@ -96,7 +96,7 @@ def metric(col, measure: str, value, low, high, n, unit: str, company, digits: i
                     low=i18n.num(low, lang, digits),
                     high=i18n.num(high, lang, digits),
                     n=i18n.num(n, lang, 0),
-                    unit=t(unit, lang),
+                    unit=t(f"unit.{unit}", lang),
                 )
                 if low is not None
                 else t("metric.reported", lang)
@@ -117,7 +117,7 @@ metric(
     row["engagement_low"],
     row["engagement_high"],
     row["n_respondents"],
-    "unit.respondents",
+    "respondents",
     bench.engagement,
     2,
 )
@@ -128,7 +128,7 @@ metric(
     row["nps_low"],
     row["nps_high"],
     row["nps_answers"],
-    "unit.answers",
+    "answers",
     bench.nps,
 )
 metric(
@@ -138,7 +138,7 @@ metric(
     row["retention_low"],
     row["retention_high"],
     row["active_customers"],
-    "unit.customers",
+    "customers",
     bench.retention,
 )
 metric(c4, "ros", row["ros"], None, None, None, "", bench.ros)

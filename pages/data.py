@@ -161,7 +161,9 @@ with tab_import:
                     bar = st.progress(0.0, text=t("import.progress.reading", lang))
                     outcome = run_import(
                         save_mapping_as=save_as or None,
-                        progress=lambda f, key: bar.progress(min(f, 1.0), text=t(key, lang)),
+                        progress=lambda f, step: bar.progress(
+                            min(f, 1.0), text=t(f"import.progress.{step}", lang)
+                        ),
                     )
                     bar.empty()
                     if outcome.stored:

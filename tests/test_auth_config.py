@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,34 @@ def test_server_config_keeps_xsrf_protection_and_the_upload_limit():
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] == 200  # MB, as the importer's default limit
     assert config["client"]["toolbarMode"] == "viewer"
+
+
+@pytest.mark.parametrize(
+    ("raw", "on"),
+    [(None, True), ("", True), ("on", True), ("ON", True), ("1", True), ("off", False),
+     ("0", False), ("false", False), (" Off ", False)],
+)  # fmt: skip
+def test_the_warm_up_setting(raw, on, monkeypatch):
+    if raw is None:
+        monkeypatch.delenv("LOYALTY_WARM_UP", raising=False)
+    else:
+        monkeypatch.setenv("LOYALTY_WARM_UP", raw)
+    assert config.warm_up() is on
+
+
+def test_a_misspelt_warm_up_setting_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("LOYALTY_WARM_UP", "sometimes")
+    with pytest.raises(ValueError, match="LOYALTY_WARM_UP"):
+        config.warm_up()
+
+
+def test_the_server_warms_only_when_the_setting_says_so(monkeypatch, capsys):
+    spec = importlib.util.spec_from_file_location("serve", ROOT / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    started = []
+    monkeypatch.setenv("LOYALTY_WARM_UP", "off")
+    assert serve.warm_up_on_start(lambda: started.append(1)) is False and started == []
+    assert "caches: no warm-up (LOYALTY_WARM_UP=off)" in capsys.readouterr().err
+    monkeypatch.setenv("LOYALTY_WARM_UP", "on")
+    assert serve.warm_up_on_start(lambda: started.append(1)) is True and started == [1]

@@ -10,7 +10,7 @@ import pytest
 
 from loyalty import actions, analysis, effects, heatmap, i18n, model, quality, schema
 from loyalty.i18n import t
-from loyalty.importing import layouts, validate
+from loyalty.importing import instrument, layouts, privacy, read, report, run, validate
 from loyalty.stats.quadrants import QUADRANTS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +25,13 @@ def test_every_message_exists_in_german_and_english_with_the_same_fields():
 
 
 SOURCES = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "loyalty").rglob("*.py")]
+
+
+def _key_patterns(node: ast.expr) -> list[str | None]:
+    """The key patterns of a t() call: one, or one per branch of ``a if cond else b``."""
+    if isinstance(node, ast.IfExp):
+        return _key_patterns(node.body) + _key_patterns(node.orelse)
+    return [_key_pattern(node)]
 
 
 def _key_pattern(node: ast.expr) -> str | None:
@@ -53,7 +60,12 @@ def _t_calls():
                 )
             ):
                 place = f"{path.relative_to(ROOT)}:{node.lineno}"
-                yield _key_pattern(node.args[0]), place
+                for pattern in _key_patterns(node.args[0]):
+                    yield pattern, place
+
+
+#: Every problem an import can list (validate's rules, the import's own, the report's).
+PROBLEM_CODES = (*validate.PROBLEM_CODES, *run.PROBLEM_CODES, *report.PROBLEM_CODES)
 
 
 def _labels(bands) -> tuple[str, ...]:
@@ -107,16 +119,23 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "heatmap.view.{}": (heatmap.VIEWS,),
     "admin.col.{}": (ADMIN_COLUMNS,),
     "store.pg_{}": (("disk_full", "not_writable"),),  # loyalty.pgstore.PgWriteError
+    "unit.{}": (("respondents", "answers", "customers"),),
+    "import.progress.{}": (run.PROGRESS_STEPS,),
+    "privacy.{}": (privacy.COLUMN_REASONS,),
+    "read.{}": ((*read.ERRORS, *read.NOTES),),
+    "instrument.{}": (instrument.ERRORS,),
+    # the problems and notes of an import: listed where they are raised, checked there too
+    "import.problem.{}": (PROBLEM_CODES,),
+    "import.problem.{}.line": (PROBLEM_CODES,),
+    "import.warning.{}": ((*validate.WARNING_CODES, *run.WARNING_CODES),),
 }
-#: f-string keys whose values are codes raised across the code (problem and warning kinds,
-#: error codes, page paths): each must match at least one key; the messages of a code are
-#: checked where the code is raised (tests of validate, users, versions, store, app).
+#: f-string keys whose values are codes raised across the code (error codes, page paths):
+#: each must match at least one key; the messages of a code are checked where the code is
+#: raised (tests of users, versions, store, app).
 OPEN_KEYS = {
     "actions.error.{}",
     "import.field.{}",  # a preview heading where the field has one (else the column's name)
-    "import.problem.{}",
-    "import.problem.{}.line",
-    "import.warning.{}",
+    "import.problem.{}.file",  # only where the problem has a file-level wording (has())
     "nav.{}",
     "store.{}",
     "users.{}",
@@ -128,6 +147,54 @@ def test_the_key_scan_reads_literals_and_fstrings():
     found = dict(_t_calls())
     assert "reason.{}" in found and "link.{}" in found and "app.title" in found
     assert len([k for k in found if k and "{}" not in k]) > 300
+
+
+def test_no_message_key_is_held_in_a_variable():
+    """Every t() key is a literal or an f-string whose fields are listed (FSTRING_KEYS,
+    OPEN_KEYS), so the scan sees each message the code can show."""
+    hidden = [place for key, place in _t_calls() if key is None]
+    assert hidden == []
+
+
+def test_the_key_scan_sees_a_key_in_a_variable_and_both_branches_of_a_condition():
+    tree = ast.parse("t(key, lang)\nt('a.b' if x else f'c.{y}', lang)")
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    assert [_key_patterns(c.args[0]) for c in calls] == [[None], ["a.b", "c.{}"]]
+
+
+#: Calls that raise or note a code, and where in their arguments the code is.
+CODE_CALLS = {
+    "file_problem": (0, "problem"),
+    "row_problems": (2, "problem"),
+    "Notice": (0, "warning"),
+    "ReadError": (0, "read"),
+    "Note": (0, "read"),
+    "step": (1, "progress"),  # loyalty.importing.run.run_import
+}
+
+
+def test_every_code_raised_with_a_literal_is_listed_with_its_messages():
+    listed = {
+        "problem": set(PROBLEM_CODES),
+        "warning": {*validate.WARNING_CODES, *run.WARNING_CODES},
+        "read": {*read.ERRORS, *read.NOTES},
+        "progress": set(run.PROGRESS_STEPS),
+    }
+    unlisted, seen = [], 0
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            position, family = CODE_CALLS.get(node.func.id, (None, None))
+            if position is None or len(node.args) <= position:
+                continue
+            arg = node.args[position]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                seen += 1
+                if arg.value not in listed[family]:
+                    unlisted.append(f"{path.relative_to(ROOT)}:{node.lineno} {arg.value}")
+    assert unlisted == []
+    assert seen > 80  # proves the scan sees the calls
 
 
 def test_every_literal_message_key_used_in_the_code_exists():

@@ -115,7 +115,7 @@ def test_a_store_held_by_another_process_says_so(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "ok"
         with pytest.raises(store.StoreUnavailable) as exc:
-            Store(path)
+            Store(path, wait=1)  # waits 1 s for the lock instead of LOCK_WAIT_SECONDS
         assert exc.value.path == path and "lock" in exc.value.reason.lower()
     finally:
         holder.stdin.close()

@@ -159,9 +159,38 @@ class Instrument:
         return cls(dims, its)
 
 
+#: Why a questionnaire cannot be used: the codes of :class:`InstrumentError`
+#: (message ``instrument.<code>``).
+ERRORS = (
+    "bad_bool",
+    "bad_format",
+    "bad_id",
+    "bad_int",
+    "bad_scale",
+    "bad_scale_spec",
+    "bad_suffix",
+    "changed_item",
+    "csv_columns",
+    "dimension_names_differ",
+    "duplicate_dimension",
+    "duplicate_item",
+    "missing_field",
+    "no_index_items",
+    "no_items",
+    "unknown_dimension",
+    "unreadable",
+    "wave_has_data",
+)
+
+
+def error_message(code: str, params: dict[str, Any], lang: str) -> str:
+    """One error of :class:`InstrumentError` in ``lang``."""
+    return t(f"instrument.{code}", lang, **params)
+
+
 @dataclass
 class InstrumentError(ValueError):
-    """The instrument cannot be used; ``errors`` holds (message key, params) pairs."""
+    """The instrument cannot be used; ``errors`` holds (code of :data:`ERRORS`, params)."""
 
     errors: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
@@ -169,7 +198,7 @@ class InstrumentError(ValueError):
         super().__init__("; ".join(k for k, _ in self.errors))
 
     def messages(self, lang: str) -> list[str]:
-        return [t(key, lang, **params) for key, params in self.errors]
+        return [error_message(code, params, lang) for code, params in self.errors]
 
 
 def _norm_text(text: str) -> str:
@@ -188,7 +217,7 @@ def _bool(value: Any, item: str, name: str, default: bool, errors: list) -> bool
         return True
     if text in _FALSE:
         return False
-    errors.append(("instrument.bad_bool", {"item": item, "field": name, "value": value}))
+    errors.append(("bad_bool", {"item": item, "field": name, "value": value}))
     return default
 
 
@@ -200,7 +229,7 @@ def _int(value: Any, item: str, name: str, default: int, errors: list) -> int:
     except ValueError:
         number = float("nan")
     if number != number or number != int(number):
-        errors.append(("instrument.bad_int", {"item": item, "field": name, "value": value}))
+        errors.append(("bad_int", {"item": item, "field": name, "value": value}))
         return default
     return int(number)
 
@@ -217,7 +246,7 @@ def _scale(spec: Any, where: str, default: tuple[int, int], errors: list) -> tup
     elif isinstance(spec, list | tuple) and len(spec) == 2:
         lo, hi = spec
     else:
-        errors.append(("instrument.bad_scale_spec", {"item": where, "value": spec}))
+        errors.append(("bad_scale_spec", {"item": where, "value": spec}))
         return default
     return (
         _int(lo, where, "scale.min", default[0], errors),
@@ -242,35 +271,35 @@ def parse_yaml(text: str) -> Instrument:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         reason = str(exc).split("\n")[0]
-        raise InstrumentError([("instrument.unreadable", {"reason": reason})]) from None
+        raise InstrumentError([("unreadable", {"reason": reason})]) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("dimensions"), list):
-        raise InstrumentError([("instrument.bad_format", {})])
+        raise InstrumentError([("bad_format", {})])
     errors: list[tuple[str, dict[str, Any]]] = []
     default_scale = _scale(doc.get("scale"), "scale", DEFAULT_SCALE, errors)
     dims: list[Dimension] = []
     items: list[Item] = []
     for n, d in enumerate(doc["dimensions"], start=1):
         if not isinstance(d, dict):
-            errors.append(("instrument.bad_format", {}))
+            errors.append(("bad_format", {}))
             continue
         did = _text(d.get("id"))
         if not did:
-            errors.append(("instrument.missing_field", {"where": f"#{n}", "field": "id"}))
+            errors.append(("missing_field", {"where": f"#{n}", "field": "id"}))
             continue
         name_de, name_en = _names(d.get("name"), ("de", "en"))
         name_de = _text(d.get("name_de")) or name_de
         name_en = _text(d.get("name_en")) or name_en
         if not name_de:
-            errors.append(("instrument.missing_field", {"where": did, "field": "name"}))
+            errors.append(("missing_field", {"where": did, "field": "name"}))
         dims.append(Dimension(did, name_de, name_en or name_de))
         dim_scale = _scale(d.get("scale"), did, default_scale, errors)
         for raw in d.get("items") or []:
             if not isinstance(raw, dict):
-                errors.append(("instrument.bad_format", {}))
+                errors.append(("bad_format", {}))
                 continue
             iid = _text(raw.get("id"))
             if not iid:
-                errors.append(("instrument.missing_field", {"where": did, "field": "items.id"}))
+                errors.append(("missing_field", {"where": did, "field": "items.id"}))
                 continue
             text_de, text_en = _names(raw.get("text"), ("de", "en"))
             text_de = _text(raw.get("text_de")) or text_de
@@ -317,7 +346,7 @@ def parse_csv(text: str) -> Instrument:
         raise InstrumentError(
             [
                 (
-                    "instrument.csv_columns",
+                    "csv_columns",
                     {"missing": ", ".join(missing), "expected": ", ".join(CSV_COLUMNS)},
                 )
             ]
@@ -331,9 +360,7 @@ def parse_csv(text: str) -> Instrument:
             continue
         iid, did = _text(row.get("item_id")), _text(row.get("dimension_id"))
         if not iid or not did:
-            errors.append(
-                ("instrument.missing_field", {"where": iid or "?", "field": "item_id/dimension_id"})
-            )
+            errors.append(("missing_field", {"where": iid or "?", "field": "item_id/dimension_id"}))
             continue
         dim = Dimension(
             did,
@@ -341,7 +368,7 @@ def parse_csv(text: str) -> Instrument:
             _text(row.get("dimension_en")) or _text(row.get("dimension_de")) or did,
         )
         if did in dims and dims[did] != dim:
-            errors.append(("instrument.dimension_names_differ", {"dimension": did}))
+            errors.append(("dimension_names_differ", {"dimension": did}))
         dims.setdefault(did, dim)
         items.append(
             Item(
@@ -362,30 +389,30 @@ def _checked(dims: list[Dimension], items: list[Item], errors: list) -> Instrume
     seen_dims: set[str] = set()
     for d in dims:
         if d.dimension_id in seen_dims:
-            errors.append(("instrument.duplicate_dimension", {"dimension": d.dimension_id}))
+            errors.append(("duplicate_dimension", {"dimension": d.dimension_id}))
         seen_dims.add(d.dimension_id)
         if not _ID.match(d.dimension_id):
-            errors.append(("instrument.bad_id", {"id": d.dimension_id}))
+            errors.append(("bad_id", {"id": d.dimension_id}))
     seen: set[str] = set()
     for it in items:
         if it.item_id.lower() in seen:
-            errors.append(("instrument.duplicate_item", {"item": it.item_id}))
+            errors.append(("duplicate_item", {"item": it.item_id}))
         seen.add(it.item_id.lower())
         if not _ID.match(it.item_id):
-            errors.append(("instrument.bad_id", {"id": it.item_id}))
+            errors.append(("bad_id", {"id": it.item_id}))
         if not it.text_de and not it.text_en:
-            errors.append(("instrument.missing_field", {"where": it.item_id, "field": "text"}))
+            errors.append(("missing_field", {"where": it.item_id, "field": "text"}))
         if it.scale_max <= it.scale_min:
             errors.append(
                 (
-                    "instrument.bad_scale",
+                    "bad_scale",
                     {"item": it.item_id, "min": it.scale_min, "max": it.scale_max},
                 )
             )
     if not items:
-        errors.append(("instrument.no_items", {}))
+        errors.append(("no_items", {}))
     elif not any(i.in_index for i in items):
-        errors.append(("instrument.no_index_items", {}))
+        errors.append(("no_index_items", {}))
     if errors:
         raise InstrumentError(errors)
     # one language may be left empty: it then shows the other one
@@ -428,7 +455,7 @@ def from_tables(dimensions: pl.DataFrame, items: pl.DataFrame) -> Instrument:
             continue
         dim = text(r["dimension_id"])
         if dim not in known:
-            errors.append(("instrument.unknown_dimension", {"item": item_id, "dimension": dim}))
+            errors.append(("unknown_dimension", {"item": item_id, "dimension": dim}))
         its.append(
             Item(
                 item_id,
@@ -451,7 +478,7 @@ def load_instrument(path: Path | str) -> Instrument:
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise InstrumentError([("instrument.unreadable", {"reason": reason})]) from None
+        raise InstrumentError([("unreadable", {"reason": reason})]) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -461,7 +488,7 @@ def load_instrument(path: Path | str) -> Instrument:
         return parse_yaml(text)
     if suffix in (".csv", ".txt"):
         return parse_csv(text)
-    raise InstrumentError([("instrument.bad_suffix", {"suffix": path.suffix or "-"})])
+    raise InstrumentError([("bad_suffix", {"suffix": path.suffix or "-"})])
 
 
 def to_yaml(instrument: Instrument) -> str:
@@ -538,7 +565,7 @@ def apply_instrument(
             ]
             errors.append(
                 (
-                    "instrument.changed_item",
+                    "changed_item",
                     {
                         "item": item.item_id,
                         "fields": ", ".join(changed),
@@ -560,7 +587,7 @@ def apply_instrument(
     ).fetchall()
     lost = [r[0] for r in dropped if r[0] not in set(ids)]
     if lost:
-        errors.append(("instrument.wave_has_data", {"wave": wave, "items": ", ".join(lost)}))
+        errors.append(("wave_has_data", {"wave": wave, "items": ", ".join(lost)}))
     if errors:
         raise InstrumentError(errors)
 

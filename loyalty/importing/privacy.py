@@ -12,7 +12,8 @@ content. Headings are compared by :func:`loyalty.importing.mapping.normalise_hea
   ``customdata``. Longer headings are question texts (Microsoft Forms, LimeSurvey): "Ich berate
   Kunden auch am Telefon" is a survey item, not a phone number.
 
-The reasons are message keys (``privacy.*`` in :mod:`loyalty.importing.messages`). With
+The reasons are the codes of :data:`COLUMN_REASONS` (message ``privacy.<code>`` in
+:mod:`loyalty.importing.messages`). With
 ``frame``, columns not flagged by their heading are checked by content over their first 10,000
 non-empty values: e-mail addresses (≥ 50 % of values), IPv4/IPv6 addresses (≥ 80 %),
 timestamps with a time of day (≥ 80 %), and free text (:func:`looks_like_free_text`).
@@ -31,10 +32,24 @@ from loyalty.importing.likert import label_value
 from loyalty.importing.mapping import normalise_header
 from loyalty.importing.numbers import parse_numbers
 
+#: Why a column identifies a person (message ``privacy.<code>``).
+COLUMN_REASONS = (
+    "ip_address",
+    "email",
+    "name",
+    "phone",
+    "location",
+    "response_id",
+    "external_id",
+    "timestamp",
+    "technical",
+    "free_text",
+)
+
 _EXACT: dict[str, tuple[str, ...]] = {
-    "privacy.ip_address": ("IP", "IPAddress", "IP Address", "ipaddr", "IP-Adresse"),
-    "privacy.email": ("Email", "E-Mail", "Mail", "RecipientEmail", "Email Address"),
-    "privacy.name": (
+    "ip_address": ("IP", "IPAddress", "IP Address", "ipaddr", "IP-Adresse"),
+    "email": ("Email", "E-Mail", "Mail", "RecipientEmail", "Email Address"),
+    "name": (
         "Name",
         "First Name",
         "Last Name",
@@ -53,7 +68,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "RecipientLastName",
         "Respondent name",
     ),
-    "privacy.location": (
+    "location": (
         "LocationLatitude",
         "LocationLongitude",
         "Latitude",
@@ -68,7 +83,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "Koordinaten",
         "Coordinates",
     ),
-    "privacy.response_id": (
+    "response_id": (
         "ResponseId",
         "Response ID",
         "Respondent ID",
@@ -84,7 +99,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "Teilnehmer-ID",
         "_id",
     ),
-    "privacy.external_id": (
+    "external_id": (
         "ExternalReference",
         "ExternalDataReference",
         "External ID",
@@ -102,7 +117,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "Benutzername",
         "User ID",
     ),
-    "privacy.timestamp": (
+    "timestamp": (
         "StartDate",
         "EndDate",
         "RecordedDate",
@@ -132,7 +147,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "Erstellt am",
         "Abgeschickt am",
     ),
-    "privacy.technical": (
+    "technical": (
         "User Agent",
         "Browser",
         "Browser Version",
@@ -152,11 +167,11 @@ _EXACT: dict[str, tuple[str, ...]] = {
 }
 
 _CONTAINED: dict[str, tuple[str, ...]] = {
-    "privacy.email": ("email", "emailadresse", "emailaddress", "mailadresse"),
-    "privacy.ip_address": ("ipaddress", "ipadresse"),
-    "privacy.phone": ("telefon", "phone", "handynummer", "mobilnummer", "mobilfunknummer"),
-    "privacy.technical": ("useragent",),
-    "privacy.external_id": ("customdata", "benutzerdefiniertedaten", "personalnummer"),
+    "email": ("email", "emailadresse", "emailaddress", "mailadresse"),
+    "ip_address": ("ipaddress", "ipadresse"),
+    "phone": ("telefon", "phone", "handynummer", "mobilnummer", "mobilfunknummer"),
+    "technical": ("useragent",),
+    "external_id": ("customdata", "benutzerdefiniertedaten", "personalnummer"),
 }
 
 _BY_KEY: dict[str, str] = {
@@ -180,7 +195,7 @@ _SAMPLE = 10_000
 
 
 def reason_by_name(column: str) -> str | None:
-    """The privacy reason key for a heading alone, or ``None``."""
+    """The privacy reason code for a heading alone, or ``None``."""
     key = normalise_header(column)
     if not key:
         return None
@@ -202,23 +217,23 @@ def _sample(series: pl.Series) -> pl.Series:
 
 
 def reason_by_content(series: pl.Series) -> str | None:
-    """The privacy reason key judged from the values alone (see the module docstring)."""
+    """The privacy reason code judged from the values alone (see the module docstring)."""
     values = _sample(series)
     if values.is_empty():
         return None
     share = {
-        "privacy.email": values.str.contains(_EMAIL).mean(),
-        "privacy.ip_address": values.str.contains(_IP).mean(),
-        "privacy.timestamp": values.str.contains(_TIMESTAMP).mean(),
+        "email": values.str.contains(_EMAIL).mean(),
+        "ip_address": values.str.contains(_IP).mean(),
+        "timestamp": values.str.contains(_TIMESTAMP).mean(),
     }
-    if share["privacy.email"] >= 0.5:
-        return "privacy.email"
-    if share["privacy.ip_address"] >= 0.8:
-        return "privacy.ip_address"
-    if share["privacy.timestamp"] >= 0.8:
-        return "privacy.timestamp"
+    if share["email"] >= 0.5:
+        return "email"
+    if share["ip_address"] >= 0.8:
+        return "ip_address"
+    if share["timestamp"] >= 0.8:
+        return "timestamp"
     if looks_like_free_text(series):
-        return "privacy.free_text"
+        return "free_text"
     return None
 
 
@@ -271,7 +286,7 @@ def identifying_columns(
     *,
     frame: pl.DataFrame | None = None,
 ) -> list[tuple[str, str]]:
-    """(column, reason key) for every column that identifies a person, in column order.
+    """(column, reason code) for every column that identifies a person, in column order.
 
     A heading is judged by itself and, where the layout gave one, by its question text (a
     SurveyMonkey ``"Email Address"`` column or a question ``"Ihre E-Mail-Adresse"``). ``layout``
@@ -432,6 +447,10 @@ _NAME_COMMA = r"^[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?,\s*[A-
 _SALUTATION = r"^(?i:herr|frau|hr\.|fr\.|mr\.?|mrs\.?|ms\.?|dr\.)\s+[A-ZÄÖÜ]"
 _SENTENCE = r"[.!?;]\s+\S|[.!?]$"
 _MAX_WORDS = 6
+
+
+#: Why :func:`text_reasons` refuses a text (each ``import.problem.identifying_<reason>``).
+TEXT_REASONS = ("too_long", "email", "ip", "phone", "name", "free_text")
 
 
 def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:

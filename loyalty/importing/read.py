@@ -1,8 +1,9 @@
 """Reading an uploaded file into a table of strings: CSV/TSV/text, Excel (XLSX), Parquet.
 
 :func:`read_file` returns a :class:`RawTable` whose frame has every column as ``pl.String``, so
-the validator sees what the user typed; it raises :class:`ReadError` (a message key plus
-parameters, texts in :mod:`loyalty.importing.messages`) when the file cannot be read.
+the validator sees what the user typed; it raises :class:`ReadError` (a code of :data:`ERRORS`
+plus parameters, texts ``read.<code>`` in :mod:`loyalty.importing.messages`) when the file
+cannot be read.
 
 Decisions:
 
@@ -117,26 +118,79 @@ class Limits:
     max_compression_ratio: float = 100.0
 
 
-class Note(NamedTuple):
-    """Something the import report should mention: a message key and its parameters."""
+#: Why a file cannot be read: the codes of :class:`ReadError` (message ``read.<code>``).
+ERRORS = (
+    "cut_off",
+    "empty_file",
+    "empty_sheet",
+    "header_only",
+    "header_row_invalid",
+    "header_row_out_of_range",
+    "merged_header",
+    "parquet_column_type",
+    "ragged_row",
+    "sheet_not_found",
+    "too_large",
+    "too_many_columns",
+    "too_many_rows",
+    "unknown_format",
+    "unreadable",
+    "unsupported",
+    "wrong_type",
+    "xls_unsupported",
+    "xlsx_compression_ratio",
+    "xlsx_too_large",
+    "xlsx_unsafe",
+)
+#: What the reader notes about a file it read: the codes of :class:`Note` (``read.<code>``).
+NOTES = (
+    "note_duplicate_headers",
+    "note_empty_columns",
+    "note_empty_rows",
+    "note_encoding",
+    "note_header_row",
+    "note_header_row_chosen",
+    "note_layout",
+    "note_merged_cells",
+    "note_mixed_encoding",
+    "note_sheet",
+    "note_skipped_lines",
+    "note_unnamed_columns",
+)
 
-    key: str
+
+class Note(NamedTuple):
+    """Something the import report should mention: a code of :data:`NOTES` and the
+    parameters of its message."""
+
+    code: str
     params: dict[str, Any]
 
+    @property
+    def key(self) -> str:
+        """The message key."""
+        return f"read.{self.code}"
+
     def message(self, lang: str = "de") -> str:
-        return t(self.key, lang, **self.params)
+        return t(f"read.{self.code}", lang, **self.params)
 
 
 class ReadError(Exception):
-    """The file cannot be read: ``key`` is a message key, ``params`` fill in its text."""
+    """The file cannot be read: ``code`` is one of :data:`ERRORS`, ``params`` fill in its
+    message."""
 
-    def __init__(self, key: str, params: dict[str, Any] | None = None) -> None:
-        self.key = key
+    def __init__(self, code: str, params: dict[str, Any] | None = None) -> None:
+        self.code = code
         self.params = dict(params or {})
-        super().__init__(f"{key} {self.params}")
+        super().__init__(f"{code} {self.params}")
+
+    @property
+    def key(self) -> str:
+        """The message key."""
+        return f"read.{self.code}"
 
     def message(self, lang: str = "de") -> str:
-        return t(self.key, lang, **self.params)
+        return t(f"read.{self.code}", lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -185,7 +239,7 @@ def read_file(
     """
     data = _load(source, limits)
     if not data:
-        raise ReadError("read.empty_file", {"filename": filename})
+        raise ReadError("empty_file", {"filename": filename})
     kind = _sniff(data, filename)
     _check_extension(filename, kind)
     info = {
@@ -195,7 +249,7 @@ def read_file(
         "limits": limits,
     }
     if header_row is not None and (isinstance(header_row, bool) or header_row < 1):
-        raise ReadError("read.header_row_invalid", {"row": header_row})
+        raise ReadError("header_row_invalid", {"row": header_row})
     if kind == "text":
         return _read_text(data, header=header_row, **info)
     if kind == "xlsx":
@@ -213,7 +267,7 @@ def _load(source: bytes | Path | str, limits: Limits) -> bytes:
         data = b""
     if size > limits.max_bytes:
         raise ReadError(
-            "read.too_large",
+            "too_large",
             {"size_mb": math.ceil(size / MB), "limit_mb": limits.max_bytes // MB},
         )
     if not isinstance(source, (bytes, bytearray, memoryview)):
@@ -227,7 +281,7 @@ def _sniff(data: bytes, filename: str) -> str:
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise ReadError("read.unreadable", {"filename": filename, "detail": str(exc)}) from exc
+            raise ReadError("unreadable", {"filename": filename, "detail": str(exc)}) from exc
         if "xl/workbook.xml" in names:
             return "xlsx"
         if "content.xml" in names and "mimetype" in names:
@@ -254,16 +308,16 @@ def _check_extension(filename: str, kind: str) -> None:
     extension = Path(filename).suffix.lower()
     promised = EXTENSIONS.get(extension)
     if kind == "binary":
-        raise ReadError("read.unknown_format", {"filename": filename})
+        raise ReadError("unknown_format", {"filename": filename})
     if kind == "xls" and promised in (None, "xls", "xlsx"):
-        raise ReadError("read.xls_unsupported", {"filename": filename})
+        raise ReadError("xls_unsupported", {"filename": filename})
     if promised is not None and promised != kind:
         raise ReadError(
-            "read.wrong_type",
+            "wrong_type",
             {"filename": filename, "extension": extension, "detected": CONTENT_NAMES[kind]},
         )
     if kind not in ("text", "xlsx", "parquet"):
-        raise ReadError("read.unsupported", {"filename": filename, "detected": CONTENT_NAMES[kind]})
+        raise ReadError("unsupported", {"filename": filename, "detected": CONTENT_NAMES[kind]})
 
 
 # --- the header row ---------------------------------------------------------------------------
@@ -297,9 +351,9 @@ def find_header(rows: list[list[Any]]) -> int:
 
 def _header_note(header: int | None, skipped: int, row: int) -> list[Note]:
     if header is not None:
-        return [Note("read.note_header_row_chosen", {"row": row})]
+        return [Note("note_header_row_chosen", {"row": row})]
     if skipped:
-        return [Note("read.note_header_row", {"row": row, "count": skipped})]
+        return [Note("note_header_row", {"row": row, "count": skipped})]
     return []
 
 
@@ -312,7 +366,7 @@ def _text_header(sample: str, delimiter: str | None, header: int | None, first: 
         skip = header - first
         if skip < 0 or skip >= max(len(lines), 1):
             raise ReadError(
-                "read.header_row_out_of_range",
+                "header_row_out_of_range",
                 {"row": header, "first": first, "last": first + max(len(lines) - 1, 0)},
             )
         return skip
@@ -353,9 +407,9 @@ def decode(data: bytes) -> tuple[bytes, str, list[Note]]:
         text, encoding, label = data.decode("cp1252"), "cp1252", "Windows-1252"
     except UnicodeDecodeError:
         text, encoding, label = data.decode("latin-1"), "latin-1", "ISO-8859-1"
-    notes = [Note("read.note_encoding", {"encoding": label})]
+    notes = [Note("note_encoding", {"encoding": label})]
     if "Ã" in text and _MOJIBAKE.search(text):
-        notes.append(Note("read.note_mixed_encoding", {}))
+        notes.append(Note("note_mixed_encoding", {}))
     return text.encode("utf-8"), encoding, notes
 
 
@@ -391,7 +445,7 @@ def _read_text(
     try:
         body, encoding, notes = decode(data)
     except UnicodeDecodeError as exc:
-        raise ReadError("read.unreadable", {"filename": filename, "detail": "UTF-16"}) from exc
+        raise ReadError("unreadable", {"filename": filename, "detail": "UTF-16"}) from exc
     if b"\r" in body and b"\n" not in body:
         body = body.replace(b"\r", b"\n")  # classic Mac line ends
     header_row = 1
@@ -404,9 +458,9 @@ def _read_text(
         skipped = match.group().count(b"\n")
         body = body[match.end() :]
         header_row += skipped
-        notes.append(Note("read.note_skipped_lines", {"count": skipped}))
+        notes.append(Note("note_skipped_lines", {"count": skipped}))
     if not body or body.isspace():
-        raise ReadError("read.empty_file", {"filename": filename})
+        raise ReadError("empty_file", {"filename": filename})
     sample = _sample(body)
     delimiter = forced if forced in DELIMITERS else detect_delimiter(sample)
     if delimiter is None and forced is None and header is None:
@@ -426,18 +480,18 @@ def _read_text(
         if forced not in DELIMITERS:
             delimiter = detect_delimiter(sample) or delimiter
     if not body or body.isspace():
-        raise ReadError("read.header_only", {"filename": filename})
+        raise ReadError("header_only", {"filename": filename})
     first_line = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter or "\x1f"))
     if len(first_line) > limits.max_columns:
         raise ReadError(
-            "read.too_many_columns", {"columns": len(first_line), "limit": limits.max_columns}
+            "too_many_columns", {"columns": len(first_line), "limit": limits.max_columns}
         )
     try:
         frame = _parse_csv(body, delimiter, header_row, limits)
     except csv.Error as exc:
-        raise ReadError("read.unreadable", {"filename": filename, "detail": str(exc)}) from exc
+        raise ReadError("unreadable", {"filename": filename, "detail": str(exc)}) from exc
     if frame.height == 0:
-        raise ReadError("read.empty_file", {"filename": filename})
+        raise ReadError("empty_file", {"filename": filename})
     header = list(frame.row(0))
     cut = _cut_off_fields(body, delimiter, len(header)) if frame.height > 2 else None
     table = _finish(
@@ -458,7 +512,7 @@ def _read_text(
     )
     if cut is not None and len(table.row_numbers):
         raise ReadError(
-            "read.cut_off",
+            "cut_off",
             {"row": table.row_numbers[-1], "found": cut, "expected": len(header)},
         )
     return table
@@ -528,7 +582,7 @@ def _parse_csv(body: bytes, delimiter: str | None, header_row: int, limits: Limi
         elif len(record) > width:
             if any(f.strip() for f in record[width:]):
                 raise ReadError(
-                    "read.ragged_row",
+                    "ragged_row",
                     {"row": header_row + index, "found": len(record), "expected": width},
                 )
             record = record[:width]
@@ -547,7 +601,7 @@ def _parse_csv(body: bytes, delimiter: str | None, header_row: int, limits: Limi
 
 def _unreadable(filename: str, exc: Exception) -> ReadError:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return ReadError("read.unreadable", {"filename": filename, "detail": detail})
+    return ReadError("unreadable", {"filename": filename, "detail": detail})
 
 
 def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, collect_merges: bool) -> list[str]:
@@ -559,11 +613,11 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, collect_merges: bool)
         while chunk := fh.read(_CHUNK):
             if first and chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 # our byte scan cannot see a DTD in UTF-16; Excel writes UTF-8
-                raise ReadError("read.xlsx_unsafe", {"part": info.filename})
+                raise ReadError("xlsx_unsafe", {"part": info.filename})
             first = False
             buf = tail + chunk
             if _DTD.search(buf):
-                raise ReadError("read.xlsx_unsafe", {"part": info.filename})
+                raise ReadError("xlsx_unsafe", {"part": info.filename})
             if collect_merges:
                 merges.extend(
                     m.group(1).decode("ascii").upper()
@@ -588,7 +642,7 @@ def _inspect_xlsx(
     total = sum(i.file_size for i in infos)
     if total > limits.max_xlsx_uncompressed:
         raise ReadError(
-            "read.xlsx_too_large",
+            "xlsx_too_large",
             {
                 "size_mb": math.ceil(total / MB),
                 "limit_mb": limits.max_xlsx_uncompressed // MB,
@@ -596,11 +650,11 @@ def _inspect_xlsx(
         )
     for i in infos:
         if i.flag_bits & 0x1:
-            raise ReadError("read.xls_unsupported", {"filename": filename})
+            raise ReadError("xls_unsupported", {"filename": filename})
         ratio = i.file_size / max(i.compress_size, 1)
         if i.file_size > RATIO_MIN_BYTES and ratio > limits.max_compression_ratio:
             raise ReadError(
-                "read.xlsx_compression_ratio",
+                "xlsx_compression_ratio",
                 {
                     "part": i.filename,
                     "ratio": int(ratio),
@@ -619,7 +673,7 @@ def _inspect_xlsx(
                 _scan_part(zf, by_name[name], False)
         sheets = _workbook_sheets(zf, by_name)
         if not sheets:
-            raise ReadError("read.unreadable", {"filename": filename, "detail": "no sheets"})
+            raise ReadError("unreadable", {"filename": filename, "detail": "no sheets"})
         names = [n for n, _ in sheets]
         index = _choose_sheet(names, sheet)
         part = sheets[index][1]
@@ -678,7 +732,7 @@ def _choose_sheet(names: list[str], sheet: str | int | None) -> int:
         folded = [n.casefold().strip() for n in names]
         if sheet.casefold().strip() in folded:
             return folded.index(sheet.casefold().strip())
-    raise ReadError("read.sheet_not_found", {"sheet": sheet, "sheets": ", ".join(names)})
+    raise ReadError("sheet_not_found", {"sheet": sheet, "sheets": ", ".join(names)})
 
 
 def _first_used_row(zf: zipfile.ZipFile, part: str) -> int:
@@ -862,10 +916,10 @@ def _read_xlsx(
         loaded = reader.load_sheet(fe_index, header_row=None, dtypes="string")
         if loaded.width > limits.max_columns:
             raise ReadError(
-                "read.too_many_columns", {"columns": loaded.width, "limit": limits.max_columns}
+                "too_many_columns", {"columns": loaded.width, "limit": limits.max_columns}
             )
         if loaded.total_height - 1 > limits.max_rows:
-            raise ReadError("read.too_many_rows", {"limit": limits.max_rows})
+            raise ReadError("too_many_rows", {"limit": limits.max_rows})
         frame = loaded.to_polars()
     except ReadError:
         raise
@@ -874,7 +928,7 @@ def _read_xlsx(
     except BaseException as exc:  # calamine errors, and pyo3's PanicException on a broken file
         raise _unreadable(filename, exc) from exc
     if frame.width == 0 or frame.height == 0:
-        raise ReadError("read.empty_sheet", {"sheet": names[index], "sheets": ", ".join(names)})
+        raise ReadError("empty_sheet", {"sheet": names[index], "sheets": ", ".join(names)})
     frame = frame.select(
         pl.col(c)
         .cast(pl.String)
@@ -886,12 +940,12 @@ def _read_xlsx(
     frame = _as_percent(frame, percents, first_row)
     notes = []
     if len(names) > 1:
-        notes.append(Note("read.note_sheet", {"sheet": names[index], "count": len(names)}))
+        notes.append(Note("note_sheet", {"sheet": names[index], "count": len(names)}))
     if header is not None:
         skip = header - first_row
         if skip < 0 or skip >= frame.height:
             raise ReadError(
-                "read.header_row_out_of_range",
+                "header_row_out_of_range",
                 {"row": header, "first": first_row, "last": first_row + frame.height - 1},
             )
     else:
@@ -949,7 +1003,7 @@ def _as_text(name: str, dtype: pl.DataType) -> pl.Expr:
         or isinstance(dtype, (pl.Categorical, pl.Enum))
     ):
         return col.cast(pl.String)
-    raise ReadError("read.parquet_column_type", {"column": name, "dtype": str(dtype)})
+    raise ReadError("parquet_column_type", {"column": name, "dtype": str(dtype)})
 
 
 def _read_parquet(data: bytes, *, filename: str, limits: Limits, **info: Any) -> RawTable:
@@ -959,10 +1013,10 @@ def _read_parquet(data: bytes, *, filename: str, limits: Limits, **info: Any) ->
         meta = pq.ParquetFile(io.BytesIO(data)).metadata
         if meta.num_columns > limits.max_columns:
             raise ReadError(
-                "read.too_many_columns", {"columns": meta.num_columns, "limit": limits.max_columns}
+                "too_many_columns", {"columns": meta.num_columns, "limit": limits.max_columns}
             )
         if meta.num_rows > limits.max_rows:
-            raise ReadError("read.too_many_rows", {"limit": limits.max_rows})
+            raise ReadError("too_many_rows", {"limit": limits.max_rows})
         frame = pl.read_parquet(io.BytesIO(data))
     except ReadError:
         raise
@@ -1045,16 +1099,14 @@ def _finish(
     in_header = [ref for ref in merges if _cell_rows(ref)[0] <= band_end]
     allowed = layout.name == "surveymonkey" and all(_cell_rows(r)[1] <= band_end for r in in_header)
     if in_header and not allowed:
-        raise ReadError("read.merged_header", {"cells": ", ".join(in_header)})
+        raise ReadError("merged_header", {"cells": ", ".join(in_header)})
     in_data = [ref for ref in merges if _cell_rows(ref)[0] > band_end]
     if layout.header_rows > 1:
         body = body.slice(layout.header_rows - 1)
     if body.width > limits.max_columns:
-        raise ReadError(
-            "read.too_many_columns", {"columns": body.width, "limit": limits.max_columns}
-        )
+        raise ReadError("too_many_columns", {"columns": body.width, "limit": limits.max_columns})
     if body.height > limits.max_rows:
-        raise ReadError("read.too_many_rows", {"limit": limits.max_rows})
+        raise ReadError("too_many_rows", {"limit": limits.max_rows})
 
     body = body.select(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in body.columns)
     first_data_row = band_end + 1
@@ -1066,7 +1118,7 @@ def _finish(
         empty = body.height - int(filled.sum())
         if empty:
             body, rows = body.filter(filled), rows.filter(filled)
-            notes.append(Note("read.note_empty_rows", {"count": empty}))
+            notes.append(Note("note_empty_rows", {"count": empty}))
 
     raw_names = list(layout.columns) + [None] * (body.width - len(layout.columns))
     keep = [
@@ -1076,21 +1128,21 @@ def _finish(
     ]
     dropped = body.width - len(keep)
     if dropped:
-        notes.append(Note("read.note_empty_columns", {"count": dropped}))
+        notes.append(Note("note_empty_columns", {"count": dropped}))
     names, generated, renamed = clean_headers(raw_names)
     body = body.select(pl.col(body.columns[i]).alias(names[i]) for i in keep)
     kept = {names[i] for i in keep}
     if body.height == 0:
-        raise ReadError("read.header_only", {"filename": filename})
+        raise ReadError("header_only", {"filename": filename})
 
     if layout.name != "plain":
-        notes.insert(0, Note("read.note_layout", {"layout": DISPLAY_NAMES[layout.name]}))
+        notes.insert(0, Note("note_layout", {"layout": DISPLAY_NAMES[layout.name]}))
     if unnamed := [n for n in generated if n in kept]:
-        notes.append(Note("read.note_unnamed_columns", {"columns": ", ".join(unnamed)}))
+        notes.append(Note("note_unnamed_columns", {"columns": ", ".join(unnamed)}))
     if renamed := [n for n in renamed if n in kept]:
-        notes.append(Note("read.note_duplicate_headers", {"columns": ", ".join(renamed)}))
+        notes.append(Note("note_duplicate_headers", {"columns": ", ".join(renamed)}))
     if in_data:
-        notes.append(Note("read.note_merged_cells", {"cells": ", ".join(in_data)}))
+        notes.append(Note("note_merged_cells", {"cells": ", ".join(in_data)}))
     question_texts = {
         names[i]: text
         for i, text in layout.question_texts.items()

@@ -14,16 +14,22 @@ from typing import Any
 import polars as pl
 
 from loyalty.i18n import num, t
+from loyalty.importing.instrument import error_message
 from loyalty.importing.layouts import DISPLAY_NAMES
+from loyalty.importing.read import Note, ReadError
 from loyalty.importing.validate import (
     PROBLEM_SCHEMA,
     REPORT_LIMIT,
     ValidationResult,
     field_label,
+    file_problem,
     problem_line,
     problems_frame,
 )
 from loyalty.schema import FIELDS
+
+#: The problems the report adds for a file that was not validated (``import.problem.<code>``).
+PROBLEM_CODES = ("read_error", "instrument")
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ class FileInfo:
     layout: str = "plain"
     sheet: str | None = None
     sheet_names: tuple[str, ...] = ()
-    notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # (message key, params) of the reader
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()  # (code, params) of the reader's notes
     header_row: int = 1
 
     @classmethod
@@ -53,7 +59,7 @@ class FileInfo:
             layout=getattr(raw, "layout", "plain") or "plain",
             sheet=getattr(raw, "sheet", None) or (str(sheet) if sheet is not None else None),
             sheet_names=names,
-            notes=tuple((n.key, dict(n.params)) for n in getattr(raw, "notes", None) or ()),
+            notes=tuple((n.code, dict(n.params)) for n in getattr(raw, "notes", None) or ()),
             header_row=int(getattr(raw, "header_row", 1) or 1),
         )
 
@@ -117,36 +123,17 @@ class ImportReport:
             if self.validation is not None
             else pl.DataFrame(schema=PROBLEM_SCHEMA)
         )
-        for key, params in reversed(self.instrument_errors):
+        for code, params in reversed(self.instrument_errors):
             problems = pl.concat(
                 [
-                    pl.DataFrame(
-                        {
-                            "kind": ["instrument"],
-                            "row": [None],
-                            "column": [None],
-                            "value": [t(key, lang, **params)],
-                            "expected": [None],
-                        },
-                        schema=PROBLEM_SCHEMA,
-                    ),
+                    file_problem("instrument", value=error_message(code, params, lang)),
                     problems,
                 ]
             )
         if self.read_error is not None:
-            key, params = self.read_error
             problems = pl.concat(
                 [
-                    pl.DataFrame(
-                        {
-                            "kind": ["read_error"],
-                            "row": [None],
-                            "column": [None],
-                            "value": [t(key, lang, **params)],
-                            "expected": [None],
-                        },
-                        schema=PROBLEM_SCHEMA,
-                    ),
+                    file_problem("read_error", value=ReadError(*self.read_error).message(lang)),
                     problems,
                 ]
             )
@@ -166,13 +153,12 @@ class ImportReport:
         ]
         if self.file is not None:
             lines.append(self._file_line(lang))
-            lines.extend(f"  {t(key, lang, **params)}" for key, params in self.file.notes)
+            lines.extend(f"  {Note(*note).message(lang)}" for note in self.file.notes)
         if self.read_error is not None:
-            key, params = self.read_error
             lines.append("")
             lines.append(t("import.report.problems", lang, count=1))
             lines.append(f"  {t('import.problem.read_error', lang)}")
-            lines.append(f"    {t(key, lang, **params)}")
+            lines.append(f"    {ReadError(*self.read_error).message(lang)}")
             lines.append(t("import.report.rejected", lang))
             return "\n".join(lines)
         if self.unknown_mapping is not None:
@@ -229,7 +215,7 @@ class ImportReport:
             lines.append("")
             lines.append(t("import.report.problems", lang, count=len(self.instrument_errors)))
             lines.append(f"  {t('import.problem.instrument', lang)}")
-            lines.extend(f"    {t(key, lang, **params)}" for key, params in self.instrument_errors)
+            lines.extend(f"    {error_message(c, p, lang)}" for c, p in self.instrument_errors)
             lines.append(t("import.report.rejected", lang))
         elif not v.ok:
             lines.append("")

@@ -10,7 +10,7 @@ column names and who imported it when.
 
 Test hook (tests only, never set in production): if the environment variable
 ``LOYALTY_TEST_IMPORT_PAUSE`` holds a number of seconds, the import reports progress
-``import.progress.committing`` after writing every row and then sleeps that long *inside* the
+the step ``committing`` after writing every row and then sleeps that long *inside* the
 open transaction before committing. ``tests/importing/test_kill_import.py`` kills the process
 during that pause to prove that an interrupted import leaves the store unchanged.
 """
@@ -42,9 +42,9 @@ from loyalty.importing.privacy import identifying_columns
 from loyalty.importing.read import ReadError, read_file
 from loyalty.importing.report import FileInfo, ImportReport, StoredImport
 from loyalty.importing.validate import (
-    PROBLEM_SCHEMA,
     Notice,
     ValidationResult,
+    file_problem,
     validate,
     wave_period,
 )
@@ -54,6 +54,8 @@ from loyalty.store import Store, StoreWriteError
 from loyalty.versions import audit
 
 Progress = Callable[[float, str], None]
+#: The steps an import reports progress on (message ``import.progress.<step>``).
+PROGRESS_STEPS = ("reading", "validating", "storing", "committing", "done")
 PAUSE_ENV = "LOYALTY_TEST_IMPORT_PAUSE"
 #: Columns are judged by content (e-mails, free text …) on this many first rows.
 CONTENT_SAMPLE_ROWS = 20_000
@@ -189,16 +191,7 @@ def _refuse_formula_columns(
     used = {c for c in result.mapping.values() if c} | set(result.item_columns.values())
     for column, cells in formula_columns:
         if column in used:
-            problem = pl.DataFrame(
-                {
-                    "kind": ["formula_without_value"],
-                    "row": [None],
-                    "column": [column],
-                    "value": [str(cells)],
-                    "expected": [None],
-                },
-                schema=PROBLEM_SCHEMA,
-            )
+            problem = file_problem("formula_without_value", column, cells)
             result.problems = pl.concat([result.problems, problem])
         else:
             result.warnings.append(
@@ -216,6 +209,15 @@ _REPLACES = {
 }
 #: How many branch ids a notice names before "…".
 NAMED_BRANCHES = 10
+#: The problems the import adds to validate()'s (``import.problem.<code>``).
+PROBLEM_CODES = ("formula_without_value", "store_failed")
+#: The notes the import adds to validate()'s (``import.warning.<code>``).
+WARNING_CODES = (
+    "instrument_from_wave",
+    "formula_without_value",
+    *(f"missing_branches.{kind}" for kind in _REPLACES),
+    "churn_kept",
+)
 
 
 def _active_version(store: Store, kind: str, wave: str) -> int | None:
@@ -316,12 +318,13 @@ def run_import(
     exports without a branch column, e.g. one survey link per branch. ``header_row``: the
     spreadsheet row holding the column names (a title or notes above the table); ``None``
     finds it (:func:`loyalty.importing.read.find_header`).
-    ``progress(fraction, message_key)`` is called between steps.
+    ``progress(fraction, step)`` is called between steps (a step of :data:`PROGRESS_STEPS`,
+    message ``import.progress.<step>``).
     """
 
-    def step(fraction: float, key: str) -> None:
+    def step(fraction: float, name: str) -> None:
         if progress is not None:
-            progress(fraction, key)
+            progress(fraction, name)
 
     if isinstance(source, str):
         source = Path(source)
@@ -332,11 +335,11 @@ def run_import(
         report.validation = validate(pl.DataFrame(), None, kind, wave, {}, None, [])
         return outcome
 
-    step(0.0, "import.progress.reading")
+    step(0.0, "reading")
     try:
         raw = read_file(source, filename, sheet=sheet, header_row=header_row)
     except ReadError as exc:
-        report.read_error = (exc.key, dict(getattr(exc, "params", {}) or {}))
+        report.read_error = (exc.code, dict(exc.params))
         return outcome
     report.file = FileInfo.from_raw(raw, sheet)
 
@@ -352,7 +355,7 @@ def run_import(
         mapping = suggest_mapping(list(raw.frame.columns), kind)
         report.mapping_suggested = True
 
-    step(0.2, "import.progress.validating")
+    step(0.2, "validating")
     context = _context(store)
     resolved_instrument, note = (None, None)
     if kind == "engagement":
@@ -394,7 +397,7 @@ def run_import(
     if not result.ok or dry_run:
         return outcome
 
-    step(0.6, "import.progress.storing")
+    step(0.6, "storing")
     meta = ImportMeta(
         source=filename,
         imported_by=actor,
@@ -413,30 +416,17 @@ def run_import(
                 _write_mapping(cur, save_as, kind, result.mapping | items, actor)
             pause = os.environ.get(PAUSE_ENV)
             if pause:  # test hook, see the module docstring
-                step(0.95, "import.progress.committing")
+                step(0.95, "committing")
                 time.sleep(float(pause))
     except InstrumentError as exc:  # the questionnaire conflicts with stored items: rolled back
         report.instrument_errors = list(exc.errors)
         return outcome
     except StoreWriteError as exc:  # a full disk or a read-only data directory: rolled back
-        result.problems = pl.concat(
-            [
-                result.problems,
-                pl.DataFrame(
-                    {
-                        "kind": ["store_failed"],
-                        "row": [None],
-                        "column": [None],
-                        "value": [exc.message(lang)],
-                        "expected": [None],
-                    },
-                    schema=PROBLEM_SCHEMA,
-                ),
-            ]
-        )
+        problem = file_problem("store_failed", value=exc.message(lang))
+        result.problems = pl.concat([result.problems, problem])
         return outcome
     report.mapping_saved = save_as
-    step(1.0, "import.progress.done")
+    step(1.0, "done")
     report.stored = stored
     outcome.stored = True
     outcome.imports = stored
@@ -548,7 +538,7 @@ def _store(
                 "FROM _resp",
                 [*params, offset],
             )
-            step(0.8, "import.progress.storing")
+            step(0.8, "storing")
             cur.execute(
                 "INSERT INTO response_scores (import_id, response_id, item_id, score) "
                 f"SELECT {import_of}, response_id + ?, item_id, score FROM _scores",

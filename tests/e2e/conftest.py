@@ -18,20 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.served import start_server, stop_server  # noqa: E402
-
-CHROMIUM = os.environ.get("LOYALTY_CHROMIUM", "/usr/bin/chromium")
-# Flags for a closed network and a root user (see the machine notes in the README).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from bench.served import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 
 def pytest_collection_modifyitems(items):
@@ -68,9 +55,13 @@ class ServedURL(str):
 @contextmanager
 def serve(db: Path, log: Path, env: dict[str, str] | None = None):
     """`python serve.py` (as `make run` does) on a free localhost port, polled on
-    /_stcore/health; yields the base URL (a :class:`ServedURL`). ``env``: extra variables."""
+    /_stcore/health; yields the base URL (a :class:`ServedURL`). ``env``: extra variables.
+    The background warm-up is off (``LOYALTY_WARM_UP=off``: it would compete with the test for
+    the CPU, computing pages no test opens) unless ``env`` turns it on, as test_warm_served does."""
     try:
-        proc, base = start_server(db, log, timeout=60, env=env)
+        proc, base = start_server(
+            db, log, timeout=60, env={"LOYALTY_WARM_UP": "off", **(env or {})}
+        )
     except RuntimeError as exc:
         pytest.fail(str(exc))
     url = ServedURL(base)

@@ -49,7 +49,8 @@ def cluster(pg_server, demo_data, tmp_path_factory, chromium_path):
         users.add_user(seeded, name, role=role, actor="test", password=PASSWORD)
     seeded.close()
     folder = tmp_path_factory.mktemp("cluster")
-    env = {"LOYALTY_AUTH": "password", "LOYALTY_RETENTION_MONTHS": "1200"}
+    # no background warm-up (as the other browser tests' servers): less CPU beside the tests
+    env = {"LOYALTY_AUTH": "password", "LOYALTY_RETENTION_MONTHS": "1200", "LOYALTY_WARM_UP": "off"}
     try:
         running = devcluster.start(folder, replicas=2, db=address, env=env, seed=False)
     except devcluster.ClusterError as exc:

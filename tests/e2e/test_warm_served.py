@@ -13,7 +13,7 @@ def test_the_server_warms_the_caches_after_start(served_db, tmp_path, page):
     db = tmp_path / "warm.duckdb"
     shutil.copy(served_db, db)
     log = tmp_path / "server.log"
-    with serve(db, log) as url:
+    with serve(db, log, env={"LOYALTY_WARM_UP": "on"}) as url:
         deadline = time.monotonic() + 120
         while "entries warmed for revision" not in log.read_text():
             assert time.monotonic() < deadline, log.read_text()

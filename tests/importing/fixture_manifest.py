@@ -498,24 +498,24 @@ IDENTIFYING_HEADER = [
     "Ich berate Kunden auch am Telefon gern",
 ]
 IDENTIFYING_EXPECTED = [
-    ("IP Address", "privacy.ip_address"),
-    ("E-Mail", "privacy.email"),
-    ("Vorname", "privacy.name"),
-    ("Nachname", "privacy.name"),
-    ("Name", "privacy.name"),
-    ("LocationLatitude", "privacy.location"),
-    ("LocationLongitude", "privacy.location"),
-    ("ResponseId", "privacy.response_id"),
-    ("Respondent ID", "privacy.response_id"),
-    ("Collector ID", "privacy.response_id"),
-    ("RecipientEmail", "privacy.email"),
-    ("ExternalReference", "privacy.external_id"),
-    ("StartDate", "privacy.timestamp"),
-    ("Startzeit", "privacy.timestamp"),
-    ("submitdate", "privacy.timestamp"),
-    ("User Agent", "privacy.technical"),
-    ("Telefon", "privacy.phone"),
-    ("Kommentar", "privacy.free_text"),
+    ("IP Address", "ip_address"),
+    ("E-Mail", "email"),
+    ("Vorname", "name"),
+    ("Nachname", "name"),
+    ("Name", "name"),
+    ("LocationLatitude", "location"),
+    ("LocationLongitude", "location"),
+    ("ResponseId", "response_id"),
+    ("Respondent ID", "response_id"),
+    ("Collector ID", "response_id"),
+    ("RecipientEmail", "email"),
+    ("ExternalReference", "external_id"),
+    ("StartDate", "timestamp"),
+    ("Startzeit", "timestamp"),
+    ("submitdate", "timestamp"),
+    ("User Agent", "technical"),
+    ("Telefon", "phone"),
+    ("Kommentar", "free_text"),
 ]
 _COMMENTS = [
     "Die Einarbeitung neuer Kolleginnen dauert viel zu lange.",
@@ -567,10 +567,10 @@ FREE_TEXT_HEADER = [
     "Funktion",
 ]
 FREE_TEXT_EXPECTED = [
-    ("Kommentar", "privacy.free_text"),
-    ("Kontakt", "privacy.email"),
-    ("Zeit", "privacy.timestamp"),
-    ("Rechner", "privacy.ip_address"),
+    ("Kommentar", "free_text"),
+    ("Kontakt", "email"),
+    ("Zeit", "timestamp"),
+    ("Rechner", "ip_address"),
 ]
 FREE_TEXT_ROWS: list[Row] = [
     (
@@ -761,8 +761,8 @@ def _err(id: str, file: str, purpose: str, error: str, params: dict[str, Any], *
     return Case(id=id, file=file, purpose=purpose, error=error, error_params=params, **kw)
 
 
-_CP1252 = ("read.note_encoding", {"encoding": "Windows-1252"})
-_SHEET_NOTE = ("read.note_sheet", {"sheet": "Daten", "count": 2})
+_CP1252 = ("note_encoding", {"encoding": "Windows-1252"})
+_SHEET_NOTE = ("note_sheet", {"sheet": "Daten", "count": 2})
 
 CASES: list[Case] = [
     # encodings
@@ -802,7 +802,7 @@ CASES: list[Case] = [
         [("B001", "Gr\u00fc\u00dfe\u0081"), ("B002", "ok")],
         encoding="latin-1",
         delimiter=";",
-        notes=(("read.note_encoding", {"encoding": "ISO-8859-1"}),),
+        notes=(("note_encoding", {"encoding": "ISO-8859-1"}),),
     ),
     _ok(
         "utf16",
@@ -822,7 +822,7 @@ CASES: list[Case] = [
         [("B001", "München"), ("B002", "KÃ¶ln")],
         encoding="cp1252",
         delimiter=";",
-        notes=(_CP1252, ("read.note_mixed_encoding", {})),
+        notes=(_CP1252, ("note_mixed_encoding", {})),
     ),
     # delimiters and number formats
     _ok(
@@ -936,7 +936,7 @@ CASES: list[Case] = [
         row_numbers=(3, 4, 6),
         encoding="utf-8",
         delimiter=";",
-        notes=(("read.note_skipped_lines", {"count": 1}), ("read.note_empty_rows", {"count": 3})),
+        notes=(("note_skipped_lines", {"count": 1}), ("note_empty_rows", {"count": 3})),
     ),
     _ok(
         "duplicate_headers",
@@ -947,9 +947,9 @@ CASES: list[Case] = [
         encoding="utf-8",
         delimiter=";",
         notes=(
-            ("read.note_empty_columns", {"count": 1}),
-            ("read.note_unnamed_columns", {"columns": "column_4"}),
-            ("read.note_duplicate_headers", {"columns": "Name_2"}),
+            ("note_empty_columns", {"count": 1}),
+            ("note_unnamed_columns", {"columns": "column_4"}),
+            ("note_duplicate_headers", {"columns": "Name_2"}),
         ),
     ),
     _ok(
@@ -981,7 +981,7 @@ CASES: list[Case] = [
         file_format="xlsx",
         sheet_names=("Hinweise", "Daten"),
         sheet="Hinweise",
-        notes=(("read.note_sheet", {"sheet": "Hinweise", "count": 2}),),
+        notes=(("note_sheet", {"sheet": "Hinweise", "count": 2}),),
     ),
     _ok(
         "xlsx_second_sheet",
@@ -1025,7 +1025,7 @@ CASES: list[Case] = [
         file_format="xlsx",
         sheet_names=("Daten",),
         sheet="Daten",
-        notes=(("read.note_empty_rows", {"count": 1}),),
+        notes=(("note_empty_rows", {"count": 1}),),
     ),
     _ok(
         "xlsx_merged_data",
@@ -1036,7 +1036,7 @@ CASES: list[Case] = [
         file_format="xlsx",
         sheet_names=("Daten",),
         sheet="Daten",
-        notes=(("read.note_merged_cells", {"cells": "A2:A3"}),),
+        notes=(("note_merged_cells", {"cells": "A2:A3"}),),
     ),
     _err(
         "xlsx_merged_header",
@@ -1065,7 +1065,7 @@ CASES: list[Case] = [
         delimiter=",",
         layout="qualtrics",
         question_texts=QUALTRICS_QUESTION_TEXTS,
-        notes=(("read.note_layout", {"layout": "Qualtrics"}),),
+        notes=(("note_layout", {"layout": "Qualtrics"}),),
     ),
     _ok(
         "qualtrics_xlsx",
@@ -1079,7 +1079,7 @@ CASES: list[Case] = [
         question_texts=QUALTRICS_QUESTION_TEXTS,
         sheet_names=("Sheet0",),
         sheet="Sheet0",
-        notes=(("read.note_layout", {"layout": "Qualtrics"}),),
+        notes=(("note_layout", {"layout": "Qualtrics"}),),
     ),
     _ok(
         "surveymonkey_csv",
@@ -1092,7 +1092,7 @@ CASES: list[Case] = [
         delimiter=",",
         layout="surveymonkey",
         question_texts=SM_QUESTION_TEXTS,
-        notes=(("read.note_layout", {"layout": "SurveyMonkey"}),),
+        notes=(("note_layout", {"layout": "SurveyMonkey"}),),
     ),
     _ok(
         "surveymonkey_xlsx",
@@ -1106,7 +1106,7 @@ CASES: list[Case] = [
         question_texts=SM_QUESTION_TEXTS,
         sheet_names=("Sheet",),
         sheet="Sheet",
-        notes=(("read.note_layout", {"layout": "SurveyMonkey"}),),
+        notes=(("note_layout", {"layout": "SurveyMonkey"}),),
     ),
     _ok(
         "msforms_en",
@@ -1119,7 +1119,7 @@ CASES: list[Case] = [
         question_texts={q: q for q in MSF_EN_QUESTIONS},
         sheet_names=("Sheet1",),
         sheet="Sheet1",
-        notes=(("read.note_layout", {"layout": "Microsoft Forms"}),),
+        notes=(("note_layout", {"layout": "Microsoft Forms"}),),
     ),
     _ok(
         "msforms_de",
@@ -1132,7 +1132,7 @@ CASES: list[Case] = [
         question_texts={q: q for q in MSF_DE_QUESTIONS},
         sheet_names=("Tabelle1",),
         sheet="Tabelle1",
-        notes=(("read.note_layout", {"layout": "Microsoft Forms"}),),
+        notes=(("note_layout", {"layout": "Microsoft Forms"}),),
     ),
     _ok(
         "limesurvey_codes",
@@ -1143,7 +1143,7 @@ CASES: list[Case] = [
         encoding="utf-8",
         delimiter=",",
         layout="limesurvey",
-        notes=(("read.note_layout", {"layout": "LimeSurvey"}),),
+        notes=(("note_layout", {"layout": "LimeSurvey"}),),
     ),
     _ok(
         "limesurvey_text",
@@ -1155,7 +1155,7 @@ CASES: list[Case] = [
         delimiter=";",
         layout="limesurvey",
         question_texts={q: q for q in LS_TEXT_QUESTIONS},
-        notes=(("read.note_layout", {"layout": "LimeSurvey"}),),
+        notes=(("note_layout", {"layout": "LimeSurvey"}),),
     ),
     # answers as words, identifying columns
     _ok(

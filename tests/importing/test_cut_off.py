@@ -70,7 +70,7 @@ def test_run_import_and_the_cli_store_nothing(chain, tmp_path):
     try:
         before = store.sql("SELECT count(*) AS n FROM imports")["n"][0]
         out = run_import(store, data, "b.csv", "engagement", chain["wave"], actor="hr")
-        assert not out.stored and out.report.read_error[0] == "read.cut_off"
+        assert not out.stored and out.report.read_error[0] == "cut_off"
         assert store.sql("SELECT count(*) AS n FROM imports")["n"][0] == before
     finally:
         store.close()

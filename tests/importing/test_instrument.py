@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 import pytest
 
 from loyalty import demo
+from loyalty.i18n import MESSAGES
 from loyalty.importing.instrument import (
+    ERRORS,
     Instrument,
     InstrumentError,
     Item,
@@ -151,10 +154,10 @@ dimensions:
 def test_structural_errors():
     with pytest.raises(InstrumentError) as exc:
         parse_yaml("- just a list")
-    assert exc.value.errors[0][0] == "instrument.bad_format"
+    assert exc.value.errors[0][0] == "bad_format"
     with pytest.raises(InstrumentError) as exc:
         parse_yaml("dimensions: [\n")
-    assert exc.value.errors[0][0] == "instrument.unreadable"
+    assert exc.value.errors[0][0] == "unreadable"
     with pytest.raises(InstrumentError) as exc:
         parse_yaml("dimensions:\n  - id: a\n    name: A\n    items: []\n")
     assert _errors(exc) == ["Der Fragebogen enthält keine Fragen."]
@@ -171,7 +174,7 @@ def test_structural_errors():
 def test_bad_suffix_and_missing_file(tmp_path):
     with pytest.raises(InstrumentError) as exc:
         load_instrument(tmp_path / "missing.yaml")
-    assert exc.value.errors[0][0] == "instrument.unreadable"
+    assert exc.value.errors[0][0] == "unreadable"
     (tmp_path / "x.json").write_text("{}")
     with pytest.raises(InstrumentError) as exc:
         load_instrument(tmp_path / "x.json")
@@ -257,7 +260,26 @@ def test_changing_a_wave_with_answers_to_dropped_items_is_refused(tmp_path, demo
         wave = data.waves["wave"][0]
         with pytest.raises(InstrumentError) as exc:
             save_instrument(s, wave, demo_instrument.subset(["MOT1"]), "hr")
-        assert exc.value.errors[0][0] == "instrument.wave_has_data"
+        assert exc.value.errors[0][0] == "wave_has_data"
         assert len(instrument_for_wave(s, wave).items) == 12
     finally:
         s.close()
+
+
+def test_every_error_code_of_the_module_is_listed_and_has_its_messages():
+    """An error is a (code, params) pair written as a literal in loyalty/importing/instrument.py;
+    each code is in ERRORS, and each code of ERRORS has ``instrument.<code>`` in both
+    languages."""
+    source = (ROOT / "loyalty" / "importing" / "instrument.py").read_text(encoding="utf-8")
+    written = {
+        node.elts[0].value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Tuple)
+        and len(node.elts) == 2
+        and isinstance(node.elts[0], ast.Constant)
+        and isinstance(node.elts[0].value, str)
+        and isinstance(node.elts[1], ast.Dict)
+    }
+    assert written <= set(ERRORS)
+    assert len(written) >= 15  # proves the scan sees the errors
+    assert all(set(MESSAGES[f"instrument.{code}"]) == {"de", "en"} for code in ERRORS)

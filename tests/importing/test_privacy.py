@@ -10,6 +10,7 @@ from fixture_manifest import FREE_TEXT_EXPECTED, IDENTIFYING_EXPECTED
 
 from loyalty.importing.messages import MESSAGES
 from loyalty.importing.privacy import (
+    COLUMN_REASONS,
     identifying_columns,
     looks_like_free_text,
     reason_by_content,
@@ -19,37 +20,37 @@ from loyalty.importing.read import read_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-TS, RID, NAME = "privacy.timestamp", "privacy.response_id", "privacy.name"
+TS, RID, NAME = "timestamp", "response_id", "name"
 BY_NAME = {
     "qualtrics.csv": [
         ("StartDate", TS),
         ("EndDate", TS),
-        ("IPAddress", "privacy.ip_address"),
+        ("IPAddress", "ip_address"),
         ("RecordedDate", TS),
         ("ResponseId", RID),
         ("RecipientLastName", NAME),
         ("RecipientFirstName", NAME),
-        ("RecipientEmail", "privacy.email"),
-        ("ExternalReference", "privacy.external_id"),
-        ("LocationLatitude", "privacy.location"),
-        ("LocationLongitude", "privacy.location"),
+        ("RecipientEmail", "email"),
+        ("ExternalReference", "external_id"),
+        ("LocationLatitude", "location"),
+        ("LocationLongitude", "location"),
     ],
     "surveymonkey.csv": [
         ("Respondent ID", RID),
         ("Collector ID", RID),
         ("Start Date", TS),
         ("End Date", TS),
-        ("IP Address", "privacy.ip_address"),
-        ("Email Address", "privacy.email"),
+        ("IP Address", "ip_address"),
+        ("Email Address", "email"),
         ("First Name", NAME),
         ("Last Name", NAME),
-        ("Custom Data 1", "privacy.external_id"),
+        ("Custom Data 1", "external_id"),
     ],
     "msforms_en.xlsx": [
         ("ID", RID),
         ("Start time", TS),
         ("Completion time", TS),
-        ("Email", "privacy.email"),
+        ("Email", "email"),
         ("Name", NAME),
         ("Last modified time", TS),
     ],
@@ -57,27 +58,27 @@ BY_NAME = {
         ("ID", RID),
         ("Startzeit", TS),
         ("Fertigstellungszeit", TS),
-        ("E-Mail", "privacy.email"),
+        ("E-Mail", "email"),
         ("Name", NAME),
         ("Zeitpunkt der letzten Änderung", TS),
     ],
     "limesurvey_codes.csv": [
         ("id", RID),
         ("submitdate", TS),
-        ("seed", "privacy.technical"),
+        ("seed", "technical"),
         ("startdate", TS),
         ("datestamp", TS),
-        ("ipaddr", "privacy.ip_address"),
-        ("refurl", "privacy.technical"),
+        ("ipaddr", "ip_address"),
+        ("refurl", "technical"),
     ],
     "limesurvey_text.csv": [
         ("Response ID", RID),
         ("Date submitted", TS),
-        ("Seed", "privacy.technical"),
+        ("Seed", "technical"),
         ("Date started", TS),
         ("Date last action", TS),
     ],
-    "identifying.csv": [c for c in IDENTIFYING_EXPECTED if c[1] != "privacy.free_text"],
+    "identifying.csv": [c for c in IDENTIFYING_EXPECTED if c[1] != "free_text"],
     "free_text.csv": [],
     "engagement_utf8.csv": [],
     "likert_de.csv": [],
@@ -106,17 +107,18 @@ def test_identifying_columns_with_content(file) -> None:
     assert found == WITH_CONTENT[file]
 
 
-def test_every_reason_has_a_message() -> None:
-    reasons = {r for rows in WITH_CONTENT.values() for _, r in rows} | {"privacy.phone"}
-    assert reasons <= set(MESSAGES)
-    assert len(reasons) == 10
+def test_every_reason_is_listed_and_has_a_message() -> None:
+    reasons = {r for rows in WITH_CONTENT.values() for _, r in rows} | {"phone"}
+    assert reasons <= set(COLUMN_REASONS)
+    assert {f"privacy.{r}" for r in COLUMN_REASONS} <= set(MESSAGES)
+    assert len(reasons) == len(COLUMN_REASONS) == 10
 
 
 def test_a_question_text_can_identify_a_coded_column() -> None:
     found = identifying_columns(
         ["Q5", "Q6"], {"Q5": "Ihre E-Mail-Adresse", "Q6": "Ich gehe gern zur Arbeit."}, "qualtrics"
     )
-    assert found == [("Q5", "privacy.email")]
+    assert found == [("Q5", "email")]
 
 
 @pytest.mark.parametrize(
@@ -127,14 +129,14 @@ def test_a_question_text_can_identify_a_coded_column() -> None:
         ("Standort", None),
         ("Name", NAME),
         ("Vor- und Nachname", NAME),
-        ("E-Mail-Adresse", "privacy.email"),
-        ("Ihre E-Mail", "privacy.email"),
-        ("IP-Adresse", "privacy.ip_address"),
-        ("Telefonnummer", "privacy.phone"),
-        ("Mobile phone", "privacy.phone"),
-        ("Personalnummer", "privacy.external_id"),
-        ("Custom Data 2", "privacy.external_id"),
-        ("Browser", "privacy.technical"),
+        ("E-Mail-Adresse", "email"),
+        ("Ihre E-Mail", "email"),
+        ("IP-Adresse", "ip_address"),
+        ("Telefonnummer", "phone"),
+        ("Mobile phone", "phone"),
+        ("Personalnummer", "external_id"),
+        ("Custom Data 2", "external_id"),
+        ("Browser", "technical"),
         ("Ich berate Kunden auch am Telefon gern", None),  # a survey item, not a number
         ("Meine E-Mail wird schnell beantwortet und das hilft", None),
         ("", None),
@@ -147,8 +149,8 @@ def test_reason_by_name(heading, reason) -> None:
 @pytest.mark.parametrize(
     ("values", "reason"),
     [
-        (["a@example.org", "b@example.org", None], "privacy.email"),
-        (["192.168.0.1", "10.0.0.255", "2001:db8::1"], "privacy.ip_address"),
+        (["a@example.org", "b@example.org", None], "email"),
+        (["192.168.0.1", "10.0.0.255", "2001:db8::1"], "ip_address"),
         (["2025-03-01 09:15", "2025-03-02T10:00:00", "03.03.2025 11:00"], TS),
         (["14:30:00", "08:05:00", "09:00:00"], None),  # times of day are not addresses
         (["2025-03-01", "2025-03-02"], None),  # dates without a time

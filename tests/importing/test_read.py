@@ -193,8 +193,8 @@ def test_rows_after_a_ragged_row_keep_their_numbers_when_extra_fields_are_empty(
     assert table.row_numbers.to_list() == [2, 3, 4]
 
 
-def test_read_error_is_an_exception_with_key_and_params() -> None:
-    error = ReadError("read.too_many_rows", {"limit": 5})
+def test_read_error_is_an_exception_with_code_and_params() -> None:
+    error = ReadError("too_many_rows", {"limit": 5})
     assert isinstance(error, Exception)
     assert (
         error.message("de")

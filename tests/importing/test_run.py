@@ -220,7 +220,7 @@ def test_rejected_loyalty_finance_and_branch_imports_change_nothing(chain, store
     out = run_import(store, branches, "b.csv", "branches", None, actor="x")
     assert out.report.validation.problems["kind"].to_list() == ["not_a_number"]
     out = run_import(store, b"", "leer.csv", "finance", wave, actor="x")
-    assert out.report.read_error == ("read.empty_file", {"filename": "leer.csv"})
+    assert out.report.read_error == ("empty_file", {"filename": "leer.csv"})
     assert "Die Datei „leer.csv“ ist leer." in out.report.render_text("de")
     assert snapshot(store) == before
 
@@ -400,10 +400,10 @@ def test_progress_is_reported_in_order(chain, store):
         progress=lambda f, k: seen.append((f, k)),
     )
     assert [k for _, k in seen] == [
-        "import.progress.reading",
-        "import.progress.validating",
-        "import.progress.storing",
-        "import.progress.done",
+        "reading",
+        "validating",
+        "storing",
+        "done",
     ]
     assert [f for f, _ in seen] == sorted(f for f, _ in seen)
 

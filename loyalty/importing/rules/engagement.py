@@ -1,0 +1,464 @@
+"""Rules of an engagement survey: its item columns, the answers' scales and scores, empty and
+duplicate responses, the warnings about the data, and the frames it stores."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import polars as pl
+
+from loyalty import config
+from loyalty.importing import likert, numbers
+from loyalty.importing.instrument import Instrument
+from loyalty.importing.mapping import normalise_header
+from loyalty.importing.rules.base import (
+    ITEM,
+    REPORT_LIMIT,
+    Checked,
+    Context,
+    Notice,
+    file_problem,
+    row_problems,
+    short_list,
+    wave_period,
+)
+from loyalty.importing.rules.common import duplicates
+
+#: Every problem kind these rules raise (``import.problem.<code>`` in both languages).
+CODES = (
+    "no_instrument",
+    "no_item_columns",
+    "scale_seven_points",
+    "scale_five_points",
+    "out_of_range",
+    "not_an_integer",
+    "unknown_label",
+    "duplicate_respondent",
+)
+#: Every note (``import.warning.<code>``) these rules give.
+NOTES = (
+    "items_missing",
+    "empty_responses",
+    "duplicate_rows",
+    "small_branches",
+    "more_responses_than_staff",
+    "response_rate_drop",
+)
+#: How much lower a wave's response rate may be than the previous wave's before a warning.
+RESPONSE_RATE_DROP = 0.7
+
+# --- item columns -----------------------------------------------------------------------------
+
+_MATRIX_BRACKETS = re.compile(r"\[([^\[\]]+)\]\s*$")
+
+
+def _wordings(text: str) -> list[str]:
+    """A heading or question text and, for matrix questions, its statement: the part after the
+    last " - " (Qualtrics, SurveyMonkey) or in trailing brackets (LimeSurvey)."""
+    found = [text]
+    if " - " in text:
+        found.append(text.rsplit(" - ", 1)[1])
+    m = _MATRIX_BRACKETS.search(text)
+    if m:
+        found.append(m.group(1))
+    return found
+
+
+def match_items(
+    columns: Sequence[str],
+    instrument: Instrument,
+    *,
+    mapping: dict[str, str | None] | None = None,
+    question_texts: dict[str, str] | None = None,
+    taken: Iterable[str] = (),
+) -> dict[str, str]:
+    """item_id → column. An explicit mapping entry keyed by the item id wins; else a column
+    whose header is the item id, or whose header or question text is the item's wording (either
+    language) — for matrix questions the statement after " - " or in trailing "[…]" — compared
+    after :func:`normalise_header`. Nothing else is guessed."""
+    mapping = mapping or {}
+    question_texts = question_texts or {}
+    used = set(taken)
+    found: dict[str, str] = {}
+    for item in instrument.items:
+        col = mapping.get(item.item_id)
+        if col and col in columns:
+            found[item.item_id] = col
+            used.add(col)
+    by_id: dict[str, str] = {}
+    by_text: dict[str, str] = {}
+    for col in columns:
+        if col in used:
+            continue
+        by_id.setdefault(normalise_header(col), col)
+        for text in (col, question_texts.get(col) or ""):
+            for wording in _wordings(text) if text else ():
+                key = normalise_header(wording)
+                if key:
+                    by_text.setdefault(key, col)
+    for item in instrument.items:
+        if item.item_id in found:
+            continue
+        candidates = [by_id.get(normalise_header(item.item_id))]
+        candidates += [by_text.get(normalise_header(w)) for w in (item.text_de, item.text_en)]
+        for col in candidates:
+            if col and col not in used:
+                found[item.item_id] = col
+                used.add(col)
+                break
+    return found
+
+
+def item_columns(
+    columns: Sequence[str],
+    instrument: Instrument | None,
+    mapping: dict[str, str | None],
+    question_texts: dict[str, str] | None,
+    taken: list[str],
+    wave: str,
+) -> tuple[dict[str, str], Instrument | None, list[pl.DataFrame], list[Notice]]:
+    """(item → column, the instrument's part the file answers, problems, notes): a survey
+    needs its questionnaire and at least one of its items."""
+    if instrument is None:
+        return {}, None, [file_problem("no_instrument", value=wave)], []
+    items = match_items(
+        columns, instrument, mapping=mapping, question_texts=question_texts, taken=taken
+    )
+    problems, notes = [], []
+    if not items:
+        problems.append(
+            file_problem("no_item_columns", expected=short_list(instrument.item_ids, 8))
+        )
+    missing = [i for i in instrument.item_ids if i not in items]
+    if items and missing:
+        notes.append(Notice("items_missing", {"items": short_list(missing)}))
+    return items, instrument.subset(list(items)), problems, notes
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+def scales(work: pl.DataFrame, ctx: Context) -> Checked:
+    """Five- and seven-point answers mixed in one file (two surveys pasted together, an item
+    set up differently in the survey tool). On the same words the two scales differ ("stimme
+    eher zu" is 4 of 5 but 5 of 7), so such a file would be read wrong without a word. Refused:
+    on a five-point questionnaire every column whose labels show seven points
+    (:func:`likert.scale_evidence`; a plain 6 or 7 is out of range there anyway, reported per
+    cell); on a seven-point one, when some columns show seven
+    points, every column that shows five (a numbered label "5 - stimme voll zu", or at least
+    :data:`likert.FIVE_POINT_MIN_ANSWERS` numbers none above 5)."""
+    instrument, items = ctx.instrument, ctx.items
+    evidence: dict[str, dict[int, str]] = {}
+    capped: dict[str, int] = {}
+    for item_id in items:
+        item = instrument.item(item_id)
+        if item.scale_max - item.scale_min not in (4, 6):
+            continue
+        answers = work[ITEM + item_id].drop_nulls().str.strip_chars()
+        # on a five-point questionnaire a plain 6 or 7 is already out of range, cell by cell
+        seven = item.scale_max - item.scale_min == 6
+        evidence[item_id] = likert.scale_evidence(
+            answers.unique().to_list(), item.scale_min, numbers=seven
+        )
+        whole = answers.cast(pl.Int64, strict=False).drop_nulls()
+        if whole.len() >= likert.FIVE_POINT_MIN_ANSWERS and whole.max() <= item.scale_min + 4:
+            capped[item_id] = int(whole.max())
+    seven_somewhere = any(7 in e for e in evidence.values())
+    out = Checked(work)
+    for item_id, found in evidence.items():
+        item = instrument.item(item_id)
+        expected = f"{item.scale_min}–{item.scale_max}"
+        if item.scale_max - item.scale_min == 4 and 7 in found:
+            kind, example = "scale_seven_points", found[7]
+        elif (
+            item.scale_max - item.scale_min == 6
+            and seven_somewhere
+            and 7 not in found
+            and (5 in found or item_id in capped)
+        ):
+            kind, example = "scale_five_points", found.get(5)
+        else:
+            continue
+        if example is None:  # plain numbers, none above 5: the column as a whole
+            out.problems.append(file_problem(kind, items[item_id], capped[item_id], expected))
+            continue
+        needle = example.split(" / ")[0]
+        rows = work.filter(pl.col(ITEM + item_id).str.strip_chars() == needle)["__row"]
+        row = rows[0] if rows.len() else None
+        out.problems.append(file_problem(kind, items[item_id], example, expected, row=row))
+    return out
+
+
+def scores(work: pl.DataFrame, ctx: Context) -> Checked:
+    """Each item's answers as scores (numbers or the scale's words)."""
+    out = Checked(work)
+    for item_id, col in ctx.items.items():
+        values, problems = _item_scores(out.work, item_id, col, ctx.instrument, ctx.decimal)
+        out.problems.extend(problems)
+        out.work = out.work.with_columns(values.alias(ITEM + item_id))
+    return out
+
+
+def _item_scores(
+    work: pl.DataFrame, item_id: str, col: str, instrument: Instrument, decimal: str | None
+) -> tuple[pl.Series, list[pl.DataFrame]]:
+    """Scores of one item (Int16) plus problems, decided once per distinct answer."""
+    item = instrument.item(item_id)
+    lo, hi = item.scale_min, item.scale_max
+    name = ITEM + item_id
+    uniques = work[name].drop_nulls().unique()
+    stripped = uniques.str.strip_chars()
+    ints = stripped.cast(pl.Int64, strict=False)
+    score: dict[str, int | None] = {}
+    kinds: dict[str, str | None] = {}
+    rest: list[tuple[str, str]] = []  # (raw, stripped) that are not plain whole numbers
+    for raw, value, number in zip(
+        uniques.to_list(), stripped.to_list(), ints.to_list(), strict=True
+    ):
+        if value == "":
+            score[raw], kinds[raw] = None, None
+        elif number is not None:
+            score[raw] = number
+            kinds[raw] = None if lo <= number <= hi else "out_of_range"
+        else:
+            rest.append((raw, value))
+    if rest:
+        parsed, fail = numbers.parse_numbers(
+            pl.Series("v", [v for _, v in rest], pl.String), decimal=decimal
+        )
+        texts = []
+        for (raw, value), number, bad in zip(
+            rest, parsed.to_list(), fail.fill_null(True).to_list(), strict=True
+        ):
+            if bad or number is None:
+                texts.append((raw, value))
+            elif float(number) != round(float(number)):
+                score[raw], kinds[raw] = None, "not_an_integer"
+            else:
+                score[raw] = int(round(float(number)))
+                kinds[raw] = None if lo <= score[raw] <= hi else "out_of_range"
+        if texts:
+            labels, unknown = likert.likert_to_numbers(
+                pl.Series("v", [v for _, v in texts], pl.String), lo, hi
+            )
+            unknown_set = set(unknown)
+            for (raw, value), number in zip(texts, labels.to_list(), strict=True):
+                if value in unknown_set:
+                    score[raw], kinds[raw] = None, "unknown_label"
+                elif number is None:  # a non-answer ("weiß nicht"): missing, like an empty cell
+                    score[raw], kinds[raw] = None, None
+                else:
+                    score[raw] = int(number)
+                    kinds[raw] = None if lo <= number <= hi else "out_of_range"
+    keys = list(score)
+    bad_keys = [k for k in keys if kinds[k] is not None]
+    probs: list[pl.DataFrame] = []
+    if bad_keys:
+        frame = work.select("__row", pl.col(name).alias("__raw")).filter(
+            pl.col("__raw").is_in(pl.Series(bad_keys, dtype=pl.String).implode())
+        )
+        frame = frame.with_columns(
+            pl.col("__raw")
+            .replace_strict(bad_keys, [kinds[k] for k in bad_keys], return_dtype=pl.String)
+            .alias("__kind")
+        )
+        expected = f"{lo}–{hi}"
+        probs = [
+            row_problems(
+                frame,
+                pl.col("__kind") == k,
+                k,
+                col,
+                pl.col("__raw").str.strip_chars(),
+                expected if k != "not_an_integer" else None,
+            )
+            for k in ("out_of_range", "not_an_integer", "unknown_label")
+            if k in kinds.values()
+        ]
+    good = [k for k in keys if kinds[k] is None]
+    values = work[name].replace_strict(
+        good, [score[k] for k in good], default=None, return_dtype=pl.Int16
+    )
+    return values, probs
+
+
+def empty_responses(work: pl.DataFrame, ctx: Context) -> Checked:
+    """Rows without a single answer are skipped with a note (not stored, not a problem)."""
+    item_cols = [ITEM + i for i in ctx.items]
+    if not item_cols:
+        return Checked(work)
+    empty = pl.all_horizontal(pl.col(c).is_null() for c in item_cols)
+    empty_rows = work.filter(empty)["__row"]
+    if not empty_rows.len():
+        return Checked(work)
+    note = Notice(
+        "empty_responses",
+        {"count": empty_rows.len(), "rows": short_list(empty_rows.head(10), 10)},
+    )
+    return Checked(work.filter(~empty), notes=[note], skipped=empty_rows.len())
+
+
+def duplicate_responses(work: pl.DataFrame, ctx: Context) -> Checked:
+    """With a respondent id, a second row of the same id in a wave is a problem; without one,
+    identical rows are only a note (two colleagues may honestly answer alike)."""
+    if ctx.resolved.get("respondent_id"):
+        problem = duplicates(
+            work,
+            ["wave", "respondent_id"],
+            "duplicate_respondent",
+            ctx.resolved["respondent_id"],
+            "respondent_id",
+        )
+        return Checked(work, [problem])
+    content = [c for c in work.columns if c != "__row"]
+    dup = work.select(pl.struct(content).is_first_distinct().not_().alias("d"))["d"]
+    dup_rows = work.filter(dup)["__row"]
+    if not dup_rows.len():
+        return Checked(work)
+    note = Notice(
+        "duplicate_rows", {"count": dup_rows.len(), "rows": short_list(dup_rows.head(10), 10)}
+    )
+    return Checked(work, notes=[note])
+
+
+# --- after the checks -------------------------------------------------------------------------
+
+
+def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
+    """Warnings about a valid survey: branches below the group size, more responses than
+    staff, a response rate well below the previous wave's."""
+    notes: list[Notice] = []
+    minimum = ctx.min_group_size or config.min_group_size()
+    counts = work.group_by("wave", "branch_id").agg(pl.len().alias("n")).sort("wave", "branch_id")
+    small = counts.filter(pl.col("n") < minimum)
+    single_wave = counts["wave"].n_unique() == 1
+    if small.height:
+        notes.append(
+            Notice(
+                "small_branches",
+                {
+                    "count": small.height,
+                    "min": minimum,
+                    "branches": short_list(
+                        (
+                            f"{b} ({n})" if single_wave else f"{b}/{w} ({n})"
+                            for w, b, n in small.head(REPORT_LIMIT).iter_rows()
+                        ),
+                        total=small.height,
+                    ),
+                },
+            )
+        )
+    headcounts = ctx.headcounts
+    if headcounts is None or headcounts.is_empty():
+        return notes
+    heads = headcounts.select("branch_id", pl.col("headcount").cast(pl.Int64))
+    over = counts.join(heads, on="branch_id", how="inner").filter(
+        (pl.col("headcount") > 0) & (pl.col("n") > pl.col("headcount"))
+    )
+    if over.height:
+        notes.append(
+            Notice(
+                "more_responses_than_staff",
+                {
+                    "count": over.height,
+                    "branches": short_list(
+                        (
+                            f"{b} ({n}/{h})" if single_wave else f"{b}/{w} ({n}/{h})"
+                            for w, b, n, h in over.head(REPORT_LIMIT)
+                            .select("wave", "branch_id", "n", "headcount")
+                            .iter_rows()
+                        ),
+                        total=over.height,
+                    ),
+                },
+            )
+        )
+    total_staff = int(heads["headcount"].sum() or 0)
+    if total_staff > 0:
+        notes.extend(_response_rate_drops(counts, total_staff, ctx.wave_history))
+    return notes
+
+
+def _response_rate_drops(
+    counts: pl.DataFrame, total_staff: int, wave_history: pl.DataFrame | None
+) -> list[Notice]:
+    """The file's waves replace their stored counts; a wave is compared with the one before
+    it, stored or in the same file."""
+    per_wave = counts.group_by("wave").agg(pl.col("n").sum().alias("responses"))
+    dates = {}
+    if wave_history is not None:
+        dates = dict(zip(wave_history["wave"], wave_history["start_date"], strict=True))
+    starts = []
+    for w in per_wave["wave"]:
+        period = wave_period(w)
+        starts.append(dates.get(w) or (period[1] if period else None))
+    file_waves = per_wave.with_columns(pl.Series("start_date", starts, dtype=pl.Date))
+    stored = (
+        wave_history.filter(~pl.col("wave").is_in(file_waves["wave"].implode())).select(
+            "wave", pl.col("start_date").cast(pl.Date), pl.col("responses").cast(pl.Int64)
+        )
+        if wave_history is not None and not wave_history.is_empty()
+        else pl.DataFrame(schema={"wave": pl.String, "start_date": pl.Date, "responses": pl.Int64})
+    )
+    timeline = (
+        pl.concat(
+            [
+                stored.with_columns(pl.lit(False).alias("in_file")),
+                file_waves.select(
+                    "wave", "start_date", pl.col("responses").cast(pl.Int64)
+                ).with_columns(pl.lit(True).alias("in_file")),
+            ]
+        )
+        .filter(pl.col("start_date").is_not_null() & (pl.col("responses") > 0))
+        .sort("start_date")
+    )
+    rows = timeline.rows(named=True)
+    notes = []
+    for prev, cur in zip(rows, rows[1:], strict=False):
+        if not cur["in_file"]:
+            continue
+        rate, prev_rate = cur["responses"] / total_staff, prev["responses"] / total_staff
+        if rate < RESPONSE_RATE_DROP * prev_rate:
+            notes.append(
+                Notice(
+                    "response_rate_drop",
+                    {
+                        "wave": cur["wave"],
+                        "rate": round(100 * rate),
+                        "previous": prev["wave"],
+                        "previous_rate": round(100 * prev_rate),
+                    },
+                )
+            )
+    return notes
+
+
+def frames(work: pl.DataFrame, ctx: Context) -> dict[str, pl.DataFrame]:
+    """responses (one per person, numbered per wave) and scores (one per answered item)."""
+    if work["wave"].n_unique() > 1:  # each wave's response ids form one range
+        work = work.sort("wave", maintain_order=True)
+    work = work.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("response_id"))
+    resolved = ctx.resolved
+    return {
+        "responses": work.select(
+            "response_id",
+            "wave",
+            "branch_id",
+            (
+                pl.col("tenure_band") if resolved.get("tenure_band") else pl.lit(None, pl.String)
+            ).alias("tenure_band"),
+            (pl.col("role") if resolved.get("role") else pl.lit(None, pl.String)).alias("role"),
+        ),
+        "scores": pl.concat(
+            [
+                work.select(
+                    "response_id",
+                    pl.lit(item_id, pl.String).alias("item_id"),
+                    pl.col(ITEM + item_id).alias("score"),
+                ).filter(pl.col("score").is_not_null())
+                for item_id in ctx.items
+            ]
+        ),
+    }

@@ -1,0 +1,214 @@
+"""Rules of an engagement survey: scores, empty and duplicate responses, the warnings about
+the data, its frames (loyalty/importing/rules/engagement.py)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import polars as pl
+import pytest
+from validating import BRANCHES, ENG_MAP, lines, run, survey
+
+from loyalty.importing.instrument import Dimension, Instrument, Item, parse_yaml
+from loyalty.importing.validate import validate, wave_period
+
+
+def test_a_clean_survey_gives_canonical_frames():
+    result = run(survey())
+    assert result.ok, result.problems
+    assert result.waves == ["2025-H2"]
+    assert result.frames["responses"].columns == [
+        "response_id",
+        "wave",
+        "branch_id",
+        "tenure_band",
+        "role",
+    ]
+    assert result.frames["responses"]["branch_id"].to_list() == ["B01", "B02"] * 3
+    scores = result.frames["scores"]
+    assert scores.height == 18
+    assert scores.schema["score"] == pl.Int16
+    assert scores.filter(pl.col("item_id") == "B1")["score"].unique().to_list() == [5]
+    assert result.item_columns == {"A1": "A1", "A2": "A2", "B1": "B1"}
+    assert (result.rows_read, result.rows_valid, result.rows_skipped) == (6, 6, 0)
+
+
+def test_score_outside_the_scale_with_row_numbers_as_the_user_sees_them():
+    raw = survey(A1=["4", "4", "7", "4", "0", "4"])
+    result = run(raw, rows=[3, 4, 5, 6, 7, 9])  # e.g. two header lines, one skipped row
+    assert lines(result) == [
+        "Zeile 5, Spalte „A1“: 7 (erwartet: 1–5)",
+        "Zeile 7, Spalte „A1“: 0 (erwartet: 1–5)",
+    ]
+    assert lines(result, "en") == [
+        "Row 5, column “A1”: 7 (expected: 1–5)",
+        "Row 7, column “A1”: 0 (expected: 1–5)",
+    ]
+    assert result.frames == {}  # nothing to store
+
+
+def test_fractions_and_words():
+    raw = survey(
+        A1=["3,5", "stimme voll zu", "weiß nicht", "vielleicht", "5 - trifft voll zu", ""],
+    )
+    result = run(raw)
+    assert lines(result) == [
+        "Zeile 2, Spalte „A1“: „3,5“",
+        "Zeile 5, Spalte „A1“: „vielleicht“ (erwartet: Zahl 1–5 oder Antworttext der Skala)",
+    ]
+    assert result.problems["kind"].to_list() == ["not_an_integer", "unknown_label"]
+    ok = run(survey(A1=["1", "stimme voll zu", "weiß nicht", "2", "5 - trifft voll zu", ""]))
+    assert ok.ok
+    a1 = ok.frames["scores"].filter(pl.col("item_id") == "A1")
+    assert a1["score"].to_list() == [1, 5, 2, 5]  # non-answers and empty cells: no score row
+    assert a1["response_id"].to_list() == [1, 2, 4, 5]
+
+
+def test_duplicate_respondent_names_the_first_row():
+    raw = survey(ID=["17", "18", "17", "19", "18", ""])
+    result = run(raw)
+    assert lines(result) == [
+        "Zeile 4, Spalte „ID“: „17“ steht schon in Zeile 2.",
+        "Zeile 6, Spalte „ID“: „18“ steht schon in Zeile 3.",
+    ]
+    assert lines(result, "en")[0] == "Row 4, column “ID”: “17” already appears in row 2."
+
+
+def test_same_respondent_id_in_two_waves_is_fine():
+    raw = survey(ID=["1", "1", "2", "2", "3", "3"]).with_columns(
+        pl.Series("Welle", ["2025-H1", "2025-H2"] * 3)
+    )
+    result = run(raw, wave=None, mapping={**ENG_MAP, "wave": "Welle"})
+    assert result.ok
+    assert result.waves == ["2025-H1", "2025-H2"]
+
+
+def test_without_respondent_id_identical_rows_are_only_a_warning():
+    raw = survey(A1=["4", "4", "4", "3", "4", "4"])
+    result = run(raw.drop("ID"), mapping={**ENG_MAP, "respondent_id": None})
+    assert result.ok
+    assert [w.message("de") for w in result.warnings] == [
+        "Zeilen, die einer früheren Zeile vollständig gleichen (3; ohne Antwort-ID ist nicht "
+        "prüfbar, ob sie doppelt sind; sie werden importiert), z. B. Zeilen 4, 6, 7"
+    ]
+
+
+def test_empty_responses_are_skipped_with_a_warning():
+    raw = survey(
+        A1=["4", "", "4", "4", "4", ""],
+        A2=["2", None, "2", "2", "2", ""],
+        B1=["5", "", "5", "5", "5", "weiß nicht"],
+    )
+    result = run(raw)
+    assert result.ok
+    assert (result.rows_valid, result.rows_skipped) == (4, 2)
+    assert result.warnings[0].message("de") == (
+        "Zeilen ohne eine einzige Antwort werden übersprungen (2), z. B. Zeilen 3, 7"
+    )
+
+
+def test_small_branches_response_rate_drop_and_more_responses_than_staff():
+    raw = survey(8, Filiale=["B01"] * 6 + ["B02"] * 2)
+    heads = pl.DataFrame({"branch_id": BRANCHES, "headcount": [5, 10, 10]})
+    history = pl.DataFrame(
+        {
+            "wave": ["2025-H1"],
+            "start_date": [wave_period("2025-H1")[1]],
+            "responses": [20],
+        }
+    )
+    result = run(raw, headcounts=heads, wave_history=history, min_group_size=5, known_waves=[])
+    assert [w.message("de") for w in result.warnings] == [
+        "Welle 2025-H2 ist neu und wird angelegt (2025-07-01 bis 2025-12-31).",
+        "Filialen mit weniger als 5 Antworten (1; ihre Engagementwerte werden nicht angezeigt): "
+        "B02 (2)",
+        "Filialen mit mehr Antworten als Mitarbeitenden (1): B01 (6/5)",
+        "Welle 2025-H2: Rücklaufquote 32 % – deutlich niedriger als 80 % in Welle 2025-H1.",
+    ]
+    assert [w.message("en") for w in result.warnings][3] == (
+        "Wave 2025-H2: response rate 32% – much lower than 80% in wave 2025-H1."
+    )
+
+
+def test_response_rate_drop_between_waves_of_the_same_file():
+    raw = survey(12).with_columns(pl.Series("Welle", ["2025-H1"] * 9 + ["2025-H2"] * 3))
+    heads = pl.DataFrame({"branch_id": BRANCHES, "headcount": [5, 5, 10]})
+    history = pl.DataFrame(  # the stored 2025-H2 is replaced by the file's, not compared
+        {"wave": ["2025-H2"], "start_date": [wave_period("2025-H2")[1]], "responses": [1]}
+    )
+    result = run(
+        raw,
+        wave=None,
+        mapping={**ENG_MAP, "wave": "Welle"},
+        headcounts=heads,
+        wave_history=history,
+        min_group_size=1,
+    )
+    assert [w.message("en") for w in result.warnings] == [
+        "Wave 2025-H2: response rate 15% – much lower than 45% in wave 2025-H1."
+    ]
+
+
+def test_the_preview_of_a_survey_shows_counts_per_branch_never_answers():
+    result = validate(
+        pl.DataFrame(
+            {"Filiale": ["B1", "B1", "B2"], "Welle": ["2025-H2"] * 3, "Q1": ["4", "5", "3"]}
+        ),
+        pl.Series([2, 3, 4]),
+        "engagement",
+        None,
+        {"branch_id": "Filiale", "wave": "Welle"},
+        Instrument(
+            (Dimension("d", "D", "D"),),
+            (Item("Q1", "d", "Frage", "Question", 1, 5, False, True),),
+        ),
+        ["B1", "B2"],
+    )
+    assert result.ok, result.problems
+    preview = result.preview()
+    assert preview.columns == ["wave", "branch_id", "responses"]
+    assert preview.rows() == [("2025-H2", "B1", 2), ("2025-H2", "B2", 1)]
+
+
+def _validate_a_large_survey() -> float:
+    """Validates 300,000 respondents x 12 items, checks the result; returns the seconds."""
+    n = 300_000
+    rng = np.random.default_rng(1)
+    items = [f"I{k:02d}" for k in range(12)]
+    inst = parse_yaml(
+        "dimensions:\n  - id: d\n    name: D\n    items:\n"
+        + "".join(f"      - {{id: {i}, text: {i}}}\n" for i in items)
+    )
+    branches = [f"B{k:04d}" for k in range(3000)]
+    raw = pl.DataFrame(
+        {
+            "ID": np.arange(n).astype(str),
+            "Filiale": np.array(branches)[rng.integers(0, 3000, n)],
+            **{i: rng.integers(1, 6, n).astype(str) for i in items},
+        }
+    )
+    started = time.perf_counter()
+    result = validate(
+        raw,
+        None,
+        "engagement",
+        "2025-H2",
+        {"respondent_id": "ID", "branch_id": "Filiale"},
+        inst,
+        branches,
+    )
+    elapsed = time.perf_counter() - started
+    assert result.ok
+    assert result.frames["scores"].height == n * 12
+    return elapsed
+
+
+def test_a_large_survey_validates():
+    _validate_a_large_survey()
+
+
+@pytest.mark.perf
+def test_a_large_survey_validates_quickly():
+    elapsed = _validate_a_large_survey()
+    assert elapsed < 10, elapsed  # about 1 s on the 2-core development machine
