@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import urllib.request
 from pathlib import Path
@@ -188,6 +189,11 @@ def _routes_to(cluster) -> dict[int, str]:
     raise AssertionError(f"nginx sent 200 route keys to {sorted(found)} only")
 
 
+def _answered_by(line: str) -> str:
+    """The replica that answered a request of nginx's access log (the last one it tried)."""
+    return re.search(r'upstream="([^"]*)"', line).group(1).split(", ")[-1]
+
+
 def _kill_replica(replica) -> None:
     """SIGKILL the replica's whole process group, as the OOM killer or a lost machine would."""
     with contextlib.suppress(ProcessLookupError):
@@ -219,6 +225,7 @@ def test_when_a_replica_dies_the_other_serves_every_browser(browser, cluster):
         assert response.headers["x-loyalty-replica"] == f"127.0.0.1:{replica.port}"
         pages[replica.port] = page
     before = _store_facts(cluster.db)
+    logged = len(Path(cluster.folder, "nginx-access.log").read_text().splitlines())
 
     _kill_replica(a)
 
@@ -227,8 +234,17 @@ def test_when_a_replica_dies_the_other_serves_every_browser(browser, cluster):
     _signed_in(on_b, "exec2", "de")
     expect(on_b.locator('[data-testid="stException"]')).to_have_count(0)
 
-    on_a = pages[a.port]  # reconnects: served by B, still signed in by the cookie
-    response = on_a.reload()
+    on_a = pages[a.port]  # its tab reconnects by itself, to B (nginx's log says so) ...
+    log = Path(cluster.folder, "nginx-access.log")
+    for _ in range(600):
+        lines = log.read_text().splitlines()[logged:]
+        answered = [_answered_by(line) for line in lines if "/_stcore/host-config" in line]
+        if f"127.0.0.1:{b.port}" in answered:
+            break
+        on_a.wait_for_timeout(100)
+    else:
+        raise AssertionError(f"the tab of replica A did not reconnect to B: {answered}")
+    response = on_a.reload()  # ... and so does a reload: served by B, signed in by the cookie
     # nginx lists every replica it tried ("A, B" while it finds A gone): B answered
     assert response.headers["x-loyalty-replica"].split(", ")[-1] == f"127.0.0.1:{b.port}"
     wait_for_app(on_a)
