@@ -7,7 +7,7 @@ export LOYALTY_DB ?= data/loyalty.duckdb
 # Reference datasets beside the project (../shared/reference-data); tests skip visibly without them.
 export LOYALTY_REFERENCE_DATA ?= $(abspath $(wildcard ../shared/reference-data))
 
-.PHONY: run test install seed chromium lint audit clean
+.PHONY: run test install seed system chromium lint audit clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -42,6 +42,24 @@ pg: $(STAMP)
 pg-stop: $(STAMP)
 	@$(BIN)/python -m loyalty.devdb stop .pg
 
+# Several app servers behind nginx on the PostgreSQL store (docs/deployment.md): the local
+# PostgreSQL of `make pg` (or LOYALTY_DB=postgresql://…), seeded when empty, REPLICAS servers
+# (`serve.py`) on free local ports and Debian's nginx (installed when we are root and it is
+# missing) on CLUSTER_PORT, everything in .cluster/. `make cluster-stop` stops them.
+.PHONY: cluster cluster-stop nginx
+REPLICAS ?= 2
+CLUSTER_PORT ?= 8500
+cluster: $(STAMP)
+	@$(BIN)/python -m loyalty.devcluster start --replicas $(REPLICAS) --port $(CLUSTER_PORT)
+
+cluster-stop: $(STAMP)
+	@$(BIN)/python -m loyalty.devcluster stop
+
+# Debian's nginx for `make cluster` and the replica tests (installed when we are root).
+nginx: $(STAMP)
+	@$(BIN)/python -c "from loyalty import devcluster; devcluster.install()" 2>/dev/null || \
+	  echo "note: nginx missing and not installable; the replica tests cannot run" >&2
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -57,7 +75,18 @@ postgresql: $(STAMP)
 	@$(BIN)/python -c "from loyalty import devdb; devdb.install()" 2>/dev/null || \
 	  echo "note: PostgreSQL missing and not installable; the PostgreSQL store tests cannot run" >&2
 
-test: $(STAMP) chromium postgresql lint audit
+# The Debian packages the whole suite needs (chromium, postgresql, nginx) in one apt-get run
+# when we are root and any is missing; the targets after it install one each where that failed.
+system: $(STAMP)
+	@missing=$$($(BIN)/python -c "import os; from loyalty import devcluster, devdb; \
+	  need = (('chromium', os.access('/usr/bin/chromium', os.X_OK)), \
+	          ('postgresql', devdb.binaries()), ('nginx-light', devcluster.nginx())); \
+	  print(' '.join(name for name, found in need if not found))"); \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing \
+	  || echo "note: apt-get install $$missing failed; trying one by one" >&2; fi
+
+test: $(STAMP) system chromium postgresql nginx lint audit
 	$(BIN)/pytest -n 2 --dist loadfile
 
 clean:

@@ -12,6 +12,11 @@ without page config, navigation and sign-in gate. This app always navigates with
 Once the server runs, a background thread fills the pages' caches for the store's current
 revision (the default view first), so that a first visit does not wait for the statistics;
 ``LOYALTY_WARM_UP=off`` leaves that out (the caches then fill on each first visit).
+
+The server is Streamlit's own (``st.App``, which ``streamlit run`` finds as ``app`` below)
+with two routes of ours for the session cookie (:mod:`loyalty.session_routes`): one redeems a
+sign-in's one-time ticket and sets the HttpOnly cookie, one ends the cookie's session and
+deletes the cookie. A script run cannot set a cookie itself.
 """
 
 import sys
@@ -19,11 +24,12 @@ import threading
 import time
 from pathlib import Path
 
+import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from loyalty import config, retention, store
+from loyalty import config, retention, session_routes, sessions, store
 from loyalty.store import StoreUnavailable, connect, is_postgres, open_store
 
 #: Seconds without a query after which the server closes the store file for other processes.
@@ -41,6 +47,7 @@ def purge_on_start() -> None:
         return
     try:
         result = retention.purge(store, actor="system (start)")
+        sessions.purge(store)
     finally:
         store.close()
     for line in retention.log_lines(result):
@@ -76,6 +83,9 @@ def warm_up_on_start(start=warm_when_serving) -> bool:
     return False
 
 
+app = st.App("app.py", routes=session_routes.ROUTES)
+
+
 if __name__ == "__main__":
     purge_on_start()
     # let go of the store's file between page runs: `loyalty import` and the other commands
@@ -83,5 +93,7 @@ if __name__ == "__main__":
     store.release_when_idle(RELEASE_AFTER)
     warm_up_on_start()
     PagesManager.uses_pages_directory = False
-    sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]
+    # `streamlit run` finds `app` above (st.App) and serves app.py with our routes; it imports
+    # this file once more as the module `serve` (the block below does not run again)
+    sys.argv = ["streamlit", "run", __file__, *sys.argv[1:]]
     sys.exit(cli.main())

@@ -20,6 +20,12 @@ timeouts, protocol errors. The server's CPU (``/proc/PID/stat``) per served acti
 memory (RSS, sampled each second) are reported; 25 Chromium instances on this machine would
 measure Chromium, this client costs little beside the server.
 
+``--cluster .cluster`` targets the replicas that ``make cluster`` runs behind nginx instead
+(``loyalty/devcluster.py``; start it first, with ``REPLICAS=1`` or ``2`` to compare): the
+sessions go to the proxy's URL, nginx spreads them over the replicas (each websocket stays on
+one), branch ids come from the cluster's store, server CPU is the sum over the replicas and
+memory is the first replica's.
+
 Targets (issue 13, demo size, one server): server CPU per action ≤ 60 ms; 100 sessions with
 5 s think time p95 ≤ 1 s and 0 errors; throughput does not fall as sessions grow; no slowdown
 and no memory growth left after a heavy run. Exit code 1 on errors.
@@ -80,6 +86,7 @@ class Options:
     label: str = ""
     seed: int = 0
     profile: Path | None = None  # py-spy's collapsed stacks of the server under the load
+    cluster: Path | None = None  # the folder of a running `make cluster` to load instead
 
 
 @dataclass
@@ -173,9 +180,14 @@ async def session(
             await client.close()
 
 
+def _servers_cpu(pid: int | list[int]) -> float:
+    """CPU seconds of the server, or the sum over the replicas of a cluster."""
+    return sum(process_cpu(p) for p in (pid if isinstance(pid, list) else [pid]))
+
+
 async def run_phase(url, ids, names, opts, pid, sessions, seconds, think, ramp) -> Phase:
     phase = Phase()
-    cpu, busy = process_cpu(pid), machine_cpu()
+    cpu, busy = _servers_cpu(pid), machine_cpu()
     start = time.monotonic()
     deadline = start + ramp + seconds
     await asyncio.gather(
@@ -185,7 +197,7 @@ async def run_phase(url, ids, names, opts, pid, sessions, seconds, think, ramp) 
         )
     )
     phase.elapsed = time.monotonic() - start
-    phase.server_cpu = process_cpu(pid) - cpu
+    phase.server_cpu = _servers_cpu(pid) - cpu
     phase.machine_cpu = machine_cpu() - busy
     return phase
 
@@ -251,8 +263,8 @@ class Report:
     rss: dict[str, float]
 
 
-async def _phases(url, ids, names, opts: Options, pid: int):
-    memory = PeakRss(pid)
+async def _phases(url, ids, names, opts: Options, pid: int | list[int]):
+    memory = PeakRss(pid[0] if isinstance(pid, list) else pid)
     rss: dict[str, float] = {}
     samples: list[float] = []
     stop = asyncio.Event()
@@ -282,19 +294,60 @@ async def _phases(url, ids, names, opts: Options, pid: int):
 def _wait_warm(log: Path, proc, timeout: float = 1800) -> float | None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        match = re.search(r"caches: .* warmed for revision \d+ in ([\d.,]+) s", log.read_text())
+        text = log.read_text()
+        match = re.search(r"caches: .* warmed for revision \d+ in ([\d.,]+) s", text)
         if match:
             return float(match.group(1).replace(",", ""))
+        if "caches: no warm-up" in text:  # LOYALTY_WARM_UP=off (e.g. a cluster started so)
+            return None
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited:\n{log.read_text()}")
         time.sleep(0.5)
     return None
 
 
+def run_cluster_load(opts: Options) -> Report:
+    """The phases against a running ``make cluster`` (its proxy URL and replicas)."""
+    from loyalty import devcluster, store
+
+    cluster = devcluster.Cluster.load(opts.cluster.resolve())
+    if cluster is None:
+        raise RuntimeError(f"no cluster runs in {opts.cluster}: start it with `make cluster`")
+    info = machine()
+    chain = store.connect(cluster.db)
+    try:
+        frame = chain.sql("SELECT branch_id, name FROM branches ORDER BY branch_id")
+    finally:
+        chain.close()
+    ids = frame["branch_id"].to_list()
+    names = dict(zip(frame["branch_id"], frame["name"], strict=True))
+    pids = [r.pid for r in cluster.replicas]
+    procs = [_Running(pid) for pid in pids]
+    warm = max(
+        (_wait_warm(Path(r.log), p) or 0.0 for r, p in zip(cluster.replicas, procs, strict=True)),
+        default=None,
+    )
+    before, load, after, rss = protocol.run(_phases(cluster.url, ids, names, opts, pids))
+    load_after = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    return Report(opts, info, load_after + " (at the end)", warm, before, load, after, rss)
+
+
+class _Running:
+    """``poll()`` of a process this one did not start (a replica of the cluster)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        return None if Path(f"/proc/{self.pid}").exists() else 1
+
+
 def run_load(opts: Options) -> Report:
     from bench.load import Options as LoadOptions
     from bench.load import prepare_db
 
+    if opts.cluster is not None:
+        return run_cluster_load(opts)
     info = machine()
     folder = Path(tempfile.mkdtemp(prefix="loyalty-protocol-"))
     try:
@@ -395,6 +448,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--results", action="store_true", help="write a section of RESULTS.md")
     p.add_argument("--label", default="")
     p.add_argument("--profile", type=Path, help="py-spy's raw profile of the load phase")
+    p.add_argument(
+        "--cluster", type=Path, help="load a running `make cluster` (its folder, e.g. .cluster)"
+    )
     a = p.parse_args(argv)
     if a.big:
         a.branches, a.respondents, a.waves = 10_000, 1_000_000, 8
@@ -413,8 +469,9 @@ def main(argv: list[str] | None = None) -> int:
             part for o in a.server_option for part in (f"--{o.split('=')[0]}", o.split("=")[1])
         ),
         results=RESULTS if a.results else None,
-        label=a.label,
+        label=a.label or ("against `make cluster` via nginx" if a.cluster else ""),
         profile=a.profile,
+        cluster=a.cluster,
     )
     report = run_load(opts)
     text = describe(report)

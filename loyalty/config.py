@@ -59,6 +59,22 @@ def lockout_minutes() -> int:
     return max(1, _int_env("LOYALTY_LOCKOUT_MINUTES", DEFAULT_LOCKOUT_MINUTES))
 
 
+#: Hours a sign-in (the session cookie) lasts.
+DEFAULT_SESSION_HOURS = 12
+
+
+def session_hours() -> int:
+    """How long a sign-in lasts before the session cookie expires: ``$LOYALTY_SESSION_HOURS``
+    (default 12, at least 1)."""
+    return max(1, _int_env("LOYALTY_SESSION_HOURS", DEFAULT_SESSION_HOURS))
+
+
+def session_secret() -> str | None:
+    """The key that signs session cookies: ``$LOYALTY_SESSION_SECRET``; unset, a random key
+    kept in the store (so that every server on the same store agrees)."""
+    return (os.environ.get("LOYALTY_SESSION_SECRET") or "").strip() or None
+
+
 #: Values of ``$LOYALTY_WARM_UP`` that turn the background warm-up off or on.
 _OFF, _ON = ("off", "0", "false", "no"), ("on", "1", "true", "yes", "")
 

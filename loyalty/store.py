@@ -232,6 +232,27 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             FROM action_branches b JOIN current_actions a USING (action_id, version);
         """,
     ),
+    (
+        5,
+        "sign-in sessions (the session cookie) and the store's own secrets",
+        """
+        CREATE TABLE sessions (
+            session_id        VARCHAR PRIMARY KEY,
+            username          VARCHAR NOT NULL,
+            token_hash        VARCHAR,
+            ticket_hash       VARCHAR,
+            ticket_expires_at TIMESTAMP,
+            created_at        TIMESTAMP NOT NULL,
+            expires_at        TIMESTAMP NOT NULL,
+            revoked_at        TIMESTAMP
+        );
+        CREATE TABLE app_secrets (
+            name       VARCHAR PRIMARY KEY,
+            value      VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

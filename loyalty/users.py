@@ -240,6 +240,14 @@ def add_user(
     return generated
 
 
+def _end_sessions(cur, username: str) -> None:
+    """End the user's sign-in sessions on every server (:mod:`loyalty.sessions`)."""
+    cur.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+        [utcnow(), username],
+    )
+
+
 def remove_user(store: Store, username: str, *, actor: str) -> None:
     """Delete a user and their scopes (the audit log keeps what they did)."""
     username = _normal(username)
@@ -256,6 +264,7 @@ def remove_user(store: Store, username: str, *, actor: str) -> None:
             if others == 0:
                 raise UserError("last_admin", username=username)
         cur.execute("DELETE FROM user_scopes WHERE username = ?", [username])
+        _end_sessions(cur, username)
         cur.execute("DELETE FROM users WHERE username = ?", [username])
         audit(cur, actor, "user_remove", f"user {username}", f"role {row['role']}")
 
@@ -280,6 +289,7 @@ def reset_password(
             "locked_until = NULL WHERE username = ?",
             [password_hash, generated is not None, username],
         )
+        _end_sessions(cur, username)
         audit(
             cur,
             actor,

@@ -242,6 +242,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.store",
             "loyalty.pgstore",
             "loyalty.devdb",
+            "loyalty.devcluster",
             "loyalty.schema",
             "loyalty.config",
             "loyalty.auth",
@@ -260,6 +261,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.versions",
             "loyalty.exports",
             "loyalty.users",
+            "loyalty.sessions",
             "loyalty.access",
             "loyalty.importing",
             "loyalty.actions",
@@ -285,7 +287,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("story: the steps and their wording", ("loyalty.story", "loyalty.wording")),
     ("the core façade: what every entry point shows", ("loyalty.dashboard",)),
     ("report: deck and PDF of the story", ("loyalty.report",)),
-    ("entry points: CLI and pages", ("loyalty.cli", "loyalty.__main__", "pages", "app")),
+    (
+        "entry points: CLI, the server's routes and pages",
+        ("loyalty.cli", "loyalty.__main__", "loyalty.session_routes", "pages", "app"),
+    ),
 )
 
 #: Imports inside a function body in loyalty/, each with the reason it may not sit at the top.

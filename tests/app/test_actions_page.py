@@ -8,7 +8,7 @@ import shutil
 import polars as pl
 import pytest
 
-from loyalty import actions, users
+from loyalty import actions, sessions, users
 from loyalty.store import open_store
 
 
@@ -68,7 +68,7 @@ def test_only_roles_that_record_get_the_form(app, own_db, monkeypatch, role):
     users.add_user(own_db, f"{role}-user", role=role, actor="test", password="x" * 14)
     monkeypatch.setenv("LOYALTY_AUTH", "password")
     at = app("pages/actions.py", lang="en")
-    at.session_state["principal"] = users.get_principal(own_db, f"{role}-user")
+    at.session_state["session_id"] = sessions.start(own_db, f"{role}-user").session_id
     at.run()
     assert not at.exception
     has_form = any(b.key == "FormSubmitter:actions_form_new-Save" for b in at.button)

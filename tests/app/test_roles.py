@@ -9,7 +9,7 @@ import shutil
 import polars as pl
 import pytest
 
-from loyalty import access, analysis, model, users
+from loyalty import access, analysis, model, sessions, users
 from loyalty.store import open_store
 
 PAGES = ("overview", "branches", "compare", "branch", "whatif", "drivers", "methods", "data",
@@ -42,7 +42,7 @@ def signed_db(demo_db, tmp_path_factory, monkeypatch):
 
 def _as(app, store, username, page=None, **query):
     at = app(page and f"pages/{page}.py", lang="en", **query)
-    at.session_state["principal"] = users.get_principal(store, username)
+    at.session_state["session_id"] = sessions.start(store, username).session_id
     return at.run()
 
 

@@ -225,3 +225,19 @@ class SignInPage:
         self.page.get_by_role("button", name=labels[2]).click()
 
         wait_for_app(self.page)
+        self.wait_for_cookie()
+
+    def wait_for_cookie(self, tries: int = 600) -> dict:
+        """The session cookie, once the page has redeemed its ticket (HttpOnly: only the
+        browser's cookie jar shows it, never the page's script)."""
+        for _ in range(tries):
+            for cookie in self.page.context.cookies():
+                if cookie["name"] == "loyalty_session":
+                    return cookie
+            self.page.wait_for_timeout(100)
+        raise AssertionError("the sign-in set no session cookie")
+
+    def open(self, path: str = "", query: str = "", lang: str = "en") -> None:
+        """Open ``path?query`` in a new session, with the cookie of an earlier sign-in."""
+        self.page.goto(f"{self.base_url}/{path}?{query + '&' if query else ''}lang={lang}")
+        wait_for_app(self.page)

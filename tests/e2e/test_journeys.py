@@ -62,8 +62,8 @@ def test_hr_signs_in_and_imports_a_new_wave(browser, signed_server, demo_data, t
     expect(page.get_by_text("Die Prüfung ist bestanden")).to_be_visible(timeout=60_000)
     data.click("Import bestätigen")
     expect(page.get_by_text("Gespeichert: Welle 2026-H1, Version 1")).to_be_visible(timeout=60_000)
-    # a reload would start a new session (password sign-in lives in the session): sign in again
-    SignInPage(page, url).sign_in("hr", PASSWORD, "branch", "branch=B042&wave=2026-H1", "de")
+    # a new page load is a new Streamlit session: the session cookie keeps the user signed in
+    SignInPage(page, url).open("branch", "branch=B042&wave=2026-H1", "de")
     expect(page.get_by_role("combobox", name="Welle")).to_have_value("2026-H1")
     expect(BranchPage(page, url).metric_locator("Engagement-Index (1–5)")).to_contain_text("5,00")
     context.close()
@@ -97,7 +97,7 @@ def test_a_region_scoped_user_never_sees_another_region(browser, signed_server):
     table_text = page.locator('[data-testid="stDataFrame"]').first.inner_text()
     assert not any(b in table_text for b in sued["branch_id"].to_list())
     victim = sued["branch_id"][0]
-    SignInPage(page, url).sign_in("nord", PASSWORD, "branch", f"branch={victim}")  # edited URL
+    SignInPage(page, url).open("branch", f"branch={victim}")  # an edited URL, still signed in
     expect(page.get_by_text(f"There is no branch “{victim}”.")).to_be_visible()
     expect(page.get_by_text(sued["name"][0], exact=True)).to_have_count(0)
     context.close()
