@@ -31,7 +31,7 @@ from pathlib import Path
 
 from loyalty import devdb
 from loyalty.pgstore import shown
-from loyalty.store import is_postgres
+from loyalty.store import is_postgres, process_alive
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = Path(".cluster")
@@ -216,7 +216,7 @@ def start(
     if replicas < 1:
         raise ClusterError("at least one replica")
     folder = folder.resolve()
-    if Cluster.load(folder) is not None and _alive(Cluster.load(folder).nginx_pid):
+    if Cluster.load(folder) is not None and process_alive(Cluster.load(folder).nginx_pid):
         raise ClusterError(f"a cluster runs in {folder} already: stop it first")
     auth = ((env or {}).get("LOYALTY_AUTH") or os.environ.get("LOYALTY_AUTH") or "none").lower()
     if auth == "none" and host not in ("127.0.0.1", "localhost", "::1"):
@@ -263,21 +263,6 @@ def write_config(cluster: Cluster) -> Path:
     return path
 
 
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    with contextlib.suppress(OSError):  # a zombie (killed, not yet reaped) is gone
-        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-            return False
-    return True
-
-
 def _runs(pid: int, program: str) -> bool:
     """Whether ``pid`` still runs ``program`` (a pid in an old cluster.json may be reused)."""
     try:
@@ -289,16 +274,16 @@ def _runs(pid: int, program: str) -> bool:
 def _terminate(pid: int, program: str, wait: float = 15) -> None:
     """SIGTERM the process group of ``pid`` (it leads one: ``start_new_session``) if it still
     runs ``program``; SIGKILL the group when it is still there after ``wait`` seconds."""
-    if not _alive(pid) or not _runs(pid, program):
+    if not process_alive(pid) or not _runs(pid, program):
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGTERM)
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline and _alive(pid):
+    while time.monotonic() < deadline and process_alive(pid):
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
         time.sleep(0.1)
-    if _alive(pid):
+    if process_alive(pid):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
     with contextlib.suppress(ChildProcessError):

@@ -327,8 +327,9 @@ _release_after: float | None = None
 WANTED_STALE_SECONDS = 10.0
 
 
-def _process_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists on this machine (a process of another user counts)."""
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (a process of another user counts; a
+    zombie, killed and not yet reaped, does not)."""
     if pid <= 0:
         return False
     try:
@@ -339,6 +340,9 @@ def _process_alive(pid: int) -> bool:
         return True
     except OSError:
         return False
+    with contextlib.suppress(OSError, IndexError):
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return False
     return True
 
 
@@ -364,7 +368,7 @@ def file_wanted(marker: Path, *, now: float | None = None) -> bool:
     pid = int(text) if text.isdigit() else None
     if pid == os.getpid():
         return False  # our own (a store of this process waited): nobody else asks
-    stale = age > WANTED_STALE_SECONDS or (pid is not None and not _process_alive(pid))
+    stale = age > WANTED_STALE_SECONDS or (pid is not None and not process_alive(pid))
     if stale:
         with contextlib.suppress(OSError):
             marker.unlink()

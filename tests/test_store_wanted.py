@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from loyalty import store
 from loyalty.store import Store
@@ -103,3 +104,19 @@ def test_a_waiting_command_leaves_its_pid_and_removes_the_marker_when_it_has_the
         holder.wait(timeout=30)
     assert seen and seen[0] == str(os.getpid())
     assert not marker.exists()
+
+
+def test_a_running_process_is_alive_an_exited_unreaped_one_is_not():
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        assert store.process_alive(child.pid)
+        child.kill()
+        for _ in range(200):  # killed, not yet reaped: a zombie until wait()
+            if Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+            time.sleep(0.01)
+        assert not store.process_alive(child.pid)
+    finally:
+        child.wait()
+    assert not store.process_alive(child.pid)
+    assert not store.process_alive(0)
