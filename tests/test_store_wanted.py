@@ -107,16 +107,15 @@ def test_a_waiting_command_leaves_its_pid_and_removes_the_marker_when_it_has_the
 
 
 def test_a_running_process_is_alive_an_exited_unreaped_one_is_not():
-    child = subprocess.Popen(["sleep", "30"])
+    assert store.process_alive(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    stat = Path(f"/proc/{child.pid}/stat")
     try:
-        assert store.process_alive(child.pid)
-        child.kill()
-        for _ in range(200):  # killed, not yet reaped: a zombie until wait()
-            if Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                break
+        # exited, not yet reaped: a zombie until wait() (os.kill(pid, 0) still succeeds)
+        while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":
             time.sleep(0.01)
         assert not store.process_alive(child.pid)
     finally:
-        child.wait()
+        child.wait(timeout=30)
     assert not store.process_alive(child.pid)
     assert not store.process_alive(0)
