@@ -79,13 +79,14 @@ class HeatmapChart:
 
     def click_cell(self, index: int) -> str:
         """Click the index-th cell of the first column; returns the row's key."""
+        key = self.keys()[index]  # read before the click: the click reruns the page
         cell = self.chart.locator(".barlayer .trace").first.locator("path").nth(index)
         cell.scroll_into_view_if_needed()
         box = stable_box(cell)
         centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         self.chart.page.mouse.move(*centre)
         self.chart.page.mouse.click(*centre)
-        return self.keys()[index]
+        return key
 
 
 class OverviewPage:
