@@ -41,12 +41,43 @@ def resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> Iterator[n
 
 def cross_products(z: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Weighted cross products Z' diag(w) Z for every row of ``counts``: shape (B, p, p)."""
-    p = z.shape[1]
+    i, j = np.triu_indices(z.shape[1])
+    return symmetric(counts @ (z[:, i] * z[:, j]), z.shape[1])
+
+
+def symmetric(flat: np.ndarray, p: int) -> np.ndarray:
+    """(B, p, p) symmetric matrices from their upper triangles (B, p(p+1)/2), in the order of
+    ``np.triu_indices(p)``."""
     i, j = np.triu_indices(p)
-    flat = counts @ (z[:, i] * z[:, j])
-    out = np.empty((counts.shape[0], p, p))
+    out = np.empty((flat.shape[0], p, p))
     out[:, i, j] = flat
     out[:, j, i] = flat
+    return out
+
+
+def unit_cross_products(z: np.ndarray, unit: np.ndarray, n_units: int) -> np.ndarray:
+    """Each unit's own cross products, summed over its rows: (n_units, p(p+1)/2) upper
+    triangles. ``unit``: each row's unit, 0..n_units-1.
+
+    A cluster bootstrap draws units whole, so a resample's moment matrix is ``counts @ this``
+    (counts per unit) instead of a product over every row: with a unit in many rows (stacked
+    cohorts) that is as many times less work, and no (rows × p²) matrix is ever held.
+    """
+    p = z.shape[1]
+    out = np.empty((n_units, p * (p + 1) // 2))
+    order = np.argsort(unit, kind="stable")
+    zs, us = np.asfortranarray(z[order]), unit[order]
+    if not len(us):
+        return np.zeros_like(out)
+    starts = np.flatnonzero(np.r_[True, us[1:] != us[:-1]])
+    out[:] = 0.0  # units without a row
+    first = 0
+    for a in range(p):  # row a of the upper triangle: z_a * z_a.., in np.triu_indices' order
+        width = p - a
+        out[us[starts], first : first + width] = np.add.reduceat(
+            zs[:, a : a + 1] * zs[:, a:], starts, axis=0
+        )
+        first += width
     return out
 
 

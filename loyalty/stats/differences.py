@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from loyalty.stats._resample import cross_products, solve_stack
+from loyalty.stats._resample import solve_stack, symmetric, unit_cross_products
 from loyalty.stats.intervals import percentile_interval
 
 #: Fewer treated or comparison units than this: no estimate (nothing to compare reliably).
@@ -117,7 +117,7 @@ def did(
         pl.all_horizontal(pl.col(change, *covariates).cast(pl.Float64).is_finite())
     )
     is_treated = data[treated].cast(pl.Boolean).to_numpy()
-    units = data[cluster].to_numpy()
+    units = data[cluster].rank("dense").cast(pl.Int64).to_numpy() - 1  # 0.. in the ids' order
     n_t = len(np.unique(units[is_treated]))
     n_c = len(np.unique(units[~is_treated]))
     nan2 = (float("nan"), float("nan"))
@@ -129,22 +129,30 @@ def did(
     x, ridge = _design(data, treated, covariates, strata)
     z = np.column_stack([x, y])
     p = x.shape[1]
-    full = cross_products(z, np.ones((1, z.shape[0])))[0]
-    estimate = float(np.linalg.lstsq(full[:p, :p] + np.diag(ridge), full[:p, p], rcond=None)[0][1])
-
-    # cluster bootstrap, treated-ever and never-treated units resampled apart
-    rng = np.random.default_rng(seed)
+    # each unit's own moments (summed over its rows); their sum gives the point estimate
     ever = np.unique(units[is_treated])
     groups = [ever, np.setdiff1d(np.unique(units), ever)]
-    unit_index = {u: i for i, u in enumerate(np.concatenate(groups))}
-    row_unit = np.array([unit_index[u] for u in units])
+    n_units = int(units.max()) + 1
+    position = np.empty(n_units, dtype=np.int64)
+    position[np.concatenate(groups)] = np.arange(n_units)
+    row_unit = position[units]
+    unit_moments = unit_cross_products(z, row_unit, n_units)
+    full = symmetric(unit_moments.sum(axis=0, keepdims=True), z.shape[1])[0]
+    estimate = float(np.linalg.lstsq(full[:p, :p] + np.diag(ridge), full[:p, p], rcond=None)[0][1])
+
+    # cluster bootstrap, treated-ever and never-treated units resampled apart; a resample is
+    # its units' draw counts, so its moments are counts @ unit_moments
+    rng = np.random.default_rng(seed)
+    # the treated rows' sum of y and their number, per unit: the naive change of a resample
+    unit_y = np.bincount(row_unit[is_treated], weights=y[is_treated], minlength=n_units)
+    unit_n = np.bincount(row_unit[is_treated], minlength=n_units).astype(float)
     counts = np.concatenate([_counts(len(g), n_boot, rng) for g in groups], axis=1)
     draws = np.full(n_boot, np.nan)
     naive_draws = np.full(n_boot, np.nan)
-    step = max(1, _CHUNK_CELLS // max(z.shape[0], 1))
+    step = max(1, _CHUNK_CELLS // max(unit_moments.shape[1], 1))
     for first in range(0, n_boot, step):
-        w = counts[first : first + step][:, row_unit]  # (block, rows): each row as its unit
-        moments = cross_products(z, w)
+        w = counts[first : first + step]  # (block, units)
+        moments = symmetric(w @ unit_moments, z.shape[1])
         a = moments[:, :p, :p] + np.diag(ridge)
         b = moments[:, :p, p]
         scale = np.sqrt(np.clip(np.diagonal(a, axis1=1, axis2=2), 1e-12, None))
@@ -154,9 +162,8 @@ def did(
         except np.linalg.LinAlgError:
             solved = solve_stack(a, b)
         draws[first : first + step] = solved[:, 1] / scale[:, 1]
-        wt = w[:, is_treated]
         with np.errstate(invalid="ignore", divide="ignore"):
-            naive_draws[first : first + step] = (wt @ y[is_treated]) / wt.sum(axis=1)
+            naive_draws[first : first + step] = (w @ unit_y) / (w @ unit_n)
     return DidResult(
         estimate=estimate,
         ci=percentile_interval(draws, ci),

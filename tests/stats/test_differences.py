@@ -90,3 +90,37 @@ def test_a_unit_in_two_stacks_is_resampled_whole_and_counted_once():
     assert res.n_rows == 240 and res.n_treated + res.n_control == 120
     single = stats.did(frame, "change", "treated", ["pre"], cluster="unit", n_boot=200)
     assert res.estimate == pytest.approx(single.estimate)
+
+
+def test_bootstrap_from_unit_moments_equals_refitting_every_resample_row_by_row():
+    """The interval comes from each unit's own moments times its draw count; refitting every
+    resample on its rows, each row weighted by how often its unit was drawn, gives the same."""
+    from loyalty.stats.differences import _RIDGE, _counts, _design
+    from loyalty.stats.intervals import percentile_interval
+
+    frame = _frame(n=90, seed=4)
+    stacked = pl.concat([frame.with_columns(pl.lit(s).alias("stack")) for s in "abc"]).filter(
+        (pl.col("stack") != "c") | (pl.col("unit").str.slice(1).cast(pl.Int64) % 3 == 0)
+    )
+    res = stats.did(stacked, "change", "treated", ["pre"], ["stack", "region"], "unit", 150, 7)
+
+    x, ridge = _design(stacked, "treated", ["pre"], ["stack", "region"])
+    assert ridge.max() == _RIDGE
+    y = stacked["change"].to_numpy()
+    units = stacked["unit"].to_numpy()
+    treated = stacked["treated"].to_numpy() == 1
+    ever = np.unique(units[treated])
+    order = list(ever) + list(np.setdiff1d(np.unique(units), ever))
+    rng = np.random.default_rng(7)
+    sides = (len(ever), len(order) - len(ever))
+    counts = np.concatenate([_counts(k, 150, rng) for k in sides], axis=1)
+    row = np.array([order.index(u) for u in units])
+    draws, naive = [], []
+    for c in counts:
+        w = c[row]
+        xw = x * w[:, None]
+        draws.append(np.linalg.solve(xw.T @ x + np.diag(ridge), xw.T @ y)[1])
+        naive.append((w[treated] @ y[treated]) / w[treated].sum())
+    assert res.ci == pytest.approx(percentile_interval(np.array(draws), 0.95), rel=1e-6)
+    assert res.naive_ci == pytest.approx(percentile_interval(np.array(naive), 0.95), rel=1e-9)
+    assert res.n_rows == stacked.height and res.n_treated == len(ever)
