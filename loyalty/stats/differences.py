@@ -73,12 +73,12 @@ def _design(data: pl.DataFrame, treated: str, covariates: list[str], strata: lis
         if sd > 0 and not any(np.allclose(x, k) for k in cols[2:]):  # duplicates add nothing
             cols.append(x)
     ridge = [0.0] * len(cols)
-    for s in strata:
-        levels = data[s].cast(pl.String).fill_null("").to_numpy()
-        for level in np.unique(levels)[1:]:
-            cols.append((levels == level).astype(float))
+    for s in strata:  # one indicator per level but the first (levels in sorted order)
+        code = data[s].cast(pl.String).fill_null("").rank("dense").cast(pl.Int64).to_numpy()
+        for level in range(2, int(code.max(initial=1)) + 1):
+            cols.append((code == level).astype(float))
             ridge.append(_RIDGE)
-    return np.column_stack(cols), np.array(ridge)
+    return cols, np.array(ridge)
 
 
 def _counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
@@ -126,9 +126,8 @@ def did(
     if n_t < MIN_TREATED or n_c < MIN_CONTROL:
         return DidResult(float("nan"), nan2, naive, nan2, n_t, n_c, data.height, 0)
 
-    x, ridge = _design(data, treated, covariates, strata)
-    z = np.column_stack([x, y])
-    p = x.shape[1]
+    cols, ridge = _design(data, treated, covariates, strata)
+    z, p = np.column_stack([*cols, y]), len(cols)
     # each unit's own moments (summed over its rows); their sum gives the point estimate
     ever = np.unique(units[is_treated])
     groups = [ever, np.setdiff1d(np.unique(units), ever)]

@@ -104,7 +104,9 @@ def test_bootstrap_from_unit_moments_equals_refitting_every_resample_row_by_row(
     )
     res = stats.did(stacked, "change", "treated", ["pre"], ["stack", "region"], "unit", 150, 7)
 
-    x, ridge = _design(stacked, "treated", ["pre"], ["stack", "region"])
+    cols, ridge = _design(stacked, "treated", ["pre"], ["stack", "region"])
+    x = np.column_stack(cols)
+    assert x.shape[1] == 3 + 2 + 2  # constant, treated, pre; stacks b, c; regions Ost, Süd
     assert ridge.max() == _RIDGE
     y = stacked["change"].to_numpy()
     units = stacked["unit"].to_numpy()
