@@ -97,7 +97,9 @@ clean:
 # benchmark at enterprise scale against the notebook way (bench/run.py; e.g. BENCH_ARGS="--runs 3"),
 # interaction times on the demo chain (300 ms) and at 10,000 branches (1 s) (bench/interactions.py),
 # and every page in Chromium beside its floor page, at the demo size and (unless QUICK=1) at
-# 10,000 branches (bench/browser.py; e.g. BROWSER_ARGS="--runs 5"). All write bench/RESULTS.md;
+# 10,000 branches (bench/browser.py; e.g. BROWSER_ARGS="--runs 5"), and import and analysis on
+# PostgreSQL beside DuckDB, at the demo size and (unless QUICK=1) at 10,000 branches
+# (bench/backends.py). All write bench/RESULTS.md;
 # the exit code is 1 when a target is missed.
 .PHONY: bench load
 bench: $(STAMP) chromium
@@ -108,6 +110,9 @@ bench: $(STAMP) chromium
 	  --limit 1 --results || s=1; \
 	$(BIN)/python -m bench.browser --results $(BROWSER_ARGS) || s=1; \
 	if [ -z "$(QUICK)" ]; then $(BIN)/python -m bench.browser --big --results $(BROWSER_ARGS) || s=1; fi; \
+	$(BIN)/python -m bench.backends --results || s=1; \
+	if [ -z "$(QUICK)" ]; then $(BIN)/python -m bench.backends --branches 10000 --waves 8 \
+	  --respondents 1000000 --results || s=1; fi; \
 	exit $$s
 
 # Load at the protocol level (bench/load_protocol.py: no browser; 25 sessions back to back,

@@ -242,3 +242,43 @@ def test_protocol_run_works_where_an_event_loop_is_already_running():
         return protocol.off_loop(lambda: asyncio.run(asyncio.sleep(0, result=8)))
 
     assert asyncio.run(sync_code_that_starts_a_loop()) == 8
+
+
+def test_backends_bench_imports_and_analyses_the_same_chain_on_both_stores(
+    tmp_path, monkeypatch, pg_server
+):
+    """bench/backends.py at a tiny size: the chain is imported into a DuckDB file and into
+    PostgreSQL, the warm-up plan runs on each (the same requests), and the report has every
+    phase for both. No time is asserted."""
+    from bench import backends
+    from loyalty import devdb
+    from loyalty.store import close_all, connect
+
+    results = tmp_path / "RESULTS.md"
+    monkeypatch.setattr(backends, "RESULTS", results)
+    address = devdb.create_database(pg_server, "bench_backends")
+    found: list[backends.Timing] = []
+    measure = backends.measure
+    monkeypatch.setattr(backends, "measure", lambda *a: found.append(measure(*a)) or found[-1])
+    size = ["--branches", "30", "--waves", "2", "--respondents", "2000"]
+    assert backends.main([*size, "--postgresql", address, "--results"]) == 0
+
+    duck, pg = found[-2:]  # the first one primes Python, untimed
+    assert (duck.backend, pg.backend) == ("duckdb", "postgresql")
+    assert duck.requests == pg.requests > 20
+    for timing in (duck, pg):
+        assert set(timing.total) == {key for key, _ in backends.PHASES}
+        assert all(v > 0 for v in timing.total.values())
+        assert 0 < timing.analysis_queries < timing.analysis
+    store = connect(address)
+    try:
+        responses = store.sql("SELECT count(*) AS n FROM active_responses")["n"][0]
+        assert responses > 1900 and store.sql("SELECT count(*) AS n FROM branches")["n"][0] == 30
+    finally:
+        store.close()
+        close_all()
+    text = results.read_text()
+    assert "## PostgreSQL beside DuckDB (30 branches)" in text
+    assert "| step | DuckDB file (queries) | PostgreSQL (queries) |" in text
+    for _, phase in backends.PHASES:
+        assert f"| {phase} | " in text
