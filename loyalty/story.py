@@ -7,7 +7,7 @@ interval) and one chart. Everything comes from suppressed frames, like the scree
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import plotly.graph_objects as go
 import polars as pl
@@ -213,6 +213,18 @@ def pack(steps: list[Step]) -> bytes:
 
 def unpack(packed: bytes) -> list[Step]:
     return pickle.loads(packed)  # noqa: S301 - our own bytes from pack(), never user data
+
+
+def presenter_packs(steps: list[Step]) -> list[bytes]:
+    """Each step packed on its own with its figure made ready for the room
+    (:func:`loyalty.charts.presentation`), for a cache: presenter mode unpacks only the step on
+    screen (unpacking all seven figures and restyling one cost ~130 ms per step at 120
+    branches)."""
+    return [pickle.dumps(replace(step, figure=charts.presentation(step.figure))) for step in steps]
+
+
+def unpack_step(packed: bytes) -> Step:
+    return pickle.loads(packed)  # noqa: S301 - our own bytes from presenter_packs()
 
 
 def copy(steps: list[Step]) -> list[Step]:

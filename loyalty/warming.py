@@ -4,7 +4,7 @@ A :class:`Warmer` runs a *plan* (an iterable of zero-argument steps, each comput
 entry) in a daemon thread, once per key (the app uses the store's revision): the first page
 visit after a start or an import then finds its statistics computed. A newer key makes an
 older run stop at its next step; a failing step is counted and the rest still run. The module
-knows nothing of Streamlit: ``pages/_cache.py`` gives the steps (its cached functions, in the
+knows nothing of Streamlit: ``pages/_warm.py`` gives the steps (its cached functions, in the
 order of :meth:`loyalty.dashboard.Dashboard.warm_plan`).
 """
 

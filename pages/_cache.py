@@ -1,6 +1,6 @@
 """Streamlit glue, the data: thin ``st.cache_*`` wrappers around the core
 (:class:`loyalty.dashboard.Dashboard`), keyed by the store file, its revision and the viewer's
-scope; and the warm-up that fills them.
+scope. The warm-up that fills them is :mod:`pages._warm`.
 
 Polars frames are kept with st.cache_resource: one shared object, not a copy per run (20 ms at
 10,000 branches); tests/test_architecture.py keeps in-place polars methods out. Everything else
@@ -11,7 +11,7 @@ the scope are applied inside the core: no wrapper here sees an unscoped or unsup
 import polars as pl
 import streamlit as st
 
-from loyalty import actions, analysis, config, dashboard, i18n, story, warming
+from loyalty import actions, analysis, config, dashboard, story
 from pages import _session
 
 Scope = frozenset[str] | None
@@ -109,8 +109,10 @@ def _responses(db: str, rev: int) -> pl.DataFrame:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _story(db: str, rev: int, scope: Scope, arev: int, wave: str, lang: str, loyalty: str):
-    """The story from the core's results; ``arev``: the actions' revision (its last step)."""
-    return story.pack(_core(db, rev, scope).story(wave, lang, loyalty))
+    """The story from the core's results, packed whole and (for presenter mode) step by step
+    with figures restyled for the room; ``arev``: the actions' revision (its last step)."""
+    steps = _core(db, rev, scope).story(wave, lang, loyalty)
+    return story.pack(steps), story.presenter_packs(steps)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -223,15 +225,22 @@ def response_counts() -> pl.DataFrame:
     return _responses(*_base())
 
 
+def _story_packs(wave: str, lang: str, loyalty: str) -> tuple[bytes, list[bytes]]:
+    db, rev, scope = _key()
+    return _story(db, rev, scope, actions.revision(_core(db, rev, None).store), wave, lang, loyalty)
+
+
 def story_steps(wave: str, lang: str, loyalty: str = "nps"):
     """The story's steps, always unpacked from bytes (cached as such): st.cache_data would
     hand out the original object on a miss and copies on hits, and the two serialise their
     figures with a different key order, which would give a chart a new identity (and lose its
     selection) on rerun. One unpickling per run, not two."""
-    db, rev, scope = _key()
-    return story.unpack(
-        _story(db, rev, scope, actions.revision(_core(db, rev, None).store), wave, lang, loyalty)
-    )
+    return story.unpack(_story_packs(wave, lang, loyalty)[0])
+
+
+def presenter_steps(wave: str, lang: str, loyalty: str = "nps") -> list[bytes]:
+    """Presenter mode's steps, each packed: unpack only the one on screen (story.unpack_step)."""
+    return _story_packs(wave, lang, loyalty)[1]
 
 
 def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:
@@ -240,61 +249,3 @@ def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:
 
 def dimensions() -> pl.DataFrame:
     return _dimensions(*_base())
-
-
-# Warming: one background thread per revision fills the caches the pages read, in the order of
-# Dashboard.warm_plan, so a first visit does not compute statistics while the user waits (a
-# page asking for an entry being computed waits on Streamlit's per-entry lock).
-
-#: Each request of the core's plan, through the cache the pages read it from.
-_CACHED = {
-    "waves": lambda db, rev, scope: _waves(db, rev),
-    "complete_waves": lambda db, rev, scope: _complete_waves(db, rev),
-    "response_counts": lambda db, rev, scope: _responses(db, rev),
-    "dimensions": lambda db, rev, scope: _dimensions(db, rev),
-    "has_answers": lambda db, rev, scope, wave: _has_answers(db, rev, wave),
-    "data_quality": lambda db, rev, scope, wave: _quality(db, rev, wave),
-    "benchmarks": _benchmarks,
-    "branch_names": _branch_names,
-    "branch_table": _table,
-    "headline": _ratio,
-    "chain_links": _links,
-    "chain_model": _chain,
-    "corrected_links": _corrected,
-    "quadrants": _quadrants,
-    "drivers": _drivers,
-    "expected_vs_actual": _expected,
-    "estimates": _estimates,
-    "churn": _churn,
-    "what_if": _what_if,
-    "lags": _lags,
-    "story": lambda db, rev, scope, *args: _story(
-        db, rev, scope, actions.revision(_core(db, rev, None).store), *args
-    ),
-}
-
-warmer = warming.Warmer()
-
-
-def _warm_plan(db: str, rev: int) -> warming.Plan:
-    for request in _core(db, rev, None).warm_plan(i18n.LANGUAGES):
-        yield lambda r=request: _CACHED[r.method](db, rev, r.scope, *r.args)
-
-
-def enable_warming(db: str, rev: int):
-    """From now on a page run that sees a new revision (an import, another active version)
-    starts warming it; warms ``rev`` now. Called by serve.py once the runtime is up."""
-    warmer.enabled = True
-    return warm_in_background(db, rev)
-
-
-def warm_in_background(db: str, rev: int):
-    """Warm revision ``rev`` in a background thread, once per process (the thread, or None
-    if it was started before)."""
-    return warmer.start((db, rev), lambda: _warm_plan(db, rev), label=f"revision {rev}")
-
-
-def warm(db: str, rev: int, current=lambda: True) -> warming.Warmed:
-    """Compute, in order, what the pages read first, here and now; stops early once
-    ``current()`` is false."""
-    return warming.run(_warm_plan(db, rev), current)

@@ -2,8 +2,8 @@
 
 The glue is split by job — :mod:`pages._session` (language, store, viewer, audit),
 :mod:`pages._auth` (signing in), :mod:`pages._cache` (cached wrappers around the core,
-:class:`loyalty.dashboard.Dashboard`, and the warm-up), :mod:`pages._widgets` (charts, pickers,
-URL filters) and :mod:`pages._import_report` (the Data page's import) — and gathered here, with
+:class:`loyalty.dashboard.Dashboard`), :mod:`pages._warm` (the warm-up that fills them),
+:mod:`pages._widgets` (charts, pickers, URL filters) and :mod:`pages._import_report` (the Data page's import) — and gathered here, with
 :func:`page_start`, the first call of every page.
 """
 
@@ -23,18 +23,15 @@ from pages._cache import (
     default_wave,
     dimensions,
     drivers,
-    enable_warming,
     engagement_estimates,
     expected_vs_actual,
     has_answers,
     headline_ratio,
     lag_direction,
+    presenter_steps,
     quadrants,
     response_counts,
     story_steps,
-    warm,
-    warm_in_background,
-    warmer,
     waves,
     what_if,
 )
@@ -58,6 +55,7 @@ from pages._session import (
     store,
     viewer,
 )
+from pages._warm import enable_warming, warm, warm_in_background, warmer
 from pages._widgets import (
     branch_filter,
     chart,
@@ -101,6 +99,7 @@ __all__ = [
     "language_picker",
     "page_start",
     "parse_instrument",
+    "presenter_steps",
     "presenter_style",
     "quadrants",
     "query_list",

@@ -6,7 +6,7 @@ question from the room is answered without leaving the story.
 
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, i18n, report, schema
+from loyalty import analysis, confidentiality, i18n, report, schema, story
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -19,8 +19,8 @@ wave = wave if wave in waves else ui.default_wave()
 
 loyalty = st.query_params.get("loyalty")
 loyalty = loyalty if loyalty in schema.LOYALTY_MEASURES else "nps"
-steps = ui.story_steps(wave, lang, loyalty)
-last = len(steps) - 1
+packed = ui.presenter_steps(wave, lang, loyalty)
+last = len(packed) - 1
 
 
 def _current() -> int:
@@ -35,7 +35,7 @@ def _go(delta: int) -> None:
 
 
 index = _current()
-step = steps[index]
+step = story.unpack_step(packed[index])  # only the step on screen, restyled for the room
 
 nav_prev, counter, nav_next, settings = st.columns([1, 2, 1, 1], vertical_alignment="center")
 nav_prev.button(
@@ -48,7 +48,7 @@ nav_prev.button(
     width="stretch",
     key="present_prev",
 )
-counter.markdown(t("present.counter", lang, i=index + 1, n=len(steps)))
+counter.markdown(t("present.counter", lang, i=index + 1, n=len(packed)))
 nav_next.button(
     t("present.next", lang),
     icon=":material/arrow_forward:",
@@ -81,7 +81,10 @@ with settings.popover(t("present.settings", lang), icon=":material/tune:"):
                 bar = st.progress(0.0, text=t("report.progress", lang))
                 builder = report.build_pptx if kind == "pptx" else report.build_pdf
                 data = builder(
-                    steps, lang, wave, lambda f, msg, bar=bar: bar.progress(min(f, 1.0), text=msg)
+                    ui.story_steps(wave, lang, loyalty),
+                    lang,
+                    wave,
+                    lambda f, msg, bar=bar: bar.progress(min(f, 1.0), text=msg),
                 )
                 st.session_state[cache_key] = (wanted, data)
                 ui.audited(f"story {kind}", lambda: None, wave=wave, lang=lang)()
@@ -102,7 +105,7 @@ st.title(step.title)
 text, chart = st.columns([2, 3])
 with chart:
     event = st.plotly_chart(
-        charts.presentation(step.figure),
+        step.figure,
         on_select="rerun",
         selection_mode="points",
         key=f"present_chart_{step.key}_{wave}_{loyalty}",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from loyalty import analysis, demo, model, quality, retention, story
+from loyalty import analysis, charts, demo, model, quality, retention, story
 from loyalty.dashboard import Dashboard
 from loyalty.importing import run
 from loyalty.store import open_store
@@ -163,6 +163,12 @@ def test_the_app_tells_the_story_from_its_cached_results_with_the_same_numbers(u
     db = copy_db("story")
     store = open_store(db)
     for wave, lang in (("2025-H2", "en"), ("2024-H2", "de")):
-        packed = cache._story(str(db), store.revision(), None, 0, wave, lang, "nps")
+        packed, presenter = cache._story(str(db), store.revision(), None, 0, wave, lang, "nps")
         told = story.frame_of(story.unpack(packed))
         assert told.equals(story.frame_of(Dashboard(store).story(wave, lang))), (wave, lang)
+        # presenter mode's own packs: the same steps one by one, figures restyled for the room
+        shown = [story.unpack_step(one) for one in presenter]
+        assert [(s.key, s.title, s.lines) for s in shown] == [
+            (s.key, s.title, s.lines) for s in story.unpack(packed)
+        ]
+        assert {s.figure.layout.font.size for s in shown} == {charts.PRESENT_FONT}

@@ -1,0 +1,60 @@
+"""Streamlit glue, the warm-up: one background thread per revision fills the caches the pages
+read (:mod:`pages._cache`), in the order of ``Dashboard.warm_plan``, so a first visit does not
+compute statistics while the user waits (a page asking for an entry being computed waits on
+Streamlit's per-entry lock)."""
+
+from loyalty import actions, i18n, warming
+from pages import _cache as c
+
+#: Each request of the core's plan, through the cache the pages read it from.
+_CACHED = {
+    "waves": lambda db, rev, scope: c._waves(db, rev),
+    "complete_waves": lambda db, rev, scope: c._complete_waves(db, rev),
+    "response_counts": lambda db, rev, scope: c._responses(db, rev),
+    "dimensions": lambda db, rev, scope: c._dimensions(db, rev),
+    "has_answers": lambda db, rev, scope, wave: c._has_answers(db, rev, wave),
+    "data_quality": lambda db, rev, scope, wave: c._quality(db, rev, wave),
+    "benchmarks": c._benchmarks,
+    "branch_names": c._branch_names,
+    "branch_table": c._table,
+    "headline": c._ratio,
+    "chain_links": c._links,
+    "chain_model": c._chain,
+    "corrected_links": c._corrected,
+    "quadrants": c._quadrants,
+    "drivers": c._drivers,
+    "expected_vs_actual": c._expected,
+    "estimates": c._estimates,
+    "churn": c._churn,
+    "what_if": c._what_if,
+    "lags": c._lags,
+    "story": lambda db, rev, scope, *args: c._story(
+        db, rev, scope, actions.revision(c._core(db, rev, None).store), *args
+    ),
+}
+
+warmer = warming.Warmer()
+
+
+def _warm_plan(db: str, rev: int) -> warming.Plan:
+    for request in c._core(db, rev, None).warm_plan(i18n.LANGUAGES):
+        yield lambda r=request: _CACHED[r.method](db, rev, r.scope, *r.args)
+
+
+def enable_warming(db: str, rev: int):
+    """From now on a page run that sees a new revision (an import, another active version)
+    starts warming it; warms ``rev`` now. Called by serve.py once the runtime is up."""
+    warmer.enabled = True
+    return warm_in_background(db, rev)
+
+
+def warm_in_background(db: str, rev: int):
+    """Warm revision ``rev`` in a background thread, once per process (the thread, or None
+    if it was started before)."""
+    return warmer.start((db, rev), lambda: _warm_plan(db, rev), label=f"revision {rev}")
+
+
+def warm(db: str, rev: int, current=lambda: True) -> warming.Warmed:
+    """Compute, in order, what the pages read first, here and now; stops early once
+    ``current()`` is false."""
+    return warming.run(_warm_plan(db, rev), current)
