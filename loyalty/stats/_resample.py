@@ -64,13 +64,12 @@ def unit_cross_products(z: np.ndarray, unit: np.ndarray, n_units: int) -> np.nda
     cohorts) that is as many times less work, and no (rows × p²) matrix is ever held.
     """
     p = z.shape[1]
-    out = np.empty((n_units, p * (p + 1) // 2))
+    out = np.zeros((n_units, p * (p + 1) // 2))  # zero for a unit without a row
+    if not len(unit):
+        return out
     order = np.argsort(unit, kind="stable")
     zs, us = np.asfortranarray(z[order]), unit[order]
-    if not len(us):
-        return np.zeros_like(out)
     starts = np.flatnonzero(np.r_[True, us[1:] != us[:-1]])
-    out[:] = 0.0  # units without a row
     first = 0
     for a in range(p):  # row a of the upper triangle: z_a * z_a.., in np.triu_indices' order
         width = p - a
