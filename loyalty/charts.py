@@ -692,8 +692,13 @@ def compare_bars(
     scale_range = label_room(
         scale["value"].to_list(), scale["low"].to_list(), scale["high"].to_list(), base=1.0
     )
+    # labels and company lines are set once at the end: plotly's add_annotation/add_hline
+    # validate every earlier one again on each call (450 ms for four branches)
+    notes, lines = list(fig.layout.annotations), []
     for i, m in enumerate(measures):
         r, c = i // cols + 1, i % cols + 1
+        sub = fig.get_subplot(r, c)
+        xref, yref = (a.plotly_name.replace("axis", "") for a in (sub.xaxis, sub.yaxis))
         digits = 2 if m.startswith(("engagement", "dim_")) else 1
         part = long.filter(pl.col("measure") == m)
         shown = {"where": [], "values": [], "lows": [], "highs": [], "texts": []}
@@ -734,8 +739,7 @@ def compare_bars(
                 shown["texts"].append(i18n.num(value, lang, digits) if value is not None else "–")
         if shown["where"]:
             base = scale_range[0] if m.startswith(("engagement", "dim_")) else 0.0
-            for note in end_labels(**shown, base=base):
-                fig.add_annotation(note, row=r, col=c)
+            notes += [n | {"xref": xref, "yref": yref} for n in end_labels(**shown, base=base)]
         hidden = part.filter(pl.col("suppressed"))
         if hidden.height:  # no bar, no number: only the reason
             fig.add_trace(
@@ -757,14 +761,20 @@ def compare_bars(
             room = label_room(shown["values"], shown["lows"], shown["highs"])
             fig.update_yaxes(range=room, row=r, col=c)
         if company.get(m) is not None:  # under the bars; named in the legend, not on a bar
-            fig.add_hline(
-                y=company[m],
-                line_dash="dash",
-                line_color=COMPANY_COLOR,
-                layer="below",
-                row=r,
-                col=c,
+            lines.append(
+                {
+                    "type": "line",
+                    "layer": "below",
+                    "line": {"color": COMPANY_COLOR, "dash": "dash"},
+                    "xref": f"{xref} domain",
+                    "x0": 0,
+                    "x1": 1,
+                    "yref": yref,
+                    "y0": company[m],
+                    "y1": company[m],
+                }
             )
+    fig.layout.annotations, fig.layout.shapes = notes, lines  # replaced whole: one validation
     fig.add_trace(  # the legend's entry for the company line
         go.Scatter(
             x=[None],

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from loyalty import analysis, charts, wording
 from loyalty.i18n import t
@@ -141,6 +142,27 @@ def test_compare_bars_never_draw_a_suppressed_score(demo_store):
     assert {s.layer for s in fig.layout.shapes} == {"below"}
     company = [tr for tr in fig.data if tr.type == "scatter" and tr.mode == "lines"]
     assert [tr.name for tr in company] == ["Company"]  # named in the legend, not on a bar
+
+
+def test_compare_bars_put_each_label_and_company_line_on_its_own_panel(demo_store):
+    """Labels and company lines are set in one go: each still sits on its panel's axes, at
+    that panel's bar values and company value."""
+    table = analysis.branch_table(demo_store, "2025-H2")
+    shown = table.filter(~pl.col("suppressed"))["branch_id"].to_list()[:3]
+    dims = analysis.dimensions(demo_store)
+    long = analysis.compare(table, shown, dims["dimension_id"].to_list())
+    company = analysis.company_values(analysis.company_benchmark(table))
+    fig = charts.compare_bars(long, company, dims, "en", 5)
+    measures = long["measure"].unique(maintain_order=True).to_list()
+    assert len(fig.layout.shapes) == len(measures) == 8
+    for k, (measure, line) in enumerate(zip(measures, fig.layout.shapes, strict=True), 1):
+        axis = "" if k == 1 else str(k)
+        assert (line.xref, line.yref) == (f"x{axis} domain", f"y{axis}")
+        assert line.y0 == line.y1 == pytest.approx(company[measure])
+        bars = [tr for tr in fig.data if tr.type == "bar" and tr.yaxis == f"y{axis}"]
+        labels = [a for a in fig.layout.annotations if a.yref == f"y{axis}"]
+        assert [a.x for a in labels] == [b.x[0] for b in bars] == shown
+        assert all(a.xref == f"x{axis}" for a in labels)
 
 
 def titles(fig) -> set[str]:
