@@ -216,7 +216,8 @@ def start(
     if replicas < 1:
         raise ClusterError("at least one replica")
     folder = folder.resolve()
-    if Cluster.load(folder) is not None and process_alive(Cluster.load(folder).nginx_pid):
+    running = Cluster.load(folder)
+    if running is not None and process_alive(running.nginx_pid):
         raise ClusterError(f"a cluster runs in {folder} already: stop it first")
     auth = ((env or {}).get("LOYALTY_AUTH") or os.environ.get("LOYALTY_AUTH") or "none").lower()
     if auth == "none" and host not in ("127.0.0.1", "localhost", "::1"):

@@ -217,14 +217,23 @@ def unpack(packed: bytes) -> list[Step]:
 
 def presenter_packs(steps: list[Step]) -> list[bytes]:
     """Each step packed on its own with its figure made ready for the room
-    (:func:`loyalty.charts.presentation`), for a cache: presenter mode unpacks only the step on
-    screen (unpacking all seven figures and restyling one cost ~130 ms per step at 120
-    branches)."""
+    (:func:`loyalty.charts.presentation`), for a cache; :class:`PackedSteps` reads them."""
     return [pickle.dumps(replace(step, figure=charts.presentation(step.figure))) for step in steps]
 
 
-def unpack_step(packed: bytes) -> Step:
-    return pickle.loads(packed)  # noqa: S301 - our own bytes from presenter_packs()
+class PackedSteps:
+    """Steps packed one by one (:func:`presenter_packs`): ``len()`` and ``[i]`` unpack only the
+    step asked for (presenter mode shows one; unpacking all seven figures and restyling one
+    cost ~130 ms per step at 120 branches)."""
+
+    def __init__(self, packs: list[bytes]) -> None:
+        self._packs = packs
+
+    def __len__(self) -> int:
+        return len(self._packs)
+
+    def __getitem__(self, index: int) -> Step:
+        return pickle.loads(self._packs[index])  # noqa: S301 - our own bytes, never user data
 
 
 def copy(steps: list[Step]) -> list[Step]:

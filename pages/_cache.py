@@ -238,9 +238,9 @@ def story_steps(wave: str, lang: str, loyalty: str = "nps"):
     return story.unpack(_story_packs(wave, lang, loyalty)[0])
 
 
-def presenter_steps(wave: str, lang: str, loyalty: str = "nps") -> list[bytes]:
-    """Presenter mode's steps, each packed: unpack only the one on screen (story.unpack_step)."""
-    return _story_packs(wave, lang, loyalty)[1]
+def presenter_steps(wave: str, lang: str, loyalty: str = "nps") -> story.PackedSteps:
+    """Presenter mode's steps, figures restyled for the room; each unpacked when asked for."""
+    return story.PackedSteps(_story_packs(wave, lang, loyalty)[1])
 
 
 def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:

@@ -6,7 +6,7 @@ question from the room is answered without leaving the story.
 
 import streamlit as st
 
-from loyalty import analysis, confidentiality, i18n, report, schema, story
+from loyalty import analysis, confidentiality, i18n, report, schema
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -19,8 +19,8 @@ wave = wave if wave in waves else ui.default_wave()
 
 loyalty = st.query_params.get("loyalty")
 loyalty = loyalty if loyalty in schema.LOYALTY_MEASURES else "nps"
-packed = ui.presenter_steps(wave, lang, loyalty)
-last = len(packed) - 1
+steps = ui.presenter_steps(wave, lang, loyalty)  # unpacked one by one
+last = len(steps) - 1
 
 
 def _current() -> int:
@@ -35,7 +35,7 @@ def _go(delta: int) -> None:
 
 
 index = _current()
-step = story.unpack_step(packed[index])  # only the step on screen, restyled for the room
+step = steps[index]
 
 nav_prev, counter, nav_next, settings = st.columns([1, 2, 1, 1], vertical_alignment="center")
 nav_prev.button(
@@ -48,7 +48,7 @@ nav_prev.button(
     width="stretch",
     key="present_prev",
 )
-counter.markdown(t("present.counter", lang, i=index + 1, n=len(packed)))
+counter.markdown(t("present.counter", lang, i=index + 1, n=len(steps)))
 nav_next.button(
     t("present.next", lang),
     icon=":material/arrow_forward:",

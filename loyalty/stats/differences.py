@@ -118,7 +118,8 @@ def did(
     )
     is_treated = data[treated].cast(pl.Boolean).to_numpy()
     units = data[cluster].rank("dense").cast(pl.Int64).to_numpy() - 1  # 0.. in the ids' order
-    n_t = len(np.unique(units[is_treated]))
+    ever = np.unique(units[is_treated])  # the units treated in some row
+    n_t = len(ever)
     n_c = len(np.unique(units[~is_treated]))
     nan2 = (float("nan"), float("nan"))
     y = data[change].cast(pl.Float64).to_numpy()
@@ -129,7 +130,6 @@ def did(
     cols, ridge = _design(data, treated, covariates, strata)
     z, p = np.column_stack([*cols, y]), len(cols)
     # each unit's own moments (summed over its rows); their sum gives the point estimate
-    ever = np.unique(units[is_treated])
     groups = [ever, np.setdiff1d(np.unique(units), ever)]
     n_units = int(units.max()) + 1
     position = np.empty(n_units, dtype=np.int64)

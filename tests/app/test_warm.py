@@ -167,7 +167,7 @@ def test_the_app_tells_the_story_from_its_cached_results_with_the_same_numbers(u
         told = story.frame_of(story.unpack(packed))
         assert told.equals(story.frame_of(Dashboard(store).story(wave, lang))), (wave, lang)
         # presenter mode's own packs: the same steps one by one, figures restyled for the room
-        shown = [story.unpack_step(one) for one in presenter]
+        shown = list(story.PackedSteps(presenter))
         assert [(s.key, s.title, s.lines) for s in shown] == [
             (s.key, s.title, s.lines) for s in story.unpack(packed)
         ]
