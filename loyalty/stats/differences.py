@@ -32,7 +32,12 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from loyalty.stats._resample import solve_stack, symmetric, unit_cross_products
+from loyalty.stats._resample import (
+    resample_counts,
+    solve_stack,
+    symmetric,
+    unit_cross_products,
+)
 from loyalty.stats.intervals import percentile_interval
 
 #: Fewer treated or comparison units than this: no estimate (nothing to compare reliably).
@@ -79,17 +84,6 @@ def _design(data: pl.DataFrame, treated: str, covariates: list[str], strata: lis
             cols.append((code == level).astype(float))
             ridge.append(_RIDGE)
     return cols, np.array(ridge)
-
-
-def _counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """How often each of n units is drawn in each of n_boot resamples, (n_boot, n)."""
-    out = np.empty((n_boot, n))
-    step = max(1, _CHUNK_CELLS // max(n, 1))
-    for first in range(0, n_boot, step):
-        m = min(step, n_boot - first)
-        idx = rng.integers(0, n, size=(m, n)) + (np.arange(m) * n)[:, None]
-        out[first : first + m] = np.bincount(idx.ravel(), minlength=m * n).reshape(m, n)
-    return out
 
 
 def did(
@@ -145,7 +139,9 @@ def did(
     # the treated rows' sum of y and their number, per unit: the naive change of a resample
     unit_y = np.bincount(row_unit[is_treated], weights=y[is_treated], minlength=n_units)
     unit_n = np.bincount(row_unit[is_treated], minlength=n_units).astype(float)
-    counts = np.concatenate([_counts(len(g), n_boot, rng) for g in groups], axis=1)
+    # (n_boot, units): how often each unit is drawn in each resample, each side on its own
+    sides = [np.concatenate(list(resample_counts(len(g), n_boot, rng))) for g in groups]
+    counts = np.concatenate(sides, axis=1)
     draws = np.full(n_boot, np.nan)
     naive_draws = np.full(n_boot, np.nan)
     step = max(1, _CHUNK_CELLS // max(unit_moments.shape[1], 1))

@@ -95,7 +95,7 @@ def test_a_unit_in_two_stacks_is_resampled_whole_and_counted_once():
 def test_bootstrap_from_unit_moments_equals_refitting_every_resample_row_by_row():
     """The interval comes from each unit's own moments times its draw count; refitting every
     resample on its rows, each row weighted by how often its unit was drawn, gives the same."""
-    from loyalty.stats.differences import _RIDGE, _counts, _design
+    from loyalty.stats.differences import _RIDGE, _design
     from loyalty.stats.intervals import percentile_interval
 
     frame = _frame(n=90, seed=4)
@@ -115,7 +115,10 @@ def test_bootstrap_from_unit_moments_equals_refitting_every_resample_row_by_row(
     order = list(ever) + list(np.setdiff1d(np.unique(units), ever))
     rng = np.random.default_rng(7)
     sides = (len(ever), len(order) - len(ever))
-    counts = np.concatenate([_counts(k, 150, rng) for k in sides], axis=1)
+    # each side's resamples: row b draws k indices from rng (the same stream as in did)
+    counts = np.concatenate(
+        [np.stack([np.bincount(rng.integers(0, k, k), minlength=k) for _ in range(150)])
+         for k in sides], axis=1)  # fmt: skip
     row = np.array([order.index(u) for u in units])
     draws, naive = [], []
     for c in counts:
