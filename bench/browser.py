@@ -229,8 +229,7 @@ def _slider_browser(page, chain) -> float:
 
 
 def _slider_protocol(run, chain):
-    proto = run.widget("slider", "whatif_delta")
-    return [protocol.slide(proto, [round(proto.default[0] + proto.step, 2)])]
+    return [protocol.slide(run.widget("slider", "whatif_delta"))]
 
 
 def _next_browser(page, chain) -> float:
@@ -275,8 +274,10 @@ def _kept(run: protocol.Run) -> list[bytes]:
 
 async def record(url: str, specs: list[Spec], chain: Chain) -> dict:
     """Each page's messages through the protocol: its deep link, after its interaction (a
-    full run with the changed widget), and opened without a query (as from the sidebar)."""
+    full run with the changed widget, or the fragment's run where the widget sits in an
+    ``st.fragment``), and opened without a query (as from the sidebar)."""
     runs: dict[tuple[str, str], list[bytes]] = {}
+    fragments: dict[str, str] = {}  # url path -> the fragment its interaction reruns
     pages: list[dict] = []
     for spec in specs:
         session = protocol.Session(url)
@@ -299,8 +300,12 @@ async def record(url: str, specs: list[Spec], chain: Chain) -> dict:
             first = await session.run(page=spec.path, query=spec.deep(chain))
             runs[(spec.path, "deep")] = _kept(first)
             if spec.protocol is not None:
-                after = await session.run(widgets=spec.protocol(first, chain))
+                states = spec.protocol(first, chain)
+                fragment = first.fragment_of(states[0].id)  # a fragment's widget: its run
+                after = await session.run(widgets=states, fragment_id=fragment)
                 runs[(spec.path, "after")] = _kept(after)
+                if fragment:
+                    fragments[spec.path] = fragment
         finally:
             await session.close()
         session = protocol.Session(url)  # a new session, as a visitor new to the page
@@ -311,7 +316,7 @@ async def record(url: str, specs: list[Spec], chain: Chain) -> dict:
             runs[(spec.path, "switch")] = _kept(switched)
         finally:
             await session.close()
-    return {"pages": pages, "runs": runs}
+    return {"pages": pages, "runs": runs, "fragments": fragments}
 
 
 # --- measuring in the browser ----------------------------------------------------------------
@@ -418,6 +423,7 @@ class Report:
     real: Timings
     floor: Timings | None
     specs: list[Spec]
+    fragments: frozenset[str] = frozenset()  # pages whose interaction reruns one fragment
 
 
 def _read_chain(db: Path) -> Chain:
@@ -497,7 +503,8 @@ def run_bench(opts: Options) -> Report:
                 stop_server(proc)
         load = os.getloadavg()
         load_after = " / ".join(f"{x:.2f}" for x in load) + " (1 / 5 / 15 min, at the end)"
-        return Report(opts, info, load_after, warm, real, floor, specs)
+        fragments = frozenset(recorded["fragments"]) if recorded is not None else frozenset()
+        return Report(opts, info, load_after, warm, real, floor, specs, fragments)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -551,6 +558,8 @@ def rows(report: Report) -> list[Row]:
             floor = report.floor.samples.get((spec.path, m), []) if report.floor else []
             if real or floor:
                 action = spec.action if m == "interaction" else ""
+                if action and spec.path in report.fragments:
+                    action += ", a fragment's run"
                 out.append(Row(spec.nav, m, action, real, floor))
     return out
 
@@ -607,7 +616,9 @@ def describe(report: Report) -> str:
             "deep link, from navigation start; switch: chosen in the sidebar; interaction: from "
             "the last click or key. Until Streamlit is idle, every chart drawn and the page "
             f"unchanged for {QUIET} ms (the time is that of the last change). Floor: the same "
-            "messages replayed by a bare Streamlit app (bench/floor_app.py). Server: rerun "
+            "messages replayed by a bare Streamlit app (bench/floor_app.py; where the "
+            "interaction reruns one st.fragment, the floor replays that fragment's run). "
+            "Server: rerun "
             "request to the run's end (script and transfer); KB over the websocket; draw: the "
             "run's end to the last change; boot: until the frontend asked for its first run.",
             "",

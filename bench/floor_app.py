@@ -10,7 +10,9 @@ the same widgets and figures from the same kind of server; only our code's time 
 Which recording a run replays: on arriving at a page, the deep-link recording if the URL
 carries the page's query (e.g. ``?branch=``), else the one of the page opened from the
 sidebar; a further run on the same page (a widget changed) replays the recording taken
-after the page's main interaction. The recordings' file: ``LOYALTY_FLOOR_RECORDINGS``
+after the page's main interaction. Where that interaction's widget sits in an ``st.fragment``,
+the recording is the fragment's run, and a fragment under the real page's fragment id replays
+it when the browser asks for that fragment's run. The recordings' file: ``LOYALTY_FLOOR_RECORDINGS``
 (a pickle of ``{"pages": [...], "runs": {(url path, variant): [serialised ForwardMsg]}}``).
 """
 
@@ -33,15 +35,10 @@ def recordings(path: str) -> dict:
 DATA = recordings(os.environ["LOYALTY_FLOOR_RECORDINGS"])
 
 
-def replay(url_path: str) -> None:
-    previous = st.session_state.get("floor_page")
-    st.session_state["floor_page"] = url_path
-    if previous == url_path and (url_path, "after") in DATA["runs"]:
-        variant = "after"
-    elif set(st.query_params) - {"lang", "wave"} and (url_path, "deep") in DATA["runs"]:
-        variant = "deep"
-    else:
-        variant = "switch"
+FRAGMENTS: dict[str, str] = DATA.get("fragments", {})
+
+
+def enqueue(url_path: str, variant: str) -> None:
     ctx = get_script_run_ctx()
     for raw in DATA["runs"].get((url_path, variant), ()):
         msg = ForwardMsg()
@@ -49,6 +46,25 @@ def replay(url_path: str) -> None:
         msg.hash = ""  # the server computes it again (and may send a cached reference)
         msg.metadata.cacheable = False
         ctx.enqueue(msg)
+
+
+def replay(url_path: str) -> None:
+    previous = st.session_state.get("floor_page")
+    st.session_state["floor_page"] = url_path
+    fragment = FRAGMENTS.get(url_path)
+    if previous == url_path and (url_path, "after") in DATA["runs"] and not fragment:
+        variant = "after"
+    elif set(st.query_params) - {"lang", "wave"} and (url_path, "deep") in DATA["runs"]:
+        variant = "deep"
+    else:
+        variant = "switch"
+    enqueue(url_path, variant)
+    if fragment:
+        # The replayed widgets carry the real page's fragment id, so the browser asks for a
+        # run of that fragment: registered under the same id, it replays the fragment's run.
+        ctx = get_script_run_ctx()
+        ctx.fragment_storage.register(fragment, lambda: enqueue(url_path, "after"))
+        ctx.shared.new_fragment_ids.check_and_add(fragment)
 
 
 def page(url_path: str):

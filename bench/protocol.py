@@ -87,6 +87,18 @@ class Run:
                     return proto
         return None
 
+    def fragment_of(self, widget_id: str) -> str:
+        """The fragment a widget was drawn in ("" outside any fragment): its rerun is a
+        fragment run, as the frontend asks for it."""
+        for m in self.messages:
+            if m.WhichOneof("type") != "delta" or m.delta.WhichOneof("type") != "new_element":
+                continue
+            element = m.delta.new_element
+            kind = element.WhichOneof("type")
+            if getattr(getattr(element, kind), "id", None) == widget_id:
+                return m.delta.fragment_id
+        return ""
+
     def text(self) -> str:
         """The markdown / heading text of the run (to check what was drawn)."""
         parts = []
@@ -209,10 +221,11 @@ def choose_many(proto, options: list[str]) -> WidgetState:
     return state
 
 
-def slide(proto, values: list[float]) -> WidgetState:
-    """A slider's state (one value or a range)."""
+def slide(proto, steps: int = 1) -> WidgetState:
+    """A ``st.select_slider`` moved ``steps`` options on from its default: its state is the
+    chosen option's label (a string array), as the frontend sends it."""
     state = WidgetState(id=proto.id)
-    state.double_array_value.data.extend(values)
+    state.string_array_value.data.append(proto.options[int(proto.default[0]) + steps])
     return state
 
 

@@ -12,7 +12,12 @@ from bench import browser
 @pytest.mark.bench
 def test_browser_bench_measures_a_page_and_its_floor(chromium_path, tmp_path):
     opts = browser.Options(
-        branches=30, waves=2, runs=1, pages=("branch",), chromium=chromium_path, timeout=180
+        branches=30,
+        waves=2,
+        runs=1,
+        pages=("branch", "whatif"),
+        chromium=chromium_path,
+        timeout=180,
     )
     report = browser.run_bench(opts)
     assert report.real.errors == [] and report.floor.errors == []
@@ -21,12 +26,17 @@ def test_browser_bench_measures_a_page_and_its_floor(chromium_path, tmp_path):
         ("Branch", "first paint"),
         ("Branch", "switch"),
         ("Branch", "interaction"),
+        ("What if", "first paint"),
+        ("What if", "switch"),
+        ("What if", "interaction"),
     ]
     for row in rows:
         assert len(row.real) == 1 and len(row.floor) == 1
         real, floor = row.real[0], row.floor[0]
         assert real.total > 0 and floor.total > 0
         assert real.received > 0 and floor.received > 0  # both got the page over the websocket
+    # the what-if slider sits in an st.fragment: its floor replays the fragment's own run
+    assert report.fragments == {"whatif"}
     first = rows[0]
     assert first.real[0].boot is not None and first.floor[0].boot is not None
     # the floor drew what the real page sent: the same elements, so about the same bytes
