@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 from scipy import stats as sps
 
-from loyalty.stats._resample import resample_counts
+from loyalty.stats._resample import CountedSamples, resample_counts
 from loyalty.stats.intervals import percentile_interval
 
 
@@ -97,30 +97,12 @@ def _quartile_means_counted(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Top/bottom quartile means of each resample given as row ``counts`` (B, n) over rows
     sorted by ``by``; the same numbers as :func:`_quartile_means` on the expanded resamples."""
-    b, n = counts.shape
-    rows = np.arange(b)
-    cum = np.zeros((b, n + 1))
-    np.cumsum(counts, axis=1, out=cum[:, 1:])
-    sums = np.zeros((b, n + 1))
+    drawn = CountedSamples(by_sorted, counts)
+    rows, n, cum, size = drawn.rows, drawn.n, drawn.cum, drawn.size
+    sums = np.zeros((len(rows), n + 1))
     np.cumsum(counts * value_sorted, axis=1, out=sums[:, 1:])
-    size = cum[:, n]
-    # global sort trick: every row's cumulative counts offset by row * (size + 1) are sorted
-    offset = (rows * (size + 1))[:, None]
-    flat = (cum[:, 1:] + offset).ravel()
-
-    def order_stat(j: np.ndarray) -> np.ndarray:
-        """The j-th smallest (0-based) value of each resample."""
-        pos = np.searchsorted(flat, j + offset[:, 0], side="right") - rows * n
-        return by_sorted[np.minimum(pos, n - 1)]
-
-    def quantile(p: float) -> np.ndarray:
-        h = (size - 1) * p
-        k = np.floor(h)
-        low, high = order_stat(k), order_stat(np.minimum(k + 1, size - 1))
-        return low + (h - k) * (high - low)
-
-    start = np.searchsorted(by_sorted, quantile(0.75), side="left")
-    end = np.searchsorted(by_sorted, quantile(0.25), side="right")
+    start = np.searchsorted(by_sorted, drawn.quantile(0.75), side="left")
+    end = np.searchsorted(by_sorted, drawn.quantile(0.25), side="right")
     n_top = size - cum[rows, start]
     top = (sums[rows, n] - sums[rows, start]) / n_top
     bottom = sums[rows, end] / cum[rows, end]

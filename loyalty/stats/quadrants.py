@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from loyalty.stats._resample import CountedSamples, resample_counts
 from loyalty.stats.intervals import percentile_interval
 
 #: The quadrants, named by ``x`` then ``y`` (above the median = high).
@@ -35,6 +36,32 @@ def _quadrant_means(x: np.ndarray, y: np.ndarray, v: np.ndarray):
     return out
 
 
+def _counted_quadrant_means(x, y, v, counts: np.ndarray, orders) -> dict:
+    """:func:`_quadrant_means` of each resample given as row ``counts`` (B, n): the medians
+    from cumulative counts over the rows sorted by x and by y (``orders``), the sums as
+    count-weighted sums, so no resample is expanded or sorted."""
+    by_x, by_y = orders
+    x_high = x > CountedSamples(x[by_x], counts[:, by_x]).quantile(0.5)[:, None]
+    y_high = y > CountedSamples(y[by_y], counts[:, by_y]).quantile(0.5)[:, None]
+    weighted = counts * v
+    count, total = counts.sum(-1), weighted.sum(-1)
+    out = {}
+    for name, mask in (
+        ("high_high", x_high & y_high),
+        ("high_low", x_high & ~y_high),
+        ("low_high", ~x_high & y_high),
+        ("low_low", ~x_high & ~y_high),
+    ):
+        n = np.where(mask, counts, 0.0).sum(-1)
+        inside = np.where(mask, weighted, 0.0).sum(-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = inside / n
+            rest = (total - inside) / (count - n)
+            ratio = np.where(rest > 0, mean / rest, np.nan)
+        out[name] = (mean, ratio)
+    return out
+
+
 def median_split(
     frame: pl.DataFrame,
     x: str,
@@ -48,8 +75,8 @@ def median_split(
     quadrant's mean ``value`` with a percentile-bootstrap interval.
 
     The bootstrap resamples rows and recomputes both medians in every resample, so the
-    interval also carries the uncertainty of who falls into which quadrant. Vectorised: all
-    resamples are one index matrix (in chunks to bound memory).
+    interval also carries the uncertainty of who falls into which quadrant. Vectorised: each
+    block of resamples is a matrix of row counts; medians and sums come from it directly.
 
     Each quadrant also gets its multiplier: its mean divided by the mean of the rows in the
     other three quadrants (``vs_rest``: "the top quadrant has 1.9× the mean of the rest"),
@@ -69,10 +96,11 @@ def median_split(
     done = 0
     if n >= 8:
         rng = np.random.default_rng(seed)
-        chunk = max(1, 4_000_000 // n)
-        for start in range(0, n_boot, chunk):
-            idx = rng.integers(0, n, size=(min(chunk, n_boot - start), n))
-            for q, (means, _, ratio) in _quadrant_means(xs[idx], ys[idx], vs[idx]).items():
+        by_x, by_y = np.argsort(xs, kind="stable"), np.argsort(ys, kind="stable")
+        for counts in resample_counts(n, n_boot, rng):
+            for q, (means, ratio) in _counted_quadrant_means(
+                xs, ys, vs, counts, (by_x, by_y)
+            ).items():
                 boots[q].append(means)
                 ratios[q].append(ratio)
         done = n_boot

@@ -89,3 +89,23 @@ def test_median_split_names_x_and_y_and_knows_no_domain_column():
     source = "\n".join(line for line in lines if not line.startswith(("from ", "import ")))
     for word in ("engagement", "loyalty", "nps", "ros", "branch"):
         assert word not in source, word
+
+
+@pytest.mark.parametrize("n", [9, 40, 121])
+def test_counted_quadrant_means_equal_the_expanded_resamples(n):
+    """The count path (medians from cumulative counts, count-weighted sums) gives each
+    resample the same quadrant means and multipliers as expanding it and taking np.median,
+    ties and odd and even sizes included."""
+    rng = np.random.default_rng(n)
+    x = np.round(rng.normal(size=n), 1)  # ties, also at the median
+    y = np.round(0.5 * x + rng.normal(size=n), 1)
+    v = 4 + x + y + rng.normal(size=n)
+    idx = rng.integers(0, n, size=(60, n))
+    counts = np.stack([np.bincount(row, minlength=n) for row in idx]).astype(float)
+    orders = (np.argsort(x, kind="stable"), np.argsort(y, kind="stable"))
+    counted = quadrants_module._counted_quadrant_means(x, y, v, counts, orders)
+    expanded = quadrants_module._quadrant_means(x[idx], y[idx], v[idx])
+    for q in quadrants_module.QUADRANTS:
+        mean, _, ratio = expanded[q]
+        np.testing.assert_allclose(counted[q][0], mean, rtol=1e-12)
+        np.testing.assert_allclose(counted[q][1], ratio, rtol=1e-12)
