@@ -12,12 +12,11 @@ from loyalty.stats.intervals import percentile_interval
 QUADRANTS = ("high_high", "high_low", "low_high", "low_low")
 
 
-def _quadrant_means(x: np.ndarray, y: np.ndarray, v: np.ndarray):
+def _by_quadrant(x_high: np.ndarray, y_high: np.ndarray, weight: np.ndarray, weighted):
     """Row-wise (last axis) quadrant means, counts and the ratio of each quadrant's mean to
-    the mean of the rows in the other three quadrants, for (B, n) or (n,) arrays."""
-    x_high = x > np.median(x, axis=-1, keepdims=True)
-    y_high = y > np.median(y, axis=-1, keepdims=True)
-    total, count = v.sum(-1), v.shape[-1]
+    the mean of the rows in the other three quadrants, from each row's ``weight`` (1, or how
+    often a resample drew it) and ``weighted`` (weight × value)."""
+    count, total = weight.sum(-1), weighted.sum(-1)
     out = {}
     for name, mask in (
         ("high_high", x_high & y_high),
@@ -25,8 +24,8 @@ def _quadrant_means(x: np.ndarray, y: np.ndarray, v: np.ndarray):
         ("low_high", ~x_high & y_high),
         ("low_low", ~x_high & ~y_high),
     ):
-        n = mask.sum(-1)
-        inside = (v * mask).sum(-1)
+        n = np.where(mask, weight, 0.0).sum(-1)
+        inside = np.where(mask, weighted, 0.0).sum(-1)
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = inside / n
             rest = (total - inside) / (count - n)
@@ -36,6 +35,13 @@ def _quadrant_means(x: np.ndarray, y: np.ndarray, v: np.ndarray):
     return out
 
 
+def _quadrant_means(x: np.ndarray, y: np.ndarray, v: np.ndarray):
+    """:func:`_by_quadrant` of rows split at their medians, for (B, n) or (n,) arrays."""
+    x_high = x > np.median(x, axis=-1, keepdims=True)
+    y_high = y > np.median(y, axis=-1, keepdims=True)
+    return _by_quadrant(x_high, y_high, np.ones_like(v), v)
+
+
 def _counted_quadrant_means(x, y, v, counts: np.ndarray, orders) -> dict:
     """:func:`_quadrant_means` of each resample given as row ``counts`` (B, n): the medians
     from cumulative counts over the rows sorted by x and by y (``orders``), the sums as
@@ -43,23 +49,7 @@ def _counted_quadrant_means(x, y, v, counts: np.ndarray, orders) -> dict:
     by_x, by_y = orders
     x_high = x > CountedSamples(x[by_x], counts[:, by_x]).quantile(0.5)[:, None]
     y_high = y > CountedSamples(y[by_y], counts[:, by_y]).quantile(0.5)[:, None]
-    weighted = counts * v
-    count, total = counts.sum(-1), weighted.sum(-1)
-    out = {}
-    for name, mask in (
-        ("high_high", x_high & y_high),
-        ("high_low", x_high & ~y_high),
-        ("low_high", ~x_high & y_high),
-        ("low_low", ~x_high & ~y_high),
-    ):
-        n = np.where(mask, counts, 0.0).sum(-1)
-        inside = np.where(mask, weighted, 0.0).sum(-1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = inside / n
-            rest = (total - inside) / (count - n)
-            ratio = np.where(rest > 0, mean / rest, np.nan)
-        out[name] = (mean, ratio)
-    return out
+    return _by_quadrant(x_high, y_high, counts, counts * v)
 
 
 def median_split(
@@ -98,7 +88,7 @@ def median_split(
         rng = np.random.default_rng(seed)
         by_x, by_y = np.argsort(xs, kind="stable"), np.argsort(ys, kind="stable")
         for counts in resample_counts(n, n_boot, rng):
-            for q, (means, ratio) in _counted_quadrant_means(
+            for q, (means, _, ratio) in _counted_quadrant_means(
                 xs, ys, vs, counts, (by_x, by_y)
             ).items():
                 boots[q].append(means)

@@ -108,4 +108,4 @@ def test_counted_quadrant_means_equal_the_expanded_resamples(n):
     for q in quadrants_module.QUADRANTS:
         mean, _, ratio = expanded[q]
         np.testing.assert_allclose(counted[q][0], mean, rtol=1e-12)
-        np.testing.assert_allclose(counted[q][1], ratio, rtol=1e-12)
+        np.testing.assert_allclose(counted[q][2], ratio, rtol=1e-12)
