@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import string
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -1412,10 +1413,21 @@ def plural(value: object, lang: str, **forms: str) -> str:
     return forms.get(plural_category(value, lang), forms["other"])
 
 
+#: Whole-number fields of a message that name something (a file's row, a version, a year)
+#: rather than count it: written without thousands separators ("Zeile 12345").
+PLAIN_NUMBERS = frozenset({"row", "version", "id", "year", "port", "line", "column"})
+
+
+class _Count(int):
+    """A whole number a message counts with: written in the language's format."""
+
+
 class _Formatter(string.Formatter):
     """``str.format`` plus one spec for grammatical number: ``{k:plural:one=hat:other=haben}``
     gives the word for the value of ``k`` by the language's CLDR plural rules (not the
-    number itself; write ``{k} {k:plural:...}`` for both)."""
+    number itself; write ``{k} {k:plural:...}`` for both). A whole number without a spec is
+    written with the language's thousands separator ("10.000 Filialen", "10,000 branches"),
+    except the fields in :data:`PLAIN_NUMBERS`."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
@@ -1424,6 +1436,8 @@ class _Formatter(string.Formatter):
         if format_spec.startswith("plural:"):
             forms = dict(part.split("=", 1) for part in format_spec[7:].split(":"))
             return plural(value, self.lang, **forms)
+        if isinstance(value, _Count) and not format_spec:
+            return num(int(value), self.lang, 0)
         return super().format_field(value, format_spec)
 
 
@@ -1433,7 +1447,17 @@ def t(key: str, lang: str, **values: object) -> str:
     grammatical number for ``k`` (CLDR plural rules)."""
     entry = MESSAGES[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
-    return _Formatter(lang).format(text, **values) if values else text
+    if not values:
+        return text
+    counted = {
+        name: _Count(value)
+        if isinstance(value, numbers.Integral)
+        and not isinstance(value, bool)
+        and name not in PLAIN_NUMBERS
+        else value
+        for name, value in values.items()
+    }
+    return _Formatter(lang).format(text, **counted)
 
 
 def has(key: str) -> bool:

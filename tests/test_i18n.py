@@ -336,6 +336,23 @@ def test_grammatical_number_in_messages():
     assert t("report.written.pdf", "de", path="d.pdf", size="12", pages=1).endswith("1 Seite).")
 
 
+def test_counts_in_messages_carry_the_languages_thousands_separator():
+    """At 10,000 branches "n = 10000" read as a typo: every whole number a message counts
+    with is written in the language's format, numpy's too, and the plural rule still sees
+    the number; a number that names something (a row of a file, a version) stays plain."""
+    import numpy as np
+
+    assert t("data.summary", "de", read=125741, valid=125740, problems=1) == (
+        "125.741 Zeilen gelesen, 125.740 gültig, 1 Problem."
+    )
+    assert t("data.summary", "en", read=np.int64(10000), valid=1, problems=1000) == (
+        "10,000 rows read, 1 valid, 1,000 problems."
+    )
+    assert t("branch.rank", "de", rank=1234, of=8465) == "Rang 1.234 von 8.465"
+    assert t("branch.rank", "en", rank=True, of=7) == "rank True of 7"  # a bool is no count
+    assert "version 12345" in t("versions.label", "en", kind="", wave="2025-H2", version=12345)
+
+
 def test_what_if_sentence_uses_the_nominative_unit():
     from types import SimpleNamespace
 
