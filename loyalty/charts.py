@@ -35,6 +35,18 @@ def _house(lang: str) -> dict:
 NARROWEST = 540
 #: A link chart draws its fitted line (and its subtitle states r) from this many branches.
 FIT_MIN_N = 4
+#: From this many points a chart draws with WebGL (plotly's scattergl) instead of one SVG
+#: node per point: three link charts of 8,465 points each took 9.0 s to the first paint with
+#: SVG and 4.3 s with WebGL in Chromium (bench/RESULTS.md, "Scatter charts at 10,000
+#: branches"). Below it SVG stays: sharper, and every point a node a test can find.
+WEBGL_FROM = 1000
+
+
+def scatter_kind(points: int) -> type[go.Scatter] | type[go.Scattergl]:
+    """The trace type for every line and marker of a chart of ``points`` points: WebGL from
+    :data:`WEBGL_FROM` on, for all of its traces (a WebGL canvas lies above the SVG ones and
+    would hide an SVG line drawn on the same axes)."""
+    return go.Scattergl if points >= WEBGL_FROM else go.Scatter
 
 
 def chart_title(main: str, subtitle: str | None = None) -> dict[str, str]:
@@ -176,6 +188,7 @@ def link_scatter(
     data = table.select("branch_id", "name", link.x, link.y).drop_nulls()
     x, y = data[link.x].to_numpy(), data[link.y].to_numpy()
     traces = []
+    kind = scatter_kind(data.height)
     # numpy arrays, not lists: plotly validates lists element by element (slow at 10,000)
     colors = (
         np.where(data["branch_id"].to_numpy() == highlight, HIGHLIGHT, BRANCH_COLOR)
@@ -183,7 +196,7 @@ def link_scatter(
         else BRANCH_COLOR
     )
     traces.append(
-        go.Scatter(
+        kind(
             x=x,
             y=y,
             mode="markers",
@@ -203,7 +216,7 @@ def link_scatter(
         slope, intercept = np.polyfit(x, y, 1)
         xs = np.array([x.min(), x.max()])
         traces.append(
-            go.Scatter(
+            kind(
                 x=xs,
                 y=intercept + slope * xs,
                 mode="lines",
@@ -535,8 +548,9 @@ def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
     b = f.branches
     outside = b["outside_998"].to_numpy()
     colors = np.where(outside, HIGHLIGHT, BRANCH_COLOR)
+    kind = scatter_kind(b.height)
     traces = [
-        go.Scatter(
+        kind(
             x=b["n"].to_numpy(),
             y=b["value"].to_numpy(),
             mode="markers",
@@ -548,7 +562,7 @@ def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
             + t("funnel.hover", lang)
             + "<extra></extra>",
         ),
-        go.Scatter(
+        kind(
             x=[f.limits["n"][0], f.limits["n"][-1]],
             y=[f.target, f.target],
             mode="lines",
@@ -560,7 +574,7 @@ def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
     for level, dash in (("95", "dash"), ("998", "dot")):
         for side in ("low", "high"):
             traces.append(
-                go.Scatter(
+                kind(
                     x=f.limits["n"].to_numpy(),
                     y=f.limits[f"{side}_{level}"].to_numpy(),
                     mode="lines",

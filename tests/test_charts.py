@@ -229,3 +229,31 @@ def test_funnel_plot_shows_branches_with_a_score_and_both_limits(demo_store):
     assert len(points.customdata) == table.height - len(hidden) == f.n_branches
     assert len(fig.data) == 2 + 4  # company line, 95 % and 99.8 % limits on both sides
     assert "Mitarbeitendenebene" in fig.layout.title.text and "n = " in fig.layout.title.text
+
+
+def _many_branches(table: pl.DataFrame, count: int) -> pl.DataFrame:
+    """``table``'s branches repeated (new ids) to ``count`` rows with a score."""
+    scored = table.filter(~pl.col("suppressed") & pl.col("engagement").is_not_null())
+    copies = -(-count // scored.height)
+    many = pl.concat([scored.with_columns(pl.col("branch_id") + f"-{i}") for i in range(copies)])
+    return many.head(count)
+
+
+@pytest.mark.parametrize("count", [charts.WEBGL_FROM - 1, charts.WEBGL_FROM])
+def test_charts_of_many_points_draw_every_trace_with_webgl(demo_store, count):
+    """Thousands of SVG points are what held the overview back at 10,000 branches: from
+    WEBGL_FROM points a scatter and every line on its axes draw with WebGL (a WebGL canvas
+    lies above SVG and would hide an SVG line); fewer points stay SVG."""
+    table = _many_branches(analysis.branch_table(demo_store, "2025-H2"), count)
+    link = analysis.chain_links(table)[0]
+    names = dict(zip(table["branch_id"], table["name"], strict=True))
+    figures = [
+        charts.link_scatter(table, link, "de", wording.link_subtitle(link, "de")),
+        charts.funnel_plot(analysis.engagement_funnel(table), names, "de"),
+    ]
+    expected = "scattergl" if count >= charts.WEBGL_FROM else "scatter"
+    for fig in figures:
+        assert len(fig.data[0].customdata) == count
+        assert {trace.type for trace in fig.data} == {expected}
+        # the presenter's copy (and so the deck and the PDF) keeps the kind
+        assert {trace.type for trace in charts.presentation(fig).data} == {expected}
