@@ -66,6 +66,32 @@ class ScatterChart:
         self.chart.page.mouse.click(*centres[best])
         return ids[best]
 
+    def click_most_isolated_drawn_point(self) -> tuple[str, str]:
+        """Like :meth:`click_most_isolated_point`, for any trace type: the positions come
+        from plotly's axes (a WebGL trace draws into a canvas, no element per point).
+        Returns the branch id and the trace's type."""
+        stable_box(self.chart)
+        found = self.chart.locator(".js-plotly-plot").evaluate(
+            """gd => {
+              const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+              const box = gd.getBoundingClientRect(), t = gd._fullData[0];
+              const px = Array.from(t.x, v => box.left + xa._offset + xa.l2p(v));
+              const py = Array.from(t.y, v => box.top + ya._offset + ya.l2p(v));
+              let best = 0, farthest = -1;
+              for (let i = 0; i < px.length; i++) {
+                let near = Infinity;
+                for (let j = 0; j < px.length; j++) {
+                  if (j !== i) near = Math.min(near, Math.hypot(px[i] - px[j], py[i] - py[j]));
+                }
+                if (near > farthest) { farthest = near; best = i; }
+              }
+              return {x: px[best], y: py[best], id: t.customdata[best], type: t.type};
+            }"""
+        )
+        self.chart.page.mouse.move(found["x"], found["y"])
+        self.chart.page.mouse.click(found["x"], found["y"])
+        return found["id"], found["type"]
+
 
 class HeatmapChart:
     """The Branches page's heatmap: each cell is a bar; the first trace is the first

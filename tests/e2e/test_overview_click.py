@@ -52,3 +52,30 @@ def test_clicking_a_heatmap_cell_opens_that_branch(page, server, demo_data):
     heatmap = BranchesPage(page, server).open("lang=en&region=Süd").heatmap()
     branch_id = heatmap.click_cell(5)
     BranchPage(page, server).expect_branch(branch_id, _name(demo_data, branch_id))
+
+
+def test_a_point_of_a_webgl_chart_opens_its_branch(browser, tmp_path):
+    """From charts.WEBGL_FROM branches the link charts draw with WebGL: a click on a point
+    must still open that branch (the chain of 1,100 branches is the smallest that shows it)."""
+    from e2e.conftest import serve
+    from loyalty import charts, demo
+    from loyalty.store import Store
+
+    year, half = demo.recent_start(1)
+    params = demo.DemoParams(
+        n_branches=1100, n_waves=1, n_respondents=20_000, first_year=year, first_half=half
+    )
+    data = demo.generate(params)
+    store = Store(tmp_path / "many.duckdb")
+    demo.seed_store(store, data)
+    store.close()
+    with serve(tmp_path / "many.duckdb", tmp_path / "server.log") as url:
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+        page = context.new_page()
+        overview = OverviewPage(page, url).open("en")
+        chart = overview.scatter(1)  # loyalty -> return: every branch has both
+        assert len(chart.branch_ids()) >= charts.WEBGL_FROM
+        branch_id, kind = chart.click_most_isolated_drawn_point()
+        assert kind == "scattergl"
+        BranchPage(page, url).expect_branch(branch_id, _name(data, branch_id))
+        context.close()
