@@ -50,15 +50,18 @@ def branch_filter() -> analysis.BranchFilter:
 def wave_and_loyalty(lang: str, key: str) -> tuple[str, str]:
     """The wave selector (in the URL) and the loyalty measure (NPS or retention) side by side."""
     left, right = st.columns([1, 2])
-    wave = wave_picker(lang, left)
-    loyalty = right.radio(
+    return wave_picker(lang, left), loyalty_picker(lang, key, right)
+
+
+def loyalty_picker(lang: str, key: str, container=st) -> str:
+    """The loyalty measure the page's chain uses: NPS or retention."""
+    return container.radio(
         i18n.t("loyalty.label", lang),
         schema.LOYALTY_MEASURES,
         horizontal=True,
         format_func=lambda m: i18n.t(f"measure.{m}", lang),
         key=key,
     )
-    return wave, loyalty
 
 
 def wave_picker(lang: str, container=st) -> str:

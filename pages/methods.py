@@ -10,7 +10,7 @@ lang = ui.page_start("methods")
 st.title(t("methods.title", lang))
 st.info(t("methods.observational", lang))
 
-wave, loyalty = ui.wave_and_loyalty(lang, "methods_loyalty")
+wave = ui.wave_picker(lang)
 minimum = confidentiality.minimum()
 answers = ui.has_answers(wave)
 
@@ -108,25 +108,35 @@ if answers:
 else:
     st.info(t("methods.purged", lang, wave=wave))
 
-st.header(t("corrected.title", lang))
-for line in wording.corrected_methods(ui.corrected_links(wave, loyalty), lang):
-    st.markdown(line)
 
-st.header(t("methods.exclusions", lang))
-table = ui.branch_table(wave, loyalty)
-excluded = analysis.exclusions(table)
-counted = tables.exclusion_counts(excluded, lang, minimum)
-if counted:
-    for reason, n in counted:
-        st.markdown(f"- {reason}: **{n}**")
-    with st.expander(t("methods.exclusions_list", lang)):
-        st.dataframe(tables.exclusion_list(excluded, lang, minimum), hide_index=True)
-else:
-    st.markdown(t("methods.no_exclusions", lang))
+@st.fragment
+def by_measure(wave: str, lang: str, minimum: int) -> None:
+    """The sections that depend on the loyalty measure, with its picker: a change of the
+    measure reruns only these (the tables above stay)."""
+    st.divider()
+    loyalty = ui.loyalty_picker(lang, "methods_loyalty")
+    st.header(t("corrected.title", lang))
+    for line in wording.corrected_methods(ui.corrected_links(wave, loyalty), lang):
+        st.markdown(line)
 
-st.header(t("methods.direction", lang))
-for line in wording.lag_sentences(ui.lag_direction(loyalty), loyalty, lang):
-    st.markdown(line)
-st.caption(t("methods.direction_help", lang))
-power = model.power(tables.with_engagement(table))
-(st.caption if power.enough else st.warning)(wording.power_sentence(power, lang))
+    st.header(t("methods.exclusions", lang))
+    table = ui.branch_table(wave, loyalty)
+    excluded = analysis.exclusions(table)
+    counted = tables.exclusion_counts(excluded, lang, minimum)
+    if counted:
+        for reason, n in counted:
+            st.markdown(f"- {reason}: **{n}**")
+        with st.expander(t("methods.exclusions_list", lang)):
+            st.dataframe(tables.exclusion_list(excluded, lang, minimum), hide_index=True)
+    else:
+        st.markdown(t("methods.no_exclusions", lang))
+
+    st.header(t("methods.direction", lang))
+    for line in wording.lag_sentences(ui.lag_direction(loyalty), loyalty, lang):
+        st.markdown(line)
+    st.caption(t("methods.direction_help", lang))
+    power = model.power(tables.with_engagement(table))
+    (st.caption if power.enough else st.warning)(wording.power_sentence(power, lang))
+
+
+by_measure(wave, lang, minimum)

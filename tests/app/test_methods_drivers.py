@@ -54,6 +54,13 @@ def test_methods_page_reports_aggregation_reliability_exclusions_and_direction(a
     assert "Croon & van Veldhoven 2007" in text
     assert f"τ = {res.between_var_x:.3f}, σ² = {res.within_var_x:.3f}" in text
     assert "When not to trust it: with few branches" in text
+    # the measure's picker sits with the sections that depend on it (an st.fragment)
+    at.radio(key="methods_loyalty").set_value("retention").run()
+    assert not at.exception
+    after = _texts(at)
+    assert "Within a branch: engagement now → NPS next wave" not in after
+    assert "Within a branch: engagement now → Retention next wave" in after
+    assert at.metric[0].value == f"{agg.icc.icc1:.3f}"  # the tables above stay
 
 
 def test_methods_page_in_german(app):
