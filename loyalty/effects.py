@@ -24,7 +24,7 @@ import polars as pl
 
 from loyalty import access, actions, analysis
 from loyalty.actions import CARRIED_OUT
-from loyalty.stats.differences import DidResult, did
+from loyalty.stats.differences import DidResult, did_many
 
 #: Outcomes, in the order tables show them; "dimension" is the dimension each action targets.
 OUTCOMES = ("dimension", "engagement", "nps", "retention", "ros")
@@ -164,19 +164,14 @@ def estimate(
         groups = ["all", *sorted(rows["dimension_id"].unique().to_list())]
         for group in groups:
             part = rows if group == "all" else rows.filter(pl.col("dimension_id") == group)
-            for outcome in OUTCOMES:
-                pre = f"{outcome}_pre"
-                covariates = list(dict.fromkeys([pre, "target_pre", "engagement_pre"]))
-                res = did(
-                    part,
-                    f"{outcome}_change",
-                    "treated",
-                    covariates=covariates,
-                    strata=list(STRATA),
-                    n_boot=n_boot,
-                    seed=seed,
-                )
-                out.append(_row(group, outcome, res))
+            outcomes = [
+                (f"{o}_change", list(dict.fromkeys([f"{o}_pre", "target_pre", "engagement_pre"])))
+                for o in OUTCOMES
+            ]
+            results = did_many(
+                part, outcomes, "treated", strata=list(STRATA), n_boot=n_boot, seed=seed
+            )
+            out += [_row(group, o, res) for o, res in zip(OUTCOMES, results, strict=True)]
     schema = {
         "group": pl.String,
         "outcome": pl.String,

@@ -105,67 +105,141 @@ def did(
     names the unit, resampled as a whole. Below :data:`MIN_TREATED` treated or
     :data:`MIN_CONTROL` comparison units the estimate and interval are NaN.
     """
-    covariates, strata = list(covariates or []), list(strata or [])
-    data = frame.select(cluster, change, treated, *covariates, *strata)
-    data = data.drop_nulls([change, treated, *covariates]).filter(
-        pl.all_horizontal(pl.col(change, *covariates).cast(pl.Float64).is_finite())
-    )
+    outcome = [(change, list(covariates or []))]
+    return did_many(frame, outcome, treated, strata, cluster, n_boot, seed, ci)[0]
+
+
+def did_many(
+    frame: pl.DataFrame,
+    outcomes: list[tuple[str, list[str]]],
+    treated: str,
+    strata: list[str] | None = None,
+    cluster: str = "branch_id",
+    n_boot: int = 2000,
+    seed: int | None = 0,
+    ci: float = 0.95,
+) -> list[DidResult]:
+    """:func:`did` for several outcomes of the same units, each ``(change, covariates)``:
+    the same results as one :func:`did` per outcome, with less work. Outcomes whose rows
+    are the same (no value missing in one and not the other) share one set of resamples
+    and one moment matrix of all their columns per resample, from which each outcome's
+    regression takes its own rows and columns."""
+    strata = list(strata or [])
+    results: list[DidResult | None] = [None] * len(outcomes)
+    masks: dict[bytes, tuple[np.ndarray, list[int]]] = {}
+    for k, (change, covariates) in enumerate(outcomes):
+        valid = frame.select(
+            pl.all_horizontal(
+                pl.col(change, treated, *covariates).is_not_null(),
+                pl.col(change, *covariates).cast(pl.Float64).is_finite(),
+            )
+        ).to_series()
+        mask = valid.fill_null(False).to_numpy()
+        masks.setdefault(mask.tobytes(), (mask, []))[1].append(k)
+    for mask, members in masks.values():
+        data = frame.filter(pl.Series(mask))
+        shared = [outcomes[k] for k in members]
+        for k, res in zip(
+            members,
+            _did_rows(data, shared, treated, strata, cluster, n_boot, seed, ci),
+            strict=True,
+        ):
+            results[k] = res
+    return results  # type: ignore[return-value]
+
+
+def _did_rows(
+    data: pl.DataFrame,
+    outcomes: list[tuple[str, list[str]]],
+    treated: str,
+    strata: list[str],
+    cluster: str,
+    n_boot: int,
+    seed: int | None,
+    ci: float,
+) -> list[DidResult]:
+    """:func:`did_many` for outcomes that all use every row of ``data``."""
     is_treated = data[treated].cast(pl.Boolean).to_numpy()
     units = data[cluster].rank("dense").cast(pl.Int64).to_numpy() - 1  # 0.. in the ids' order
     ever = np.unique(units[is_treated])  # the units treated in some row
     n_t = len(ever)
     n_c = len(np.unique(units[~is_treated]))
     nan2 = (float("nan"), float("nan"))
-    y = data[change].cast(pl.Float64).to_numpy()
-    naive = float(y[is_treated].mean()) if is_treated.any() else float("nan")
+    ys = [data[change].cast(pl.Float64).to_numpy() for change, _ in outcomes]
+    naives = [float(y[is_treated].mean()) if is_treated.any() else float("nan") for y in ys]
     if n_t < MIN_TREATED or n_c < MIN_CONTROL:
-        return DidResult(float("nan"), nan2, naive, nan2, n_t, n_c, data.height, 0)
+        return [DidResult(float("nan"), nan2, v, nan2, n_t, n_c, data.height, 0) for v in naives]
 
-    cols, ridge = _design(data, treated, covariates, strata)
-    z, p = np.column_stack([*cols, y]), len(cols)
-    # each unit's own moments (summed over its rows); their sum gives the point estimate
+    # every outcome's design columns, each distinct column once: one moment matrix for all
+    columns: list[np.ndarray] = []
+
+    def position(column: np.ndarray) -> int:
+        for i, known in enumerate(columns):
+            if known is column or np.array_equal(known, column):
+                return i
+        columns.append(column)
+        return len(columns) - 1
+
+    layouts = []  # per outcome: its columns' positions (design, then y) and its ridge
+    for (_, covariates), y in zip(outcomes, ys, strict=True):
+        cols, ridge = _design(data, treated, covariates, strata)
+        layouts.append((np.array([*(position(c) for c in cols), position(y)]), ridge))
+    z = np.column_stack(columns)
+    # each unit's own moments (summed over its rows); their sum gives the point estimates
     groups = [ever, np.setdiff1d(np.unique(units), ever)]
     n_units = int(units.max()) + 1
-    position = np.empty(n_units, dtype=np.int64)
-    position[np.concatenate(groups)] = np.arange(n_units)
-    row_unit = position[units]
+    order = np.empty(n_units, dtype=np.int64)
+    order[np.concatenate(groups)] = np.arange(n_units)
+    row_unit = order[units]
     unit_moments = unit_cross_products(z, row_unit, n_units)
     full = symmetric(unit_moments.sum(axis=0, keepdims=True), z.shape[1])[0]
-    estimate = float(np.linalg.lstsq(full[:p, :p] + np.diag(ridge), full[:p, p], rcond=None)[0][1])
+    estimates = []
+    for at, ridge in layouts:
+        m, p = full[np.ix_(at, at)], len(ridge)
+        solved = np.linalg.lstsq(m[:p, :p] + np.diag(ridge), m[:p, p], rcond=None)[0]
+        estimates.append(float(solved[1]))
 
     # cluster bootstrap, treated-ever and never-treated units resampled apart; a resample is
     # its units' draw counts, so its moments are counts @ unit_moments
     rng = np.random.default_rng(seed)
     # the treated rows' sum of y and their number, per unit: the naive change of a resample
-    unit_y = np.bincount(row_unit[is_treated], weights=y[is_treated], minlength=n_units)
+    unit_ys = [
+        np.bincount(row_unit[is_treated], weights=y[is_treated], minlength=n_units) for y in ys
+    ]
     unit_n = np.bincount(row_unit[is_treated], minlength=n_units).astype(float)
     # (n_boot, units): how often each unit is drawn in each resample, each side on its own
     sides = [np.concatenate(list(resample_counts(len(g), n_boot, rng))) for g in groups]
     counts = np.concatenate(sides, axis=1)
-    draws = np.full(n_boot, np.nan)
-    naive_draws = np.full(n_boot, np.nan)
+    draws = np.full((len(outcomes), n_boot), np.nan)
+    naive_draws = np.full((len(outcomes), n_boot), np.nan)
     step = max(1, _CHUNK_CELLS // max(unit_moments.shape[1], 1))
     for first in range(0, n_boot, step):
         w = counts[first : first + step]  # (block, units)
         moments = symmetric(w @ unit_moments, z.shape[1])
-        a = moments[:, :p, :p] + np.diag(ridge)
-        b = moments[:, :p, p]
-        scale = np.sqrt(np.clip(np.diagonal(a, axis1=1, axis2=2), 1e-12, None))
-        a, b = a / scale[:, :, None] / scale[:, None, :], b / scale
-        try:  # the ridge keeps a missing stratum solvable; a plain batched solve is fast
-            solved = np.linalg.solve(a, b[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            solved = solve_stack(a, b)
-        draws[first : first + step] = solved[:, 1] / scale[:, 1]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            naive_draws[first : first + step] = (w @ unit_y) / (w @ unit_n)
-    return DidResult(
-        estimate=estimate,
-        ci=percentile_interval(draws, ci),
-        naive=naive,
-        naive_ci=percentile_interval(naive_draws, ci),
-        n_treated=n_t,
-        n_control=n_c,
-        n_rows=data.height,
-        n_boot=n_boot,
-    )
+        drawn = w @ unit_n
+        for k, (at, ridge) in enumerate(layouts):
+            m, p = moments[:, at[:, None], at[None, :]], len(ridge)
+            a = m[:, :p, :p] + np.diag(ridge)
+            b = m[:, :p, p]
+            scale = np.sqrt(np.clip(np.diagonal(a, axis1=1, axis2=2), 1e-12, None))
+            a, b = a / scale[:, :, None] / scale[:, None, :], b / scale
+            try:  # the ridge keeps a missing stratum solvable; a plain batched solve is fast
+                solved = np.linalg.solve(a, b[..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                solved = solve_stack(a, b)
+            draws[k, first : first + step] = solved[:, 1] / scale[:, 1]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                naive_draws[k, first : first + step] = (w @ unit_ys[k]) / drawn
+    return [
+        DidResult(
+            estimate=estimates[k],
+            ci=percentile_interval(draws[k], ci),
+            naive=naives[k],
+            naive_ci=percentile_interval(naive_draws[k], ci),
+            n_treated=n_t,
+            n_control=n_c,
+            n_rows=data.height,
+            n_boot=n_boot,
+        )
+        for k in range(len(outcomes))
+    ]

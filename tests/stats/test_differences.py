@@ -129,3 +129,37 @@ def test_bootstrap_from_unit_moments_equals_refitting_every_resample_row_by_row(
     assert res.ci == pytest.approx(percentile_interval(np.array(draws), 0.95), rel=1e-6)
     assert res.naive_ci == pytest.approx(percentile_interval(np.array(naive), 0.95), rel=1e-9)
     assert res.n_rows == stacked.height and res.n_treated == len(ever)
+
+
+def test_outcomes_of_the_same_units_share_the_work_and_give_each_its_own_result():
+    """did_many over several outcomes equals one did per outcome, also where one outcome
+    misses values (its rows differ: its own resamples), and shares a covariate column."""
+    from loyalty.stats.differences import did_many
+
+    frame = _frame(n=150, seed=5)
+    rng = np.random.default_rng(9)
+    frame = pl.concat([frame.with_columns(pl.lit(s).alias("stack")) for s in "ab"]).with_columns(
+        change2=pl.col("change") * 0.5 + pl.Series(rng.normal(0, 0.2, 300)),
+        pre2=pl.Series(rng.normal(0, 1, 300)),
+        # a third outcome with gaps: its own rows, so its own units and resamples
+        change3=pl.when(pl.Series(rng.random(300)) < 0.2).then(None).otherwise(pl.col("change")),
+    )
+    outcomes = [
+        ("change", ["pre"]),
+        ("change2", ["pre2", "pre"]),
+        ("change3", ["pre", "pre"]),  # a covariate twice: counted once, as did does
+    ]
+    strata = ["stack", "region"]
+    together = did_many(frame, outcomes, "treated", strata, "unit", 300, 3)
+    for (change, covariates), res in zip(outcomes, together, strict=True):
+        alone = stats.did(frame, change, "treated", covariates, strata, "unit", 300, 3)
+        assert res.estimate == pytest.approx(alone.estimate, rel=1e-12)
+        assert res.ci == pytest.approx(alone.ci, rel=1e-9)
+        assert res.naive_ci == pytest.approx(alone.naive_ci, rel=1e-12)
+        assert (res.n_treated, res.n_control, res.n_rows) == (
+            alone.n_treated,
+            alone.n_control,
+            alone.n_rows,
+        )
+    assert together[2].n_rows < together[0].n_rows  # the gaps left rows out
+    assert together[0].estimate != together[1].estimate
