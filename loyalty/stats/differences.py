@@ -125,7 +125,7 @@ def did_many(
     and one moment matrix of all their columns per resample, from which each outcome's
     regression takes its own rows and columns."""
     strata = list(strata or [])
-    results: list[DidResult | None] = [None] * len(outcomes)
+    results: dict[int, DidResult] = {}
     masks: dict[bytes, tuple[np.ndarray, list[int]]] = {}
     for k, (change, covariates) in enumerate(outcomes):
         valid = frame.select(
@@ -139,13 +139,9 @@ def did_many(
     for mask, members in masks.values():
         data = frame.filter(pl.Series(mask))
         shared = [outcomes[k] for k in members]
-        for k, res in zip(
-            members,
-            _did_rows(data, shared, treated, strata, cluster, n_boot, seed, ci),
-            strict=True,
-        ):
-            results[k] = res
-    return results  # type: ignore[return-value]
+        found = _did_rows(data, shared, treated, strata, cluster, n_boot, seed, ci)
+        results.update(zip(members, found, strict=True))
+    return [results[k] for k in range(len(outcomes))]
 
 
 def _did_rows(
