@@ -278,6 +278,7 @@ class PgStore(_store.Store):
         self._idle: list[Connection] = []
         self._keys: dict[str, tuple[str, ...]] = {}
         self._revision = None
+        self._empty = None
         self._file = address
         self._con = None
         if not read_only:

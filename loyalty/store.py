@@ -432,6 +432,7 @@ class Store:
         self._users = 0
         self._timer: threading.Timer | None = None
         self._revision: tuple[int, int] | None = None  # (generation, revision)
+        self._empty: tuple[int, bool] | None = None  # (revision, empty)
         self._file = str(self.path.resolve())
         self._wanted = Path(str(self.path) + ".wanted")  # see _connect
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -571,8 +572,14 @@ class Store:
             return current_version(con)
 
     def is_empty(self) -> bool:
-        """True while no import has been stored."""
-        return self.sql("SELECT count(*) AS n FROM imports")["n"][0] == 0
+        """True while no import has been stored. Every page run asks: the answer is kept
+        while :meth:`revision` (which every import changes) stays the same."""
+        revision = self.revision()
+        if self._empty is not None and self._empty[0] == revision:
+            return self._empty[1]
+        empty = self.sql("SELECT count(*) AS n FROM imports")["n"][0] == 0
+        self._empty = (revision, empty)
+        return empty
 
     def revision(self) -> int:
         """Changes whenever what the dashboards read changes (a new import, another active
