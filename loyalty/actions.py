@@ -310,8 +310,12 @@ _CURRENT = """
 
 def revision(store: Store) -> int:
     """Changes whenever an action is recorded or changed (versions are only ever added); cache
-    keys of what shows actions include it."""
-    return int(store.sql("SELECT count(*) AS n FROM action_versions")["n"][0])
+    keys of what shows actions include it. Every page run that shows actions asks: it is
+    :meth:`~loyalty.store.Store.kept` until the store's next write."""
+    return store.kept(
+        "actions.revision",
+        lambda: int(store.sql("SELECT count(*) AS n FROM action_versions")["n"][0]),
+    )
 
 
 def current(store: Store, scope: frozenset[str] | None = None) -> pl.DataFrame:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -30,6 +30,7 @@ from psycopg.types.numeric import FloatLoader
 
 from loyalty import store as _store
 from loyalty.i18n import t
+from loyalty.store import T
 
 #: Key of the advisory lock under which one process at a time migrates the schema.
 _MIGRATION_LOCK = 0x4C6F79616C7479  # "Loyalty"
@@ -277,7 +278,7 @@ class PgStore(_store.Store):
         self._state = threading.Lock()
         self._idle: list[Connection] = []
         self._keys: dict[str, tuple[str, ...]] = {}
-        self._revision = None
+        self._kept = {}
         self._empty = None
         self._file = address
         self._con = None
@@ -330,6 +331,6 @@ class PgStore(_store.Store):
         for con in idle:
             con.close()
 
-    def revision(self) -> int:
-        self._revision = None  # other processes write too: always read it
-        return super().revision()
+    def kept(self, name: str, read: Callable[[], T]) -> T:
+        """Other processes write too: always read."""
+        return read()

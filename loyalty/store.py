@@ -12,16 +12,18 @@ import os
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
 
 from loyalty import config
 from loyalty.i18n import t
+
+T = TypeVar("T")
 
 #: Versioned schema migrations, applied in order, each exactly once, each in one transaction.
 MIGRATIONS: list[tuple[int, str, str]] = [
@@ -431,7 +433,7 @@ class Store:
         self._state = threading.Lock()  # the connection, its users and the idle timer
         self._users = 0
         self._timer: threading.Timer | None = None
-        self._revision: tuple[int, int] | None = None  # (generation, revision)
+        self._kept: dict[str, tuple[int, Any]] = {}  # name -> (generation, value): see kept()
         self._empty: tuple[int, bool] | None = None  # (revision, empty)
         self._file = str(self.path.resolve())
         self._wanted = Path(str(self.path) + ".wanted")  # see _connect
@@ -466,7 +468,7 @@ class Store:
                     raise
                 con.close()
                 raise StoreUnavailable(self.path, str(exc).split("\n")[0]) from exc
-        self._revision = None  # another process may have written while we were away
+        self._kept = {}  # another process may have written while we were away
         return con
 
     def _acquire(self) -> duckdb.DuckDBPyConnection:
@@ -581,22 +583,29 @@ class Store:
         self._empty = (revision, empty)
         return empty
 
-    def revision(self) -> int:
-        """Changes whenever what the dashboards read changes (a new import, another active
-        version, a deletion, a purge, the questionnaire); cache keys include it.
-
-        Every page run asks for it, several times: it is read once and kept until this
-        file's next write transaction in this process (all writes go through
-        :meth:`transaction`, and no other process can write while this one holds the file),
-        or — with ``release_after`` — until the connection was let go, when another process
-        may have written."""
+    def kept(self, name: str, read: Callable[[], T]) -> T:
+        """``read()``, kept under ``name`` until this file's next write transaction in this
+        process (all writes go through :meth:`transaction`, and no other process can write
+        while this one holds the file), or — with ``release_after`` — until the connection
+        was let go, when another process may have written. For what every page run asks."""
         # read before the query: a commit during the query makes the next call read again
         generation = _generations.get(self._file, 0)
-        known = self._revision
+        known = self._kept.get(name)
         if self._release_after is not None and self._con is None:
-            known = None  # the file was free for other processes: read the revision again
+            known = None  # the file was free for other processes: read it again
         if known is not None and known[0] == generation:
             return known[1]
+        value = read()
+        self._kept[name] = (generation, value)
+        return value
+
+    def revision(self) -> int:
+        """Changes whenever what the dashboards read changes (a new import, another active
+        version, a deletion, a purge, the questionnaire); cache keys include it. Every page
+        run asks for it, several times: it is :meth:`kept`."""
+        return self.kept("revision", self._read_revision)
+
+    def _read_revision(self) -> int:
         row = self.sql(
             """
             SELECT coalesce(max(import_id), 0)::VARCHAR || '|' ||
@@ -609,9 +618,7 @@ class Store:
             FROM imports
             """
         )
-        value = zlib.crc32(row["r"][0].encode())
-        self._revision = (generation, value)
-        return value
+        return zlib.crc32(row["r"][0].encode())
 
 
 def current_version(con: Any) -> int:

@@ -171,3 +171,21 @@ def test_the_history_is_append_only_in_the_schema(s):
     with pytest.raises(Exception, match="(?i)constraint|duplicate"), s.transaction() as cur:
         cur.execute("INSERT INTO action_versions SELECT * FROM action_versions WHERE version = 1")
     assert actions.revision(s) == 1
+
+
+def test_the_actions_revision_is_read_once_per_write(s, monkeypatch):
+    """Every run of a page with actions asks for their revision: asked again without a write
+    in between, the store answers without a query; a recorded action is seen at once."""
+    assert actions.revision(s) == 0
+    queries, sql = [], s.sql
+
+    def counted(text, *args, **kwargs):
+        queries.append(text)
+        return sql(text, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(s, "sql", counted)
+        assert actions.revision(s) == 0
+    assert not queries
+    actions.add(s, viewer(s, "admin"), draft(), actor="a")
+    assert actions.revision(s) == 1
