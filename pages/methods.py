@@ -10,7 +10,7 @@ lang = ui.page_start("methods")
 st.title(t("methods.title", lang))
 st.info(t("methods.observational", lang))
 
-wave = ui.wave_picker(lang)
+wave = ui.wave_picker(lang, st.columns([1, 2])[0])  # as wide as on the other pages
 minimum = confidentiality.minimum()
 answers = ui.has_answers(wave)
 
