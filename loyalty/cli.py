@@ -27,33 +27,27 @@ from loyalty.users import ROLES, utcnow
 
 
 def _demo(args: argparse.Namespace) -> int:
+    lang = cli_language(dict(os.environ))
     address = args.db or config.db_address()
     postgres = is_postgres(address)
     db = address if postgres else Path(address)
     if postgres and args.force:  # a database may hold more than ours: never emptied here
-        print(
-            f"{db}: --force replaces only a DuckDB file; for PostgreSQL drop and create the "
-            "database, then run `loyalty demo` again.",
-            file=sys.stderr,
-        )
+        print(t("demo.cli.postgres_force", lang, db=db), file=sys.stderr)
         return 2
     if postgres or db.exists() and not args.force:
         store = connect(address)
         try:
             if not store.is_empty():
                 if args.if_empty:
-                    print(f"{db}: already holds data, nothing to do.")
+                    print(t("demo.cli.nothing_to_do", lang, db=db))
                     return 0
-                print(
-                    f"{db} already holds data. Use --force to replace it with the demo data.",
-                    file=sys.stderr,
-                )
+                print(t("demo.cli.has_data", lang, db=db), file=sys.stderr)
                 return 1
         finally:
             store.close()
     folder = Path("data") if postgres else db.parent
     samples = Path(args.samples) if args.samples else folder / "samples"
-    problem = None if args.no_samples else _output_problem(samples / "sample.csv", "en")
+    problem = None if args.no_samples else _output_problem(samples / "sample.csv", lang)
     if problem:
         print(problem, file=sys.stderr)
         return 2
@@ -82,19 +76,26 @@ def _demo(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(
-        f"{db}: {data.branches.height} branches, {data.waves.height} waves "
-        f"({data.waves['wave'][0]} … {data.waves['wave'][-1]}), "
-        f"{data.responses.height:,} survey responses "
-        f"({time.perf_counter() - started:.1f} s)."
+        t(
+            "demo.cli.seeded",
+            lang,
+            db=db,
+            branches=data.branches.height,
+            waves=data.waves.height,
+            first=data.waves["wave"][0],
+            last=data.waves["wave"][-1],
+            responses=data.responses.height,
+            seconds=i18n.num(time.perf_counter() - started, lang, 1),
+        )
     )
     if not args.no_samples:
         try:
             written = demo.write_samples(data, samples)
         except OSError as exc:  # e.g. --samples names a file
-            print(_write_failed(samples, exc, "en"), file=sys.stderr)
+            print(_write_failed(samples, exc, lang), file=sys.stderr)
             return 1
         for path in written:
-            print(f"sample file: {path}")
+            print(t("demo.cli.sample", lang, path=path))
     return 0
 
 
@@ -713,9 +714,9 @@ def _cli_actor() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    for name in ("branches", "waves"):
-        if getattr(args, name, 1) < 1:
-            parser.error(f"--{name} must be at least 1")
+    for name, least in (("branches", 2), ("waves", 1)):  # one branch has nothing to compare
+        if getattr(args, name, least) < least:
+            parser.error(f"--{name} must be at least {least}")
     try:
         return args.func(args)
     except BrokenPipeError:

@@ -1302,6 +1302,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Branch level, wave {wave}, {n} responses; difference to the company value.",
     },
     "present.open_branch": {"de": "Filiale öffnen", "en": "Open the branch"},
+    "demo.cli.postgres_force": {
+        "de": "{db}: --force ersetzt nur eine DuckDB-Datei; für PostgreSQL die Datenbank löschen "
+        "und neu anlegen, dann `loyalty demo` erneut ausführen.",
+        "en": "{db}: --force replaces only a DuckDB file; for PostgreSQL drop and create the "
+        "database, then run `loyalty demo` again.",
+    },
+    "demo.cli.nothing_to_do": {
+        "de": "{db}: enthält schon Daten, nichts zu tun.",
+        "en": "{db}: already holds data, nothing to do.",
+    },
+    "demo.cli.has_data": {
+        "de": "{db} enthält schon Daten. Mit --force durch die Demodaten ersetzen.",
+        "en": "{db} already holds data. Use --force to replace it with the demo data.",
+    },
+    "demo.cli.seeded": {
+        "de": "{db}: {branches} {branches:plural:one=Filiale:other=Filialen}, {waves} "
+        "{waves:plural:one=Welle:other=Wellen} ({first} … {last}), {responses} "
+        "{responses:plural:one=Befragungsantwort:other=Befragungsantworten} ({seconds} s).",
+        "en": "{db}: {branches} {branches:plural:one=branch:other=branches}, {waves} "
+        "{waves:plural:one=wave:other=waves} ({first} … {last}), {responses} survey "
+        "{responses:plural:one=response:other=responses} ({seconds} s).",
+    },
+    "demo.cli.sample": {"de": "Beispieldatei: {path}", "en": "sample file: {path}"},
     "report.written.pdf": {
         "de": "{path} geschrieben ({size} KB, {pages} {pages:plural:one=Seite:other=Seiten}).",
         "en": "Wrote {path} ({size} KB, {pages} {pages:plural:one=page:other=pages}).",

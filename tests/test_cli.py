@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,19 +13,34 @@ from loyalty.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_demo_seeds_an_empty_store_and_writes_samples(tmp_path, capsys):
+def test_demo_seeds_an_empty_store_and_writes_samples(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LOYALTY_LANG", "en")
     db = tmp_path / "x.duckdb"
     args = ["demo", "--db", str(db), "--branches", "30", "--waves", "2", "--last-wave", "2024-H2"]
     assert cli.main(args) == 0
     out = capsys.readouterr().out
-    assert "30 branches, 2 waves" in out
+    assert "30 branches, 2 waves (2024-H1 … 2024-H2)" in out
+    assert "sample file: " in out
     assert (tmp_path / "samples" / "mitarbeiterbefragung_2024-H2.csv").exists()
     store = Store(db)
     assert store.sql("SELECT count(*) AS n FROM branches")["n"][0] == 30
     store.close()
 
 
-def test_demo_refuses_to_overwrite_unless_forced(tmp_path, capsys):
+def test_demo_speaks_the_command_lines_language(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LOYALTY_LANG", "de")
+    db = tmp_path / "x.duckdb"
+    args = ["demo", "--db", str(db), "--branches", "2", "--waves", "1", "--respondents", "1200"]
+    assert cli.main([*args, "--no-samples"]) == 0
+    out = capsys.readouterr().out
+    assert "2 Filialen, 1 Welle (" in out and "Befragungsantworten (" in out
+    assert "1.2" in out.split("Welle")[1]  # the count of responses with "." for thousands
+    assert cli.main(["demo", "--db", str(db), "--if-empty"]) == 0
+    assert "enthält schon Daten, nichts zu tun." in capsys.readouterr().out
+
+
+def test_demo_refuses_to_overwrite_unless_forced(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LOYALTY_LANG", "en")
     db = tmp_path / "x.duckdb"
     assert cli.main(["demo", "--db", str(db), "--branches", "12", "--no-samples"]) == 0
     assert cli.main(["demo", "--db", str(db), "--no-samples"]) == 1
@@ -40,6 +56,9 @@ def test_demo_refuses_to_overwrite_unless_forced(tmp_path, capsys):
 def test_usage_errors_exit_with_2(tmp_path):
     with pytest.raises(SystemExit) as exc:
         cli.main(["demo", "--branches", "0", "--db", str(tmp_path / "y.duckdb")])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:  # one branch: nothing to compare (it crashed)
+        cli.main(["demo", "--branches", "1", "--db", str(tmp_path / "y.duckdb")])
     assert exc.value.code == 2
 
 
@@ -61,6 +80,7 @@ def test_python_dash_m_and_the_installed_script_run(tmp_path):
         text=True,
         cwd=ROOT,
         check=True,
+        env={**os.environ, "LOYALTY_LANG": "en"},
     )
     assert "8 branches" in out.stdout
     script = Path(sys.executable).parent / "loyalty"  # installed by `pip install -e .`

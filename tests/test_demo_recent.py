@@ -44,6 +44,7 @@ def test_four_recent_waves_are_never_due_for_the_purge_on_any_day():
 
 
 def test_the_first_start_keeps_the_whole_demo_and_logs_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LOYALTY_LANG", "en")
     db = tmp_path / "first.duckdb"
     assert cli.main(["demo", "--db", str(db), "--branches", "12", "--no-samples"]) == 0
     out = capsys.readouterr().out
@@ -66,7 +67,8 @@ def test_the_first_start_keeps_the_whole_demo_and_logs_it(tmp_path, monkeypatch,
     assert (per_wave["n"] > 0).all()
 
 
-def test_demo_last_wave_option(tmp_path, capsys):
+def test_demo_last_wave_option(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LOYALTY_LANG", "en")
     db = tmp_path / "fixed.duckdb"
     args = ["demo", "--db", str(db), "--branches", "6", "--waves", "3", "--no-samples"]
     assert cli.main([*args, "--last-wave", "2025-H1"]) == 0
