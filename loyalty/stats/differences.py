@@ -70,6 +70,14 @@ class DidResult:
 
 
 def _design(data: pl.DataFrame, treated: str, covariates: list[str], strata: list[str]):
+    """The regression's columns: constant, treatment, standardised covariates, stratum
+    indicators; and the ridge on each (on the indicators only)."""
+    cols = _covariate_columns(data, treated, covariates)
+    indicators = _stratum_columns(data, strata)
+    return [*cols, *indicators], np.array([0.0] * len(cols) + [_RIDGE] * len(indicators))
+
+
+def _covariate_columns(data: pl.DataFrame, treated: str, covariates: list[str]):
     cols = [np.ones(data.height), data[treated].cast(pl.Float64).to_numpy()]
     for c in covariates:
         x = data[c].cast(pl.Float64).to_numpy()
@@ -77,13 +85,17 @@ def _design(data: pl.DataFrame, treated: str, covariates: list[str], strata: lis
         x = (x - x.mean()) / sd if sd > 0 else x
         if sd > 0 and not any(np.allclose(x, k) for k in cols[2:]):  # duplicates add nothing
             cols.append(x)
-    ridge = [0.0] * len(cols)
-    for s in strata:  # one indicator per level but the first (levels in sorted order)
+    return cols
+
+
+def _stratum_columns(data: pl.DataFrame, strata: list[str]) -> list[np.ndarray]:
+    """One indicator per level of each stratum but the first (levels in sorted order)."""
+    cols = []
+    for s in strata:
         code = data[s].cast(pl.String).fill_null("").rank("dense").cast(pl.Int64).to_numpy()
         for level in range(2, int(code.max(initial=1)) + 1):
             cols.append((code == level).astype(float))
-            ridge.append(_RIDGE)
-    return cols, np.array(ridge)
+    return cols
 
 
 def did(
@@ -176,10 +188,12 @@ def _did_rows(
         columns.append(column)
         return len(columns) - 1
 
+    indicators = [position(c) for c in _stratum_columns(data, strata)]  # the same for all
     layouts = []  # per outcome: its columns' positions (design, then y) and its ridge
     for (_, covariates), y in zip(outcomes, ys, strict=True):
-        cols, ridge = _design(data, treated, covariates, strata)
-        layouts.append((np.array([*(position(c) for c in cols), position(y)]), ridge))
+        cols = [position(c) for c in _covariate_columns(data, treated, covariates)]
+        ridge = np.array([0.0] * len(cols) + [_RIDGE] * len(indicators))
+        layouts.append((np.array([*cols, *indicators, position(y)]), ridge))
     z = np.column_stack(columns)
     # each unit's own moments (summed over its rows); their sum gives the point estimates
     groups = [ever, np.setdiff1d(np.unique(units), ever)]
@@ -204,8 +218,14 @@ def _did_rows(
     ]
     unit_n = np.bincount(row_unit[is_treated], minlength=n_units).astype(float)
     # (n_boot, units): how often each unit is drawn in each resample, each side on its own
-    sides = [np.concatenate(list(resample_counts(len(g), n_boot, rng))) for g in groups]
-    counts = np.concatenate(sides, axis=1)
+    counts = np.empty((n_boot, n_units))
+    side = 0
+    for g in groups:
+        row = 0
+        for block in resample_counts(len(g), n_boot, rng):
+            counts[row : row + len(block), side : side + len(g)] = block
+            row += len(block)
+        side += len(g)
     draws = np.full((len(outcomes), n_boot), np.nan)
     naive_draws = np.full((len(outcomes), n_boot), np.nan)
     step = max(1, _CHUNK_CELLS // max(unit_moments.shape[1], 1))
