@@ -3,6 +3,7 @@ backends (the embedded DuckDB file and PostgreSQL)."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -16,6 +17,25 @@ from loyalty import demo, devdb, store
 from loyalty.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def queries_of(monkeypatch):
+    """``with queries_of(store) as queries:`` lists the SQL ``store`` runs meanwhile."""
+
+    @contextlib.contextmanager
+    def record(store):
+        queries, sql = [], store.sql
+
+        def counted(text, *args, **kwargs):
+            queries.append(text)
+            return sql(text, *args, **kwargs)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(store, "sql", counted)
+            yield queries
+
+    return record
 
 
 @pytest.fixture(scope="session")

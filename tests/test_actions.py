@@ -173,18 +173,11 @@ def test_the_history_is_append_only_in_the_schema(s):
     assert actions.revision(s) == 1
 
 
-def test_the_actions_revision_is_read_once_per_write(s, monkeypatch):
+def test_the_actions_revision_is_read_once_per_write(s, queries_of):
     """Every run of a page with actions asks for their revision: asked again without a write
     in between, the store answers without a query; a recorded action is seen at once."""
     assert actions.revision(s) == 0
-    queries, sql = [], s.sql
-
-    def counted(text, *args, **kwargs):
-        queries.append(text)
-        return sql(text, *args, **kwargs)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(s, "sql", counted)
+    with queries_of(s) as queries:
         assert actions.revision(s) == 0
     assert not queries
     actions.add(s, viewer(s, "admin"), draft(), actor="a")

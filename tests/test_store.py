@@ -62,20 +62,12 @@ def test_a_failing_seed_leaves_the_store_unchanged(stores):
     s.close()
 
 
-def test_emptiness_is_kept_per_revision_and_an_import_ends_it(stores, monkeypatch):
+def test_emptiness_is_kept_per_revision_and_an_import_ends_it(stores, queries_of):
     """Every page run asks whether the store is empty: asked again with the same revision,
-    the store answers without a query; an import (a new revision) is seen at once, by this
-    store object and by another one on the same store."""
+    the store answers without a query; an import (a new revision) is seen at once."""
     s = stores.open()
     assert s.is_empty()
-    queries, sql = [], s.sql
-
-    def counted(text, *args, **kwargs):
-        queries.append(text)
-        return sql(text, *args, **kwargs)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(s, "sql", counted)
+    with queries_of(s) as queries:
         assert s.is_empty()
     assert not any("count(*) AS n FROM imports" in q for q in queries)
     demo.seed_store(s, demo.generate(demo.DemoParams(n_branches=10, n_waves=1)))
