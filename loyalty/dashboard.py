@@ -260,7 +260,12 @@ class Dashboard:
         def compute() -> model.WhatIf:
             table = self.branch_table(wave, loyalty)
             chosen = model.select_branches(table, rule, values)
-            return model.what_if(table, chosen, delta, loyalty, n_boot=self.n_boot)
+            paths = self._memo(  # the same for every selection and step: one bootstrap
+                "what_if_paths",
+                (wave, loyalty),
+                lambda: model.what_if_paths(table, loyalty, n_boot=self.n_boot),
+            )
+            return model.what_if(table, chosen, delta, loyalty, n_boot=self.n_boot, paths=paths)
 
         return self._memo("what_if", (wave, loyalty, rule, tuple(values), delta), compute)
 

@@ -338,6 +338,28 @@ class WhatIf:
     per_branch: pl.DataFrame
 
 
+@dataclass(frozen=True)
+class Paths:
+    """What every what-if of one table reads: the chain model's paths (no interval) and
+    their bootstrap draws (rows: resamples; columns as :func:`stats.path_draws`)."""
+
+    result: stats.MediationResult
+    draws: np.ndarray
+
+
+def what_if_paths(
+    table: pl.DataFrame, loyalty: str = "nps", n_boot: int = 2000, seed: int = 0
+) -> Paths:
+    """The paths a what-if of ``table`` reads, whatever the branches and the step: computed
+    once, they serve every move of the slider."""
+    draws = stats.path_draws(
+        table, "engagement", loyalty, "ros", covariates=COVARIATES, n_boot=n_boot, seed=seed
+    )
+    return Paths(
+        chain_model(table, loyalty, n_boot=0).result, draws[np.isfinite(draws).all(axis=1)]
+    )
+
+
 def what_if(
     table: pl.DataFrame,
     selected: pl.DataFrame,
@@ -347,6 +369,7 @@ def what_if(
     n_boot: int = 2000,
     seed: int = 0,
     ci: float = 0.95,
+    paths: Paths | None = None,
 ) -> WhatIf:
     """Raise engagement of ``selected`` branches by ``delta`` (capped at ``scale_max``) and
     read off the chain model (:func:`chain_model`, adjusted for branch size): loyalty moves
@@ -356,16 +379,14 @@ def what_if(
     interval carries the uncertainty of the paths, not only of a sum.
 
     Branches without an engagement score (fewer answers than the minimum) are left out and
-    counted: a what-if needs their level, which must not be shown or used.
+    counted: a what-if needs their level, which must not be shown or used. ``paths``: those
+    of :func:`what_if_paths` for the same table, measure, ``n_boot`` and ``seed``, if known.
     """
     chosen = selected.filter(pl.col("engagement").is_not_null() & pl.col("revenue").is_not_null())
     steps = np.clip(np.minimum(delta, scale_max - chosen["engagement"].to_numpy()), 0, None)
     revenue = chosen["revenue"].to_numpy().astype(float)
-    result = chain_model(table, loyalty, n_boot=0).result
-    draws = stats.path_draws(
-        table, "engagement", loyalty, "ros", covariates=COVARIATES, n_boot=n_boot, seed=seed
-    )
-    draws = draws[np.isfinite(draws).all(axis=1)]
+    paths = paths or what_if_paths(table, loyalty, n_boot, seed)
+    result, draws = paths.result, paths.draws
     mean_step = float(steps.mean()) if steps.size else 0.0
     weighted = float(revenue @ steps) / 100
 

@@ -129,6 +129,32 @@ def test_priorities_weight_shortfalls_by_driver_share(table):
     assert model.priorities(table, hidden, weights, bench.dimensions).height == 0
 
 
+def test_every_step_of_the_slider_reads_the_same_paths(table, demo_store):
+    """The paths' bootstrap depends on neither the branches nor the step: computed once,
+    given to every what-if, the results are those of a what-if that draws them itself."""
+    paths = model.what_if_paths(table, "nps", n_boot=300)
+    for rule, values, delta in (("bottom_quartile", (), 0.3), ("region", ("Süd",), 0.7)):
+        chosen = model.select_branches(table, rule, values)
+        given = model.what_if(table, chosen, delta, n_boot=300, paths=paths)
+        alone = model.what_if(table, chosen, delta, n_boot=300)
+        assert given.per_branch.equals(alone.per_branch)
+        assert (given.loyalty_ci, given.ros_ci, given.profit_ci, given.n_boot) == (
+            alone.loyalty_ci,
+            alone.ros_ci,
+            alone.profit_ci,
+            alone.n_boot,
+        )
+    # the dashboard draws them once per wave and measure, for every selection and step
+    from loyalty.dashboard import Dashboard
+
+    board = Dashboard(demo_store, n_boot=300)
+    for delta in (0.1, 0.2, 0.5):
+        board.what_if("2025-H2", "nps", "bottom_quartile", (), delta)
+    board.what_if("2025-H2", "nps", "region", ("Süd",), 0.5)
+    drawn = [key for key in board.memo._values if key[0] == "what_if_paths"]
+    assert len(drawn) == 1
+
+
 def test_what_if_reads_the_chain_model_and_caps_at_the_scale(table):
     chosen = model.select_branches(table, "bottom_quartile")
     q1 = table["engagement"].drop_nulls().quantile(0.25, "linear")
