@@ -376,3 +376,11 @@ def test_what_if_sentence_uses_the_nominative_unit():
     lines = wording.what_if_sentences(w, None, "de")
     assert "+9,4 NPS-Punkte je Filiale" in lines[0]
     assert "1 der gewählten Filialen hat" in " ".join(lines)
+
+
+def test_german_writes_the_percent_compound_one_way():
+    """German joins "95 %" into a compound with hyphens on both sides ("95-%-KI",
+    "95-%-Bereich"); some messages wrote "95%-KI", others "95-%-KI", side by side."""
+    german = {key: entry["de"] for key, entry in i18n.MESSAGES.items() if "de" in entry}
+    assert not [key for key, text in german.items() if re.search(r"\d%-", text)]
+    assert "95-%-KI" in t("methods.ci", "de", low="0,1", high="0,2")
