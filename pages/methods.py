@@ -21,7 +21,13 @@ st.dataframe(
     ui.styled(
         tables.response_table(counts, lang, minimum),
         lang,
-        {t("methods.col.rate", lang): 1},
+        {
+            t("methods.col.respondents", lang): 0,  # counts with the thousands separator
+            t("methods.col.headcount", lang): 0,
+            t("methods.col.rate", lang): 1,
+            t("methods.col.with_answers", lang): 0,
+            t("methods.col.shown", lang, min=minimum): 0,
+        },
     ),
     hide_index=True,
     key="responses",
@@ -94,6 +100,7 @@ if answers:
             tables.reliability_table(reliability, ui.dimensions(), lang),
             lang,
             {
+                "n": 0,
                 "α": 2,
                 t("methods.col.alpha_low", lang): 2,
                 t("methods.col.alpha_high", lang): 2,
