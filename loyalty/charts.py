@@ -37,8 +37,8 @@ NARROWEST = 540
 FIT_MIN_N = 4
 #: From this many points a chart draws with WebGL (plotly's scattergl) instead of one SVG
 #: node per point: three link charts of 8,465 points each took 9.0 s to the first paint with
-#: SVG and 4.3 s with WebGL in Chromium (bench/RESULTS.md, "Scatter charts at 10,000
-#: branches"). Below it SVG stays: sharper, and every point a node a test can find.
+#: SVG and 4.3 s with WebGL in Chromium (bench/RESULTS.md, "What the fourth session of
+#: 2026-12-03 changed"). Below it SVG stays: sharper, and every point a node a test can find.
 WEBGL_FROM = 1000
 
 
