@@ -69,15 +69,10 @@ class DidResult:
         return self.n_treated >= MIN_TREATED and self.n_control >= MIN_CONTROL
 
 
-def _design(data: pl.DataFrame, treated: str, covariates: list[str], strata: list[str]):
-    """The regression's columns: constant, treatment, standardised covariates, stratum
-    indicators; and the ridge on each (on the indicators only)."""
-    cols = _covariate_columns(data, treated, covariates)
-    indicators = _stratum_columns(data, strata)
-    return [*cols, *indicators], np.array([0.0] * len(cols) + [_RIDGE] * len(indicators))
-
-
-def _covariate_columns(data: pl.DataFrame, treated: str, covariates: list[str]):
+def _design(data: pl.DataFrame, treated: str, covariates: list[str], indicators: list[np.ndarray]):
+    """The regression's columns: constant, treatment, standardised covariates, then the
+    stratum ``indicators`` (:func:`_stratum_columns`, the same for every outcome); and the
+    ridge on each (on the indicators only)."""
     cols = [np.ones(data.height), data[treated].cast(pl.Float64).to_numpy()]
     for c in covariates:
         x = data[c].cast(pl.Float64).to_numpy()
@@ -85,7 +80,7 @@ def _covariate_columns(data: pl.DataFrame, treated: str, covariates: list[str]):
         x = (x - x.mean()) / sd if sd > 0 else x
         if sd > 0 and not any(np.allclose(x, k) for k in cols[2:]):  # duplicates add nothing
             cols.append(x)
-    return cols
+    return [*cols, *indicators], np.array([0.0] * len(cols) + [_RIDGE] * len(indicators))
 
 
 def _stratum_columns(data: pl.DataFrame, strata: list[str]) -> list[np.ndarray]:
@@ -188,12 +183,11 @@ def _did_rows(
         columns.append(column)
         return len(columns) - 1
 
-    indicators = [position(c) for c in _stratum_columns(data, strata)]  # the same for all
+    indicators = _stratum_columns(data, strata)  # built once, the same for every outcome
     layouts = []  # per outcome: its columns' positions (design, then y) and its ridge
     for (_, covariates), y in zip(outcomes, ys, strict=True):
-        cols = [position(c) for c in _covariate_columns(data, treated, covariates)]
-        ridge = np.array([0.0] * len(cols) + [_RIDGE] * len(indicators))
-        layouts.append((np.array([*cols, *indicators, position(y)]), ridge))
+        cols, ridge = _design(data, treated, covariates, indicators)
+        layouts.append((np.array([*(position(c) for c in cols), position(y)]), ridge))
     z = np.column_stack(columns)
     # each unit's own moments (summed over its rows); their sum gives the point estimates
     groups = [ever, np.setdiff1d(np.unique(units), ever)]

@@ -95,7 +95,7 @@ def test_a_unit_in_two_stacks_is_resampled_whole_and_counted_once():
 def test_bootstrap_from_unit_moments_equals_refitting_every_resample_row_by_row():
     """The interval comes from each unit's own moments times its draw count; refitting every
     resample on its rows, each row weighted by how often its unit was drawn, gives the same."""
-    from loyalty.stats.differences import _RIDGE, _design
+    from loyalty.stats.differences import _RIDGE, _design, _stratum_columns
     from loyalty.stats.intervals import percentile_interval
 
     frame = _frame(n=90, seed=4)
@@ -104,7 +104,8 @@ def test_bootstrap_from_unit_moments_equals_refitting_every_resample_row_by_row(
     )
     res = stats.did(stacked, "change", "treated", ["pre"], ["stack", "region"], "unit", 150, 7)
 
-    cols, ridge = _design(stacked, "treated", ["pre"], ["stack", "region"])
+    indicators = _stratum_columns(stacked, ["stack", "region"])
+    cols, ridge = _design(stacked, "treated", ["pre"], indicators)
     x = np.column_stack(cols)
     assert x.shape[1] == 3 + 2 + 2  # constant, treated, pre; stacks b, c; regions Ost, Süd
     assert ridge.max() == _RIDGE
