@@ -278,8 +278,6 @@ class PgStore(_store.Store):
         self._state = threading.Lock()
         self._idle: list[Connection] = []
         self._keys: dict[str, tuple[str, ...]] = {}
-        self._kept = {}
-        self._empty = None
         self._file = address
         self._con = None
         if not read_only:

@@ -434,7 +434,6 @@ class Store:
         self._users = 0
         self._timer: threading.Timer | None = None
         self._kept: dict[str, tuple[int, Any]] = {}  # name -> (generation, value): see kept()
-        self._empty: tuple[int, bool] | None = None  # (revision, empty)
         self._file = str(self.path.resolve())
         self._wanted = Path(str(self.path) + ".wanted")  # see _connect
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -574,14 +573,9 @@ class Store:
             return current_version(con)
 
     def is_empty(self) -> bool:
-        """True while no import has been stored. Every page run asks: the answer is kept
-        while :meth:`revision` (which every import changes) stays the same."""
-        revision = self.revision()
-        if self._empty is not None and self._empty[0] == revision:
-            return self._empty[1]
-        empty = self.sql("SELECT count(*) AS n FROM imports")["n"][0] == 0
-        self._empty = (revision, empty)
-        return empty
+        """True while no import has been stored. Every page run asks: it comes with the
+        revision, from the same read."""
+        return self._revision_read()[1]
 
     def kept(self, name: str, read: Callable[[], T]) -> T:
         """``read()``, kept under ``name`` until this file's next write transaction in this
@@ -603,9 +597,13 @@ class Store:
         """Changes whenever what the dashboards read changes (a new import, another active
         version, a deletion, a purge, the questionnaire); cache keys include it. Every page
         run asks for it, several times: it is :meth:`kept`."""
+        return self._revision_read()[0]
+
+    def _revision_read(self) -> tuple[int, bool]:
+        """The revision and whether no import is stored, both from one :meth:`kept` read."""
         return self.kept("revision", self._read_revision)
 
-    def _read_revision(self) -> int:
+    def _read_revision(self) -> tuple[int, bool]:
         row = self.sql(
             """
             SELECT coalesce(max(import_id), 0)::VARCHAR || '|' ||
@@ -614,11 +612,12 @@ class Store:
                    count(deleted_at)::VARCHAR || '|' || count(purged_at)::VARCHAR || '|' ||
                    (SELECT count(*) FROM wave_items)::VARCHAR || '|' ||
                    (SELECT coalesce(string_agg(item_id || text_de || text_en, ',' ORDER BY
-                                               item_id), '') FROM items) AS r
+                                               item_id), '') FROM items) AS r,
+                   count(*) AS n
             FROM imports
             """
         )
-        return zlib.crc32(row["r"][0].encode())
+        return zlib.crc32(row["r"][0].encode()), row["n"][0] == 0
 
 
 def current_version(con: Any) -> int:
