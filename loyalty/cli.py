@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from loyalty import config, demo, i18n, retention, schema, users, versions
+from loyalty import config, demo, i18n, results, retention, schema, users, versions
 from loyalty.i18n import cli_language, t
 from loyalty.importing.instrument import (
     InstrumentError,
@@ -181,9 +181,11 @@ def _report(args: argparse.Namespace) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    store = _store(args)
-    try:
-        core = dashboard.Dashboard(store)
+    address = args.db or config.db_address()
+    store = connect(address)
+    try:  # what the served app computed for this revision, and keeps for it
+        memo = dashboard.Memo(shelf=results.open_shelf(str(address), store.revision()))
+        core = dashboard.Dashboard(store, memo=memo)
         waves = core.waves()
         if args.wave and args.wave not in waves:
             print(

@@ -29,6 +29,21 @@ def min_group_size() -> int:
     return max(3, value)
 
 
+def results_root(address: str | None = None) -> Path | None:
+    """Where the served app keeps computed results across restarts (:mod:`loyalty.results`):
+    ``$LOYALTY_RESULTS``, a folder, or ``off`` (none kept). Unset: beside a DuckDB store's file
+    (``loyalty.duckdb.results``); for a PostgreSQL store ``data/results``."""
+    raw = (os.environ.get("LOYALTY_RESULTS") or "").strip()
+    if raw.lower() in _OFF:
+        return None
+    if raw:
+        return Path(raw)
+    address = db_address() if address is None else address
+    if address.startswith(("postgresql://", "postgres://")):
+        return Path("data") / "results"
+    return Path(f"{address}.results")
+
+
 #: Months survey responses are kept after a wave ends before ``loyalty purge`` removes them.
 DEFAULT_RETENTION_MONTHS = 24
 #: Failed sign-ins in a row that lock an account, and for how long.

@@ -21,18 +21,56 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
-from loyalty import access, actions, analysis, effects, model, quality, schema, stats, story, users
+from loyalty import (
+    access,
+    actions,
+    analysis,
+    effects,
+    model,
+    quality,
+    results,
+    schema,
+    stats,
+    story,
+    users,
+)
 from loyalty.store import Store
 
 Scope = frozenset[str] | None
 
 
+#: The results a :class:`Memo` with a shelf keeps on disk: those that take long to compute
+#: (bootstraps, models) and the company tables they are built from; cheap ones (a scope's
+#: rows of a table, names, counts) are computed again.
+KEPT = frozenset(
+    {
+        "company_table",
+        "company_estimates",
+        "headline",
+        "links",
+        "quadrants",
+        "chain",
+        "corrected",
+        "drivers",
+        "expected",
+        "lags",
+        "quality",
+        "benchmarks",
+        "what_if_paths",
+        "action_effects",
+    }
+)
+
+
 class Memo:
     """A bounded, thread-safe memo: a key being computed is computed once, whoever asks (the
-    warm-up thread and a page may ask at the same time)."""
+    warm-up thread and a page may ask at the same time). With a ``shelf``
+    (:class:`loyalty.results.Shelf`), the results named in :data:`KEPT` are also kept on disk
+    and read from there before they are computed."""
 
-    def __init__(self, size: int = 1024) -> None:
+    def __init__(self, size: int = 1024, shelf: results.Shelf | None = None) -> None:
         self.size = size
+        self.shelf = shelf
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._pending: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -47,12 +85,22 @@ class Memo:
             with self._lock:
                 if key in self._values:
                     return self._values[key]
-            value = compute()
+            value = self._kept_or_computed(key, compute)
             with self._lock:
                 self._values[key] = value
                 self._pending.pop(key, None)
                 while len(self._values) > self.size:
                     self._values.popitem(last=False)
+        return value
+
+    def _kept_or_computed(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        shelved = self.shelf is not None and isinstance(key, tuple) and bool(key) and key[0] in KEPT
+        if not shelved:
+            return compute()
+        value = self.shelf.load(key)
+        if value is results.MISSING:
+            value = compute()
+            self.shelf.save(key, value)
         return value
 
     def __len__(self) -> int:

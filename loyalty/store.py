@@ -8,10 +8,10 @@ Every data table carries the ``import_id`` of the import that wrote it; an impor
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -595,8 +595,10 @@ class Store:
 
     def revision(self) -> int:
         """Changes whenever what the dashboards read changes (a new import, another active
-        version, a deletion, a purge, the questionnaire); cache keys include it. Every page
-        run asks for it, several times: it is :meth:`kept`."""
+        version, a deletion, a purge, the questionnaire); cache keys include it, and so do the
+        results kept on disk (:mod:`loyalty.results`): the time of the last import makes a
+        store built again at the same path another revision. Every page run asks for it,
+        several times: it is :meth:`kept`."""
         return self._revision_read()[0]
 
     def _revision_read(self) -> tuple[int, bool]:
@@ -610,6 +612,7 @@ class Store:
                    coalesce(string_agg(CASE WHEN active THEN import_id::VARCHAR END, ','
                                        ORDER BY import_id), '') || '|' ||
                    count(deleted_at)::VARCHAR || '|' || count(purged_at)::VARCHAR || '|' ||
+                   coalesce(max(created_at)::VARCHAR, '') || '|' ||
                    (SELECT count(*) FROM wave_items)::VARCHAR || '|' ||
                    (SELECT coalesce(string_agg(item_id || text_de || text_en, ',' ORDER BY
                                                item_id), '') FROM items) AS r,
@@ -617,7 +620,8 @@ class Store:
             FROM imports
             """
         )
-        return zlib.crc32(row["r"][0].encode()), row["n"][0] == 0
+        digest = hashlib.blake2b(row["r"][0].encode(), digest_size=8).digest()
+        return int.from_bytes(digest) >> 1, row["n"][0] == 0  # 63 bits: no collision to fear
 
 
 def current_version(con: Any) -> int:

@@ -11,7 +11,7 @@ the scope are applied inside the core: no wrapper here sees an unscoped or unsup
 import polars as pl
 import streamlit as st
 
-from loyalty import actions, analysis, config, dashboard, story
+from loyalty import actions, analysis, config, dashboard, results, story
 from pages import _session
 
 Scope = frozenset[str] | None
@@ -19,8 +19,9 @@ Scope = frozenset[str] | None
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _memo(db: str, rev: int) -> dashboard.Memo:
-    """What the core computed for one revision of the store, shared by every scope."""
-    return dashboard.Memo()
+    """What the core computed for one revision of the store, shared by every scope; its
+    slow results also kept on disk for the next start (:mod:`loyalty.results`)."""
+    return dashboard.Memo(shelf=results.open_shelf(db, rev))
 
 
 def _core(db: str, rev: int, scope: Scope) -> dashboard.Dashboard:

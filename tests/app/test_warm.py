@@ -105,6 +105,47 @@ def test_without_warming_a_first_visit_computes(app, copy_db, monkeypatch):
     assert all("computed on a page visit" in p for p in problems)
 
 
+#: The slow computations whose results are kept on disk (loyalty.results, dashboard.KEPT).
+KEPT_COMPUTATIONS = [
+    (analysis, "branch_table"),
+    (analysis, "headline_ratio"),
+    (analysis, "quadrant_table"),
+    (analysis, "chain_links"),
+    (analysis, "company_benchmarks"),
+    (model, "chain_model"),
+    (model, "corrected_links"),
+    (model, "drivers"),
+    (model, "expected_vs_actual"),
+    (model, "engagement_estimates"),
+    (model, "lag_direction"),
+    (model, "what_if_paths"),
+    (quality, "data_quality"),
+]
+
+
+def test_after_a_restart_the_warm_up_and_the_pages_read_the_kept_results(
+    app, ui, copy_db, monkeypatch
+):
+    """A server warmed a store, then a new one starts on it (its memory caches empty): its
+    warm-up and every page read the slow results the first one kept, computing none."""
+    import streamlit as st
+
+    db = copy_db("restarted")
+    assert ui.warm(str(db), open_store(db).revision()).failed == 0
+    assert list(Path(f"{db}.results").rglob("*.pickle"))
+    st.cache_data.clear()
+    st.cache_resource.clear()  # the restart: the process's caches and memos are gone
+
+    def computed(*args, **kwargs):
+        raise AssertionError("computed again after a restart")
+
+    for module, name in KEPT_COMPUTATIONS:
+        monkeypatch.setattr(module, name, computed)
+    result = ui.warm(str(db), open_store(db).revision())
+    assert result.failed == 0, result.first_error
+    assert _visit_all(app) == []
+
+
 def test_a_stale_warm_up_stops_at_its_next_step(ui, copy_db):
     db = copy_db("stale")
     result = ui.warm(str(db), open_store(db).revision(), current=lambda: False)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import shutil
 import signal
 import tempfile
@@ -139,10 +140,10 @@ def test_server_killed_during_an_export_leaves_no_file_and_an_intact_store(
         # past the start: a slide's chart is being rendered (the text is the step's title)
         expect(progress).not_to_contain_text("Building the export", timeout=60_000)
         kill_server(url)
-    assert sorted(p.name for p in db.parent.iterdir()) in (
-        ["store.duckdb"],
-        ["store.duckdb", "store.duckdb.wal"],
-    )
+    left = sorted(p.name for p in db.parent.iterdir() if p.name != "store.duckdb.results")
+    assert left in (["store.duckdb"], ["store.duckdb", "store.duckdb.wal"])
+    for kept in (db.parent / "store.duckdb.results").rglob("*.pickle"):  # results kept so far
+        pickle.loads(kept.read_bytes())  # each whole: written to a temporary file, then renamed
     assert _deck_files() == decks  # no half-written deck anywhere the app could write
     restart_and_open(db, tmp_path / "restart.log", page)
     context.close()
