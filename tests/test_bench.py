@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import run  # noqa: E402
-from bench.results import percentile, replace_section, speed  # noqa: E402
+from bench.results import machine, percentile, replace_section, speed  # noqa: E402
 
 
 def _tiny_bench(results: Path) -> run.Report:
@@ -92,7 +92,6 @@ def test_ratio_words_percentiles_and_sections(tmp_path):
 
 def test_load_report_has_percentiles_memory_and_errors(tmp_path):
     from bench import load
-    from bench.results import machine
 
     stats = load.Stats()
     stats.first_render["overview"] += [1.0, 2.0, 3.0]
@@ -282,3 +281,17 @@ def test_backends_bench_imports_and_analyses_the_same_chain_on_both_stores(
     assert "| step | DuckDB file (queries) | PostgreSQL (queries) |" in text
     for _, phase in backends.PHASES:
         assert f"| {phase} | " in text
+
+
+def test_browser_bench_counts_a_slow_or_unseen_warm_up_as_a_missed_target():
+    from bench import browser
+
+    def report(first, again):
+        return browser.Report(
+            browser.Options(), machine(), "", first, browser.Timings(), None, [], warm_again=again
+        )
+
+    assert browser.missed(report(12.0, 0.8)) == []
+    assert browser.missed(report(63.3, 0.8)) == ["warm-up after start: 63.30 s (target 20 s)"]
+    assert browser.missed(report(5.0, None)) == ["warm-up after a restart: not seen (target 20 s)"]
+    assert "after a restart on the same store 800 ms" in browser.describe(report(63.3, 0.8))

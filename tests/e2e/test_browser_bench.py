@@ -45,3 +45,4 @@ def test_browser_bench_measures_a_page_and_its_floor(chromium_path, tmp_path):
     assert "| Branch | interaction (another branch) |" in text
     assert "Load average" in text and "Errors: **0**" in text
     assert report.warm_seconds is not None
+    assert report.warm_again is not None  # a second server on the same store warmed too
