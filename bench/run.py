@@ -15,11 +15,14 @@ the median of several runs:
     warmed once, then rerun with another branch selected;
 (e) peak memory.
 
-The same steps the notebook way (``bench/notebook.py``) run in the same process on the same
-data; both must give the same numbers (checked and printed). Targets: import ≤ 5 s, full
-analysis ≤ 1 s, drill-down rerun ≤ 1 s, peak memory ≤ 2 GB, every step ≥ 10× faster than the
-notebook way. Results go to ``bench/RESULTS.md``; the exit code is 1 when a target is missed or
-a check fails.
+The same steps the notebook way (``bench/notebook.py``, a competent notebook: its bootstraps
+run every resample with numpy least squares in the loop) run in the same process on the same
+data; both must give the same numbers (checked and printed). Targets (issue 13): import ≤ 5 s
+and within 1.5× of parsing the file and appending its rows alone; the branch table within 1.5×
+of one SQL aggregation of the same rows; full analysis ≤ 1 s; drill-down rerun ≤ 1 s; peak
+memory ≤ 2 GB. The ratios to the notebook are reported, not targets: where ours is at the floor
+of its method the floor says so. Results go to ``bench/RESULTS.md``; the exit code is 1 when a
+target is missed or a check fails.
 
 "1,000,000 survey responses" is the total over the 8 waves (``DemoParams.n_respondents`` is a
 total): about 125,000 per wave, 12.5 per branch and wave (branches have about 20 staff), so
@@ -65,7 +68,8 @@ from loyalty.store import Store, open_store  # noqa: E402
 
 TARGET_SECONDS = {"import": 5.0, "analysis": 1.0, "drilldown": 1.0}
 TARGET_MEMORY_MB = 2048
-TARGET_SPEEDUP = 10.0
+#: Steps that must stay within this factor of the work they cannot skip (their floors).
+TARGET_FLOOR_RATIO = {"import": 1.5, "table": 1.5}
 STEPS = (
     ("import", "(a) import the survey CSV"),
     ("table", "(b) branch table, one wave"),
@@ -73,14 +77,26 @@ STEPS = (
     ("drilldown", "(d) drill-down rerun"),
 )
 ANALYSIS_PARTS = ("aggregation", "correlations", "mediation", "drivers", "lags", "expected")
-#: Steps of work that an import or a drill-down cannot do without, each timed alone: what
-#: a ≥ 10× target has to be set against.
+#: Work a step cannot do without, each timed alone: the floor its own time is set against.
 FLOORS = {
     "parse": ("import", "`pandas.read_csv` of the file alone (the notebook's parse)"),
     "store": ("import", "storing the wave's responses and answers alone (one transaction)"),
+    "sql": ("table", "one DuckDB query over the wave's answers: each respondent's mean, then "
+                     "per branch n, mean and standard deviation"),
     "page": ("drilldown", "a rerun of a page with the Branch page's widgets and charts, "
                           "computing nothing"),
 }  # fmt: skip
+#: The floor of (b): one SQL aggregation of the rows the branch table reads.
+FLOOR_SQL = """
+WITH per_response AS (
+    SELECT r.branch_id, r.response_id, avg(s.score) AS m
+    FROM active_responses r JOIN active_scores s USING (import_id, response_id)
+    WHERE r.wave = ?
+    GROUP BY r.branch_id, r.response_id
+)
+SELECT branch_id, count(*) AS n, avg(m) AS engagement, stddev_samp(m) AS sd
+FROM per_response GROUP BY branch_id
+"""
 #: The Branch page's elements without its numbers: a selector of every branch, four metric
 #: columns, six charts with their download menus, some thirty lines of text.
 SKELETON_PAGE = """
@@ -120,8 +136,7 @@ class Options:
     seed: int = demo.DemoParams.seed
     runs: int = 5
     notebook_runs: int = 3
-    boot: int = 5000  # mediation resamples (ours; the notebook's time is extrapolated to it)
-    notebook_boot: int = 200  # mediation resamples the notebook way really runs
+    boot: int = 5000  # mediation resamples, ours and the notebook's (every one run)
     results: Path | None = RESULTS
     workdir: Path | None = None
     quiet: bool = False
@@ -172,16 +187,28 @@ class Report:
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
 
+    def floor(self, key: str) -> float:
+        """The sum of the medians of step ``key``'s floors (NaN without one)."""
+        found = [
+            median(self.floors[k]) for k, (s, _) in FLOORS.items() if s == key and k in self.floors
+        ]
+        return sum(found) if found else float("nan")
+
+    def floor_ratio(self, key: str) -> float:
+        return self.step(key).ours_median / self.floor(key)
+
     def missed(self) -> list[str]:
         """Every target missed and every check failed, in words."""
         out = []
         for s in self.steps:
             if s.target is not None and not s.ours_median <= s.target:
                 out.append(f"{s.label}: {seconds(s.ours_median)} > {seconds(s.target)}")
-            if not s.ratio >= TARGET_SPEEDUP:
+            limit = TARGET_FLOOR_RATIO.get(s.key)
+            if limit is not None and not self.floor_ratio(s.key) <= limit:
                 out.append(
-                    f"{s.label}: {speed(s.ours_median, s.notebook_median)} "
-                    f"(target ≥ {TARGET_SPEEDUP:.0f}× faster)"
+                    f"{s.label}: {self.floor_ratio(s.key):.2f}× its floor "
+                    f"({seconds(s.ours_median)} against {seconds(self.floor(s.key))}; "
+                    f"target ≤ {limit}×)"
                 )
         peak = self.memory.get("ours_peak_mb", float("nan"))
         if not peak <= TARGET_MEMORY_MB:
@@ -328,6 +355,17 @@ def floor_store(template: Path, rows: dict[str, pl.DataFrame], workdir: Path, ru
         finally:
             con.close()
             db.unlink()
+    return times
+
+
+def floor_sql(con, wave: str, runs: int) -> list[float]:
+    """:data:`FLOOR_SQL` on the store the branch table reads (``con``: a DuckDB cursor of
+    it), alone."""
+    times = []
+    for _ in range(runs):
+        with Timer() as t:
+            con.execute(FLOOR_SQL, [wave]).fetchall()
+        times.append(t.seconds)
     return times
 
 
@@ -533,22 +571,16 @@ def _run(opts: Options, report: Report, memory: PeakRss, workdir: Path) -> None:
 
     nb_parts: dict[str, list[float]] = {k: [] for k in ANALYSIS_PARTS}
     nb = None
-    scale = opts.boot / opts.notebook_boot if opts.notebook_boot else float("nan")
     for _ in range(opts.notebook_runs):
         nb = peak(
             "notebook analysis",
-            lambda: notebook.full_analysis(
-                con, wave, nb_table, nb_all, opts.notebook_boot, minimum
-            ),
+            lambda: notebook.full_analysis(con, wave, nb_table, nb_all, opts.boot, minimum),
         )
-        parts = dict(nb.parts)
-        # the bootstrap loop, extrapolated linearly from notebook_boot to boot resamples
-        parts["mediation"] += nb.boot_seconds * (scale - 1)
-        theirs["analysis"].append(sum(parts.values()))
-        for k, v in parts.items():
+        theirs["analysis"].append(sum(nb.parts.values()))
+        for k, v in nb.parts.items():
             nb_parts[k].append(v)
     log(opts, f"(c) notebook: full analysis {seconds(median(theirs['analysis']))} "
-              f"(bootstrap extrapolated from {opts.notebook_boot:,} to {opts.boot:,})")  # fmt: skip
+              f"({opts.boot:,} resamples run)")  # fmt: skip
 
     for branch_id in drill_ids[1:]:
 
@@ -570,6 +602,7 @@ def _run(opts: Options, report: Report, memory: PeakRss, workdir: Path) -> None:
     report.floors = {
         "parse": floor_parse(survey, opts.runs),
         "store": floor_store(template, stored_rows, workdir, opts.runs),
+        "sql": floor_sql(open_store(chain_db).cursor(), wave, opts.runs),
         "page": floor_page(workdir, report.data["branches"], opts.runs),
     }
     del stored_rows
@@ -578,8 +611,7 @@ def _run(opts: Options, report: Report, memory: PeakRss, workdir: Path) -> None:
     notes = {
         "import": f"{wave_rows:,} rows × 12 items, {report.data['csv_mb']:.1f} MB CSV",
         "table": f"{report.data['branches']:,} branches",
-        "analysis": f"notebook bootstrap: {opts.notebook_boot:,} resamples measured, "
-        f"extrapolated to {opts.boot:,}",
+        "analysis": f"mediation: {opts.boot:,} resamples on both sides, every one run",
         "drilldown": "ours: AppTest rerun of the Branch page; notebook: the drill-down cell",
     }
     for key, label in STEPS:
@@ -703,9 +735,16 @@ def _checks(stored_ours, stored_theirs, table, nb_table, ours, nb) -> list[Check
 # --- output ----------------------------------------------------------------------------------
 
 
+def _target(s: Step) -> str:
+    parts = [f"≤ {seconds(s.target)}"] if s.target is not None else []
+    if s.key in TARGET_FLOOR_RATIO:
+        parts.append(f"≤ {TARGET_FLOOR_RATIO[s.key]}× floor")
+    return ", ".join(parts) or "–"
+
+
 def floor_rows(report: Report) -> list[tuple[str, str, str, str]]:
-    """(step, what ≥ 10× allows, work timed alone, its median) per floor; then per step the
-    sum of its floors against what 10× allows."""
+    """(step, ours, work timed alone, its median) per floor; then per step the sum of its
+    floors and ours as a multiple of it."""
     rows = []
     for key, label in STEPS:
         floors = [
@@ -715,24 +754,26 @@ def floor_rows(report: Report) -> list[tuple[str, str, str, str]]:
         ]
         if not floors:
             continue
-        allowed = report.step(key).notebook_median / TARGET_SPEEDUP
+        ours = seconds(report.step(key).ours_median)
         for what, took in floors:
-            rows.append((label, f"≤ {seconds(allowed)}", what, seconds(took)))
-        total = sum(took for _, took in floors)
-        verdict = "more than" if total > allowed else "within"
-        rows.append(
-            (label, f"≤ {seconds(allowed)}", f"together: {verdict} 10× allows", seconds(total))
+            rows.append((label, ours, what, seconds(took)))
+        limit = TARGET_FLOOR_RATIO.get(key)
+        ratio = report.floor_ratio(key)
+        verdict = f"ours {ratio:.2f}× this" + (
+            f" (target ≤ {limit}×: {'met' if ratio <= limit else 'missed'})" if limit else ""
         )
+        rows.append((label, ours, f"together; {verdict}", seconds(report.floor(key))))
     return rows
 
 
-def step_status(s: Step) -> str:
+def step_status(s: Step, report: Report) -> str:
     """'ok', or which of the step's targets it missed."""
     missed = []
     if s.target is not None and not s.ours_median <= s.target:
         missed.append(f"> {seconds(s.target)}")
-    if not s.ratio >= TARGET_SPEEDUP:
-        missed.append(f"< {TARGET_SPEEDUP:.0f}×")
+    limit = TARGET_FLOOR_RATIO.get(s.key)
+    if limit is not None and not report.floor_ratio(s.key) <= limit:
+        missed.append(f"{report.floor_ratio(s.key):.2f}× floor")
     return "ok" if not missed else "MISSED (" + ", ".join(missed) + ")"
 
 
@@ -748,10 +789,10 @@ def format_report(report: Report) -> str:
         f"{'step':<30} {'ours':>10} {'notebook':>11}  {'ratio':<16} {'target':<14} status",
     ]
     for s in report.steps:
-        target = (f"≤ {seconds(s.target)}, " if s.target else "") + f"≥ {TARGET_SPEEDUP:.0f}×"
         lines.append(
             f"{s.label:<30} {seconds(s.ours_median):>10} {seconds(s.notebook_median):>11}  "
-            f"{speed(s.ours_median, s.notebook_median):<16} {target:<14} {step_status(s)}"
+            f"{speed(s.ours_median, s.notebook_median):<16} {_target(s):<14} "
+            f"{step_status(s, report)}"
         )
     m = report.memory
     lines.append(
@@ -763,10 +804,7 @@ def format_report(report: Report) -> str:
     lines.append("(c) in parts:")
     for name, (a, b) in report.parts.items():
         lines.append(f"  {name:<28} {seconds(a):>10} {seconds(b):>11}  {speed(a, b)}")
-    lines.append(
-        f"  notebook mediation bootstrap: {o.notebook_boot:,} resamples measured, time "
-        f"extrapolated linearly to {o.boot:,}"
-    )
+    lines.append(f"  mediation bootstrap: {o.boot:,} resamples on both sides, every one run")
     lines.append("")
     lines.append(f"Memory: {report.memory_method}; baseline RSS {m['baseline_mb']:,.0f} MB "
                  f"before our steps; whole process ru_maxrss {m['process_maxrss_mb']:,.0f} MB "
@@ -776,7 +814,7 @@ def format_report(report: Report) -> str:
     for c in report.checks:
         lines.append(f"  [{'ok' if c.ok else 'FAILED'}] {c.name}: {c.detail}")
     lines.append("")
-    lines.append("Lower bounds of the ≥ 10× targets (work each step cannot skip, timed alone):")
+    lines.append("Floors (work each step cannot skip, timed alone):")
     for label, allowed, what, took in floor_rows(report):
         lines.append(f"  {label:<28} {allowed:>10}  {took:>10}  {what}")
     missed = report.missed()
@@ -792,12 +830,10 @@ def results_markdown(report: Report) -> str:
         "|---|---:|---:|---|---|---|",
     ]
     for s in report.steps:
-        target = f"≤ {seconds(s.target)}, " if s.target else ""
-        status = step_status(s).replace("MISSED", "**missed**")
+        status = step_status(s, report).replace("MISSED", "**missed**")
         rows.append(
             f"| {s.label} | {seconds(s.ours_median)} | {seconds(s.notebook_median)} | "
-            f"{speed(s.ours_median, s.notebook_median)} | {target}≥ {TARGET_SPEEDUP:.0f}× | "
-            f"{status} |"
+            f"{speed(s.ours_median, s.notebook_median)} | {_target(s)} | {status} |"
         )
     memory_ok = m["ours_peak_mb"] <= TARGET_MEMORY_MB
     rows.append(
@@ -847,9 +883,10 @@ def results_markdown(report: Report) -> str:
             f"`model.chain_model` ({o.boot:,} resamples), `model.drivers` (2,000), "
             "`model.lag_direction`, `model.expected_vs_actual`. Notebook: ANOVA ICCs with "
             "groupby, REML ICC with statsmodels `MixedLM`, r_wg(j) by `groupby().apply`, "
-            "`scipy.stats.pearsonr`, mediation with statsmodels OLS and a bootstrap loop of OLS "
-            f"fits — **{o.notebook_boot:,} resamples measured, the loop's time extrapolated "
-            f"linearly to {o.boot:,}** — relative weights with a bootstrap loop (2,000), lags "
+            "`scipy.stats.pearsonr`, mediation with statsmodels OLS and a competent bootstrap — "
+            f"**all {o.boot:,} resamples run**, each two numpy least-squares fits on indexed "
+            "arrays, nothing extrapolated — relative weights with the same kind of loop "
+            "(2,000), lags "
             "with formula OLS and cluster-robust errors, expected vs actual with "
             "`get_prediction`.",
             "- (d) ours: the Branch page in `streamlit.testing.v1.AppTest` (`app.py`, "
@@ -867,11 +904,14 @@ def results_markdown(report: Report) -> str:
             "",
             *(f"- {'ok' if c.ok else '**FAILED**'} — {c.name}: {c.detail}" for c in report.checks),
             "",
-            "Lower bounds of the ≥ 10× targets: work the step cannot skip, timed alone "
-            f"(medians of {o.runs} runs). The skeleton page is `bench.run.SKELETON_PAGE` with "
-            f"{d['branches']:,} branches in its selector, run like (d).",
+            "Floors: work the step cannot skip, timed alone (medians of "
+            f"{o.runs} runs); (a) and (b) must stay within "
+            f"{TARGET_FLOOR_RATIO['import']}× of theirs. The skeleton page is "
+            f"`bench.run.SKELETON_PAGE` with {d['branches']:,} branches in its selector, run "
+            "like (d); the user's wait for another branch is measured in the browser "
+            "(`bench/browser.py`).",
             "",
-            "| step | 10× allows | work timed alone | time |",
+            "| step | ours | work timed alone | time |",
             "|---|---:|---|---:|",
             *(
                 f"| {label} | {allowed} | {what} | {took} |"
@@ -902,12 +942,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--notebook-runs", type=int, default=defaults.notebook_runs, help="runs the notebook way"
     )
-    p.add_argument("--boot", type=int, default=defaults.boot, help="mediation resamples")
     p.add_argument(
-        "--notebook-boot",
-        type=int,
-        default=defaults.notebook_boot,
-        help="mediation resamples the notebook way runs; its time is extrapolated to --boot",
+        "--boot", type=int, default=defaults.boot, help="mediation resamples, both sides"
     )
     p.add_argument("--results", type=Path, default=defaults.results, help="RESULTS.md to write")
     p.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
@@ -921,8 +957,8 @@ def main(argv: list[str] | None = None) -> int:
         },
         results=None if args.no_results else args.results,
     )
-    if opts.runs < 1 or opts.notebook_runs < 1 or opts.notebook_boot < 1:
-        p.error("--runs, --notebook-runs and --notebook-boot must be at least 1")
+    if opts.runs < 1 or opts.notebook_runs < 1 or opts.boot < 1:
+        p.error("--runs, --notebook-runs and --boot must be at least 1")
     report = run_bench(opts)
     print()
     print(format_report(report))

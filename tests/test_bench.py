@@ -25,7 +25,7 @@ def _tiny_bench(results: Path) -> run.Report:
         waves=4,
         runs=2,
         notebook_runs=1,
-        notebook_boot=20,
+        boot=500,
         results=results,
         quiet=True,
     )
@@ -50,19 +50,31 @@ def test_tiny_bench_gives_the_same_numbers_both_ways_and_reports_every_step(tmp_
     assert set(report.floors) == set(run.FLOORS)
     assert all(len(t) == 2 and all(s > 0 for s in t) for t in report.floors.values())
     rows = run.floor_rows(report)
-    assert [r[0] for r in rows] == ["(a) import the survey CSV"] * 3 + ["(d) drill-down rerun"] * 2
+    assert [r[0] for r in rows] == (
+        ["(a) import the survey CSV"] * 3
+        + ["(b) branch table, one wave"] * 2
+        + ["(d) drill-down rerun"] * 2
+    )
+    # the floor targets: ours over the sum of the floors' medians
+    table = report.step("table")
+    assert report.floor_ratio("table") == table.ours_median / run.median(report.floors["sql"])
+    assert ("(b) branch table, one wave" in " ".join(report.missed())) == (
+        report.floor_ratio("table") > 1.5
+    )
 
     text = run.format_report(report)
     for _, label in run.STEPS:
         assert label in text
-    assert "(e) peak memory" in text and "extrapolated linearly to 5,000" in text
+    assert "(e) peak memory" in text and "500 resamples on both sides, every one run" in text
+    assert "extrapolat" not in text
 
     replace_section(results, "Benchmark (bench/run.py)", run.results_markdown(report))
     written = results.read_text(encoding="utf-8")
     for _, label in run.STEPS:
         assert f"| {label} |" in written
     assert "CPU:" in written and "earlier load results" in written
-    assert re.search(r"\| \(d\) drill-down rerun \| ≤ [\d.,]+ m?s \| together: ", written)
+    assert re.search(r"\| \(b\) branch table, one wave \| [\d.,]+ m?s \| together; ours ", written)
+    assert "all 500 resamples run" in written and "extrapolated linearly" not in written
     assert written.count("## Benchmark (bench/run.py)") == 1
 
 
@@ -74,6 +86,7 @@ def test_tiny_bench_floors_are_faster_than_the_steps_they_bound(tmp_path):
     ours = {s.key: s.ours_median for s in report.steps}
     assert run.median(report.floors["page"]) < ours["drilldown"]
     assert run.median(report.floors["store"]) < ours["import"]
+    assert run.median(report.floors["sql"]) < ours["table"]
 
 
 def test_ratio_words_percentiles_and_sections(tmp_path):
