@@ -81,21 +81,33 @@ ANALYSIS_PARTS = ("aggregation", "correlations", "mediation", "drivers", "lags",
 FLOORS = {
     "parse": ("import", "`pandas.read_csv` of the file alone (the notebook's parse)"),
     "store": ("import", "storing the wave's responses and answers alone (one transaction)"),
-    "sql": ("table", "one DuckDB query over the wave's answers: each respondent's mean, then "
-                     "per branch n, mean and standard deviation"),
+    "sql": ("table", "one DuckDB query over the wave's answers: each respondent's dimension "
+                     "scores, then per branch n, mean and SD of the index and the dimension "
+                     "means (`bench.run.FLOOR_SQL`)"),
     "page": ("drilldown", "a rerun of a page with the Branch page's widgets and charts, "
                           "computing nothing"),
 }  # fmt: skip
-#: The floor of (b): one SQL aggregation of the rows the branch table reads.
+#: The floor of (b): one SQL aggregation of the rows the branch table reads, to what its
+#: engagement part holds (each respondent's dimension scores, reverse-coded items turned,
+#: then per branch n, mean and SD of the index and the dimension means); without the
+#: loyalty and finance figures, the intervals and the suppression the table adds.
 FLOOR_SQL = """
-WITH per_response AS (
-    SELECT r.branch_id, r.response_id, avg(s.score) AS m
-    FROM active_responses r JOIN active_scores s USING (import_id, response_id)
-    WHERE r.wave = ?
-    GROUP BY r.branch_id, r.response_id
+WITH scored AS (
+    SELECT r.branch_id, r.response_id, i.dimension_id,
+           CASE WHEN i.reverse THEN i.scale_min + i.scale_max - s.score ELSE s.score END AS v
+    FROM active_scores s
+    JOIN active_responses r USING (response_id)
+    JOIN items i USING (item_id)
+    WHERE i.in_index AND r.wave = ?
+), dims AS (
+    SELECT branch_id, response_id, dimension_id, avg(v) AS d FROM scored GROUP BY ALL
+), resp AS (
+    SELECT branch_id, response_id, avg(d) AS e FROM dims GROUP BY ALL
 )
-SELECT branch_id, count(*) AS n, avg(m) AS engagement, stddev_samp(m) AS sd
-FROM per_response GROUP BY branch_id
+SELECT branch_id, NULL AS dimension_id, count(*) AS n, avg(e) AS mean, stddev_samp(e) AS sd
+FROM resp GROUP BY branch_id
+UNION ALL
+SELECT branch_id, dimension_id, NULL, avg(d), NULL FROM dims GROUP BY branch_id, dimension_id
 """
 #: The Branch page's elements without its numbers: a selector of every branch, four metric
 #: columns, six charts with their download menus, some thirty lines of text.
