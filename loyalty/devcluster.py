@@ -236,6 +236,9 @@ def start(
     # process unless set: all replicas need the same one, or a browser moved to another
     # replica would be refused
     env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32), **(env or {})}
+    # the replicas share one folder of kept results (loyalty.results): the cluster's own,
+    # unless $LOYALTY_RESULTS names another
+    env.setdefault("LOYALTY_RESULTS", os.environ.get("LOYALTY_RESULTS") or str(folder / "results"))
     try:
         for index in range(1, replicas + 1):
             cluster.replicas.append(start_replica(folder, index, db, env=env, timeout=timeout))

@@ -27,7 +27,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.pages import BranchPage, DataPage, SignInPage, wait_for_app
-from loyalty import demo, devcluster, devdb, sessions, store, users
+from loyalty import demo, devcluster, devdb, results, sessions, store, users
 
 PASSWORD = "replicas-secret-1"
 ROUTE = "loyalty_route"
@@ -265,3 +265,9 @@ def test_the_cluster_keeps_its_files_in_its_folder(cluster):
     for replica in cluster.replicas:
         assert f"server 127.0.0.1:{replica.port} " in conf
     assert (folder / "nginx.pid").read_text().strip() == str(cluster.nginx_pid)
+    # the replicas keep the results they computed in the cluster's folder, shared by both,
+    # not in the project's data/ (loyalty.results; $LOYALTY_RESULTS unset)
+    kept = folder / "results"
+    assert list(kept.rglob("*.pickle"))
+    project = Path(__file__).resolve().parents[2] / "data" / "results"
+    assert not results.Shelf(project, cluster.db, 0, 5).store_folder.exists()
