@@ -286,6 +286,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "short.nps": {"de": "NPS", "en": "NPS"},
     "short.retention": {"de": "Kundenbindung", "en": "Retention"},
+    # the loyalty measure inside a sentence, and "at equal <measure> now" (German: its gender)
+    "mid.nps": {"de": "NPS", "en": "NPS"},
+    "mid.retention": {"de": "Kundenbindung", "en": "retention"},
+    "lag.same.nps": {"de": "bei gleichem NPS jetzt", "en": "at equal NPS now"},
+    "lag.same.retention": {
+        "de": "bei gleicher Kundenbindung jetzt",
+        "en": "at equal retention now",
+    },
     "nav.branches": {"de": "Filialen", "en": "Branches"},
     "branches.title": {"de": "Filialen im Vergleich", "en": "Branches compared"},
     "branches.all": {"de": "Alle", "en": "All"},
@@ -1240,11 +1248,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "whatif.axis": {"de": "€ je Halbjahr", "en": "€ per half-year"},
     "lag.forward": {
-        "de": "Innerhalb der Filiale: Engagement jetzt → {loyalty} in der nächsten Welle (bei "
-        "gleicher {loyalty} jetzt): "
+        "de": "Innerhalb der Filiale: Engagement jetzt → {loyalty} in der nächsten Welle ({same}): "
         "{value} je Engagement-Punkt [95-%-KI {low}; {high}], {n} Wellenpaare aus {units} Filialen "
         "(Filialebene).",
-        "en": "Within a branch: engagement now → {loyalty} next wave (at equal {loyalty} now): "
+        "en": "Within a branch: engagement now → {loyalty} next wave ({same}): "
         "{value} per "
         "engagement point [95% CI {low}; {high}], {n} wave pairs from {units} branches "
         "(branch level).",

@@ -127,7 +127,7 @@ def power_sentence(p: Power, lang: str) -> str:
 def lag_sentences(lags: stats.LaggedEffects, loyalty: str, lang: str) -> list[str]:
     """The lag analysis in plain words: both cross-lagged paths with interval and n, then
     which way the evidence points."""
-    short = t(f"short.{loyalty}", lang)
+    short = t(f"mid.{loyalty}", lang)  # inside the sentences
 
     def path(lag: stats.CrossLag, digits: int) -> dict[str, object]:
         return {
@@ -140,7 +140,7 @@ def lag_sentences(lags: stats.LaggedEffects, loyalty: str, lang: str) -> list[st
         }
 
     return [
-        t("lag.forward", lang, **path(lags.x_to_y, 1)),
+        t("lag.forward", lang, **path(lags.x_to_y, 1), same=t(f"lag.same.{loyalty}", lang)),
         t("lag.backward", lang, **path(lags.y_to_x, 4)),
         t(f"lag.verdict.{lags.direction}", lang, loyalty=short),
     ]
@@ -230,7 +230,7 @@ def what_if_sentences(
     caution = t("whatif.caution", lang)
     if lags is not None:
         caution += " " + t(
-            f"lag.verdict.{lags.direction}", lang, loyalty=t(f"short.{w.loyalty}", lang)
+            f"lag.verdict.{lags.direction}", lang, loyalty=t(f"mid.{w.loyalty}", lang)
         )
     lines.append(caution)
     return lines

@@ -88,6 +88,8 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "chain.one.{}": (schema.LOYALTY_MEASURES,),
     "chain.unit.{}": (schema.LOYALTY_MEASURES,),
     "short.{}": (("engagement", "ros", *schema.LOYALTY_MEASURES),),
+    "mid.{}": (schema.LOYALTY_MEASURES,),
+    "lag.same.{}": (schema.LOYALTY_MEASURES,),
     "measure.{}": (analysis.COMPARE_MEASURES,),
     "present.card.{}": (("engagement", "nps", "retention", "ros"),),
     "col.{}": ((*analysis.SORT_COLUMNS, *analysis.LIST_COLUMNS),),

@@ -77,6 +77,15 @@ def test_lag_direction_recovers_engagement_before_loyalty(demo_store):
         assert lags.y_to_x.ci[0] < 0 < lags.y_to_x.ci[1]
     sentences = wording.lag_sentences(model.lag_direction(table), "nps", "en")
     assert sentences[-1].startswith("The evidence points from engagement to NPS")
+    # the measure inside the sentence: English in lower case, German with its gender
+    retention = model.lag_direction(table, "retention")
+    english = wording.lag_sentences(retention, "retention", "en")
+    assert "→ retention next wave (at equal retention now)" in english[0]
+    assert english[-1].startswith("The evidence points from engagement to retention:")
+    german = wording.lag_sentences(model.lag_direction(table), "nps", "de")
+    assert "→ NPS in der nächsten Welle (bei gleichem NPS jetzt)" in german[0]
+    german = wording.lag_sentences(retention, "retention", "de")
+    assert "(bei gleicher Kundenbindung jetzt)" in german[0]
 
 
 def test_engagement_estimates_shrink_and_rank_only_shown_branches(demo_store, table):

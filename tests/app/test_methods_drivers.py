@@ -59,7 +59,8 @@ def test_methods_page_reports_aggregation_reliability_exclusions_and_direction(a
     assert not at.exception
     after = _texts(at)
     assert "Within a branch: engagement now → NPS next wave" not in after
-    assert "Within a branch: engagement now → Retention next wave" in after
+    # the measure's name inside the sentence, in lower case in English
+    assert "engagement now → retention next wave (at equal retention now)" in after
     assert at.metric[0].value == f"{agg.icc.icc1:.3f}"  # the tables above stay
 
 
