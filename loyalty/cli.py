@@ -5,6 +5,7 @@ picked by kind, wave and version number), ``loyalty import``, ``loyalty instrume
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import time
@@ -216,6 +217,23 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+#: OS errors a write can end in, said in the user's language (others in the system's words).
+_WRITE_REASONS = {
+    errno.EISDIR: "folder",
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+    errno.EROFS: "read_only",
+}
+
+
+def _not_writable(path: Path, code: int | None, lang: str, system: str = "") -> str:
+    reason = _WRITE_REASONS.get(code) if code is not None else None
+    said = t(f"import.cli.reason.{reason}", lang) if reason else system
+    return t("import.cli.not_writable", lang, path=path, reason=said)
+
+
 def _output_problem(path: Path, lang: str) -> str | None:
     """Why the CLI could not write ``path``, in ``lang``; None when it can. Missing folders
     are created when writing; the nearest existing one must be a folder we may write in.
@@ -223,19 +241,19 @@ def _output_problem(path: Path, lang: str) -> str | None:
     stored or a report was built."""
     path = path.absolute()
     if path.is_dir():
-        return t("import.cli.not_writable", lang, path=path, reason="is a folder")
+        return _not_writable(path, errno.EISDIR, lang)
     folder = path.parent
     while not folder.exists():
         folder = folder.parent
     if not folder.is_dir():
         return t("import.cli.no_folder", lang, folder=folder, path=path)
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        return t("import.cli.not_writable", lang, path=path, reason="permission denied")
+        return _not_writable(path, errno.EACCES, lang)
     return None
 
 
 def _write_failed(path: Path, exc: OSError, lang: str) -> str:
-    return t("import.cli.not_writable", lang, path=path, reason=exc.strerror or str(exc))
+    return _not_writable(path, exc.errno, lang, exc.strerror or str(exc))
 
 
 def _write_output(path: Path, write, lang: str) -> str | None:

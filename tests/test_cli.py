@@ -105,3 +105,23 @@ def test_a_reader_that_stops_early_ends_the_listing_quietly(demo_db, tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 1
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_why_an_output_cannot_be_written_is_said_in_the_command_lines_language(
+    demo_db, tmp_path, capsys
+):
+    """The reason inside the sentence is translated too (it was English in German text)."""
+    import errno
+
+    folder = tmp_path / "deck.pptx"
+    folder.mkdir()  # a folder where the file should go
+    argv = ["report", "--out", str(folder), "--db", str(demo_db)]
+    assert cli.main([*argv, "--lang", "de"]) == 2
+    err = capsys.readouterr().err
+    assert "kann nicht geschrieben werden: das ist ein Ordner" in err and "is a folder" not in err
+    assert cli.main([*argv, "--lang", "en"]) == 2
+    assert "cannot be written: it is a folder" in capsys.readouterr().err
+    full = OSError(errno.ENOSPC, "No space left on device")
+    assert cli._write_failed(folder, full, "de").endswith(": der Datenträger ist voll")
+    other = OSError(errno.EIO, "Input/output error")
+    assert cli._write_failed(folder, other, "de").endswith(": Input/output error")

@@ -89,6 +89,7 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "chain.unit.{}": (schema.LOYALTY_MEASURES,),
     "short.{}": (("engagement", "ros", *schema.LOYALTY_MEASURES),),
     "mid.{}": (schema.LOYALTY_MEASURES,),
+    "import.cli.reason.{}": (("folder", "permission", "disk_full", "read_only"),),
     "lag.same.{}": (schema.LOYALTY_MEASURES,),
     "measure.{}": (analysis.COMPARE_MEASURES,),
     "present.card.{}": (("engagement", "nps", "retention", "ros"),),

@@ -579,6 +579,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{path} kann nicht geschrieben werden: {reason}",
         "en": "{path} cannot be written: {reason}",
     },
+    # why a file cannot be written ({reason} above); other OS errors keep the system's words
+    "import.cli.reason.folder": {"de": "das ist ein Ordner", "en": "it is a folder"},
+    "import.cli.reason.permission": {
+        "de": "keine Schreibrechte",
+        "en": "permission denied",
+    },
+    "import.cli.reason.disk_full": {"de": "der Datenträger ist voll", "en": "the disk is full"},
+    "import.cli.reason.read_only": {
+        "de": "das Dateisystem ist schreibgeschützt",
+        "en": "the file system is read-only",
+    },
     "import.cli.no_file": {
         "de": "Die Datei {path} gibt es nicht.",
         "en": "The file {path} does not exist.",
