@@ -16,6 +16,11 @@ def db_address() -> str:
     return os.environ.get("LOYALTY_DB") or str(DEFAULT_DB)
 
 
+def is_postgres(address: Path | str | None) -> bool:
+    """True when the store address names a PostgreSQL database (``postgresql://…``)."""
+    return isinstance(address, str) and address.startswith(("postgresql://", "postgres://"))
+
+
 def db_path() -> Path:
     """The embedded store's file: ``$LOYALTY_DB`` or ``data/loyalty.duckdb`` (a
     ``postgresql://`` address is not a file: use :func:`db_address`)."""
@@ -39,7 +44,7 @@ def results_root(address: str | None = None) -> Path | None:
     if raw:
         return Path(raw)
     address = db_address() if address is None else address
-    if address.startswith(("postgresql://", "postgres://")):
+    if is_postgres(address):
         return Path("data") / "results"
     return Path(f"{address}.results")
 

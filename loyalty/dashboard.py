@@ -94,8 +94,7 @@ class Memo:
         return value
 
     def _kept_or_computed(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        shelved = self.shelf is not None and isinstance(key, tuple) and bool(key) and key[0] in KEPT
-        if not shelved:
+        if self.shelf is None or key[0] not in KEPT:  # keys: (name, scope, n_boot, *args)
             return compute()
         value = self.shelf.load(key)
         if value is results.MISSING:

@@ -133,9 +133,6 @@ class Shelf:
                     gone.append(tmp)
         return gone
 
-    def files(self) -> list[Path]:
-        return sorted(self.folder.glob("*.pickle")) if self.folder.is_dir() else []
-
 
 def open_shelf(address: str, revision: int) -> Shelf | None:
     """The shelf of ``revision`` of the store at ``address`` under the configured root
@@ -143,7 +140,7 @@ def open_shelf(address: str, revision: int) -> Shelf | None:
     root = config.results_root(address)
     if root is None:
         return None
-    if not address.startswith(("postgresql://", "postgres://")):
+    if not config.is_postgres(address):
         address = str(Path(address).resolve())  # one folder however the path is written
     shelf = Shelf(root, address, revision, confidentiality.minimum())
     shelf.forget_others()

@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 
 from loyalty import config
+from loyalty.config import is_postgres
 from loyalty.i18n import t
 
 T = TypeVar("T")
@@ -663,11 +664,6 @@ _stores_lock = threading.Lock()
 
 
 _resolved: dict[tuple[str, str], Path] = {}
-
-
-def is_postgres(address: Path | str | None) -> bool:
-    """True when the store address names a PostgreSQL database (``postgresql://…``)."""
-    return isinstance(address, str) and address.startswith(("postgresql://", "postgres://"))
 
 
 def connect(address: Path | str | None = None, **options: Any) -> Store:

@@ -32,7 +32,7 @@ def test_a_kept_value_is_read_back_and_a_missing_one_is_missing(tmp_path):
     again = Shelf(tmp_path, "store", 7, 5)  # as a new process opens it
     assert again.load(("table", None, 2000, "2025-H1", "nps")).equals(frame)
     assert again.load(("table", None, 2000, "2025-H2", "nps")) is MISSING
-    assert [p.suffix for p in again.files()] == [".pickle"]  # no temporary file left
+    assert [p.suffix for p in again.folder.iterdir()] == [".pickle"]  # no temporary file left
 
 
 def test_another_revision_minimum_or_store_is_another_folder(tmp_path):
@@ -85,7 +85,7 @@ def test_what_a_killed_writer_left_is_deleted_once_it_is_stale(tmp_path):
     stale = time.time() - results.STALE_SECONDS - 1
     os.utime(old, (stale, stale))
     assert Shelf(tmp_path, "store", 1, 5).forget_others() == [old]
-    assert not old.exists() and fresh.exists() and len(shelf.files()) == 1
+    assert not old.exists() and fresh.exists() and len(list(shelf.folder.glob("*.pickle"))) == 1
 
 
 def test_a_damaged_file_is_computed_again_and_replaced(tmp_path, capsys):
