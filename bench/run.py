@@ -81,34 +81,12 @@ ANALYSIS_PARTS = ("aggregation", "correlations", "mediation", "drivers", "lags",
 FLOORS = {
     "parse": ("import", "`pandas.read_csv` of the file alone (the notebook's parse)"),
     "store": ("import", "storing the wave's responses and answers alone (one transaction)"),
-    "sql": ("table", "one DuckDB query over the wave's answers: each respondent's dimension "
-                     "scores, then per branch n, mean and SD of the index and the dimension "
-                     "means (`bench.run.FLOOR_SQL`)"),
+    "sql": ("table", "the branch table's one DuckDB query over the wave's answers "
+                     "(`analysis.engagement_query`: each respondent's dimension scores, then "
+                     "per branch n, mean and SD of the index and the dimension means) alone"),
     "page": ("drilldown", "a rerun of a page with the Branch page's widgets and charts, "
                           "computing nothing"),
 }  # fmt: skip
-#: The floor of (b): one SQL aggregation of the rows the branch table reads, to what its
-#: engagement part holds (each respondent's dimension scores, reverse-coded items turned,
-#: then per branch n, mean and SD of the index and the dimension means); without the
-#: loyalty and finance figures, the intervals and the suppression the table adds.
-FLOOR_SQL = """
-WITH scored AS (
-    SELECT r.branch_id, r.response_id, i.dimension_id,
-           CASE WHEN i.reverse THEN i.scale_min + i.scale_max - s.score ELSE s.score END AS v
-    FROM active_scores s
-    JOIN active_responses r USING (response_id)
-    JOIN items i USING (item_id)
-    WHERE i.in_index AND r.wave = ?
-), dims AS (
-    SELECT branch_id, response_id, dimension_id, avg(v) AS d FROM scored GROUP BY ALL
-), resp AS (
-    SELECT branch_id, response_id, avg(d) AS e FROM dims GROUP BY ALL
-)
-SELECT branch_id, NULL AS dimension_id, count(*) AS n, avg(e) AS mean, stddev_samp(e) AS sd
-FROM resp GROUP BY branch_id
-UNION ALL
-SELECT branch_id, dimension_id, NULL, avg(d), NULL FROM dims GROUP BY branch_id, dimension_id
-"""
 #: The Branch page's elements without its numbers: a selector of every branch, four metric
 #: columns, six charts with their download menus, some thirty lines of text.
 SKELETON_PAGE = """
@@ -371,12 +349,13 @@ def floor_store(template: Path, rows: dict[str, pl.DataFrame], workdir: Path, ru
 
 
 def floor_sql(con, wave: str, runs: int) -> list[float]:
-    """:data:`FLOOR_SQL` on the store the branch table reads (``con``: a DuckDB cursor of
-    it), alone."""
+    """The branch table's own query (:func:`loyalty.analysis.engagement_query`) on the store
+    it reads (``con``: a DuckDB cursor of it), alone."""
+    sql, params = analysis.engagement_query(wave)
     times = []
     for _ in range(runs):
         with Timer() as t:
-            con.execute(FLOOR_SQL, [wave]).fetchall()
+            con.execute(sql, params).fetchall()
         times.append(t.seconds)
     return times
 

@@ -103,27 +103,40 @@ def respondent_engagement(store: Store, wave: str | None = None) -> pl.DataFrame
     )
 
 
+#: Each branch-wave's engagement in one pass over the answers: the per-respondent dimension
+#: scores are computed once (materialised) and aggregated twice, to the index and to the
+#: dimension means.
+_ENGAGEMENT_SQL = (
+    "WITH dims AS MATERIALIZED ("
+    + _RESPONDENT_SQL
+    + """),
+    resp AS (
+        SELECT wave, branch_id, response_id, avg(dim_score) AS engagement
+        FROM dims GROUP BY wave, branch_id, response_id
+    )
+    SELECT wave, branch_id, NULL::VARCHAR AS dim, count(*) AS n_respondents,
+           avg(engagement) AS engagement, stddev_samp(engagement) AS engagement_sd,
+           NULL::DOUBLE AS score
+    FROM resp GROUP BY wave, branch_id
+    UNION ALL
+    SELECT wave, branch_id, 'dim_' || dimension_id, NULL, NULL, NULL, avg(dim_score)
+    FROM dims GROUP BY wave, branch_id, dimension_id
+    """
+)
+
+
+def engagement_query(wave: str | None) -> tuple[str, list]:
+    """The one query behind the branch table's engagement (long form: the index per branch
+    and wave, then each dimension's mean) and its parameters; ``bench/run.py`` times it
+    alone as the branch table's floor."""
+    where, params = _where(wave, None)
+    return _ENGAGEMENT_SQL.format(where=where), params
+
+
 def _engagement_by_branch(store: Store, wave: str | None) -> pl.DataFrame:
     """Branch-wave engagement (index, SD, dimension means) *before* suppression."""
-    where, params = _where(wave, None)
-    # One pass over the answers: the per-respondent dimension scores are computed once
-    # (materialised) and aggregated twice, to the index and to the dimension means.
-    both = store.sql(
-        f"""WITH dims AS MATERIALIZED ({_RESPONDENT_SQL.format(where=where)}),
-        resp AS (
-            SELECT wave, branch_id, response_id, avg(dim_score) AS engagement
-            FROM dims GROUP BY wave, branch_id, response_id
-        )
-        SELECT wave, branch_id, NULL::VARCHAR AS dim, count(*) AS n_respondents,
-               avg(engagement) AS engagement, stddev_samp(engagement) AS engagement_sd,
-               NULL::DOUBLE AS score
-        FROM resp GROUP BY wave, branch_id
-        UNION ALL
-        SELECT wave, branch_id, 'dim_' || dimension_id, NULL, NULL, NULL, avg(dim_score)
-        FROM dims GROUP BY wave, branch_id, dimension_id
-        """,
-        params or None,
-    )
+    sql, params = engagement_query(wave)
+    both = store.sql(sql, params or None)
     idx = both.filter(pl.col("dim").is_null()).select(
         "wave", "branch_id", "n_respondents", "engagement", "engagement_sd"
     )
