@@ -308,3 +308,20 @@ def test_browser_bench_counts_a_slow_or_unseen_warm_up_as_a_missed_target():
     assert browser.missed(report(63.3, 0.8)) == ["warm-up after start: 63.30 s (target 20 s)"]
     assert browser.missed(report(5.0, None)) == ["warm-up after a restart: not seen (target 20 s)"]
     assert "after a restart on the same store 800 ms" in browser.describe(report(63.3, 0.8))
+
+
+def test_browser_bench_counts_a_slow_visit_during_the_warm_up_as_a_missed_target():
+    from bench import browser
+
+    overview, present = browser.SPECS[0], browser.SPECS[7]
+    during = browser.Timings()
+    during.add(overview, "during warm-up", browser.Sample(1.4, 1.1, 90_000, 0.3))
+    during.add(present, "during warm-up", browser.Sample(26.1, 25.6, 300_000, 0.5))
+    report = browser.Report(
+        browser.Options(), machine(), "", 5.0, browser.Timings(), None,
+        [overview, present], warm_again=0.8, during=during,
+    )  # fmt: skip
+    assert browser.missed(report) == ["Present during the warm-up: 26.10 s (target 2 s)"]
+    text = browser.describe(report)
+    assert "| Overview | 1.40 s | 1.10 s | 88 | yes |" in text
+    assert "| Present | 26.10 s | 25.60 s | 293 | **no** (> 2 s) |" in text
