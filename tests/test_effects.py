@@ -8,7 +8,7 @@ import dataclasses
 import polars as pl
 import pytest
 
-from loyalty import actions, analysis, demo, effects
+from loyalty import actions, actions_view, analysis, demo, effects
 from loyalty.store import Store
 
 ITEM_DIM = pl.DataFrame(
@@ -154,3 +154,26 @@ def test_hidden_branches_contribute_no_engagement_and_n_is_per_side(demo_store):
     assert overall["n_control"] == used.filter(pl.col("treated") == 0)["branch_id"].n_unique()
     assert set(result["group"]) == {"all", *exposures["dimension_id"].unique()}
     assert effects.horizons(exposures, waves) == [1, 2, 3]
+
+
+def test_the_effect_chart_counts_branches_in_the_readers_number_format():
+    table = pl.DataFrame(
+        {
+            "group": ["all"],
+            "outcome": ["dimension"],
+            "estimate": [0.28],
+            "ci_low": [0.27],
+            "ci_high": [0.29],
+            "naive": [0.5],
+            "naive_low": [0.49],
+            "naive_high": [0.51],
+            "n_treated": [3271],
+            "n_control": [8010],
+            "enough": [True],
+        }
+    )
+    found = effects.Effects(1, table, 200)
+    dims = pl.DataFrame({"dimension_id": ["d1"], "name_de": ["X"], "name_en": ["X"]})
+    for lang, expected in (("de", "(n = 3.271 / 8.010)"), ("en", "(n = 3,271 / 8,010)")):
+        fig = actions_view.effect_chart(found, "dimension", dims, lang)
+        assert all(label.endswith(expected) for label in fig.data[0].y), fig.data[0].y
