@@ -167,6 +167,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{n} actions recorded: {running} running, {done} done, {planned} planned, "
         "{dropped} dropped.",
     },
+    "actions.story.pending": {
+        "de": "Der Vergleich mit Filialen ohne Maßnahme wird für die aktuellen Daten gerade "
+        "berechnet; er erscheint hier, sobald er fertig ist.",
+        "en": "The comparison with branches without an action is still being computed for "
+        "the current data; it appears here as soon as it is ready.",
+    },
     "actions.story.none": {
         "de": "Für einen Vergleich gibt es noch zu wenige Maßnahmen mit einer Befragung davor "
         "und danach.",

@@ -121,22 +121,29 @@ def effect_chart(effects: Effects, outcome: str, dimensions: pl.DataFrame, lang:
     return fig
 
 
+def _did_line(counts: dict[str, int], lang: str) -> str:
+    return t(
+        "actions.story.did",
+        lang,
+        n=sum(counts.values()),
+        running=counts.get("running", 0),
+        done=counts.get("done", 0),
+        planned=counts.get("planned", 0),
+        dropped=counts.get("dropped", 0),
+    )
+
+
+def pending_lines(counts: dict[str, int], lang: str) -> tuple[str, ...]:
+    """The presenter step on actions while their effects are still being computed: how many
+    actions, and that the comparison follows."""
+    return (_did_line(counts, lang), t("actions.story.pending", lang))
+
+
 def story_lines(summary: Summary, lang: str) -> tuple[str, ...]:
     """The presenter step "what we did and what it changed": how many actions, then per
     group the targeted dimension (in the wave the action started) and NPS (a wave later, as
     loyalty follows engagement), each against comparable branches, and the caution."""
-    counts = summary.counts
-    lines = [
-        t(
-            "actions.story.did",
-            lang,
-            n=sum(counts.values()),
-            running=counts.get("running", 0),
-            done=counts.get("done", 0),
-            planned=counts.get("planned", 0),
-            dropped=counts.get("dropped", 0),
-        )
-    ]
+    lines = [_did_line(summary.counts, lang)]
     if summary.first is None or not summary.first.table.height:
         return (*lines, t("actions.story.none", lang))
     later = summary.later.table if summary.later is not None else summary.first.table.clear()

@@ -93,6 +93,14 @@ class Memo:
                     self._values.popitem(last=False)
         return value
 
+    def known(self, key: Hashable) -> bool:
+        """Whether :meth:`get` would answer ``key`` without computing it (in memory, or kept
+        on the shelf)."""
+        with self._lock:
+            if key in self._values:
+                return True
+        return self.shelf is not None and key[0] in KEPT and self.shelf.has(key)
+
     def _kept_or_computed(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         if self.shelf is None or key[0] not in KEPT:  # keys: (name, scope, n_boot, *args)
             return compute()
@@ -133,9 +141,11 @@ class Dashboard:
         """The same store and memo, seen by another scope."""
         return Dashboard(self.store, scope, memo=self.memo, n_boot=self.n_boot)
 
+    def _key(self, name: str, args: tuple, scoped: bool = True) -> tuple:
+        return (name, self.scope if scoped else None, self.n_boot, *args)
+
     def _memo(self, name: str, args: tuple, compute: Callable[[], Any], scoped: bool = True):
-        key = (name, self.scope if scoped else None, self.n_boot, *args)
-        return self.memo.get(key, compute)
+        return self.memo.get(self._key(name, args, scoped), compute)
 
     # --- company-wide facts (no branch scores) -------------------------------------------
 
@@ -347,23 +357,45 @@ class Dashboard:
 
         return self._memo("action_effects", (arev, horizon), compute)
 
+    def action_counts(self) -> dict[str, int]:
+        """How many actions touching the scope have each status (empty: none recorded)."""
+        return dict(self.actions().group_by("status").len().sort("status").iter_rows())
+
+    def _story_horizons(self) -> list[int]:
+        """The horizons the story shows effects for: the start wave and a wave later."""
+        return [h for h in self.action_horizons() if h in (1, 2)]
+
     def action_summary(self) -> effects.Summary | None:
         """What the story tells about actions (None while none is recorded)."""
-        current = self.actions()
-        if current.is_empty():
+        counts = self.action_counts()
+        if not counts:
             return None
-        found = self.action_horizons()
+        found = self._story_horizons()
         return effects.Summary(
-            dict(current.group_by("status").len().sort("status").iter_rows()),
+            counts,
             self.action_effects(1) if 1 in found else None,
             self.action_effects(2) if 2 in found else None,
             self.dimensions(),
         )
 
+    def actions_ready(self) -> bool:
+        """Whether :meth:`action_summary` answers without computing effects of actions (none
+        recorded, or their effects computed: in the memo or kept on disk). At 10,000
+        branches the effects take the longest of the story (about 18 s)."""
+        if not self.action_counts():
+            return True
+        arev = actions.revision(self.store)
+        return all(
+            self.memo.known(self._key("action_effects", (arev, h))) for h in self._story_horizons()
+        )
+
     # --- the story ---------------------------------------------------------------------
 
-    def story_parts(self, wave: str, loyalty: str = "nps") -> story.Parts:
-        """What the story is told from: the same results the pages show."""
+    def story_parts(self, wave: str, loyalty: str = "nps", draft: bool = False) -> story.Parts:
+        """What the story is told from: the same results the pages show. ``draft``: without
+        the effects of actions while they are not computed (:meth:`actions_ready`); the story
+        then says they are being computed instead of waiting for them."""
+        pending = draft and not self.actions_ready()
         return story.Parts(
             table=self.branch_table(wave, loyalty),
             links=self.chain_links(wave, loyalty),
@@ -372,13 +404,17 @@ class Dashboard:
             churn=self.churn(wave),
             what_if=self.what_if(wave, loyalty, *model.WHAT_IF_DEFAULT),
             lags=self.lags(loyalty),
-            actions=self.action_summary(),
+            actions=None if pending else self.action_summary(),
             corrected=self.corrected_links(wave, loyalty),
+            pending=self.action_counts() if pending else None,
         )
 
-    def story(self, wave: str, lang: str, loyalty: str = "nps") -> list[story.Step]:
-        """The story's steps for ``wave`` in ``lang`` (presenter mode, deck, PDF)."""
-        return story.tell(self.story_parts(wave, loyalty), lang, loyalty)
+    def story(
+        self, wave: str, lang: str, loyalty: str = "nps", draft: bool = False
+    ) -> list[story.Step]:
+        """The story's steps for ``wave`` in ``lang`` (presenter mode, deck, PDF); ``draft``:
+        see :meth:`story_parts`."""
+        return story.tell(self.story_parts(wave, loyalty, draft), lang, loyalty)
 
     # --- warming -------------------------------------------------------------------------
 
@@ -394,7 +430,7 @@ class Dashboard:
 
     def warm_plan(self, languages: tuple[str, ...]) -> Iterator[Request]:
         """What the pages read first, in order: the default view (default wave, the first
-        loyalty measure, every branch), the story in each language, the other measure, the
+        loyalty measure, every branch), the other measure, the story in each language, the
         scopes of region-limited users, then the older waves. The caller computes each
         :class:`Request` through its caches; the plan reads only what it needs to decide."""
         yield Request("waves", None)
@@ -438,11 +474,13 @@ class Dashboard:
         yield from view(None, first, measure)
         yield from wave_only(None, first)
         yield Request("lags", None, (measure,))
-        for lang in languages:
-            yield Request("story", None, (first, lang, measure))
         for other in others:
             yield from view(None, first, other)
             yield Request("lags", None, (other,))
+        # the story last of the default view: its effects of actions take longest (18 s at
+        # 10,000 branches), and presenter mode shows the rest of it without them meanwhile
+        for lang in languages:
+            yield Request("story", None, (first, lang, measure))
         for scope in self.user_scopes():
             yield Request("branch_names", scope, (None,))
             yield from view(scope, first, measure)

@@ -1288,6 +1288,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "present.prev": {"de": "Zurück", "en": "Back"},
     "present.next": {"de": "Weiter", "en": "Next"},
     "present.counter": {"de": "Schritt {i} von {n}", "en": "Step {i} of {n}"},
+    "present.computing": {
+        "de": "Wird berechnet … das Diagramm erscheint von selbst, sobald es fertig ist.",
+        "en": "Being computed … the chart appears by itself as soon as it is ready.",
+    },
     "present.settings": {"de": "Einstellungen", "en": "Settings"},
     "present.export_hint": {
         "de": "Die Geschichte dieser Welle zum Mitnehmen, mit denselben Schwellen wie am "

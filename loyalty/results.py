@@ -87,6 +87,10 @@ class Shelf:
     def _path(self, key: Any) -> Path:
         return self.folder / f"{_digest(repr(canonical(key)))[:32]}.pickle"
 
+    def has(self, key: Any) -> bool:
+        """Whether a value is kept under ``key`` (without reading it)."""
+        return self._path(key).is_file()
+
     def load(self, key: Any) -> Any:
         """The value kept under ``key``, or :data:`MISSING`."""
         try:

@@ -35,7 +35,7 @@ class Step:
     key: str
     title: str
     lines: tuple[str, ...]
-    figure: go.Figure
+    figure: go.Figure | None  # None: its results are still being computed
 
 
 def _corrected_lines(
@@ -68,6 +68,9 @@ class Parts:
     #: actions and their effect (the last step; left out while no action is recorded)
     actions: effects.Summary | None = None
     corrected: model.Corrected | None = None  # links corrected for reliability of branch means
+    #: actions per status whose effects are still being computed (a draft story, ``actions``
+    #: None): the last step says so instead of showing them
+    pending: dict[str, int] | None = None
 
 
 def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
@@ -181,7 +184,16 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
             charts.what_if_bars(w, lang, top=6),  # every bar named at 20 px in a step
         )
     )
-    if parts.actions is not None and parts.actions.counts:
+    if parts.pending:
+        steps.append(
+            Step(
+                "actions",
+                t("actions.story.title", lang),
+                actions_view.pending_lines(parts.pending, lang),
+                None,
+            )
+        )
+    elif parts.actions is not None and parts.actions.counts:
         steps.append(
             Step(
                 "actions",
@@ -218,7 +230,14 @@ def unpack(packed: bytes) -> list[Step]:
 def presenter_packs(steps: list[Step]) -> list[bytes]:
     """Each step packed on its own with its figure made ready for the room
     (:func:`loyalty.charts.presentation`), for a cache; :class:`PackedSteps` reads them."""
-    return [pickle.dumps(replace(step, figure=charts.presentation(step.figure))) for step in steps]
+    return [
+        pickle.dumps(
+            replace(step, figure=charts.presentation(step.figure))
+            if step.figure is not None
+            else step
+        )
+        for step in steps
+    ]
 
 
 class PackedSteps:

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -110,3 +111,25 @@ class Warmer:
 
     def _say(self, line: str) -> None:
         print(line, file=self._log or sys.stderr, flush=True)
+
+
+def in_background(compute: Callable[[], object], name: str = "loyalty-job") -> Future:
+    """``compute()`` in a daemon thread; its result (or exception) in the returned future. A
+    page that may not wait for a slow result starts it this way and asks again later."""
+    future: Future = Future()
+
+    def target() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(compute())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks the future
+            future.set_exception(exc)
+
+    threading.Thread(target=target, daemon=True, name=name).start()
+    return future
+
+
+def finished(future: Future, within: float | None = 0.0) -> bool:
+    """Whether ``future`` is done, waiting at most ``within`` seconds (None: until it is)."""
+    return bool(wait([future], timeout=within).done)

@@ -11,7 +11,7 @@ the scope are applied inside the core: no wrapper here sees an unscoped or unsup
 import polars as pl
 import streamlit as st
 
-from loyalty import actions, analysis, config, dashboard, results, story
+from loyalty import actions, analysis, config, dashboard, results, story, warming
 from pages import _session
 
 Scope = frozenset[str] | None
@@ -114,6 +114,21 @@ def _story(db: str, rev: int, scope: Scope, arev: int, wave: str, lang: str, loy
     with figures restyled for the room; ``arev``: the actions' revision (its last step)."""
     steps = _core(db, rev, scope).story(wave, lang, loyalty)
     return story.pack(steps), story.presenter_packs(steps)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _story_draft(db: str, rev: int, scope: Scope, arev: int, wave: str, lang: str, loyalty: str):
+    """Presenter packs of the story while the effects of actions are being computed (its
+    last step says so); ``arev`` as in :func:`_story`."""
+    return story.presenter_packs(_core(db, rev, scope).story(wave, lang, loyalty, draft=True))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _actions_job(db: str, rev: int, scope: Scope, arev: int):
+    """The effects of actions computed in the background, once per revision and scope."""
+    return warming.in_background(
+        lambda: _core(db, rev, scope).action_summary(), name=f"loyalty-actions-{rev}"
+    )
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -239,9 +254,32 @@ def story_steps(wave: str, lang: str, loyalty: str = "nps"):
     return story.unpack(_story_packs(wave, lang, loyalty)[0])
 
 
+#: s a presenter waits for the effects of actions before the story shows without them
+PATIENCE = 1.5
+
+
+def actions_ready(patience: float | None = 0.0) -> bool:
+    """Whether the effects of actions are computed (or none recorded). The served app (its
+    warm-up enabled) waits ``patience`` seconds for them, computing them in the background;
+    elsewhere (scripts, tests) they are computed here and now."""
+    from pages._warm import warmer  # the warm-up's glue imports this module
+
+    db, rev, scope = _key()
+    if not warmer.enabled or _core(db, rev, scope).actions_ready():
+        return True
+    job = _actions_job(db, rev, scope, actions.revision(_core(db, rev, None).store))
+    return warming.finished(job, patience)  # a failure shows in the full story
+
+
 def presenter_steps(wave: str, lang: str, loyalty: str = "nps") -> story.PackedSteps:
-    """Presenter mode's steps, figures restyled for the room; each unpacked when asked for."""
-    return story.PackedSteps(_story_packs(wave, lang, loyalty)[1])
+    """Presenter mode's steps, figures restyled for the room; each unpacked when asked for.
+    While the effects of actions are still being computed (an import at 10,000 branches: about
+    18 s), the story without them after :data:`PATIENCE` s; its last step's figure is None."""
+    if actions_ready(PATIENCE):
+        return story.PackedSteps(_story_packs(wave, lang, loyalty)[1])
+    db, rev, scope = _key()
+    arev = actions.revision(_core(db, rev, None).store)
+    return story.PackedSteps(_story_draft(db, rev, scope, arev, wave, lang, loyalty))
 
 
 def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:

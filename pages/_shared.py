@@ -12,6 +12,7 @@ import streamlit as st
 from loyalty import config, i18n
 from pages._auth import auth_gate, resume_after_sign_in, sign_out
 from pages._cache import (
+    actions_ready,
     branch_names,
     branch_table,
     chain_links,
@@ -70,6 +71,7 @@ from pages._widgets import (
 )
 
 __all__ = [
+    "actions_ready",
     "actor",
     "audited",
     "auth_gate",

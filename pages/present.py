@@ -101,17 +101,30 @@ with settings.popover(t("present.settings", lang), icon=":material/tune:"):
                 )
     st.page_link("pages/overview.py", label=t("present.leave", lang), icon=":material/close:")
 
+
+@st.fragment(run_every=2)
+def _await_effects() -> None:
+    """While the effects of actions are computed: the whole step again once they are."""
+    if ui.actions_ready():
+        st.rerun()
+
+
 st.title(step.title)
 text, chart = st.columns([2, 3])
 with chart:
-    event = st.plotly_chart(
-        step.figure,
-        on_select="rerun",
-        selection_mode="points",
-        key=f"present_chart_{step.key}_{wave}_{loyalty}",
-        config={"displayModeBar": False},
-    )
-    points = event.selection.points if event else []
+    if step.figure is None:  # its results are still being computed (after an import)
+        st.info(t("present.computing", lang), icon=":material/hourglass_top:")
+        _await_effects()
+        points = []
+    else:
+        event = st.plotly_chart(
+            step.figure,
+            on_select="rerun",
+            selection_mode="points",
+            key=f"present_chart_{step.key}_{wave}_{loyalty}",
+            config={"displayModeBar": False},
+        )
+        points = event.selection.points if event else []
 
 branch_id = points[0].get("customdata") if points else None
 if isinstance(branch_id, list):

@@ -104,3 +104,48 @@ def test_a_scope_s_company_figure_comes_from_its_shown_branches_only(company, sc
     assert bench.engagement == pytest.approx(
         (shown["engagement"] * shown["n_respondents"]).sum() / n
     )
+
+
+def test_a_draft_story_does_not_wait_for_the_effects_of_actions(demo_store, monkeypatch):
+    """While the effects of actions are not computed, a draft story has every other step as
+    the full story tells it and a last step that says they are being computed; once they are
+    computed, the draft is the full story."""
+    dashboard = Dashboard(demo_store, n_boot=200)
+    assert not dashboard.actions_ready()  # actions recorded, nothing computed yet
+    full = Dashboard(demo_store, n_boot=200).story("2025-H2", "en")
+
+    def never(self, horizon):
+        raise AssertionError("a draft computed the effects of actions")
+
+    monkeypatch.setattr(Dashboard, "action_effects", never)
+    draft = dashboard.story("2025-H2", "en", draft=True)
+    assert [s.key for s in draft] == [s.key for s in full]
+    for a, b in zip(draft[:-1], full[:-1], strict=True):
+        assert (a.title, a.lines) == (b.title, b.lines)
+    last = draft[-1]
+    assert last.key == "actions" and last.figure is None
+    assert last.lines[0] == full[-1].lines[0]  # how many actions: known without effects
+    assert "still being computed" in last.lines[1]
+    monkeypatch.undo()
+
+    dashboard.action_summary()
+    assert dashboard.actions_ready()
+    done = dashboard.story("2025-H2", "en", draft=True)
+    assert [(s.title, s.lines) for s in done] == [(s.title, s.lines) for s in full]
+    assert done[-1].figure is not None
+
+
+def test_a_memo_knows_what_it_holds_and_what_its_shelf_keeps(tmp_path):
+    from loyalty.results import Shelf
+
+    shelf = Shelf(tmp_path, "store", 1, 5)
+    key, other = ("action_effects", None, 200, 3, 1), ("action_effects", None, 200, 3, 2)
+    memo = Memo(shelf=shelf)
+    assert not memo.known(key)
+    memo.get(key, lambda: 1.5)
+    assert memo.known(key) and not memo.known(other)
+    assert Memo(shelf=shelf).known(key)  # a new process reads it from the shelf
+    assert not Memo().known(key)
+    memo.get(("waves", None, 200), lambda: ["2025-H2"])  # not kept: known in memory only
+    assert memo.known(("waves", None, 200))
+    assert not Memo(shelf=shelf).known(("waves", None, 200))

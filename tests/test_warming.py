@@ -63,3 +63,14 @@ def test_a_key_is_warmed_once_and_a_newer_key_stops_the_older_run():
     assert lines[0].endswith("; stopped for a newer revision")
     assert lines[1].startswith("caches: 1 entries warmed for revision 2 in ")
     assert lines[1].endswith(" s")
+
+
+def test_a_background_job_hands_over_its_result_or_its_error():
+    gate = threading.Event()
+    job = warming.in_background(lambda: gate.wait(60) and 42)
+    assert not warming.finished(job, 0.05)
+    gate.set()
+    assert warming.finished(job, None) and job.result() == 42
+    failed = warming.in_background(lambda: 1 / 0)
+    assert warming.finished(failed, None)
+    assert isinstance(failed.exception(), ZeroDivisionError)

@@ -90,3 +90,48 @@ def test_a_newly_recorded_action_reaches_the_presenter_step_at_once(app, own_db)
     at.run()
     assert not at.exception
     assert [m.value for m in at.markdown] != before
+
+
+def test_during_the_warm_up_the_story_shows_without_waiting_for_the_effects_of_actions(
+    app, own_db, monkeypatch
+):
+    """Served (warm-up enabled), the presenter waits at most PATIENCE for the effects of
+    actions: the story shows, its last step says they are being computed, and once they are
+    the step is the full one."""
+    import threading
+
+    from pages import _cache
+    from pages import _shared as ui
+
+    full = Dashboard(own_db).story("2025-H2", "en")
+    gate = threading.Event()
+    compute = Dashboard.action_effects
+
+    def slow(self, horizon):
+        gate.wait(120)
+        return compute(self, horizon)
+
+    monkeypatch.setattr(Dashboard, "action_effects", slow)
+    monkeypatch.setattr(_cache, "PATIENCE", 0.2)
+    monkeypatch.setattr(ui.warmer, "enabled", True)
+    try:
+        at = app("pages/present.py", lang="en", step="1").run()
+        assert not at.exception
+        assert at.title[0].value == full[0].title and len(at.get("plotly_chart")) == 1
+        at = app("pages/present.py", lang="en", step="7").run()
+        assert not at.exception
+        assert at.title[0].value == "What we did and what it changed"
+        assert "Step 7 of 7" in at.markdown[0].value
+        texts = [m.value for m in at.markdown]
+        assert "is still being computed for the current data" in " ".join(texts)
+        assert at.info[0].value.startswith("Being computed")
+        assert not at.get("plotly_chart")
+    finally:
+        gate.set()
+    for _ in range(600):  # the background job ends once the gate is open
+        at.run()
+        if not at.info:
+            break
+    assert not at.exception and not at.info
+    assert [m.value for m in at.markdown][1:] == list(full[-1].lines)
+    assert len(at.get("plotly_chart")) == 1
