@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import plotly.graph_objects as go
 
 from loyalty import charts, dashboard, exports, story
+from loyalty.fitting import (
+    CHART_BOX,
+    LEAD_PX,
+    PX_PER_INCH,
+    SLIDE_PX,
+    TEXT_HEIGHT_PX,
+    TEXT_TOP_PX,
+    layout,
+    plain,
+)
 from loyalty.i18n import t
 
 Progress = Callable[[float, str], None]
@@ -36,69 +44,9 @@ def deck_title(lang: str, wave: str) -> tuple[str, str]:
     )
 
 
-#: A slide (and a PDF page) in px at the projector's 1280×720 (96 px per inch on 13.333 in).
-SLIDE_PX = (1280, 720)
-PX_PER_INCH = 96
-#: Where the chart sits on a slide, in inches (left, top, width, height): the image is
-#: rendered at exactly this size in px, so PRESENT_FONT px in the figure is that many px in
-#: the room.
-CHART_BOX = (0.3, 1.35, 8.3, 5.9)
-
-
 def deck_figure(fig: go.Figure, width_px: int = round(CHART_BOX[2] * PX_PER_INCH)) -> go.Figure:
     """The step's chart as the deck shows it (presenter typography), ``width_px`` wide."""
     return charts.presentation(fig, height=round(CHART_BOX[3] * PX_PER_INCH), width=width_px)
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How one step fills a 1280×720 page: the chart's width and the text column beside it.
-
-    The text is never cut: the largest text size (of TEXT_PX) at which the lines fit beside
-    the chart wins, with the chart as wide as the text allows (of CHART_WIDTHS_PX)."""
-
-    chart_px: int  # the chart's width; its height is CHART_BOX's
-    size_px: int  # the text column's size (the first line LEAD_PX larger)
-    rows: tuple[tuple[str, ...], ...]  # each line wrapped to the column
-
-    @property
-    def column_px(self) -> int:
-        return SLIDE_PX[0] - self.chart_px - MARGINS_PX
-
-    @property
-    def height_px(self) -> float:
-        """The text's height: its rows and one empty row between lines."""
-        n = sum(len(r) for r in self.rows) + len(self.rows) - 1
-        return (n * self.size_px + LEAD_PX) * LINE_SPACING
-
-
-#: The text column's sizes in px, largest first (21 px = 16 pt at 1280×720), and the chart's
-#: widths in px, widest first (797 px = CHART_BOX's 8.3 in).
-TEXT_PX = (21, 19, 17)
-CHART_WIDTHS_PX = (797, 700, 620, 560)
-LEAD_PX = 3
-MARGINS_PX = 60  # left of the chart, between chart and text, right of the text
-LINE_SPACING = 1.3  # plotly's and PowerPoint's single line spacing, about
-#: The text column's height: from the chart's top to 40 px above the page's bottom.
-TEXT_TOP_PX = round(CHART_BOX[1] * PX_PER_INCH)
-TEXT_HEIGHT_PX = SLIDE_PX[1] - TEXT_TOP_PX - 40
-
-
-def _wrap(lines: tuple[str, ...], column_px: int, size_px: int) -> tuple[tuple[str, ...], ...]:
-    chars = int(column_px / (0.55 * size_px)) - 1  # an average glyph is about 0.5 em wide
-    return tuple(tuple(textwrap.wrap(_plain(line), chars)) for line in lines)
-
-
-def layout(lines: tuple[str, ...]) -> Layout:
-    """The step's :class:`Layout` (the same for the deck and the PDF)."""
-    best = None
-    for size in TEXT_PX:
-        for chart in CHART_WIDTHS_PX:
-            best = Layout(chart, size, ())
-            best = Layout(chart, size, _wrap(lines, best.column_px, size))
-            if best.height_px <= TEXT_HEIGHT_PX:
-                return best
-    return best  # more text than a page holds: the smallest size beside the narrowest chart
 
 
 def build_pptx(steps: list[story.Step], lang: str, wave: str, progress: Progress = _noop) -> bytes:
@@ -143,19 +91,14 @@ def build_pptx(steps: list[story.Step], lang: str, wave: str, progress: Progress
         frame.word_wrap = True
         for j, line in enumerate(step.lines):
             para = frame.paragraphs[0] if j == 0 else frame.add_paragraph()
-            para.text = _plain(line)
+            para.text = plain(line)
             para.font.size = Pt((fit.size_px + (LEAD_PX if j == 0 else 0)) * 0.75)
             para.space_after = Pt(fit.size_px * 0.75)
-        slide.notes_slide.notes_text_frame.text = "\n\n".join(_plain(x) for x in step.lines)
+        slide.notes_slide.notes_text_frame.text = "\n\n".join(plain(x) for x in step.lines)
     progress(1.0, t("report.done", lang))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
-
-
-def _plain(line: str) -> str:
-    """A story line without its markdown emphasis (the deck's text boxes show it as is)."""
-    return line.replace("**", "")
 
 
 def _page(fig: go.Figure, title: str, lines: tuple[str, ...]) -> go.Figure:

@@ -18,6 +18,7 @@ from loyalty import (
     charts,
     confidentiality,
     effects,
+    fitting,
     i18n,
     model,
     stats,
@@ -232,12 +233,19 @@ def presenter_packs(steps: list[Step]) -> list[bytes]:
     (:func:`loyalty.charts.presentation`), for a cache; :class:`PackedSteps` reads them."""
     return [
         pickle.dumps(
-            replace(step, figure=charts.presentation(step.figure))
+            replace(
+                step, figure=charts.presentation(step.figure, width=presenter_fit(step).chart_px)
+            )
             if step.figure is not None
             else step
         )
         for step in steps
     ]
+
+
+def presenter_fit(step: Step) -> fitting.Layout:
+    """How ``step`` fits presenter mode's 1280×720 screen: its text size and chart width."""
+    return fitting.layout(step.lines, fitting.PRESENTER)
 
 
 class PackedSteps:

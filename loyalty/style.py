@@ -45,3 +45,18 @@ def uploader_css(lang: str, max_mb: int) -> str:
 {_DRAG}::after {{ content: {drop}; font-size: 0.875rem; visibility: visible; }}
 {_FILE} small {{ display: none; }}
 </style>"""
+
+
+#: The presenter step's text container (``st.container(key=...)``; Streamlit gives it the
+#: class ``st-key-<key>``).
+PRESENTER_TEXT_KEY = "step_text"
+
+
+def presenter_text_css(size_px: int) -> str:
+    """The presenter step's text at ``size_px`` (an int: the layout's choice,
+    :data:`loyalty.report.PRESENTER`), so the step fits a 1280×720 screen."""
+    size = int(size_px)
+    return (
+        f'<style>.st-key-{PRESENTER_TEXT_KEY} div[data-testid="stMarkdownContainer"] p '
+        f"{{ font-size: {size}px; line-height: 1.5; }}</style>"
+    )

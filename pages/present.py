@@ -6,7 +6,7 @@ question from the room is answered without leaving the story.
 
 import streamlit as st
 
-from loyalty import analysis, confidentiality, i18n, report, schema
+from loyalty import analysis, confidentiality, i18n, report, schema, story, style
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -110,7 +110,9 @@ def _await_effects() -> None:
 
 
 st.title(step.title)
-text, chart = st.columns([2, 3])
+fit = story.presenter_fit(step)  # the text never below the screen's bottom
+st.html(style.presenter_text_css(fit.size_px))
+text, chart = st.columns([fit.column_px, fit.chart_px])
 with chart:
     if step.figure is None:  # its results are still being computed (after an import)
         st.info(t("present.computing", lang), icon=":material/hourglass_top:")
@@ -130,7 +132,7 @@ branch_id = points[0].get("customdata") if points else None
 if isinstance(branch_id, list):
     branch_id = branch_id[0] if branch_id else None
 card = analysis.branch_summary(ui.branch_table(wave, loyalty), branch_id) if branch_id else None
-with text:
+with text.container(key=style.PRESENTER_TEXT_KEY):
     if card:  # beside the chart, above the step's text: visible without scrolling at 1280×720
         with st.container(border=True, key="branch_card"):
             st.subheader(f"{card['name']} ({card['branch_id']})")

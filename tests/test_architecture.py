@@ -278,6 +278,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.retention",
             "loyalty.model",
             "loyalty.charts",
+            "loyalty.fitting",
             "loyalty.tables",
             "loyalty.effects",
             "loyalty.actions_view",

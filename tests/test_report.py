@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loyalty import analysis, cli, exports, report, story
+from loyalty import analysis, cli, exports, fitting, report, story
 from loyalty.dashboard import Dashboard
 
 
@@ -56,12 +56,15 @@ def test_every_steps_text_fits_beside_its_chart_and_none_is_lost(demo_store, lan
         fit = report.layout(step.lines)
         assert fit.height_px <= report.TEXT_HEIGHT_PX, (step.key, fit)
         shown = "".join("".join(rows) for rows in fit.rows)  # wrapped at spaces and hyphens
-        assert shown.replace(" ", "") == "".join(map(report._plain, step.lines)).replace(" ", "")
+        assert shown.replace(" ", "") == "".join(map(fitting.plain, step.lines)).replace(" ", "")
 
 
 def test_a_longer_text_gets_a_smaller_size_or_a_narrower_chart():
     short, long = report.layout(("A line.",)), report.layout(("word " * 250,))
-    assert (short.size_px, short.chart_px) == (report.TEXT_PX[0], report.CHART_WIDTHS_PX[0])
+    assert (short.size_px, short.chart_px) == (
+        fitting.DECK.text_px[0],
+        fitting.DECK.chart_widths_px[0],
+    )
     assert long.size_px < short.size_px or long.chart_px < short.chart_px
     assert long.height_px <= report.TEXT_HEIGHT_PX
 
@@ -82,7 +85,7 @@ def test_deck_has_a_title_slide_and_one_slide_per_step(steps, chromium):
         texts = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         assert step.lines[0] in texts
         notes = slide.notes_slide.notes_text_frame.text
-        assert all(report._plain(line) in notes for line in step.lines)
+        assert all(fitting.plain(line) in notes for line in step.lines)
 
 
 @pytest.mark.browser

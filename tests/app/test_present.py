@@ -114,6 +114,8 @@ def test_during_the_warm_up_the_story_shows_without_waiting_for_the_effects_of_a
     monkeypatch.setattr(Dashboard, "action_effects", slow)
     monkeypatch.setattr(_cache, "PATIENCE", 0.2)
     monkeypatch.setattr(ui.warmer, "enabled", True)
+    # no warm-up thread: it would outlive the test (the background job here ends with it)
+    monkeypatch.setattr(ui, "warm_in_background", lambda db, rev: None)
     try:
         at = app("pages/present.py", lang="en", step="1").run()
         assert not at.exception

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from e2e import readable
 from e2e.pages import PresenterPage
-from loyalty import charts
+from loyalty import charts, style
 from loyalty.dashboard import Dashboard
 from loyalty.i18n import t
 
@@ -111,6 +111,9 @@ def test_presenter_steps_are_large_and_the_card_opens_in_view(projector, server,
         expect(present.title()).to_have_text(step.title)
         readable.screenshot(projector, f"{prefix}-{i}-{step.key}")
         found = []
+        text = projector.locator(f".st-key-{style.PRESENTER_TEXT_KEY}").bounding_box()
+        if text["y"] + text["height"] > 720:  # the whole step on the screen, no scrolling
+            found.append(f"text ends at {text['y'] + text['height']:.0f} px, below 720")
         for chart in readable.chart_texts(projector):
             small = sorted({t["text"] for t in chart["texts"] if t["size"] < charts.PRESENT_FONT})
             found += [f"smaller than {charts.PRESENT_FONT} px: {t}" for t in small]
