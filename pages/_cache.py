@@ -255,7 +255,7 @@ def story_steps(wave: str, lang: str, loyalty: str = "nps"):
 
 
 #: s a presenter waits for the effects of actions before the story shows without them
-PATIENCE = 1.5
+PATIENCE = 1.0
 
 
 def actions_ready(patience: float | None = 0.0) -> bool:
