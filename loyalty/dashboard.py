@@ -442,7 +442,6 @@ class Dashboard:
         later = [w for w in reversed(all_waves) if w != first]
         yield Request("response_counts", None)
         yield Request("dimensions", None)
-        yield Request("benchmarks", None)
         yield Request("branch_names", None, (None,))
         measure, *others = schema.LOYALTY_MEASURES  # the pages' default measure first
 
@@ -471,7 +470,8 @@ class Dashboard:
             if scope is None:
                 yield Request("data_quality", None, (wave,))
 
-        yield from view(None, first, measure)
+        yield from view(None, first, measure)  # the overview's, the landing page's, first
+        yield Request("benchmarks", None)  # the branch page's company figures
         yield from wave_only(None, first)
         yield Request("lags", None, (measure,))
         for other in others:
