@@ -173,6 +173,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The comparison with branches without an action is still being computed for "
         "the current data; it appears here as soon as it is ready.",
     },
+    "actions.computing": {
+        "de": "Der Vergleich wird für die aktuellen Daten gerade berechnet; er erscheint hier "
+        "von selbst, sobald er fertig ist.",
+        "en": "The comparison is being computed for the current data; it appears here by "
+        "itself as soon as it is ready.",
+    },
     "actions.story.none": {
         "de": "Für einen Vergleich gibt es noch zu wenige Maßnahmen mit einer Befragung davor "
         "und danach.",

@@ -361,7 +361,7 @@ class Dashboard:
         """How many actions touching the scope have each status (empty: none recorded)."""
         return dict(self.actions().group_by("status").len().sort("status").iter_rows())
 
-    def _story_horizons(self) -> list[int]:
+    def story_horizons(self) -> list[int]:
         """The horizons the story shows effects for: the start wave and a wave later."""
         return [h for h in self.action_horizons() if h in (1, 2)]
 
@@ -370,7 +370,7 @@ class Dashboard:
         counts = self.action_counts()
         if not counts:
             return None
-        found = self._story_horizons()
+        found = self.story_horizons()
         return effects.Summary(
             counts,
             self.action_effects(1) if 1 in found else None,
@@ -378,16 +378,17 @@ class Dashboard:
             self.dimensions(),
         )
 
+    def effects_known(self, horizons: list[int]) -> bool:
+        """Whether the effects of actions at ``horizons`` are computed (in the memo or kept on
+        disk): :meth:`action_effects` then answers without computing."""
+        arev = actions.revision(self.store)
+        return all(self.memo.known(self._key("action_effects", (arev, h))) for h in horizons)
+
     def actions_ready(self) -> bool:
         """Whether :meth:`action_summary` answers without computing effects of actions (none
-        recorded, or their effects computed: in the memo or kept on disk). At 10,000
-        branches the effects take the longest of the story (about 18 s)."""
-        if not self.action_counts():
-            return True
-        arev = actions.revision(self.store)
-        return all(
-            self.memo.known(self._key("action_effects", (arev, h))) for h in self._story_horizons()
-        )
+        recorded, or their effects computed). At 10,000 branches the effects take the longest
+        of the story (about 18 s)."""
+        return not self.action_counts() or self.effects_known(self.story_horizons())
 
     # --- the story ---------------------------------------------------------------------
 

@@ -130,6 +130,7 @@ def in_background(compute: Callable[[], object], name: str = "loyalty-job") -> F
     return future
 
 
-def finished(future: Future, within: float | None = 0.0) -> bool:
-    """Whether ``future`` is done, waiting at most ``within`` seconds (None: until it is)."""
-    return bool(wait([future], timeout=within).done)
+def finished(futures: list[Future], within: float | None = 0.0) -> bool:
+    """Whether every one of ``futures`` is done, waiting at most ``within`` seconds in all
+    (None: until they are)."""
+    return not wait(futures, timeout=within).not_done

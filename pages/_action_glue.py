@@ -46,6 +46,12 @@ def effect(horizon: int) -> effects.Effects:
     return _effects(*_revs(), horizon)
 
 
+def effect_ready(horizon: int, patience: float | None = _cache.PATIENCE) -> bool:
+    """Whether the effects at ``horizon`` are computed; the served app waits ``patience`` s
+    for them (:func:`pages._cache.effects_ready`)."""
+    return _cache.effects_ready([horizon], patience)
+
+
 def branches() -> pl.DataFrame:
     """Branch ids, regions and formats of this viewer (for filters and the form)."""
     return ui.branch_table(ui.default_wave())

@@ -123,11 +123,12 @@ def _story_draft(db: str, rev: int, scope: Scope, arev: int, wave: str, lang: st
     return story.presenter_packs(_core(db, rev, scope).story(wave, lang, loyalty, draft=True))
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _actions_job(db: str, rev: int, scope: Scope, arev: int):
-    """The effects of actions computed in the background, once per revision and scope."""
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _effects_job(db: str, rev: int, scope: Scope, arev: int, horizon: int):
+    """The effects of actions at ``horizon`` computed in the background, once per revision,
+    scope and actions' revision."""
     return warming.in_background(
-        lambda: _core(db, rev, scope).action_summary(), name=f"loyalty-actions-{rev}"
+        lambda: _core(db, rev, scope).action_effects(horizon), name=f"loyalty-effects-{horizon}"
     )
 
 
@@ -258,17 +259,26 @@ def story_steps(wave: str, lang: str, loyalty: str = "nps"):
 PATIENCE = 1.0
 
 
-def actions_ready(patience: float | None = 0.0) -> bool:
-    """Whether the effects of actions are computed (or none recorded). The served app (its
+def effects_ready(horizons: list[int], patience: float | None = 0.0) -> bool:
+    """Whether the effects of actions at ``horizons`` are computed. The served app (its
     warm-up enabled) waits ``patience`` seconds for them, computing them in the background;
-    elsewhere (scripts, tests) they are computed here and now."""
+    elsewhere (scripts, tests) they are computed when asked for, so this says True."""
     from pages._warm import warmer  # the warm-up's glue imports this module
 
     db, rev, scope = _key()
-    if not warmer.enabled or _core(db, rev, scope).actions_ready():
+    core = _core(db, rev, scope)
+    if not warmer.enabled or core.effects_known(horizons):
         return True
-    job = _actions_job(db, rev, scope, actions.revision(_core(db, rev, None).store))
-    return warming.finished(job, patience)  # a failure shows in the full story
+    arev = actions.revision(core.store)
+    jobs = [_effects_job(db, rev, scope, arev, h) for h in horizons]
+    return warming.finished(jobs, patience)  # a failure shows where they are asked for
+
+
+def actions_ready(patience: float | None = 0.0) -> bool:
+    """Whether the story's effects of actions are computed (or none recorded); see
+    :func:`effects_ready`."""
+    core = _core(*_key())
+    return not core.action_counts() or effects_ready(core.story_horizons(), patience)
 
 
 def presenter_steps(wave: str, lang: str, loyalty: str = "nps") -> story.PackedSteps:

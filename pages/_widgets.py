@@ -118,5 +118,13 @@ h1 { font-size: 2.8rem !important; }
 """
 
 
+@st.fragment(run_every=2)
+def rerun_when(ready) -> None:
+    """While a result is computed in the background: asks ``ready()`` every 2 s and runs the
+    whole page again once it says yes."""
+    if ready():
+        st.rerun()
+
+
 def presenter_style() -> None:
     st.html(PRESENTER_CSS)

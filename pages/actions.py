@@ -112,16 +112,24 @@ with tabs[0]:
 
 with tabs[1]:
     found = glue.horizons()
-    if not found:
-        st.info(t("actions.story.none", lang))
-    else:
-        horizon = st.radio(
+    horizon = (
+        st.radio(
             t("actions.horizon", lang),
             found,
             horizontal=True,
             help=t("actions.horizon_help", lang),
             key="actions_horizon",
         )
+        if found
+        else None
+    )
+    if horizon is None:
+        st.info(t("actions.story.none", lang))
+    elif not glue.effect_ready(horizon):  # at 10,000 branches about 9 s a horizon
+        st.warning(t("actions.caution", lang))
+        st.info(t("actions.computing", lang), icon=":material/hourglass_top:")
+        ui.rerun_when(lambda: glue.effect_ready(horizon, 0))
+    else:
         result = glue.effect(horizon)
         st.warning(t("actions.caution", lang))
         st.dataframe(

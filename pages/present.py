@@ -102,13 +102,6 @@ with settings.popover(t("present.settings", lang), icon=":material/tune:"):
     st.page_link("pages/overview.py", label=t("present.leave", lang), icon=":material/close:")
 
 
-@st.fragment(run_every=2)
-def _await_effects() -> None:
-    """While the effects of actions are computed: the whole step again once they are."""
-    if ui.actions_ready():
-        st.rerun()
-
-
 st.title(step.title)
 fit = story.presenter_fit(step)  # the text never below the screen's bottom
 st.html(style.presenter_text_css(fit.size_px))
@@ -116,7 +109,7 @@ text, chart = st.columns([fit.column_px, fit.chart_px])
 with chart:
     if step.figure is None:  # its results are still being computed (after an import)
         st.info(t("present.computing", lang), icon=":material/hourglass_top:")
-        _await_effects()
+        ui.rerun_when(ui.actions_ready)
         points = []
     else:
         event = st.plotly_chart(

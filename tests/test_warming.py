@@ -68,9 +68,10 @@ def test_a_key_is_warmed_once_and_a_newer_key_stops_the_older_run():
 def test_a_background_job_hands_over_its_result_or_its_error():
     gate = threading.Event()
     job = warming.in_background(lambda: gate.wait(60) and 42)
-    assert not warming.finished(job, 0.05)
+    quick = warming.in_background(lambda: 7)
+    assert not warming.finished([job, quick], 0.05)
     gate.set()
-    assert warming.finished(job, None) and job.result() == 42
+    assert warming.finished([job, quick], None) and (job.result(), quick.result()) == (42, 7)
     failed = warming.in_background(lambda: 1 / 0)
-    assert warming.finished(failed, None)
+    assert warming.finished([failed], None)
     assert isinstance(failed.exception(), ZeroDivisionError)
