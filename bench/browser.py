@@ -270,6 +270,7 @@ SPECS = (
          browser=_radio_browser, protocol=_radio_protocol("methods_loyalty")),
     Spec("present", "Present", action="next step", browser=_next_browser,
          protocol=_next_protocol),
+    Spec("actions", "Actions"),
     Spec("data", "Data"),
     Spec("admin", "Administration"),
 )  # fmt: skip
