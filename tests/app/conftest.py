@@ -39,3 +39,29 @@ def own_db(demo_db, tmp_path, monkeypatch) -> Path:
     shutil.copy(demo_db, path)
     monkeypatch.setenv("LOYALTY_DB", str(path))
     return path
+
+
+@pytest.fixture
+def held_effects(monkeypatch):
+    """The served app (warm-up enabled, no warm-up thread that would outlive the test) with
+    the effects of actions held back until the returned event is set (at the latest when the
+    test ends), and the pages' patience for them at 0.2 s."""
+    import threading
+
+    from loyalty.dashboard import Dashboard
+    from pages import _cache
+    from pages import _shared as ui
+
+    gate = threading.Event()
+    compute = Dashboard.action_effects
+
+    def held(self, horizon):
+        gate.wait(120)
+        return compute(self, horizon)
+
+    monkeypatch.setattr(Dashboard, "action_effects", held)
+    monkeypatch.setattr(_cache, "PATIENCE", 0.2)
+    monkeypatch.setattr(ui.warmer, "enabled", True)
+    monkeypatch.setattr(ui, "warm_in_background", lambda db, rev: None)
+    yield gate
+    gate.set()

@@ -85,36 +85,17 @@ def test_the_branch_page_lists_its_actions(app, demo_store):
     assert first["title"] in table["Maßnahme"].to_list()
 
 
-def test_during_the_warm_up_the_list_does_not_wait_for_the_effects(app, own_db, monkeypatch):
+def test_during_the_warm_up_the_list_does_not_wait_for_the_effects(app, own_db, held_effects):
     """Served (warm-up enabled), the page waits at most PATIENCE for the effects of actions:
     the list shows, the effect tab says they are being computed, and once they are it shows
     them."""
-    import threading
-
-    from loyalty.dashboard import Dashboard
-    from pages import _cache
-    from pages import _shared as ui
-
-    gate = threading.Event()
-    compute = Dashboard.action_effects
-
-    def slow(self, horizon):
-        gate.wait(120)
-        return compute(self, horizon)
-
-    monkeypatch.setattr(Dashboard, "action_effects", slow)
-    monkeypatch.setattr(_cache, "PATIENCE", 0.2)
-    monkeypatch.setattr(ui.warmer, "enabled", True)
-    monkeypatch.setattr(ui, "warm_in_background", lambda db, rev: None)  # no thread left over
-    try:
-        at = app("pages/actions.py", lang="en").run()
-        assert not at.exception
-        assert len(at.dataframe(key="actions_table").value) >= 30
-        assert any("being computed for the current data" in i.value for i in at.info)
-        assert not any("Change in" in d.value.columns for d in at.dataframe)
-    finally:
-        gate.set()
-    for _ in range(600):  # the background job ends once the gate is open
+    at = app("pages/actions.py", lang="en").run()
+    assert not at.exception
+    assert len(at.dataframe(key="actions_table").value) >= 30
+    assert any("being computed for the current data" in i.value for i in at.info)
+    assert not any("Change in" in d.value.columns for d in at.dataframe)
+    held_effects.set()
+    for _ in range(600):  # the background job ends once the effects are let through
         at.run()
         if not any("being computed" in i.value for i in at.info):
             break

@@ -93,44 +93,27 @@ def test_a_newly_recorded_action_reaches_the_presenter_step_at_once(app, own_db)
 
 
 def test_during_the_warm_up_the_story_shows_without_waiting_for_the_effects_of_actions(
-    app, own_db, monkeypatch
+    app, own_db, held_effects
 ):
     """Served (warm-up enabled), the presenter waits at most PATIENCE for the effects of
     actions: the story shows, its last step says they are being computed, and once they are
     the step is the full one."""
-    import threading
-
-    from pages import _cache
-    from pages import _shared as ui
-
+    held_effects.set()  # the full story to compare with, computed here
     full = Dashboard(own_db).story("2025-H2", "en")
-    gate = threading.Event()
-    compute = Dashboard.action_effects
-
-    def slow(self, horizon):
-        gate.wait(120)
-        return compute(self, horizon)
-
-    monkeypatch.setattr(Dashboard, "action_effects", slow)
-    monkeypatch.setattr(_cache, "PATIENCE", 0.2)
-    monkeypatch.setattr(ui.warmer, "enabled", True)
-    # no warm-up thread: it would outlive the test (the background job here ends with it)
-    monkeypatch.setattr(ui, "warm_in_background", lambda db, rev: None)
-    try:
-        at = app("pages/present.py", lang="en", step="1").run()
-        assert not at.exception
-        assert at.title[0].value == full[0].title and len(at.get("plotly_chart")) == 1
-        at = app("pages/present.py", lang="en", step="7").run()
-        assert not at.exception
-        assert at.title[0].value == "What we did and what it changed"
-        assert "Step 7 of 7" in at.markdown[0].value
-        texts = [m.value for m in at.markdown]
-        assert "is still being computed for the current data" in " ".join(texts)
-        assert at.info[0].value.startswith("Being computed")
-        assert not at.get("plotly_chart")
-    finally:
-        gate.set()
-    for _ in range(600):  # the background job ends once the gate is open
+    held_effects.clear()
+    at = app("pages/present.py", lang="en", step="1").run()
+    assert not at.exception
+    assert at.title[0].value == full[0].title and len(at.get("plotly_chart")) == 1
+    at = app("pages/present.py", lang="en", step="7").run()
+    assert not at.exception
+    assert at.title[0].value == "What we did and what it changed"
+    assert "Step 7 of 7" in at.markdown[0].value
+    texts = [m.value for m in at.markdown]
+    assert "is still being computed for the current data" in " ".join(texts)
+    assert at.info[0].value.startswith("Being computed")
+    assert not at.get("plotly_chart")
+    held_effects.set()
+    for _ in range(600):  # the background job ends once the effects are let through
         at.run()
         if not at.info:
             break
