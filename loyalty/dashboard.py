@@ -343,7 +343,11 @@ class Dashboard:
 
     def action_horizons(self) -> list[int]:
         arev = actions.revision(self.store)
-        return effects.horizons(self._exposures(arev), effects.wave_spans(self.store))
+
+        def compute() -> list[int]:  # 12 ms at 10,000 branches; pages ask on every run
+            return effects.horizons(self._exposures(arev), effects.wave_spans(self.store))
+
+        return list(self._memo("action_horizons", (arev,), compute))
 
     def action_effects(self, horizon: int) -> effects.Effects:
         """The effect of actions ``horizon`` waves after the pre-action wave (see
@@ -359,7 +363,12 @@ class Dashboard:
 
     def action_counts(self) -> dict[str, int]:
         """How many actions touching the scope have each status (empty: none recorded)."""
-        return dict(self.actions().group_by("status").len().sort("status").iter_rows())
+        arev = actions.revision(self.store)
+
+        def compute() -> dict[str, int]:
+            return dict(self.actions().group_by("status").len().sort("status").iter_rows())
+
+        return dict(self._memo("action_counts", (arev,), compute))
 
     def story_horizons(self) -> list[int]:
         """The horizons the story shows effects for: the start wave and a wave later."""

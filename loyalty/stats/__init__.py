@@ -169,3 +169,10 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return [*globals(), *__all__]
+
+
+def preload() -> None:
+    """Load every module of loyalty.stats now (scipy and statsmodels with them): the served
+    app calls this before it answers, so that no first visit waits for the imports."""
+    for module in sorted(set(_MODULE_OF.values())):
+        importlib.import_module(f"loyalty.stats.{module}")
