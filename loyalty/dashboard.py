@@ -481,7 +481,8 @@ class Dashboard:
                 yield Request("data_quality", None, (wave,))
 
         yield from view(None, first, measure)  # the overview's, the landing page's, first
-        yield Request("benchmarks", None)  # the branch page's company figures
+        yield Request("benchmarks", None)  # the branch page's company figures and history
+        yield Request("branch_table", None, (None, measure))
         yield from wave_only(None, first)
         yield Request("lags", None, (measure,))
         for other in others:
