@@ -90,6 +90,11 @@ class Warmer:
     def thread(self, key: Hashable) -> threading.Thread | None:
         return self._threads.get(key)
 
+    def running(self, key: Hashable) -> bool:
+        """Whether ``key``'s warm-up is still going on in this process."""
+        thread = self._threads.get(key)
+        return thread is not None and thread.is_alive()
+
     def started(self) -> list[Hashable]:
         """Every key started, in order."""
         return list(self._threads)
@@ -134,3 +139,14 @@ def finished(futures: list[Future], within: float | None = 0.0) -> bool:
     """Whether every one of ``futures`` is done, waiting at most ``within`` seconds in all
     (None: until they are)."""
     return not wait(futures, timeout=within).not_done
+
+
+def until(condition: Callable[[], bool], within: float | None, every: float = 0.1) -> bool:
+    """Whether ``condition()`` holds, asking every ``every`` seconds for at most ``within``
+    seconds (None: until it holds)."""
+    deadline = None if within is None else time.monotonic() + within
+    while not condition():
+        if deadline is not None and time.monotonic() >= deadline:
+            return False
+        time.sleep(every)
+    return True

@@ -75,3 +75,19 @@ def test_a_background_job_hands_over_its_result_or_its_error():
     failed = warming.in_background(lambda: 1 / 0)
     assert warming.finished([failed], None)
     assert isinstance(failed.exception(), ZeroDivisionError)
+
+
+def test_until_asks_again_until_the_condition_holds_or_the_time_is_up():
+    answers = iter([False, False, True])
+    assert warming.until(lambda: next(answers), None, every=0.001)
+    assert not warming.until(lambda: False, 0.01, every=0.001)
+
+
+def test_a_warm_up_is_running_until_its_plan_ends():
+    gate = threading.Event()
+    warmer = warming.Warmer(log=io.StringIO())
+    warmer.start("k", lambda: [lambda: gate.wait(60)])
+    assert warmer.running("k") and not warmer.running("other")
+    gate.set()
+    warmer.thread("k").join(10)
+    assert not warmer.running("k")

@@ -120,3 +120,32 @@ def test_during_the_warm_up_the_story_shows_without_waiting_for_the_effects_of_a
     assert not at.exception and not at.info
     assert [m.value for m in at.markdown][1:] == list(full[-1].lines)
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_while_the_warm_up_runs_the_presenter_waits_for_it_not_beside_it(
+    app, own_db, held_effects, monkeypatch
+):
+    """The warm-up's plan computes the story's effects: while it runs, presenter mode starts
+    no computation of its own on the same cores; once it has ended without them, it does."""
+    from pages import _cache
+    from pages import _shared as ui
+
+    started = []
+    job = _cache._effects_job
+
+    def counted(*args):
+        started.append(args[-1])
+        return job(*args)
+
+    monkeypatch.setattr(_cache, "_effects_job", counted)
+    monkeypatch.setattr(ui.warmer, "running", lambda key: True)
+    at = app("pages/present.py", lang="en", step="7").run()
+    assert not at.exception and at.info[0].value.startswith("Being computed")
+    assert started == []
+    monkeypatch.setattr(ui.warmer, "running", lambda key: False)  # it ended without them
+    held_effects.set()
+    for _ in range(600):
+        at.run()
+        if not at.info:
+            break
+    assert not at.exception and not at.info and sorted(set(started)) == [1, 2]
