@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from loyalty import actions, effects, exports, i18n
-from pages import _cache
+from pages import _cache, _pending
 from pages import _shared as ui
 
 
@@ -46,10 +46,11 @@ def effect(horizon: int) -> effects.Effects:
     return _effects(*_revs(), horizon)
 
 
-def effect_ready(horizon: int, patience: float | None = _cache.PATIENCE) -> bool:
-    """Whether the effects at ``horizon`` are computed; the served app waits ``patience`` s
-    for them (:func:`pages._cache.effects_ready`)."""
-    return _cache.effects_ready([horizon], patience)
+def effect_ready(horizon: int, wait: bool = True) -> bool:
+    """Whether the effects at ``horizon`` are computed; the served app waits for them up to
+    :data:`pages._pending.PATIENCE` (``wait``) or not at all
+    (:func:`pages._pending.effects_ready`)."""
+    return _pending.effects_ready([horizon], _pending.PATIENCE if wait else 0.0)
 
 
 def branches() -> pl.DataFrame:

@@ -3,7 +3,7 @@
 The glue is split by job — :mod:`pages._session` (language, store, viewer, audit),
 :mod:`pages._auth` (signing in), :mod:`pages._cache` (cached wrappers around the core,
 :class:`loyalty.dashboard.Dashboard`), :mod:`pages._warm` (the warm-up that fills them),
-:mod:`pages._widgets` (charts, pickers, URL filters) and :mod:`pages._import_report` (the
+:mod:`pages._pending` (the effects of actions, which no page waits for), :mod:`pages._widgets` (charts, pickers, URL filters) and :mod:`pages._import_report` (the
 Data page's import) — and gathered here, with :func:`page_start`, the first call of every page.
 """
 
@@ -12,7 +12,6 @@ import streamlit as st
 from loyalty import config, i18n
 from pages._auth import auth_gate, resume_after_sign_in, sign_out
 from pages._cache import (
-    actions_ready,
     branch_names,
     branch_table,
     chain_links,
@@ -29,7 +28,6 @@ from pages._cache import (
     has_answers,
     headline_ratio,
     lag_direction,
-    presenter_steps,
     quadrants,
     response_counts,
     story_steps,
@@ -44,6 +42,7 @@ from pages._import_report import (
     show_import_report,
     suggested_mapping,
 )
+from pages._pending import actions_ready, presenter_steps
 from pages._session import (
     actor,
     audited,

@@ -128,7 +128,7 @@ with tabs[1]:
     elif not glue.effect_ready(horizon):  # at 10,000 branches about 9 s a horizon
         st.warning(t("actions.caution", lang))
         st.info(t("actions.computing", lang), icon=":material/hourglass_top:")
-        ui.rerun_when(lambda: glue.effect_ready(horizon, 0))
+        ui.rerun_when(lambda: glue.effect_ready(horizon, wait=False))
     else:
         result = glue.effect(horizon)
         st.warning(t("actions.caution", lang))

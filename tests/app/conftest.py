@@ -49,7 +49,7 @@ def held_effects(monkeypatch):
     import threading
 
     from loyalty.dashboard import Dashboard
-    from pages import _cache
+    from pages import _pending
     from pages import _shared as ui
 
     gate = threading.Event()
@@ -60,7 +60,7 @@ def held_effects(monkeypatch):
         return compute(self, horizon)
 
     monkeypatch.setattr(Dashboard, "action_effects", held)
-    monkeypatch.setattr(_cache, "PATIENCE", 0.2)
+    monkeypatch.setattr(_pending, "PATIENCE", 0.2)
     monkeypatch.setattr(ui.warmer, "enabled", True)
     monkeypatch.setattr(ui, "warm_in_background", lambda db, rev: None)
     yield gate

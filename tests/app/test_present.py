@@ -127,17 +127,17 @@ def test_while_the_warm_up_runs_the_presenter_waits_for_it_not_beside_it(
 ):
     """The warm-up's plan computes the story's effects: while it runs, presenter mode starts
     no computation of its own on the same cores; once it has ended without them, it does."""
-    from pages import _cache
+    from pages import _pending
     from pages import _shared as ui
 
     started = []
-    job = _cache._effects_job
+    job = _pending._effects_job
 
     def counted(*args):
         started.append(args[-1])
         return job(*args)
 
-    monkeypatch.setattr(_cache, "_effects_job", counted)
+    monkeypatch.setattr(_pending, "_effects_job", counted)
     monkeypatch.setattr(ui.warmer, "running", lambda key: True)
     at = app("pages/present.py", lang="en", step="7").run()
     assert not at.exception and at.info[0].value.startswith("Being computed")

@@ -1,0 +1,65 @@
+"""Streamlit glue, results a page does not wait for: the effects of actions (about 18 s at
+10,000 branches cold) are computed in the background or by the warm-up while presenter mode
+shows the story without them and the Actions page its list; both fill in by themselves
+(:func:`pages._widgets.rerun_when`)."""
+
+import streamlit as st
+
+from loyalty import actions, story, warming
+from pages._cache import Scope, _core, _key, _story_packs
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _story_draft(db: str, rev: int, scope: Scope, arev: int, wave: str, lang: str, loyalty: str):
+    """Presenter packs of the story while the effects of actions are being computed (its
+    last step says so); ``arev`` as in :func:`_story`."""
+    return story.presenter_packs(_core(db, rev, scope).story(wave, lang, loyalty, draft=True))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _effects_job(db: str, rev: int, scope: Scope, arev: int, horizon: int):
+    """The effects of actions at ``horizon`` computed in the background, once per revision,
+    scope and actions' revision."""
+    return warming.in_background(
+        lambda: _core(db, rev, scope).action_effects(horizon), name=f"loyalty-effects-{horizon}"
+    )
+
+
+#: s a presenter waits for the effects of actions before the story shows without them
+PATIENCE = 1.0
+
+
+def effects_ready(horizons: list[int], patience: float | None = 0.0) -> bool:
+    """Whether the effects of actions at ``horizons`` are computed. The served app (its
+    warm-up enabled) waits ``patience`` seconds for them: for the warm-up where its plan has
+    them (the story's, every branch), not beside it on the same cores; else computing them in
+    the background. Elsewhere (scripts, tests) they are computed when asked for: True."""
+    from pages._warm import warmer  # the warm-up's glue imports this module
+
+    db, rev, scope = _key()
+    core = _core(db, rev, scope)
+    if not warmer.enabled or core.effects_known(horizons):
+        return True
+    if scope is None and set(horizons) <= set(core.story_horizons()) and warmer.running((db, rev)):
+        return warming.until(lambda: core.effects_known(horizons), patience)
+    arev = actions.revision(core.store)
+    jobs = [_effects_job(db, rev, scope, arev, h) for h in horizons]
+    return warming.finished(jobs, patience)  # a failure shows where they are asked for
+
+
+def actions_ready(patience: float | None = 0.0) -> bool:
+    """Whether the story's effects of actions are computed (or none recorded); see
+    :func:`effects_ready`."""
+    core = _core(*_key())
+    return not core.action_counts() or effects_ready(core.story_horizons(), patience)
+
+
+def presenter_steps(wave: str, lang: str, loyalty: str = "nps") -> story.PackedSteps:
+    """Presenter mode's steps, figures restyled for the room; each unpacked when asked for.
+    While the effects of actions are still being computed (an import at 10,000 branches: about
+    18 s), the story without them after :data:`PATIENCE` s; its last step's figure is None."""
+    if actions_ready(PATIENCE):
+        return story.PackedSteps(_story_packs(wave, lang, loyalty)[1])
+    db, rev, scope = _key()
+    arev = actions.revision(_core(db, rev, None).store)
+    return story.PackedSteps(_story_draft(db, rev, scope, arev, wave, lang, loyalty))
