@@ -3,7 +3,8 @@
 The glue is split by job — :mod:`pages._session` (language, store, viewer, audit),
 :mod:`pages._auth` (signing in), :mod:`pages._cache` (cached wrappers around the core,
 :class:`loyalty.dashboard.Dashboard`), :mod:`pages._warm` (the warm-up that fills them),
-:mod:`pages._pending` (the effects of actions, which no page waits for), :mod:`pages._widgets` (charts, pickers, URL filters) and :mod:`pages._import_report` (the
+:mod:`pages._pending` (the effects of actions, which no page waits for),
+:mod:`pages._widgets` (charts, pickers, URL filters) and :mod:`pages._import_report` (the
 Data page's import) — and gathered here, with :func:`page_start`, the first call of every page.
 """
 
