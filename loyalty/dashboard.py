@@ -393,6 +393,11 @@ class Dashboard:
         arev = actions.revision(self.store)
         return all(self.memo.known(self._key("action_effects", (arev, h))) for h in horizons)
 
+    def warmed_horizons(self) -> list[int]:
+        """The horizons whose effects of actions :meth:`warm_plan` computes for this scope
+        (through the story, which it warms for every branch only)."""
+        return self.story_horizons() if self.scope is None else []
+
     def actions_ready(self) -> bool:
         """Whether :meth:`action_summary` answers without computing effects of actions (none
         recorded, or their effects computed). At 10,000 branches the effects take the longest

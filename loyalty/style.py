@@ -54,7 +54,7 @@ PRESENTER_TEXT_KEY = "step_text"
 
 def presenter_text_css(size_px: int) -> str:
     """The presenter step's text at ``size_px`` (an int: the layout's choice,
-    :data:`loyalty.report.PRESENTER`), so the step fits a 1280×720 screen."""
+    :data:`loyalty.fitting.PRESENTER`), so the step fits a 1280×720 screen."""
     size = int(size_px)
     return (
         f'<style>.st-key-{PRESENTER_TEXT_KEY} div[data-testid="stMarkdownContainer"] p '

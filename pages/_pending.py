@@ -32,15 +32,15 @@ PATIENCE = 1.0
 def effects_ready(horizons: list[int], patience: float | None = 0.0) -> bool:
     """Whether the effects of actions at ``horizons`` are computed. The served app (its
     warm-up enabled) waits ``patience`` seconds for them: for the warm-up where its plan has
-    them (the story's, every branch), not beside it on the same cores; else computing them in
-    the background. Elsewhere (scripts, tests) they are computed when asked for: True."""
+    them (``Dashboard.warmed_horizons``), not beside it on the same cores; else computing them
+    in the background. Elsewhere (scripts, tests) they are computed when asked for: True."""
     from pages._warm import warmer  # the warm-up's glue imports this module
 
     db, rev, scope = _key()
     core = _core(db, rev, scope)
     if not warmer.enabled or core.effects_known(horizons):
         return True
-    if scope is None and set(horizons) <= set(core.story_horizons()) and warmer.running((db, rev)):
+    if set(horizons) <= set(core.warmed_horizons()) and warmer.running((db, rev)):
         return warming.until(lambda: core.effects_known(horizons), patience)
     arev = actions.revision(core.store)
     jobs = [_effects_job(db, rev, scope, arev, h) for h in horizons]

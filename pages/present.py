@@ -101,7 +101,6 @@ with settings.popover(t("present.settings", lang), icon=":material/tune:"):
                 )
     st.page_link("pages/overview.py", label=t("present.leave", lang), icon=":material/close:")
 
-
 st.title(step.title)
 fit = story.presenter_fit(step)  # the text never below the screen's bottom
 st.html(style.presenter_text_css(fit.size_px))

@@ -149,3 +149,10 @@ def test_a_memo_knows_what_it_holds_and_what_its_shelf_keeps(tmp_path):
     memo.get(("waves", None, 200), lambda: ["2025-H2"])  # not kept: known in memory only
     assert memo.known(("waves", None, 200))
     assert not Memo(shelf=shelf).known(("waves", None, 200))
+
+
+def test_the_horizons_the_warm_up_computes_are_those_of_its_story(company, scope):
+    plan = list(company.warm_plan(("de", "en")))
+    assert {r.scope for r in plan if r.method == "story"} == {None}
+    assert company.warmed_horizons() == company.story_horizons() == [1, 2]
+    assert company.view(scope).warmed_horizons() == []
