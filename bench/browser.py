@@ -371,17 +371,33 @@ class Timings:
         self.samples.setdefault((spec.path, measure), []).append(sample)
 
 
+def _context(browser):
+    """A fresh browser context, instrumented (:data:`INSTRUMENT`)."""
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+    ctx.add_init_script(INSTRUMENT)
+    return ctx
+
+
+@contextlib.contextmanager
+def _chromium(opts: Options):
+    """Debian's Chromium through Playwright, headless; closed at the end."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=opts.chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def measure(browser, base: str, specs: list[Spec], chain: Chain, runs: int, timeout: float):
     timings = Timings()
-
-    def context():
-        ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
-        ctx.add_init_script(INSTRUMENT)
-        return ctx
-
     for _ in range(runs):
         for spec in specs:
-            ctx = context()
+            ctx = _context(browser)
             try:
                 page = ctx.new_page()
                 page.goto(_path_url(base, spec.path, spec.deep(chain)), wait_until="commit")
@@ -393,7 +409,7 @@ def measure(browser, base: str, specs: list[Spec], chain: Chain, runs: int, time
                 timings.errors.append(f"{spec.nav}, first paint/interaction: {exc}"[:300])
             finally:
                 ctx.close()
-            ctx = context()
+            ctx = _context(browser)
             try:
                 page = ctx.new_page()
                 start = "branches" if spec.switch_from == "Branches" else ""
@@ -468,16 +484,8 @@ def _drive(url: str, specs, chain, opts: Options) -> Timings:
 
 
 def _drive_here(url: str, specs, chain, opts: Options) -> Timings:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=opts.chromium, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            return measure(browser, url, specs, chain, opts.runs, opts.timeout)
-        finally:
-            browser.close()
+    with _chromium(opts) as browser:
+        return measure(browser, url, specs, chain, opts.runs, opts.timeout)
 
 
 def during_warm_up(db: Path, folder: Path, specs, chain, opts: Options) -> Timings:
@@ -488,31 +496,23 @@ def during_warm_up(db: Path, folder: Path, specs, chain, opts: Options) -> Timin
 
 
 def _during_here(db: Path, folder: Path, specs, chain, opts: Options) -> Timings:
-    from playwright.sync_api import sync_playwright
-
     timings = Timings()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=opts.chromium, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            for spec in specs:
-                env = {"LOYALTY_RESULTS": str(folder / f"during-{spec.path or 'overview'}")}
-                log = folder / f"during-{spec.path or 'overview'}.log"
-                proc, url = start_server(db, log, env=env, options=opts.server_options)
-                ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
-                ctx.add_init_script(INSTRUMENT)
-                try:
-                    page = ctx.new_page()
-                    page.goto(_path_url(url, spec.path, spec.deep(chain)), wait_until="commit")
-                    timings.add(spec, "during warm-up", _wait_done(page, 0.0, 600))
-                except Exception as exc:  # counted; the next page goes on
-                    timings.errors.append(f"{spec.nav}, during the warm-up: {exc}"[:300])
-                finally:
-                    ctx.close()
-                    stop_server(proc)
-        finally:
-            browser.close()
+    with _chromium(opts) as browser:
+        for spec in specs:
+            name = f"during-{spec.path or 'overview'}"
+            env = {"LOYALTY_RESULTS": str(folder / name)}  # nothing kept: as after an import
+            log = folder / f"{name}.log"
+            proc, url = start_server(db, log, env=env, options=opts.server_options)
+            ctx = _context(browser)
+            try:
+                page = ctx.new_page()
+                page.goto(_path_url(url, spec.path, spec.deep(chain)), wait_until="commit")
+                timings.add(spec, "during warm-up", _wait_done(page, 0.0, 600))
+            except Exception as exc:  # counted; the next page goes on
+                timings.errors.append(f"{spec.nav}, during the warm-up: {exc}"[:300])
+            finally:
+                ctx.close()
+                stop_server(proc)
     return timings
 
 
