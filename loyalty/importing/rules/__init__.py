@@ -27,7 +27,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
         common.duplicate_branches,
     ),
     "engagement": (
-        *_SHARED,
+        common.waves,
+        common.branch_ids,
+        engagement.answers,
+        common.numeric_fields,
+        common.texts,
         engagement.scales,
         engagement.scores,
         engagement.empty_responses,

@@ -73,6 +73,8 @@ class Context:
     # decided on the way (see Checked.decided)
     new_branches: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+    # item id → its distinct answers as written (``v``) and how often each was given (``n``)
+    answers: dict[str, pl.DataFrame] = field(default_factory=dict)
 
     @property
     def fields(self) -> dict[str, Field]:

@@ -261,7 +261,9 @@ def numeric_fields(work: pl.DataFrame, ctx: Context) -> Checked:
     numeric = [f for f in numeric if ctx.resolved.get(f.name)]
     decimal = ctx.decimal
     if decimal is None and (numeric or ctx.items):
-        decimal = file_decimal(work, [f.name for f in numeric] + [ITEM + i for i in ctx.items])
+        decimal = file_decimal(
+            work, [f.name for f in numeric] + [ITEM + i for i in ctx.items], ctx.answers
+        )
     out = Checked(work, decided={"decimal": decimal})
     for f in numeric:
         values, problems = _parse_column(out.work, f, ctx.resolved[f.name], decimal)
@@ -270,11 +272,16 @@ def numeric_fields(work: pl.DataFrame, ctx: Context) -> Checked:
     return out
 
 
-def file_decimal(work: pl.DataFrame, cols: list[str]) -> str | None:
-    """The file's decimal mark, detected once over every numeric column (consistent reading)."""
+def file_decimal(
+    work: pl.DataFrame, cols: list[str], answers: dict[str, pl.DataFrame] | None = None
+) -> str | None:
+    """The file's decimal mark, detected once over every numeric column (consistent reading).
+    ``answers``: the items' distinct answers where already counted (``Context.answers``)."""
     parts = []
+    answers = answers or {}
     for c in cols:
-        s = work[c].drop_nulls().unique()
+        item = c.removeprefix(ITEM) if c.startswith(ITEM) else None
+        s = answers[item]["v"] if item in answers else work[c].drop_nulls().unique()
         # whole numbers say nothing; words (Likert answers) are no numbers
         s = s.filter(
             s.str.strip_chars().cast(pl.Int64, strict=False).is_null()

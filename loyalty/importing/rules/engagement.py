@@ -139,6 +139,45 @@ def item_columns(
 # --- answers ----------------------------------------------------------------------------------
 
 
+def answers(work: pl.DataFrame, ctx: Context) -> Checked:
+    """Each item's distinct answers as written, with how often each was given, counted in one
+    pass over every item column (``Context.answers``): the rules after it (the decimal mark,
+    the scales, the scores) judge these few values instead of every cell."""
+    if not ctx.items:
+        return Checked(work)
+    counted = work.select(
+        pl.col(ITEM + i).drop_nulls().value_counts(name="n").implode().alias(i) for i in ctx.items
+    )
+    found = {
+        i: counted[i].explode().struct.unnest().rename({ITEM + i: "v"}).sort("v") for i in ctx.items
+    }
+    return Checked(work, decided={"answers": found})
+
+
+def _in_file_order(work: pl.DataFrame, item_id: str) -> pl.DataFrame:
+    """One item's distinct answers (``v``, ``n``) in the order the file first gives them."""
+    return (
+        work.select(pl.col(ITEM + item_id).alias("v"))
+        .drop_nulls()
+        .group_by("v", maintain_order=True)
+        .len("n")
+    )
+
+
+def _item_answers(work: pl.DataFrame, ctx: Context, item_id: str) -> pl.DataFrame:
+    """``ctx.answers[item_id]``, or counted here where no rule counted them before."""
+    found = ctx.answers.get(item_id)
+    return found if found is not None else _in_file_order(work, item_id)
+
+
+def _evidence(answers: pl.DataFrame, scale_min: int, seven: bool) -> dict[int, str]:
+    """:func:`likert.scale_evidence` over distinct answers (``v``, ``n``), stripped."""
+    stripped = answers.group_by(pl.col("v").str.strip_chars(), maintain_order=True).agg(
+        pl.col("n").sum()
+    )
+    return likert.scale_evidence(stripped["v"].to_list(), scale_min, numbers=seven)
+
+
 def scales(work: pl.DataFrame, ctx: Context) -> Checked:
     """Five- and seven-point answers mixed in one file (two surveys pasted together, an item
     set up differently in the survey tool). On the same words the two scales differ ("stimme
@@ -156,20 +195,13 @@ def scales(work: pl.DataFrame, ctx: Context) -> Checked:
         if item.scale_max - item.scale_min not in (4, 6):
             continue
         # each distinct answer once, with how often it was given
-        answers = (
-            work.select(pl.col(ITEM + item_id).alias("v"))
-            .drop_nulls()
-            .group_by("v", maintain_order=True)
-            .len("n")
-            .group_by(pl.col("v").str.strip_chars(), maintain_order=True)
-            .agg(pl.col("n").sum())
-        )
+        answers = _item_answers(work, ctx, item_id)
         # on a five-point questionnaire a plain 6 or 7 is already out of range, cell by cell
         seven = item.scale_max - item.scale_min == 6
-        evidence[item_id] = likert.scale_evidence(
-            answers["v"].to_list(), item.scale_min, numbers=seven
-        )
-        whole = answers.with_columns(pl.col("v").cast(pl.Int64, strict=False)).drop_nulls("v")
+        evidence[item_id] = _evidence(answers, item.scale_min, seven)
+        whole = answers.select(
+            pl.col("v").str.strip_chars().cast(pl.Int64, strict=False), "n"
+        ).drop_nulls("v")
         if whole["n"].sum() >= likert.FIVE_POINT_MIN_ANSWERS and (
             whole["v"].max() <= item.scale_min + 4
         ):
@@ -193,6 +225,10 @@ def scales(work: pl.DataFrame, ctx: Context) -> Checked:
         if example is None:  # plain numbers, none above 5: the column as a whole
             out.problems.append(file_problem(kind, items[item_id], capped[item_id], expected))
             continue
+        # the example the report names: the first such answer in the file
+        seven = item.scale_max - item.scale_min == 6
+        first = _evidence(_in_file_order(work, item_id), item.scale_min, seven)
+        example = first.get(7 if kind == "scale_seven_points" else 5, example)
         needle = example.split(" / ")[0]
         rows = work.filter(pl.col(ITEM + item_id).str.strip_chars() == needle)["__row"]
         row = rows[0] if rows.len() else None
@@ -201,23 +237,32 @@ def scales(work: pl.DataFrame, ctx: Context) -> Checked:
 
 
 def scores(work: pl.DataFrame, ctx: Context) -> Checked:
-    """Each item's answers as scores (numbers or the scale's words)."""
+    """Each item's answers as scores (numbers or the scale's words), decided once per distinct
+    answer; every item column is replaced in one pass."""
     out = Checked(work)
+    columns = []
     for item_id, col in ctx.items.items():
-        values, problems = _item_scores(out.work, item_id, col, ctx.instrument, ctx.decimal)
+        uniques = _item_answers(work, ctx, item_id)["v"]
+        values, problems = _item_scores(work, item_id, col, ctx.instrument, ctx.decimal, uniques)
         out.problems.extend(problems)
-        out.work = out.work.with_columns(values.alias(ITEM + item_id))
+        columns.append(values.alias(ITEM + item_id))
+    out.work = work.with_columns(columns)
     return out
 
 
 def _item_scores(
-    work: pl.DataFrame, item_id: str, col: str, instrument: Instrument, decimal: str | None
-) -> tuple[pl.Series, list[pl.DataFrame]]:
-    """Scores of one item (Int16) plus problems, decided once per distinct answer."""
+    work: pl.DataFrame,
+    item_id: str,
+    col: str,
+    instrument: Instrument,
+    decimal: str | None,
+    uniques: pl.Series,
+) -> tuple[pl.Expr, list[pl.DataFrame]]:
+    """Scores of one item (an Int16 expression) plus problems, decided once per distinct
+    answer (``uniques``, the item's distinct answers as written)."""
     item = instrument.item(item_id)
     lo, hi = item.scale_min, item.scale_max
     name = ITEM + item_id
-    uniques = work[name].drop_nulls().unique()
     stripped = uniques.str.strip_chars()
     ints = stripped.cast(pl.Int64, strict=False)
     score: dict[str, int | None] = {}
@@ -287,7 +332,10 @@ def _item_scores(
             if k in kinds.values()
         ]
     good = [k for k in keys if kinds[k] is None]
-    values = work[name].replace_strict(
+    if len(good) == len(keys) and all(k == str(score[k]) for k in keys):
+        # every answer a plain whole number on the scale: the cast reads them all alike
+        return pl.col(name).cast(pl.Int16), probs
+    values = pl.col(name).replace_strict(
         good, [score[k] for k in good], default=None, return_dtype=pl.Int16
     )
     return values, probs
