@@ -216,23 +216,29 @@ def _sample(series: pl.Series) -> pl.Series:
     return s.filter(s != "").head(_SAMPLE)
 
 
+def _counted(series: pl.Series) -> pl.DataFrame:
+    """The column's first 10,000 non-empty values (stripped) as distinct values ``v`` with how
+    often each occurs (``n``): every share below is judged once per distinct value."""
+    return _sample(series).rename("v").value_counts(name="n")
+
+
+def _share(counted: pl.DataFrame, pattern: str) -> float:
+    """The share of the sampled values that match ``pattern``."""
+    return counted.filter(pl.col("v").str.contains(pattern))["n"].sum() / counted["n"].sum()
+
+
 def reason_by_content(series: pl.Series) -> str | None:
     """The privacy reason code judged from the values alone (see the module docstring)."""
-    values = _sample(series)
-    if values.is_empty():
+    counted = _counted(series)
+    if counted.is_empty():
         return None
-    share = {
-        "email": values.str.contains(_EMAIL).mean(),
-        "ip_address": values.str.contains(_IP).mean(),
-        "timestamp": values.str.contains(_TIMESTAMP).mean(),
-    }
-    if share["email"] >= 0.5:
+    if _share(counted, _EMAIL) >= 0.5:
         return "email"
-    if share["ip_address"] >= 0.8:
+    if _share(counted, _IP) >= 0.8:
         return "ip_address"
-    if share["timestamp"] >= 0.8:
+    if _share(counted, _TIMESTAMP) >= 0.8:
         return "timestamp"
-    if looks_like_free_text(series):
+    if _free_text(counted):
         return "free_text"
     return None
 
@@ -248,34 +254,41 @@ def looks_like_free_text(series: pl.Series) -> bool:
     * they are long: on average at least 20 characters, or at least half of them have three or
       more words.
     """
+    return _free_text(_counted(series))
 
-    values = _sample(series)
-    total = values.len()
+
+def _free_text(counted: pl.DataFrame) -> bool:
+    """:func:`looks_like_free_text` over the sample's distinct values and their counts."""
+    total = counted["n"].sum()
     if total < 5:
         return False
     # Shortcuts, each implying a False below (the remaining values are a subset of at least
     # half of them): few distinct values (codes, scale points), or nothing long or wordy.
-    if values.n_unique() * 4 < total:
+    if counted.height * 4 < total:
         return False
-    if values.str.len_chars().max() < 20 and not (values.str.count_matches(r"\S+") >= 3).any():
+    values = counted["v"]
+    words = values.str.count_matches(r"\S+")
+    if values.str.len_chars().max() < 20 and not (words >= 3).any():
         return False
     numeric = (
         parse_numbers(values, ",")[0].is_not_null() | parse_numbers(values, ".")[0].is_not_null()
     )
-    distinct = values.unique().to_list()
+    distinct = values.to_list()
     likert_words = (
         {v for v in distinct if label_value(v, 1, 5) != "unknown"}
         if len(distinct) <= 200
         else set()
     )
-    text = values.filter(~numeric & ~values.is_in(list(likert_words)))
-    n = text.len()
+    text = counted.with_columns(words.alias("words")).filter(
+        ~numeric & ~values.is_in(list(likert_words))
+    )
+    n = text["n"].sum()
     if n < 5 or n * 2 < total:
         return False
-    if text.n_unique() * 2 < n:
+    if text.height * 2 < n:
         return False
-    long_enough = text.str.len_chars().mean() >= 20
-    wordy = (text.str.count_matches(r"\S+") >= 3).mean() >= 0.5
+    long_enough = (text["v"].str.len_chars() * text["n"]).sum() / n >= 20
+    wordy = text.filter(pl.col("words") >= 3)["n"].sum() / n >= 0.5
     return bool(long_enough or wordy)
 
 

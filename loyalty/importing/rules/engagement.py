@@ -499,6 +499,7 @@ def frames(work: pl.DataFrame, ctx: Context) -> dict[str, pl.DataFrame]:
         work = work.sort("wave", maintain_order=True)
     work = work.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("response_id"))
     resolved = ctx.resolved
+    codes = pl.Enum(list(ctx.items))  # the item ids, each row holding its code
     return {
         "responses": work.select(
             "response_id",
@@ -513,7 +514,7 @@ def frames(work: pl.DataFrame, ctx: Context) -> dict[str, pl.DataFrame]:
             [
                 work.select(
                     "response_id",
-                    pl.lit(item_id, pl.String).alias("item_id"),
+                    pl.lit(item_id, codes).alias("item_id"),
                     pl.col(ITEM + item_id).alias("score"),
                 ).filter(pl.col("score").is_not_null())
                 for item_id in ctx.items
