@@ -71,8 +71,7 @@ def working_frame(
         raise ValueError("row_numbers must have one entry per data row")
 
     def clean(col: str) -> pl.Expr:
-        s = pl.col(col).cast(pl.String).str.strip_chars()
-        return pl.when(s == "").then(None).otherwise(s)
+        return pl.col(col).cast(pl.String).str.strip_chars().replace("", None)
 
     label = {name: col for name, col in ctx.resolved.items() if col is not None}
     return raw_frame.select(
@@ -110,29 +109,32 @@ def waves(work: pl.DataFrame, ctx: Context) -> Checked:
                 WAVE_FORMATS,
             )
         )
-    work = work.with_columns(
-        pl.col("wave").alias("__wave_raw"),
-        pl.col("wave").replace_strict(
-            list(canon), list(canon.values()), default=None, return_dtype=pl.String
-        ),
-    )
-    if ctx.given_wave is not None:
-        problems.append(
-            row_problems(
-                work,
-                pl.col("wave").is_not_null() & (pl.col("wave") != ctx.given_wave),
-                "wave_mismatch",
-                wave_col,
-                pl.col("__wave_raw"),
-                ctx.given_wave,
-            )
+    # the labels as written where every one is already canonical (the usual file)
+    as_written = all(value == label for value, label in canon.items())
+    if not as_written:
+        work = work.with_columns(
+            pl.col("wave").alias("__wave_raw"),
+            pl.col("wave").replace_strict(
+                list(canon), list(canon.values()), default=None, return_dtype=pl.String
+            ),
         )
+    raw = pl.col("wave" if as_written else "__wave_raw")
+    if ctx.given_wave is not None:
+        if any(label not in (None, ctx.given_wave) for label in canon.values()):
+            problems.append(
+                row_problems(
+                    work,
+                    pl.col("wave").is_not_null() & (pl.col("wave") != ctx.given_wave),
+                    "wave_mismatch",
+                    wave_col,
+                    raw,
+                    ctx.given_wave,
+                )
+            )
         work = work.with_columns(pl.col("wave").fill_null(ctx.given_wave))
     else:
-        problems.append(
-            row_problems(work, pl.col("__wave_raw").is_null(), "missing_wave", wave_col)
-        )
-    return Checked(work.drop("__wave_raw"), problems)
+        problems.append(row_problems(work, raw.is_null(), "missing_wave", wave_col))
+    return Checked(work if as_written else work.drop("__wave_raw"), problems)
 
 
 def file_waves(
@@ -374,40 +376,57 @@ def texts(work: pl.DataFrame, ctx: Context) -> Checked:
     out = Checked(work)
     for name in names:
         category = ctx.kind == "engagement" and name != "branch_id"
-        reasons = privacy.text_reasons(work[name], names=category)
-        flagged = work.select("__row", name).with_columns(reasons.alias("__reason"))
-        flagged = flagged.filter(pl.col("__reason").is_not_null())
+        # each distinct text judged once; the rows are looked at only where one is refused
+        distinct = work[name].drop_nulls().unique()
+        refused = distinct.filter(privacy.text_reasons(distinct, names=category).is_not_null())
         if name == "branch_id" and ctx.kind != "branches":
-            flagged = flagged.filter(pl.col(name).is_in(list(ctx.new_branches)))
-        good = work.filter(reasons.is_null())[name].drop_nulls()
-        examples = ", ".join(good.value_counts(sort=True)[name].head(3).to_list()) or "–"
-        value = (
-            pl.when(pl.col(name).str.len_chars() > SHOWN_TEXT)
-            .then(pl.col(name).str.slice(0, SHOWN_TEXT) + pl.lit(" …"))
-            .otherwise(pl.col(name))
-        )
-        for reason in flagged["__reason"].unique(maintain_order=True).to_list():
-            out.problems.append(
-                row_problems(
-                    flagged,
-                    pl.col("__reason") == reason,
-                    f"identifying_{reason}",
-                    ctx.resolved[name],
-                    value,
-                    examples,
-                )
-            )
+            refused = refused.filter(refused.is_in(list(ctx.new_branches)))
+        if refused.len():
+            out.problems.extend(_refused_texts(work, name, ctx, category))
         if category:
-            distinct = work[name].drop_nulls().n_unique()
             minimum = ctx.min_group_size or config.min_group_size()
             limit = privacy.category_limit(work.height, minimum)
-            if distinct > limit:
+            if distinct.len() > limit:
                 out.problems.append(
                     file_problem(
-                        "too_many_categories", ctx.resolved[name], value=distinct, expected=limit
+                        "too_many_categories",
+                        ctx.resolved[name],
+                        value=distinct.len(),
+                        expected=limit,
                     )
                 )
     return out
+
+
+def _refused_texts(
+    work: pl.DataFrame, name: str, ctx: Context, category: bool
+) -> list[pl.DataFrame]:
+    """A problem per row whose text in column ``name`` may not be stored, by reason."""
+    problems = []
+    reasons = privacy.text_reasons(work[name], names=category)
+    flagged = work.select("__row", name).with_columns(reasons.alias("__reason"))
+    flagged = flagged.filter(pl.col("__reason").is_not_null())
+    if name == "branch_id" and ctx.kind != "branches":
+        flagged = flagged.filter(pl.col(name).is_in(list(ctx.new_branches)))
+    good = work.filter(reasons.is_null())[name].drop_nulls()
+    examples = ", ".join(good.value_counts(sort=True)[name].head(3).to_list()) or "–"
+    value = (
+        pl.when(pl.col(name).str.len_chars() > SHOWN_TEXT)
+        .then(pl.col(name).str.slice(0, SHOWN_TEXT) + pl.lit(" …"))
+        .otherwise(pl.col(name))
+    )
+    for reason in flagged["__reason"].unique(maintain_order=True).to_list():
+        problems.append(
+            row_problems(
+                flagged,
+                pl.col("__reason") == reason,
+                f"identifying_{reason}",
+                ctx.resolved[name],
+                value,
+                examples,
+            )
+        )
+    return problems
 
 
 # --- duplicates -------------------------------------------------------------------------------
