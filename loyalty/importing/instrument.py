@@ -541,17 +541,30 @@ def apply_instrument(
             "WHERE wave <> ? AND item_id IN (SELECT item_id FROM _instr_ids) GROUP BY item_id",
             [wave],
         ).fetchall()
-        answered = {
-            r[0]
-            for r in cur.execute(
-                "SELECT DISTINCT item_id FROM response_scores "
-                "WHERE item_id IN (SELECT item_id FROM _instr_ids)"
-            ).fetchall()
-        }
     finally:
         cur.unregister("_instr_ids")
     stored = {r[0]: Item(*r[:6], bool(r[6]), bool(r[7])) for r in stored_rows}
     used_in = {r[0]: r[1] for r in usage_rows}
+    # whether an item defined otherwise than stored has answers: asked only for such items
+    # (a scan of every stored answer, which the usual import, same items, does not need)
+    changed_ids = [
+        i.item_id
+        for i in instrument.items
+        if i.item_id in stored and stored[i.item_id].identity() != i.identity()
+    ]
+    answered: set[str] = set()
+    if changed_ids:
+        cur.register("_changed_ids", pl.DataFrame({"item_id": changed_ids}))
+        try:
+            answered = {
+                r[0]
+                for r in cur.execute(
+                    "SELECT DISTINCT item_id FROM response_scores "
+                    "WHERE item_id IN (SELECT item_id FROM _changed_ids)"
+                ).fetchall()
+            }
+        finally:
+            cur.unregister("_changed_ids")
     updates = []
     for item in instrument.items:
         old = stored.get(item.item_id)
@@ -578,11 +591,12 @@ def apply_instrument(
             )
         else:
             updates.append(item.item_id)
+    # the wave's answers are those of its active engagement import (one per wave): read by
+    # its import id, not by joining every stored answer to its response
     dropped = cur.execute(
-        "SELECT DISTINCT s.item_id FROM response_scores s "
-        "JOIN responses r USING (import_id, response_id) "
-        "JOIN imports i USING (import_id) "
-        "WHERE r.wave = ? AND i.active AND i.deleted_at IS NULL ORDER BY 1",
+        "SELECT DISTINCT item_id FROM response_scores WHERE import_id IN ("
+        "SELECT import_id FROM imports WHERE kind = 'engagement' AND wave = ? AND active "
+        "AND deleted_at IS NULL) ORDER BY 1",
         [wave],
     ).fetchall()
     lost = [r[0] for r in dropped if r[0] not in set(ids)]

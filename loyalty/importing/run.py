@@ -214,12 +214,9 @@ def _refuse_formula_columns(
 
 # --- what a new version replaces --------------------------------------------------------------
 
-#: Per kind: the frame of the validation result, the active view it replaces per wave.
-_REPLACES = {
-    "engagement": ("responses", "active_responses"),
-    "loyalty": ("loyalty", "active_loyalty"),
-    "finance": ("financials", "active_financials"),
-}
+#: Per kind: the table (and frame of the validation result) whose rows a new version
+#: replaces per wave: those of the wave's active import.
+_REPLACES = {"engagement": "responses", "loyalty": "loyalty", "finance": "financials"}
 #: How many branch ids a notice names before "…".
 NAMED_BRANCHES = 10
 #: The problems the import adds to validate()'s (``import.problem.<code>``).
@@ -233,11 +230,13 @@ WARNING_CODES = (
 )
 
 
-def _active_version(store: Store, kind: str, wave: str) -> int | None:
+def _active_version(store: Store, kind: str, wave: str) -> tuple[int, int] | None:
+    """(version, import id) of the active import of (kind, wave), if any."""
     rows = store.sql(
-        "SELECT version FROM imports WHERE kind = ? AND wave = ? AND active", [kind, wave]
+        "SELECT version, import_id FROM imports WHERE kind = ? AND wave = ? AND active",
+        [kind, wave],
     )
-    return int(rows["version"][0]) if rows.height else None
+    return (int(rows["version"][0]), int(rows["import_id"][0])) if rows.height else None
 
 
 def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[Notice]:
@@ -251,19 +250,21 @@ def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[
     notices: list[Notice] = []
     if result.kind not in _REPLACES:
         return notices
-    frame_name, view = _REPLACES[result.kind]
-    incoming = result.frames.get(frame_name)
+    table = _REPLACES[result.kind]
+    incoming = result.frames.get(table)
     for wave in result.waves:
-        version = _active_version(store, result.kind, wave)
-        if version is None:
+        active = _active_version(store, result.kind, wave)
+        if active is None:
             continue
+        version, import_id = active
+        # the active version's rows, read by its import id (not by the wave over every row)
         have = set(
-            store.sql(f"SELECT DISTINCT branch_id FROM {view} WHERE wave = ?", [wave])[
+            store.sql(f"SELECT DISTINCT branch_id FROM {table} WHERE import_id = ?", [import_id])[
                 "branch_id"
             ].to_list()
         )
         new = (
-            set(incoming.filter(pl.col("wave") == wave)["branch_id"].to_list())
+            set(incoming.filter(pl.col("wave") == wave)["branch_id"].unique().to_list())
             if incoming is not None
             else set()
         )

@@ -283,3 +283,22 @@ def test_every_error_code_of_the_module_is_listed_and_has_its_messages():
     assert written <= set(ERRORS)
     assert len(written) >= 15  # proves the scan sees the errors
     assert all(set(MESSAGES[f"instrument.{code}"]) == {"de", "en"} for code in ERRORS)
+
+
+def test_rewording_an_answered_item_of_the_same_wave_is_refused(tmp_path, demo_instrument):
+    """No other wave uses the item, but the wave's own answers do: a new wording would change
+    what they mean, so it is refused as for an item used elsewhere."""
+    data = demo.generate(demo.DemoParams(n_branches=6, n_waves=1))
+    s = Store(tmp_path / "d.duckdb")
+    try:
+        demo.seed_store(s, data)
+        wave = data.waves["wave"][0]
+        items = list(demo_instrument.items)
+        items[0] = Item(**{**items[0].__dict__, "text_de": "Ich arbeite gern hier."})
+        with pytest.raises(InstrumentError) as exc:
+            save_instrument(s, wave, Instrument(demo_instrument.dimensions, tuple(items)), "hr")
+        assert [code for code, _ in exc.value.errors] == ["changed_item"]
+        assert exc.value.errors[0][1]["item"] == "MOT1"
+        assert instrument_for_wave(s, wave).item("MOT1").text_de == "Ich gehe gern zur Arbeit."
+    finally:
+        s.close()
