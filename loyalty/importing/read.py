@@ -518,7 +518,9 @@ def _read_text(
     return table
 
 
-#: How much of a text file's end :func:`_cut_off_fields` reads to find its last records.
+#: How much of a text file's end :func:`_cut_off_fields` reads to find its last records:
+#: 16 KB first (a few hundred rows of a usual export), 256 KB where that holds too few.
+_SHORT_TAIL_BYTES = 16 * 1024
 _TAIL_BYTES = 256 * 1024
 
 
@@ -534,21 +536,29 @@ def _cut_off_fields(body: bytes, delimiter: str | None, width: int) -> int | Non
     """The number of fields of the last record if the file looks cut off: the last record has
     fewer fields than the header while the record before it has them all (a file still being
     written, or copied half). A file whose rows all leave out trailing empty fields is not cut
-    off. Only the file's end is parsed (from the first line break in its last 256 KB)."""
+    off. Only the file's end is parsed (from the first line break in its last 16 KB, or 256 KB
+    where 16 KB hold fewer than three records)."""
     if delimiter is None:
         return None
-    tail = body[-_TAIL_BYTES:]
-    if len(body) > _TAIL_BYTES:
-        tail = tail[tail.find(b"\n") + 1 :]
-    text = tail.decode("utf-8", "ignore")
-    records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
-    records = [r for r in records if any(f.strip() for f in r)]
+    records = _last_records(body, delimiter, _SHORT_TAIL_BYTES)
+    if len(records) < 3:  # long records: the whole tail (the first may be cut by the window)
+        records = _last_records(body, delimiter, _TAIL_BYTES)
     if len(records) < 2:
         return None
     last, before = records[-1], records[-2]
     if len(last) < width and len(before) >= width:
         return len(last)
     return None
+
+
+def _last_records(body: bytes, delimiter: str, size: int) -> list[list[str]]:
+    """The non-empty records of the file's last ``size`` bytes, from the first line break."""
+    tail = body[-size:]
+    if len(body) > size:
+        tail = tail[tail.find(b"\n") + 1 :]
+    text = tail.decode("utf-8", "ignore")
+    records = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r]
+    return [r for r in records if any(f.strip() for f in r)]
 
 
 def _parse_csv(body: bytes, delimiter: str | None, header_row: int, limits: Limits) -> pl.DataFrame:

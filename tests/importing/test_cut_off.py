@@ -62,6 +62,19 @@ def test_whole_files_and_files_without_trailing_empty_fields_are_read():
     assert read_file(terse, "a.csv").frame.height == 2
 
 
+def test_a_cut_off_file_of_long_rows_is_seen_too():
+    """Rows longer than the first look at the file's end (16 KB): its last records are read
+    from the longer tail, and the cut is still found."""
+    comment = "x" * 20_000  # a free-text cell in every row, longer than 16 KB
+    rows = [f"B{i:03d};2025-H2;4;{comment}" for i in range(1, 8)]
+    data = ("Filiale;Welle;MOT1;Kommentar\n" + "\n".join(rows)).encode()
+    cut = data[: data.rindex(b";")]  # the last row ends before its comment
+    with pytest.raises(ReadError) as exc:
+        read_file(cut, "lang.csv")
+    assert exc.value.params == {"row": 8, "found": 3, "expected": 4}
+    assert read_file(data, "lang.csv").frame.height == 7
+
+
 def test_run_import_and_the_cli_store_nothing(chain, tmp_path):
     db = tmp_path / "cut.duckdb"
     db.write_bytes(chain["base"].read_bytes())
