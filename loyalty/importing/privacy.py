@@ -209,39 +209,44 @@ def reason_by_name(column: str) -> str | None:
     return None
 
 
-def _sample(series: pl.Series) -> pl.Series:
-    """The column's first 10,000 non-empty values, stripped."""
-    if series.dtype != pl.String:
-        series = series.cast(pl.String)
-    head = series.head(_SAMPLE).str.strip_chars()
-    if not head.null_count() and head.str.len_bytes().min() != 0:
-        return head  # the first 10,000 cells are all filled (the usual column)
-    s = series.drop_nulls().str.strip_chars()
-    return s.filter(s != "").head(_SAMPLE)
+def _sampled(column: str) -> pl.Expr:
+    """A column's first 10,000 non-empty values, stripped, as distinct values ``v`` with how
+    often each occurs (``n``), in one list cell: every share below is judged once per
+    distinct value."""
+    values = pl.col(column).cast(pl.String).str.strip_chars().replace("", None).drop_nulls()
+    return values.head(_SAMPLE).alias("v").value_counts(name="n").implode().alias(column)
+
+
+def _counted_columns(frame: pl.DataFrame, columns: Sequence[str]) -> dict[str, pl.DataFrame]:
+    """:func:`_sampled` for several columns of ``frame``, in one pass."""
+    if not columns:
+        return {}
+    cells = frame.select(_sampled(c) for c in columns)
+    return {c: cells[c].explode().struct.unnest() for c in columns}
 
 
 def _counted(series: pl.Series) -> pl.DataFrame:
-    """The column's first 10,000 non-empty values (stripped) as distinct values ``v`` with how
-    often each occurs (``n``): every share below is judged once per distinct value."""
-    return _sample(series).rename("v").value_counts(name="n")
-
-
-def _share(counted: pl.DataFrame, pattern: str) -> float:
-    """The share of the sampled values that match ``pattern``."""
-    return counted.filter(pl.col("v").str.contains(pattern))["n"].sum() / counted["n"].sum()
+    return _counted_columns(series.rename("v").to_frame(), ["v"])["v"]
 
 
 def reason_by_content(series: pl.Series) -> str | None:
     """The privacy reason code judged from the values alone (see the module docstring)."""
-    counted = _counted(series)
+    return _reason_of(_counted(series))
+
+
+def _reason_of(counted: pl.DataFrame) -> str | None:
+    """:func:`reason_by_content` over a column's sampled distinct values and their counts."""
     if counted.is_empty():
         return None
-    if _share(counted, _EMAIL) >= 0.5:
-        return "email"
-    if _share(counted, _IP) >= 0.8:
-        return "ip_address"
-    if _share(counted, _TIMESTAMP) >= 0.8:
-        return "timestamp"
+    shares = counted.select(
+        ((pl.col("v").str.contains(pattern) * pl.col("n")).sum() / pl.col("n").sum()).alias(str(i))
+        for i, pattern in enumerate((_EMAIL, _IP, _TIMESTAMP))
+    ).row(0)
+    for reason, share, needed in zip(
+        ("email", "ip_address", "timestamp"), shares, (0.5, 0.8, 0.8), strict=True
+    ):
+        if share >= needed:
+            return reason
     if _free_text(counted):
         return "free_text"
     return None
@@ -312,13 +317,20 @@ def identifying_columns(
     """
     del layout  # the same rules for every layout (see the docstring)
     question_texts = question_texts or {}
-    found: list[tuple[str, str]] = []
+    by_name: dict[str, str | None] = {}
     for column in columns:
         reason = reason_by_name(column)
         if reason is None and question_texts.get(column):
             reason = reason_by_name(question_texts[column])
-        if reason is None and frame is not None and column in frame.columns:
-            reason = reason_by_content(frame[column])
+        by_name[column] = reason
+    # the other columns by content, sampled in one pass over the frame
+    unnamed = [c for c, r in by_name.items() if r is None and frame is not None and c in frame]
+    counted = _counted_columns(frame, list(dict.fromkeys(unnamed))) if frame is not None else {}
+    found: list[tuple[str, str]] = []
+    for column in columns:
+        reason = by_name[column]
+        if reason is None and column in counted:
+            reason = _reason_of(counted[column])
         if reason is not None:
             found.append((column, reason))
     return found
