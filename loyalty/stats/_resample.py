@@ -20,17 +20,21 @@ COUNT_CELLS = 262_144
 BLOCK_CELLS = 2_097_152
 
 
-def resample_counts(n: int, n_boot: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
-    """Yield (block, n) float arrays: how often each row is drawn in each resample.
+def resample_counts(
+    n: int, n_boot: int, rng: np.random.Generator, dtype: type = float
+) -> Iterator[np.ndarray]:
+    """Yield (block, n) arrays: how often each row is drawn in each resample.
 
     The indices of each resample are drawn as rows of an index matrix, ``rng.integers(0, n,
     (chunk, n))``, the same stream as drawing the whole (n_boot, n) matrix at once.
+    ``dtype``: float for matrix products; ``np.int32`` where the counts are only summed,
+    gathered and multiplied elementwise (the same numbers in half the memory traffic).
     """
     n = max(n, 1)
     block, sub = max(1, BLOCK_CELLS // n), max(1, COUNT_CELLS // n)
     for start in range(0, n_boot, block):
         size = min(block, n_boot - start)
-        counts = np.empty((size, n))
+        counts = np.empty((size, n), dtype=dtype)
         for first in range(0, size, sub):
             m = min(sub, size - first)
             idx = rng.integers(0, n, size=(m, n))
@@ -47,16 +51,23 @@ class CountedSamples:
     def __init__(self, sorted_values: np.ndarray, counts: np.ndarray) -> None:
         b, n = counts.shape
         self.values, self.n, self.rows = sorted_values, n, np.arange(b)
-        self.cum = np.zeros((b, n + 1))  # cum[:, j]: draws among the j smallest rows
-        np.cumsum(counts, axis=1, out=self.cum[:, 1:])
-        self.size = self.cum[:, n]
+        # whole counts add up in 32 bits (half the memory traffic of float64) where every
+        # offset below fits; float counts keep float64
+        kind = np.int32 if np.issubdtype(counts.dtype, np.integer) else np.float64
+        self.cum = np.zeros((b, n + 1), dtype=kind)  # cum[:, j]: draws among the j smallest
+        np.cumsum(counts, axis=1, dtype=kind, out=self.cum[:, 1:])
+        if kind is np.int32 and b * (int(self.cum[:, n].max()) + 1) >= 2**31:
+            kind, self.cum = np.int64, self.cum.astype(np.int64)
+        self._kind = kind
+        self.size = self.cum[:, n].astype(np.float64)
         # every row's cumulative counts offset by row * (size + 1) are sorted as one array
         self._offset = self.rows * (self.size + 1)
-        self._flat = (self.cum[:, 1:] + self._offset[:, None]).ravel()
+        self._flat = (self.cum[:, 1:] + self._offset.astype(kind)[:, None]).ravel()
 
     def order_stat(self, j: np.ndarray) -> np.ndarray:
         """The j-th smallest (0-based) value of each resample."""
-        pos = np.searchsorted(self._flat, j + self._offset, side="right") - self.rows * self.n
+        needle = (j + self._offset).astype(self._kind)  # whole numbers: exact in either kind
+        pos = np.searchsorted(self._flat, needle, side="right") - self.rows * self.n
         return self.values[np.minimum(pos, self.n - 1)]
 
     def quantile(self, p: float) -> np.ndarray:

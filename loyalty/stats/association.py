@@ -136,7 +136,7 @@ def quartile_ratio(
     order = np.argsort(b, kind="stable")
     b_sorted, v_sorted = b[order], v[order]
     ratios = []
-    for counts in resample_counts(n, n_boot, rng):
+    for counts in resample_counts(n, n_boot, rng, np.int32):
         t, bo = _quartile_means_counted(b_sorted, v_sorted, counts[:, order])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratios.append(t / bo)

@@ -87,7 +87,7 @@ def median_split(
     if n >= 8:
         rng = np.random.default_rng(seed)
         by_x, by_y = np.argsort(xs, kind="stable"), np.argsort(ys, kind="stable")
-        for counts in resample_counts(n, n_boot, rng):
+        for counts in resample_counts(n, n_boot, rng, np.int32):
             for q, (means, _, ratio) in _counted_quadrant_means(
                 xs, ys, vs, counts, (by_x, by_y)
             ).items():

@@ -177,6 +177,34 @@ def test_counted_quartile_means_equal_the_expanded_resamples():
     np.testing.assert_allclose(b2, bottom, rtol=1e-12)
 
 
+def test_whole_counts_give_the_same_quartile_means_as_float_counts():
+    """Counts drawn as 32-bit integers (half the memory traffic) give exactly the numbers of
+    float counts: the cumulative counts are whole either way; past 2**31 offsets the counted
+    samples widen to 64 bits instead of wrapping around."""
+    from loyalty.stats._resample import CountedSamples, resample_counts
+    from loyalty.stats.association import _quartile_means_counted
+
+    rng = np.random.default_rng(5)
+    n = 41
+    by = np.sort(np.round(rng.normal(size=n), 1))  # sorted, with ties
+    value = rng.uniform(1, 5, n)
+    floats = next(resample_counts(n, 60, np.random.default_rng(9)))
+    whole = next(resample_counts(n, 60, np.random.default_rng(9), np.int32))
+    assert whole.dtype == np.int32 and np.array_equal(whole, floats)
+    for a, b in zip(
+        _quartile_means_counted(by, value, floats),
+        _quartile_means_counted(by, value, whole),
+        strict=True,
+    ):
+        assert np.array_equal(a, b)
+    # 60 resamples of 50 million draws each: offsets beyond 2**31 need 64 bits
+    big = np.full((60, 2), 25_000_000, dtype=np.int32)
+    drawn = CountedSamples(np.array([1.0, 2.0]), big)
+    assert drawn.cum.dtype == np.int64
+    assert np.array_equal(drawn.quantile(0.25), np.full(60, 1.0))
+    assert np.array_equal(drawn.quantile(0.75), np.full(60, 2.0))
+
+
 def _quartile_ratio_at_10000_branches():
     import time
 
