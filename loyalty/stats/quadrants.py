@@ -12,20 +12,26 @@ from loyalty.stats.intervals import percentile_interval
 QUADRANTS = ("high_high", "high_low", "low_high", "low_low")
 
 
-def _by_quadrant(x_high: np.ndarray, y_high: np.ndarray, weight: np.ndarray, weighted):
+def _by_quadrant(
+    x_high: np.ndarray, y_high: np.ndarray, weight: np.ndarray, weighted, finite: bool = True
+):
     """Row-wise (last axis) quadrant means, counts and the ratio of each quadrant's mean to
     the mean of the rows in the other three quadrants, from each row's ``weight`` (1, or how
-    often a resample drew it) and ``weighted`` (weight × value)."""
+    often a resample drew it) and ``weighted`` (weight × value). ``finite``: every value is
+    finite (else an infinite one outside a quadrant must not enter its sum as inf × 0)."""
     count, total = weight.sum(-1), weighted.sum(-1)
+    x_low, y_low = ~x_high, ~y_high
     out = {}
     for name, mask in (
         ("high_high", x_high & y_high),
-        ("high_low", x_high & ~y_high),
-        ("low_high", ~x_high & y_high),
-        ("low_low", ~x_high & ~y_high),
+        ("high_low", x_high & y_low),
+        ("low_high", x_low & y_high),
+        ("low_low", x_low & y_low),
     ):
-        n = np.where(mask, weight, 0.0).sum(-1)
-        inside = np.where(mask, weighted, 0.0).sum(-1)
+        # the rows outside count as zero: multiplied by the mask (several times faster than
+        # np.where, the same sums: whole counts exactly, values added in the same order)
+        n = (weight * mask).sum(-1)
+        inside = (weighted * mask if finite else np.where(mask, weighted, 0.0)).sum(-1)
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = inside / n
             rest = (total - inside) / (count - n)
@@ -39,7 +45,7 @@ def _quadrant_means(x: np.ndarray, y: np.ndarray, v: np.ndarray):
     """:func:`_by_quadrant` of rows split at their medians, for (B, n) or (n,) arrays."""
     x_high = x > np.median(x, axis=-1, keepdims=True)
     y_high = y > np.median(y, axis=-1, keepdims=True)
-    return _by_quadrant(x_high, y_high, np.ones_like(v), v)
+    return _by_quadrant(x_high, y_high, np.ones_like(v), v, bool(np.isfinite(v).all()))
 
 
 def _counted_quadrant_means(x, y, v, counts: np.ndarray, orders) -> dict:
@@ -49,7 +55,7 @@ def _counted_quadrant_means(x, y, v, counts: np.ndarray, orders) -> dict:
     by_x, by_y = orders
     x_high = x > CountedSamples(x[by_x], counts[:, by_x]).quantile(0.5)[:, None]
     y_high = y > CountedSamples(y[by_y], counts[:, by_y]).quantile(0.5)[:, None]
-    return _by_quadrant(x_high, y_high, counts, counts * v)
+    return _by_quadrant(x_high, y_high, counts, counts * v, bool(np.isfinite(v).all()))
 
 
 def median_split(

@@ -28,6 +28,21 @@ def test_quadrant_means_on_a_known_layout():
     assert out["low_low"]["vs_rest"] == pytest.approx(2.0)
 
 
+def test_an_infinite_value_stays_in_its_own_quadrant():
+    """Sums are taken by multiplying with each quadrant's mask: an infinite value must not
+    enter the other quadrants as inf × 0 (NaN), in the estimate or in the resamples."""
+    e = np.repeat([1.0, 1.0, 2.0, 2.0], 4) + np.tile([0, 0.01, 0.02, 0.03], 4)
+    l = np.repeat([1.0, 2.0, 1.0, 2.0], 4)  # noqa: E741
+    r = np.repeat([4.0, 3.0, 2.0, 1.0], 4)
+    r[-1] = np.inf  # one high-high branch
+    frame = pl.DataFrame({"e": e, "l": l, "r": r})
+    out = {q["quadrant"]: q for q in median_split(frame, "e", "l", "r").iter_rows(named=True)}
+    assert out["high_high"]["mean"] == np.inf
+    for q, mean in (("low_low", 4.0), ("low_high", 3.0), ("high_low", 2.0)):
+        assert out[q]["mean"] == mean
+        assert np.isfinite(out[q]["ci_low"]) and np.isfinite(out[q]["ci_high"])
+
+
 def test_multiplier_has_a_bootstrap_interval_around_it_and_needs_a_positive_rest():
     rng = np.random.default_rng(7)
     n = 400
