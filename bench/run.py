@@ -87,6 +87,13 @@ FLOORS = {
     "page": ("drilldown", "a rerun of a page with the Branch page's widgets and charts, "
                           "computing nothing"),
 }  # fmt: skip
+#: Our import's phases: (its progress report at the start, the one at the end), as
+#: :data:`loyalty.importing.run.PROGRESS_STEPS` names them.
+IMPORT_PHASES = {
+    "reading": ("reading", "validating"),
+    "checks": ("validating", "storing"),
+    "storing": ("storing", "done"),
+}
 #: The Branch page's elements without its numbers: a selector of every branch, four metric
 #: columns, six charts with their download menus, some thirty lines of text.
 SKELETON_PAGE = """
@@ -173,6 +180,8 @@ class Report:
     memory_method: str = ""
     checks: list[Check] = field(default_factory=list)
     floors: dict[str, list[float]] = field(default_factory=dict)  # FLOORS key: seconds
+    # our import's phases per run (IMPORT_PHASES: seconds), from its progress reports
+    import_phases: dict[str, list[float]] = field(default_factory=dict)
 
     def step(self, key: str) -> Step:
         return next(s for s in self.steps if s.key == key)
@@ -483,10 +492,22 @@ def _run(opts: Options, report: Report, memory: PeakRss, workdir: Path) -> None:
         shutil.copy(template, db)
         store = Store(db)
 
-        def do_import(store=store):
+        marks: dict[str, float] = {}
+
+        def do_import(store=store, marks=marks):
+            def progress(_fraction: float, step: str) -> None:
+                marks.setdefault(step, time.perf_counter())
+
             with Timer() as t:
                 out = run_import(
-                    store, survey, None, "engagement", wave, actor="bench", instrument=instrument
+                    store,
+                    survey,
+                    None,
+                    "engagement",
+                    wave,
+                    actor="bench",
+                    instrument=instrument,
+                    progress=progress,
                 )
             return out, t.seconds
 
@@ -494,6 +515,8 @@ def _run(opts: Options, report: Report, memory: PeakRss, workdir: Path) -> None:
         if not out.stored:
             raise RuntimeError(out.report.render_text("en"))
         ours["import"].append(took)
+        for phase, (begin, end) in IMPORT_PHASES.items():
+            report.import_phases.setdefault(phase, []).append(marks[end] - marks[begin])
         if stored_ours is None:
             stored_ours = _stored_scores(store, wave)
             stored_rows = {
@@ -757,6 +780,19 @@ def floor_rows(report: Report) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def import_phases_line(report: Report) -> str:
+    """Where our import's time goes (medians of its phases), beside the floor's two parts."""
+    took = {k: seconds(median(v)) for k, v in report.import_phases.items()}
+    parse, store = (seconds(median(report.floors[k])) for k in ("parse", "store"))
+    return (
+        f"Where (a)'s time goes (ours, medians of its progress reports): reading the file "
+        f"{took['reading']} (decoding, layout, the cut-off check; the floor's parse: {parse}), "
+        f"the checks {took['checks']} (mapping, identifying columns, every rule, the notes), "
+        f"storing and committing {took['storing']} (questionnaire, wave, version and the rows; "
+        f"the floor's storing: {store})."
+    )
+
+
 def step_status(s: Step, report: Report) -> str:
     """'ok', or which of the step's targets it missed."""
     missed = []
@@ -808,6 +844,8 @@ def format_report(report: Report) -> str:
     lines.append("Floors (work each step cannot skip, timed alone):")
     for label, allowed, what, took in floor_rows(report):
         lines.append(f"  {label:<28} {allowed:>10}  {took:>10}  {what}")
+    lines.append("")
+    lines.append(import_phases_line(report))
     missed = report.missed()
     lines.append("")
     lines.append("All targets met." if not missed else "Missed:\n  - " + "\n  - ".join(missed))
@@ -908,6 +946,8 @@ def results_markdown(report: Report) -> str:
                 f"| {label} | {allowed} | {what} | {took} |"
                 for label, allowed, what, took in floor_rows(report)
             ),
+            "",
+            import_phases_line(report),
             "",
             "All targets met."
             if not missed

@@ -49,6 +49,11 @@ def test_tiny_bench_gives_the_same_numbers_both_ways_and_reports_every_step(tmp_
     assert report.memory["ours_peak_mb"] > 0 and report.memory["notebook_peak_mb"] > 0
     assert set(report.floors) == set(run.FLOORS)
     assert all(len(t) == 2 and all(s > 0 for s in t) for t in report.floors.values())
+    # the import's phases, one per run, together no longer than the import itself
+    assert set(report.import_phases) == set(run.IMPORT_PHASES)
+    assert all(len(t) == 2 and all(s > 0 for s in t) for t in report.import_phases.values())
+    for i, took in enumerate(report.step("import").ours):
+        assert sum(t[i] for t in report.import_phases.values()) <= took
     rows = run.floor_rows(report)
     assert [r[0] for r in rows] == (
         ["(a) import the survey CSV"] * 3
@@ -74,6 +79,8 @@ def test_tiny_bench_gives_the_same_numbers_both_ways_and_reports_every_step(tmp_
         assert f"| {label} |" in written
     assert "CPU:" in written and "earlier load results" in written
     assert re.search(r"\| \(b\) branch table, one wave \| [\d.,]+ m?s \| together; ours ", written)
+    assert re.search(r"Where \(a\)'s time goes .*: reading the file [\d.,]+ m?s", written)
+    assert "Where (a)'s time goes" in text
     assert "all 500 resamples run" in written and "extrapolated linearly" not in written
     assert written.count("## Benchmark (bench/run.py)") == 1
 
