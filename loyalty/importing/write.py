@@ -178,22 +178,19 @@ def store_validated(
             import_of, params = "?", [stored[0].import_id]
         else:
             import_of = f"CASE {' '.join(cases)} END"
-        # item ids given as codes of an Enum (engagement.frames) are joined to their names in
+        # the item ids come as codes of an Enum (engagement.frames), joined to their names in
         # the store: no column of a million and a half strings to hand over
-        source, names = "_scores", None
-        if isinstance(codes := scores.schema["item_id"], pl.Enum):
-            item_ids = codes.categories.to_list()
-            names = pl.DataFrame(
-                {"item_code": range(len(item_ids)), "item_id": item_ids},
-                schema={"item_code": pl.Int32, "item_id": pl.String},
-            )
-            scores = scores.select(
-                "response_id",
-                pl.col("item_id").to_physical().cast(pl.Int32).alias("item_code"),
-                "score",
-            )
-            source = "_scores JOIN _items USING (item_code)"
-            cur.register("_items", names)
+        item_ids = scores.schema["item_id"].categories.to_list()
+        names = pl.DataFrame(
+            {"item_code": range(len(item_ids)), "item_id": item_ids},
+            schema={"item_code": pl.Int32, "item_id": pl.String},
+        )
+        scores = scores.select(
+            "response_id",
+            pl.col("item_id").to_physical().cast(pl.Int32).alias("item_code"),
+            "score",
+        )
+        cur.register("_items", names)
         cur.register("_resp", responses)
         cur.register("_scores", scores)
         try:  # one pass over each frame, whatever the number of waves
@@ -206,14 +203,14 @@ def store_validated(
             step(0.8, "storing")
             cur.execute(
                 "INSERT INTO response_scores (import_id, response_id, item_id, score) "
-                f"SELECT {import_of}, response_id + ?, item_id, score FROM {source}",
+                f"SELECT {import_of}, response_id + ?, item_id, score "
+                "FROM _scores JOIN _items USING (item_code)",
                 [*params, offset],
             )
         finally:
             cur.unregister("_resp")
             cur.unregister("_scores")
-            if names is not None:
-                cur.unregister("_items")
+            cur.unregister("_items")
         return stored
     for wave in result.waves:
         if kind == "loyalty":

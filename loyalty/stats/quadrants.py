@@ -13,7 +13,7 @@ QUADRANTS = ("high_high", "high_low", "low_high", "low_low")
 
 
 def _by_quadrant(
-    x_high: np.ndarray, y_high: np.ndarray, weight: np.ndarray, weighted, finite: bool = True
+    x_high: np.ndarray, y_high: np.ndarray, weight: np.ndarray, weighted, finite: bool
 ):
     """Row-wise (last axis) quadrant means, counts and the ratio of each quadrant's mean to
     the mean of the rows in the other three quadrants, from each row's ``weight`` (1, or how

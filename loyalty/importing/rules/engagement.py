@@ -164,12 +164,6 @@ def _in_file_order(work: pl.DataFrame, item_id: str) -> pl.DataFrame:
     )
 
 
-def _item_answers(work: pl.DataFrame, ctx: Context, item_id: str) -> pl.DataFrame:
-    """``ctx.answers[item_id]``, or counted here where no rule counted them before."""
-    found = ctx.answers.get(item_id)
-    return found if found is not None else _in_file_order(work, item_id)
-
-
 def _evidence(answers: pl.DataFrame, scale_min: int, seven: bool) -> dict[int, str]:
     """:func:`likert.scale_evidence` over distinct answers (``v``, ``n``), stripped."""
     stripped = answers.group_by(pl.col("v").str.strip_chars(), maintain_order=True).agg(
@@ -195,7 +189,7 @@ def scales(work: pl.DataFrame, ctx: Context) -> Checked:
         if item.scale_max - item.scale_min not in (4, 6):
             continue
         # each distinct answer once, with how often it was given
-        answers = _item_answers(work, ctx, item_id)
+        answers = ctx.answers[item_id]
         # on a five-point questionnaire a plain 6 or 7 is already out of range, cell by cell
         seven = item.scale_max - item.scale_min == 6
         evidence[item_id] = _evidence(answers, item.scale_min, seven)
@@ -242,7 +236,7 @@ def scores(work: pl.DataFrame, ctx: Context) -> Checked:
     out = Checked(work)
     columns = []
     for item_id, col in ctx.items.items():
-        uniques = _item_answers(work, ctx, item_id)["v"]
+        uniques = ctx.answers[item_id]["v"]
         values, problems = _item_scores(work, item_id, col, ctx.instrument, ctx.decimal, uniques)
         out.problems.extend(problems)
         columns.append(values.alias(ITEM + item_id))
