@@ -455,6 +455,8 @@ class Report:
     specs: list[Spec]
     fragments: frozenset[str] = frozenset()  # pages whose interaction reruns one fragment
     warm_again: float | None = None  # the warm-up after a restart on the same store
+    #: the warm-up after importing the newest wave's files again (a new version of each)
+    warm_import: float | None = None
     #: each page's first visit during the warm-up (one sample per page), and its errors
     during: Timings = field(default_factory=lambda: Timings())
 
@@ -486,6 +488,32 @@ def _drive(url: str, specs, chain, opts: Options) -> Timings:
 def _drive_here(url: str, specs, chain, opts: Options) -> Timings:
     with _chromium(opts) as browser:
         return measure(browser, url, specs, chain, opts.runs, opts.timeout)
+
+
+#: The newest wave's files as users bring them, in the order an import takes them.
+SAMPLE_KINDS = (("mitarbeiterbefragung_", "engagement"), ("kundenbindung_", "loyalty"),
+                ("filialergebnisse_", "finance"))  # fmt: skip
+
+
+def import_newest_again(db: Path, samples: Path) -> list[str]:
+    """Import the newest wave's survey, loyalty and finance files into ``db`` (each a new
+    version of that wave, as when a corrected export comes in); the kinds imported."""
+    from loyalty.importing import run
+    from loyalty.store import Store
+
+    store = Store(db)
+    try:
+        wave = store.sql("SELECT wave FROM waves ORDER BY seq DESC LIMIT 1")["wave"][0]
+        done = []
+        for prefix, kind in SAMPLE_KINDS:
+            path = next(samples.glob(f"{prefix}{wave}.*"))
+            outcome = run.run_import(store, path, kind=kind, wave=wave, actor="bench")
+            if not outcome.stored:
+                raise RuntimeError(f"{path.name} not stored: {outcome.report}")
+            done.append(kind)
+        return done
+    finally:
+        store.close()
 
 
 def during_warm_up(db: Path, folder: Path, specs, chain, opts: Options) -> Timings:
@@ -530,6 +558,7 @@ def run_bench(opts: Options) -> Report:
         db = prepare_db(
             LoadOptions(branches=opts.branches, respondents=opts.respondents, waves=opts.waves),
             folder,
+            samples=folder / "newest",
         )
         chain = _read_chain(db)
         log = folder / "server.log"
@@ -545,6 +574,14 @@ def run_bench(opts: Options) -> Report:
         proc, url = start_server(db, log, options=opts.server_options)
         try:
             warm_again = _wait_warm(log, proc, timeout=1800)
+        finally:
+            stop_server(proc)
+        # a new version of the newest wave: the older waves' results are read again
+        import_newest_again(db, folder / "newest")
+        log = folder / "import.log"
+        proc, url = start_server(db, log, options=opts.server_options)
+        try:
+            warm_import = _wait_warm(log, proc, timeout=1800)
         finally:
             stop_server(proc)
         floor = None
@@ -566,8 +603,9 @@ def run_bench(opts: Options) -> Report:
         load_after = " / ".join(f"{x:.2f}" for x in load) + " (1 / 5 / 15 min, at the end)"
         fragments = frozenset(recorded["fragments"]) if recorded is not None else frozenset()
         return Report(
-            opts, info, load_after, warm, real, floor, specs, fragments, warm_again, during
-        )
+            opts, info, load_after, warm, real, floor, specs, fragments, warm_again, warm_import,
+            during,
+        )  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -660,7 +698,7 @@ def describe(report: Report) -> str:
     size = f"{o.branches:,} branches, {o.waves} waves" + (
         f", {o.respondents:,} responses" if o.respondents else ""
     )
-    warm, again = (seconds(x) if x is not None else "not seen" for x in _warm_ups(report))
+    warm, again, imported = (seconds(x) if x is not None else "not seen" for x in _warm_ups(report))
     errors = [
         f"- {e}"
         for e in report.real.errors
@@ -681,7 +719,9 @@ def describe(report: Report) -> str:
             + f" --runs {o.runs}`{' ' + o.label if o.label else ''}: demo chain of {size}; "
             f"warm-up after start {warm} with nothing computed before (a new store, as after an "
             f"import; waited for before measuring), after a restart on the same store {again} "
-            "(the results the first server kept, loyalty.results). Medians and p95 of "
+            "(the results the first server kept, loyalty.results), after importing the newest "
+            f"wave's survey, loyalty and finance files again {imported} (a new version of that "
+            "wave; the other waves' results kept, loyalty.results). Medians and p95 of "
             f"{o.runs} runs, each in a fresh browser context. First paint: a new tab on the "
             "deep link, from navigation start; switch: chosen in the sidebar; interaction: from "
             "the last click or key. Until Streamlit is idle, every chart drawn and the page "
@@ -747,15 +787,19 @@ def during_lines(report: Report) -> list[str]:
     return lines
 
 
-def _warm_ups(report: Report) -> tuple[float | None, float | None]:
-    return report.warm_seconds, report.warm_again
+#: The warm-ups a run measures, in the order of :func:`_warm_ups`.
+WARM_UPS = ("after start", "after a restart", "after an import")
+
+
+def _warm_ups(report: Report) -> tuple[float | None, float | None, float | None]:
+    return report.warm_seconds, report.warm_again, report.warm_import
 
 
 def missed(report: Report) -> list[str]:
     pages = [f"{r.page} {r.measure}: {', '.join(r.misses())}" for r in rows(report) if r.misses()]
     warm = [
         f"warm-up {what}: {'not seen' if x is None else seconds(x)} (target {WARM_UP:.0f} s)"
-        for what, x in zip(("after start", "after a restart"), _warm_ups(report), strict=True)
+        for what, x in zip(WARM_UPS, _warm_ups(report), strict=True)
         if x is None or x > WARM_UP
     ]
     during = [

@@ -90,8 +90,10 @@ class Stats:
 # --- the server ------------------------------------------------------------------------------
 
 
-def prepare_db(opts: Options, folder: Path) -> Path:
-    """A store of our own for the server (DuckDB lets one process hold a file)."""
+def prepare_db(opts: Options, folder: Path, samples: Path | None = None) -> Path:
+    """A store of our own for the server (DuckDB lets one process hold a file). ``samples``:
+    also write the newest wave's files there as users bring them (survey, loyalty, finance;
+    :func:`loyalty.demo.write_samples`), when the store is a demo chain made here."""
     db = folder / "load.duckdb"
     if opts.db:
         shutil.copy(opts.db, db)
@@ -102,9 +104,12 @@ def prepare_db(opts: Options, folder: Path) -> Path:
     params = demo.DemoParams(
         n_branches=opts.branches, n_waves=opts.waves, n_respondents=opts.respondents
     )
+    data = demo.generate(params)
     store = Store(db)
-    demo.seed_store(store, demo.generate(params))
+    demo.seed_store(store, data)
     store.close()
+    if samples is not None:
+        demo.write_samples(data, samples)
     return db
 
 

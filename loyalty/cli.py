@@ -185,7 +185,8 @@ def _report(args: argparse.Namespace) -> int:
     address = args.db or config.db_address()
     store = connect(address)
     try:  # what the served app computed for this revision, and keeps for it
-        memo = dashboard.Memo(shelf=results.open_shelf(str(address), store.revision()))
+        shelf = results.open_shelf(str(address), store.revision(), store.wave_revisions())
+        memo = dashboard.Memo(shelf=shelf)
         core = dashboard.Dashboard(store, memo=memo)
         waves = core.waves()
         if args.wave and args.wave not in waves:

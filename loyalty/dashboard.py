@@ -62,6 +62,32 @@ KEPT = frozenset(
 )
 
 
+#: The kept results computed from the data of one wave alone, the wave being their first
+#: argument (``company_table`` only with a wave): kept under that wave's revision, so an import
+#: into another wave leaves them to be read again (:mod:`loyalty.results`).
+ONE_WAVE = frozenset(
+    {
+        "company_table",
+        "company_estimates",
+        "headline",
+        "links",
+        "quadrants",
+        "chain",
+        "corrected",
+        "drivers",
+        "expected",
+        "quality",
+        "what_if_paths",
+    }
+)
+
+
+def wave_of(key: Hashable) -> str | None:
+    """The one wave a kept result under ``key`` is computed from (None: more than one)."""
+    name, _scope, _n_boot, *args = key
+    return args[0] if name in ONE_WAVE and args and args[0] is not None else None
+
+
 class Memo:
     """A bounded, thread-safe memo: a key being computed is computed once, whoever asks (the
     warm-up thread and a page may ask at the same time). With a ``shelf``
@@ -99,15 +125,16 @@ class Memo:
         with self._lock:
             if key in self._values:
                 return True
-        return self.shelf is not None and key[0] in KEPT and self.shelf.has(key)
+        return self.shelf is not None and key[0] in KEPT and self.shelf.has(key, wave_of(key))
 
     def _kept_or_computed(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         if self.shelf is None or key[0] not in KEPT:  # keys: (name, scope, n_boot, *args)
             return compute()
-        value = self.shelf.load(key)
+        wave = wave_of(key)
+        value = self.shelf.load(key, wave)
         if value is results.MISSING:
             value = compute()
-            self.shelf.save(key, value)
+            self.shelf.save(key, value, wave)
         return value
 
     def __len__(self) -> int:

@@ -624,6 +624,40 @@ class Store:
         digest = hashlib.blake2b(row["r"][0].encode(), digest_size=8).digest()
         return int.from_bytes(digest) >> 1, row["n"][0] == 0  # 63 bits: no collision to fear
 
+    def wave_revisions(self) -> dict[str, str]:
+        """Per wave, a digest of everything its own figures are computed from: the imports of
+        that wave (every version, whether active, deleted or purged, and when each was
+        written), the branch lists, the questionnaire (dimensions, items, the wave's items) and
+        the wave's dates. An import, deletion or purge in one wave leaves the other waves'
+        digests as they were; what :mod:`loyalty.results` keeps per wave is filed under it."""
+
+        def rows(query: str) -> list[tuple]:
+            return self.sql(query).rows()
+
+        imports = rows(
+            "SELECT import_id, kind, wave, version, active, created_at, deleted_at, purged_at"
+            " FROM imports ORDER BY import_id"
+        )
+        shared = repr(
+            (
+                [r for r in imports if r[2] is None],  # the branch lists
+                rows("SELECT * FROM dimensions ORDER BY dimension_id"),
+                rows("SELECT * FROM items ORDER BY item_id"),
+            )
+        )
+        waves = rows("SELECT wave, seq, start_date, end_date FROM waves ORDER BY wave")
+        items = rows("SELECT wave, item_id FROM wave_items ORDER BY wave, item_id")
+        revisions = {}
+        for wave in waves:
+            own = (
+                [r for r in imports if r[2] == wave[0]],
+                wave,
+                [r for r in items if r[0] == wave[0]],
+            )
+            text = f"{shared}|{own!r}"
+            revisions[wave[0]] = hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+        return revisions
+
 
 def current_version(con: Any) -> int:
     """The schema version of the store behind ``con`` (a DuckDB connection or a

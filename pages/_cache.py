@@ -21,7 +21,8 @@ Scope = frozenset[str] | None
 def _memo(db: str, rev: int) -> dashboard.Memo:
     """What the core computed for one revision of the store, shared by every scope; its
     slow results also kept on disk for the next start (:mod:`loyalty.results`)."""
-    return dashboard.Memo(shelf=results.open_shelf(db, rev))
+    waves = _session.store().wave_revisions()
+    return dashboard.Memo(shelf=results.open_shelf(db, rev, waves))
 
 
 def _core(db: str, rev: int, scope: Scope) -> dashboard.Dashboard:

@@ -306,15 +306,21 @@ def test_backends_bench_imports_and_analyses_the_same_chain_on_both_stores(
 def test_browser_bench_counts_a_slow_or_unseen_warm_up_as_a_missed_target():
     from bench import browser
 
-    def report(first, again):
+    def report(first, again, imported=15.0):
         return browser.Report(
-            browser.Options(), machine(), "", first, browser.Timings(), None, [], warm_again=again
-        )
+            browser.Options(), machine(), "", first, browser.Timings(), None, [],
+            warm_again=again, warm_import=imported,
+        )  # fmt: skip
 
     assert browser.missed(report(12.0, 0.8)) == []
     assert browser.missed(report(63.3, 0.8)) == ["warm-up after start: 63.30 s (target 20 s)"]
     assert browser.missed(report(5.0, None)) == ["warm-up after a restart: not seen (target 20 s)"]
-    assert "after a restart on the same store 800 ms" in browser.describe(report(63.3, 0.8))
+    assert browser.missed(report(5.0, 0.8, 21.5)) == [
+        "warm-up after an import: 21.50 s (target 20 s)"
+    ]
+    text = browser.describe(report(63.3, 0.8))
+    assert "after a restart on the same store 800 ms" in text
+    assert "newest wave's survey, loyalty and finance files again 15.00 s" in text
 
 
 def test_browser_bench_counts_a_slow_visit_during_the_warm_up_as_a_missed_target():
@@ -326,7 +332,7 @@ def test_browser_bench_counts_a_slow_visit_during_the_warm_up_as_a_missed_target
     during.add(present, "during warm-up", browser.Sample(26.1, 25.6, 300_000, 0.5))
     report = browser.Report(
         browser.Options(), machine(), "", 5.0, browser.Timings(), None,
-        [overview, present], warm_again=0.8, during=during,
+        [overview, present], warm_again=0.8, warm_import=5.0, during=during,
     )  # fmt: skip
     # without the warm first paint: the whole wait counts
     assert browser.missed(report) == [

@@ -94,6 +94,27 @@ def test_reseeding_a_wave_adds_a_version_and_keeps_the_old_one(stores):
     s.close()
 
 
+def test_a_waves_revision_changes_with_that_waves_data_only(stores, tmp_path):
+    """What loyalty.results files one wave's results under: a new version of one wave's
+    survey changes that wave's revision and no other; a new branch list changes every one."""
+    s = stores.open()
+    data = demo.generate(demo.DemoParams(n_branches=10, n_waves=2))
+    demo.seed_store(s, data)
+    before = s.wave_revisions()
+    older, newer = sorted(before)
+    files = demo.write_samples(data, tmp_path, wave=newer)
+    survey = next(p for p in files if "befragung" in p.name)
+    run.run_import(s, survey, kind="engagement", wave=newer, actor="t")
+    after = s.wave_revisions()
+    assert after[older] == before[older] and after[newer] != before[newer]
+    branches = tmp_path / "branches.csv"
+    data.branches.write_csv(branches)
+    run.run_import(s, branches, kind="branches", actor="t")
+    again = s.wave_revisions()
+    assert again[older] != after[older] and again[newer] != after[newer]
+    s.close()
+
+
 def test_open_store_shares_one_store_per_file(tmp_path):
     a = store.open_store(tmp_path / "e.duckdb")
     b = store.open_store(str(tmp_path / "e.duckdb"))

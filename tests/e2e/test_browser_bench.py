@@ -46,3 +46,4 @@ def test_browser_bench_measures_a_page_and_its_floor(chromium_path, tmp_path):
     assert "Load average" in text and "Errors: **0**" in text
     assert report.warm_seconds is not None
     assert report.warm_again is not None  # a second server on the same store warmed too
+    assert report.warm_import is not None  # and a third after the newest wave's imports
