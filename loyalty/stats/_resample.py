@@ -100,22 +100,29 @@ def unit_cross_products(z: np.ndarray, unit: np.ndarray, n_units: int) -> np.nda
 
     A cluster bootstrap draws units whole, so a resample's moment matrix is ``counts @ this``
     (counts per unit) instead of a product over every row: with a unit in many rows (stacked
-    cohorts) that is as many times less work, and no (rows × p²) matrix is ever held.
+    cohorts) that is as many times less work, and no (rows × p²) matrix is ever held. Each
+    unit's rows are laid side by side (zero rows fill up to the most rows of a unit), so all
+    units' products are one stacked matrix product.
     """
     p = z.shape[1]
-    out = np.zeros((n_units, p * (p + 1) // 2))  # zero for a unit without a row
+    i, j = np.triu_indices(p)
+    out = np.zeros((n_units, len(i)))  # zero for a unit without a row
     if not len(unit):
         return out
     order = np.argsort(unit, kind="stable")
-    zs, us = np.asfortranarray(z[order]), unit[order]
+    us = unit[order]
     starts = np.flatnonzero(np.r_[True, us[1:] != us[:-1]])
-    first = 0
-    for a in range(p):  # row a of the upper triangle: z_a * z_a.., in np.triu_indices' order
-        width = p - a
-        out[us[starts], first : first + width] = np.add.reduceat(
-            zs[:, a : a + 1] * zs[:, a:], starts, axis=0
-        )
-        first += width
+    sizes = np.diff(np.r_[starts, len(us)])
+    slot = np.arange(len(us)) - np.repeat(starts, sizes)  # each row's place in its unit
+    depth = int(sizes.max())
+    step = max(1, BLOCK_CELLS // (depth * p))
+    for first in range(0, len(starts), step):
+        last = min(first + step, len(starts))
+        rows = slice(starts[first], starts[last] if last < len(starts) else len(us))
+        padded = np.zeros((last - first, depth, p))
+        padded[np.repeat(np.arange(last - first), sizes[first:last]), slot[rows]] = z[order[rows]]
+        gram = np.matmul(padded.transpose(0, 2, 1), padded)
+        out[us[starts[first:last]]] = gram[:, i, j]
     return out
 
 

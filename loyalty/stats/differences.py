@@ -175,13 +175,14 @@ def _did_rows(
 
     # every outcome's design columns, each distinct column once: one moment matrix for all
     columns: list[np.ndarray] = []
+    known: dict[bytes, int] = {}
 
     def position(column: np.ndarray) -> int:
-        for i, known in enumerate(columns):
-            if known is column or np.array_equal(known, column):
-                return i
-        columns.append(column)
-        return len(columns) - 1
+        key = column.tobytes()  # the same values, the same bytes: no column compared twice
+        if key not in known:
+            known[key] = len(columns)
+            columns.append(column)
+        return known[key]
 
     indicators = _stratum_columns(data, strata)  # built once, the same for every outcome
     layouts = []  # per outcome: its columns' positions (design, then y) and its ridge
@@ -222,10 +223,15 @@ def _did_rows(
         side += len(g)
     draws = np.full((len(outcomes), n_boot), np.nan)
     naive_draws = np.full((len(outcomes), n_boot), np.nan)
+    # products of columns never nonzero together (two levels of one stratum) stay zero
+    (used,) = np.nonzero(unit_moments.any(axis=0))
+    nonzero = np.ascontiguousarray(unit_moments[:, used])
     step = max(1, _CHUNK_CELLS // max(unit_moments.shape[1], 1))
+    flat = np.zeros((min(n_boot, step), unit_moments.shape[1]))
     for first in range(0, n_boot, step):
         w = counts[first : first + step]  # (block, units)
-        moments = symmetric(w @ unit_moments, z.shape[1])
+        flat[: len(w), used] = w @ nonzero
+        moments = symmetric(flat[: len(w)], z.shape[1])
         drawn = w @ unit_n
         for k, (at, ridge) in enumerate(layouts):
             m, p = moments[:, at[:, None], at[None, :]], len(ridge)

@@ -164,3 +164,30 @@ def test_outcomes_of_the_same_units_share_the_work_and_give_each_its_own_result(
         )
     assert together[2].n_rows < together[0].n_rows  # the gaps left rows out
     assert together[0].estimate != together[1].estimate
+
+
+def test_each_units_cross_products_are_its_rows_summed_in_every_block(monkeypatch):
+    """Units of 1 to 6 rows in no order, a unit without rows, indicator columns never
+    nonzero together: each unit's upper triangle of Z'Z, also when the units are laid side
+    by side in several blocks."""
+    from loyalty.stats import _resample
+
+    rng = np.random.default_rng(3)
+    unit = np.repeat(np.arange(40), rng.integers(1, 7, 40))
+    unit = np.where(unit == 17, 18, unit)  # unit 17: no row
+    rng.shuffle(unit)
+    level = rng.integers(0, 3, len(unit))
+    z = np.column_stack(
+        [np.ones(len(unit)), rng.normal(size=len(unit)), level == 1, level == 2]
+    ).astype(float)
+    i, j = np.triu_indices(z.shape[1])
+    expected = np.zeros((41, len(i)))
+    for u in range(41):
+        rows = z[unit == u]
+        expected[u] = (rows.T @ rows)[i, j]
+    for cells in (_resample.BLOCK_CELLS, 50):  # one block; a few units per block
+        monkeypatch.setattr(_resample, "BLOCK_CELLS", cells)
+        got = _resample.unit_cross_products(z, unit, 41)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+        assert not got[17].any() and not got[40].any()
+        assert not got[:, list(zip(i, j)).index((2, 3))].any()  # two levels: never together
