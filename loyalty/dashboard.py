@@ -218,13 +218,17 @@ class Dashboard:
 
     def _company_table(self, wave: str | None, loyalty: str) -> pl.DataFrame:
         """The whole company's suppressed branch table: private, read only to compute
-        results that are then limited to the scope."""
-        return self._memo(
-            "company_table",
-            (wave, loyalty),
-            lambda: analysis.branch_table(self.store, wave, loyalty=loyalty),
-            scoped=False,
-        )
+        results that are then limited to the scope. Every wave's (``wave=None``) is built
+        from each wave's, kept per wave (after an import into one wave, the others are read
+        again)."""
+
+        def compute() -> pl.DataFrame:
+            every = self.waves() if wave is None else []
+            if every:
+                return analysis.every_wave([self._company_table(w, loyalty) for w in every])
+            return analysis.branch_table(self.store, wave, loyalty=loyalty)
+
+        return self._memo("company_table", (wave, loyalty), compute, scoped=False)
 
     def branch_table(self, wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
         """The branch table of ``wave`` (None: every wave), suppressed, the scope's rows."""

@@ -278,6 +278,33 @@ def test_reading_an_older_waves_kept_results_computes_nothing(
     again.store.close()
 
 
+def test_every_waves_table_after_an_import_computes_only_that_waves(
+    copy_of, demo_data, tmp_path, monkeypatch
+):
+    from loyalty.importing import run
+
+    first = _dashboard(copy_of)
+    newest = first.waves()[-1]
+    first.branch_table(None)
+    first.store.close()
+    store = Store(copy_of)
+    run.run_import(store, _survey(demo_data, tmp_path), kind="engagement", wave=newest, actor="t")
+    store.close()
+    computed = []
+    branch_table = analysis.branch_table
+
+    def counted(store, wave=None, **kwargs):
+        computed.append(wave)
+        return branch_table(store, wave, **kwargs)
+
+    monkeypatch.setattr(analysis, "branch_table", counted)
+    again = _dashboard(copy_of)
+    whole = again.branch_table(None)
+    assert computed == [newest]
+    assert _same(whole, branch_table(again.store, None))
+    again.store.close()
+
+
 def test_a_purge_or_a_deleted_version_takes_that_waves_kept_results_with_it(copy_of):
     from loyalty import retention, versions
 

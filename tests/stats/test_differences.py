@@ -190,4 +190,6 @@ def test_each_units_cross_products_are_its_rows_summed_in_every_block(monkeypatc
         got = _resample.unit_cross_products(z, unit, 41)
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
         assert not got[17].any() and not got[40].any()
-        assert not got[:, list(zip(i, j)).index((2, 3))].any()  # two levels: never together
+        assert not got[
+            :, list(zip(i, j, strict=True)).index((2, 3))
+        ].any()  # two levels: never together
