@@ -220,12 +220,14 @@ class Dashboard:
         """The whole company's suppressed branch table: private, read only to compute
         results that are then limited to the scope. Every wave's (``wave=None``) is built
         from each wave's, kept per wave (after an import into one wave, the others are read
-        again)."""
+        again), the newest first: the default view's table is then ready while the older
+        ones are computed."""
 
         def compute() -> pl.DataFrame:
             every = self.waves() if wave is None else []
             if every:
-                return analysis.every_wave([self._company_table(w, loyalty) for w in every])
+                newest_first = [self._company_table(w, loyalty) for w in reversed(every)]
+                return analysis.every_wave(newest_first)
             return analysis.branch_table(self.store, wave, loyalty=loyalty)
 
         return self._memo("company_table", (wave, loyalty), compute, scoped=False)

@@ -68,6 +68,26 @@ def test_the_company_table_is_computed_once_for_every_scope(demo_store, monkeypa
     assert calls == [(WAVE,)]
 
 
+def test_every_waves_table_is_built_from_each_waves_the_newest_first(demo_store, monkeypatch):
+    """The default view's table first (the warm-up asks for every wave's table early); each
+    wave's once, also when that wave is asked for on its own afterwards."""
+    calls = []
+    real = analysis.branch_table
+
+    def counted(store, wave=None, **kwargs):
+        calls.append(wave)
+        return real(store, wave, **kwargs)
+
+    monkeypatch.setattr(analysis, "branch_table", counted)
+    core = Dashboard(demo_store, n_boot=100)
+    whole = core.branch_table(None)
+    waves = core.waves()
+    assert calls == list(reversed(waves))
+    core.branch_table(waves[0])
+    assert len(calls) == len(waves)
+    assert whole["wave"].unique(maintain_order=True).to_list() == waves
+
+
 def test_the_default_wave_is_the_newest_complete_one(company):
     assert company.default_wave() == company.complete_waves()[-1] == WAVE
     assert company.resolve_wave(None) == WAVE
