@@ -43,4 +43,5 @@ if not pages:
     st.stop()
 navigation = st.navigation(pages)
 ui.resume_after_sign_in(pages)
-navigation.run()
+with ui.visit():  # the background warm-up waits while a page runs
+    navigation.run()

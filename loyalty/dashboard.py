@@ -434,7 +434,7 @@ class Dashboard:
     def actions_ready(self) -> bool:
         """Whether :meth:`action_summary` answers without computing effects of actions (none
         recorded, or their effects computed). At 10,000 branches the effects take the longest
-        of the story (about 18 s)."""
+        of the story (about 10 s)."""
         return not self.action_counts() or self.effects_known(self.story_horizons())
 
     # --- the story ---------------------------------------------------------------------
@@ -490,8 +490,12 @@ class Dashboard:
         later = [w for w in reversed(all_waves) if w != first]
         yield Request("response_counts", None)
         yield Request("dimensions", None)
-        yield Request("branch_names", None, (None,))
         measure, *others = schema.LOYALTY_MEASURES  # the pages' default measure first
+        # every wave's table (the branch selector's names) one wave a step, the newest first:
+        # a page run that comes meanwhile waits for one wave's table at most (loyalty.warming)
+        for wave in reversed(all_waves):
+            yield Request("branch_table", None, (wave, measure))
+        yield Request("branch_names", None, (None,))
 
         def view(scope: Scope, wave: str, loyalty: str) -> Iterator[Request]:
             for method in (
@@ -526,8 +530,11 @@ class Dashboard:
         for other in others:
             yield from view(None, first, other)
             yield Request("lags", None, (other,))
-        # the story last of the default view: its effects of actions take longest (18 s at
-        # 10,000 branches), and presenter mode shows the rest of it without them meanwhile
+        # the story last of the default view: its effects of actions take longest (10 s at
+        # 10,000 branches), and presenter mode shows the rest of it without them meanwhile;
+        # one horizon a step, so that a page run meanwhile waits for one at most
+        for horizon in self.warmed_horizons():
+            yield Request("action_effects", None, (horizon,))
         for lang in languages:
             yield Request("story", None, (first, lang, measure))
         for scope in self.user_scopes():

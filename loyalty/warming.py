@@ -3,7 +3,9 @@
 A :class:`Warmer` runs a *plan* (an iterable of zero-argument steps, each computing one cache
 entry) in a daemon thread, once per key (the app uses the store's revision): the first page
 visit after a start or an import then finds its statistics computed. A newer key makes an
-older run stop at its next step; a failing step is counted and the rest still run. The module
+older run stop at its next step; a failing step is counted and the rest still run. While a
+page runs (:meth:`Visits.visit`), the warm-up waits before its next step, up to
+:data:`PATIENCE` seconds a step: the visitor's page gets the processor first. The module
 knows nothing of Streamlit: ``pages/_warm.py`` gives the steps (its cached functions, in the
 order of :meth:`loyalty.dashboard.Dashboard.warm_plan`).
 """
@@ -13,13 +15,46 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import Future, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TextIO
 
 Step = Callable[[], object]
 Plan = Iterable[Step]
+
+#: Seconds the warm-up waits before a step while pages run: a page run at 10,000 branches
+#: takes 1-5 s while the warm-up goes on; a process that is never idle still warms.
+PATIENCE = 3.0
+
+
+class Visits:
+    """The page runs going on in this process."""
+
+    def __init__(self) -> None:
+        self._running = 0
+        self._idle = threading.Condition()
+
+    @contextmanager
+    def visit(self) -> Iterator[None]:
+        """A page run, for as long as the block takes."""
+        with self._idle:
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+
+    def running(self) -> int:
+        return self._running
+
+    def wait_idle(self, within: float) -> bool:
+        """Wait until no page runs, at most ``within`` seconds; whether none runs."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._running == 0, timeout=within)
 
 
 @dataclass(frozen=True)
@@ -31,14 +66,20 @@ class Warmed:
     seconds: float
 
 
-def run(plan: Iterable[Step], current: Callable[[], bool] = lambda: True) -> Warmed:
-    """Run ``plan``'s steps in order until it ends or ``current()`` turns false."""
+def run(
+    plan: Iterable[Step],
+    current: Callable[[], bool] = lambda: True,
+    pause: Callable[[], object] = lambda: None,
+) -> Warmed:
+    """Run ``plan``'s steps in order until it ends or ``current()`` turns false; ``pause()``
+    before each step (e.g. waiting for page runs to end)."""
     started = time.perf_counter()
     done = failed = 0
     first_error = None
     stopped = False
     steps = iter(plan)
     while True:
+        pause()
         if not current():
             stopped = True
             break
@@ -64,6 +105,7 @@ class Warmer:
 
     def __init__(self, log: TextIO | None = None) -> None:
         self.enabled = False  # set by the served app; page runs then warm new revisions
+        self.visits = Visits()  # the page runs a step waits for (at most PATIENCE s)
         self._log = log
         self._lock = threading.Lock()
         self._threads: dict[Hashable, threading.Thread] = {}
@@ -105,7 +147,11 @@ class Warmer:
         except Exception as exc:  # noqa: BLE001 - a warm-up only saves time; say why not
             self._say(f"caches: {label} not warmed: {exc!r}")
             return
-        result = run(steps, current=lambda: self._current == key)
+        result = run(
+            steps,
+            current=lambda: self._current == key,
+            pause=lambda: self.visits.wait_idle(PATIENCE),
+        )
         self.results[key] = result
         line = f"caches: {result.done} entries warmed for {label} in {result.seconds:.1f} s"
         if result.failed:

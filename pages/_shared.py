@@ -56,7 +56,7 @@ from pages._session import (
     store,
     viewer,
 )
-from pages._warm import enable_warming, warm, warm_in_background, warmer
+from pages._warm import enable_warming, visit, warm, warm_in_background, warmer
 from pages._widgets import (
     branch_filter,
     chart,
@@ -123,6 +123,7 @@ __all__ = [
     "styled",
     "suggested_mapping",
     "viewer",
+    "visit",
     "warm",
     "warm_in_background",
     "warmer",

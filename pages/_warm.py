@@ -28,6 +28,10 @@ _CACHED = {
     "churn": c._churn,
     "what_if": c._what_if,
     "lags": c._lags,
+    # the core's memo keeps them (the story reads them from there)
+    "action_effects": lambda db, rev, scope, horizon: c._core(db, rev, scope).action_effects(
+        horizon
+    ),
     "story": lambda db, rev, scope, *args: c._story(
         db, rev, scope, actions.revision(c._core(db, rev, None).store), *args
     ),
@@ -52,6 +56,12 @@ def warm_in_background(db: str, rev: int):
     """Warm revision ``rev`` in a background thread, once per process (the thread, or None
     if it was started before)."""
     return warmer.start((db, rev), lambda: _warm_plan(db, rev), label=f"revision {rev}")
+
+
+def visit():
+    """The page run inside this block: the warm-up waits for it before its next step
+    (:class:`loyalty.warming.Visits`), so a first visit during the warm-up gets the processor."""
+    return warmer.visits.visit()
 
 
 def warm(db: str, rev: int, current=lambda: True) -> warming.Warmed:

@@ -99,8 +99,11 @@ def test_the_default_wave_is_the_newest_complete_one(company):
 def test_the_warm_plan_starts_with_the_default_view_and_names_real_methods(company, scope):
     plan = list(company.warm_plan(("de", "en")))
     assert plan[0].method == "waves"
-    first_view = next(r for r in plan if r.method == "branch_table")
+    first_view = next(r for r in plan if r.method == "headline")
     assert first_view.args == (WAVE, "nps") and first_view.scope is None
+    # every wave's table first, the newest first, one a step
+    tables = [r.args for r in plan[: plan.index(first_view)] if r.method == "branch_table"]
+    assert tables == [(w, "nps") for w in reversed(company.waves())] + [(WAVE, "nps")]
     assert [r.args[1] for r in plan if r.method == "story"] == ["de", "en"]
     for request in plan:
         assert callable(getattr(company, request.method)), request
@@ -175,4 +178,8 @@ def test_the_horizons_the_warm_up_computes_are_those_of_its_story(company, scope
     plan = list(company.warm_plan(("de", "en")))
     assert {r.scope for r in plan if r.method == "story"} == {None}
     assert company.warmed_horizons() == company.story_horizons() == [1, 2]
+    # each horizon a step of its own, before the story
+    effects = [i for i, r in enumerate(plan) if r.method == "action_effects"]
+    assert [plan[i].args for i in effects] == [(1,), (2,)]
+    assert max(effects) < min(i for i, r in enumerate(plan) if r.method == "story")
     assert company.view(scope).warmed_horizons() == []

@@ -91,3 +91,46 @@ def test_a_warm_up_is_running_until_its_plan_ends():
     gate.set()
     warmer.thread("k").join(10)
     assert not warmer.running("k")
+
+
+def test_a_warm_up_step_waits_while_a_page_runs():
+    visits = warming.Visits()
+    order = []
+    entered, leave = threading.Event(), threading.Event()
+
+    def page():
+        with visits.visit():
+            entered.set()
+            leave.wait(10)
+            order.append("page done")
+
+    visitor = threading.Thread(target=page)
+    visitor.start()
+    assert entered.wait(10) and visits.running() == 1
+    runner = threading.Thread(
+        target=warming.run,
+        args=([lambda: order.append("step")],),
+        kwargs={"pause": lambda: visits.wait_idle(10)},
+    )
+    runner.start()
+    runner.join(0.3)
+    assert order == []  # the step waits for the page
+    leave.set()
+    visitor.join(10)
+    runner.join(10)
+    assert order == ["page done", "step"] and visits.running() == 0
+
+
+def test_a_warm_up_waits_for_page_runs_no_longer_than_its_patience():
+    visits = warming.Visits()
+    with visits.visit():
+        assert not visits.wait_idle(0.01)  # a page still runs: the step goes on anyway
+        result = warming.run([lambda: None], pause=lambda: visits.wait_idle(0.01))
+        assert result.done == 1
+    assert visits.wait_idle(0.01)
+    try:
+        with visits.visit():
+            raise RuntimeError("st.rerun")  # a run ends by an exception too
+    except RuntimeError:
+        pass
+    assert visits.running() == 0

@@ -164,6 +164,23 @@ def test_a_wave_whose_answers_were_purged_is_warmed_without_failures(ui, copy_db
     assert result.done > 30
 
 
+def test_a_page_run_counts_as_a_visit_the_warm_up_waits_for(app, ui, copy_db, monkeypatch):
+    """app.py runs the page inside ``ui.visit()``: while it runs, a warm-up step waits."""
+    copy_db("visited")
+    running = []
+    real = analysis.headline_ratio
+
+    def seen(*args, **kwargs):
+        running.append(ui.warmer.visits.running())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "headline_ratio", seen)
+    at = app(lang="en").run()
+    assert not at.exception
+    assert running and set(running) == {1}
+    assert ui.warmer.visits.running() == 0
+
+
 def test_the_served_app_warms_each_new_revision_once(
     app, ui, copy_db, demo_data, tmp_path, monkeypatch
 ):
