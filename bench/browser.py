@@ -481,6 +481,15 @@ def _wait_warm(log: Path, proc, timeout: float) -> float | None:
     return None
 
 
+def _warm_up_alone(db: Path, log: Path, opts: Options) -> float | None:
+    """Seconds a new server on ``db`` takes to warm up, no page visited."""
+    proc, _url = start_server(db, log, options=opts.server_options)
+    try:
+        return _wait_warm(log, proc, timeout=1800)
+    finally:
+        stop_server(proc)
+
+
 def _drive(url: str, specs, chain, opts: Options) -> Timings:
     return protocol.off_loop(_drive_here, url, specs, chain, opts)
 
@@ -570,20 +579,10 @@ def run_bench(opts: Options) -> Report:
         finally:
             stop_server(proc)
         # the same store again: the warm-up reads what the first server kept (loyalty.results)
-        log = folder / "restart.log"
-        proc, url = start_server(db, log, options=opts.server_options)
-        try:
-            warm_again = _wait_warm(log, proc, timeout=1800)
-        finally:
-            stop_server(proc)
+        warm_again = _warm_up_alone(db, folder / "restart.log", opts)
         # a new version of the newest wave: the older waves' results are read again
         import_newest_again(db, folder / "newest")
-        log = folder / "import.log"
-        proc, url = start_server(db, log, options=opts.server_options)
-        try:
-            warm_import = _wait_warm(log, proc, timeout=1800)
-        finally:
-            stop_server(proc)
+        warm_import = _warm_up_alone(db, folder / "import.log", opts)
         floor = None
         if recorded is not None:
             path = folder / "floor.pickle"

@@ -64,22 +64,9 @@ KEPT = frozenset(
 
 #: The kept results computed from the data of one wave alone, the wave being their first
 #: argument (``company_table`` only with a wave): kept under that wave's revision, so an import
-#: into another wave leaves them to be read again (:mod:`loyalty.results`).
-ONE_WAVE = frozenset(
-    {
-        "company_table",
-        "company_estimates",
-        "headline",
-        "links",
-        "quadrants",
-        "chain",
-        "corrected",
-        "drivers",
-        "expected",
-        "quality",
-        "what_if_paths",
-    }
-)
+#: into another wave leaves them to be read again (:mod:`loyalty.results`). The others are
+#: computed over every wave.
+ONE_WAVE = KEPT - {"lags", "benchmarks", "action_effects"}
 
 
 def wave_of(key: Hashable) -> str | None:

@@ -48,6 +48,19 @@ class Visits:
                 self._running -= 1
                 self._idle.notify_all()
 
+    @contextmanager
+    def aside(self) -> Iterator[None]:
+        """Inside :meth:`visit`: a page that waits for a later step of the warm-up (the
+        effects of actions) lets it go on meanwhile, for as long as the block takes."""
+        with self._idle:
+            self._running -= 1
+            self._idle.notify_all()
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._running += 1
+
     def running(self) -> int:
         return self._running
 

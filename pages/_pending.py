@@ -41,7 +41,8 @@ def effects_ready(horizons: list[int], patience: float | None = 0.0) -> bool:
     if not warmer.enabled or core.effects_known(horizons):
         return True
     if set(horizons) <= set(core.warmed_horizons()) and warmer.running((db, rev)):
-        return warming.until(lambda: core.effects_known(horizons), patience)
+        with warmer.visits.aside():  # the warm-up does not wait for this page meanwhile
+            return warming.until(lambda: core.effects_known(horizons), patience)
     arev = actions.revision(core.store)
     jobs = [_effects_job(db, rev, scope, arev, h) for h in horizons]
     return warming.finished(jobs, patience)  # a failure shows where they are asked for

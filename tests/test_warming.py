@@ -134,3 +134,21 @@ def test_a_warm_up_waits_for_page_runs_no_longer_than_its_patience():
     except RuntimeError:
         pass
     assert visits.running() == 0
+
+
+def test_a_page_that_waits_for_the_warm_up_lets_it_go_on():
+    visits = warming.Visits()
+    done = threading.Event()
+    runner = None
+    with visits.visit():
+        runner = threading.Thread(
+            target=warming.run,
+            args=([done.set],),
+            kwargs={"pause": lambda: visits.wait_idle(10)},
+        )
+        runner.start()
+        with visits.aside():
+            assert done.wait(10)  # the step ran while the page waited for it
+        assert visits.running() == 1
+    runner.join(10)
+    assert visits.running() == 0
