@@ -96,6 +96,7 @@ class Phase:
     elapsed: float = 0.0
     server_cpu: float = 0.0
     machine_cpu: float = 0.0
+    client_cpu: float = 0.0  # this load client's own CPU seconds (its sessions' protocol work)
     bytes: int = 0
 
     @property
@@ -187,7 +188,7 @@ def _servers_cpu(pid: int | list[int]) -> float:
 
 async def run_phase(url, ids, names, opts, pid, sessions, seconds, think, ramp) -> Phase:
     phase = Phase()
-    cpu, busy = _servers_cpu(pid), machine_cpu()
+    cpu, busy, own = _servers_cpu(pid), machine_cpu(), process_cpu()
     start = time.monotonic()
     deadline = start + ramp + seconds
     await asyncio.gather(
@@ -199,6 +200,7 @@ async def run_phase(url, ids, names, opts, pid, sessions, seconds, think, ramp) 
     phase.elapsed = time.monotonic() - start
     phase.server_cpu = _servers_cpu(pid) - cpu
     phase.machine_cpu = machine_cpu() - busy
+    phase.client_cpu = process_cpu() - own
     return phase
 
 
@@ -410,14 +412,20 @@ def describe(report: Report) -> str:
             if phase.times.get(action):
                 lines.append(_row(f"{name}: {action}", phase.times[action]))
     lines.append("")
-    lines.append("| phase | actions/s | server CPU per action | server CPU share | errors |")
-    lines.append("|---|---:|---:|---:|---:|")
+    lines.append(
+        "| phase | actions/s | server CPU per action | server CPU share | load client | "
+        "machine busy | errors |"
+    )
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
     for name, phase in (("before", report.before), ("load", report.load), ("after", report.after)):
         rate = phase.actions / phase.elapsed if phase.elapsed else float("nan")
-        share = phase.server_cpu / phase.elapsed if phase.elapsed else float("nan")
+        share, client, busy = (
+            (v / phase.elapsed if phase.elapsed else float("nan"))
+            for v in (phase.server_cpu, phase.client_cpu, phase.machine_cpu)
+        )
         lines.append(
             f"| {name} | {rate:.1f} | {cpu_per_action(phase) * 1000:.0f} ms | "
-            f"{share:.2f} cores | {len(phase.errors)} |"
+            f"{share:.2f} cores | {client:.2f} cores | {busy:.2f} cores | {len(phase.errors)} |"
         )
     lines.append("")
     lines.append(
