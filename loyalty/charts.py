@@ -1,4 +1,6 @@
-"""Plotly figure builders. Pure functions: frames in, figures out, no streamlit."""
+"""Plotly figure builders. Pure functions: frames in, figures out, no streamlit. The pages' chart
+builders keep their figures for the same inputs (:func:`loyalty.figcache.kept`): a figure
+they return is shared and must not be changed (:func:`presentation` copies)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from loyalty import analysis, i18n, schema
+from loyalty.figcache import kept
 from loyalty.i18n import t
 
 COMPANY_COLOR = "#7f7f7f"
@@ -175,6 +178,7 @@ def measure_label(measure: str, lang: str) -> str:
     return t(f"measure.{measure}", lang)
 
 
+@kept
 def link_scatter(
     table: pl.DataFrame,
     link: analysis.Link,
@@ -238,6 +242,7 @@ def link_scatter(
     )
 
 
+@kept
 def dimension_bars(
     branch_row: dict, bench: analysis.Benchmark, dims: pl.DataFrame, lang: str
 ) -> go.Figure:
@@ -272,6 +277,7 @@ def dimension_bars(
     )
 
 
+@kept
 def trend_lines(trend: pl.DataFrame, measure: str, lang: str) -> go.Figure:
     """A measure across waves for the branch and the company."""
     traces = [
@@ -300,6 +306,7 @@ def trend_lines(trend: pl.DataFrame, measure: str, lang: str) -> go.Figure:
     )
 
 
+@kept
 def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) -> go.Figure:
     """Shares of lost customers by reason, branch against company (or the company alone),
     staff reasons spelt out."""
@@ -360,6 +367,7 @@ def text_color(background: str) -> str:
     return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
 
 
+@kept
 def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str, subtitle: str) -> go.Figure:
     """Mean return on sales of the four engagement x loyalty quadrants, with 95% intervals;
     ``subtitle``: how the branches were split (:func:`loyalty.wording.quadrant_note`).
@@ -423,6 +431,7 @@ SUPPRESSED_FILL = "#eeeeee"
 SUPPRESSED_INK = "#444444"
 
 
+@kept
 def dimension_heatmap(
     cells: pl.DataFrame, dims: pl.DataFrame, lang: str, min_size: int, kind: str = "branches"
 ) -> go.Figure:
@@ -541,6 +550,7 @@ def dimension_heatmap(
     )
 
 
+@kept
 def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
     """Branch engagement (mean of its employees) against its number of respondents, with the
     company mean and the 95 % and 99.8 % control limits (Spiegelhalter 2005): points outside
@@ -677,6 +687,7 @@ def label_room(
     return [low - below, high + share * span]
 
 
+@kept
 def compare_bars(
     long: pl.DataFrame,
     company: dict[str, float | None],
@@ -808,6 +819,7 @@ def compare_bars(
     )
 
 
+@kept
 def lost_customers_bars(top: pl.DataFrame, lang: str, min_size: int) -> go.Figure:
     """The branches losing the most customers (bars), coloured by engagement; branches whose
     engagement is suppressed are grey and say "< 5" instead of a score."""
@@ -859,6 +871,7 @@ def _interval(value: float, ci: tuple[float, float], lang: str, digits: int) -> 
     )
 
 
+@kept
 def chain_diagram(model, lang: str) -> go.Figure:
     """The chain as a path diagram: engagement -> loyalty -> return with a, b and c' (each with
     its 95% interval) on the arrows and the indirect effect a*b with its bootstrap interval."""
@@ -950,6 +963,7 @@ def chain_diagram(model, lang: str) -> go.Figure:
     )
 
 
+@kept
 def drivers_bars(drivers: pl.DataFrame, dims: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
     """Relative weights of the engagement dimensions for loyalty (share of explained variance,
     percentage points of R^2) with bootstrap intervals; branch level."""
@@ -987,6 +1001,7 @@ def drivers_bars(drivers: pl.DataFrame, dims: pl.DataFrame, loyalty: str, lang: 
     )
 
 
+@kept
 def rwg_histogram(values: pl.Series, lang: str, min_size: int) -> go.Figure:
     """Distribution of within-branch agreement r_wg(j) over branches at or above the minimum
     group size (no branch is named); the .70 line marks strong agreement."""
@@ -1013,6 +1028,7 @@ def rwg_histogram(values: pl.Series, lang: str, min_size: int) -> go.Figure:
     )
 
 
+@kept
 def what_if_bars(w, lang: str, top: int = 25) -> go.Figure:
     """Expected change in operating profit per simulated branch (the largest ``top``), with
     the total and its bootstrap interval in the title; branch level."""

@@ -247,6 +247,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.config",
             "loyalty.auth",
             "loyalty.warming",
+            "loyalty.figcache",
             "loyalty.results",
             "loyalty.i18n",
             "loyalty.users_messages",

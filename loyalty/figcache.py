@@ -1,0 +1,221 @@
+"""Figures built once for the same inputs: a chart builder of :mod:`loyalty.charts` wrapped
+in :func:`kept` returns the figure it built before when its arguments have the same content
+(not the same objects: the pages get fresh copies of cached results on every run).
+
+Building a figure is plotly's validating constructors, several milliseconds a chart; with
+many sessions on one server they were a fifth of the server's time per action
+(bench/RESULTS.md, "What the ninth session … changed"). The key is the arguments' content —
+polars frames by their schema and a hash of every row, numpy arrays by their bytes, plain
+values by value, anything else by its pickle — so a figure is only ever handed out for
+inputs that would build the very same figure: what one viewer's scope may not see cannot
+reach another's. Inputs are the already suppressed frames the pages show, so the cache holds
+nothing a page does not show.
+
+A kept figure is shared: callers must not change it (:func:`loyalty.charts.presentation`
+and the exports copy). Its ``to_dict`` is computed once (Streamlit asks for it on every
+run, a deep copy of the whole figure each time)."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import pickle
+import threading
+import weakref
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+import polars as pl
+
+#: Figures kept per process (least recently used first out). The demo's pages show about
+#: 40 distinct figures per language; a branch's page 4.
+MAX_FIGURES = 256
+#: ... and at most this many values in their traces' arrays together (x, y, text, …; about
+#: 50 bytes each with the kept dict): at 10,000 branches one link chart holds ~50,000.
+MAX_VALUES = 2_000_000
+#: The trace arrays :func:`weight` counts.
+_ARRAYS = ("x", "y", "z", "text", "customdata", "hovertext", "marker")
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+class Unkeyable(Exception):
+    """An argument whose content cannot be told (it is not picklable)."""
+
+
+class KeptFigure(go.Figure):
+    """A figure handed out to several runs: its dict built once, on the first ask. Each ask
+    gets its own top-level dict (plotly's pickling adds keys to it) around the same traces
+    and layout (read only: plotly's ``to_json`` pops trace uids, which ours never set)."""
+
+    def to_dict(self) -> dict:
+        cached = self.__dict__.get("_kept_dict")
+        if cached is None:
+            cached = super().to_dict()
+            self.__dict__["_kept_dict"] = cached
+        return dict(cached)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def fingerprint(value: Any) -> Any:
+    """A hashable key of ``value``'s content: equal content gives an equal key."""
+    if value is None or isinstance(value, (bool, int, str, bytes)):
+        return (type(value).__name__, value)
+    if isinstance(value, float):
+        return ("float", value.hex())
+    if isinstance(value, pl.DataFrame):
+        return _frame(value)
+    if isinstance(value, pl.Series):
+        return ("series", value.name, _frame(value.to_frame()))
+    if isinstance(value, np.ndarray):
+        if value.dtype == object:
+            return ("object-array", value.shape, fingerprint(value.tolist()))
+        return ("array", value.dtype.str, value.shape, _digest(np.ascontiguousarray(value).data))
+    if isinstance(value, np.generic):
+        return fingerprint(value.item())
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, _PLAIN) for v in value):  # e.g. names: one pickle, not a walk
+            return (type(value).__name__, _digest(pickle.dumps(value, protocol=5)))
+        return (type(value).__name__, tuple(fingerprint(v) for v in value))
+    if isinstance(value, Mapping):
+        items = list(value.items())
+        if all(isinstance(k, _PLAIN) and isinstance(v, _PLAIN) for k, v in items):
+            return ("map", _digest(pickle.dumps(items, protocol=5)))
+        return ("map", tuple((fingerprint(k), fingerprint(v)) for k, v in items))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(repr(fingerprint(v)) for v in value)))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (
+            type(value).__qualname__,
+            tuple((f.name, fingerprint(getattr(value, f.name))) for f in dataclasses.fields(value)),
+        )
+    try:
+        return (type(value).__qualname__, _digest(pickle.dumps(value, protocol=5)))
+    except Exception as exc:  # noqa: BLE001 - any object pickle refuses
+        raise Unkeyable(type(value).__qualname__) from exc
+
+
+def _frame(frame: pl.DataFrame) -> tuple:
+    """A frame's content key; a frame the caches share (the same object on every run) is
+    hashed once while it lives (polars frames are not changed in place here:
+    tests/test_architecture.py)."""
+    known = _FRAME_KEYS.get(id(frame))
+    if known is not None and known[0]() is frame:
+        return known[1]
+    schema = tuple((name, str(dtype)) for name, dtype in frame.schema.items())
+    if frame.width == 0 or frame.height == 0:
+        key = ("frame", schema, frame.height)
+    else:
+        try:  # two seeds: 128 bits a row
+            rows = np.stack([frame.hash_rows(seed=s).to_numpy() for s in (0, 1)])
+        except Exception as exc:  # noqa: BLE001 - a column polars cannot hash (objects)
+            raise Unkeyable("frame") from exc
+        key = ("frame", schema, frame.height, _digest(rows.tobytes()))
+    ident = id(frame)
+    with _FRAME_LOCK:
+        _FRAME_KEYS[ident] = (weakref.ref(frame, lambda _, i=ident: _forget(i)), key)
+    return key
+
+
+_FRAME_KEYS: dict[int, tuple[weakref.ref, tuple]] = {}
+_FRAME_LOCK = threading.Lock()
+
+
+def _forget(ident: int) -> None:
+    with _FRAME_LOCK:
+        entry = _FRAME_KEYS.get(ident)
+        if entry is not None and entry[0]() is None:
+            del _FRAME_KEYS[ident]
+
+
+def weight(fig: go.Figure) -> int:
+    """The number of values in ``fig``'s trace arrays (one for a scalar), its size in the
+    budget of :data:`MAX_VALUES`."""
+    total = 1
+    for trace in fig.to_dict()["data"]:
+        for name in _ARRAYS:
+            value = trace.get(name)
+            if isinstance(value, dict) and "bdata" not in value:  # a marker: per point
+                total += sum(_length(v) for v in value.values())
+            else:
+                total += _length(value)
+    return total
+
+
+def _length(value: Any) -> int:
+    if isinstance(value, dict) and "bdata" in value:  # plotly's typed array (base64)
+        return len(value["bdata"]) * 3 // 4 // max(1, np.dtype(value.get("dtype", "f8")).itemsize)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return len(value)
+    return 0
+
+
+class Figures:
+    """The kept figures of one process, at most ``size`` of them and ``values`` values in
+    their traces together (:func:`weight`), safe across threads."""
+
+    def __init__(self, size: int = MAX_FIGURES, values: int = MAX_VALUES) -> None:
+        self.size = size
+        self.values = values
+        self._kept: OrderedDict[Any, go.Figure] = OrderedDict()
+        self._weights: dict[Any, int] = {}
+        self.held = 0  # values in the kept figures' traces
+        self._lock = threading.Lock()
+        self.built: Counter[str] = Counter()  # figures built per builder (kept or not)
+
+    def get(self, build: Callable[..., go.Figure], args: tuple, kwargs: dict) -> go.Figure:
+        try:
+            key = (build.__qualname__, fingerprint(args), fingerprint(kwargs))
+        except Unkeyable:
+            self.built[build.__qualname__] += 1
+            return build(*args, **kwargs)
+        with self._lock:
+            fig = self._kept.get(key)
+            if fig is not None:
+                self._kept.move_to_end(key)
+                return fig
+        fig = build(*args, **kwargs)
+        self.built[build.__qualname__] += 1
+        fig.__class__ = KeptFigure  # the same figure, its dict kept from now on
+        size = weight(fig)
+        if size > self.values // 4:  # a figure too large to keep: never crowd out the rest
+            return fig
+        with self._lock:
+            if key not in self._kept:
+                self._kept[key] = fig
+                self._weights[key] = size
+                self.held += size
+            while len(self._kept) > self.size or self.held > self.values:
+                old, _ = self._kept.popitem(last=False)
+                self.held -= self._weights.pop(old)
+        return fig
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._weights.clear()
+            self.held = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+FIGURES = Figures()
+
+
+def kept(build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """``build`` with its figures kept in :data:`FIGURES` by the content of its arguments."""
+
+    @functools.wraps(build)
+    def wrapper(*args, **kwargs):
+        return FIGURES.get(build, args, kwargs)
+
+    wrapper.build = build  # the builder itself, always a new figure
+    return wrapper
