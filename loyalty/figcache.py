@@ -4,8 +4,8 @@ in :func:`kept` returns the figure it built before when its arguments have the s
 
 Building a figure is plotly's validating constructors, several milliseconds a chart; with
 many sessions on one server they were a fifth of the server's time per action
-(bench/RESULTS.md, "What the ninth session … changed"). The key is the arguments' content —
-polars frames by their schema and a hash of every row, numpy arrays by their bytes, plain
+(bench/RESULTS.md, "What the session of 2026-12-04 changed"). The key is the arguments'
+content — polars frames by their schema and a hash of every row, numpy arrays by their bytes, plain
 values by value, anything else by its pickle — so a figure is only ever handed out for
 inputs that would build the very same figure: what one viewer's scope may not see cannot
 reach another's. Inputs are the already suppressed frames the pages show, so the cache holds
