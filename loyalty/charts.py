@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from loyalty import analysis, i18n, schema
-from loyalty.figcache import kept
+from loyalty.figcache import copy_of, kept
 from loyalty.i18n import t
 
 COMPANY_COLOR = "#7f7f7f"
@@ -133,7 +133,7 @@ def presentation(fig: go.Figure, height: int = 480, width: int = 680) -> go.Figu
     PDF, so all three look alike."""
     size = PRESENT_FONT
     title_size = round(size / 0.7) + 1
-    out = go.Figure(fig)
+    out = copy_of(fig)
     original = (out.layout.meta or {}).get("title") or out.layout.title.text or ""
     title, title_px = wrapped_title(original, width - 20, title_size)
     out.update_layout(

@@ -16,6 +16,7 @@ import threading
 import plotly.graph_objects as go
 import polars as pl
 
+from loyalty import figcache
 from loyalty.i18n import t
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -103,7 +104,8 @@ def chart_image(
     import kaleido
 
     _ensure_kaleido()
-    fig = go.Figure(fig).update_layout(template="plotly_white")  # on screen: the app's theme
+    # a copy (figcache.copy_of: the figure may be shared); on screen: the app's theme
+    fig = figcache.copy_of(fig).update_layout(template="plotly_white")
     opts = {
         "format": fmt,
         "width": width,

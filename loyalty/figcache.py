@@ -17,6 +17,7 @@ run, a deep copy of the whole figure each time)."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import hashlib
@@ -29,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 
 #: Figures kept per process (least recently used first out). The demo's pages show about
@@ -58,6 +60,16 @@ class KeptFigure(go.Figure):
             cached = super().to_dict()
             self.__dict__["_kept_dict"] = cached
         return dict(cached)
+
+
+def copy_of(fig: go.Figure) -> go.Figure:
+    """A new figure equal to ``fig``, to change. ``go.Figure(fig)`` would read ``fig``'s
+    traces in place (plotly takes each trace's ``type`` out of it while it copies and puts it
+    back after): two sessions copying one kept figure at once could each see it without. A
+    kept figure is copied from a deep copy of its kept dict instead."""
+    if isinstance(fig, KeptFigure):
+        return go.Figure(copy.deepcopy(fig.to_dict()))
+    return go.Figure(fig)
 
 
 def _digest(data: bytes) -> str:
@@ -117,22 +129,28 @@ def _frame(frame: pl.DataFrame) -> tuple:
             rows = np.stack([frame.hash_rows(seed=s).to_numpy() for s in (0, 1)])
         except Exception as exc:  # noqa: BLE001 - a column polars cannot hash (objects)
             raise Unkeyable("frame") from exc
-        key = ("frame", schema, frame.height, _digest(rows.tobytes()))
+        # hash_rows takes -0.0 and 0.0 for equal; the pages print "-0,0" and "0,0"
+        signs = [
+            np.signbit(frame.get_column(name).to_numpy())
+            for name, dtype in frame.schema.items()
+            if dtype.is_float()
+        ]
+        signed = _digest(np.packbits(np.concatenate(signs)).tobytes()) if signs else ""
+        key = ("frame", schema, frame.height, _digest(rows.tobytes()), signed)
     ident = id(frame)
-    with _FRAME_LOCK:
-        _FRAME_KEYS[ident] = (weakref.ref(frame, lambda _, i=ident: _forget(i)), key)
+    # no lock here: a collection started by these allocations may run _forget in this
+    # thread; a dict's single set, get and pop are atomic
+    _FRAME_KEYS[ident] = (weakref.ref(frame, lambda _, i=ident: _forget(i)), key)
     return key
 
 
 _FRAME_KEYS: dict[int, tuple[weakref.ref, tuple]] = {}
-_FRAME_LOCK = threading.Lock()
 
 
 def _forget(ident: int) -> None:
-    with _FRAME_LOCK:
-        entry = _FRAME_KEYS.get(ident)
-        if entry is not None and entry[0]() is None:
-            del _FRAME_KEYS[ident]
+    entry = _FRAME_KEYS.get(ident)
+    if entry is not None and entry[0]() is None:  # not a newer frame at the same address
+        _FRAME_KEYS.pop(ident, None)
 
 
 def weight(fig: go.Figure) -> int:
@@ -172,7 +190,13 @@ class Figures:
 
     def get(self, build: Callable[..., go.Figure], args: tuple, kwargs: dict) -> go.Figure:
         try:
-            key = (build.__qualname__, fingerprint(args), fingerprint(kwargs))
+            key = (
+                build.__module__,
+                build.__qualname__,
+                pio.templates.default,  # Streamlit's theme once it is imported
+                fingerprint(args),
+                fingerprint(kwargs),
+            )
         except Unkeyable:
             self.built[build.__qualname__] += 1
             return build(*args, **kwargs)
@@ -182,9 +206,10 @@ class Figures:
                 self._kept.move_to_end(key)
                 return fig
         fig = build(*args, **kwargs)
-        self.built[build.__qualname__] += 1
+        with self._lock:
+            self.built[build.__qualname__] += 1
         fig.__class__ = KeptFigure  # the same figure, its dict kept from now on
-        size = weight(fig)
+        size = weight(fig)  # builds the kept dict before any other thread can see the figure
         if size > self.values // 4:  # a figure too large to keep: never crowd out the rest
             return fig
         with self._lock:

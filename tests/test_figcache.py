@@ -150,3 +150,63 @@ def test_the_pages_builders_are_kept_and_equal_to_building_anew(demo_store):
         charts.link_scatter.build(*args).to_dict(), validate=False
     )
     assert charts.link_scatter(table, link, "en", args[3]) is not fig
+
+
+def test_minus_zero_and_zero_are_other_content():
+    # polars' row hash takes them for equal; a page prints "-0,0" against "0,0"
+    assert fingerprint(pl.DataFrame({"x": [-0.0]})) != fingerprint(pl.DataFrame({"x": [0.0]}))
+    assert fingerprint(pl.DataFrame({"x": [0.0, None]})) == fingerprint(
+        pl.DataFrame({"x": [0.0, None]})
+    )
+
+
+def test_builders_of_one_name_in_two_modules_and_two_themes_are_apart(monkeypatch):
+    figures = figcache.Figures()
+    monkeypatch.setattr(figcache, "FIGURES", figures)
+    other = types.FunctionType(_bars.__code__, {**globals()}, "_bars")
+    other.__module__ = "elsewhere"
+    first, second = figcache.kept(_bars), figcache.kept(other)
+    assert first(_frame(), "de") is not second(_frame(), "de")
+    kept = first(_frame(), "de")
+    monkeypatch.setattr(pio.templates, "default", "plotly_dark")
+    assert first(_frame(), "de") is not kept
+
+
+def test_the_value_budget_evicts_the_oldest(monkeypatch):
+    figures = figcache.Figures(size=100, values=30)
+    monkeypatch.setattr(figcache, "FIGURES", figures)
+    bars = figcache.kept(_bars)
+    kept = [bars(_frame().with_columns(pl.col("n") + i), "de") for i in range(5)]  # 7 each
+    assert len(figures) == 4 and figures.held == 28
+    assert bars(_frame().with_columns(pl.col("n") + 4), "de") is kept[4]
+    assert bars(_frame(), "de") is not kept[0]  # the oldest went for the budget, not the count
+
+
+def test_copies_of_a_kept_figure_in_many_threads_leave_it_whole(monkeypatch):
+    figures = figcache.Figures()
+    monkeypatch.setattr(figcache, "FIGURES", figures)
+
+    def mixed(n: int) -> go.Figure:
+        xs = list(range(n))
+        return go.Figure([go.Bar(x=xs, y=xs), go.Scatter(x=xs, y=xs, mode="lines")])
+
+    fig = figcache.kept(mixed)(50)
+    before = pio.to_json(fig.to_dict(), validate=False)
+    wrong: list[str] = []
+
+    def copy_many() -> None:
+        for _ in range(100):
+            twin = figcache.copy_of(fig)
+            types_ = [trace.type for trace in twin.data]
+            if types_ != ["bar", "scatter"]:
+                wrong.append(str(types_))
+            charts.presentation(fig)  # the copy the presenter, deck and PDF make
+
+    threads = [threading.Thread(target=copy_many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+    assert pio.to_json(fig.to_dict(), validate=False) == before
+    assert [trace.type for trace in fig.data] == ["bar", "scatter"]
