@@ -182,8 +182,7 @@ class Figures:
     def __init__(self, size: int = MAX_FIGURES, values: int = MAX_VALUES) -> None:
         self.size = size
         self.values = values
-        self._kept: OrderedDict[Any, go.Figure] = OrderedDict()
-        self._weights: dict[Any, int] = {}
+        self._kept: OrderedDict[Any, tuple[go.Figure, int]] = OrderedDict()  # and its weight
         self.held = 0  # values in the kept figures' traces
         self._lock = threading.Lock()
         self.built: Counter[str] = Counter()  # figures built per builder (kept or not)
@@ -201,10 +200,10 @@ class Figures:
             self.built[build.__qualname__] += 1
             return build(*args, **kwargs)
         with self._lock:
-            fig = self._kept.get(key)
-            if fig is not None:
+            entry = self._kept.get(key)
+            if entry is not None:
                 self._kept.move_to_end(key)
-                return fig
+                return entry[0]
         fig = build(*args, **kwargs)
         with self._lock:
             self.built[build.__qualname__] += 1
@@ -214,19 +213,12 @@ class Figures:
             return fig
         with self._lock:
             if key not in self._kept:
-                self._kept[key] = fig
-                self._weights[key] = size
+                self._kept[key] = (fig, size)
                 self.held += size
             while len(self._kept) > self.size or self.held > self.values:
-                old, _ = self._kept.popitem(last=False)
-                self.held -= self._weights.pop(old)
+                _, (_, old) = self._kept.popitem(last=False)
+                self.held -= old
         return fig
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._weights.clear()
-            self.held = 0
 
     def __len__(self) -> int:
         return len(self._kept)
