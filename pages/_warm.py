@@ -3,7 +3,7 @@ read (:mod:`pages._cache`), in the order of ``Dashboard.warm_plan``, so a first 
 compute statistics while the user waits (a page asking for an entry being computed waits on
 Streamlit's per-entry lock)."""
 
-from loyalty import actions, i18n, warming
+from loyalty import actions, i18n, stats, warming
 from pages import _cache as c
 
 #: Each request of the core's plan, through the cache the pages read it from.
@@ -37,7 +37,8 @@ _CACHED = {
     ),
 }
 
-warmer = warming.Warmer()
+#: two threads where there are two cores, sharing their steps' resamples (loyalty.stats)
+warmer = warming.Warmer(workers=warming.WORKERS, scope=stats.shared_draws)
 
 
 def _warm_plan(db: str, rev: int) -> warming.Plan:
@@ -67,4 +68,5 @@ def visit():
 def warm(db: str, rev: int, current=lambda: True) -> warming.Warmed:
     """Compute, in order, what the pages read first, here and now; stops early once
     ``current()`` is false."""
-    return warming.run(_warm_plan(db, rev), current)
+    with stats.shared_draws():
+        return warming.run(_warm_plan(db, rev), current)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+from contextlib import contextmanager
 
 from loyalty import warming
 
@@ -152,3 +153,71 @@ def test_a_page_that_waits_for_the_warm_up_lets_it_go_on():
         assert visits.running() == 1
     runner.join(10)
     assert visits.running() == 0
+
+
+def test_two_workers_take_the_steps_in_order_and_run_two_at_once():
+    both = threading.Barrier(2, timeout=10)  # a step waits until another runs beside it
+    started: list[int] = []
+    threads: set[str] = set()
+
+    def step(i: int) -> None:
+        started.append(i)
+        threads.add(threading.current_thread().name)
+        if i < 2:
+            both.wait()
+
+    result = warming.run([lambda i=i: step(i) for i in range(6)], workers=2)
+    assert (result.done, result.failed, result.stopped) == (6, 0, False)
+    assert started[:2] == [0, 1] and sorted(started) == list(range(6)) and len(threads) == 2
+
+
+def test_two_workers_count_failures_and_stop_together():
+    def fail():
+        raise ValueError("no data")
+
+    result = warming.run([fail, lambda: None, fail, lambda: None], workers=2)
+    assert (result.done, result.failed) == (2, 2)
+    assert result.first_error == "ValueError('no data')"
+    seen: list[int] = []
+    lock = threading.Lock()
+
+    def add(i: int) -> None:
+        with lock:
+            seen.append(i)
+
+    stopped = warming.run(
+        [lambda i=i: add(i) for i in range(50)], current=lambda: len(seen) < 3, workers=2
+    )
+    assert stopped.stopped and 3 <= len(seen) <= 4 and stopped.done == len(seen)
+
+    def broken_plan():
+        yield lambda: None
+        raise KeyError("wave")
+
+    planned = warming.run(broken_plan(), workers=2)
+    assert (planned.done, planned.failed, planned.stopped) == (1, 1, False)
+
+
+def test_a_warmer_runs_its_plan_inside_its_scope_with_its_workers():
+    log = io.StringIO()
+    inside: list[bool] = []
+    names: set[str] = set()
+    state = {"open": False}
+
+    @contextmanager
+    def scope():
+        state["open"] = True
+        yield
+        state["open"] = False
+
+    both = threading.Barrier(2, timeout=10)
+
+    def step() -> None:
+        inside.append(state["open"])
+        names.add(threading.current_thread().name)
+        both.wait()
+
+    warmer = warming.Warmer(log=log, workers=2, scope=scope)
+    warmer.start("k", lambda: [step, step], label="revision 1").join(10)
+    assert inside == [True, True] and not state["open"] and len(names) == 2
+    assert warmer.results["k"].done == 2 and warming.WORKERS >= 1

@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, loaded eagerly
+    from loyalty.stats._resample import shared_draws
     from loyalty.stats.association import (
         CorrelationResult,
         PartialCorrelationResult,
@@ -104,6 +105,7 @@ _MODULE_OF: dict[str, str] = {
     "relative_weights": "regression",
     "rwg": "multilevel",
     "rwg_j": "multilevel",
+    "shared_draws": "_resample",
     "shrunken_means": "multilevel",
     "sobel_interval": "indirect",
     "wilson_interval": "intervals",
@@ -152,6 +154,7 @@ __all__ = [
     "relative_weights",
     "rwg",
     "rwg_j",
+    "shared_draws",
     "shrunken_means",
     "sobel_interval",
     "wilson_interval",
