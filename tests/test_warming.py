@@ -6,6 +6,8 @@ import io
 import threading
 from contextlib import contextmanager
 
+import threadpoolctl
+
 from loyalty import warming
 
 
@@ -221,3 +223,34 @@ def test_a_warmer_runs_its_plan_inside_its_scope_with_its_workers():
     warmer.start("k", lambda: [step, step], label="revision 1").join(10)
     assert inside == [True, True] and not state["open"] and len(names) == 2
     assert warmer.results["k"].done == 2 and warming.WORKERS >= 1
+
+
+def _blas_threads() -> list[int]:
+    import numpy  # noqa: F401 - loads OpenBLAS
+
+    return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+
+def test_workers_side_by_side_use_one_blas_thread_each_until_the_last_ends():
+    before = _blas_threads()
+    assert before  # numpy's OpenBLAS
+    outer = warming.one_blas_thread()
+    outer.__enter__()
+    assert _blas_threads() == [1] * len(before)
+    seen: list[list[int]] = []
+
+    def overlapping() -> None:  # another warm-up, in another thread, outlasting the first
+        with warming.one_blas_thread():
+            outer.__exit__(None, None, None)
+            seen.append(_blas_threads())
+        seen.append(_blas_threads())
+
+    thread = threading.Thread(target=overlapping)
+    thread.start()
+    thread.join(10)
+    assert seen == [[1] * len(before), before]
+    during: list[list[int]] = []
+    warming.run([lambda: during.append(_blas_threads())] * 2, workers=2)
+    assert during == [[1] * len(before)] * 2 and _blas_threads() == before
+    warming.run([lambda: during.append(_blas_threads())])  # one worker: BLAS as it was
+    assert during[-1] == before
