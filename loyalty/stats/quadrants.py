@@ -20,18 +20,31 @@ def _by_quadrant(
     often a resample drew it) and ``weighted`` (weight × value). ``finite``: every value is
     finite (else an infinite one outside a quadrant must not enter its sum as inf × 0)."""
     count, total = weight.sum(-1), weighted.sum(-1)
-    x_low, y_low = ~x_high, ~y_high
+    if finite:
+        # three masked sums (high x, high y, both) and the rest by difference: the counts
+        # exactly (whole numbers), the value sums to rounding (instead of four masked sums)
+        both = x_high & y_high
+        n_x, n_y, n_both = ((weight * m).sum(-1) for m in (x_high, y_high, both))
+        s_x, s_y, s_both = ((weighted * m).sum(-1) for m in (x_high, y_high, both))
+        parts = {
+            "high_high": (n_both, s_both),
+            "high_low": (n_x - n_both, s_x - s_both),
+            "low_high": (n_y - n_both, s_y - s_both),
+            "low_low": (count - n_x - n_y + n_both, total - s_x - s_y + s_both),
+        }
+    else:
+        x_low, y_low = ~x_high, ~y_high
+        parts = {
+            name: ((weight * mask).sum(-1), np.where(mask, weighted, 0.0).sum(-1))
+            for name, mask in (
+                ("high_high", x_high & y_high),
+                ("high_low", x_high & y_low),
+                ("low_high", x_low & y_high),
+                ("low_low", x_low & y_low),
+            )
+        }
     out = {}
-    for name, mask in (
-        ("high_high", x_high & y_high),
-        ("high_low", x_high & y_low),
-        ("low_high", x_low & y_high),
-        ("low_low", x_low & y_low),
-    ):
-        # the rows outside count as zero: multiplied by the mask (several times faster than
-        # np.where, the same sums: whole counts exactly, values added in the same order)
-        n = (weight * mask).sum(-1)
-        inside = (weighted * mask if finite else np.where(mask, weighted, 0.0)).sum(-1)
+    for name, (n, inside) in parts.items():
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = inside / n
             rest = (total - inside) / (count - n)
