@@ -8,6 +8,7 @@ scoped; none reads the store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,9 +140,9 @@ def reliability_table(
         pl.col("alpha_high").alias(t("methods.col.alpha_high", lang)),
         pl.col("std_alpha").alias(t("methods.col.std_alpha", lang)),
         pl.col("omega").alias("ω"),
-        pl.col("band")
-        .map_elements(lambda b: t(f"band.alpha.{b}", lang), return_dtype=pl.String)
-        .alias(t("methods.col.band", lang)),
+        _worded(reliability["band"], lambda b: t(f"band.alpha.{b}", lang)).alias(
+            t("methods.col.band", lang)
+        ),
     )
 
 
@@ -156,10 +157,15 @@ def exclusion_list(excluded: pl.DataFrame, lang: str, minimum: int) -> pl.DataFr
     return excluded.select(
         "branch_id",
         "name",
-        pl.col("reason").map_elements(
-            lambda r: t(f"exclusion.{r}", lang, min=minimum), return_dtype=pl.String
-        ),
+        _worded(excluded["reason"], lambda r: t(f"exclusion.{r}", lang, min=minimum)),
     )
+
+
+def _worded(codes: pl.Series, word: Callable[[str], str]) -> pl.Expr:
+    """``codes`` (a column of the frame selected from) in words: each distinct code worded
+    once (1,500 excluded branches at 10,000: one lookup per reason, not per row)."""
+    words = {code: word(code) for code in codes.drop_nulls().unique().to_list()}
+    return pl.col(codes.name).replace_strict(words, return_dtype=pl.String)
 
 
 def top_priority(focus: pl.DataFrame) -> dict[str, Any] | None:

@@ -59,3 +59,25 @@ def test_exclusions_counted_in_the_language():
     counts = tables.exclusion_counts(excluded, "en", 5)
     assert [n for _label, n in counts] == [2, 1]
     assert tables.exclusion_list(excluded, "en", 5).height == 3
+
+
+def test_reasons_and_bands_are_worded_per_row_in_the_language():
+    from loyalty.i18n import t
+
+    excluded = pl.DataFrame(
+        {"branch_id": ["B1", "B2", "B3"], "name": ["a", "b", "c"],
+         "reason": ["no_finance", "below_minimum", "no_finance"]}
+    )  # fmt: skip
+    listed = tables.exclusion_list(excluded, "de", 7)
+    assert listed.columns == ["branch_id", "name", "reason"]
+    words = [t(f"exclusion.{r}", "de", min=7) for r in excluded["reason"]]
+    assert listed["reason"].to_list() == words and words[0] != words[1]
+    assert "7" in words[1]  # the minimum in the sentence
+    reliability = pl.DataFrame(
+        {"dimension_id": ["d1", "index"], "n_items": [3, 9], "n": [40, 40],
+         "alpha": [0.8, None], "alpha_low": [0.7, None], "alpha_high": [0.9, None],
+         "std_alpha": [0.8, None], "omega": [0.8, None], "band": ["good", None]}
+    )  # fmt: skip
+    dimensions = pl.DataFrame({"dimension_id": ["d1"], "name_en": ["Care"]})
+    shown = tables.reliability_table(reliability, dimensions, "en")
+    assert shown[:, -1].to_list() == [t("band.alpha.good", "en"), None]
