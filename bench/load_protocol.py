@@ -87,6 +87,9 @@ class Options:
     seed: int = 0
     profile: Path | None = None  # py-spy's collapsed stacks of the server under the load
     cluster: Path | None = None  # the folder of a running `make cluster` to load instead
+    #: the load and its idle time this many times in a row: memory that grows with each round
+    #: is a leak, memory that stays after the first is what the bounded caches hold
+    rounds: int = 1
 
 
 @dataclass
@@ -263,6 +266,8 @@ class Report:
     load: Phase
     after: Phase
     rss: dict[str, float]
+    #: the rounds of the load after the first (--rounds)
+    later: list[Phase] = field(default_factory=list)
 
 
 async def _phases(url, ids, names, opts: Options, pid: int | list[int]):
@@ -276,21 +281,29 @@ async def _phases(url, ids, names, opts: Options, pid: int | list[int]):
         rss["before load"] = memory.rss_mb() or float("nan")
         samples.clear()
         spy = _start_profile(pid, opts) if opts.profile else None
-        load = await run_phase(
-            url, ids, names, opts, pid, opts.sessions, opts.seconds, opts.think, opts.ramp
-        )
-        if spy is not None:
-            spy.wait(timeout=120)
-        rss["peak under load"] = max(samples) if samples else float("nan")
-        rss["end of load"] = memory.rss_mb() or float("nan")
-        await asyncio.sleep(opts.idle)
-        rss[f"after {opts.idle:.0f} s idle"] = memory.rss_mb() or float("nan")
+        rounds: list[Phase] = []
+        for k in range(max(opts.rounds, 1)):
+            samples.clear()
+            rounds.append(
+                await run_phase(
+                    url, ids, names, opts, pid, opts.sessions, opts.seconds, opts.think, opts.ramp
+                )
+            )
+            if spy is not None:
+                spy.wait(timeout=120)
+                spy = None
+            said = f" (round {k + 1})" if opts.rounds > 1 else ""
+            rss[f"peak under load{said}"] = max(samples) if samples else float("nan")
+            rss[f"end of load{said}"] = memory.rss_mb() or float("nan")
+            await asyncio.sleep(opts.idle)
+            rss[f"after {opts.idle:.0f} s idle{said}"] = memory.rss_mb() or float("nan")
+        load, *later = rounds
         after = await run_phase(url, ids, names, opts, pid, 1, opts.probe, 0.0, 0.0)
         rss["after the last probe"] = memory.rss_mb() or float("nan")
     finally:
         stop.set()
         await sampler
-    return before, load, after, rss
+    return before, load, after, rss, later
 
 
 def _wait_warm(log: Path, proc, timeout: float = 1800) -> float | None:
@@ -329,9 +342,9 @@ def run_cluster_load(opts: Options) -> Report:
         (_wait_warm(Path(r.log), p) or 0.0 for r, p in zip(cluster.replicas, procs, strict=True)),
         default=None,
     )
-    before, load, after, rss = protocol.run(_phases(cluster.url, ids, names, opts, pids))
+    before, load, after, rss, later = protocol.run(_phases(cluster.url, ids, names, opts, pids))
     load_after = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    return Report(opts, info, load_after + " (at the end)", warm, before, load, after, rss)
+    return Report(opts, info, load_after + " (at the end)", warm, before, load, after, rss, later)
 
 
 class _Running:
@@ -362,11 +375,13 @@ def run_load(opts: Options) -> Report:
         proc, url = start_server(db, log, options=opts.server_options)
         try:
             warm = _wait_warm(log, proc)
-            before, load, after, rss = protocol.run(_phases(url, ids, names, opts, proc.pid))
+            before, load, after, rss, later = protocol.run(_phases(url, ids, names, opts, proc.pid))
         finally:
             stop_server(proc)
         load_after = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-        return Report(opts, info, load_after + " (at the end)", warm, before, load, after, rss)
+        return Report(
+            opts, info, load_after + " (at the end)", warm, before, load, after, rss, later
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -394,7 +409,8 @@ def describe(report: Report) -> str:
         f"- Load average {report.load_after}. Figures are noisy while other work runs.",
         "",
         f"`python -m bench.load_protocol --sessions {o.sessions} --seconds {o.seconds:.0f} "
-        f"--think {o.think:g}`{(' ' + o.label) if o.label else ''}: demo chain of {size}, "
+        + (f"--rounds {o.rounds} " if o.rounds > 1 else "")
+        + f"--think {o.think:g}`{(' ' + o.label) if o.label else ''}: demo chain of {size}, "
         f"warm-up {seconds(report.warm) if report.warm else 'not seen'} (waited for). "
         "Sessions speak Streamlit's websocket protocol (no browser); an action runs from the "
         "request until the run's end arrived.",
@@ -402,9 +418,14 @@ def describe(report: Report) -> str:
         "| phase / action | n | p50 | p95 | max |",
         "|---|---:|---:|---:|---:|",
     ]
+    loads = [report.load, *report.later]
+    named = [
+        (f"load{f' (round {k + 1})' if len(loads) > 1 else ''}", phase)
+        for k, phase in enumerate(loads)
+    ]
     for name, phase in (
         ("before: 1 session", report.before),
-        (f"load: {o.sessions} sessions, think {o.think:g} s", report.load),
+        *((f"{name}: {o.sessions} sessions, think {o.think:g} s", p) for name, p in named),
         ("after: 1 session", report.after),
     ):
         lines.append(_row(f"**{name}**", phase.all()))
@@ -417,7 +438,7 @@ def describe(report: Report) -> str:
         "machine busy | errors |"
     )
     lines.append("|---|---:|---:|---:|---:|---:|---:|")
-    for name, phase in (("before", report.before), ("load", report.load), ("after", report.after)):
+    for name, phase in (("before", report.before), *named, ("after", report.after)):
         rate = phase.actions / phase.elapsed if phase.elapsed else float("nan")
         share, client, busy = (
             (v / phase.elapsed if phase.elapsed else float("nan"))
@@ -431,7 +452,7 @@ def describe(report: Report) -> str:
     lines.append(
         "Server memory (RSS): " + ", ".join(f"{k} {v:,.0f} MB" for k, v in report.rss.items()) + "."
     )
-    errors = report.before.errors + report.load.errors + report.after.errors
+    errors = report.before.errors + sum((p.errors for p in loads), []) + report.after.errors
     lines.append("")
     lines.append(f"Errors: **{len(errors)}**")
     lines += [f"- {e}" for e in errors[:10]]
@@ -447,6 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ramp", type=float, default=d.ramp)
     p.add_argument("--probe", type=float, default=d.probe)
     p.add_argument("--idle", type=float, default=d.idle)
+    p.add_argument("--rounds", type=int, default=d.rounds, help="the load and idle time N times")
     p.add_argument("--branches", type=int, default=d.branches)
     p.add_argument("--respondents", type=int)
     p.add_argument("--waves", type=int, default=d.waves)
@@ -469,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         ramp=a.ramp,
         probe=a.probe,
         idle=a.idle,
+        rounds=a.rounds,
         branches=a.branches,
         respondents=a.respondents,
         waves=a.waves,
@@ -496,7 +519,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{opts.sessions} sessions, think {opts.think:g} s{label})"
         )
         replace_section(opts.results, heading, text)
-    errors = report.before.errors + report.load.errors + report.after.errors
+    loads = [report.load, *report.later]
+    errors = report.before.errors + sum((p.errors for p in loads), []) + report.after.errors
     return 1 if errors else 0
 
 

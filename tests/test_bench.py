@@ -200,19 +200,25 @@ def test_app_environment_compiles_a_script_once_as_the_server_does(tmp_path, mon
 def test_protocol_load_runs_every_phase_and_reports_it(tmp_path):
     """bench/load_protocol.py at a tiny size: sessions that speak Streamlit's websocket
     protocol open pages, switch pages and choose another branch, without errors; the report
-    has every phase, the server's CPU per action and its memory. No time is asserted."""
+    has every phase (the load twice: --rounds 2), the server's CPU per action and its memory
+    after each round. No time is asserted."""
     from bench import load_protocol
 
     opts = load_protocol.Options(
-        sessions=2, seconds=2, ramp=0, probe=1, idle=0, branches=30, waves=2, timeout=120
-    )
+        sessions=2, seconds=2, ramp=0, probe=1, idle=0, branches=30, waves=2, timeout=120,
+        rounds=2,
+    )  # fmt: skip
     report = load_protocol.run_load(opts)
-    for phase in (report.before, report.load, report.after):
+    assert len(report.later) == 1
+    for phase in (report.before, report.load, *report.later, report.after):
         assert phase.errors == []
         assert phase.times["first page"] and phase.actions >= 1 and phase.bytes > 0
     assert report.load.server_cpu > 0 and len(report.load.times["first page"]) == 2
     text = load_protocol.describe(report)
-    assert "| **load: 2 sessions, think 0 s** |" in text and "server CPU per action" in text
+    for k in (1, 2):
+        assert f"| **load (round {k}): 2 sessions, think 0 s** |" in text
+        assert f"end of load (round {k}) " in text and f"after 0 s idle (round {k}) " in text
+    assert "--rounds 2 " in text and "server CPU per action" in text
     assert "Errors: **0**" in text and "Server memory (RSS)" in text
 
 
