@@ -253,7 +253,13 @@ def branch_table(
         min_size=min_size,
         columns=["engagement", "engagement_sd", "engagement_low", "engagement_high", *dim_cols],
     )
-    return table.with_columns(pl.col(loyalty).alias("loyalty")).sort("wave_seq", "branch_id")
+    return for_loyalty(table, loyalty).sort("wave_seq", "branch_id")
+
+
+def for_loyalty(table: pl.DataFrame, loyalty: str) -> pl.DataFrame:
+    """``table`` (a :func:`branch_table`) with its ``loyalty`` column taken from the measure
+    ``loyalty``: the tables of the loyalty measures differ in nothing else."""
+    return table.with_columns(pl.col(loyalty).alias("loyalty"))
 
 
 def every_wave(tables: list[pl.DataFrame]) -> pl.DataFrame:

@@ -208,13 +208,17 @@ class Dashboard:
         results that are then limited to the scope. Every wave's (``wave=None``) is built
         from each wave's, kept per wave (after an import into one wave, the others are read
         again), the newest first: the default view's table is then ready while the older
-        ones are computed."""
+        ones are computed. The other loyalty measure's is the first one's with its loyalty
+        column changed."""
 
         def compute() -> pl.DataFrame:
             every = self.waves() if wave is None else []
             if every:
                 newest_first = [self._company_table(w, loyalty) for w in reversed(every)]
                 return analysis.every_wave(newest_first)
+            first = schema.LOYALTY_MEASURES[0]
+            if loyalty != first:  # the same table but for its loyalty column: no query again
+                return analysis.for_loyalty(self._company_table(wave, first), loyalty)
             return analysis.branch_table(self.store, wave, loyalty=loyalty)
 
         return self._memo("company_table", (wave, loyalty), compute, scoped=False)

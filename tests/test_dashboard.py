@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from loyalty import access, analysis, tables
 from loyalty.dashboard import Dashboard, Memo
@@ -183,3 +184,29 @@ def test_the_horizons_the_warm_up_computes_are_those_of_its_story(company, scope
     assert [plan[i].args for i in effects] == [(1,), (2,)]
     assert max(effects) < min(i for i, r in enumerate(plan) if r.method == "story")
     assert company.view(scope).warmed_horizons() == []
+
+
+def test_the_other_measure_s_table_is_the_first_one_s_with_its_loyalty_column(
+    demo_store, monkeypatch
+):
+    """The retention table is not queried again: it is the NPS table with the column named
+    ``loyalty`` taken from retention, the same frame as the store's own query gives (to the
+    last bits of float sums, which DuckDB's parallel aggregation may add in another order)."""
+    real = analysis.branch_table
+    expected = {w: real(demo_store, w, loyalty="retention") for w in analysis.waves(demo_store)}
+    calls = []
+
+    def counted(store, wave=None, **kwargs):
+        calls.append((wave, kwargs.get("loyalty")))
+        return real(store, wave, **kwargs)
+
+    monkeypatch.setattr(analysis, "branch_table", counted)
+    core = Dashboard(demo_store, n_boot=100)
+    every = core.branch_table(None, "retention")
+    assert sorted(calls) == sorted((w, "nps") for w in expected)
+    for wave, table in expected.items():
+        mine = core.branch_table(wave, "retention")
+        assert_frame_equal(mine, table, rel_tol=1e-12)
+        assert mine["loyalty"].equals(mine["retention"].alias("loyalty"))
+    assert_frame_equal(every, analysis.every_wave(list(reversed(expected.values()))), rel_tol=1e-12)
+    assert len(calls) == len(expected)
