@@ -805,6 +805,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "methods.col.alpha_high": {"de": "bis", "en": "to"},
     "methods.ci": {"de": "95-%-KI {low}; {high}", "en": "95% CI {low}; {high}"},
     "methods.col.band": {"de": "Bewertung", "en": "Rating"},
+    "methods.col.reason": {"de": "Grund", "en": "Reason"},
     "band.alpha.excellent": {"de": "exzellent", "en": "excellent"},
     "band.alpha.good": {"de": "gut", "en": "good"},
     "band.alpha.acceptable": {"de": "akzeptabel", "en": "acceptable"},

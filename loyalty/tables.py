@@ -153,11 +153,13 @@ def exclusion_counts(excluded: pl.DataFrame, lang: str, minimum: int) -> list[tu
 
 
 def exclusion_list(excluded: pl.DataFrame, lang: str, minimum: int) -> pl.DataFrame:
-    """Branch, name and reason in ``lang``, one row per exclusion."""
+    """Branch, name and reason in ``lang`` (headers too), one row per exclusion."""
     return excluded.select(
-        "branch_id",
-        "name",
-        _worded(excluded["reason"], lambda r: t(f"exclusion.{r}", lang, min=minimum)),
+        pl.col("branch_id").alias(t("col.branch_id", lang)),
+        pl.col("name").alias(t("col.name", lang)),
+        _worded(excluded["reason"], lambda r: t(f"exclusion.{r}", lang, min=minimum)).alias(
+            t("methods.col.reason", lang)
+        ),
     )
 
 

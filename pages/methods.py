@@ -132,7 +132,7 @@ def by_measure(wave: str, lang: str, minimum: int) -> None:
     counted = tables.exclusion_counts(excluded, lang, minimum)
     if counted:
         for reason, n in counted:
-            st.markdown(f"- {reason}: **{n}**")
+            st.markdown(f"- {reason}: **{i18n.num(n, lang, 0)}**")
         with st.expander(t("methods.exclusions_list", lang)):
             st.dataframe(tables.exclusion_list(excluded, lang, minimum), hide_index=True)
     else:

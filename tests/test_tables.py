@@ -69,9 +69,10 @@ def test_reasons_and_bands_are_worded_per_row_in_the_language():
          "reason": ["no_finance", "below_minimum", "no_finance"]}
     )  # fmt: skip
     listed = tables.exclusion_list(excluded, "de", 7)
-    assert listed.columns == ["branch_id", "name", "reason"]
+    assert listed.columns == ["Nr.", "Filiale", "Grund"]
+    assert tables.exclusion_list(excluded, "en", 7).columns == ["ID", "Branch", "Reason"]
     words = [t(f"exclusion.{r}", "de", min=7) for r in excluded["reason"]]
-    assert listed["reason"].to_list() == words and words[0] != words[1]
+    assert listed["Grund"].to_list() == words and words[0] != words[1]
     assert "7" in words[1]  # the minimum in the sentence
     reliability = pl.DataFrame(
         {"dimension_id": ["d1", "index"], "n_items": [3, 9], "n": [40, 40],

@@ -71,6 +71,8 @@ def test_methods_page_in_german(app):
     assert "mittlerer Filialeffekt" in _texts(at)
     assert "Zusammenhänge, bereinigt um die Zuverlässigkeit der Filialmittelwerte" in _texts(at)
     assert "Wann nicht vertrauen" in _texts(at)
+    excluded = at.dataframe[-1].value  # the list of excluded branches, headers in German too
+    assert list(excluded.columns) == ["Nr.", "Filiale", "Grund"] and len(excluded)
 
 
 def test_drivers_page_names_the_strongest_driver(app, demo_store):
