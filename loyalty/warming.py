@@ -147,9 +147,15 @@ def run(
     with one_blas_thread() if helpers else nullcontext():
         for helper in helpers:
             helper.start()
-        work()
-        for helper in helpers:
-            helper.join()
+        try:
+            work()
+        except BaseException:  # a step ended this thread: the helpers take no further step
+            with lock:
+                tally["over"] = True
+            raise
+        finally:  # and end inside the limits and the scope
+            for helper in helpers:
+                helper.join()
     return Warmed(
         tally["done"],
         tally["failed"],
@@ -170,18 +176,21 @@ class _BlasThreads:
 
     def enter(self) -> None:
         with self.lock:
-            if not self.users:
-                self.limits = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
-                _let_any_thread_set()
             self.users += 1
+            if self.users == 1:
+                try:
+                    self.limits = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+                    _let_any_thread_set()
+                except Exception as exc:  # noqa: BLE001 - a limit only saves time: go on without
+                    print(f"caches: BLAS threads not limited: {exc!r}", file=sys.stderr)
 
     def exit(self) -> None:
         with self.lock:
             self.users -= 1
             if not self.users and self.limits is not None:
-                self.limits.restore_original_limits()
+                limits, self.limits = self.limits, None
+                limits.restore_original_limits()
                 _let_any_thread_set()
-                self.limits = None
 
 
 def _let_any_thread_set() -> None:

@@ -37,14 +37,15 @@ def resample_counts(
     state are given again (the same numbers; ``rng`` is left as if they were drawn).
     """
     n = max(n, 1)
-    if not _SHARED.users:
+    # every count is at most n: 16 bits hold them where n does
+    kind = np.dtype(np.int16 if n <= 32767 else np.int32)
+    if not _SHARED.users or n_boot * n * kind.itemsize > SHARED_BYTES:  # drawn as they go
         yield from _drawn(n, n_boot, rng, dtype)
         return
     key = (n, n_boot, pickle.dumps(rng.bit_generator.state))
     kept = _SHARED.get(key)
     if kept is None:
-        # every count is at most n: 16 bits hold them where n does
-        compact = np.empty((n_boot, n), dtype=np.int16 if n <= 32767 else np.int32)
+        compact = np.empty((n_boot, n), dtype=kind)
         row = 0
         for block in _drawn(n, n_boot, rng, compact.dtype):
             compact[row : row + len(block)] = block
@@ -97,8 +98,8 @@ class _Shared:
 
     def put(self, key: tuple, kept: tuple[np.ndarray, dict]) -> None:
         with self.lock:
-            if not self.users or kept[0].nbytes > SHARED_BYTES:
-                return  # closed meanwhile, or too big to keep
+            if not self.users:
+                return  # closed meanwhile
             self.kept[key] = kept
             while sum(c.nbytes for c, _ in self.kept.values()) > SHARED_BYTES:
                 self.kept.popitem(last=False)

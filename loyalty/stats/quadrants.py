@@ -26,12 +26,15 @@ def _by_quadrant(
         both = x_high & y_high
         n_x, n_y, n_both = ((weight * m).sum(-1) for m in (x_high, y_high, both))
         s_x, s_y, s_both = ((weighted * m).sum(-1) for m in (x_high, y_high, both))
-        parts = {
+        differences = {
             "high_high": (n_both, s_both),
             "high_low": (n_x - n_both, s_x - s_both),
             "low_high": (n_y - n_both, s_y - s_both),
             "low_low": (count - n_x - n_y + n_both, total - s_x - s_y + s_both),
         }
+        # an empty quadrant's sum is exactly 0 (a difference may leave a rounding rest): its
+        # mean is then 0 / 0, missing, as when summed directly
+        parts = {q: (n, np.where(n == 0, 0.0, s)) for q, (n, s) in differences.items()}
     else:
         x_low, y_low = ~x_high, ~y_high
         parts = {

@@ -126,3 +126,16 @@ def test_counted_quadrant_means_equal_the_expanded_resamples(n):
         mean, _, ratio = expanded[q]
         np.testing.assert_allclose(counted[q][0], mean, rtol=1e-12)
         np.testing.assert_allclose(counted[q][2], ratio, rtol=1e-12)
+
+
+def test_an_empty_quadrant_has_no_mean_also_when_its_sum_is_a_difference():
+    """The quadrants other than high-high are sums by difference; an empty one must give a
+    missing mean (0 / 0), not a rounding rest over 0 (inf)."""
+    # x and y in opposite order: high-high and low-low are empty; 0.1 + 0.2 leaves a rest
+    out = quadrants_module._quadrant_means(
+        np.array([1.0, 2.0]), np.array([2.0, 1.0]), np.array([0.1, 0.2])
+    )
+    for q in ("high_high", "low_low"):
+        mean, n, ratio = out[q]
+        assert n == 0 and np.isnan(mean) and np.isnan(ratio), q
+    assert out["high_low"][0] == 0.2 and out["low_high"][0] == 0.1
