@@ -68,5 +68,5 @@ def visit():
 def warm(db: str, rev: int, current=lambda: True) -> warming.Warmed:
     """Compute, in order, what the pages read first, here and now; stops early once
     ``current()`` is false."""
-    with stats.shared_draws():
+    with warmer.scope():  # the served warm-up's scope: its steps share their resamples
         return warming.run(_warm_plan(db, rev), current)
