@@ -32,7 +32,8 @@ from streamlit.web import cli
 from loyalty import config, retention, session_routes, sessions, stats, store
 from loyalty.store import StoreUnavailable, connect, is_postgres, open_store
 
-#: Seconds without a query after which the server closes the store file for other processes.
+#: Seconds without a query or page run after which the server lets go of the store file for
+#: other processes.
 RELEASE_AFTER = 2.0
 
 

@@ -119,3 +119,53 @@ def test_a_running_process_is_alive_an_exited_unreaped_one_is_not():
         child.wait(timeout=30)
     assert not store.process_alive(child.pid)
     assert not store.process_alive(0)
+
+
+class _Clock:
+    """The store's idle clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_page_run_reading_kept_values_keeps_the_file_open(tmp_path, monkeypatch):
+    """A page run whose statistics are all cached makes no query, only kept reads (the
+    revision): they count as use, so the idle timer finds the file in use and waits again
+    instead of letting go (which cost the next page run about 20 ms to open it again)."""
+    clock = _Clock()
+    monkeypatch.setattr(store, "_clock", clock)
+    served = Store(tmp_path / "s.duckdb", release_after=60)
+    try:
+        rev = served.revision()
+        connection = served._con
+        clock.now += 59
+        assert served.revision() == rev  # a page run 59 s later: kept, and a use
+        clock.now += 2
+        served._close_if_idle()  # the timer, 60 s after the last query
+        assert served._con is connection  # used 2 s ago: still open, the timer set again
+        assert served._timer is not None and served._timer.is_alive()
+        clock.now += 60
+        served._close_if_idle()  # 60 s without any use: let go
+        assert served._con is None
+        assert served.revision() == rev  # read again from the file, opened again
+        assert served._con is not None and served._con is not connection
+    finally:
+        served.close()
+
+
+def test_a_kept_read_lets_go_at_once_when_a_command_waits(tmp_path):
+    served = _served(tmp_path)
+    waiter = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        rev = served.revision()
+        assert served._con is not None
+        (tmp_path / "s.duckdb.wanted").write_text(f"{waiter.pid}\n")
+        assert served.revision() == rev  # what was read holds: the file was held until now
+        assert served._con is None  # and let go for the waiting command
+    finally:
+        waiter.kill()
+        waiter.wait(timeout=30)
+        served.close()
