@@ -328,6 +328,9 @@ LOCK_WAIT_SECONDS = 20.0
 _release_after: float | None = None
 #: The idle time's clock (tests set it).
 _clock = time.monotonic
+#: How often a server's store looks whether a command waits for the file, or it was idle long
+#: enough to let go of it (:meth:`Store._watch`).
+WATCH_SECONDS = 0.1
 #: A ``<store>.wanted`` marker not renewed for this long is stale: its writer renews it every
 #: 0.1 s while it waits, so an older one was left by a command that was killed.
 WANTED_STALE_SECONDS = 10.0
@@ -397,7 +400,8 @@ def release_when_idle(seconds: float | None) -> None:
 
     DuckDB lets one process at a time hold a file for writing. The server (serve.py) calls
     this, so that ``loyalty import``, ``versions``, ``report`` and ``user add`` can take the
-    file when the app is idle, or at once when they wait for it (:func:`file_wanted`);
+    file at once when they wait for it (:func:`file_wanted`; the server looks every
+    :data:`WATCH_SECONDS`), other programs when the app has been idle for ``seconds``;
     whatever they wrote is read at the app's next rerun (a reopened connection reads the
     revision again)."""
     global _release_after
@@ -436,17 +440,17 @@ class Store:
         self._release_after = release_after
         self._wait = LOCK_WAIT_SECONDS if wait is None else wait
         self._lock = threading.Lock()  # one write transaction at a time
-        self._state = threading.Lock()  # the connection, its users and the idle timer
+        self._state = threading.Lock()  # the connection, its users and its watcher
         self._users = 0
-        self._timer: threading.Timer | None = None
+        self._watcher: threading.Thread | None = None  # see _watch
         self._last_use = _clock()  # a query's end or a kept read (release_after)
         self._kept: dict[str, tuple[int, Any]] = {}  # name -> (generation, value): see kept()
         self._file = str(self.path.resolve())
         self._wanted = Path(str(self.path) + ".wanted")  # see _connect
         self._con: duckdb.DuckDBPyConnection | None = None
         self._con = self._connect(migrate_schema=not read_only)
-        if release_after is not None:
-            self._schedule_release()
+        with self._state:
+            self._watch_while_open()
 
     def _connect(self, *, migrate_schema: bool = False) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self._wait
@@ -479,11 +483,9 @@ class Store:
 
     def _acquire(self) -> duckdb.DuckDBPyConnection:
         with self._state:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
             if self._con is None:
                 self._con = self._connect()
+                self._watch_while_open()
             self._users += 1
             return self._con
 
@@ -491,32 +493,43 @@ class Store:
         with self._state:
             self._users -= 1
             self._last_use = _clock()
-            if self._users == 0 and self._release_after is not None:
-                if file_wanted(self._wanted):  # another process waits for the file: now
+            # another process waits for the file: let go now (else the watcher, when idle)
+            if self._users == 0 and self._release_after is not None and file_wanted(self._wanted):
+                self._con.close()
+                self._con = None
+
+    def _watch_while_open(self) -> None:
+        """(Holding ``_state``, the connection just opened.) With ``release_after``, start
+        the thread that lets go of the file when it is wanted or idle (:meth:`_watch`)."""
+        if self._release_after is None or self._watcher is not None:
+            return
+        self._watcher = threading.Thread(
+            target=self._watch, name=f"loyalty-store-watch-{self.path.name}", daemon=True
+        )
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        """While the connection is open: every :data:`WATCH_SECONDS`, let go of the file if
+        no query runs and a command waits for it, or nothing used it for ``release_after``
+        seconds; the thread ends with the connection (the next one starts another)."""
+        while True:
+            time.sleep(WATCH_SECONDS)
+            if self._close_if_idle():
+                return
+
+    def _close_if_idle(self) -> bool:
+        """Let go of the file if nothing uses it and it is wanted or idle; whether the
+        connection is closed now (the watcher then ends)."""
+        with self._state:
+            if self._con is not None and not self._users:
+                idle = _clock() - self._last_use >= self._release_after
+                if idle or file_wanted(self._wanted):
                     self._con.close()
                     self._con = None
-                else:
-                    self._schedule_release()
-
-    def _schedule_release(self, after: float | None = None) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = threading.Timer(
-            self._release_after if after is None else after, self._close_if_idle
-        )
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _close_if_idle(self) -> None:
-        with self._state:
-            if self._users or self._con is None:
-                return
-            left = self._last_use + self._release_after - _clock()
-            if left > 0 and not file_wanted(self._wanted):  # used since: wait the rest
-                self._schedule_release(left)
-                return
-            self._con.close()
-            self._con = None
+            if self._con is None:
+                self._watcher = None
+                return True
+            return False
 
     def _held_since_read(self) -> bool:
         """With ``release_after``: whether the connection was held since what :meth:`kept`
@@ -544,9 +557,6 @@ class Store:
 
     def close(self) -> None:
         with self._state:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
             if self._con is not None:
                 self._con.close()
                 self._con = None

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from loyalty import store
+from loyalty import store, warming
 from loyalty.store import Store
 
 
@@ -133,8 +133,8 @@ class _Clock:
 
 def test_a_page_run_reading_kept_values_keeps_the_file_open(tmp_path, monkeypatch):
     """A page run whose statistics are all cached makes no query, only kept reads (the
-    revision): they count as use, so the idle timer finds the file in use and waits again
-    instead of letting go (which cost the next page run about 20 ms to open it again)."""
+    revision): they count as use, so the watcher finds the file in use and does not let go
+    (which cost the next page run about 20 ms to open it again)."""
     clock = _Clock()
     monkeypatch.setattr(store, "_clock", clock)
     served = Store(tmp_path / "s.duckdb", release_after=60)
@@ -144,15 +144,31 @@ def test_a_page_run_reading_kept_values_keeps_the_file_open(tmp_path, monkeypatc
         clock.now += 59
         assert served.revision() == rev  # a page run 59 s later: kept, and a use
         clock.now += 2
-        served._close_if_idle()  # the timer, 60 s after the last query
-        assert served._con is connection  # used 2 s ago: still open, the timer set again
-        assert served._timer is not None and served._timer.is_alive()
+        assert not served._close_if_idle()  # 61 s after the last query, 2 s after the run
+        assert served._con is connection and served._watcher.is_alive()
         clock.now += 60
-        served._close_if_idle()  # 60 s without any use: let go
+        assert served._close_if_idle()  # 60 s without any use: let go
         assert served._con is None
         assert served.revision() == rev  # read again from the file, opened again
         assert served._con is not None and served._con is not connection
+        assert served._watcher is not None  # a watcher for the new connection
     finally:
+        served.close()
+
+
+def test_an_idle_app_lets_go_within_a_tick_when_a_command_waits(tmp_path):
+    """Between page runs no query ends: the watcher finds the waiting command's marker."""
+    served = _served(tmp_path)  # 600 s of idle time before it would let go on its own
+    waiter = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        served.sql("SELECT 1")
+        assert served._con is not None
+        (tmp_path / "s.duckdb.wanted").write_text(f"{waiter.pid}\n")
+        assert warming.until(lambda: served._con is None, within=30, every=0.02)
+        assert warming.until(lambda: served._watcher is None, within=30, every=0.02)
+    finally:
+        waiter.kill()
+        waiter.wait(timeout=30)
         served.close()
 
 
