@@ -33,9 +33,9 @@ from loyalty import config, retention, session_routes, sessions, stats, store
 from loyalty.store import StoreUnavailable, connect, is_postgres, open_store
 
 #: Seconds without a query or page run after which the server lets go of the store file for
-#: other processes; a command of ours that waits for it gets it within 0.1 s
-#: (:data:`loyalty.store.WATCH_SECONDS`). Holding it while people click saves each click after a
-#: pause of more than a few seconds opening it again (17-27 ms at 10,000 branches).
+#: other processes; a command of ours that waits for it gets it as soon as no query runs (the
+#: server looks every :data:`loyalty.store.WATCH_SECONDS`). Holding it while people click saves
+#: each click after a pause of more than 2 s opening it again (17-27 ms at 10,000 branches).
 RELEASE_AFTER = 30.0
 
 

@@ -135,8 +135,7 @@ def check(
             problems.append(Problem(0, field, "", "unmapped", (("field", field),)))
     if problems:
         return Checked((), tuple(problems), raw.frame.height)
-    cur = store.cursor()
-    try:
+    with store.reading() as cur:  # let go at the end (a served store: for commands)
         branches = cur.execute("SELECT region, format FROM branches").fetchall()
         regions, formats = {r for r, _ in branches}, {f for _, f in branches}
         dims = cur.execute("SELECT dimension_id, name_de, name_en FROM dimensions").fetchall()
@@ -184,8 +183,6 @@ def check(
                 problem(str(field), err.code, **err.values)
                 continue
             drafts.append(draft)
-    finally:
-        cur.close()
     return Checked(tuple(drafts), tuple(problems), raw.frame.height)
 
 

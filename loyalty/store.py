@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -347,7 +348,7 @@ def process_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    except OSError:
+    except (OSError, OverflowError, ValueError):  # (a pid too large for the system)
         return False
     with contextlib.suppress(OSError, IndexError):
         if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
@@ -418,10 +419,11 @@ class Store:
     with :func:`connect`). Use :func:`open_store` to share one connection per file and process.
 
     Normally the connection is held until :meth:`close`. With ``release_after`` (seconds) it
-    is opened on first use and closed again when no query or transaction has used it for that
-    long, so other processes can open the file in between — at once when one of them waits
-    for it (it leaves a ``<file>.wanted`` marker with its process id while it waits; a stale
-    one is ignored and removed, see :func:`file_wanted`). Opening waits up to
+    is closed again when no query, transaction or :meth:`kept` read has used it for that long
+    (a watcher thread looks every :data:`WATCH_SECONDS`), so other processes can open the file
+    in between, and as soon as no query runs when one of them waits for it (it leaves a
+    ``<file>.wanted`` marker with its process id while it waits; a stale one is ignored and
+    removed, see :func:`file_wanted`); the next use opens it again. Opening waits up to
     :data:`LOCK_WAIT_SECONDS` while another process holds the file."""
 
     #: The driver's errors (a transaction rolls back on any error; these name a write problem).
@@ -494,28 +496,39 @@ class Store:
             self._users -= 1
             self._last_use = _clock()
             # another process waits for the file: let go now (else the watcher, when idle)
-            if self._users == 0 and self._release_after is not None and file_wanted(self._wanted):
-                self._con.close()
-                self._con = None
+            if (
+                self._users == 0
+                and self._release_after is not None
+                and self._con is not None  # (closed meanwhile)
+                and file_wanted(self._wanted)
+            ):
+                con, self._con = self._con, None
+                con.close()
 
     def _watch_while_open(self) -> None:
         """(Holding ``_state``, the connection just opened.) With ``release_after``, start
-        the thread that lets go of the file when it is wanted or idle (:meth:`_watch`)."""
-        if self._release_after is None or self._watcher is not None:
+        the thread that lets go of the file when it is wanted or idle (:meth:`_watch`),
+        unless one is watching."""
+        if self._release_after is None or (self._watcher and self._watcher.is_alive()):
             return
-        self._watcher = threading.Thread(
+        watcher = threading.Thread(
             target=self._watch, name=f"loyalty-store-watch-{self.path.name}", daemon=True
         )
-        self._watcher.start()
+        watcher.start()
+        self._watcher = watcher
 
     def _watch(self) -> None:
         """While the connection is open: every :data:`WATCH_SECONDS`, let go of the file if
         no query runs and a command waits for it, or nothing used it for ``release_after``
-        seconds; the thread ends with the connection (the next one starts another)."""
+        seconds; the thread ends with the connection (the next one starts another). A failed
+        look is said and the watch goes on."""
         while True:
             time.sleep(WATCH_SECONDS)
-            if self._close_if_idle():
-                return
+            try:
+                if self._close_if_idle():
+                    return
+            except Exception as exc:  # noqa: BLE001 - the file must still be let go of later
+                print(f"store: letting go of {self.path.name} failed: {exc!r}", file=sys.stderr)
 
     def _close_if_idle(self) -> bool:
         """Let go of the file if nothing uses it and it is wanted or idle; whether the
@@ -524,28 +537,13 @@ class Store:
             if self._con is not None and not self._users:
                 idle = _clock() - self._last_use >= self._release_after
                 if idle or file_wanted(self._wanted):
-                    self._con.close()
-                    self._con = None
+                    con, self._con = self._con, None
+                    con.close()
             if self._con is None:
-                self._watcher = None
+                if self._watcher is threading.current_thread():  # it ends: a new one may start
+                    self._watcher = None
                 return True
             return False
-
-    def _held_since_read(self) -> bool:
-        """With ``release_after``: whether the connection was held since what :meth:`kept`
-        keeps was read (no other process can have written meanwhile). A kept read is a use:
-        the idle time starts again, so a page run that only reads kept values does not find
-        the file let go of and open it again (about 20 ms at 10,000 branches); if a command
-        waits for the file, it is let go of now (what was read holds until now)."""
-        with self._state:
-            if self._con is None:
-                return False
-            if self._users == 0 and file_wanted(self._wanted):
-                self._con.close()
-                self._con = None
-            else:
-                self._last_use = _clock()
-            return True
 
     @contextmanager
     def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -563,9 +561,19 @@ class Store:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for this thread (DuckDB connections are not shared across threads). It
-        keeps the connection open (for analysts and benchmarks; the app uses :meth:`sql`
-        and :meth:`transaction`, which let go)."""
+        keeps the connection open (for analysts and benchmarks; the app uses :meth:`sql`,
+        :meth:`reading` and :meth:`transaction`, which let go)."""
         return self._acquire().cursor()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for several reads in a row, let go of at the end of the block."""
+        with self._connection() as con:
+            cur = con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
 
     def sql(self, query: str, params: dict[str, Any] | list[Any] | None = None) -> pl.DataFrame:
         """Run a read query and return a polars frame."""
@@ -627,14 +635,16 @@ class Store:
         was let go, when another process may have written. For what every page run asks."""
         # read before the query: a commit during the query makes the next call read again
         generation = _generations.get(self._file, 0)
-        known = self._kept.get(name)
-        if known is not None and self._release_after is not None and not self._held_since_read():
-            known = None  # the file was free for other processes: read it again
-        if known is not None and known[0] == generation:
-            return known[1]
-        value = read()
-        self._kept[name] = (generation, value)
-        return value
+        # held while looking and reading, so no other process can write in between; a use
+        # (the idle time starts again; a waiting command gets the file at the end)
+        with self._connection():
+            kept = self._kept  # opening the file again (it was let go) started a new one
+            known = kept.get(name)
+            if known is not None and known[0] == generation:
+                return known[1]
+            value = read()
+            kept[name] = (generation, value)
+            return value
 
     def revision(self) -> int:
         """Changes whenever what the dashboards read changes (a new import, another active

@@ -53,6 +53,14 @@ def _checked(s, text: str, viewer, name="massnahmen.csv"):
     return actions_import.check(s, viewer, raw, actions_import.suggest(list(raw.frame.columns)))
 
 
+def test_checking_a_list_lets_go_of_the_store(s):
+    """A served store lets go of its file for waiting commands only when no read holds it:
+    checking a list must end its reads (it kept the connection for the rest of the process)."""
+    assert _checked(s, GOOD, _viewer(s)).ok
+    assert _checked(s, BAD, _viewer(s)).problems
+    assert s._users == 0
+
+
 def test_a_good_list_is_mapped_checked_and_stored_whole(s):
     viewer = _viewer(s)
     checked = _checked(s, GOOD, viewer)

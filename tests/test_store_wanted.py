@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -151,7 +152,7 @@ def test_a_page_run_reading_kept_values_keeps_the_file_open(tmp_path, monkeypatc
         assert served._con is None
         assert served.revision() == rev  # read again from the file, opened again
         assert served._con is not None and served._con is not connection
-        assert served._watcher is not None  # a watcher for the new connection
+        assert served._watcher is not None and served._watcher.is_alive()  # watching it
     finally:
         served.close()
 
@@ -184,4 +185,55 @@ def test_a_kept_read_lets_go_at_once_when_a_command_waits(tmp_path):
     finally:
         waiter.kill()
         waiter.wait(timeout=30)
+        served.close()
+
+
+def _watchers(name: str) -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == f"loyalty-store-watch-{name}"]
+
+
+def test_only_a_store_that_lets_go_has_a_watcher(tmp_path):
+    held = Store(tmp_path / "held.duckdb")  # the CLI's and the tests' kind
+    served = Store(tmp_path / "watched1.duckdb", release_after=600)
+    try:
+        held.sql("SELECT 1")
+        assert held._watcher is None and not _watchers("held.duckdb")
+        assert served._watcher is not None and _watchers("watched1.duckdb") == [served._watcher]
+    finally:
+        held.close()
+        served.close()
+    assert warming.until(lambda: not _watchers("watched1.duckdb"), within=30, every=0.02)
+
+
+def test_closing_and_opening_again_at_once_leaves_one_watcher(tmp_path):
+    served = Store(tmp_path / "watched2.duckdb", release_after=600)
+    try:
+        for _ in range(5):
+            served.close()
+            served.sql("SELECT 1")
+        one = lambda: len(_watchers("watched2.duckdb")) == 1  # noqa: E731
+        assert warming.until(one, within=30, every=0.02)
+        assert served._watcher is _watchers("watched2.duckdb")[0]
+    finally:
+        served.close()
+
+
+def test_a_failing_look_does_not_end_the_watch(tmp_path, monkeypatch, capsys):
+    """An error while looking for a waiting command is said, and the next look lets go."""
+    looks = []
+
+    def wanted_after_a_failure(marker, **kwargs):
+        looks.append(marker)
+        if len(looks) == 1:
+            raise OSError("the disk is gone for a moment")
+        return True
+
+    served = _served(tmp_path)
+    try:
+        served.sql("SELECT 1")
+        monkeypatch.setattr(store, "file_wanted", wanted_after_a_failure)
+        assert warming.until(lambda: served._con is None, within=30, every=0.02)
+        assert len(looks) >= 2
+        assert "letting go of s.duckdb failed" in capsys.readouterr().err
+    finally:
         served.close()
