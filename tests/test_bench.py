@@ -356,3 +356,24 @@ def test_browser_bench_counts_a_slow_visit_during_the_warm_up_as_a_missed_target
     text = browser.describe(report)
     assert "| Overview | 3.40 s | 1.10 s | 88 | 2.20 s | 1.20 s | yes |" in text
     assert "| Present | 26.10 s | 25.60 s | 293 | 2.60 s | 23.50 s | **no** (> 2 s) |" in text
+
+
+@pytest.mark.bench
+def test_pause_bench_times_each_interaction_after_each_pause():
+    """bench/pause.py at a tiny size: the interaction after a short and a longer pause, every
+    one timed, none failing, the report's row says what the pause costs. No time asserted."""
+    from bench import pause
+
+    opts = pause.Options(
+        branches=30, waves=2, pages=("", "branch"), pauses=(0.1, 0.3), clicks=2, timeout=120
+    )
+    report = pause.run_pauses(opts)
+    assert report.errors == []
+    assert len(report.times) == 2
+    for by_pause in report.times.values():
+        assert sorted(by_pause) == [0.1, 0.3]
+        assert all(len(t) == 2 and min(t) > 0 for t in by_pause.values())
+    text = pause.describe(report)
+    header = "| page | interaction | after 0.1 s (median) | after 0.3 s (median) | pause costs |"
+    assert header in text
+    assert "| Branch | another branch |" in text and "Errors: **0**" in text
