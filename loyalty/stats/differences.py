@@ -212,40 +212,43 @@ def _did_rows(
         np.bincount(row_unit[is_treated], weights=y[is_treated], minlength=n_units) for y in ys
     ]
     unit_n = np.bincount(row_unit[is_treated], minlength=n_units).astype(float)
-    # (n_boot, units): how often each unit is drawn in each resample, each side on its own
-    counts = np.empty((n_boot, n_units))
-    side = 0
-    for g in groups:
-        row = 0
-        for block in resample_counts(len(g), n_boot, rng):
-            counts[row : row + len(block), side : side + len(g)] = block
-            row += len(block)
-        side += len(g)
-    draws = np.full((len(outcomes), n_boot), np.nan)
-    naive_draws = np.full((len(outcomes), n_boot), np.nan)
     # products of columns never nonzero together (two levels of one stratum) stay zero
     (used,) = np.nonzero(unit_moments.any(axis=0))
-    nonzero = np.ascontiguousarray(unit_moments[:, used])
+    # per unit: its moments in use, its treated rows and their sums of y
+    per_unit = np.column_stack([unit_moments[:, used], unit_n, *unit_ys])
+    # each resample's sums over its drawn units (how often each unit is drawn, treated-ever
+    # and never-treated units resampled apart): each side's counts times its units' rows,
+    # block by block as they are drawn (no matrix of every resample's counts is held)
+    summed = np.zeros((n_boot, per_unit.shape[1]))
+    side = 0
+    for g in groups:
+        part = per_unit[side : side + len(g)]
+        row = 0
+        for block in resample_counts(len(g), n_boot, rng):
+            summed[row : row + len(block)] += block @ part
+            row += len(block)
+        side += len(g)
+    drawn, sums = summed[:, len(used)], summed[:, len(used) + 1 :]
+    draws = np.full((len(outcomes), n_boot), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        naive_draws = (sums / drawn[:, None]).T
     step = max(1, _CHUNK_CELLS // max(unit_moments.shape[1], 1))
     flat = np.zeros((min(n_boot, step), unit_moments.shape[1]))
     for first in range(0, n_boot, step):
-        w = counts[first : first + step]  # (block, units)
-        flat[: len(w), used] = w @ nonzero
-        moments = symmetric(flat[: len(w)], z.shape[1])
-        drawn = w @ unit_n
+        size = min(step, n_boot - first)
+        flat[:size, used] = summed[first : first + size, : len(used)]
+        moments = symmetric(flat[:size], z.shape[1])
         for k, (at, ridge) in enumerate(layouts):
             m, p = moments[:, at[:, None], at[None, :]], len(ridge)
             a = m[:, :p, :p] + np.diag(ridge)
             b = m[:, :p, p]
             scale = np.sqrt(np.clip(np.diagonal(a, axis1=1, axis2=2), 1e-12, None))
-            a, b = a / scale[:, :, None] / scale[:, None, :], b / scale
+            a, b = a / (scale[:, :, None] * scale[:, None, :]), b / scale
             try:  # the ridge keeps a missing stratum solvable; a plain batched solve is fast
                 solved = np.linalg.solve(a, b[..., None])[..., 0]
             except np.linalg.LinAlgError:
                 solved = solve_stack(a, b)
-            draws[k, first : first + step] = solved[:, 1] / scale[:, 1]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                naive_draws[k, first : first + step] = (w @ unit_ys[k]) / drawn
+            draws[k, first : first + size] = solved[:, 1] / scale[:, 1]
     return [
         DidResult(
             estimate=estimates[k],
