@@ -126,31 +126,91 @@ def shared_draws() -> Iterator[None]:
                 _SHARED.kept.clear()
 
 
+#: Values per block of :class:`CountedSamples`: the cumulative counts are kept per block, and
+#: a resample's count up to a value adds at most one block's counts to them.
+CUM_BLOCK = 64
+
+
+def _block_sums(counts: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Row-wise sums of ``counts`` (B, n), or of ``counts * weights``, over blocks of
+    :data:`CUM_BLOCK` columns (the last may be shorter): (B, ceil(n / CUM_BLOCK)); whole
+    counts in 64 bits, weighted sums in float64."""
+    b, n = counts.shape
+    full = n // CUM_BLOCK * CUM_BLOCK
+    main = counts[:, :full].reshape(b, -1, CUM_BLOCK)  # a view: each row's columns in blocks
+    if weights is None:
+        kind = np.int64 if np.issubdtype(counts.dtype, np.integer) else np.float64
+        parts = [main.sum(-1, dtype=kind), counts[:, full:].sum(-1, dtype=kind, keepdims=True)]
+    else:
+        w = weights.astype(np.float64)
+        parts = [
+            np.einsum("rkw,kw->rk", main, w[:full].reshape(-1, CUM_BLOCK), dtype=np.float64),
+            np.einsum("rw,w->r", counts[:, full:], w[full:], dtype=np.float64)[:, None],
+        ]
+    return np.concatenate(parts if n > full else parts[:1], axis=1)
+
+
 class CountedSamples:
     """Resamples given as row ``counts`` (B, n) over values sorted ascending: their order
     statistics and quantiles from cumulative counts, without expanding or sorting any
-    resample (O(B n) instead of O(B n log n))."""
+    resample (O(B n) instead of O(B n log n)). The cumulative counts are kept per block of
+    :data:`CUM_BLOCK` values and completed inside one block where asked (one pass over the
+    counts instead of a full cumulative sum, several times slower). ``weights`` (n,): also
+    the count-weighted sums of them up to a value (:meth:`weighted_below`)."""
 
-    def __init__(self, sorted_values: np.ndarray, counts: np.ndarray) -> None:
+    def __init__(
+        self, sorted_values: np.ndarray, counts: np.ndarray, weights: np.ndarray | None = None
+    ) -> None:
         b, n = counts.shape
-        self.values, self.n, self.rows = sorted_values, n, np.arange(b)
-        # whole counts add up in 32 bits (half the memory traffic of float64) where every
-        # offset below fits; float counts keep float64
-        kind = np.int32 if np.issubdtype(counts.dtype, np.integer) else np.float64
-        self.cum = np.zeros((b, n + 1), dtype=kind)  # cum[:, j]: draws among the j smallest
-        np.cumsum(counts, axis=1, dtype=kind, out=self.cum[:, 1:])
-        if kind is np.int32 and b * (int(self.cum[:, n].max()) + 1) >= 2**31:
-            kind, self.cum = np.int64, self.cum.astype(np.int64)
-        self._kind = kind
-        self.size = self.cum[:, n].astype(np.float64)
-        # every row's cumulative counts offset by row * (size + 1) are sorted as one array
-        self._offset = self.rows * (self.size + 1)
-        self._flat = (self.cum[:, 1:] + self._offset.astype(kind)[:, None]).ravel()
+        self.values, self.n, self.rows, self.counts = sorted_values, n, np.arange(b), counts
+        self._blocks = self._cumulative(_block_sums(counts))  # [:, k]: draws in blocks < k
+        self.size = self._blocks[:, -1].astype(np.float64)
+        self.weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+        if self.weights is not None:
+            self._weighted = self._cumulative(_block_sums(counts, self.weights))
+            self.total = self._weighted[:, -1]
+
+    @staticmethod
+    def _cumulative(sums: np.ndarray) -> np.ndarray:
+        out = np.zeros((sums.shape[0], sums.shape[1] + 1), dtype=sums.dtype)
+        np.cumsum(sums, axis=1, out=out[:, 1:])
+        return out
+
+    def _window(self, block: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Each row's counts (times ``weights``) in its ``block``: (B, CUM_BLOCK), zero past
+        the last value."""
+        cols = block[:, None] * CUM_BLOCK + np.arange(CUM_BLOCK)
+        inside = cols < self.n
+        cols = np.minimum(cols, self.n - 1)
+        window = np.where(inside, self.counts[self.rows[:, None], cols], 0)
+        return window if weights is None else window * weights[cols]
+
+    def below(self, k: np.ndarray) -> np.ndarray:
+        """How many draws of each resample are among its row's ``k`` smallest values."""
+        k = np.asarray(k, dtype=np.int64)
+        block = np.minimum(k // CUM_BLOCK, self._blocks.shape[1] - 1)
+        upto = np.arange(CUM_BLOCK) < (k - block * CUM_BLOCK)[:, None]
+        inside = np.where(upto, self._window(block), 0).sum(1, dtype=self._blocks.dtype)
+        return self._blocks[self.rows, block] + inside
+
+    def weighted_below(self, k: np.ndarray) -> np.ndarray:
+        """The sum of ``weights`` over each resample's draws among the ``k`` smallest values
+        (every draw counted)."""
+        k = np.asarray(k, dtype=np.int64)
+        block = np.minimum(k // CUM_BLOCK, self._weighted.shape[1] - 1)
+        upto = np.arange(CUM_BLOCK) < (k - block * CUM_BLOCK)[:, None]
+        inside = np.where(upto, self._window(block, self.weights), 0.0).sum(1)
+        return self._weighted[self.rows, block] + inside
 
     def order_stat(self, j: np.ndarray) -> np.ndarray:
         """The j-th smallest (0-based) value of each resample."""
-        needle = (j + self._offset).astype(self._kind)  # whole numbers: exact in either kind
-        pos = np.searchsorted(self._flat, needle, side="right") - self.rows * self.n
+        j = np.asarray(j)
+        # the first value whose cumulative count exceeds j lies in the first block whose
+        # cumulative count does
+        block = (self._blocks[:, 1:] <= j[:, None]).sum(1)
+        block = np.minimum(block, self._blocks.shape[1] - 2)
+        cum = self._blocks[self.rows, block][:, None] + np.cumsum(self._window(block), axis=1)
+        pos = block * CUM_BLOCK + (cum <= j[:, None]).sum(1)
         return self.values[np.minimum(pos, self.n - 1)]
 
     def quantile(self, p: float) -> np.ndarray:

@@ -97,15 +97,11 @@ def _quartile_means_counted(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Top/bottom quartile means of each resample given as row ``counts`` (B, n) over rows
     sorted by ``by``; the same numbers as :func:`_quartile_means` on the expanded resamples."""
-    drawn = CountedSamples(by_sorted, counts)
-    rows, n, cum, size = drawn.rows, drawn.n, drawn.cum, drawn.size
-    sums = np.zeros((len(rows), n + 1))
-    np.cumsum(counts * value_sorted, axis=1, out=sums[:, 1:])
+    drawn = CountedSamples(by_sorted, counts, value_sorted)
     start = np.searchsorted(by_sorted, drawn.quantile(0.75), side="left")
     end = np.searchsorted(by_sorted, drawn.quantile(0.25), side="right")
-    n_top = size - cum[rows, start]
-    top = (sums[rows, n] - sums[rows, start]) / n_top
-    bottom = sums[rows, end] / cum[rows, end]
+    top = (drawn.total - drawn.weighted_below(start)) / (drawn.size - drawn.below(start))
+    bottom = drawn.weighted_below(end) / drawn.below(end)
     return top, bottom
 
 

@@ -159,13 +159,13 @@ def test_min_detectable_correlation_against_cohen_and_by_inversion():
     assert math.isnan(many[0]) and many[1] > many[2]
 
 
-def test_counted_quartile_means_equal_the_expanded_resamples():
+@pytest.mark.parametrize("n", [37, 64, 129, 700])  # within one block of counts; several
+def test_counted_quartile_means_equal_the_expanded_resamples(n):
     """The O(B n) cumulative-count path gives the same quartile means as sorting every
     expanded resample (np.quantile, type 7), ties and duplicates included."""
     from loyalty.stats.association import _quartile_means, _quartile_means_counted
 
     rng = np.random.default_rng(3)
-    n = 37
     by = np.round(rng.normal(size=n), 1)  # ties
     value = rng.uniform(1, 5, n)
     idx = rng.integers(0, n, size=(50, n))
@@ -179,8 +179,8 @@ def test_counted_quartile_means_equal_the_expanded_resamples():
 
 def test_whole_counts_give_the_same_quartile_means_as_float_counts():
     """Counts drawn as 32-bit integers (half the memory traffic) give exactly the numbers of
-    float counts: the cumulative counts are whole either way; past 2**31 offsets the counted
-    samples widen to 64 bits instead of wrapping around."""
+    float counts: the cumulative counts are whole either way, and past 2**31 they add up in 64
+    bits instead of wrapping around."""
     from loyalty.stats._resample import CountedSamples, resample_counts
     from loyalty.stats.association import _quartile_means_counted
 
@@ -197,10 +197,12 @@ def test_whole_counts_give_the_same_quartile_means_as_float_counts():
         strict=True,
     ):
         assert np.array_equal(a, b)
-    # 60 resamples of 50 million draws each: offsets beyond 2**31 need 64 bits
-    big = np.full((60, 2), 25_000_000, dtype=np.int32)
+    # resamples of 3 billion draws each (two values drawn 1.5 billion times): cumulative
+    # counts beyond 2**31 add up in 64 bits instead of wrapping around
+    big = np.full((60, 2), 1_500_000_000, dtype=np.int32)
     drawn = CountedSamples(np.array([1.0, 2.0]), big)
-    assert drawn.cum.dtype == np.int64
+    assert np.array_equal(drawn.size, np.full(60, 3e9))
+    assert np.array_equal(drawn.below(np.full(60, 2)), np.full(60, 3_000_000_000))
     assert np.array_equal(drawn.quantile(0.25), np.full(60, 1.0))
     assert np.array_equal(drawn.quantile(0.75), np.full(60, 2.0))
 

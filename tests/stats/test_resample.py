@@ -141,3 +141,34 @@ def test_every_bootstrapped_statistic_is_the_same_with_shared_draws():
             assert_frame_equal(mine, theirs, check_exact=True)
         else:
             assert dataclasses.astuple(mine) == dataclasses.astuple(theirs)
+
+
+@pytest.mark.parametrize("n", [1, 5, 63, 64, 65, 200])  # one block, a full block, several
+def test_counted_samples_equal_the_expanded_resamples(n):
+    """Every order statistic, every count and count-weighted sum up to a value, from the
+    counts kept per block, equal those of the expanded, sorted resamples."""
+    from loyalty.stats._resample import CountedSamples
+
+    rng = np.random.default_rng(n)
+    values = np.sort(np.round(rng.normal(size=n), 1))  # ties
+    weights = rng.uniform(1, 5, n)
+    counts = next(resample_counts(n, 12, rng, np.int32))
+    counts[0] = 0
+    counts[0, -1] = n  # every draw the largest value
+    drawn = CountedSamples(values, counts, weights)
+    expanded = [np.repeat(values, row) for row in counts]
+    assert np.array_equal(drawn.size, counts.sum(1))
+    for j in range(n):  # each resample has n draws
+        assert np.array_equal(drawn.order_stat(np.full(12, j)), [e[j] for e in expanded])
+    for k in range(n + 1):
+        at = np.full(12, k)
+        assert np.array_equal(drawn.below(at), counts[:, :k].sum(1))
+        np.testing.assert_allclose(
+            drawn.weighted_below(at), counts[:, :k] @ weights[:k], rtol=1e-12, atol=1e-12
+        )
+    np.testing.assert_allclose(drawn.total, counts @ weights, rtol=1e-12)
+    mixed = rng.integers(0, n + 1, 12)  # a different place in every resample
+    assert np.array_equal(
+        drawn.below(mixed), [c[:k].sum() for c, k in zip(counts, mixed, strict=True)]
+    )
+    assert np.array_equal(drawn.quantile(0.5), [np.quantile(e, 0.5) for e in expanded])
