@@ -425,7 +425,7 @@ class Dashboard:
     def actions_ready(self) -> bool:
         """Whether :meth:`action_summary` answers without computing effects of actions (none
         recorded, or their effects computed). At 10,000 branches the effects take the longest
-        of the story (about 10 s)."""
+        of the story (6-8 s)."""
         return not self.action_counts() or self.effects_known(self.story_horizons())
 
     # --- the story ---------------------------------------------------------------------
@@ -521,7 +521,7 @@ class Dashboard:
         for other in others:
             yield from view(None, first, other)
             yield Request("lags", None, (other,))
-        # the story last of the default view: its effects of actions take longest (10 s at
+        # the story last of the default view: its effects of actions take longest (6-8 s at
         # 10,000 branches), and presenter mode shows the rest of it without them meanwhile;
         # one horizon a step, so that a page run meanwhile waits for one at most
         for horizon in self.warmed_horizons():

@@ -1,4 +1,4 @@
-"""Streamlit glue, results a page does not wait for: the effects of actions (about 10 s at
+"""Streamlit glue, results a page does not wait for: the effects of actions (6-8 s at
 10,000 branches cold) are computed in the background or by the warm-up while presenter mode
 shows the story without them and the Actions page its list; both fill in by themselves
 (:func:`pages._widgets.rerun_when`)."""
@@ -57,8 +57,8 @@ def actions_ready(patience: float | None = 0.0) -> bool:
 
 def presenter_steps(wave: str, lang: str, loyalty: str = "nps") -> story.PackedSteps:
     """Presenter mode's steps, figures restyled for the room; each unpacked when asked for.
-    While the effects of actions are still being computed (an import at 10,000 branches: about
-    10 s), the story without them after :data:`PATIENCE` s; its last step's figure is None."""
+    While the effects of actions are still being computed (an import at 10,000 branches: 6-8
+    s), the story without them after :data:`PATIENCE` s; its last step's figure is None."""
     if actions_ready(PATIENCE):
         return story.PackedSteps(_story_packs(wave, lang, loyalty)[1])
     db, rev, scope = _key()

@@ -125,7 +125,7 @@ with tabs[1]:
     )
     if horizon is None:
         st.info(t("actions.story.none", lang))
-    elif not glue.effect_ready(horizon):  # at 10,000 branches about 9 s a horizon
+    elif not glue.effect_ready(horizon):  # at 10,000 branches 6-8 s a horizon
         st.warning(t("actions.caution", lang))
         st.info(t("actions.computing", lang), icon=":material/hourglass_top:")
         ui.rerun_when(lambda: glue.effect_ready(horizon, wait=False))
