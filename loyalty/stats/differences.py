@@ -222,6 +222,8 @@ def _did_rows(
     summed = np.zeros((n_boot, per_unit.shape[1]))
     side = 0
     for g in groups:
+        if not len(g):  # every comparison row is a unit treated in another stack
+            continue
         part = per_unit[side : side + len(g)]
         row = 0
         for block in resample_counts(len(g), n_boot, rng):

@@ -132,6 +132,31 @@ def test_bootstrap_from_unit_moments_equals_refitting_every_resample_row_by_row(
     assert res.n_rows == stacked.height and res.n_treated == len(ever)
 
 
+def test_every_comparison_unit_treated_in_another_stack():
+    """A rollout that reached every unit: each unit is treated in one stack and compared in
+    another, so no unit is never treated. All units are then resampled as one side, and the
+    interval is that of refitting every resample."""
+    from loyalty.stats.intervals import percentile_interval
+
+    rng = np.random.default_rng(0)
+    units, treated = np.repeat(np.arange(8), 2), np.tile([1, 0], 8)
+    frame = pl.DataFrame(
+        {"unit": units, "treated": treated, "pre": rng.normal(size=16),
+         "change": rng.normal(size=16) + treated}
+    )  # fmt: skip
+    res = stats.did(frame, "change", "treated", ["pre"], cluster="unit", n_boot=200, seed=3)
+    assert (res.n_treated, res.n_control) == (8, 8)
+    x = np.column_stack([np.ones(16), treated, frame["pre"].to_numpy()])
+    y = frame["change"].to_numpy()
+    assert res.estimate == pytest.approx(np.linalg.lstsq(x, y, rcond=None)[0][1], rel=1e-9)
+    draws = np.random.default_rng(3)
+    refits = []
+    for _ in range(200):
+        w = np.bincount(draws.integers(0, 8, 8), minlength=8)[units]
+        refits.append(np.linalg.solve((x * w[:, None]).T @ x, (x * w[:, None]).T @ y)[1])
+    assert res.ci == pytest.approx(percentile_interval(np.array(refits), 0.95), rel=1e-9)
+
+
 def test_outcomes_of_the_same_units_share_the_work_and_give_each_its_own_result():
     """did_many over several outcomes equals one did per outcome, also where one outcome
     misses values (its rows differ: its own resamples), and shares a covariate column."""

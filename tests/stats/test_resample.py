@@ -143,23 +143,27 @@ def test_every_bootstrapped_statistic_is_the_same_with_shared_draws():
             assert dataclasses.astuple(mine) == dataclasses.astuple(theirs)
 
 
+@pytest.mark.parametrize("dtype", [np.int16, np.int32, float])
 @pytest.mark.parametrize("n", [1, 5, 63, 64, 65, 200])  # one block, a full block, several
-def test_counted_samples_equal_the_expanded_resamples(n):
+def test_counted_samples_equal_the_expanded_resamples(n, dtype):
     """Every order statistic, every count and count-weighted sum up to a value, from the
-    counts kept per block, equal those of the expanded, sorted resamples."""
+    counts kept per block, equal those of the expanded, sorted resamples, whatever type the
+    counts come in and however many draws a row holds."""
     from loyalty.stats._resample import CountedSamples
 
     rng = np.random.default_rng(n)
     values = np.sort(np.round(rng.normal(size=n), 1))  # ties
     weights = rng.uniform(1, 5, n)
-    counts = next(resample_counts(n, 12, rng, np.int32))
+    counts = next(resample_counts(n, 12, rng, dtype))
     counts[0] = 0
     counts[0, -1] = n  # every draw the largest value
+    counts[1] *= 3  # three times the draws
     drawn = CountedSamples(values, counts, weights)
-    expanded = [np.repeat(values, row) for row in counts]
+    expanded = [np.repeat(values, row.astype(np.int64)) for row in counts]
     assert np.array_equal(drawn.size, counts.sum(1))
-    for j in range(n):  # each resample has n draws
+    for j in range(n):  # each resample has n draws or more
         assert np.array_equal(drawn.order_stat(np.full(12, j)), [e[j] for e in expanded])
+    assert drawn.order_stat(np.full(12, 3 * n - 1))[1] == expanded[1][-1]
     for k in range(n + 1):
         at = np.full(12, k)
         assert np.array_equal(drawn.below(at), counts[:, :k].sum(1))
