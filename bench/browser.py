@@ -60,6 +60,8 @@ if str(ROOT) not in sys.path:
 from bench import protocol  # noqa: E402
 from bench.results import (  # noqa: E402
     RESULTS,
+    add_chain_arguments,
+    chain_size,
     machine,
     machine_lines,
     median,
@@ -814,10 +816,7 @@ def missed(report: Report) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     d = Options()
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--branches", type=int, default=d.branches)
-    p.add_argument("--respondents", type=int, default=None)
-    p.add_argument("--waves", type=int, default=d.waves)
-    p.add_argument("--big", action="store_true", help="10,000 branches, 1,000,000, 8 waves")
+    add_chain_arguments(p, d.branches, d.waves)
     p.add_argument("--runs", type=int, default=d.runs)
     p.add_argument("--pages", default="", help="url paths, comma-separated (overview: '')")
     p.add_argument("--no-floor", action="store_true")
@@ -828,17 +827,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--server-option", action="append", default=[], help="e.g. runner.x=false")
     p.add_argument("--label", default="", help="said in the report (e.g. what was changed)")
     a = p.parse_args(argv)
-    if a.big:
-        a.branches, a.respondents, a.waves = 10_000, 1_000_000, 8
     server_options = tuple(
         part for opt in a.server_option for part in (f"--{opt.split('=')[0]}", opt.split("=")[1])
     )
     names = a.pages.split(",") if a.pages else []
     pages = tuple("" if x in ("overview", "''") else x for x in names)
     opts = Options(
-        branches=a.branches,
-        respondents=a.respondents,
-        waves=a.waves,
+        **chain_size(a),
         runs=a.runs,
         pages=pages,
         floor=not a.no_floor,

@@ -55,6 +55,8 @@ from bench import protocol  # noqa: E402
 from bench.results import (  # noqa: E402
     RESULTS,
     PeakRss,
+    add_chain_arguments,
+    chain_size,
     machine,
     machine_cpu,
     machine_lines,
@@ -469,10 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--probe", type=float, default=d.probe)
     p.add_argument("--idle", type=float, default=d.idle)
     p.add_argument("--rounds", type=int, default=d.rounds, help="the load and idle time N times")
-    p.add_argument("--branches", type=int, default=d.branches)
-    p.add_argument("--respondents", type=int)
-    p.add_argument("--waves", type=int, default=d.waves)
-    p.add_argument("--big", action="store_true", help="10,000 branches, 1,000,000, 8 waves")
+    add_chain_arguments(p, d.branches, d.waves)
     p.add_argument("--timeout", type=float, default=d.timeout)
     p.add_argument("--server-option", action="append", default=[], help="e.g. runner.x=false")
     p.add_argument("--results", action="store_true", help="write a section of RESULTS.md")
@@ -482,8 +481,6 @@ def main(argv: list[str] | None = None) -> int:
         "--cluster", type=Path, help="load a running `make cluster` (its folder, e.g. .cluster)"
     )
     a = p.parse_args(argv)
-    if a.big:
-        a.branches, a.respondents, a.waves = 10_000, 1_000_000, 8
     opts = Options(
         sessions=a.sessions,
         seconds=a.seconds,
@@ -492,9 +489,7 @@ def main(argv: list[str] | None = None) -> int:
         probe=a.probe,
         idle=a.idle,
         rounds=a.rounds,
-        branches=a.branches,
-        respondents=a.respondents,
-        waves=a.waves,
+        **chain_size(a),
         timeout=a.timeout,
         server_options=tuple(
             part for o in a.server_option for part in (f"--{o.split('=')[0]}", o.split("=")[1])

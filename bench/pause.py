@@ -27,7 +27,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import browser, protocol  # noqa: E402
-from bench.results import RESULTS, machine, machine_lines, median, replace_section  # noqa: E402
+from bench.results import (  # noqa: E402
+    RESULTS,
+    add_chain_arguments,
+    chain_size,
+    machine,
+    machine_lines,
+    median,
+    replace_section,
+)
 from bench.served import start_server, stop_server  # noqa: E402
 
 
@@ -145,21 +153,14 @@ def describe(report: Report) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--branches", type=int, default=120)
-    p.add_argument("--respondents", type=int)
-    p.add_argument("--waves", type=int, default=4)
-    p.add_argument("--big", action="store_true", help="10,000 branches, 1,000,000, 8 waves")
+    add_chain_arguments(p, 120, 4)
     p.add_argument("--pages", default="", help="url paths, comma-separated (overview: '')")
     p.add_argument("--pauses", default="0.5,3", help="seconds, comma-separated, quick first")
     p.add_argument("--clicks", type=int, default=5)
     p.add_argument("--results", action="store_true", help="write a section of RESULTS.md")
     a = p.parse_args(argv)
-    if a.big:
-        a.branches, a.respondents, a.waves = 10_000, 1_000_000, 8
     opts = Options(
-        branches=a.branches,
-        respondents=a.respondents,
-        waves=a.waves,
+        **chain_size(a),
         pages=tuple(x.strip() for x in a.pages.split(",")) if a.pages else (),
         pauses=tuple(float(x) for x in a.pauses.split(",")),
         clicks=a.clicks,

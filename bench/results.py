@@ -205,3 +205,23 @@ def replace_section(path: Path, heading: str, body: str) -> None:
         rest = text[end + 1 :] if end >= 0 else ""
         text = text[:start] + section + ("\n" + rest if rest else "")
     path.write_text(text, encoding="utf-8")
+
+
+#: ``--big``: the size the issue's targets name beside the demo chain.
+BIG = {"branches": 10_000, "respondents": 1_000_000, "waves": 8}
+
+
+def add_chain_arguments(p, branches: int, waves: int) -> None:
+    """The demo chain's size on a bench's command line: ``--branches``, ``--respondents``,
+    ``--waves`` and ``--big`` (:data:`BIG`; read with :func:`chain_size`)."""
+    p.add_argument("--branches", type=int, default=branches)
+    p.add_argument("--respondents", type=int, default=None)
+    p.add_argument("--waves", type=int, default=waves)
+    p.add_argument("--big", action="store_true", help="10,000 branches, 1,000,000, 8 waves")
+
+
+def chain_size(a) -> dict[str, int | None]:
+    """Branches, respondents and waves of parsed :func:`add_chain_arguments`."""
+    if a.big:
+        return dict(BIG)
+    return {"branches": a.branches, "respondents": a.respondents, "waves": a.waves}

@@ -377,3 +377,22 @@ def test_pause_bench_times_each_interaction_after_each_pause():
     header = "| page | interaction | after 0.1 s (median) | after 0.3 s (median) | pause costs |"
     assert header in text
     assert "| Branch | another branch |" in text and "Errors: **0**" in text
+
+
+def test_benches_share_the_chain_size_options():
+    """``--big`` is the issue's size in every bench that takes it; without it, the bench's
+    own defaults and the sizes given."""
+    import argparse
+
+    from bench.results import BIG, add_chain_arguments, chain_size
+
+    p = argparse.ArgumentParser()
+    add_chain_arguments(p, 120, 4)
+    assert chain_size(p.parse_args(["--big", "--branches", "7"])) == BIG
+    assert BIG == {"branches": 10_000, "respondents": 1_000_000, "waves": 8}
+    assert chain_size(p.parse_args([])) == {"branches": 120, "respondents": None, "waves": 4}
+    assert chain_size(p.parse_args(["--waves", "2", "--respondents", "900"])) == {
+        "branches": 120,
+        "respondents": 900,
+        "waves": 2,
+    }
