@@ -142,7 +142,7 @@ def _block_sums(counts: np.ndarray, weights: np.ndarray | None = None) -> np.nda
         kind = np.int64 if np.issubdtype(counts.dtype, np.integer) else np.float64
         parts = [main.sum(-1, dtype=kind), counts[:, full:].sum(-1, dtype=kind, keepdims=True)]
     else:
-        w = weights.astype(np.float64)
+        w = np.asarray(weights, dtype=np.float64)
         parts = [
             np.einsum("rkw,kw->rk", main, w[:full].reshape(-1, CUM_BLOCK), dtype=np.float64),
             np.einsum("rw,w->r", counts[:, full:], w[full:], dtype=np.float64)[:, None],
@@ -187,20 +187,20 @@ class CountedSamples:
 
     def below(self, k: np.ndarray) -> np.ndarray:
         """How many draws of each resample are among its row's ``k`` smallest values."""
-        k = np.asarray(k, dtype=np.int64)
-        block = np.minimum(k // CUM_BLOCK, self._blocks.shape[1] - 1)
-        upto = np.arange(CUM_BLOCK) < (k - block * CUM_BLOCK)[:, None]
-        inside = np.where(upto, self._window(block), 0).sum(1, dtype=self._blocks.dtype)
-        return self._blocks[self.rows, block] + inside
+        return self._upto(self._blocks, k)
 
     def weighted_below(self, k: np.ndarray) -> np.ndarray:
         """The sum of ``weights`` over each resample's draws among the ``k`` smallest values
         (every draw counted)."""
+        return self._upto(self._weighted, k, self.weights)
+
+    def _upto(self, cumulative: np.ndarray, k: np.ndarray, weights=None) -> np.ndarray:
+        """Each row's ``cumulative`` block sums completed up to its ``k``-th value."""
         k = np.asarray(k, dtype=np.int64)
-        block = np.minimum(k // CUM_BLOCK, self._weighted.shape[1] - 1)
+        block = np.minimum(k // CUM_BLOCK, cumulative.shape[1] - 1)
         upto = np.arange(CUM_BLOCK) < (k - block * CUM_BLOCK)[:, None]
-        inside = np.where(upto, self._window(block, self.weights), 0.0).sum(1)
-        return self._weighted[self.rows, block] + inside
+        inside = np.where(upto, self._window(block, weights), 0).sum(1, dtype=cumulative.dtype)
+        return cumulative[self.rows, block] + inside
 
     def order_stat(self, j: np.ndarray) -> np.ndarray:
         """The j-th smallest (0-based) value of each resample."""
