@@ -36,11 +36,11 @@ import polars as pl
 #: Figures kept per process (least recently used first out). The demo's pages show about
 #: 40 distinct figures per language; a branch's page 4.
 MAX_FIGURES = 256
-#: ... and at most this many values in their traces' arrays together (x, y, text, …; about
-#: 50 bytes each with the kept dict): at 10,000 branches one link chart holds ~50,000.
+#: ... and at most this many values in their traces together (every array at any depth: x, y,
+#: text, marker colours, error bars, …; about 50 bytes each with the kept dict) and labels
+#: (the layout's annotations and shapes, one each): at 10,000 branches one link chart holds
+#: ~50,000.
 MAX_VALUES = 2_000_000
-#: The trace arrays :func:`weight` counts.
-_ARRAYS = ("x", "y", "z", "text", "customdata", "hovertext", "marker")
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -154,24 +154,26 @@ def _forget(ident: int) -> None:
 
 
 def weight(fig: go.Figure) -> int:
-    """The number of values in ``fig``'s trace arrays (one for a scalar), its size in the
-    budget of :data:`MAX_VALUES`."""
-    total = 1
-    for trace in fig.to_dict()["data"]:
-        for name in _ARRAYS:
-            value = trace.get(name)
-            if isinstance(value, dict) and "bdata" not in value:  # a marker: per point
-                total += sum(_length(v) for v in value.values())
-            else:
-                total += _length(value)
-    return total
+    """The number of values in ``fig``'s traces (every array, at any depth: x, y, text,
+    customdata, marker colours, error bars, a heatmap's rows) and of its layout's annotations
+    and shapes (one each), plus one: its size in the budget of :data:`MAX_VALUES`."""
+    data = fig.to_dict()
+    layout = data.get("layout", {})
+    labels = sum(len(layout.get(name, ())) for name in ("annotations", "shapes"))
+    return 1 + _values(data["data"]) + labels
 
 
-def _length(value: Any) -> int:
-    if isinstance(value, dict) and "bdata" in value:  # plotly's typed array (base64)
-        return len(value["bdata"]) * 3 // 4 // max(1, np.dtype(value.get("dtype", "f8")).itemsize)
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return len(value)
+def _values(value: Any) -> int:
+    """The values in the arrays inside ``value`` (scalars outside an array count nothing)."""
+    if isinstance(value, dict):
+        if "bdata" in value:  # plotly's typed array (base64), of any shape
+            size = np.dtype(value.get("dtype", "f8")).itemsize
+            return len(value["bdata"]) * 3 // 4 // max(1, size)
+        return sum(_values(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_values(v) if isinstance(v, (dict, list, tuple)) else 1 for v in value)
+    if isinstance(value, np.ndarray):
+        return value.size
     return 0
 
 

@@ -124,6 +124,27 @@ def test_the_cache_holds_at_most_its_figures_and_values(monkeypatch):
     assert len(figures) == 3 and figures.held <= 40
 
 
+def test_the_weight_counts_every_array_of_the_traces_and_every_label():
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=[1.5, 2.5, 3.5],
+                y=["a", "b", "c"],
+                orientation="h",
+                error_x={"type": "data", "array": np.array([0.1, 0.2, 0.3])},  # 3
+                customdata=np.column_stack([np.arange(3.0), np.arange(3.0)]),  # 6
+                marker={"color": ["red", "blue", "green"]},  # 3
+            ),
+            go.Heatmap(z=[[1, 2, 3, 4], [5, 6, 7, 8]], x=list("abcd")),  # 8 and 4
+        ]
+    )
+    fig.add_annotation(text="one", x=1, y=1)
+    fig.add_annotation(text="two", x=2, y=2)
+    fig.add_vline(x=2)  # a shape
+    # x and y of the bars 6, error bars 3, customdata 6, colours 3, z 8, its x 4; 3 labels
+    assert figcache.weight(fig) == 1 + 6 + 3 + 6 + 3 + 8 + 4 + 3
+
+
 def test_a_kept_figure_gives_the_same_dict_json_copy_and_pickle():
     plain = _bars(_frame(), "de")
     fig = _bars(_frame(), "de")
