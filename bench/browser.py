@@ -444,6 +444,8 @@ class Options:
     server_options: tuple[str, ...] = ()  # e.g. ("--runner.postScriptGC", "false")
     label: str = ""
     during: bool = True  # also time each page's first visit during the warm-up
+    #: ... and the same first visit to a server without the warm-up (LOYALTY_WARM_UP=off)
+    cold: bool = True
 
 
 @dataclass
@@ -461,6 +463,8 @@ class Report:
     warm_import: float | None = None
     #: each page's first visit during the warm-up (one sample per page), and its errors
     during: Timings = field(default_factory=lambda: Timings())
+    #: the same first visit to a new server without the warm-up, nothing computed
+    cold: Timings = field(default_factory=lambda: Timings())
 
 
 def _read_chain(db: Path) -> Chain:
@@ -527,28 +531,35 @@ def import_newest_again(db: Path, samples: Path) -> list[str]:
         store.close()
 
 
-def during_warm_up(db: Path, folder: Path, specs, chain, opts: Options) -> Timings:
+def during_warm_up(
+    db: Path, folder: Path, specs, chain, opts: Options, warm_up: bool = True
+) -> Timings:
     """Each page's first visit while the server warms a store with nothing computed: a new
     server per page (its kept results in a fresh folder, as after an import), the visit as
-    soon as it answers."""
-    return protocol.off_loop(_during_here, db, folder, specs, chain, opts)
+    soon as it answers. ``warm_up=False``: the same visit to a server without the warm-up
+    (``LOYALTY_WARM_UP=off``), the page computing its own statistics."""
+    return protocol.off_loop(_during_here, db, folder, specs, chain, opts, warm_up)
 
 
-def _during_here(db: Path, folder: Path, specs, chain, opts: Options) -> Timings:
+def _during_here(db: Path, folder: Path, specs, chain, opts: Options, warm_up: bool) -> Timings:
     timings = Timings()
     with _chromium(opts) as browser:
         for spec in specs:
-            name = f"during-{spec.path or 'overview'}"
+            name = f"{'during' if warm_up else 'cold'}-{spec.path or 'overview'}"
             env = {"LOYALTY_RESULTS": str(folder / name)}  # nothing kept: as after an import
+            if not warm_up:
+                env["LOYALTY_WARM_UP"] = "off"
             log = folder / f"{name}.log"
             proc, url = start_server(db, log, env=env, options=opts.server_options)
             ctx = _context(browser)
             try:
                 page = ctx.new_page()
                 page.goto(_path_url(url, spec.path, spec.deep(chain)), wait_until="commit")
-                timings.add(spec, "during warm-up", _wait_done(page, 0.0, 600))
+                measure = "during warm-up" if warm_up else "without warm-up"
+                timings.add(spec, measure, _wait_done(page, 0.0, 600))
             except Exception as exc:  # counted; the next page goes on
-                timings.errors.append(f"{spec.nav}, during the warm-up: {exc}"[:300])
+                when = "during the warm-up" if warm_up else "without the warm-up"
+                timings.errors.append(f"{spec.nav}, {when}: {exc}"[:300])
             finally:
                 ctx.close()
                 stop_server(proc)
@@ -600,12 +611,17 @@ def run_bench(opts: Options) -> Report:
             finally:
                 stop_server(proc)
         during = during_warm_up(db, folder, specs, chain, opts) if opts.during else Timings()
+        cold = (
+            during_warm_up(db, folder, specs, chain, opts, warm_up=False)
+            if opts.during and opts.cold
+            else Timings()
+        )
         load = os.getloadavg()
         load_after = " / ".join(f"{x:.2f}" for x in load) + " (1 / 5 / 15 min, at the end)"
         fragments = frozenset(recorded["fragments"]) if recorded is not None else frozenset()
         return Report(
             opts, info, load_after, warm, real, floor, specs, fragments, warm_again, warm_import,
-            during,
+            during, cold,
         )  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -705,6 +721,7 @@ def describe(report: Report) -> str:
         for e in report.real.errors
         + (report.floor.errors if report.floor else [])
         + report.during.errors
+        + report.cold.errors
     ]
     return "\n".join(
         [
@@ -754,6 +771,12 @@ def _during(report: Report) -> list[tuple[Spec, Sample, float | None]]:
     return out
 
 
+def _cold(report: Report, spec: Spec) -> Sample | None:
+    """The same page's first visit to a server without the warm-up (None: not measured)."""
+    samples = report.cold.samples.get((spec.path, "without warm-up"))
+    return samples[0] if samples else None
+
+
 def _during_missed(visit: Sample, above: float | None) -> bool:
     return (above if above is not None else visit.total) > DURING
 
@@ -772,17 +795,23 @@ def during_lines(report: Report) -> list[str]:
         "(Present: the story without the effects of actions while they are being computed). "
         "Warm: the same page's first paint (median above), after the warm-up. Target: at most "
         f"{DURING:.0f} s longer than warm (a new tab's first paint alone takes 1.4-2.4 s on the "
-        "floor pages, so 2 s in all is out of reach for every page).",
+        "floor pages, so 2 s in all is out of reach for every page). Without warm-up: the same "
+        "first visit to a new server started with LOYALTY_WARM_UP=off (nothing computed: the "
+        "page computes its own statistics), its wait and in brackets its server part; what the "
+        "warm-up saves or costs a visit in its first seconds (here the browser shares the "
+        "machine's cores with the server).",
         "",
-        "| page | wait | server | KB | warm first paint | above warm | target |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| page | wait | server | KB | without warm-up | warm first paint | above warm | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for spec, x, above in visits:
         warm = seconds(x.total - above) if above is not None else "–"
         ok = f"**no** (> {DURING:.0f} s)" if _during_missed(x, above) else "yes"
+        cold = _cold(report, spec)
+        alone = f"{seconds(cold.total)} ({seconds(cold.server)})" if cold else "–"
         lines.append(
             f"| {spec.nav} | {seconds(x.total)} | {seconds(x.server)} | "
-            f"{x.received / 1024:,.0f} | {warm} | "
+            f"{x.received / 1024:,.0f} | {alone} | {warm} | "
             f"{seconds(above) if above is not None else '–'} | {ok} |"
         )
     return lines
@@ -821,6 +850,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pages", default="", help="url paths, comma-separated (overview: '')")
     p.add_argument("--no-floor", action="store_true")
     p.add_argument("--no-during", action="store_true", help="no visits during the warm-up")
+    p.add_argument(
+        "--no-cold", action="store_true", help="no first visits to a server without the warm-up"
+    )
     p.add_argument("--timeout", type=float, default=d.timeout)
     p.add_argument("--chromium", default=d.chromium)
     p.add_argument("--results", action="store_true", help="write a section of RESULTS.md")
@@ -838,6 +870,7 @@ def main(argv: list[str] | None = None) -> int:
         pages=pages,
         floor=not a.no_floor,
         during=not a.no_during,
+        cold=not a.no_cold,
         timeout=a.timeout,
         chromium=a.chromium,
         results=RESULTS if a.results else None,
@@ -856,7 +889,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"target missed: {line}")
     with contextlib.suppress(Exception):
         sys.stdout.flush()
-    return 1 if misses or report.real.errors or report.during.errors else 0
+    return 1 if misses or report.real.errors or report.during.errors or report.cold.errors else 0
 
 
 if __name__ == "__main__":
