@@ -106,6 +106,11 @@ class Memo:
                     self._values.popitem(last=False)
         return value
 
+    def computing(self, key: Hashable) -> bool:
+        """Whether some thread is computing ``key`` now (:meth:`get` would wait for it)."""
+        with self._lock:
+            return key in self._pending and key not in self._values
+
     def known(self, key: Hashable) -> bool:
         """Whether :meth:`get` would answer ``key`` without computing it (in memory, or kept
         on the shelf)."""
@@ -416,6 +421,12 @@ class Dashboard:
         disk): :meth:`action_effects` then answers without computing."""
         arev = actions.revision(self.store)
         return all(self.memo.known(self._key("action_effects", (arev, h))) for h in horizons)
+
+    def effects_underway(self, horizons: list[int]) -> bool:
+        """Whether the effects of actions at any of ``horizons`` are being computed now (by
+        the warm-up or a page); not yet started, they are seconds away at 10,000 branches."""
+        arev = actions.revision(self.store)
+        return any(self.memo.computing(self._key("action_effects", (arev, h))) for h in horizons)
 
     def warmed_horizons(self) -> list[int]:
         """The horizons whose effects of actions :meth:`warm_plan` computes for this scope

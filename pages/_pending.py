@@ -33,7 +33,9 @@ def effects_ready(horizons: list[int], patience: float | None = 0.0) -> bool:
     """Whether the effects of actions at ``horizons`` are computed. The served app (its
     warm-up enabled) waits ``patience`` seconds for them: for the warm-up where its plan has
     them (``Dashboard.warmed_horizons``), not beside it on the same cores; else computing them
-    in the background. Elsewhere (scripts, tests) they are computed when asked for: True."""
+    in the background; not while the warm-up has not started them yet (a visit in its first
+    seconds: they are seconds away at 10,000 branches). Elsewhere (scripts, tests) they are
+    computed when asked for: True."""
     from pages._warm import warmer  # the warm-up's glue imports this module
 
     db, rev, scope = _key()
@@ -41,6 +43,8 @@ def effects_ready(horizons: list[int], patience: float | None = 0.0) -> bool:
     if not warmer.enabled or core.effects_known(horizons):
         return True
     if set(horizons) <= set(core.warmed_horizons()) and warmer.running((db, rev)):
+        if not core.effects_underway(horizons):  # the warm-up has not reached them: no wait
+            return False
         with warmer.visits.aside():  # the warm-up does not wait for this page meanwhile
             return warming.until(lambda: core.effects_known(horizons), patience)
     arev = actions.revision(core.store)

@@ -175,6 +175,41 @@ def test_a_memo_knows_what_it_holds_and_what_its_shelf_keeps(tmp_path):
     assert not Memo(shelf=shelf).known(("waves", None, 200))
 
 
+def test_a_memo_and_the_core_say_what_is_being_computed_now(demo_store, monkeypatch):
+    """While a thread computes a key, the memo says so (and the core, for the effects of
+    actions): before it starts and once it is done, not."""
+    import threading
+
+    from loyalty import effects
+
+    dashboard = Dashboard(demo_store, n_boot=200)
+    horizons = dashboard.story_horizons()
+    started, gate = threading.Event(), threading.Event()
+    estimate = effects.estimate
+
+    def held(*args, **kwargs):
+        started.set()
+        gate.wait(120)
+        return estimate(*args, **kwargs)
+
+    monkeypatch.setattr(effects, "estimate", held)
+    assert not dashboard.effects_underway(horizons)
+    worker = threading.Thread(target=dashboard.action_effects, args=(horizons[-1],))
+    worker.start()
+    try:
+        assert started.wait(120)
+        assert dashboard.effects_underway(horizons)
+        assert not dashboard.effects_underway(horizons[:-1])  # only the other is computing
+    finally:
+        gate.set()
+        worker.join(120)
+    assert not dashboard.effects_underway(horizons) and dashboard.effects_known(horizons[-1:])
+    memo = Memo()
+    assert not memo.computing("k")
+    memo.get("k", lambda: memo.computing("k"))  # asked while it computes itself
+    assert memo.get("k", lambda: None) is True and not memo.computing("k")
+
+
 def test_the_horizons_the_warm_up_computes_are_those_of_its_story(company, scope):
     plan = list(company.warm_plan(("de", "en")))
     assert {r.scope for r in plan if r.method == "story"} == {None}

@@ -149,3 +149,29 @@ def test_while_the_warm_up_runs_the_presenter_waits_for_it_not_beside_it(
         if not at.info:
             break
     assert not at.exception and not at.info and sorted(set(started)) == [1, 2]
+
+
+def test_the_presenter_waits_for_the_effects_only_once_the_warm_up_computes_them(
+    app, own_db, held_effects, monkeypatch
+):
+    """In the warm-up's first seconds (its plan has not reached the effects of actions, which
+    take seconds at 10,000 branches) the presenter does not wait for them at all; while the
+    warm-up computes them, it waits at most PATIENCE."""
+    from pages import _pending
+    from pages import _shared as ui
+
+    waits = []
+
+    def until(condition, within, every=0.1):
+        waits.append(within)
+        return condition()
+
+    monkeypatch.setattr(_pending.warming, "until", until)
+    monkeypatch.setattr(ui.warmer, "running", lambda key: True)
+    at = app("pages/present.py", lang="en", step="7").run()
+    assert not at.exception and at.info[0].value.startswith("Being computed")
+    assert waits == []  # not started: no wait
+    monkeypatch.setattr(Dashboard, "effects_underway", lambda self, horizons: True)
+    at.run()
+    assert not at.exception and at.info[0].value.startswith("Being computed")
+    assert waits[0] == _pending.PATIENCE  # the steps (then a look without waiting)
