@@ -799,7 +799,9 @@ def during_lines(report: Report) -> list[str]:
         "first visit to a new server started with LOYALTY_WARM_UP=off (nothing computed: the "
         "page computes its own statistics), its wait and in brackets its server part; what the "
         "warm-up saves or costs a visit in its first seconds (here the browser shares the "
-        "machine's cores with the server).",
+        "machine's cores with the server). Not the same end for Present and Actions: without "
+        "the warm-up they compute the effects of actions before they finish, during it they "
+        "show the story and the list without them meanwhile.",
         "",
         "| page | wait | server | KB | without warm-up | warm first paint | above warm | target |",
         "|---|---:|---:|---:|---:|---:|---:|---|",

@@ -86,6 +86,7 @@ class Memo:
         self.shelf = shelf
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._pending: dict[Hashable, threading.Lock] = {}
+        self._busy: set[Hashable] = set()  # keys a thread is computing now
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -98,7 +99,12 @@ class Memo:
             with self._lock:
                 if key in self._values:
                     return self._values[key]
-            value = self._kept_or_computed(key, compute)
+                self._busy.add(key)
+            try:
+                value = self._kept_or_computed(key, compute)
+            finally:
+                with self._lock:
+                    self._busy.discard(key)
             with self._lock:
                 self._values[key] = value
                 self._pending.pop(key, None)
@@ -107,9 +113,10 @@ class Memo:
         return value
 
     def computing(self, key: Hashable) -> bool:
-        """Whether some thread is computing ``key`` now (:meth:`get` would wait for it)."""
+        """Whether some thread is computing ``key`` now (also after a failed computation,
+        not: the next ask computes it again)."""
         with self._lock:
-            return key in self._pending and key not in self._values
+            return key in self._busy
 
     def known(self, key: Hashable) -> bool:
         """Whether :meth:`get` would answer ``key`` without computing it (in memory, or kept

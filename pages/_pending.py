@@ -44,7 +44,7 @@ def effects_ready(horizons: list[int], patience: float | None = 0.0) -> bool:
         return True
     if set(horizons) <= set(core.warmed_horizons()) and warmer.running((db, rev)):
         if not core.effects_underway(horizons):  # the warm-up has not reached them: no wait
-            return False
+            return core.effects_known(horizons)  # (or finished them since the look above)
         with warmer.visits.aside():  # the warm-up does not wait for this page meanwhile
             return warming.until(lambda: core.effects_known(horizons), patience)
     arev = actions.revision(core.store)

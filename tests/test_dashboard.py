@@ -208,6 +208,10 @@ def test_a_memo_and_the_core_say_what_is_being_computed_now(demo_store, monkeypa
     assert not memo.computing("k")
     memo.get("k", lambda: memo.computing("k"))  # asked while it computes itself
     assert memo.get("k", lambda: None) is True and not memo.computing("k")
+    with pytest.raises(ZeroDivisionError):
+        memo.get("bad", lambda: 1 / 0)
+    assert not memo.computing("bad")  # failed: nobody computes it now
+    assert memo.get("bad", lambda: 2) == 2  # the next ask computes it again
 
 
 def test_the_horizons_the_warm_up_computes_are_those_of_its_story(company, scope):
