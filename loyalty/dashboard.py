@@ -86,7 +86,6 @@ class Memo:
         self.shelf = shelf
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._pending: dict[Hashable, threading.Lock] = {}
-        self._busy: set[Hashable] = set()  # keys a thread is computing now
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -99,12 +98,7 @@ class Memo:
             with self._lock:
                 if key in self._values:
                     return self._values[key]
-                self._busy.add(key)
-            try:
-                value = self._kept_or_computed(key, compute)
-            finally:
-                with self._lock:
-                    self._busy.discard(key)
+            value = self._kept_or_computed(key, compute)
             with self._lock:
                 self._values[key] = value
                 self._pending.pop(key, None)
@@ -113,10 +107,11 @@ class Memo:
         return value
 
     def computing(self, key: Hashable) -> bool:
-        """Whether some thread is computing ``key`` now (also after a failed computation,
-        not: the next ask computes it again)."""
+        """Whether some thread is computing ``key`` now: it holds the key's lock, which
+        threads asking meanwhile wait for (after a failed computation nobody holds it)."""
         with self._lock:
-            return key in self._busy
+            pending = self._pending.get(key)
+        return pending is not None and pending.locked()
 
     def known(self, key: Hashable) -> bool:
         """Whether :meth:`get` would answer ``key`` without computing it (in memory, or kept
