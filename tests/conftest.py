@@ -38,6 +38,28 @@ def queries_of(monkeypatch):
     return record
 
 
+@pytest.fixture
+def held_estimate(monkeypatch):
+    """The effects of actions held inside their computation (``effects.estimate``, so inside
+    the core's memo: the key counts as being computed) until the returned ``gate`` is set, at
+    the latest when the test ends; ``started`` is set once a computation waits there."""
+    import threading
+
+    from loyalty import effects
+
+    started, gate = threading.Event(), threading.Event()
+    estimate = effects.estimate
+
+    def held(*args, **kwargs):
+        started.set()
+        gate.wait(120)
+        return estimate(*args, **kwargs)
+
+    monkeypatch.setattr(effects, "estimate", held)
+    yield started, gate
+    gate.set()
+
+
 @pytest.fixture(scope="session")
 def demo_data() -> demo.DemoData:
     return demo.generate()

@@ -175,24 +175,14 @@ def test_a_memo_knows_what_it_holds_and_what_its_shelf_keeps(tmp_path):
     assert not Memo(shelf=shelf).known(("waves", None, 200))
 
 
-def test_a_memo_and_the_core_say_what_is_being_computed_now(demo_store, monkeypatch):
+def test_a_memo_and_the_core_say_what_is_being_computed_now(demo_store, held_estimate):
     """While a thread computes a key, the memo says so (and the core, for the effects of
     actions): before it starts and once it is done, not."""
     import threading
 
-    from loyalty import effects
-
     dashboard = Dashboard(demo_store, n_boot=200)
     horizons = dashboard.story_horizons()
-    started, gate = threading.Event(), threading.Event()
-    estimate = effects.estimate
-
-    def held(*args, **kwargs):
-        started.set()
-        gate.wait(120)
-        return estimate(*args, **kwargs)
-
-    monkeypatch.setattr(effects, "estimate", held)
+    started, gate = held_estimate
     assert not dashboard.effects_underway(horizons)
     worker = threading.Thread(target=dashboard.action_effects, args=(horizons[-1],))
     worker.start()

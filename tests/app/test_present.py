@@ -177,13 +177,15 @@ def test_the_presenter_waits_for_the_effects_only_once_the_warm_up_computes_them
     assert waits[0] == _pending.PATIENCE  # the steps (then a look without waiting)
 
 
-def test_the_presenter_waits_for_the_effects_the_warm_up_is_computing(app, own_db, monkeypatch):
+def test_the_presenter_waits_for_the_effects_the_warm_up_is_computing(
+    app, own_db, monkeypatch, held_estimate
+):
     """The page sees the warm-up's own computation of the effects of actions (the same entry
     of the same memo, computed in another thread): it waits for it (PATIENCE) and shows the
     full story, not the story without them."""
     import threading
 
-    from loyalty import config, effects
+    from loyalty import config
     from pages import _cache, _pending
     from pages import _shared as ui
 
@@ -191,14 +193,7 @@ def test_the_presenter_waits_for_the_effects_the_warm_up_is_computing(app, own_d
     monkeypatch.setattr(ui, "warm_in_background", lambda db, rev: None)
     monkeypatch.setattr(ui.warmer, "running", lambda key: True)
     monkeypatch.setattr(_pending, "PATIENCE", 120.0)
-    started, gate = threading.Event(), threading.Event()
-    estimate = effects.estimate
-
-    def held(*args, **kwargs):
-        started.set()
-        gate.wait(120)
-        return estimate(*args, **kwargs)
-
+    started, gate = held_estimate
     until, waits = _pending.warming.until, []
 
     def waiting(condition, within, every=0.1):
@@ -206,7 +201,6 @@ def test_the_presenter_waits_for_the_effects_the_warm_up_is_computing(app, own_d
         gate.set()  # the warm-up's computation goes on once the page waits for it
         return until(condition, within, every)
 
-    monkeypatch.setattr(effects, "estimate", held)
     monkeypatch.setattr(_pending.warming, "until", waiting)
     core = _cache._core(config.db_address(), own_db.revision(), None)  # as the warm-up's step
     warm_up = [threading.Thread(target=core.action_effects, args=(h,)) for h in (1, 2)]
