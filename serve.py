@@ -25,11 +25,12 @@ import time
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from loyalty import config, retention, session_routes, sessions, stats, store
+from loyalty import config, retention, session_routes, sessions, stats, store, warming
 from loyalty.store import StoreUnavailable, connect, is_postgres, open_store
 
 #: Seconds without a query or page run after which the server lets go of the store file for
@@ -86,7 +87,10 @@ def warm_up_on_start(start=warm_when_serving) -> bool:
     return False
 
 
-app = st.App("app.py", routes=session_routes.ROUTES)
+# every browser request tells the warm-up that a visitor is there (loyalty.warming.GRACE)
+app = st.App(
+    "app.py", routes=session_routes.ROUTES, middleware=[Middleware(warming.VisitorActivity)]
+)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@ A :class:`Warmer` runs a *plan* (an iterable of zero-argument steps, each comput
 entry) in a daemon thread, once per key (the app uses the store's revision): the first page
 visit after a start or an import then finds its statistics computed. A newer key makes an
 older run stop at its next step; a failing step is counted and the rest still run. While a
-page runs (:meth:`Visits.visit`), the warm-up waits before its next step, up to
-:data:`PATIENCE` seconds a step: the visitor's page gets the processor first. The module
+page runs (:meth:`Visits.visit`), and for :data:`GRACE` seconds after a visitor's last request
+(:class:`VisitorActivity`) or page run, the warm-up waits before its next step, up to
+:data:`PATIENCE` seconds a step: the visitor's page, and a browser on the same machine
+loading the app or drawing what it was sent, get the processor first. The module
 knows nothing of Streamlit: ``pages/_warm.py`` gives the steps (its cached functions, in the
 order of :meth:`loyalty.dashboard.Dashboard.warm_plan`).
 """
@@ -24,12 +26,20 @@ from typing import TextIO
 
 import threadpoolctl
 
+from loyalty import courtesy
+
 Step = Callable[[], object]
 Plan = Iterable[Step]
 
 #: Seconds the warm-up waits before a step while pages run: a page run at 10,000 branches
 #: takes 1-5 s while the warm-up goes on; a process that is never idle still warms.
 PATIENCE = 3.0
+
+#: Seconds the warm-up keeps waiting after a visitor's last request or page run: meanwhile the
+#: browser loads the app or draws what it was sent. Where the browser shares the machine's
+#: cores with the server, the warm-up's steps beside it made a first visit in the warm-up's
+#: first seconds up to 1-3 s slower than with no warm-up at all (bench/RESULTS.md).
+GRACE = 2.5
 
 #: Threads a served warm-up runs its steps in: two where there are two cores or more.
 WORKERS = min(2, os.cpu_count() or 1)
@@ -40,6 +50,7 @@ class Visits:
 
     def __init__(self) -> None:
         self._running = 0
+        self._last = float("-inf")  # monotonic time of the last request or page run's end
         self._idle = threading.Condition()
 
     @contextmanager
@@ -47,12 +58,19 @@ class Visits:
         """A page run, for as long as the block takes."""
         with self._idle:
             self._running += 1
+            self._idle.notify_all()  # a step held inside (:meth:`hold`) goes on: see there
         try:
             yield
         finally:
             with self._idle:
                 self._running -= 1
+                self._last = time.monotonic()
                 self._idle.notify_all()
+
+    def touch(self) -> None:
+        """A visitor's request now (its browser loads the app or talks to the server)."""
+        with self._idle:
+            self._last = time.monotonic()
 
     @contextmanager
     def aside(self) -> Iterator[None]:
@@ -60,6 +78,7 @@ class Visits:
         effects of actions) lets it go on meanwhile, for as long as the block takes."""
         with self._idle:
             self._running -= 1
+            self._last = float("-inf")  # and its browser's grace is over
             self._idle.notify_all()
         try:
             yield
@@ -71,9 +90,61 @@ class Visits:
         return self._running
 
     def wait_idle(self, within: float) -> bool:
-        """Wait until no page runs, at most ``within`` seconds; whether none runs."""
+        """Wait until no page runs and :data:`GRACE` seconds have passed since the last
+        request or page run, at most ``within`` seconds; whether no page runs."""
+        deadline = time.monotonic() + within
         with self._idle:
-            return self._idle.wait_for(lambda: self._running == 0, timeout=within)
+            while True:
+                left = deadline - time.monotonic()
+                if not self._idle.wait_for(lambda: self._running == 0, timeout=max(left, 0.0)):
+                    return False
+                quiet, left = time.monotonic() - self._last, deadline - time.monotonic()
+                if quiet >= GRACE or left <= 0:
+                    return True
+                self._idle.wait(min(GRACE - quiet, left))
+
+    def hold(self, within: float) -> None:
+        """Inside a warm-up step (:func:`loyalty.courtesy.checkpoint`): wait while a visitor's
+        browser is busy, :data:`GRACE` seconds after its last request or page run, at most
+        ``within`` seconds. Not while a page runs: the page may wait for what this step
+        computes (it would wait for the hold), and the page's own statistics share the cores
+        with it as well as with any other thread."""
+        deadline = time.monotonic() + within
+        with self._idle:
+            while not self._running:
+                now = time.monotonic()
+                wait = min(self._last + GRACE, deadline) - now
+                if wait <= 0:
+                    return
+                self._idle.wait(wait)
+
+
+#: The visitors of this process: the served app's warm-up (``pages/_warm.py``) waits for them,
+#: :class:`VisitorActivity` tells it of their requests.
+VISITS = Visits()
+
+#: Paths that are no visitor's request (a load balancer's or the bench's health checks).
+HEALTH_PATHS = ("/_stcore/health", "/healthz")
+
+
+class VisitorActivity:
+    """ASGI middleware of the served app: a browser's requests count as a visitor's activity
+    (:meth:`Visits.touch`): the app's files and the opening of its websocket, i.e. a browser
+    loading the app; health checks do not. Messages on the websocket do not either: a page
+    run they ask for counts when it ends (:meth:`Visits.visit`), and a fragment asking every
+    2 s whether the effects of actions are ready (``pages._widgets.rerun_when``) would keep
+    the warm-up from computing them."""
+
+    def __init__(self, app, visits: Visits | None = None) -> None:
+        self.app = app
+        self.visits = visits if visits is not None else VISITS
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] in ("http", "websocket") and not scope.get("path", "").endswith(
+            HEALTH_PATHS
+        ):
+            self.visits.touch()
+        await self.app(scope, receive, send)
 
 
 @dataclass(frozen=True)
@@ -90,9 +161,12 @@ def run(
     current: Callable[[], bool] = lambda: True,
     pause: Callable[[], object] = lambda: None,
     workers: int = 1,
+    hold: Callable[[float], object] | None = None,
 ) -> Warmed:
     """Run ``plan``'s steps in order until it ends or ``current()`` turns false; ``pause()``
-    before each step (e.g. waiting for page runs to end). With ``workers`` > 1, that many
+    before each step (e.g. waiting for page runs to end); inside a step, at each
+    :func:`loyalty.courtesy.checkpoint`, ``hold(s)`` with the seconds of :data:`PATIENCE` the
+    step has not yet spent holding (e.g. :meth:`Visits.hold`). With ``workers`` > 1, that many
     threads take the steps in turn, in the plan's order (a step starts when a thread is
     free, so up to ``workers`` run at once: on a machine of several cores the statistics of
     later steps, mostly numpy and DuckDB outside the interpreter lock, go on beside the
@@ -133,7 +207,8 @@ def run(
             if step is None:
                 return
             try:
-                step()
+                with courtesy.stepping_aside(_budget(hold)) if hold else nullcontext():
+                    step()
             except Exception as exc:  # noqa: BLE001 - one entry less warm; the rest still help
                 failed(exc)
             else:
@@ -163,6 +238,20 @@ def run(
         errors[0] if errors else None,
         time.perf_counter() - started,
     )
+
+
+def _budget(hold: Callable[[float], object]) -> Callable[[], None]:
+    """One step's hold: ``hold(s)`` with what is left of :data:`PATIENCE` for the step."""
+    left = PATIENCE
+
+    def held() -> None:
+        nonlocal left
+        if left > 0:
+            started = time.monotonic()
+            hold(left)
+            left -= time.monotonic() - started
+
+    return held
 
 
 class _BlasThreads:
@@ -224,11 +313,13 @@ class Warmer:
         log: TextIO | None = None,
         workers: int = 1,
         scope: Callable[[], AbstractContextManager] = nullcontext,
+        visits: Visits | None = None,
     ) -> None:
         self.workers = workers  # threads per warm-up (:func:`run`)
         self.scope = scope  # entered around each warm-up (e.g. resamples shared by its steps)
         self.enabled = False  # set by the served app; page runs then warm new revisions
-        self.visits = Visits()  # the page runs a step waits for (at most PATIENCE s)
+        #: the visitors a step waits for (at most PATIENCE s)
+        self.visits = visits if visits is not None else Visits()
         self._log = log
         self._lock = threading.Lock()
         self._threads: dict[Hashable, threading.Thread] = {}
@@ -276,6 +367,7 @@ class Warmer:
                 current=lambda: self._current == key,
                 pause=lambda: self.visits.wait_idle(PATIENCE),
                 workers=self.workers,
+                hold=self.visits.hold,
             )
         self.results[key] = result
         line = f"caches: {result.done} entries warmed for {label} in {result.seconds:.1f} s"

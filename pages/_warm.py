@@ -38,7 +38,9 @@ _CACHED = {
 }
 
 #: two threads where there are two cores, sharing their steps' resamples (loyalty.stats)
-warmer = warming.Warmer(workers=warming.WORKERS, scope=stats.shared_draws)
+warmer = warming.Warmer(
+    workers=warming.WORKERS, scope=stats.shared_draws, visits=warming.VISITS
+)  # the visitors the server's middleware tells of (serve.py, warming.VisitorActivity)
 
 
 def _warm_plan(db: str, rev: int) -> warming.Plan:

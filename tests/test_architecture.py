@@ -247,6 +247,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.config",
             "loyalty.auth",
             "loyalty.warming",
+            "loyalty.courtesy",
             "loyalty.figcache",
             "loyalty.results",
             "loyalty.i18n",

@@ -84,3 +84,15 @@ def test_the_server_warms_only_when_the_setting_says_so(monkeypatch, capsys):
     assert "caches: no warm-up (LOYALTY_WARM_UP=off)" in capsys.readouterr().err
     monkeypatch.setenv("LOYALTY_WARM_UP", "on")
     assert serve.warm_up_on_start(lambda: started.append(1)) is True and started == [1]
+
+
+def test_the_server_tells_the_warm_up_of_every_visitor_s_request():
+    """serve.py's app has the middleware, and the pages' warm-up waits for its visitors."""
+    from loyalty import warming
+    from pages import _warm
+
+    spec = importlib.util.spec_from_file_location("serve", ROOT / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    assert [m.cls for m in serve.app._user_middleware] == [warming.VisitorActivity]
+    assert _warm.warmer.visits is warming.VISITS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from contextlib import contextmanager
 
 import threadpoolctl
@@ -263,3 +264,160 @@ def _blas_threads_limited_and_restored() -> None:
     assert during == [[1] * len(before)] * 2 and _blas_threads() == before
     warming.run([lambda: during.append(_blas_threads())])  # one worker: BLAS as it was
     assert during[-1] == before
+
+
+def test_after_a_visitor_s_last_request_the_warm_up_waits_its_grace_before_a_step(monkeypatch):
+    """A browser loading the app or drawing what it was sent runs no page: the warm-up waits
+    GRACE seconds after the visitor's last request or page run before its next step, and at
+    most its patience."""
+    visits = warming.Visits()
+    monkeypatch.setattr(warming, "GRACE", 600.0)
+    assert visits.wait_idle(0.0)  # nobody came: no wait
+    visits.touch()
+    started = threading.Event()
+    worker = threading.Thread(
+        target=warming.run, args=([started.set],), kwargs={"pause": lambda: visits.wait_idle(600)}
+    )
+    worker.start()
+    assert not started.wait(0.5)  # within the grace
+    monkeypatch.setattr(warming, "GRACE", 0.0)
+    with visits.visit():  # a page run's end wakes the waiting step: its grace (0 s) is over
+        pass
+    worker.join(60)
+    assert started.is_set()
+    monkeypatch.setattr(warming, "GRACE", 600.0)
+    visits.touch()
+    assert visits.wait_idle(0.05)  # the patience over: the step goes on, no page runs
+
+
+def test_a_browser_loading_the_app_counts_as_a_visitor_and_its_messages_do_not():
+    """Every request of the app's files and the opening of the websocket touch the visits;
+    health checks and the messages on the websocket do not (a fragment asking every 2 s
+    whether the effects of actions are ready would keep the warm-up from computing them)."""
+    import asyncio
+
+    visits = warming.Visits()
+    touched: list[int] = []
+    visits.touch = lambda: touched.append(1)
+    received: list[dict] = []
+
+    async def app(scope, receive, send):
+        if scope["type"] == "websocket":
+            received.extend([await receive(), await receive()])
+
+    async def receive():
+        return {"type": "websocket.receive", "bytes": b"rerun"}
+
+    async def send(message):
+        pass
+
+    middleware = warming.VisitorActivity(app, visits)
+
+    async def requests():
+        await middleware({"type": "http", "path": "/_stcore/health"}, receive, send)
+        assert touched == []
+        await middleware({"type": "http", "path": "/base/_stcore/health"}, receive, send)
+        assert touched == []
+        await middleware({"type": "http", "path": "/static/js/index.js"}, receive, send)
+        assert len(touched) == 1
+        await middleware({"type": "websocket", "path": "/_stcore/stream"}, receive, send)
+        assert len(touched) == 2  # the connection, not its two messages
+        await middleware({"type": "lifespan"}, receive, send)
+        assert len(touched) == 2
+
+    asyncio.run(requests())
+    assert [m["bytes"] for m in received] == [b"rerun", b"rerun"]  # passed on unchanged
+    assert warming.VisitorActivity(app).visits is warming.VISITS
+
+
+def test_inside_a_step_the_warm_up_holds_while_a_browser_is_busy_not_while_a_page_runs(
+    monkeypatch,
+):
+    """Visits.hold, called at a checkpoint inside a warm-up step: no wait when nobody came;
+    within the grace after a request it waits, at most ``within``; a page run starting ends
+    the wait at once (the page may wait for what the held step computes) and, while it runs,
+    nothing is held."""
+    visits = warming.Visits()
+    monkeypatch.setattr(warming, "GRACE", 600.0)
+    done = threading.Event()
+    visits.hold(600.0)  # nobody came: returns at once (else the test would hang)
+    visits.touch()
+    holder = threading.Thread(target=lambda: (visits.hold(600.0), done.set()))
+    holder.start()
+    assert not done.wait(0.5)  # the browser is busy: the step waits
+    with visits.visit():
+        assert done.wait(60)  # a page run: the step goes on at once
+        visits.hold(600.0)  # and is not held while the page runs
+    holder.join(60)
+    visits.touch()
+    visits.hold(0.05)  # at most `within`: returns (else the test would hang)
+    with visits.aside():  # a page waiting for the warm-up: the grace is over
+        pass
+    visits.hold(600.0)
+
+
+def test_a_step_holds_at_its_checkpoints_at_most_its_patience_in_all(monkeypatch):
+    """warming.run hands each step's checkpoints (loyalty.courtesy) the hold with what is
+    left of PATIENCE for that step; outside a warm-up step a checkpoint does nothing."""
+    from loyalty import courtesy
+
+    monkeypatch.setattr(warming, "PATIENCE", 1.0)
+    asked: list[float] = []
+
+    def hold(within: float) -> None:
+        asked.append(within)
+        time.sleep(0.4)
+
+    def step() -> None:
+        for _ in range(4):
+            courtesy.checkpoint()
+
+    courtesy.checkpoint()  # no hold in this thread
+    result = warming.run([step, step], hold=hold)
+    assert result.done == 2 and not result.failed
+    # per step: 1.0 s, then about 0.6 and 0.2 s left; then nothing left, no hold asked
+    assert len(asked) == 6 and asked[0] == asked[3] == 1.0
+    assert 0.5 < asked[1] < 0.61 and 0.1 < asked[2] < 0.21
+    asked.clear()
+    step()  # outside a step
+    warming.run([step])  # no hold given
+    assert asked == []
+
+
+def test_the_warm_up_s_bootstraps_step_aside_at_their_blocks_and_give_the_same_numbers(
+    monkeypatch,
+):
+    """The effects of actions (did_many) and the quartile ratio call the checkpoint between
+    blocks of resamples (the counts all bootstraps draw, loyalty.stats._resample); holding
+    there changes no number."""
+    import numpy as np
+    import polars as pl
+
+    from loyalty import courtesy, stats
+    from loyalty.stats import _resample, differences
+
+    monkeypatch.setattr(_resample, "BLOCK_CELLS", 80 * 500)  # blocks of 500 resamples
+    rng = np.random.default_rng(3)
+    n = 400
+    frame = pl.DataFrame(
+        {
+            "branch_id": [f"b{i % 80}" for i in range(n)],
+            "treated": (np.arange(n) % 80 < 20).astype(int),
+            "change": rng.normal(size=n),
+            "x": rng.normal(size=n),
+        }
+    )
+
+    def effects():
+        return differences.did_many(frame, [("change", ["x"])], "treated", n_boot=3000)
+
+    def ratio():
+        return stats.quartile_ratio(frame, "x", "change", n_boot=3000)
+
+    for compute in (effects, ratio):
+        plain = compute()
+        calls: list[int] = []
+        with courtesy.stepping_aside(lambda calls=calls: calls.append(1)):
+            held = compute()
+        assert len(calls) >= 2
+        assert held == plain

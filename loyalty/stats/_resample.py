@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from loyalty.courtesy import checkpoint
+
 # Resample x row cells per counting pass: 2 MB of int64 indices, so the counting stays in
 # cache (several times faster than one large pass) ...
 COUNT_CELLS = 262_144
@@ -58,12 +60,14 @@ def resample_counts(
     compact = kept[0]
     block = max(1, BLOCK_CELLS // n)
     for start in range(0, n_boot, block):
+        checkpoint()
         yield compact[start : start + block].astype(dtype)
 
 
 def _drawn(n: int, n_boot: int, rng: np.random.Generator, dtype: type) -> Iterator[np.ndarray]:
     block, sub = max(1, BLOCK_CELLS // n), max(1, COUNT_CELLS // n)
     for start in range(0, n_boot, block):
+        checkpoint()  # between blocks a warm-up thread may step aside (loyalty.courtesy)
         size = min(block, n_boot - start)
         counts = np.empty((size, n), dtype=dtype)
         for first in range(0, size, sub):

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from loyalty.courtesy import checkpoint
 from loyalty.stats._resample import (
     resample_counts,
     solve_stack,
@@ -237,6 +238,7 @@ def _did_rows(
     step = max(1, _CHUNK_CELLS // max(unit_moments.shape[1], 1))
     flat = np.zeros((min(n_boot, step), unit_moments.shape[1]))
     for first in range(0, n_boot, step):
+        checkpoint()
         size = min(step, n_boot - first)
         flat[:size, used] = summed[first : first + size, : len(used)]
         moments = symmetric(flat[:size], z.shape[1])
