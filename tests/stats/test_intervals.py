@@ -34,3 +34,30 @@ def test_mean_interval_is_a_t_interval_and_nan_for_one_observation():
     low, high = stats.mean_interval([3.0, 3.0], [1.0, 1.0], [10, 1])
     assert low[0] == pytest.approx(3 - 2.2621571627409915 / np.sqrt(10))
     assert np.isnan(low[1]) and np.isnan(high[1])
+
+
+def _ranks_of_every_draw(centre, sd, n_draws, seed, ci):
+    """The rank intervals as first written: every draw at once, ranked, np.quantile."""
+    k = centre.size
+    draws = centre + sd * np.random.default_rng(seed).standard_normal((n_draws, k))
+    ranks = np.empty((n_draws, k), dtype=np.int64)
+    np.put_along_axis(ranks, draws.argsort(axis=1), np.arange(k, 0, -1), axis=1)
+    low, high = np.quantile(ranks, [(1 - ci) / 2, (1 + ci) / 2], axis=0, method="inverted_cdf")
+    return k - centre.argsort().argsort(), low, high
+
+
+@pytest.mark.parametrize("cells", [1, 7 * 40, 10**6])
+def test_rank_intervals_drawn_block_by_block_are_those_of_every_draw_at_once(monkeypatch, cells):
+    """The draws are made and ranked a block at a time (one draw a block, 7, or all): the
+    same stream of draws, the same ranks and intervals as all draws ranked at once."""
+    from loyalty.stats import intervals
+
+    monkeypatch.setattr(intervals, "_RANK_BLOCK_CELLS", cells)
+    rng = np.random.default_rng(11)
+    centre, sd = rng.normal(size=40), rng.uniform(0.05, 0.8, size=40)
+    got = stats.rank_intervals(centre, sd, n_draws=300, seed=4, ci=0.9)
+    want = _ranks_of_every_draw(centre, sd, 300, 4, 0.9)
+    for a, b in zip(got, want, strict=True):
+        assert a.dtype == np.int64
+        np.testing.assert_array_equal(a, b)
+    assert got[1].min() >= 1 and got[2].max() <= 40 and (got[1] < got[2]).any()
