@@ -30,9 +30,11 @@ filter, a presenter step ≤ 300 ms (within 1.3× of the floor where the floor i
 more than 230 ms).
 
 **During the warm-up**: each page's first visit right after a server started on a store with
-nothing computed (as after an import: a fresh folder for the kept results), one new server
-per page, from navigation start until the page is complete as above; target: at most 2 s
-longer than the same page's first paint once warm.
+nothing computed (a fresh folder for the kept results, as on a new store), one new server
+per page, from navigation start until the page is complete as above; and the same after the
+newest wave's files were imported again, each server starting with a copy of the results
+kept until then (the older waves' are read, the newest wave's new version computed); target:
+at most 2 s longer than the same page's first paint once warm.
 
 Exit code 1 when a target is missed; ``--results`` writes a section of
 ``bench/RESULTS.md`` with the machine and its load average (before and after).
@@ -465,6 +467,8 @@ class Report:
     during: Timings = field(default_factory=lambda: Timings())
     #: the same first visit to a new server without the warm-up, nothing computed
     cold: Timings = field(default_factory=lambda: Timings())
+    #: each page's first visit during the warm-up after the import (the results kept before)
+    during_import: Timings = field(default_factory=lambda: Timings())
 
 
 def _read_chain(db: Path) -> Chain:
@@ -532,21 +536,34 @@ def import_newest_again(db: Path, samples: Path) -> list[str]:
 
 
 def during_warm_up(
-    db: Path, folder: Path, specs, chain, opts: Options, warm_up: bool = True
+    db: Path,
+    folder: Path,
+    specs,
+    chain,
+    opts: Options,
+    warm_up: bool = True,
+    kept: Path | None = None,
 ) -> Timings:
     """Each page's first visit while the server warms a store with nothing computed: a new
-    server per page (its kept results in a fresh folder, as after an import), the visit as
-    soon as it answers. ``warm_up=False``: the same visit to a server without the warm-up
+    server per page (its kept results in a fresh folder, as on a new store), the visit as
+    soon as it answers. ``kept``: each server's results folder starts as a copy of this one
+    (the results kept before an import: the older waves' are read, the imported wave's
+    computed). ``warm_up=False``: the same visit to a server without the warm-up
     (``LOYALTY_WARM_UP=off``), the page computing its own statistics."""
-    return protocol.off_loop(_during_here, db, folder, specs, chain, opts, warm_up)
+    return protocol.off_loop(_during_here, db, folder, specs, chain, opts, warm_up, kept)
 
 
-def _during_here(db: Path, folder: Path, specs, chain, opts: Options, warm_up: bool) -> Timings:
+def _during_here(
+    db: Path, folder: Path, specs, chain, opts: Options, warm_up: bool, kept: Path | None
+) -> Timings:
     timings = Timings()
     with _chromium(opts) as browser:
         for spec in specs:
-            name = f"{'during' if warm_up else 'cold'}-{spec.path or 'overview'}"
-            env = {"LOYALTY_RESULTS": str(folder / name)}  # nothing kept: as after an import
+            scenario = "cold" if not warm_up else "imported" if kept else "during"
+            name = f"{scenario}-{spec.path or 'overview'}"
+            env = {"LOYALTY_RESULTS": str(folder / name)}  # a fresh folder: nothing kept
+            if kept is not None:
+                shutil.copytree(kept, folder / name)
             if not warm_up:
                 env["LOYALTY_WARM_UP"] = "off"
             log = folder / f"{name}.log"
@@ -558,7 +575,10 @@ def _during_here(db: Path, folder: Path, specs, chain, opts: Options, warm_up: b
                 measure = "during warm-up" if warm_up else "without warm-up"
                 timings.add(spec, measure, _wait_done(page, 0.0, 600))
             except Exception as exc:  # counted; the next page goes on
-                when = "during the warm-up" if warm_up else "without the warm-up"
+                when = {
+                    "cold": "without the warm-up",
+                    "imported": "during the warm-up after an import",
+                }.get(scenario, "during the warm-up")
                 timings.errors.append(f"{spec.nav}, {when}: {exc}"[:300])
             finally:
                 ctx.close()
@@ -570,6 +590,7 @@ def run_bench(opts: Options) -> Report:
 
     from bench.load import Options as LoadOptions
     from bench.load import prepare_db
+    from loyalty import config
 
     if not Path(opts.chromium).exists():
         raise SystemExit(f"{opts.chromium} is missing: install Debian's chromium (make chromium)")
@@ -595,6 +616,8 @@ def run_bench(opts: Options) -> Report:
         warm_again = _warm_up_alone(db, folder / "restart.log", opts)
         # a new version of the newest wave: the older waves' results are read again
         import_newest_again(db, folder / "newest")
+        kept = folder / "kept-before-import"  # what the servers kept until the import
+        shutil.copytree(config.results_root(str(db)), kept)
         warm_import = _warm_up_alone(db, folder / "import.log", opts)
         floor = None
         if recorded is not None:
@@ -616,12 +639,15 @@ def run_bench(opts: Options) -> Report:
             if opts.during and opts.cold
             else Timings()
         )
+        during_import = (
+            during_warm_up(db, folder, specs, chain, opts, kept=kept) if opts.during else Timings()
+        )
         load = os.getloadavg()
         load_after = " / ".join(f"{x:.2f}" for x in load) + " (1 / 5 / 15 min, at the end)"
         fragments = frozenset(recorded["fragments"]) if recorded is not None else frozenset()
         return Report(
             opts, info, load_after, warm, real, floor, specs, fragments, warm_again, warm_import,
-            during, cold,
+            during, cold, during_import,
         )  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -722,6 +748,7 @@ def describe(report: Report) -> str:
         + (report.floor.errors if report.floor else [])
         + report.during.errors
         + report.cold.errors
+        + report.during_import.errors
     ]
     return "\n".join(
         [
@@ -759,12 +786,20 @@ def describe(report: Report) -> str:
     )
 
 
-def _during(report: Report) -> list[tuple[Spec, Sample, float | None]]:
-    """Each visit during the warm-up, with how much longer it waited than the same page's
-    first paint once warm (None when that was not measured)."""
+#: The visits during a warm-up a run measures: the scenario, and its timings in the report.
+SCENARIOS: tuple[tuple[str, Callable[[Report], Timings]], ...] = (
+    ("on a new store", lambda report: report.during),
+    ("after an import", lambda report: report.during_import),
+)
+
+
+def _during(report: Report, of=SCENARIOS[0][1]) -> list[tuple[Spec, Sample, float | None]]:
+    """Each visit during the warm-up (``of`` the report: a scenario's timings), with how much
+    longer it waited than the same page's first paint once warm (None when that was not
+    measured)."""
     out = []
     for spec in report.specs:
-        samples = report.during.samples.get((spec.path, "during warm-up"))
+        samples = of(report).samples.get((spec.path, "during warm-up"))
         if samples:
             warm = [x.total for x in report.real.samples.get((spec.path, "first paint"), [])]
             out.append((spec, samples[0], samples[0].total - median(warm) if warm else None))
@@ -782,41 +817,63 @@ def _during_missed(visit: Sample, above: float | None) -> bool:
 
 
 def during_lines(report: Report) -> list[str]:
-    """The table of first visits during the warm-up (none when not measured), beside the
-    same page's first paint once warm (same run)."""
+    """The tables of first visits during the warm-up, on a new store and after an import
+    (each only when measured), beside the same page's first paint once warm (same run)."""
+    lines: list[str] = []
     visits = _during(report)
-    if not visits:
-        return []
-    lines = [
-        "",
-        "During the warm-up: each page's first visit (deep link, a new tab) as soon as a server "
-        "started on the same store with nothing computed (as after an import; its kept results "
-        "in a fresh folder), one server per page; until the page is complete as above "
-        "(Present: the story without the effects of actions while they are being computed). "
-        "Warm: the same page's first paint (median above), after the warm-up. Target: at most "
-        f"{DURING:.0f} s longer than warm (a new tab's first paint alone takes 1.4-2.4 s on the "
-        "floor pages, so 2 s in all is out of reach for every page). Without warm-up: the same "
-        "first visit to a new server started with LOYALTY_WARM_UP=off (nothing computed: the "
-        "page computes its own statistics), its wait and in brackets its server part; what the "
-        "warm-up saves or costs a visit in its first seconds (here the browser shares the "
-        "machine's cores with the server). Not the same end for Present and Actions: without "
-        "the warm-up they compute the effects of actions before they finish, during it they "
-        "show the story and the list without them meanwhile.",
-        "",
-        "| page | wait | server | KB | without warm-up | warm first paint | above warm | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for spec, x, above in visits:
-        warm = seconds(x.total - above) if above is not None else "–"
-        ok = f"**no** (> {DURING:.0f} s)" if _during_missed(x, above) else "yes"
-        cold = _cold(report, spec)
-        alone = f"{seconds(cold.total)} ({seconds(cold.server)})" if cold else "–"
-        lines.append(
-            f"| {spec.nav} | {seconds(x.total)} | {seconds(x.server)} | "
-            f"{x.received / 1024:,.0f} | {alone} | {warm} | "
-            f"{seconds(above) if above is not None else '–'} | {ok} |"
-        )
+    if visits:
+        lines += [
+            "",
+            "During the warm-up on a new store: each page's first visit (deep link, a new tab) "
+            "as soon as a server started on the same store with nothing computed (its kept "
+            "results in a fresh folder, as on the first start after the first import), one "
+            "server per page; until the page is complete as above (Present: the story without "
+            "the effects of actions while they are being computed). Warm: the same page's "
+            "first paint (median above), after the warm-up. Target: at most "
+            f"{DURING:.0f} s longer than warm (a new tab's first paint alone takes 1.4-2.4 s "
+            "on the floor pages, so 2 s in all is out of reach for every page). Without "
+            "warm-up: the same first visit to a new server started with LOYALTY_WARM_UP=off "
+            "(nothing computed: the page computes its own statistics), its wait and in "
+            "brackets its server part; what the warm-up saves or costs a visit in its first "
+            "seconds (here the browser shares the machine's cores with the server). Not the "
+            "same end for Present and Actions: without the warm-up they compute the effects "
+            "of actions before they finish, during it they show the story and the list "
+            "without them meanwhile.",
+            "",
+            "| page | wait | server | KB | without warm-up | warm first paint | above warm "
+            "| target |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for spec, x, above in visits:
+            cold = _cold(report, spec)
+            alone = f"{seconds(cold.total)} ({seconds(cold.server)})" if cold else "–"
+            lines.append(_during_row(spec, x, above, alone))
+    imported = _during(report, SCENARIOS[1][1])
+    if imported:
+        lines += [
+            "",
+            "During the warm-up after an import: the same first visits, each to a new server "
+            "started on the store after the newest wave's survey, loyalty and finance files "
+            "were imported again, with the results the servers had kept until then (a copy "
+            "per server): the older waves' results are read, the newest wave's new version "
+            "is computed, as on a user's first visit after importing a wave. Target as above.",
+            "",
+            "| page | wait | server | KB | warm first paint | above warm | target |",
+            "|---|---:|---:|---:|---:|---:|---|",
+        ]
+        lines += [_during_row(spec, x, above) for spec, x, above in imported]
     return lines
+
+
+def _during_row(spec: Spec, x: Sample, above: float | None, alone: str | None = None) -> str:
+    warm = seconds(x.total - above) if above is not None else "–"
+    ok = f"**no** (> {DURING:.0f} s)" if _during_missed(x, above) else "yes"
+    beside = f"{alone} | " if alone is not None else ""
+    return (
+        f"| {spec.nav} | {seconds(x.total)} | {seconds(x.server)} | "
+        f"{x.received / 1024:,.0f} | {beside}{warm} | "
+        f"{seconds(above) if above is not None else '–'} | {ok} |"
+    )
 
 
 #: The warm-ups a run measures, in the order of :func:`_warm_ups`.
@@ -835,10 +892,12 @@ def missed(report: Report) -> list[str]:
         if x is None or x > WARM_UP
     ]
     during = [
-        f"{spec.nav} during the warm-up: {seconds(x.total)}"
+        f"{spec.nav} during the warm-up{'' if of is SCENARIOS[0][1] else ' ' + scenario}: "
+        f"{seconds(x.total)}"
         + (f", {seconds(above)} above warm" if above is not None else "")
         + f" (target {DURING:.0f} s)"
-        for spec, x, above in _during(report)
+        for scenario, of in SCENARIOS
+        for spec, x, above in _during(report, of)
         if _during_missed(x, above)
     ]
     return pages + warm + during
@@ -891,7 +950,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"target missed: {line}")
     with contextlib.suppress(Exception):
         sys.stdout.flush()
-    return 1 if misses or report.real.errors or report.during.errors or report.cold.errors else 0
+    timings = (report.real, report.during, report.cold, report.during_import)
+    return 1 if misses or any(t.errors for t in timings) else 0
 
 
 if __name__ == "__main__":

@@ -47,3 +47,14 @@ def test_browser_bench_measures_a_page_and_its_floor(chromium_path, tmp_path):
     assert report.warm_seconds is not None
     assert report.warm_again is not None  # a second server on the same store warmed too
     assert report.warm_import is not None  # and a third after the newest wave's imports
+    # each page's first visit during the warm-up: on a new store, without the warm-up, and
+    # after the import (each server with a copy of the results kept until then)
+    for timings, measure in (
+        (report.during, "during warm-up"),
+        (report.cold, "without warm-up"),
+        (report.during_import, "during warm-up"),
+    ):
+        assert timings.errors == []
+        assert sorted(timings.samples) == [("branch", measure), ("whatif", measure)]
+        assert all(s[0].total > 0 and s[0].received > 0 for s in timings.samples.values())
+    assert "During the warm-up after an import" in text
