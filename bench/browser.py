@@ -469,6 +469,7 @@ class Report:
     cold: Timings = field(default_factory=lambda: Timings())
     #: each page's first visit during the warm-up after the import (the results kept before)
     during_import: Timings = field(default_factory=lambda: Timings())
+    kept_files: int = 0  # the files of results kept until the import
 
 
 def _read_chain(db: Path) -> Chain:
@@ -614,10 +615,12 @@ def run_bench(opts: Options) -> Report:
             stop_server(proc)
         # the same store again: the warm-up reads what the first server kept (loyalty.results)
         warm_again = _warm_up_alone(db, folder / "restart.log", opts)
+        # what the servers kept until the import (none where LOYALTY_RESULTS=off)
+        root, kept = config.results_root(str(db)), folder / "kept-before-import"
+        if root is not None and root.is_dir():
+            shutil.copytree(root, kept)
         # a new version of the newest wave: the older waves' results are read again
         import_newest_again(db, folder / "newest")
-        kept = folder / "kept-before-import"  # what the servers kept until the import
-        shutil.copytree(config.results_root(str(db)), kept)
         warm_import = _warm_up_alone(db, folder / "import.log", opts)
         floor = None
         if recorded is not None:
@@ -640,14 +643,17 @@ def run_bench(opts: Options) -> Report:
             else Timings()
         )
         during_import = (
-            during_warm_up(db, folder, specs, chain, opts, kept=kept) if opts.during else Timings()
+            during_warm_up(db, folder, specs, chain, opts, kept=kept)
+            if opts.during and kept.is_dir()
+            else Timings()
         )
+        kept_files = sum(1 for x in kept.rglob("*") if x.is_file()) if kept.is_dir() else 0
         load = os.getloadavg()
         load_after = " / ".join(f"{x:.2f}" for x in load) + " (1 / 5 / 15 min, at the end)"
         fragments = frozenset(recorded["fragments"]) if recorded is not None else frozenset()
         return Report(
             opts, info, load_after, warm, real, floor, specs, fragments, warm_again, warm_import,
-            during, cold, during_import,
+            during, cold, during_import, kept_files,
         )  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -855,8 +861,9 @@ def during_lines(report: Report) -> list[str]:
             "During the warm-up after an import: the same first visits, each to a new server "
             "started on the store after the newest wave's survey, loyalty and finance files "
             "were imported again, with the results the servers had kept until then (a copy "
-            "per server): the older waves' results are read, the newest wave's new version "
-            "is computed, as on a user's first visit after importing a wave. Target as above.",
+            f"per server; {report.kept_files:,} files): the older waves' results are read, the "
+            "newest wave's new version is computed, as on a user's first visit after "
+            "importing a wave. Target as above.",
             "",
             "| page | wait | server | KB | warm first paint | above warm | target |",
             "|---|---:|---:|---:|---:|---:|---|",

@@ -46,10 +46,12 @@ WORKERS = min(2, os.cpu_count() or 1)
 
 
 class Visits:
-    """The page runs going on in this process."""
+    """The page runs going on in this process, and when a visitor's browser last asked for
+    something (the grace after it: :data:`GRACE`)."""
 
     def __init__(self) -> None:
-        self._running = 0
+        self._running = 0  # page runs, but those waiting for the warm-up (:meth:`aside`)
+        self._waiting = 0  # page runs waiting for the warm-up
         self._last = float("-inf")  # monotonic time of the last request or page run's end
         self._idle = threading.Condition()
 
@@ -68,52 +70,61 @@ class Visits:
                 self._idle.notify_all()
 
     def touch(self) -> None:
-        """A visitor's request now (its browser loads the app or talks to the server)."""
+        """A visitor's request now (its browser loads the app)."""
         with self._idle:
             self._last = time.monotonic()
 
     @contextmanager
     def aside(self) -> Iterator[None]:
-        """Inside :meth:`visit`: a page that waits for a later step of the warm-up (the
-        effects of actions) lets it go on meanwhile, for as long as the block takes."""
+        """Inside :meth:`visit`: a page that waits for a step of the warm-up (the effects of
+        actions) lets it go on meanwhile, for as long as the block takes: the warm-up neither
+        waits for this page run nor holds a step for a browser's grace."""
         with self._idle:
             self._running -= 1
-            self._last = float("-inf")  # and its browser's grace is over
+            self._waiting += 1
             self._idle.notify_all()
         try:
             yield
         finally:
             with self._idle:
                 self._running += 1
+                self._waiting -= 1
+                self._idle.notify_all()
 
     def running(self) -> int:
         return self._running
 
+    def _graced(self) -> float:
+        """Seconds of grace left (0: none; none either while a page waits for the warm-up)."""
+        if self._waiting:
+            return 0.0
+        return max(self._last + GRACE - time.monotonic(), 0.0)
+
     def wait_idle(self, within: float) -> bool:
-        """Wait until no page runs and :data:`GRACE` seconds have passed since the last
-        request or page run, at most ``within`` seconds; whether no page runs."""
+        """Before a warm-up step: wait until no page runs and no browser's grace is left
+        (:data:`GRACE` seconds after its last request or page run), at most ``within``
+        seconds; whether no page runs."""
         deadline = time.monotonic() + within
         with self._idle:
             while True:
                 left = deadline - time.monotonic()
                 if not self._idle.wait_for(lambda: self._running == 0, timeout=max(left, 0.0)):
                     return False
-                quiet, left = time.monotonic() - self._last, deadline - time.monotonic()
-                if quiet >= GRACE or left <= 0:
+                graced, left = self._graced(), deadline - time.monotonic()
+                if not graced or left <= 0:
                     return True
-                self._idle.wait(min(GRACE - quiet, left))
+                self._idle.wait(min(graced, left))
 
     def hold(self, within: float) -> None:
         """Inside a warm-up step (:func:`loyalty.courtesy.checkpoint`): wait while a visitor's
         browser is busy, :data:`GRACE` seconds after its last request or page run, at most
-        ``within`` seconds. Not while a page runs: the page may wait for what this step
-        computes (it would wait for the hold), and the page's own statistics share the cores
-        with it as well as with any other thread."""
+        ``within`` seconds. Not while a page runs or waits for the warm-up: the page may
+        wait for what this step computes (it would wait for the hold), and the page's own
+        statistics share the cores with it as well as with any other thread."""
         deadline = time.monotonic() + within
         with self._idle:
             while not self._running:
-                now = time.monotonic()
-                wait = min(self._last + GRACE, deadline) - now
+                wait = min(self._graced(), deadline - time.monotonic())
                 if wait <= 0:
                     return
                 self._idle.wait(wait)

@@ -43,8 +43,10 @@ def effects_ready(horizons: list[int], patience: float | None = 0.0) -> bool:
     if not warmer.enabled or core.effects_known(horizons):
         return True
     if set(horizons) <= set(core.warmed_horizons()) and warmer.running((db, rev)):
-        if not core.effects_underway(horizons):  # the warm-up has not reached them: no wait
-            return core.effects_known(horizons)  # (or finished them since the look above)
+        if not core.effects_underway(horizons) or patience == 0:  # no wait: one more look
+            return core.effects_known(horizons)  # (the warm-up may have finished them since)
+        # a page run waiting (a fragment asking every 2 s does not wait, and runs no page:
+        # it is no visit to step aside from)
         with warmer.visits.aside():  # the warm-up does not wait for this page meanwhile
             return warming.until(lambda: core.effects_known(horizons), patience)
     arev = actions.revision(core.store)

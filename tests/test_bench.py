@@ -377,6 +377,24 @@ def test_browser_bench_counts_a_slow_visit_during_the_warm_up_as_a_missed_target
     assert "| Present | 3.90 s | 1.20 s | 293 | 2.60 s | 1.30 s | yes |" in after
 
 
+def test_browser_bench_fails_on_an_error_of_a_visit_after_an_import(monkeypatch, capsys):
+    """An error of a first visit during the warm-up after an import is reported and makes
+    the run fail, as one of the other visits does."""
+    from bench import browser
+
+    def run_bench(opts):
+        report = browser.Report(
+            opts, machine(), "", 5.0, browser.Timings(), None, [browser.SPECS[0]],
+            warm_again=0.8, warm_import=5.0,
+        )  # fmt: skip
+        report.during_import.errors.append("Overview, during the warm-up after an import: X")
+        return report
+
+    monkeypatch.setattr(browser, "run_bench", run_bench)
+    assert browser.main(["--pages", "overview"]) == 1
+    assert "- Overview, during the warm-up after an import: X" in capsys.readouterr().out
+
+
 @pytest.mark.bench
 def test_pause_bench_times_each_interaction_after_each_pause():
     """bench/pause.py at a tiny size: the interaction after a short and a longer pause, every

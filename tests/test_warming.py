@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 from contextlib import contextmanager
 
+import pytest
 import threadpoolctl
 
 from loyalty import warming
@@ -330,6 +330,14 @@ def test_a_browser_loading_the_app_counts_as_a_visitor_and_its_messages_do_not()
     assert warming.VisitorActivity(app).visits is warming.VISITS
 
 
+def _returns(call, within: float = 60.0) -> bool:
+    """Whether ``call()`` returns within ``within`` seconds (run in a thread of its own)."""
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    thread.join(within)
+    return not thread.is_alive()
+
+
 def test_inside_a_step_the_warm_up_holds_while_a_browser_is_busy_not_while_a_page_runs(
     monkeypatch,
 ):
@@ -339,34 +347,54 @@ def test_inside_a_step_the_warm_up_holds_while_a_browser_is_busy_not_while_a_pag
     nothing is held."""
     visits = warming.Visits()
     monkeypatch.setattr(warming, "GRACE", 600.0)
-    done = threading.Event()
-    visits.hold(600.0)  # nobody came: returns at once (else the test would hang)
+    assert _returns(lambda: visits.hold(600.0))  # nobody came
     visits.touch()
+    done = threading.Event()
     holder = threading.Thread(target=lambda: (visits.hold(600.0), done.set()))
     holder.start()
     assert not done.wait(0.5)  # the browser is busy: the step waits
     with visits.visit():
         assert done.wait(60)  # a page run: the step goes on at once
-        visits.hold(600.0)  # and is not held while the page runs
+        assert _returns(lambda: visits.hold(600.0))  # and is not held while the page runs
     holder.join(60)
-    visits.touch()
-    visits.hold(0.05)  # at most `within`: returns (else the test would hang)
-    with visits.aside():  # a page waiting for the warm-up: the grace is over
-        pass
-    visits.hold(600.0)
+    assert not _returns(lambda: visits.hold(5.0), 0.3)  # the page's browser draws
+    assert _returns(lambda: visits.hold(0.05))  # at most `within`
+
+
+def test_a_page_waiting_for_the_warm_up_neither_holds_it_nor_keeps_it_waiting(monkeypatch):
+    """While a page run waits for a step of the warm-up (Visits.aside: the effects of
+    actions), no step is held for a browser's grace (a request of its own browser, e.g. a
+    chart's code loaded meanwhile, included) and the next step does not wait."""
+    visits = warming.Visits()
+    monkeypatch.setattr(warming, "GRACE", 600.0)
+    with visits.visit():
+        pass  # a page run ended: its browser's grace
+    assert not _returns(lambda: visits.hold(5.0), 0.3)
+    with visits.visit(), visits.aside():
+        visits.touch()
+        assert _returns(lambda: visits.hold(600.0))
+        assert _returns(lambda: visits.wait_idle(600.0))
+    assert visits.running() == 0
+    assert not _returns(lambda: visits.hold(5.0), 0.3)  # the page run's end: a grace again
 
 
 def test_a_step_holds_at_its_checkpoints_at_most_its_patience_in_all(monkeypatch):
     """warming.run hands each step's checkpoints (loyalty.courtesy) the hold with what is
-    left of PATIENCE for that step; outside a warm-up step a checkpoint does nothing."""
+    left of PATIENCE for that step; outside a warm-up step a checkpoint does nothing. A clock
+    of the test's own: each hold takes 0.4 s of it."""
+    from types import SimpleNamespace
+
     from loyalty import courtesy
 
+    clock = SimpleNamespace(now=0.0)
+    clock.monotonic = clock.perf_counter = lambda: clock.now
+    monkeypatch.setattr(warming, "time", clock)
     monkeypatch.setattr(warming, "PATIENCE", 1.0)
     asked: list[float] = []
 
     def hold(within: float) -> None:
         asked.append(within)
-        time.sleep(0.4)
+        clock.now += 0.4
 
     def step() -> None:
         for _ in range(4):
@@ -375,9 +403,8 @@ def test_a_step_holds_at_its_checkpoints_at_most_its_patience_in_all(monkeypatch
     courtesy.checkpoint()  # no hold in this thread
     result = warming.run([step, step], hold=hold)
     assert result.done == 2 and not result.failed
-    # per step: 1.0 s, then about 0.6 and 0.2 s left; then nothing left, no hold asked
-    assert len(asked) == 6 and asked[0] == asked[3] == 1.0
-    assert 0.5 < asked[1] < 0.61 and 0.1 < asked[2] < 0.21
+    # per step: 1.0 s, then 0.6 and 0.2 s left; then nothing left: the fourth is not held
+    assert asked == pytest.approx([1.0, 0.6, 0.2] * 2)
     asked.clear()
     step()  # outside a step
     warming.run([step])  # no hold given
@@ -417,7 +444,17 @@ def test_the_warm_up_s_bootstraps_step_aside_at_their_blocks_and_give_the_same_n
     for compute in (effects, ratio):
         plain = compute()
         calls: list[int] = []
-        with courtesy.stepping_aside(lambda calls=calls: calls.append(1)):
+
+        def hold(calls=calls):
+            calls.append(1)
+            np.random.default_rng(len(calls)).random(100)  # another thread's work meanwhile
+
+        with courtesy.stepping_aside(hold):
             held = compute()
-        assert len(calls) >= 2
+        assert len(calls) >= 6  # 3,000 resamples: 6 blocks of 500 drawn
         assert held == plain
+    solving: list[int] = []  # did_many's solving of the resamples steps aside as well
+    with courtesy.stepping_aside(lambda: solving.append(1)):
+        monkeypatch.setattr(_resample, "checkpoint", lambda: None)  # only the solving's now
+        effects()
+    assert solving

@@ -168,13 +168,17 @@ def test_the_presenter_waits_for_the_effects_only_once_the_warm_up_computes_them
 
     monkeypatch.setattr(_pending.warming, "until", until)
     monkeypatch.setattr(ui.warmer, "running", lambda key: True)
+    asides, aside = [], ui.warmer.visits.aside
+    monkeypatch.setattr(ui.warmer.visits, "aside", lambda: asides.append(1) or aside())
     at = app("pages/present.py", lang="en", step="7").run()
     assert not at.exception and at.info[0].value.startswith("Being computed")
-    assert waits == []  # not started: no wait
+    assert waits == [] and asides == []  # not started: no wait
     monkeypatch.setattr(Dashboard, "effects_underway", lambda self, horizons: True)
     at.run()
     assert not at.exception and at.info[0].value.startswith("Being computed")
-    assert waits[0] == _pending.PATIENCE  # the steps (then a look without waiting)
+    # the steps wait, stepping aside; the fragment that asks again every 2 s (no page run)
+    # only looks: no wait, and no page run to step aside from
+    assert waits == [_pending.PATIENCE] and asides == [1]
 
 
 def test_the_presenter_waits_for_the_effects_the_warm_up_is_computing(

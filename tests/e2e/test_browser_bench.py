@@ -58,3 +58,4 @@ def test_browser_bench_measures_a_page_and_its_floor(chromium_path, tmp_path):
         assert sorted(timings.samples) == [("branch", measure), ("whatif", measure)]
         assert all(s[0].total > 0 and s[0].received > 0 for s in timings.samples.values())
     assert "During the warm-up after an import" in text
+    assert report.kept_files > 0  # the servers after the import started with kept results
