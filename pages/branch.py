@@ -8,11 +8,16 @@ from pages import _action_glue
 from pages import _shared as ui
 
 lang = ui.page_start("branch")
+left, right = st.columns([2, 1])
+wave = ui.wave_picker(lang, right)
+# on another core while the branch names (every wave's table) are read: the statistics below
+ui.ahead(
+    ("engagement_estimates", wave), ("expected_vs_actual", wave, "nps"), ("drivers", wave, "nps")
+)
 branches = ui.branch_names()
 ids, names = branches.ids, branches.names
 requested = st.query_params.get("branch")
 
-left, right = st.columns([2, 1])
 branch_id = left.selectbox(
     t("branch.select", lang),
     ids,
@@ -21,7 +26,6 @@ branch_id = left.selectbox(
     placeholder=t("branch.none", lang),
     key="branch_select",
 )
-wave = ui.wave_picker(lang, right)
 if requested and requested not in names:
     st.warning(t("branch.unknown", lang, id=requested))
 if branch_id is None:

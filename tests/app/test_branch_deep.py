@@ -61,3 +61,75 @@ def test_suppressed_branch_gets_no_estimate_and_no_focus(app, demo_store):
     text = _texts(at)
     assert "Engagement adjusted for chance" not in text and "Where to start" not in text
     assert "NPS: no expectation can be computed" in text
+
+
+def _ahead_recorded(monkeypatch, served: bool = True) -> list[tuple[str, ...]]:
+    """The served app (warm-up enabled, no warm-up thread; ``served=False``: as in scripts and
+    tests); what the pages ask for ahead, recorded and computed at once in the page's thread
+    (a background thread would outlive the test)."""
+    from concurrent.futures import Future
+
+    from pages import _ahead
+    from pages import _shared as ui
+
+    monkeypatch.setattr(ui.warmer, "enabled", served)
+    monkeypatch.setattr(ui, "warm_in_background", lambda db, rev: None)
+    asked: list[tuple[str, ...]] = []
+    readers = dict(_ahead.READERS)
+
+    def recording(name):
+        def read(key, *args):
+            asked.append((name, *args))
+            return readers[name](key, *args)
+
+        return read
+
+    monkeypatch.setattr(_ahead, "READERS", {name: recording(name) for name in readers})
+
+    def at_once(compute, name=""):
+        future: Future = Future()
+        future.set_result(compute())
+        return future
+
+    monkeypatch.setattr(_ahead.warming, "in_background", at_once)
+    return asked
+
+
+def test_the_branch_page_computes_its_statistics_ahead_and_reads_them_once(
+    app, own_db, monkeypatch
+):
+    """Served, the Branch page starts its estimates, expected-vs-actual and drivers of the
+    shown wave ahead (beside every wave's table); the page then reads those very entries: each
+    computed once. In scripts and tests (no warm-up) nothing is computed ahead."""
+    from loyalty.dashboard import Dashboard
+
+    computed: list[str] = []
+    for method in ("estimates", "expected_vs_actual", "drivers"):
+        original = getattr(Dashboard, method)
+
+        def counting(self, *args, _original=original, _name=method):
+            computed.append(_name)
+            return _original(self, *args)
+
+        monkeypatch.setattr(Dashboard, method, counting)
+    asked = _ahead_recorded(monkeypatch, served=False)
+    assert not app("pages/branch.py", branch="B042", lang="en", wave="2025-H1").run().exception
+    assert asked == []
+    asked = _ahead_recorded(monkeypatch)
+    computed.clear()
+    at = app("pages/branch.py", branch="B042", lang="en", wave="2025-H2").run()
+    assert not at.exception and "Engagement adjusted for chance" in _texts(at)
+    assert asked == [
+        ("engagement_estimates", "2025-H2"),
+        ("expected_vs_actual", "2025-H2", "nps"),
+        ("drivers", "2025-H2", "nps"),
+    ]
+    # the page's own reads found the entries computed ahead: one computation each
+    assert sorted(computed) == ["drivers", "estimates", "expected_vs_actual"]
+
+
+def test_the_what_if_page_computes_the_lags_and_corrected_links_ahead(app, own_db, monkeypatch):
+    asked = _ahead_recorded(monkeypatch)
+    at = app("pages/whatif.py", lang="en").run()
+    assert not at.exception
+    assert asked == [("lag_direction", "nps"), ("corrected_links", "2025-H2", "nps")]
