@@ -2,9 +2,9 @@
 
 The glue is split by job — :mod:`pages._session` (language, store, viewer, audit),
 :mod:`pages._auth` (signing in), :mod:`pages._cache` (cached wrappers around the core,
-:class:`loyalty.dashboard.Dashboard`), :mod:`pages._warm` (the warm-up that fills them),
-:mod:`pages._pending` (the effects of actions, which no page waits for), :mod:`pages._ahead`
-(what a page reads further down, computed beside what it shows first),
+:class:`loyalty.dashboard.Dashboard`), :mod:`pages._warm` (the warm-up that fills them,
+and what a page reads further down computed ahead), :mod:`pages._pending` (the effects of
+actions, which no page waits for),
 :mod:`pages._widgets` (charts, pickers, URL filters) and :mod:`pages._import_report` (the
 Data page's import) — and gathered here, with :func:`page_start`, the first call of every page.
 """
@@ -12,7 +12,6 @@ Data page's import) — and gathered here, with :func:`page_start`, the first ca
 import streamlit as st
 
 from loyalty import config, i18n
-from pages._ahead import ahead
 from pages._auth import auth_gate, resume_after_sign_in, sign_out
 from pages._cache import (
     branch_names,
@@ -58,7 +57,7 @@ from pages._session import (
     store,
     viewer,
 )
-from pages._warm import enable_warming, visit, warm, warm_in_background, warmer
+from pages._warm import ahead, enable_warming, visit, warm, warm_in_background, warmer
 from pages._widgets import (
     branch_filter,
     chart,

@@ -11,9 +11,7 @@ lang = ui.page_start("branch")
 left, right = st.columns([2, 1])
 wave = ui.wave_picker(lang, right)
 # on another core while the branch names (every wave's table) are read: the statistics below
-ui.ahead(
-    ("engagement_estimates", wave), ("expected_vs_actual", wave, "nps"), ("drivers", wave, "nps")
-)
+ui.ahead(("estimates", wave), ("expected_vs_actual", wave, "nps"), ("drivers", wave, "nps"))
 branches = ui.branch_names()
 ids, names = branches.ids, branches.names
 requested = st.query_params.get("branch")

@@ -12,7 +12,7 @@ st.caption(t("whatif.intro", lang))
 
 wave, loyalty = ui.wave_and_loyalty(lang, "whatif_loyalty")
 # on another core while the branch table and the what-if are computed: the lags (every wave)
-ui.ahead(("lag_direction", loyalty), ("corrected_links", wave, loyalty))
+ui.ahead(("lags", loyalty), ("corrected_links", wave, loyalty))
 table = ui.branch_table(wave, loyalty)
 
 

@@ -69,29 +69,29 @@ def _ahead_recorded(monkeypatch, served: bool = True) -> list[tuple[str, ...]]:
     (a background thread would outlive the test)."""
     from concurrent.futures import Future
 
-    from pages import _ahead
     from pages import _shared as ui
+    from pages import _warm
 
     monkeypatch.setattr(ui.warmer, "enabled", served)
     monkeypatch.setattr(ui, "warm_in_background", lambda db, rev: None)
     asked: list[tuple[str, ...]] = []
-    readers = dict(_ahead.READERS)
+    readers = dict(_warm.CACHED)
 
     def recording(name):
-        def read(key, *args):
+        def read(db, rev, scope, *args):
             asked.append((name, *args))
-            return readers[name](key, *args)
+            return readers[name](db, rev, scope, *args)
 
         return read
 
-    monkeypatch.setattr(_ahead, "READERS", {name: recording(name) for name in readers})
+    monkeypatch.setattr(_warm, "CACHED", {name: recording(name) for name in readers})
 
     def at_once(compute, name=""):
         future: Future = Future()
         future.set_result(compute())
         return future
 
-    monkeypatch.setattr(_ahead.warming, "in_background", at_once)
+    monkeypatch.setattr(_warm.warming, "in_background", at_once)
     return asked
 
 
@@ -120,7 +120,7 @@ def test_the_branch_page_computes_its_statistics_ahead_and_reads_them_once(
     at = app("pages/branch.py", branch="B042", lang="en", wave="2025-H2").run()
     assert not at.exception and "Engagement adjusted for chance" in _texts(at)
     assert asked == [
-        ("engagement_estimates", "2025-H2"),
+        ("estimates", "2025-H2"),
         ("expected_vs_actual", "2025-H2", "nps"),
         ("drivers", "2025-H2", "nps"),
     ]
@@ -132,4 +132,4 @@ def test_the_what_if_page_computes_the_lags_and_corrected_links_ahead(app, own_d
     asked = _ahead_recorded(monkeypatch)
     at = app("pages/whatif.py", lang="en").run()
     assert not at.exception
-    assert asked == [("lag_direction", "nps"), ("corrected_links", "2025-H2", "nps")]
+    assert asked == [("lags", "nps"), ("corrected_links", "2025-H2", "nps")]
