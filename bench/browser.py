@@ -792,20 +792,13 @@ def describe(report: Report) -> str:
     )
 
 
-#: The visits during a warm-up a run measures: the scenario, and its timings in the report.
-SCENARIOS: tuple[tuple[str, Callable[[Report], Timings]], ...] = (
-    ("on a new store", lambda report: report.during),
-    ("after an import", lambda report: report.during_import),
-)
-
-
-def _during(report: Report, of=SCENARIOS[0][1]) -> list[tuple[Spec, Sample, float | None]]:
-    """Each visit during the warm-up (``of`` the report: a scenario's timings), with how much
-    longer it waited than the same page's first paint once warm (None when that was not
-    measured)."""
+def _during(report: Report, visits: Timings) -> list[tuple[Spec, Sample, float | None]]:
+    """Each visit during the warm-up (``visits``: the report's on a new store or after an
+    import), with how much longer it waited than the same page's first paint once warm (None
+    when that was not measured)."""
     out = []
     for spec in report.specs:
-        samples = of(report).samples.get((spec.path, "during warm-up"))
+        samples = visits.samples.get((spec.path, "during warm-up"))
         if samples:
             warm = [x.total for x in report.real.samples.get((spec.path, "first paint"), [])]
             out.append((spec, samples[0], samples[0].total - median(warm) if warm else None))
@@ -826,7 +819,7 @@ def during_lines(report: Report) -> list[str]:
     """The tables of first visits during the warm-up, on a new store and after an import
     (each only when measured), beside the same page's first paint once warm (same run)."""
     lines: list[str] = []
-    visits = _during(report)
+    visits = _during(report, report.during)
     if visits:
         lines += [
             "",
@@ -854,7 +847,7 @@ def during_lines(report: Report) -> list[str]:
             cold = _cold(report, spec)
             alone = f"{seconds(cold.total)} ({seconds(cold.server)})" if cold else "–"
             lines.append(_during_row(spec, x, above, alone))
-    imported = _during(report, SCENARIOS[1][1])
+    imported = _during(report, report.during_import)
     if imported:
         lines += [
             "",
@@ -899,12 +892,11 @@ def missed(report: Report) -> list[str]:
         if x is None or x > WARM_UP
     ]
     during = [
-        f"{spec.nav} during the warm-up{'' if of is SCENARIOS[0][1] else ' ' + scenario}: "
-        f"{seconds(x.total)}"
+        f"{spec.nav} during the warm-up{scenario}: {seconds(x.total)}"
         + (f", {seconds(above)} above warm" if above is not None else "")
         + f" (target {DURING:.0f} s)"
-        for scenario, of in SCENARIOS
-        for spec, x, above in _during(report, of)
+        for scenario, visits in (("", report.during), (" after an import", report.during_import))
+        for spec, x, above in _during(report, visits)
         if _during_missed(x, above)
     ]
     return pages + warm + during
