@@ -448,18 +448,37 @@ class Dashboard:
         the effects of actions while they are not computed (:meth:`actions_ready`); the story
         then says they are being computed instead of waiting for them."""
         pending = draft and not self.actions_ready()
+        read = {r.method: getattr(self, r.method)(*r.args) for r in self.story_reads(wave, loyalty)}
         return story.Parts(
-            table=self.branch_table(wave, loyalty),
-            links=self.chain_links(wave, loyalty),
-            ratio=self.headline(wave, loyalty),
-            quadrants=self.quadrants(wave, loyalty),
-            churn=self.churn(wave),
-            what_if=self.what_if(wave, loyalty, *model.WHAT_IF_DEFAULT),
-            lags=self.lags(loyalty),
+            table=read["branch_table"],
+            links=read["chain_links"],
+            ratio=read["headline"],
+            quadrants=read["quadrants"],
+            churn=read["churn"],
+            what_if=read["what_if"],
+            lags=read["lags"],
             actions=None if pending else self.action_summary(),
-            corrected=self.corrected_links(wave, loyalty),
+            corrected=read["corrected_links"],
             pending=self.action_counts() if pending else None,
         )
+
+    def story_reads(self, wave: str, loyalty: str = "nps") -> list[Request]:
+        """The results :meth:`story_parts` reads (but the actions'), in the order it reads
+        them: a caller may compute them ahead (at 10,000 branches 2.7 s in one thread, the
+        lags over every wave's table 1.3 s of it)."""
+        return [
+            Request(method, self.scope, args)
+            for method, args in (
+                ("branch_table", (wave, loyalty)),
+                ("chain_links", (wave, loyalty)),
+                ("headline", (wave, loyalty)),
+                ("quadrants", (wave, loyalty)),
+                ("churn", (wave, None)),
+                ("what_if", (wave, loyalty, *model.WHAT_IF_DEFAULT)),
+                ("lags", (loyalty,)),
+                ("corrected_links", (wave, loyalty)),
+            )
+        ]
 
     def story(
         self, wave: str, lang: str, loyalty: str = "nps", draft: bool = False

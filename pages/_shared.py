@@ -57,7 +57,15 @@ from pages._session import (
     store,
     viewer,
 )
-from pages._warm import ahead, enable_warming, visit, warm, warm_in_background, warmer
+from pages._warm import (
+    ahead,
+    enable_warming,
+    story_ahead,
+    visit,
+    warm,
+    warm_in_background,
+    warmer,
+)
 from pages._widgets import (
     branch_filter,
     chart,
@@ -121,6 +129,7 @@ __all__ = [
     "show_import_report",
     "sign_out",
     "store",
+    "story_ahead",
     "story_steps",
     "styled",
     "suggested_mapping",

@@ -239,3 +239,35 @@ def test_the_other_measure_s_table_is_the_first_one_s_with_its_loyalty_column(
         assert mine["loyalty"].equals(mine["retention"].alias("loyalty"))
     assert_frame_equal(every, analysis.every_wave(list(reversed(expected.values()))), rel_tol=1e-12)
     assert len(calls) == len(expected)
+
+
+def test_the_story_reads_what_its_reads_name_and_nothing_else(demo_store, monkeypatch):
+    """``story_reads`` names every result the story is told from (those a page computes ahead):
+    computed first, the story then computes only what concerns the actions."""
+    dashboard = Dashboard(demo_store, n_boot=200)
+    computed: list[str] = []
+    original = Memo._kept_or_computed
+
+    def recording(self, key, compute):
+        computed.append(key[0])
+        return original(self, key, compute)
+
+    monkeypatch.setattr(Memo, "_kept_or_computed", recording)
+    reads = dashboard.story_reads(WAVE, "retention")
+    assert [r.method for r in reads] == [
+        "branch_table",
+        "chain_links",
+        "headline",
+        "quadrants",
+        "churn",
+        "what_if",
+        "lags",
+        "corrected_links",
+    ]
+    assert {r.scope for r in reads} == {None}
+    for r in reads:
+        getattr(dashboard, r.method)(*r.args)
+    assert computed  # the reads computed something
+    computed.clear()
+    dashboard.story(WAVE, "en", "retention", draft=True)
+    assert computed and all(name.startswith("action") for name in computed), computed

@@ -133,3 +133,46 @@ def test_the_what_if_page_computes_the_lags_and_corrected_links_ahead(app, own_d
     at = app("pages/whatif.py", lang="en").run()
     assert not at.exception
     assert asked == [("lags", "nps"), ("corrected_links", "2025-H2", "nps")]
+
+
+def test_presenter_mode_computes_the_story_ahead_from_its_last_result_once(
+    app, own_db, monkeypatch
+):
+    """Served, presenter mode asks for the story's results ahead from the last (its own run
+    reads them from the first, so the two meet in the middle); each computed once. The next
+    step's run asks for nothing (once per revision, scope and request), nor does a script."""
+    from collections import Counter
+
+    from loyalty.dashboard import Memo
+
+    computed: Counter = Counter()
+    original = Memo._kept_or_computed
+
+    def counting(self, key, compute):
+        computed[key] += 1
+        return original(self, key, compute)
+
+    monkeypatch.setattr(Memo, "_kept_or_computed", counting)
+    asked = _ahead_recorded(monkeypatch, served=False)
+    assert not app("pages/present.py", lang="en", wave="2025-H1").run().exception
+    assert asked == []
+    asked = _ahead_recorded(monkeypatch)
+    computed.clear()
+    at = app("pages/present.py", lang="en").run()
+    assert not at.exception
+    wave = "2025-H2"
+    assert asked == [
+        ("corrected_links", wave, "nps"),
+        ("lags", "nps"),
+        ("what_if", wave, "nps", *model.WHAT_IF_DEFAULT),
+        ("churn", wave, None),
+        ("quadrants", wave, "nps"),
+        ("headline", wave, "nps"),
+        ("chain_links", wave, "nps"),
+        ("branch_table", wave, "nps"),
+    ]
+    assert {key[0] for key in computed} >= {"what_if", "quadrants", "churn"}  # (lags: all waves)
+    assert set(computed.values()) == {1}  # each result computed once, ahead or by the page
+    asked.clear()
+    at.button(key="present_next").click().run()
+    assert not at.exception and asked == []
