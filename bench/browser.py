@@ -446,6 +446,8 @@ class Options:
     server_options: tuple[str, ...] = ()  # e.g. ("--runner.postScriptGC", "false")
     label: str = ""
     during: bool = True  # also time each page's first visit during the warm-up
+    #: first visits per page during the warm-up (each to a new server; the median reported)
+    visits: int = 3
     #: ... and the same first visit to a server without the warm-up (LOYALTY_WARM_UP=off)
     cold: bool = True
 
@@ -463,7 +465,7 @@ class Report:
     warm_again: float | None = None  # the warm-up after a restart on the same store
     #: the warm-up after importing the newest wave's files again (a new version of each)
     warm_import: float | None = None
-    #: each page's first visit during the warm-up (one sample per page), and its errors
+    #: each page's first visits during the warm-up (Options.visits per page), and errors
     during: Timings = field(default_factory=lambda: Timings())
     #: the same first visit to a new server without the warm-up, nothing computed
     cold: Timings = field(default_factory=lambda: Timings())
@@ -550,7 +552,9 @@ def during_warm_up(
     soon as it answers. ``kept``: each server's results folder starts as a copy of this one
     (the results kept before an import: the older waves' are read, the imported wave's
     computed). ``warm_up=False``: the same visit to a server without the warm-up
-    (``LOYALTY_WARM_UP=off``), the page computing its own statistics."""
+    (``LOYALTY_WARM_UP=off``), the page computing its own statistics. ``opts.visits`` visits
+    per page, the pages in turn (a slower minute of the machine falls on every page), one
+    visit per page without the warm-up (said beside, not a target)."""
     return protocol.off_loop(_during_here, db, folder, specs, chain, opts, warm_up, kept)
 
 
@@ -558,10 +562,11 @@ def _during_here(
     db: Path, folder: Path, specs, chain, opts: Options, warm_up: bool, kept: Path | None
 ) -> Timings:
     timings = Timings()
+    rounds = range(max(1, opts.visits) if warm_up else 1)
     with _chromium(opts) as browser:
-        for spec in specs:
+        for spec, n in ((spec, n) for n in rounds for spec in specs):
             scenario = "cold" if not warm_up else "imported" if kept else "during"
-            name = f"{scenario}-{spec.path or 'overview'}"
+            name = f"{scenario}-{spec.path or 'overview'}-{n}"
             env = {"LOYALTY_RESULTS": str(folder / name)}  # a fresh folder: nothing kept
             if kept is not None:
                 shutil.copytree(kept, folder / name)
@@ -793,15 +798,16 @@ def describe(report: Report) -> str:
 
 
 def _during(report: Report, visits: Timings) -> list[tuple[Spec, Sample, float | None]]:
-    """Each visit during the warm-up (``visits``: the report's on a new store or after an
-    import), with how much longer it waited than the same page's first paint once warm (None
-    when that was not measured)."""
+    """Each page's median visit during the warm-up (``visits``: the report's on a new store
+    or after an import; of an even number the longer of the middle two), with how much longer
+    it waited than the same page's first paint once warm (None when that was not measured)."""
     out = []
     for spec in report.specs:
         samples = visits.samples.get((spec.path, "during warm-up"))
         if samples:
-            warm = [x.total for x in report.real.samples.get((spec.path, "first paint"), [])]
-            out.append((spec, samples[0], samples[0].total - median(warm) if warm else None))
+            x = sorted(samples, key=lambda v: v.total)[len(samples) // 2]
+            warm = [v.total for v in report.real.samples.get((spec.path, "first paint"), [])]
+            out.append((spec, x, x.total - median(warm) if warm else None))
     return out
 
 
@@ -826,12 +832,13 @@ def during_lines(report: Report) -> list[str]:
             "During the warm-up on a new store: each page's first visit (deep link, a new tab) "
             "as soon as a server started on the same store with nothing computed (its kept "
             "results in a fresh folder, as on the first start after the first import), one "
-            "server per page; until the page is complete as above (Present: the story without "
+            f"server per visit, {report.opts.visits} visits per page in turns, the median "
+            "shown; until the page is complete as above (Present: the story without "
             "the effects of actions while they are being computed). Warm: the same page's "
             "first paint (median above), after the warm-up. Target: at most "
             f"{DURING:.0f} s longer than warm (a new tab's first paint alone takes 1.4-2.4 s "
             "on the floor pages, so 2 s in all is out of reach for every page). Without "
-            "warm-up: the same first visit to a new server started with LOYALTY_WARM_UP=off "
+            "warm-up: one first visit to a new server started with LOYALTY_WARM_UP=off "
             "(nothing computed: the page computes its own statistics), its wait and in "
             "brackets its server part; what the warm-up saves or costs a visit in its first "
             "seconds (here the browser shares the machine's cores with the server). Not the "
@@ -913,6 +920,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--no-cold", action="store_true", help="no first visits to a server without the warm-up"
     )
+    p.add_argument(
+        "--visits", type=int, default=d.visits, help="first visits per page during the warm-up"
+    )
     p.add_argument("--timeout", type=float, default=d.timeout)
     p.add_argument("--chromium", default=d.chromium)
     p.add_argument("--results", action="store_true", help="write a section of RESULTS.md")
@@ -931,6 +941,7 @@ def main(argv: list[str] | None = None) -> int:
         floor=not a.no_floor,
         during=not a.no_during,
         cold=not a.no_cold,
+        visits=a.visits,
         timeout=a.timeout,
         chromium=a.chromium,
         results=RESULTS if a.results else None,
