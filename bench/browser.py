@@ -446,9 +446,10 @@ class Options:
     server_options: tuple[str, ...] = ()  # e.g. ("--runner.postScriptGC", "false")
     label: str = ""
     during: bool = True  # also time each page's first visit during the warm-up
-    #: first visits per page during the warm-up (each to a new server; the median reported)
+    #: first visits per page during the warm-up (each to a new server; the median reported;
+    #: at least 1)
     visits: int = 3
-    #: ... and the same first visit to a server without the warm-up (LOYALTY_WARM_UP=off)
+    #: ... and one first visit per page to a server without the warm-up (LOYALTY_WARM_UP=off)
     cold: bool = True
 
 
@@ -467,9 +468,10 @@ class Report:
     warm_import: float | None = None
     #: each page's first visits during the warm-up (Options.visits per page), and errors
     during: Timings = field(default_factory=lambda: Timings())
-    #: the same first visit to a new server without the warm-up, nothing computed
+    #: one first visit per page to a new server without the warm-up, nothing computed
     cold: Timings = field(default_factory=lambda: Timings())
-    #: each page's first visit during the warm-up after the import (the results kept before)
+    #: each page's first visits during the warm-up after the import (the results kept
+    #: before; Options.visits per page)
     during_import: Timings = field(default_factory=lambda: Timings())
     kept_files: int = 0  # the files of results kept until the import
 
@@ -832,8 +834,8 @@ def during_lines(report: Report) -> list[str]:
             "During the warm-up on a new store: each page's first visit (deep link, a new tab) "
             "as soon as a server started on the same store with nothing computed (its kept "
             "results in a fresh folder, as on the first start after the first import), one "
-            f"server per visit, {report.opts.visits} visits per page in turns, the median "
-            "shown; until the page is complete as above (Present: the story without "
+            f"server per visit, {_visits(report)}; until the page is complete as above "
+            "(Present: the story without "
             "the effects of actions while they are being computed). Warm: the same page's "
             "first paint (median above), after the warm-up. Target: at most "
             f"{DURING:.0f} s longer than warm (a new tab's first paint alone takes 1.4-2.4 s "
@@ -861,7 +863,8 @@ def during_lines(report: Report) -> list[str]:
             "During the warm-up after an import: the same first visits, each to a new server "
             "started on the store after the newest wave's survey, loyalty and finance files "
             "were imported again, with the results the servers had kept until then (a copy "
-            f"per server; {report.kept_files:,} files): the older waves' results are read, the "
+            f"per server; {report.kept_files:,} files), {_visits(report)}: the older waves' "
+            "results are read, the "
             "newest wave's new version is computed, as on a user's first visit after "
             "importing a wave. Target as above.",
             "",
@@ -870,6 +873,14 @@ def during_lines(report: Report) -> list[str]:
         ]
         lines += [_during_row(spec, x, above) for spec, x, above in imported]
     return lines
+
+
+def _visits(report: Report) -> str:
+    n = report.opts.visits
+    if n == 1:
+        return "one visit per page"
+    even = " (of an even number the slower of the middle two)" if n % 2 == 0 else ""
+    return f"{n} visits per page in turns, the median{even} shown"
 
 
 def _during_row(spec: Spec, x: Sample, above: float | None, alone: str | None = None) -> str:
@@ -909,6 +920,12 @@ def missed(report: Report) -> list[str]:
     return pages + warm + during
 
 
+def _at_least_one(text: str) -> int:
+    if (n := int(text)) < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return n
+
+
 def main(argv: list[str] | None = None) -> int:
     d = Options()
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -921,7 +938,10 @@ def main(argv: list[str] | None = None) -> int:
         "--no-cold", action="store_true", help="no first visits to a server without the warm-up"
     )
     p.add_argument(
-        "--visits", type=int, default=d.visits, help="first visits per page during the warm-up"
+        "--visits",
+        type=_at_least_one,
+        default=d.visits,
+        help="first visits per page during the warm-up (the median counts)",
     )
     p.add_argument("--timeout", type=float, default=d.timeout)
     p.add_argument("--chromium", default=d.chromium)

@@ -86,14 +86,19 @@ def ahead(*requests: tuple):
     their rank intervals, 1.3 s; the What-if page's lags over every wave, 1.3 s). The page,
     reading an entry being computed ahead, waits for it instead of computing it twice (the
     caches' and the core's per-entry locks); computed, the thread only finds it. Once per
-    viewer scope, revision and requests (the page's later runs start no thread). Only in the
+    viewer scope, revision and requests (the page's later runs start no thread; after a
+    failure the next run tries again: the page computes what it reads anyway). Only in the
     served app (its warm-up enabled): in scripts and tests each entry is computed when read."""
     if not warmer.enabled:
         return None
     return _ahead_job(*c._key(), requests)  # this viewer's (the thread has no session)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+def _succeeded_or_running(job) -> bool:
+    return not (job.done() and job.exception() is not None)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False, validate=_succeeded_or_running)
 def _ahead_job(db: str, rev: int, scope: c.Scope, requests: tuple[tuple, ...]):
     work = [(CACHED[method], args) for method, *args in requests]
 

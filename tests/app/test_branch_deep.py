@@ -63,40 +63,8 @@ def test_suppressed_branch_gets_no_estimate_and_no_focus(app, demo_store):
     assert "NPS: no expectation can be computed" in text
 
 
-def _ahead_recorded(monkeypatch, served: bool = True) -> list[tuple[str, ...]]:
-    """The served app (warm-up enabled, no warm-up thread; ``served=False``: as in scripts and
-    tests); what the pages ask for ahead, recorded and computed at once in the page's thread
-    (a background thread would outlive the test)."""
-    from concurrent.futures import Future
-
-    from pages import _shared as ui
-    from pages import _warm
-
-    monkeypatch.setattr(ui.warmer, "enabled", served)
-    monkeypatch.setattr(ui, "warm_in_background", lambda db, rev: None)
-    asked: list[tuple[str, ...]] = []
-    readers = dict(_warm.CACHED)
-
-    def recording(name):
-        def read(db, rev, scope, *args):
-            asked.append((name, *args))
-            return readers[name](db, rev, scope, *args)
-
-        return read
-
-    monkeypatch.setattr(_warm, "CACHED", {name: recording(name) for name in readers})
-
-    def at_once(compute, name=""):
-        future: Future = Future()
-        future.set_result(compute())
-        return future
-
-    monkeypatch.setattr(_warm.warming, "in_background", at_once)
-    return asked
-
-
 def test_the_branch_page_computes_its_statistics_ahead_and_reads_them_once(
-    app, own_db, monkeypatch
+    app, own_db, monkeypatch, record_ahead
 ):
     """Served, the Branch page starts its estimates, expected-vs-actual and drivers of the
     shown wave ahead (beside every wave's table); the page then reads those very entries: each
@@ -112,10 +80,10 @@ def test_the_branch_page_computes_its_statistics_ahead_and_reads_them_once(
             return _original(self, *args)
 
         monkeypatch.setattr(Dashboard, method, counting)
-    asked = _ahead_recorded(monkeypatch, served=False)
+    asked = record_ahead(served=False)
     assert not app("pages/branch.py", branch="B042", lang="en", wave="2025-H1").run().exception
     assert asked == []
-    asked = _ahead_recorded(monkeypatch)
+    asked = record_ahead()
     computed.clear()
     at = app("pages/branch.py", branch="B042", lang="en", wave="2025-H2").run()
     assert not at.exception and "Engagement adjusted for chance" in _texts(at)
@@ -128,35 +96,33 @@ def test_the_branch_page_computes_its_statistics_ahead_and_reads_them_once(
     assert sorted(computed) == ["drivers", "estimates", "expected_vs_actual"]
 
 
-def test_the_what_if_page_computes_the_lags_and_corrected_links_ahead(app, own_db, monkeypatch):
-    asked = _ahead_recorded(monkeypatch)
+def test_the_what_if_page_computes_the_lags_and_corrected_links_ahead(app, own_db, record_ahead):
+    asked = record_ahead()
     at = app("pages/whatif.py", lang="en").run()
     assert not at.exception
     assert asked == [("lags", "nps"), ("corrected_links", "2025-H2", "nps")]
 
 
 def test_presenter_mode_computes_the_story_ahead_from_its_last_result_once(
-    app, own_db, monkeypatch
+    app, own_db, monkeypatch, record_ahead
 ):
     """Served, presenter mode asks for the story's results ahead from the last (its own run
-    reads them from the first, so the two meet in the middle); each computed once. The next
-    step's run asks for nothing (once per revision, scope and request), nor does a script."""
-    from collections import Counter
-
+    reads them from the first, so the two meet in the middle). The next step's run asks for
+    nothing (once per revision, scope and request), nor does a script."""
     from loyalty.dashboard import Memo
 
-    computed: Counter = Counter()
+    computed: list[tuple] = []
     original = Memo._kept_or_computed
 
     def counting(self, key, compute):
-        computed[key] += 1
+        computed.append(key)
         return original(self, key, compute)
 
     monkeypatch.setattr(Memo, "_kept_or_computed", counting)
-    asked = _ahead_recorded(monkeypatch, served=False)
+    asked = record_ahead(served=False)
     assert not app("pages/present.py", lang="en", wave="2025-H1").run().exception
     assert asked == []
-    asked = _ahead_recorded(monkeypatch)
+    asked = record_ahead()
     computed.clear()
     at = app("pages/present.py", lang="en").run()
     assert not at.exception
@@ -171,8 +137,36 @@ def test_presenter_mode_computes_the_story_ahead_from_its_last_result_once(
         ("chain_links", wave, "nps"),
         ("branch_table", wave, "nps"),
     ]
-    assert {key[0] for key in computed} >= {"what_if", "quadrants", "churn"}  # (lags: all waves)
-    assert set(computed.values()) == {1}  # each result computed once, ahead or by the page
+    # computed on this run (the lags, of every wave, by the script run before)
+    assert {key[0] for key in computed} >= {"what_if", "quadrants", "churn"}
     asked.clear()
     at.button(key="present_next").click().run()
     assert not at.exception and asked == []
+
+
+def test_an_ahead_that_failed_is_tried_again_on_the_pages_next_run(
+    app, own_db, monkeypatch, record_ahead
+):
+    """A failed thread ahead is not kept: the page's next run starts it again (meanwhile the
+    page computed what it reads itself)."""
+    from concurrent.futures import Future
+
+    from pages import _warm
+
+    asked = record_ahead()
+    failures = [RuntimeError("the thread failed")]
+
+    def failing_once(compute, name=""):
+        future: Future = Future()
+        if failures:
+            future.set_exception(failures.pop())
+        else:
+            future.set_result(compute())
+        return future
+
+    monkeypatch.setattr(_warm.warming, "in_background", failing_once)
+    at = app("pages/whatif.py", lang="en").run()
+    assert not at.exception and asked == []
+    at.run()
+    assert not at.exception
+    assert asked == [("lags", "nps"), ("corrected_links", "2025-H2", "nps")]

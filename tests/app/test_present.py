@@ -182,7 +182,7 @@ def test_the_presenter_waits_for_the_effects_only_once_the_warm_up_computes_them
 
 
 def test_the_presenter_waits_for_the_effects_the_warm_up_is_computing(
-    app, own_db, monkeypatch, held_estimate
+    app, own_db, monkeypatch, held_estimate, no_ahead
 ):
     """The page sees the warm-up's own computation of the effects of actions (the same entry
     of the same memo, computed in another thread): it waits for it (PATIENCE) and shows the

@@ -122,6 +122,22 @@ def test_a_region_scoped_user_never_sees_another_region(app, signed_db):
     assert f"n = {n_nord} branches (branch level)" in _texts(at)
 
 
+def test_what_a_region_scoped_user_computes_ahead_stays_in_the_region(app, signed_db, record_ahead):
+    """Served, presenter mode and the Branch page compute ahead in the viewer's own scope
+    (the region's branches), never the company's."""
+    nord = frozenset(
+        signed_db.sql("SELECT branch_id FROM branches WHERE region = 'Nord'")["branch_id"]
+    )
+    asked = record_ahead()
+    assert not _as(app, signed_db, "nord-exec", "present").exception
+    assert not _as(app, signed_db, "nord-exec", "branch", branch=min(nord)).exception
+    assert {name for name, *_ in asked} >= {"lags", "quadrants", "estimates", "drivers"}
+    assert set(asked.scopes) == {nord}
+    asked = record_ahead()
+    assert not _as(app, signed_db, "executive-user", "present").exception
+    assert asked and set(asked.scopes) == {None}  # the whole company's
+
+
 def test_sign_in_form_wrong_password_then_right(app, signed_db):
     at = app(lang="en").run()
     assert not at.exception
