@@ -749,20 +749,24 @@ def table(report: Report) -> list[str]:
     return lines
 
 
+def all_errors(report: Report) -> list[str]:
+    """Every page, floor page and visit that failed: each fails the run."""
+    return (
+        report.real.errors
+        + (report.floor.errors if report.floor else [])
+        + report.during.errors
+        + report.cold.errors
+        + report.during_import.errors
+    )
+
+
 def describe(report: Report) -> str:
     o = report.opts
     size = f"{o.branches:,} branches, {o.waves} waves" + (
         f", {o.respondents:,} responses" if o.respondents else ""
     )
     warm, again, imported = (seconds(x) if x is not None else "not seen" for x in _warm_ups(report))
-    errors = [
-        f"- {e}"
-        for e in report.real.errors
-        + (report.floor.errors if report.floor else [])
-        + report.during.errors
-        + report.cold.errors
-        + report.during_import.errors
-    ]
+    errors = [f"- {e}" for e in all_errors(report)]
     return "\n".join(
         [
             "Machine:",
@@ -980,8 +984,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"target missed: {line}")
     with contextlib.suppress(Exception):
         sys.stdout.flush()
-    timings = (report.real, report.during, report.cold, report.during_import)
-    return 1 if misses or any(t.errors for t in timings) else 0
+    return 1 if misses or all_errors(report) else 0
 
 
 if __name__ == "__main__":

@@ -420,6 +420,24 @@ def test_browser_bench_fails_on_an_error_of_a_visit_after_an_import(monkeypatch,
     assert "- Overview, during the warm-up after an import: X" in capsys.readouterr().out
 
 
+def test_browser_bench_fails_on_an_error_of_a_floor_page(monkeypatch, capsys):
+    """A floor page that failed leaves its page without a ratio: that is reported and makes
+    the run fail, as an error of the page itself does."""
+    from bench import browser
+
+    def run_bench(opts):
+        report = browser.Report(
+            opts, machine(), "", 5.0, browser.Timings(), browser.Timings(), [browser.SPECS[0]],
+            warm_again=0.8, warm_import=5.0,
+        )  # fmt: skip
+        report.floor.errors.append("Overview (floor), first paint/interaction: X")
+        return report
+
+    monkeypatch.setattr(browser, "run_bench", run_bench)
+    assert browser.main(["--pages", "overview"]) == 1
+    assert "- Overview (floor), first paint/interaction: X" in capsys.readouterr().out
+
+
 @pytest.mark.bench
 def test_pause_bench_times_each_interaction_after_each_pause():
     """bench/pause.py at a tiny size: the interaction after a short and a longer pause, every
