@@ -448,37 +448,65 @@ class Dashboard:
         the effects of actions while they are not computed (:meth:`actions_ready`); the story
         then says they are being computed instead of waiting for them."""
         pending = draft and not self.actions_ready()
-        read = {r.method: getattr(self, r.method)(*r.args) for r in self.story_reads(wave, loyalty)}
+        read = {part: self._read(r) for part, r in self._story_requests(wave, loyalty).items()}
         return story.Parts(
-            table=read["branch_table"],
-            links=read["chain_links"],
-            ratio=read["headline"],
-            quadrants=read["quadrants"],
-            churn=read["churn"],
-            what_if=read["what_if"],
-            lags=read["lags"],
+            **read,
             actions=None if pending else self.action_summary(),
-            corrected=read["corrected_links"],
             pending=self.action_counts() if pending else None,
         )
 
+    def _story_requests(self, wave: str, loyalty: str) -> dict[str, Request]:
+        """Each of the story's parts (but the actions'; :class:`story.Parts`' names) and the
+        result it is."""
+        return {
+            part: Request(method, self.scope, args)
+            for part, method, args in (
+                ("table", "branch_table", (wave, loyalty)),
+                ("links", "chain_links", (wave, loyalty)),
+                ("ratio", "headline", (wave, loyalty)),
+                ("quadrants", "quadrants", (wave, loyalty)),
+                ("churn", "churn", (wave, None)),
+                ("what_if", "what_if", (wave, loyalty, *model.WHAT_IF_DEFAULT)),
+                ("lags", "lags", (loyalty,)),
+                ("corrected", "corrected_links", (wave, loyalty)),
+            )
+        }
+
+    def _read(self, request: Request) -> Any:
+        return getattr(self, request.method)(*request.args)
+
     def story_reads(self, wave: str, loyalty: str = "nps") -> list[Request]:
         """The results :meth:`story_parts` reads (but the actions'), in the order it reads
-        them: a caller may compute them ahead (at 10,000 branches 2.7 s in one thread, the
+        them: a caller may compute them ahead (at 10,000 branches 2.4 s in one thread, the
         lags over every wave's table 1.3 s of it)."""
-        return [
-            Request(method, self.scope, args)
-            for method, args in (
-                ("branch_table", (wave, loyalty)),
-                ("chain_links", (wave, loyalty)),
-                ("headline", (wave, loyalty)),
-                ("quadrants", (wave, loyalty)),
-                ("churn", (wave, None)),
-                ("what_if", (wave, loyalty, *model.WHAT_IF_DEFAULT)),
-                ("lags", (loyalty,)),
-                ("corrected_links", (wave, loyalty)),
+        return list(self._story_requests(wave, loyalty).values())
+
+    def story_length(self) -> int:
+        """How many steps the story has: the last one, on actions, only once one is
+        recorded."""
+        return len(story.READS) + bool(self.action_counts())
+
+    def story_step(
+        self, wave: str, lang: str, index: int, loyalty: str = "nps", draft: bool = False
+    ) -> story.Step:
+        """Step ``index`` (from 0) of :meth:`story`, computing only the results it shows
+        (presenter mode's first step at 10,000 branches: one wave's table and its links, not
+        the lags over every wave); ``draft`` as in :meth:`story_parts`."""
+        keys = list(story.READS)
+        if 0 <= index < len(keys):
+            requests = self._story_requests(wave, loyalty)
+            return story.tell_step(
+                keys[index], lambda part: self._read(requests[part]), lang, loyalty
             )
-        ]
+        pending = draft and not self.actions_ready()
+        last = story.actions_step(
+            None if pending else self.action_summary(),
+            self.action_counts() if pending else None,
+            lang,
+        )
+        if index != len(keys) or last is None:
+            raise IndexError(f"the story has {self.story_length()} steps, not step {index}")
+        return last
 
     def story(
         self, wave: str, lang: str, loyalty: str = "nps", draft: bool = False

@@ -7,7 +7,9 @@ interval) and one chart. Everything comes from suppressed frames, like the scree
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -26,7 +28,17 @@ from loyalty import (
 )
 from loyalty.i18n import t
 
-STEP_KEYS = ("chain", "return", "quadrants", "branches", "why", "whatif", "actions")
+#: What each step before the actions' reads of :class:`Parts`, by name (:func:`tell_step`).
+READS = {
+    "chain": ("table", "links", "corrected"),
+    "return": ("table", "ratio", "links"),
+    "quadrants": ("quadrants",),
+    "branches": ("table",),
+    "why": ("churn",),
+    "whatif": ("what_if", "lags", "corrected"),
+}
+
+STEP_KEYS = (*READS, "actions")
 #: The story's what-if: the simulator's first question (the bottom engagement quartile, +0.3).
 WHAT_IF_DELTA = model.WHAT_IF_DEFAULT[2]
 
@@ -78,132 +90,156 @@ def tell(parts: Parts, lang: str, loyalty: str = "nps") -> list[Step]:
     """The steps, told in ``lang`` from computed :class:`Parts` (the core,
     :meth:`loyalty.dashboard.Dashboard.story_parts`, gives the results the pages show, so a
     story costs only its charts)."""
-    table, links, ratio = parts.table, parts.links, parts.ratio
-    minimum = confidentiality.minimum()
-    steps = []
+    steps = [tell_step(key, lambda part: getattr(parts, part), lang, loyalty) for key in READS]
+    last = actions_step(parts.actions, parts.pending, lang)
+    return steps + ([last] if last is not None else [])
 
+
+def tell_step(key: str, read: Callable[[str], Any], lang: str, loyalty: str = "nps") -> Step:
+    """One step before the actions' (a key of :data:`READS`), told from the parts it reads:
+    ``read(name)`` gives the part of :class:`Parts` called ``name``, read only when needed
+    (presenter mode shows one step while the others' results are computed)."""
+    return _TELLERS[key](read, lang, loyalty)
+
+
+def _chain(read: Callable[[str], Any], lang: str, loyalty: str) -> Step:
+    table, links = read("table"), read("links")
+    return Step(
+        "chain",
+        t("story.chain.title", lang),
+        (
+            t("overview.intro", lang),
+            *(wording.link_line(link, lang) for link in links),
+            *_corrected_lines(read("corrected"), links, lang),
+            t("association_note", lang),
+        ),
+        charts.link_scatter(table, links[0], lang, wording.link_subtitle(links[0], lang)),
+    )
+
+
+def _return(read: Callable[[str], Any], lang: str, loyalty: str) -> Step:
+    table, ratio, links = read("table"), read("ratio"), read("links")
     headline = wording.headline(ratio, lang)
-    steps.append(
-        Step(
-            "chain",
-            t("story.chain.title", lang),
-            (
-                t("overview.intro", lang),
-                *(wording.link_line(link, lang) for link in links),
-                *_corrected_lines(parts.corrected, links, lang),
-                t("association_note", lang),
-            ),
-            charts.link_scatter(table, links[0], lang, wording.link_subtitle(links[0], lang)),
-        )
-    )
     detail = wording.headline_detail(ratio, lang) if analysis.finite(ratio.ratio) else ""
-    steps.append(
-        Step(
-            "return",
-            t("story.return.title", lang),
-            tuple(x for x in (headline, detail, wording.link_line(links[1], lang)) if x),
-            charts.link_scatter(table, links[1], lang, wording.link_subtitle(links[1], lang)),
-        )
+    return Step(
+        "return",
+        t("story.return.title", lang),
+        tuple(x for x in (headline, detail, wording.link_line(links[1], lang)) if x),
+        charts.link_scatter(table, links[1], lang, wording.link_subtitle(links[1], lang)),
     )
 
-    quads = parts.quadrants
+
+def _quadrants(read: Callable[[str], Any], lang: str, loyalty: str) -> Step:
+    quads = read("quadrants")
     q = {row["quadrant"]: row for row in quads.iter_rows(named=True)}
     split = wording.quadrant_note(quads, lang)  # a line of the step and its chart's subtitle
-    steps.append(
-        Step(
-            "quadrants",
-            t("story.quadrants.title", lang),
-            (
-                t(
-                    "story.quadrants.line",
-                    lang,
-                    hh=i18n.num(q["high_high"]["mean"], lang),
-                    hh_low=i18n.num(q["high_high"]["ci_low"], lang),
-                    hh_high=i18n.num(q["high_high"]["ci_high"], lang),
-                    n_hh=q["high_high"]["n"],
-                    ll=i18n.num(q["low_low"]["mean"], lang),
-                    ll_low=i18n.num(q["low_low"]["ci_low"], lang),
-                    ll_high=i18n.num(q["low_low"]["ci_high"], lang),
-                    n_ll=q["low_low"]["n"],
-                ),
-                wording.multiplier_line(quads, loyalty, lang),
-                split,
+    return Step(
+        "quadrants",
+        t("story.quadrants.title", lang),
+        (
+            t(
+                "story.quadrants.line",
+                lang,
+                hh=i18n.num(q["high_high"]["mean"], lang),
+                hh_low=i18n.num(q["high_high"]["ci_low"], lang),
+                hh_high=i18n.num(q["high_high"]["ci_high"], lang),
+                n_hh=q["high_high"]["n"],
+                ll=i18n.num(q["low_low"]["mean"], lang),
+                ll_low=i18n.num(q["low_low"]["ci_low"], lang),
+                ll_high=i18n.num(q["low_low"]["ci_high"], lang),
+                n_ll=q["low_low"]["n"],
             ),
-            charts.quadrant_bars(quads, loyalty, lang, split),
-        )
+            wording.multiplier_line(quads, loyalty, lang),
+            split,
+        ),
+        charts.quadrant_bars(quads, loyalty, lang, split),
     )
 
-    top, share = analysis.most_lost_customers(table)
-    steps.append(
-        Step(
-            "branches",
-            t("story.branches.title", lang),
-            (
-                t(
-                    "story.branches.line",
-                    lang,
-                    k=top.height,
-                    lost=i18n.num(int(top["lost"].sum()), lang, 0),
-                    share=i18n.num(100 * share, lang, 0),
-                ),
-                t("story.branches.colour", lang, min=minimum),
+
+def _branches(read: Callable[[str], Any], lang: str, loyalty: str) -> Step:
+    minimum = confidentiality.minimum()
+    top, share = analysis.most_lost_customers(read("table"))
+    return Step(
+        "branches",
+        t("story.branches.title", lang),
+        (
+            t(
+                "story.branches.line",
+                lang,
+                k=top.height,
+                lost=i18n.num(int(top["lost"].sum()), lang, 0),
+                share=i18n.num(100 * share, lang, 0),
             ),
-            charts.lost_customers_bars(top, lang, minimum),
-        )
+            t("story.branches.colour", lang, min=minimum),
+        ),
+        charts.lost_customers_bars(top, lang, minimum),
     )
 
-    churn = parts.churn
+
+def _why(read: Callable[[str], Any], lang: str, loyalty: str) -> Step:
+    churn = read("churn")
     shares = dict(zip(churn["reason"], churn["share"], strict=True))
-    steps.append(
-        Step(
-            "why",
-            t("story.why.title", lang),
-            (
-                t(
-                    "story.why.line",
-                    lang,
-                    staff=i18n.num(100 * analysis.staff_share(churn), lang, 0),
-                    price=i18n.num(100 * shares.get("price", 0), lang, 0),
-                    quality=i18n.num(100 * shares.get("quality", 0), lang, 0),
-                    n=i18n.num(int(churn["customers"].sum()), lang, 0),
-                ),
-                t("story.why.study", lang),
+    return Step(
+        "why",
+        t("story.why.title", lang),
+        (
+            t(
+                "story.why.line",
+                lang,
+                staff=i18n.num(100 * analysis.staff_share(churn), lang, 0),
+                price=i18n.num(100 * shares.get("price", 0), lang, 0),
+                quality=i18n.num(100 * shares.get("quality", 0), lang, 0),
+                n=i18n.num(int(churn["customers"].sum()), lang, 0),
             ),
-            charts.churn_bars(None, churn, lang),
-        )
+            t("story.why.study", lang),
+        ),
+        charts.churn_bars(None, churn, lang),
     )
 
-    w, lags = parts.what_if, parts.lags
-    steps.append(
-        Step(
-            "whatif",
-            t("story.whatif.title", lang),
-            (
-                t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
-                *wording.what_if_sentences(w, lags, lang, parts.corrected),
-            ),
-            charts.what_if_bars(w, lang, top=6),  # every bar named at 20 px in a step
-        )
+
+def _what_if(read: Callable[[str], Any], lang: str, loyalty: str) -> Step:
+    w = read("what_if")
+    return Step(
+        "whatif",
+        t("story.whatif.title", lang),
+        (
+            t("story.whatif.line", lang, delta=i18n.num(WHAT_IF_DELTA, lang, 1)),
+            *wording.what_if_sentences(w, read("lags"), lang, read("corrected")),
+        ),
+        charts.what_if_bars(w, lang, top=6),  # every bar named at 20 px in a step
     )
-    if parts.pending:
-        steps.append(
-            Step(
-                "actions",
-                t("actions.story.title", lang),
-                actions_view.pending_lines(parts.pending, lang),
-                None,
-            )
+
+
+_TELLERS = {
+    "chain": _chain,
+    "return": _return,
+    "quadrants": _quadrants,
+    "branches": _branches,
+    "why": _why,
+    "whatif": _what_if,
+}
+
+
+def actions_step(
+    summary: effects.Summary | None, pending: dict[str, int] | None, lang: str
+) -> Step | None:
+    """The last step: the actions and their effect; while their effects are being computed
+    (``pending``: actions per status), that they are; None while no action is recorded."""
+    if pending:
+        return Step(
+            "actions",
+            t("actions.story.title", lang),
+            actions_view.pending_lines(pending, lang),
+            None,
         )
-    elif parts.actions is not None and parts.actions.counts:
-        steps.append(
-            Step(
-                "actions",
-                t("actions.story.title", lang),
-                actions_view.story_lines(parts.actions, lang),
-                actions_view.story_chart(parts.actions, lang),
-            )
+    if summary is not None and summary.counts:
+        return Step(
+            "actions",
+            t("actions.story.title", lang),
+            actions_view.story_lines(summary, lang),
+            actions_view.story_chart(summary, lang),
         )
-    return steps
+    return None
 
 
 def frame_of(steps: list[Step]) -> pl.DataFrame:
@@ -228,19 +264,19 @@ def unpack(packed: bytes) -> list[Step]:
     return pickle.loads(packed)  # noqa: S301 - our own bytes from pack(), never user data
 
 
-def presenter_packs(steps: list[Step]) -> list[bytes]:
-    """Each step packed on its own with its figure made ready for the room
-    (:func:`loyalty.charts.presentation`), for a cache; :class:`PackedSteps` reads them."""
-    return [
-        pickle.dumps(
-            replace(
-                step, figure=charts.presentation(step.figure, width=presenter_fit(step).chart_px)
-            )
-            if step.figure is not None
-            else step
+def presenter_pack(step: Step) -> bytes:
+    """``step`` packed with its figure made ready for the room
+    (:func:`loyalty.charts.presentation`), for a cache; :class:`PackedSteps` reads it."""
+    if step.figure is not None:
+        step = replace(
+            step, figure=charts.presentation(step.figure, width=presenter_fit(step).chart_px)
         )
-        for step in steps
-    ]
+    return pickle.dumps(step)
+
+
+def presenter_packs(steps: list[Step]) -> list[bytes]:
+    """Each step :func:`presenter_pack`-ed on its own."""
+    return [presenter_pack(step) for step in steps]
 
 
 def presenter_fit(step: Step) -> fitting.Layout:
@@ -249,18 +285,26 @@ def presenter_fit(step: Step) -> fitting.Layout:
 
 
 class PackedSteps:
-    """Steps packed one by one (:func:`presenter_packs`): ``len()`` and ``[i]`` unpack only the
-    step asked for (presenter mode shows one; unpacking all seven figures and restyling one
-    cost ~130 ms per step at 120 branches)."""
+    """Steps packed one by one (:func:`presenter_pack`): ``len()`` and ``[i]`` make and unpack
+    only the step asked for (presenter mode shows one: its results alone are computed, and
+    unpacking all seven figures and restyling one cost ~130 ms per step at 120 branches).
+    ``pack(i)`` gives step ``i``'s bytes (a cache)."""
 
-    def __init__(self, packs: list[bytes]) -> None:
-        self._packs = packs
+    def __init__(self, length: int, pack: Callable[[int], bytes]) -> None:
+        self._length = length
+        self._pack = pack
 
     def __len__(self) -> int:
-        return len(self._packs)
+        return self._length
 
     def __getitem__(self, index: int) -> Step:
-        return pickle.loads(self._packs[index])  # noqa: S301 - our own bytes, never user data
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return pickle.loads(self._pack(index))  # noqa: S301 - our own bytes, never user data
+
+    def packs(self) -> list[bytes]:
+        """Every step made, packed (a warm-up: nothing unpacked)."""
+        return [self._pack(i) for i in range(self._length)]
 
 
 def copy(steps: list[Step]) -> list[Step]:

@@ -111,10 +111,45 @@ def _responses(db: str, rev: int) -> pl.DataFrame:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _story(db: str, rev: int, scope: Scope, arev: int, wave: str, lang: str, loyalty: str):
-    """The story from the core's results, packed whole and (for presenter mode) step by step
-    with figures restyled for the room; ``arev``: the actions' revision (its last step)."""
-    steps = _core(db, rev, scope).story(wave, lang, loyalty)
-    return story.pack(steps), story.presenter_packs(steps)
+    """The story from the core's results, packed whole (the deck, the PDF); ``arev``: the
+    actions' revision (its last step)."""
+    return story.pack(_core(db, rev, scope).story(wave, lang, loyalty))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _presenter_step(
+    db: str,
+    rev: int,
+    scope: Scope,
+    arev: int,
+    wave: str,
+    lang: str,
+    loyalty: str,
+    index: int,
+    draft: bool,
+) -> bytes:
+    """Presenter mode's step ``index``, its figure restyled for the room, packed; ``arev``
+    and ``draft`` only for the last step, on actions (``Dashboard.story_step``)."""
+    step = _core(db, rev, scope).story_step(wave, lang, index, loyalty, draft)
+    return story.presenter_pack(step)
+
+
+def _presenter_steps(
+    db: str, rev: int, scope: Scope, wave: str, lang: str, loyalty: str, draft: bool = False
+) -> story.PackedSteps:
+    """Presenter mode's steps, each computed (its own results only) and unpacked when asked
+    for; ``draft``: the last step says the effects of actions are being computed while they
+    are (``Dashboard.story_parts``)."""
+    core = _core(db, rev, scope)
+    arev = actions.revision(core.store)
+    first = len(story.READS)  # the steps before the actions' do not depend on them
+
+    def pack(i: int) -> bytes:
+        last = i >= first
+        args = (arev if last else 0, wave, lang, loyalty, i, draft and last)
+        return _presenter_step(db, rev, scope, *args)
+
+    return story.PackedSteps(core.story_length(), pack)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -227,17 +262,14 @@ def response_counts() -> pl.DataFrame:
     return _responses(*_base())
 
 
-def _story_packs(wave: str, lang: str, loyalty: str) -> tuple[bytes, list[bytes]]:
-    db, rev, scope = _key()
-    return _story(db, rev, scope, actions.revision(_core(db, rev, None).store), wave, lang, loyalty)
-
-
 def story_steps(wave: str, lang: str, loyalty: str = "nps"):
     """The story's steps, always unpacked from bytes (cached as such): st.cache_data would
     hand out the original object on a miss and copies on hits, and the two serialise their
     figures with a different key order, which would give a chart a new identity (and lose its
     selection) on rerun. One unpickling per run, not two."""
-    return story.unpack(_story_packs(wave, lang, loyalty)[0])
+    db, rev, scope = _key()
+    arev = actions.revision(_core(db, rev, None).store)
+    return story.unpack(_story(db, rev, scope, arev, wave, lang, loyalty))
 
 
 def churn(wave: str, branch_id: str | None = None) -> pl.DataFrame:

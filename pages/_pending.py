@@ -6,14 +6,7 @@ shows the story without them and the Actions page its list; both fill in by them
 import streamlit as st
 
 from loyalty import actions, story, warming
-from pages._cache import Scope, _core, _key, _story_packs
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _story_draft(db: str, rev: int, scope: Scope, arev: int, wave: str, lang: str, loyalty: str):
-    """Presenter packs of the story while the effects of actions are being computed (its
-    last step says so); ``arev`` as in :func:`_story`."""
-    return story.presenter_packs(_core(db, rev, scope).story(wave, lang, loyalty, draft=True))
+from pages._cache import Scope, _core, _key, _presenter_steps
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -62,11 +55,8 @@ def actions_ready(patience: float | None = 0.0) -> bool:
 
 
 def presenter_steps(wave: str, lang: str, loyalty: str = "nps") -> story.PackedSteps:
-    """Presenter mode's steps, figures restyled for the room; each unpacked when asked for.
-    While the effects of actions are still being computed (an import at 10,000 branches: 6-8
-    s), the story without them after :data:`PATIENCE` s; its last step's figure is None."""
-    if actions_ready(PATIENCE):
-        return story.PackedSteps(_story_packs(wave, lang, loyalty)[1])
-    db, rev, scope = _key()
-    arev = actions.revision(_core(db, rev, None).store)
-    return story.PackedSteps(_story_draft(db, rev, scope, arev, wave, lang, loyalty))
+    """Presenter mode's steps, figures restyled for the room; each computed and unpacked when
+    asked for. While the effects of actions are still being computed (an import at 10,000
+    branches: 6-8 s), the story without them after :data:`PATIENCE` s; its last step's figure
+    is None."""
+    return _presenter_steps(*_key(), wave, lang, loyalty, draft=not actions_ready(PATIENCE))

@@ -19,7 +19,7 @@ wave = wave if wave in waves else ui.default_wave()
 
 loyalty = st.query_params.get("loyalty")
 loyalty = loyalty if loyalty in schema.LOYALTY_MEASURES else "nps"
-ui.story_ahead(wave, loyalty)  # served: the story's last results beside its first
+ui.story_ahead(wave, loyalty)  # served: the other steps' results while this one shows
 steps = ui.presenter_steps(wave, lang, loyalty)  # unpacked one by one
 last = len(steps) - 1
 

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from loyalty import access, analysis, tables
+from loyalty import access, analysis, story, tables
 from loyalty.dashboard import Dashboard, Memo
 
 WAVE = "2025-H2"
@@ -239,6 +239,46 @@ def test_the_other_measure_s_table_is_the_first_one_s_with_its_loyalty_column(
         assert mine["loyalty"].equals(mine["retention"].alias("loyalty"))
     assert_frame_equal(every, analysis.every_wave(list(reversed(expected.values()))), rel_tol=1e-12)
     assert len(calls) == len(expected)
+
+
+def test_each_story_step_is_the_storys_and_computes_only_its_own_results(demo_store, monkeypatch):
+    """``story_step(i)`` is step i of the whole story (title, lines, figure), computed from
+    only the results that step shows: presenter mode's first step does not wait for the lags
+    over every wave, the what-if or the quadrants. ``story_length`` counts the steps; a step
+    past the last is an IndexError."""
+    whole = Dashboard(demo_store, n_boot=200).story(WAVE, "de", "retention")
+    computed: list[str] = []
+    original = Memo._kept_or_computed
+
+    def recording(self, key, compute):
+        computed.append(key[0])
+        return original(self, key, compute)
+
+    monkeypatch.setattr(Memo, "_kept_or_computed", recording)
+    shown_by = {
+        "table": "table",
+        "links": "links",
+        "ratio": "headline",
+        "quadrants": "quadrants",
+        "churn": "churn",
+        "what_if": "what_if",
+        "lags": "lags",
+        "corrected": "corrected",
+    }
+    results = {"links", "headline", "quadrants", "churn", "what_if", "lags", "corrected"}
+    assert [s.key for s in whole] == list(story.STEP_KEYS)  # the demo has actions
+    for index, expected in enumerate(whole):
+        dashboard = Dashboard(demo_store, n_boot=200)  # nothing computed yet
+        assert dashboard.story_length() == len(whole)
+        computed.clear()
+        step = dashboard.story_step(WAVE, "de", index, "retention")
+        assert (step.key, step.title, step.lines) == (expected.key, expected.title, expected.lines)
+        assert step.figure.to_json() == expected.figure.to_json()
+        if step.key != "actions":  # (the table is read by most results: not compared)
+            wanted = {shown_by[part] for part in story.READS[step.key]} - {"table"}
+            assert set(computed) & results == wanted, step.key
+    with pytest.raises(IndexError):
+        Dashboard(demo_store, n_boot=200).story_step(WAVE, "de", len(whole), "retention")
 
 
 def test_the_story_reads_what_its_reads_name_and_nothing_else(demo_store, monkeypatch):

@@ -1,7 +1,9 @@
 """story.copy, pack and unpack: copies of the steps serialise identically (a chart keeps its
-identity)."""
+identity); each step told from the parts it reads, presenter mode's steps made one by one."""
 
 from __future__ import annotations
+
+import pytest
 
 from loyalty import story
 from loyalty.dashboard import Dashboard
@@ -58,3 +60,38 @@ def test_a_step_line_that_is_also_a_subtitle_is_the_same_sentence(demo_store):
     assert quadrants.figure.layout.meta["title"].endswith(f"<br><sup>{split}</sup>")
     chain = next(s for s in steps if s.key == "return")
     assert "<br><sup>r = " in chain.figure.layout.meta["title"]
+
+
+def test_each_step_reads_the_parts_its_reads_name_and_no_other(demo_store):
+    """``tell_step`` reads of the parts exactly those ``READS`` names for its step (what
+    presenter mode computes for the step it shows), each when needed."""
+    parts = Dashboard(demo_store, n_boot=200).story_parts("2025-H2", "nps")
+    for key, names in story.READS.items():
+        read: list[str] = []
+
+        def reading(name: str, read=read) -> object:
+            read.append(name)
+            return getattr(parts, name)
+
+        step = story.tell_step(key, reading, "en", "nps")
+        assert step.key == key and step.figure is not None
+        assert set(read) == set(names), key
+
+
+def test_packed_steps_make_only_the_step_asked_for():
+    """Presenter mode's steps: ``len()`` needs none made, ``[i]`` makes (and unpacks) step i
+    alone, past the last is an IndexError (so a loop over them ends)."""
+    steps = [story.Step(k, k.title(), (k,), None) for k in ("chain", "return", "why")]
+    made: list[int] = []
+
+    def pack(i: int) -> bytes:
+        made.append(i)
+        return story.presenter_pack(steps[i])
+
+    packed = story.PackedSteps(len(steps), pack)
+    assert len(packed) == 3 and made == []
+    assert packed[1] == steps[1] and made == [1]
+    assert [s.key for s in packed] == ["chain", "return", "why"]
+    assert len(packed.packs()) == 3
+    with pytest.raises(IndexError):
+        packed[3]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from loyalty import analysis, model
+from loyalty.i18n import t
 
 
 def _texts(at) -> str:
@@ -103,12 +104,14 @@ def test_the_what_if_page_computes_the_lags_and_corrected_links_ahead(app, own_d
     assert asked == [("lags", "nps"), ("corrected_links", "2025-H2", "nps")]
 
 
-def test_presenter_mode_computes_the_story_ahead_from_its_last_result_once(
+def test_presenter_mode_computes_its_step_and_the_story_ahead_once(
     app, own_db, monkeypatch, record_ahead
 ):
-    """Served, presenter mode asks for the story's results ahead from the last (its own run
-    reads them from the first, so the two meet in the middle). The next step's run asks for
-    nothing (once per revision, scope and request), nor does a script."""
+    """Presenter mode's run computes only the step it shows: the first step's wave table,
+    links and corrected links, not the lags over every wave, the what-if, the quadrants or
+    the headline. Served, it asks for the story's results ahead, in the story's order; the
+    next step's run asks for nothing (once per revision, scope and request). A script asks
+    for nothing ahead."""
     from loyalty.dashboard import Memo
 
     computed: list[tuple] = []
@@ -120,28 +123,30 @@ def test_presenter_mode_computes_the_story_ahead_from_its_last_result_once(
 
     monkeypatch.setattr(Memo, "_kept_or_computed", counting)
     asked = record_ahead(served=False)
-    assert not app("pages/present.py", lang="en", wave="2025-H1").run().exception
-    assert asked == []
+    at = app("pages/present.py", lang="en").run()
+    assert not at.exception and asked == []
+    names = {key[0] for key in computed}
+    assert {"table", "links", "corrected"} <= names
+    assert not names & {"lags", "what_if", "what_if_paths", "quadrants", "headline", "churn"}
+    assert at.title[0].value == t("story.chain.title", "en")
     asked = record_ahead()
-    computed.clear()
     at = app("pages/present.py", lang="en").run()
     assert not at.exception
     wave = "2025-H2"
     assert asked == [
-        ("corrected_links", wave, "nps"),
-        ("lags", "nps"),
-        ("what_if", wave, "nps", *model.WHAT_IF_DEFAULT),
-        ("churn", wave, None),
-        ("quadrants", wave, "nps"),
-        ("headline", wave, "nps"),
-        ("chain_links", wave, "nps"),
         ("branch_table", wave, "nps"),
+        ("chain_links", wave, "nps"),
+        ("headline", wave, "nps"),
+        ("quadrants", wave, "nps"),
+        ("churn", wave, None),
+        ("what_if", wave, "nps", *model.WHAT_IF_DEFAULT),
+        ("lags", "nps"),
+        ("corrected_links", wave, "nps"),
     ]
-    # computed on this run (the lags, of every wave, by the script run before)
-    assert {key[0] for key in computed} >= {"what_if", "quadrants", "churn"}
     asked.clear()
     at.button(key="present_next").click().run()
     assert not at.exception and asked == []
+    assert at.title[0].value == t("story.return.title", "en")
 
 
 def test_an_ahead_that_failed_is_tried_again_on_the_pages_next_run(
