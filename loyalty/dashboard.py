@@ -490,10 +490,12 @@ class Dashboard:
         self, wave: str, lang: str, index: int, loyalty: str = "nps", draft: bool = False
     ) -> story.Step:
         """Step ``index`` (from 0) of :meth:`story`, computing only the results it shows
-        (presenter mode's first step at 10,000 branches: one wave's table and its links, not
-        the lags over every wave); ``draft`` as in :meth:`story_parts`."""
+        (presenter mode's first step at 10,000 branches: one wave's table, its links and the
+        corrected links, not the lags over every wave); ``draft`` as in :meth:`story_parts`."""
         keys = list(story.READS)
-        if 0 <= index < len(keys):
+        if not 0 <= index < self.story_length():
+            raise IndexError(f"the story has {self.story_length()} steps, not step {index}")
+        if index < len(keys):
             requests = self._story_requests(wave, loyalty)
             return story.tell_step(
                 keys[index], lambda part: self._read(requests[part]), lang, loyalty
@@ -504,7 +506,7 @@ class Dashboard:
             self.action_counts() if pending else None,
             lang,
         )
-        if index != len(keys) or last is None:
+        if last is None:  # (not reached: the story has this step once an action is recorded)
             raise IndexError(f"the story has {self.story_length()} steps, not step {index}")
         return last
 

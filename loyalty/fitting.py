@@ -74,7 +74,7 @@ DECK = Page(SLIDE_PX[0], TEXT_HEIGHT_PX, 60, (21, 19, 17), (797, 700, 620, 560),
 #: the step's text from 211 px (below the buttons and the title) to 15 px above the bottom;
 #: paragraphs at 1.5 line height, 16 px apart (Streamlit's gap); text at 23 px (the screen's
 #: largest) down to 17 px beside the chart at 672 px (3/5) or 600 px (its title wrapped to
-#: that width, :func:`loyalty.story.presenter_packs`); not narrower: at 540 px the actions
+#: that width, :func:`loyalty.story.presenter_pack`); not narrower: at 540 px the actions
 #: step's axis title is cut off at 10,000 branches. Source Sans' glyphs at about 0.5 em.
 PRESENTER = Page(1120, 494, 16, (23, 21, 19, 17), (672, 600), 1.5, 16, 0.5)
 

@@ -274,11 +274,6 @@ def presenter_pack(step: Step) -> bytes:
     return pickle.dumps(step)
 
 
-def presenter_packs(steps: list[Step]) -> list[bytes]:
-    """Each step :func:`presenter_pack`-ed on its own."""
-    return [presenter_pack(step) for step in steps]
-
-
 def presenter_fit(step: Step) -> fitting.Layout:
     """How ``step`` fits presenter mode's 1280×720 screen: its text size and chart width."""
     return fitting.layout(step.lines, fitting.PRESENTER)

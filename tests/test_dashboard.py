@@ -277,8 +277,16 @@ def test_each_story_step_is_the_storys_and_computes_only_its_own_results(demo_st
         if step.key != "actions":  # (the table is read by most results: not compared)
             wanted = {shown_by[part] for part in story.READS[step.key]} - {"table"}
             assert set(computed) & results == wanted, step.key
-    with pytest.raises(IndexError):
-        Dashboard(demo_store, n_boot=200).story_step(WAVE, "de", len(whole), "retention")
+    for past in (len(whole), -1):
+        with pytest.raises(IndexError):
+            Dashboard(demo_store, n_boot=200).story_step(WAVE, "de", past, "retention")
+    # a region-limited viewer's steps are those of the story in its scope
+    some = frozenset(Dashboard(demo_store).branch_table(WAVE)["branch_id"].to_list()[:60])
+    scoped = Dashboard(demo_store, some, n_boot=200)
+    for index, expected in enumerate(scoped.story(WAVE, "en")):
+        step = Dashboard(demo_store, some, n_boot=200).story_step(WAVE, "en", index)
+        assert (step.key, step.lines) == (expected.key, expected.lines)
+        assert step.figure.to_json() == expected.figure.to_json()
 
 
 def test_the_story_reads_what_its_reads_name_and_nothing_else(demo_store, monkeypatch):

@@ -32,6 +32,8 @@ COMPUTATIONS = [
     (model, "what_if"),
     (quality, "data_quality"),
     (story, "tell"),
+    (story, "tell_step"),  # presenter mode, step by step
+    (story, "actions_step"),
 ]
 PAGES = [
     None,
