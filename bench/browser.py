@@ -839,8 +839,8 @@ def during_lines(report: Report) -> list[str]:
             "as soon as a server started on the same store with nothing computed (its kept "
             "results in a fresh folder, as on the first start after the first import), one "
             f"server per visit, {_visits(report)}; until the page is complete as above "
-            "(Present: the story without "
-            "the effects of actions while they are being computed). Warm: the same page's "
+            "(Present: its first step, which needs no effects of actions). Warm: the same "
+            "page's "
             "first paint (median above), after the warm-up. Target: at most "
             f"{DURING:.0f} s longer than warm (a new tab's first paint alone takes 1.4-2.4 s "
             "on the floor pages, so 2 s in all is out of reach for every page). Without "
@@ -848,9 +848,8 @@ def during_lines(report: Report) -> list[str]:
             "(nothing computed: the page computes its own statistics), its wait and in "
             "brackets its server part; what the warm-up saves or costs a visit in its first "
             "seconds (here the browser shares the machine's cores with the server). Not the "
-            "same end for Present and Actions: without the warm-up they compute the effects "
-            "of actions before they finish, during it they show the story and the list "
-            "without them meanwhile.",
+            "same end for Actions: without the warm-up it computes the effects of actions "
+            "before it finishes, during the warm-up it shows its list without them meanwhile.",
             "",
             "| page | wait | server | KB | without warm-up | warm first paint | above warm "
             "| target |",
