@@ -402,27 +402,19 @@ def test_browser_bench_reports_the_median_of_a_pages_visits_during_the_warm_up()
     ]
 
 
-def test_browser_bench_fails_on_an_error_of_a_visit_after_an_import(monkeypatch, capsys):
-    """An error of a first visit during the warm-up after an import is reported and makes
-    the run fail, as one of the other visits does."""
-    from bench import browser
-
-    def run_bench(opts):
-        report = browser.Report(
-            opts, machine(), "", 5.0, browser.Timings(), None, [browser.SPECS[0]],
-            warm_again=0.8, warm_import=5.0,
-        )  # fmt: skip
-        report.during_import.errors.append("Overview, during the warm-up after an import: X")
-        return report
-
-    monkeypatch.setattr(browser, "run_bench", run_bench)
-    assert browser.main(["--pages", "overview"]) == 1
-    assert "- Overview, during the warm-up after an import: X" in capsys.readouterr().out
-
-
-def test_browser_bench_fails_on_an_error_of_a_floor_page(monkeypatch, capsys):
-    """A floor page that failed leaves its page without a ratio: that is reported and makes
-    the run fail, as an error of the page itself does."""
+@pytest.mark.parametrize(
+    ("timings", "error"),
+    [
+        ("during_import", "Overview, during the warm-up after an import: X"),
+        ("floor", "Overview (floor), first paint/interaction: X"),
+    ],
+)
+def test_browser_bench_fails_on_an_error_of_a_visit_after_an_import_or_a_floor_page(
+    monkeypatch, capsys, timings, error
+):
+    """An error of a first visit during the warm-up after an import, or of a floor page (its
+    page then without a ratio), is reported and makes the run fail, as an error of the page
+    itself does."""
     from bench import browser
 
     def run_bench(opts):
@@ -430,12 +422,12 @@ def test_browser_bench_fails_on_an_error_of_a_floor_page(monkeypatch, capsys):
             opts, machine(), "", 5.0, browser.Timings(), browser.Timings(), [browser.SPECS[0]],
             warm_again=0.8, warm_import=5.0,
         )  # fmt: skip
-        report.floor.errors.append("Overview (floor), first paint/interaction: X")
+        getattr(report, timings).errors.append(error)
         return report
 
     monkeypatch.setattr(browser, "run_bench", run_bench)
     assert browser.main(["--pages", "overview"]) == 1
-    assert "- Overview (floor), first paint/interaction: X" in capsys.readouterr().out
+    assert f"- {error}" in capsys.readouterr().out
 
 
 @pytest.mark.bench

@@ -241,20 +241,27 @@ def test_the_other_measure_s_table_is_the_first_one_s_with_its_loyalty_column(
     assert len(calls) == len(expected)
 
 
-def test_each_story_step_is_the_storys_and_computes_only_its_own_results(demo_store, monkeypatch):
+@pytest.fixture
+def computed(monkeypatch) -> list[str]:
+    """The names of the results every core computes (or reads from its shelf) from now on,
+    in order."""
+    names: list[str] = []
+    original = Memo._kept_or_computed
+
+    def recording(self, key, compute):
+        names.append(key[0])
+        return original(self, key, compute)
+
+    monkeypatch.setattr(Memo, "_kept_or_computed", recording)
+    return names
+
+
+def test_each_story_step_is_the_storys_and_computes_only_its_own_results(demo_store, computed):
     """``story_step(i)`` is step i of the whole story (title, lines, figure), computed from
     only the results that step shows: presenter mode's first step does not wait for the lags
     over every wave, the what-if or the quadrants. ``story_length`` counts the steps; a step
     past the last is an IndexError."""
     whole = Dashboard(demo_store, n_boot=200).story(WAVE, "de", "retention")
-    computed: list[str] = []
-    original = Memo._kept_or_computed
-
-    def recording(self, key, compute):
-        computed.append(key[0])
-        return original(self, key, compute)
-
-    monkeypatch.setattr(Memo, "_kept_or_computed", recording)
     shown_by = {
         "table": "table",
         "links": "links",
@@ -289,18 +296,10 @@ def test_each_story_step_is_the_storys_and_computes_only_its_own_results(demo_st
         assert step.figure.to_json() == expected.figure.to_json()
 
 
-def test_the_story_reads_what_its_reads_name_and_nothing_else(demo_store, monkeypatch):
+def test_the_story_reads_what_its_reads_name_and_nothing_else(demo_store, computed):
     """``story_reads`` names every result the story is told from (those a page computes ahead):
     computed first, the story then computes only what concerns the actions."""
     dashboard = Dashboard(demo_store, n_boot=200)
-    computed: list[str] = []
-    original = Memo._kept_or_computed
-
-    def recording(self, key, compute):
-        computed.append(key[0])
-        return original(self, key, compute)
-
-    monkeypatch.setattr(Memo, "_kept_or_computed", recording)
     reads = dashboard.story_reads(WAVE, "retention")
     assert [r.method for r in reads] == [
         "branch_table",
