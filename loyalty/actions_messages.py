@@ -95,11 +95,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "actions.col.group": {"de": "Maßnahmen zu", "en": "Actions on"},
     "actions.col.outcome": {"de": "Veränderung in", "en": "Change in"},
     "actions.col.estimate": {
-        "de": "Mehr als vergleichbare Filialen [95-%-KI]",
+        "de": "Mehr als vergleichbare Filialen [95‑%‑KI]",
         "en": "More than comparable branches [95% CI]",
     },
     "actions.col.naive": {
-        "de": "Vorher/nachher allein [95-%-KI]",
+        "de": "Vorher/nachher allein [95‑%‑KI]",
         "en": "Before/after alone [95% CI]",
     },
     "actions.col.n_treated": {"de": "n Filialen mit", "en": "n branches with"},
@@ -120,7 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "actions.outcome_pick": {"de": "Im Diagramm", "en": "In the chart"},
     "actions.chart.did": {
-        "de": "gegenüber vergleichbaren Filialen (95-%-KI)",
+        "de": "gegenüber vergleichbaren Filialen (95‑%‑KI)",
         "en": "against comparable branches (95% CI)",
     },
     "actions.chart.naive": {"de": "vorher/nachher allein", "en": "before/after alone"},

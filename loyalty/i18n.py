@@ -199,7 +199,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "overview.headline_detail": {
         "de": "Umsatzrendite {top} % gegenüber {bottom} %; je {n_top} bzw. {n_bottom} Filialen, "
-        "Filialebene, n = {n}; 95-%-Intervall aus {n_boot} Bootstrap-Stichproben.",
+        "Filialebene, n = {n}; 95‑%‑Intervall aus {n_boot} Bootstrap-Stichproben.",
         "en": "Return on sales {top}% vs {bottom}%; {n_top} and {n_bottom} branches, branch "
         "level, n = {n}; 95% interval from {n_boot} bootstrap resamples.",
     },
@@ -221,7 +221,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "link.loyalty_return": {"de": "Kundenbindung → Rendite", "en": "Loyalty → return"},
     "link.engagement_return": {"de": "Engagement → Rendite", "en": "Engagement → return"},
     "link.sentence": {
-        "de": "r = {r} [95-%-KI {low}; {high}], n = {n} Filialen (Filialebene)",
+        "de": "r = {r} [95‑%‑KI {low}; {high}], n = {n} Filialen (Filialebene)",
         "en": "r = {r} [95% CI {low}; {high}], n = {n} branches (branch level)",
     },
     "link.strength": {
@@ -248,7 +248,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Engagement × loyalty: return on sales by quadrant",
     },
     "quadrant.subtitle": {
-        "de": "Teilung am Median; Mittelwert mit 95-%-Bootstrap-Intervall, n = {n} Filialen "
+        "de": "Teilung am Median; Mittelwert mit 95‑%‑Bootstrap-Intervall, n = {n} Filialen "
         "(Filialebene)",
         "en": "Split at the median; mean with 95% bootstrap interval, n = {n} branches "
         "(branch level)",
@@ -271,7 +271,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "quadrant.multiplier": {
         "de": "Filialen mit hohem Engagement und hoher Kundenbindung ({loyalty}) erzielen das "
-        "**{ratio}-Fache** [95-%-KI {low}; {high}] der Umsatzrendite der übrigen Filialen "
+        "**{ratio}-Fache** [95‑%‑KI {low}; {high}] der Umsatzrendite der übrigen Filialen "
         "(n = {n_top} gegenüber {n_rest} Filialen, Filialebene; Bootstrap mit {n_boot} "
         "Stichproben).",
         "en": "Branches with high engagement and high loyalty ({loyalty}) earn **{ratio}×** "
@@ -330,8 +330,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "branch {sd} (employee level); outside 95%: {out95}, outside 99.8%: {out998} branches",
     },
     "funnel.axis": {"de": "Antworten je Filiale", "en": "Responses per branch"},
-    "funnel.limit_95": {"de": "95-%-Grenzen", "en": "95% limits"},
-    "funnel.limit_998": {"de": "99,8-%-Grenzen", "en": "99.8% limits"},
+    "funnel.limit_95": {"de": "95‑%‑Grenzen", "en": "95% limits"},
+    "funnel.limit_998": {"de": "99,8‑%‑Grenzen", "en": "99.8% limits"},
     # a plotly hovertemplate (no values of ours filled in)
     "funnel.hover": {
         "de": "%{x:,.0f} Antworten, Engagement %{y:.2f}",
@@ -396,7 +396,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Choose at least two branches.",
     },
     "compare.note": {
-        "de": "Balken: Filiale mit 95-%-Intervall (wo es eines gibt); gestrichelt: Unternehmen. "
+        "de": "Balken: Filiale mit 95‑%‑Intervall (wo es eines gibt); gestrichelt: Unternehmen. "
         "Engagement auf Mitarbeitendenebene gemittelt, alle anderen Werte auf Filialebene.",
         "en": "Bars: branch with 95% interval (where there is one); dashed: company. Engagement "
         "averaged over employees, all other figures at branch level.",
@@ -496,21 +496,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "chain.a": {
         "de": "+1 Punkt Engagement (Skala 1–5) geht mit {value} {unit} einher "
-        "[95-%-KI {low}; {high}], n = {n} Filialen (Filialebene).",
+        "[95‑%‑KI {low}; {high}], n = {n} Filialen (Filialebene).",
         "en": "+1 point engagement (scale 1–5) goes with {value} {unit} "
         "[95% CI {low}; {high}], n = {n} branches (branch level).",
     },
     "chain.b": {
         "de": "+1 {unit} geht bei gleichem Engagement mit {value} "
         "{value:plural:one=Prozentpunkt:other=Prozentpunkten} Umsatzrendite einher "
-        "[95-%-KI {low}; {high}].",
+        "[95‑%‑KI {low}; {high}].",
         "en": "+1 {unit} goes with {value} {value:plural:one=percentage point:other=percentage "
         "points} return on sales at equal "
         "engagement [95% CI {low}; {high}].",
     },
     "chain.indirect": {
         "de": "Über die Kundenbindung geht +1 Punkt Engagement mit {value} "
-        "{value:plural:one=Prozentpunkt:other=Prozentpunkten} Rendite einher [95-%-KI {low}; "
+        "{value:plural:one=Prozentpunkt:other=Prozentpunkten} Rendite einher [95‑%‑KI {low}; "
         "{high}, Bootstrap mit {n_boot} Stichproben]; direkt "
         "{direct} [{direct_low}; {direct_high}], zusammen {total}.",
         "en": "Through loyalty, +1 point engagement goes with {value} "
@@ -536,7 +536,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "corrected.quality.low": {"de": "wenig", "en": "poorly"},
     "corrected.link": {
         "de": "{reliability}; bereinigt um die Zuverlässigkeit der Filialmittelwerte beträgt der "
-        "Zusammenhang r = {r} [95-%-KI {low}; {high}] statt {observed} (n = {n} Filialen, "
+        "Zusammenhang r = {r} [95‑%‑KI {low}; {high}] statt {observed} (n = {n} Filialen, "
         "Filialebene).",
         "en": "{reliability}; corrected for the reliability of branch means, the link is "
         "r = {r} [95% CI {low}; {high}] instead of {observed} (n = {n} branches, branch level).",
@@ -548,12 +548,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(n = {n} branches, branch level).",
     },
     "corrected.links_item": {
-        "de": "{link} r = {r} [95-%-KI {low}; {high}] statt {observed}",
+        "de": "{link} r = {r} [95‑%‑KI {low}; {high}] statt {observed}",
         "en": "{link} r = {r} [95% CI {low}; {high}] instead of {observed}",
     },
     "corrected.chain": {
         "de": "{reliability}. Bereinigt um die Zuverlässigkeit der Filialmittelwerte geht +1 "
-        "Punkt Engagement mit {value} {unit} einher [95-%-KI {low}; {high}] statt {observed}, "
+        "Punkt Engagement mit {value} {unit} einher [95‑%‑KI {low}; {high}] statt {observed}, "
         "insgesamt mit {c_value} Prozentpunkten Umsatzrendite [{c_low}; {c_high}] statt "
         "{c_observed} (n = {n} Filialen, Filialebene, für die Filialgröße bereinigt).",
         "en": "{reliability}. Corrected for the reliability of branch means, +1 point "
@@ -664,7 +664,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "drivers.top": {
         "de": "Stärkster Treiber: **{dimension}** mit {value} Prozentpunkten der erklärten Varianz "
-        "[95-%-KI {low}; {high}] – {share} % des Erklärten, n = {n} Filialen.",
+        "[95‑%‑KI {low}; {high}] – {share} % des Erklärten, n = {n} Filialen.",
         "en": "Strongest driver: **{dimension}** with {value} percentage points of explained "
         "variance [95% CI {low}; {high}] – {share}% of what is explained, n = {n} branches.",
     },
@@ -681,7 +681,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "What drives loyalty: relative weights of the engagement dimensions",
     },
     "drivers.subtitle": {
-        "de": "Anteil an der erklärten Varianz von {loyalty} (R² = {r2} %), 95-%-Bootstrap-KI, "
+        "de": "Anteil an der erklärten Varianz von {loyalty} (R² = {r2} %), 95‑%‑Bootstrap-KI, "
         "n = {n} Filialen (Filialebene)",
         "en": "share of explained variance in {loyalty} (R² = {r2}%), 95% bootstrap CI, "
         "n = {n} branches (branch level)",
@@ -801,9 +801,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "methods.col.scale": {"de": "Skala", "en": "Scale"},
     "methods.col.items": {"de": "Items", "en": "Items"},
     "methods.col.std_alpha": {"de": "α standardisiert", "en": "α standardised"},
-    "methods.col.alpha_low": {"de": "α 95-%-KI von", "en": "α 95% CI from"},
+    "methods.col.alpha_low": {"de": "α 95‑%‑KI von", "en": "α 95% CI from"},
     "methods.col.alpha_high": {"de": "bis", "en": "to"},
-    "methods.ci": {"de": "95-%-KI {low}; {high}", "en": "95% CI {low}; {high}"},
+    "methods.ci": {"de": "95‑%‑KI {low}; {high}", "en": "95% CI {low}; {high}"},
     "methods.col.band": {"de": "Bewertung", "en": "Rating"},
     "methods.col.reason": {"de": "Grund", "en": "Reason"},
     "band.alpha.excellent": {"de": "exzellent", "en": "excellent"},
@@ -865,18 +865,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "short.ros": {"de": "Umsatzrendite", "en": "return on sales"},
     "expected.above": {
         "de": "{measure}: {gap} Punkte **über** dem, was das {basis} erwarten lässt "
-        "(erwartet {expected}; 95-%-Bereich {low} bis {high}).",
+        "(erwartet {expected}; 95‑%‑Bereich {low} bis {high}).",
         "en": "{measure}: {gap} points **above** what its {basis} predicts (expected {expected}; "
         "95% range {low} to {high}).",
     },
     "expected.below": {
         "de": "{measure}: {gap} Punkte **unter** dem, was das {basis} erwarten lässt "
-        "(erwartet {expected}; 95-%-Bereich {low} bis {high}).",
+        "(erwartet {expected}; 95‑%‑Bereich {low} bis {high}).",
         "en": "{measure}: {gap} points **below** what its {basis} predicts (expected {expected}; "
         "95% range {low} to {high}).",
     },
     "expected.outside": {
-        "de": "Das liegt außerhalb des 95-%-Bereichs: mehr als Zufall.",
+        "de": "Das liegt außerhalb des 95‑%‑Bereichs: mehr als Zufall.",
         "en": "That is outside the 95% range: more than chance.",
     },
     "expected.na": {
@@ -891,13 +891,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "branch.sure.title": {"de": "Wie sicher ist der Wert?", "en": "How sure is the score?"},
     "branch.sure.estimate": {
-        "de": "Engagement, um Zufall bereinigt: **{value}** [95-%-KI {low}; {high}] "
+        "de": "Engagement, um Zufall bereinigt: **{value}** [95‑%‑KI {low}; {high}] "
         "(gemessen {raw}, n = {n} Antworten, Mitarbeiterebene).",
         "en": "Engagement adjusted for chance: **{value}** [95% CI {low}; {high}] "
         "(measured {raw}, n = {n} responses, employee level).",
     },
     "branch.sure.rank": {
-        "de": "Rang **{rank}** von {of} [95-%-KI Rang {low} bis {high}].",
+        "de": "Rang **{rank}** von {of} [95‑%‑KI Rang {low} bis {high}].",
         "en": "Rank **{rank}** of {of} [95% CI rank {low} to {high}].",
     },
     "branch.sure.help": {
@@ -911,7 +911,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Expected and actual",
     },
     "branch.expected.help": {
-        "de": "Filialebene: Regression über alle Filialen der Welle; der 95-%-Bereich ist das "
+        "de": "Filialebene: Regression über alle Filialen der Welle; der 95‑%‑Bereich ist das "
         "Vorhersageintervall (Trichter).",
         "en": "Branch level: regression over all branches of the wave; the 95% range is the "
         "prediction interval (funnel).",
@@ -1204,18 +1204,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "whatif.loyalty": {
         "de": "{k} Filialen, Engagement im Mittel +{delta} Punkte: {value} {unit} je Filiale "
-        "[95-%-KI {low}; {high}].",
+        "[95‑%‑KI {low}; {high}].",
         "en": "{k} branches, engagement up {delta} points on average: {value} {unit} per branch "
         "[95% CI {low}; {high}].",
     },
     "whatif.ros": {
         "de": "Umsatzrendite: {value} {value:plural:one=Prozentpunkt:other=Prozentpunkte} je "
-        "Filiale [95-%-KI {low}; {high}].",
+        "Filiale [95‑%‑KI {low}; {high}].",
         "en": "Return on sales: {value} {value:plural:one=percentage point:other=percentage "
         "points} per branch [95% CI {low}; {high}].",
     },
     "whatif.profit": {
-        "de": "Betriebsergebnis zusammen: **{value} €** je Halbjahr [95-%-KI {low}; {high}] bei "
+        "de": "Betriebsergebnis zusammen: **{value} €** je Halbjahr [95‑%‑KI {low}; {high}] bei "
         "{revenue} Mio. € Umsatz; Bootstrap mit {n_boot} Stichproben über {n} Filialen "
         "(Filialebene).",
         "en": "Operating profit together: **{value} €** per half-year [95% CI {low}; {high}] on "
@@ -1242,15 +1242,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Expected change in operating profit per branch",
     },
     "whatif.chart_subtitle": {
-        "de": "zusammen {total} € [95-%-KI {low}; {high}], {k} Filialen (die {shown} größten "
-        "gezeigt, je mit 95-%-KI), Filialebene",
+        "de": "zusammen {total} € [95‑%‑KI {low}; {high}], {k} Filialen (die {shown} größten "
+        "gezeigt, je mit 95‑%‑KI), Filialebene",
         "en": "together €{total} [95% CI {low}; {high}], {k} branches (the {shown} largest "
         "shown, each with its 95% CI), branch level",
     },
     "whatif.axis": {"de": "€ je Halbjahr", "en": "€ per half-year"},
     "lag.forward": {
         "de": "Innerhalb der Filiale: Engagement jetzt → {loyalty} in der nächsten Welle ({same}): "
-        "{value} je Engagement-Punkt [95-%-KI {low}; {high}], {n} Wellenpaare aus {units} Filialen "
+        "{value} je Engagement-Punkt [95‑%‑KI {low}; {high}], {n} Wellenpaare aus {units} Filialen "
         "(Filialebene).",
         "en": "Within a branch: engagement now → {loyalty} next wave ({same}): "
         "{value} per "
@@ -1260,7 +1260,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lag.backward": {
         "de": "Innerhalb der Filiale: {loyalty} jetzt → Engagement in der nächsten Welle (bei "
         "gleichem Engagement jetzt): "
-        "{value} je Punkt [95-%-KI {low}; {high}], {n} Wellenpaare aus {units} Filialen.",
+        "{value} je Punkt [95‑%‑KI {low}; {high}], {n} Wellenpaare aus {units} Filialen.",
         "en": "Within a branch: {loyalty} now → engagement next wave (at equal engagement now): "
         "{value} per point "
         "[95% CI {low}; {high}], {n} wave pairs from {units} branches.",
@@ -1382,7 +1382,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "branch.rank": {"de": "Rang {rank} von {of}", "en": "rank {rank} of {of}"},
     "branch.vs_company": {"de": "Unternehmen: {value}", "en": "company: {value}"},
     "metric.interval": {
-        "de": "95-%-KI {low}–{high}, n = {n} {unit}",
+        "de": "95‑%‑KI {low}–{high}, n = {n} {unit}",
         "en": "95% CI {low}–{high}, n = {n} {unit}",
     },
     "unit.respondents": {"de": "Antworten", "en": "responses"},

@@ -62,7 +62,7 @@ def test_sentences_in_both_languages(table):
     en, de = wording.sentences(chain, "en"), wording.sentences(chain, "de")
     assert en[0].startswith("+1 point engagement (scale 1–5) goes with +")
     assert "NPS points [95% CI" in en[0] and "(branch level)" in en[0]
-    assert "NPS-Punkten einher [95-%-KI" in de[0]
+    assert "NPS-Punkten einher [95\u2011%\u2011KI" in de[0]
     assert "bootstrap with 200 resamples" in en[2]
 
 

@@ -47,7 +47,8 @@ def test_quadrant_step_states_the_multiplier_with_interval_and_n(demo_store):
     assert "earn **" in line and "×** [95% CI " in line and "branch level" in line
     assert "n = " in line and "bootstrap with 300 resamples" in line
     german = Dashboard(demo_store, n_boot=300).story("2025-H2", "de")
-    assert "-Fache** [95-%-KI " in next(s for s in german if s.key == "quadrants").lines[1]
+    quadrants = next(s for s in german if s.key == "quadrants")
+    assert "-Fache** [95\u2011%\u2011KI " in quadrants.lines[1]
 
 
 def test_a_step_line_that_is_also_a_subtitle_is_the_same_sentence(demo_store):
