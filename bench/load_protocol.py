@@ -401,6 +401,21 @@ def cpu_per_action(phase: Phase) -> float:
     return phase.server_cpu / phase.actions if phase.actions else float("nan")
 
 
+def load_rounds(report: Report) -> list[tuple[str, Phase]]:
+    """Each round of the load and its name ("load", or "load (round k)" with --rounds)."""
+    loads = [report.load, *report.later]
+    return [
+        (f"load{f' (round {k + 1})' if len(loads) > 1 else ''}", phase)
+        for k, phase in enumerate(loads)
+    ]
+
+
+def all_errors(report: Report) -> list[str]:
+    """Every error of every phase: each fails the run."""
+    loads = [phase for _name, phase in load_rounds(report)]
+    return report.before.errors + sum((p.errors for p in loads), []) + report.after.errors
+
+
 #: Issue 13's targets for one server: server CPU per served action (s), and with think time
 #: between actions the p95 of every action under load (s), for up to 100 sessions at the demo
 #: size and 25 at 10,000 branches (:func:`p95_sessions`).
@@ -423,10 +438,8 @@ def missed(report: Report) -> list[str]:
     if o.cluster is not None:
         return []
     p95_holds = o.think > 0 and o.sessions <= p95_sessions(o.branches)
-    loads = [report.load, *report.later]
     out = []
-    for k, phase in enumerate(loads):
-        name = f"load{f' (round {k + 1})' if len(loads) > 1 else ''}"
+    for name, phase in load_rounds(report):
         if not phase.actions:
             out.append(f"{name}: no action measured")
             continue
@@ -463,11 +476,7 @@ def describe(report: Report) -> str:
         "| phase / action | n | p50 | p95 | max |",
         "|---|---:|---:|---:|---:|",
     ]
-    loads = [report.load, *report.later]
-    named = [
-        (f"load{f' (round {k + 1})' if len(loads) > 1 else ''}", phase)
-        for k, phase in enumerate(loads)
-    ]
+    named = load_rounds(report)
     for name, phase in (
         ("before: 1 session", report.before),
         *((f"{name}: {o.sessions} sessions, think {o.think:g} s", p) for name, p in named),
@@ -497,7 +506,7 @@ def describe(report: Report) -> str:
     lines.append(
         "Server memory (RSS): " + ", ".join(f"{k} {v:,.0f} MB" for k, v in report.rss.items()) + "."
     )
-    errors = report.before.errors + sum((p.errors for p in loads), []) + report.after.errors
+    errors = all_errors(report)
     lines.append("")
     lines.append(f"Errors: **{len(errors)}**")
     lines += [f"- {e}" for e in errors[:10]]
@@ -557,12 +566,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{opts.sessions} sessions, think {opts.think:g} s{label})"
         )
         replace_section(opts.results, heading, text)
-    loads = [report.load, *report.later]
-    errors = report.before.errors + sum((p.errors for p in loads), []) + report.after.errors
     misses = missed(report)
     for line in misses:
         print(f"target missed: {line}")
-    return 1 if errors or misses else 0
+    return 1 if all_errors(report) or misses else 0
 
 
 if __name__ == "__main__":

@@ -447,13 +447,16 @@ class Dashboard:
         """What the story is told from: the same results the pages show. ``draft``: without
         the effects of actions while they are not computed (:meth:`actions_ready`); the story
         then says they are being computed instead of waiting for them."""
-        pending = draft and not self.actions_ready()
         read = {part: self._read(r) for part, r in self._story_requests(wave, loyalty).items()}
-        return story.Parts(
-            **read,
-            actions=None if pending else self.action_summary(),
-            pending=self.action_counts() if pending else None,
-        )
+        summary, pending = self._story_actions(draft)
+        return story.Parts(**read, actions=summary, pending=pending)
+
+    def _story_actions(self, draft: bool) -> tuple[effects.Summary | None, dict[str, int] | None]:
+        """What the story's last step tells: the actions' summary, or (``draft``, their
+        effects not computed yet) the actions per status whose effects are pending."""
+        if draft and not self.actions_ready():
+            return None, self.action_counts()
+        return self.action_summary(), None
 
     def _story_requests(self, wave: str, loyalty: str) -> dict[str, Request]:
         """Each of the story's parts (but the actions'; :class:`story.Parts`' names) and the
@@ -500,12 +503,7 @@ class Dashboard:
             return story.tell_step(
                 keys[index], lambda part: self._read(requests[part]), lang, loyalty
             )
-        pending = draft and not self.actions_ready()
-        last = story.actions_step(
-            None if pending else self.action_summary(),
-            self.action_counts() if pending else None,
-            lang,
-        )
+        last = story.actions_step(*self._story_actions(draft), lang)
         if last is None:  # (not reached: the story has this step once an action is recorded)
             raise IndexError(f"the story has {self.story_length()} steps, not step {index}")
         return last
