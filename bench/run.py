@@ -82,7 +82,7 @@ FLOORS = {
     "parse": ("import", "`pandas.read_csv` of the file alone (the notebook's parse)"),
     "store": ("import", "storing the wave's responses and answers alone (one transaction)"),
     "sql": ("table", "the branch table's one DuckDB query over the wave's answers "
-                     "(`analysis.engagement_query`: each respondent's dimension scores, then "
+                     "(`analysis.engagement_query`: each respondent's dimension means, then "
                      "per branch n, mean and SD of the index and the dimension means) alone"),
     "page": ("drilldown", "a rerun of a page with the Branch page's widgets and charts, "
                           "computing nothing"),
@@ -357,10 +357,11 @@ def floor_store(template: Path, rows: dict[str, pl.DataFrame], workdir: Path, ru
     return times
 
 
-def floor_sql(con, wave: str, runs: int) -> list[float]:
+def floor_sql(store, wave: str, runs: int) -> list[float]:
     """The branch table's own query (:func:`loyalty.analysis.engagement_query`) on the store
-    it reads (``con``: a DuckDB cursor of it), alone."""
-    sql, params = analysis.engagement_query(wave)
+    it reads, alone."""
+    sql, params = analysis.engagement_query(wave, analysis.index_dimensions(store))
+    con = store.cursor()
     times = []
     for _ in range(runs):
         with Timer() as t:
@@ -616,7 +617,7 @@ def _run(opts: Options, report: Report, memory: PeakRss, workdir: Path) -> None:
     report.floors = {
         "parse": floor_parse(survey, opts.runs),
         "store": floor_store(template, stored_rows, workdir, opts.runs),
-        "sql": floor_sql(open_store(chain_db).cursor(), wave, opts.runs),
+        "sql": floor_sql(open_store(chain_db), wave, opts.runs),
         "page": floor_page(workdir, report.data["branches"], opts.runs),
     }
     del stored_rows

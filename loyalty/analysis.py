@@ -18,30 +18,9 @@ from loyalty import confidentiality, stats
 from loyalty.schema import LINKS
 from loyalty.store import Store
 
-_RESPONDENT_SQL = """
-    WITH scored AS (
-        SELECT r.wave, r.branch_id, r.response_id, i.dimension_id,
-               CASE WHEN i.reverse THEN i.scale_min + i.scale_max - s.score
-                    ELSE s.score END AS v
-        FROM active_scores s
-        JOIN active_responses r USING (response_id)
-        JOIN items i USING (item_id)
-        WHERE i.in_index {where}
-    )
-    SELECT wave, branch_id, response_id, dimension_id, avg(v) AS dim_score
-    FROM scored GROUP BY wave, branch_id, response_id, dimension_id
-"""
 
-
-def _where(wave: str | None, branch_id: str | None) -> tuple[str, list]:
-    clauses, params = [], []
-    if wave is not None:
-        clauses.append("r.wave = ?")
-        params.append(wave)
-    if branch_id is not None:
-        clauses.append("r.branch_id = ?")
-        params.append(branch_id)
-    return "".join(f" AND {c}" for c in clauses), params
+def _where(wave: str | None) -> tuple[str, list]:
+    return (" AND r.wave = ?", [wave]) if wave is not None else ("", [])
 
 
 def dimensions(store: Store) -> pl.DataFrame:
@@ -86,68 +65,117 @@ def branches(store: Store) -> pl.DataFrame:
     return store.sql("SELECT * FROM branches ORDER BY branch_id")
 
 
-def _respondent_dimension_scores(
-    store: Store, wave: str | None = None, branch_id: str | None = None
-) -> pl.DataFrame:
-    """Row level: one row per respondent and dimension. Private: never shown as such."""
-    where, params = _where(wave, branch_id)
-    return store.sql(_RESPONDENT_SQL.format(where=where), params or None)
+#: Each respondent's engagement in one pass over the answers: one group per respondent holds
+#: the respondent's mean of each dimension (``d0``, ``d1``, … in the order of the parameters
+#: after the filter's), and the index is the mean of the dimensions answered. At 10,000
+#: branches and 8 waves the branch table's query over it takes 0.59 s against 0.94 s with a
+#: group per respondent and dimension (the same figures).
+_RESPONDENT_INDEX_SQL = """
+    WITH scored AS (
+        SELECT r.wave, r.branch_id, r.response_id, i.dimension_id,
+               CASE WHEN i.reverse THEN i.scale_min + i.scale_max - s.score
+                    ELSE s.score END AS v
+        FROM active_scores s
+        JOIN active_responses r USING (response_id)
+        JOIN items i USING (item_id)
+        WHERE i.in_index {where}
+    ),
+    resp AS (
+        SELECT wave, branch_id, response_id, {per_dimension}
+        FROM scored GROUP BY wave, branch_id, response_id
+    ),
+    indexed AS (
+        SELECT *, ({answered_sum}) / ({answered_count}) AS engagement FROM resp
+    )
+"""
+
+
+def index_dimensions(store: Store) -> list[str]:
+    """The dimensions with an item in the engagement index, ordered by id."""
+    rows = store.sql("SELECT DISTINCT dimension_id FROM items WHERE in_index ORDER BY 1")
+    return rows["dimension_id"].to_list()
+
+
+def _over_respondents(wave: str | None, dimensions: list[str], select: str) -> tuple[str, list]:
+    """``select`` over ``indexed`` (one row per respondent: wave, branch_id, response_id,
+    ``d0``, ``d1``, … the respondent's means of ``dimensions`` in their order, engagement) and
+    its parameters. Dimension ids travel as parameters, never inside the SQL text."""
+    where, params = _where(wave)
+    k = range(len(dimensions))
+    sql = _RESPONDENT_INDEX_SQL.format(
+        where=where,
+        per_dimension=", ".join(f"avg(v) FILTER (WHERE dimension_id = ?) AS d{i}" for i in k),
+        answered_sum=" + ".join(f"coalesce(d{i}, 0)" for i in k),
+        answered_count=" + ".join(f"CAST(d{i} IS NOT NULL AS INTEGER)" for i in k),
+    )
+    return sql + select, [*params, *dimensions]
 
 
 def respondent_engagement(store: Store, wave: str | None = None) -> pl.DataFrame:
-    """Row level engagement index per respondent (for employee-level statistics such as ICC)."""
-    return (
-        _respondent_dimension_scores(store, wave)
-        .group_by("wave", "branch_id", "response_id")
-        .agg(pl.col("dim_score").mean().alias("engagement"))
+    """Row level engagement index per respondent (for employee-level statistics such as ICC):
+    the mean of the dimensions the respondent answered."""
+    dims = index_dimensions(store)
+    if not dims:  # no item counts towards the index: no respondent has an index
+        return pl.DataFrame(
+            schema={
+                "wave": pl.String,
+                "branch_id": pl.String,
+                "response_id": pl.Int64,
+                "engagement": pl.Float64,
+            }
+        )
+    sql, params = _over_respondents(
+        wave, dims, "SELECT wave, branch_id, response_id, engagement FROM indexed"
     )
+    return store.sql(sql, params)
 
 
-#: Each branch-wave's engagement in one pass over the answers: the per-respondent dimension
-#: scores are computed once (materialised) and aggregated twice, to the index and to the
-#: dimension means.
-_ENGAGEMENT_SQL = (
-    "WITH dims AS MATERIALIZED ("
-    + _RESPONDENT_SQL
-    + """),
-    resp AS (
-        SELECT wave, branch_id, response_id, avg(dim_score) AS engagement
-        FROM dims GROUP BY wave, branch_id, response_id
+def engagement_query(wave: str | None, dimensions: list[str]) -> tuple[str, list]:
+    """The one query behind the branch table's engagement (per branch and wave: n, mean and SD
+    of the respondents' index, and ``d0``, ``d1``, … the means of ``dimensions`` in their
+    order) and its parameters; ``bench/run.py`` times it alone as the branch table's floor."""
+    means = ", ".join(f"avg(d{i}) AS d{i}" for i in range(len(dimensions)))
+    return _over_respondents(
+        wave,
+        dimensions,
+        f"""
+        SELECT wave, branch_id, count(*) AS n_respondents,
+               avg(engagement) AS engagement, stddev_samp(engagement) AS engagement_sd, {means}
+        FROM indexed GROUP BY wave, branch_id
+        """,
     )
-    SELECT wave, branch_id, NULL::VARCHAR AS dim, count(*) AS n_respondents,
-           avg(engagement) AS engagement, stddev_samp(engagement) AS engagement_sd,
-           NULL::DOUBLE AS score
-    FROM resp GROUP BY wave, branch_id
-    UNION ALL
-    SELECT wave, branch_id, 'dim_' || dimension_id, NULL, NULL, NULL, avg(dim_score)
-    FROM dims GROUP BY wave, branch_id, dimension_id
-    """
-)
-
-
-def engagement_query(wave: str | None) -> tuple[str, list]:
-    """The one query behind the branch table's engagement (long form: the index per branch
-    and wave, then each dimension's mean) and its parameters; ``bench/run.py`` times it
-    alone as the branch table's floor."""
-    where, params = _where(wave, None)
-    return _ENGAGEMENT_SQL.format(where=where), params
 
 
 def _engagement_by_branch(store: Store, wave: str | None) -> pl.DataFrame:
     """Branch-wave engagement (index, SD, dimension means) *before* suppression."""
-    sql, params = engagement_query(wave)
-    both = store.sql(sql, params or None)
-    idx = both.filter(pl.col("dim").is_null()).select(
-        "wave", "branch_id", "n_respondents", "engagement", "engagement_sd"
-    )
-    by_dim = (
-        both.filter(pl.col("dim").is_not_null())
-        .select("wave", "branch_id", "dim", "score")
-        .pivot(on="dim", index=["wave", "branch_id"], values="score")
-    )
-    current = idx.join(by_dim, on=["wave", "branch_id"], how="left").with_columns(
-        pl.col("engagement", "engagement_sd", "^dim_.*$").round(stats.MEAN_DECIMALS)
-    )
+    index = index_dimensions(store)
+    if index:
+        sql, params = engagement_query(wave, index)
+        found = store.sql(sql, params)
+    else:  # no item counts towards the index: no respondent has an index
+        found = pl.DataFrame(
+            schema={
+                "wave": pl.String,
+                "branch_id": pl.String,
+                "n_respondents": pl.Int64,
+                "engagement": pl.Float64,
+                "engagement_sd": pl.Float64,
+            }
+        )
+    # a dimension nobody answered in these waves has no column (as no row in the long form)
+    answered = [
+        (f"d{i}", f"dim_{d}")
+        for i, d in enumerate(index)
+        if found[f"d{i}"].null_count() < found.height
+    ]
+    current = found.select(
+        "wave",
+        "branch_id",
+        pl.col("n_respondents").cast(pl.Int64),
+        "engagement",
+        "engagement_sd",
+        *(pl.col(c).alias(name) for c, name in answered),
+    ).with_columns(pl.col("engagement", "engagement_sd", "^dim_.*$").round(stats.MEAN_DECIMALS))
     out = _with_purged_waves(store, wave, current)
     # dimension columns in the questionnaire's order, whatever order the data came in
     order = [f"dim_{d}" for d in dimensions(store)["dimension_id"]]

@@ -11,6 +11,24 @@ from polars.testing import assert_frame_equal
 from loyalty import analysis, demo, stats
 
 
+def _dimension_scores(store, wave: str) -> pl.DataFrame:
+    """Each respondent's mean of each dimension (reverse items recoded), one step at a time:
+    the reference the branch table's one-pass query is checked against."""
+    return store.sql(
+        """
+        SELECT r.branch_id, r.response_id, i.dimension_id,
+               avg(CASE WHEN i.reverse THEN i.scale_min + i.scale_max - s.score
+                        ELSE s.score END) AS dim_score
+        FROM active_scores s
+        JOIN active_responses r USING (response_id)
+        JOIN items i USING (item_id)
+        WHERE i.in_index AND r.wave = ?
+        GROUP BY r.branch_id, r.response_id, i.dimension_id
+        """,
+        [wave],
+    )
+
+
 def _manual_engagement(data: demo.DemoData, branch_id: str, wave: str) -> tuple[float, int]:
     items = data.items.select("item_id", "dimension_id", "reverse")
     resp = data.responses.filter((pl.col("branch_id") == branch_id) & (pl.col("wave") == wave))
@@ -356,7 +374,7 @@ def test_branch_engagement_is_the_exact_mean_rounded_so_runs_agree(demo_store):
     from fractions import Fraction
 
     wave = "2025-H2"
-    dims = analysis._respondent_dimension_scores(demo_store, wave)
+    dims = _dimension_scores(demo_store, wave)
     per_respondent: dict[tuple[str, int], list[Fraction]] = {}
     for branch, response, score in dims.select("branch_id", "response_id", "dim_score").rows():
         per_respondent.setdefault((branch, response), []).append(Fraction(score))
@@ -372,3 +390,75 @@ def test_branch_engagement_is_the_exact_mean_rounded_so_runs_agree(demo_store):
     shown = analysis.branch_table(demo_store, wave).drop_nulls("engagement")
     assert shown.height > 100
     assert all(exact[b] == e for b, e in shown.select("branch_id", "engagement").rows())
+
+
+def test_engagement_of_respondents_who_skipped_a_dimension(tmp_path, demo_data):
+    """A respondent's index is the mean of the dimensions they answered (per respondent and in
+    the branch table); a branch's dimension mean is over those who answered it; a dimension
+    nobody answered in a wave has no column. Checked against the respondents' dimension scores
+    aggregated one step at a time."""
+    from loyalty.store import Store
+
+    store = Store(tmp_path / "skipped.duckdb")
+    demo.seed_store(store, demo_data)
+    with store.transaction() as cur:  # answers the demo never leaves out
+        cur.execute(
+            """DELETE FROM response_scores WHERE item_id IN
+                   (SELECT item_id FROM items WHERE dimension_id = 'leadership')
+               AND response_id % 3 = 0"""
+        )
+        cur.execute(
+            """DELETE FROM response_scores WHERE item_id IN
+                   (SELECT item_id FROM items WHERE dimension_id = 'motivation')
+               AND response_id IN (SELECT response_id FROM responses WHERE wave = '2024-H2')"""
+        )
+    try:
+        for wave in ("2024-H2", "2025-H1"):
+            dims = _dimension_scores(store, wave)
+            people = dims.group_by("branch_id", "response_id").agg(
+                pl.col("dim_score").mean().alias("index")
+            )
+            expected = (
+                people.group_by("branch_id")
+                .agg(
+                    pl.len().cast(pl.Int64).alias("n_respondents"),
+                    pl.col("index").mean().alias("engagement"),
+                    pl.col("index").std().alias("engagement_sd"),
+                )
+                .join(
+                    dims.group_by("branch_id", "dimension_id")
+                    .agg(pl.col("dim_score").mean())
+                    .pivot(on="dimension_id", index="branch_id", values="dim_score")
+                    .rename(lambda c: c if c == "branch_id" else f"dim_{c}"),
+                    on="branch_id",
+                )
+                .sort("branch_id")
+            )
+            each = analysis.respondent_engagement(store, wave).select(
+                "branch_id", "response_id", pl.col("engagement").alias("index")
+            )
+            assert_frame_equal(
+                each.sort("response_id"),
+                people.sort("response_id"),
+                check_exact=False,
+                rel_tol=1e-12,
+                check_dtypes=False,
+            )
+            got = analysis._engagement_by_branch(store, wave).sort("branch_id")
+            answered = sorted(c for c in got.columns if c.startswith("dim_"))
+            if wave == "2024-H2":  # nobody answered motivation in this wave
+                assert answered == ["dim_commitment", "dim_customer_focus", "dim_leadership"]
+            else:
+                assert "dim_motivation" in answered and len(answered) == 4
+            assert_frame_equal(
+                got.select(expected.columns), expected, check_exact=False, rel_tol=1e-10
+            )
+            # two in three respondents answered leadership: fewer answers, the same people
+            skipped = people.join(
+                dims.filter(pl.col("dimension_id") == "leadership"),
+                on="response_id",
+                how="anti",
+            )
+            assert skipped.height > 0
+    finally:
+        store.close()
