@@ -86,8 +86,9 @@ def test_the_server_warms_only_when_the_setting_says_so(monkeypatch, capsys):
     assert serve.warm_up_on_start(lambda: started.append(1)) is True and started == [1]
 
 
-def test_the_server_tells_the_warm_up_of_every_visitor_s_request():
+def test_the_server_tells_the_warm_up_of_every_visitor_s_request(monkeypatch):
     """serve.py's app has the middleware, and the pages' warm-up waits for its visitors."""
+    monkeypatch.syspath_prepend(str(ROOT))  # pages/ is found from the project folder
     from loyalty import warming
     from pages import _warm
 
@@ -96,3 +97,25 @@ def test_the_server_tells_the_warm_up_of_every_visitor_s_request():
     spec.loader.exec_module(serve)
     assert [m.cls for m in serve.app._user_middleware] == [warming.VisitorActivity]
     assert _warm.warmer.visits is warming.VISITS
+
+
+def test_the_server_does_streamlit_s_first_run_work_before_it_answers():
+    """serve.py's main block loads what Streamlit's first script run would (the emoji pattern,
+    inspect's index of modules) before it starts the server, so a first visit does not."""
+    import ast
+    import sys
+
+    source = (ROOT / "serve.py").read_text(encoding="utf-8")
+    main = next(
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
+    )
+    calls = [ast.unparse(n.func) for n in ast.walk(main) if isinstance(n, ast.Call)]
+    assert calls.index("preload_first_run") < calls.index("cli.main")
+
+    spec = importlib.util.spec_from_file_location("serve", ROOT / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    serve.preload_first_run()
+    assert "streamlit.emojis" in sys.modules
