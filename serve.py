@@ -60,11 +60,12 @@ def purge_on_start() -> None:
 
 def preload_first_run() -> None:
     """What Streamlit does once per process in its first script run, done before the server
-    answers, so that the first visit after a start does not wait for it (0.25 s in all at the
-    first visit during the warm-up): the pattern of every emoji a page icon is checked against
-    (``streamlit.emojis``, compiled on import) and the index of modules by file that
-    ``inspect`` builds on its first look at the stack (Streamlit looks once, on the first
-    element a run sends, whether it runs in a REPL)."""
+    answers, so that the first visit after a start does not wait for it (at 10,000 branches
+    ``app.py``'s part of the first visit during the warm-up took 0.28 s, now 0.02 s): the
+    pattern of every emoji a page icon is checked against (``streamlit.emojis``, compiled on
+    import) and the index of modules by file that ``inspect`` builds on its first look at the
+    stack (Streamlit looks once, on the first element a run sends, whether it runs in a
+    REPL)."""
     import inspect
 
     import streamlit.emojis  # noqa: F401

@@ -392,14 +392,58 @@ def test_branch_engagement_is_the_exact_mean_rounded_so_runs_agree(demo_store):
     assert all(exact[b] == e for b, e in shown.select("branch_id", "engagement").rows())
 
 
-def test_engagement_of_respondents_who_skipped_a_dimension(tmp_path, demo_data):
+def _step_by_step(store, wave: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each respondent's index and each branch's engagement, one aggregation at a time from
+    :func:`_dimension_scores`: the reference for the one-pass query."""
+    dims = _dimension_scores(store, wave)
+    people = dims.group_by("branch_id", "response_id").agg(
+        pl.col("dim_score").mean().alias("index")
+    )
+    branches = (
+        people.group_by("branch_id")
+        .agg(
+            pl.len().cast(pl.Int64).alias("n_respondents"),
+            pl.col("index").mean().alias("engagement"),
+            pl.col("index").std().alias("engagement_sd"),
+        )
+        .join(
+            dims.group_by("branch_id", "dimension_id")
+            .agg(pl.col("dim_score").mean())
+            .pivot(on="dimension_id", index="branch_id", values="dim_score")
+            .rename(lambda c: c if c == "branch_id" else f"dim_{c}"),
+            on="branch_id",
+        )
+        .sort("branch_id")
+    )
+    return people, branches
+
+
+def _agrees_with_step_by_step(store, wave: str) -> list[str]:
+    """Asserts the one-pass figures of ``wave`` equal the step-by-step ones; returns the
+    dimension columns of the branch table."""
+    people, expected = _step_by_step(store, wave)
+    each = analysis.respondent_engagement(store, wave).select(
+        "branch_id", "response_id", pl.col("engagement").alias("index")
+    )
+    assert_frame_equal(
+        each.sort("response_id"),
+        people.sort("response_id"),
+        check_exact=False,
+        rel_tol=1e-12,
+        check_dtypes=False,
+    )
+    got = analysis._engagement_by_branch(store, wave).sort("branch_id")
+    assert_frame_equal(got.select(expected.columns), expected, check_exact=False, rel_tol=1e-10)
+    return sorted(c for c in got.columns if c.startswith("dim_"))
+
+
+def test_engagement_of_respondents_who_skipped_a_dimension(stores, demo_data):
     """A respondent's index is the mean of the dimensions they answered (per respondent and in
     the branch table); a branch's dimension mean is over those who answered it; a dimension
-    nobody answered in a wave has no column. Checked against the respondents' dimension scores
-    aggregated one step at a time."""
-    from loyalty.store import Store
-
-    store = Store(tmp_path / "skipped.duckdb")
+    nobody answered in a wave has no column; items outside the index count nowhere; without
+    any item in the index nobody has an index. Checked against the respondents' dimension
+    scores aggregated one step at a time, on both backends."""
+    store = stores.open()
     demo.seed_store(store, demo_data)
     with store.transaction() as cur:  # answers the demo never leaves out
         cur.execute(
@@ -413,52 +457,46 @@ def test_engagement_of_respondents_who_skipped_a_dimension(tmp_path, demo_data):
                AND response_id IN (SELECT response_id FROM responses WHERE wave = '2024-H2')"""
         )
     try:
-        for wave in ("2024-H2", "2025-H1"):
-            dims = _dimension_scores(store, wave)
-            people = dims.group_by("branch_id", "response_id").agg(
-                pl.col("dim_score").mean().alias("index")
-            )
-            expected = (
-                people.group_by("branch_id")
-                .agg(
-                    pl.len().cast(pl.Int64).alias("n_respondents"),
-                    pl.col("index").mean().alias("engagement"),
-                    pl.col("index").std().alias("engagement_sd"),
-                )
-                .join(
-                    dims.group_by("branch_id", "dimension_id")
-                    .agg(pl.col("dim_score").mean())
-                    .pivot(on="dimension_id", index="branch_id", values="dim_score")
-                    .rename(lambda c: c if c == "branch_id" else f"dim_{c}"),
-                    on="branch_id",
-                )
-                .sort("branch_id")
-            )
-            each = analysis.respondent_engagement(store, wave).select(
-                "branch_id", "response_id", pl.col("engagement").alias("index")
-            )
-            assert_frame_equal(
-                each.sort("response_id"),
-                people.sort("response_id"),
-                check_exact=False,
-                rel_tol=1e-12,
-                check_dtypes=False,
-            )
-            got = analysis._engagement_by_branch(store, wave).sort("branch_id")
-            answered = sorted(c for c in got.columns if c.startswith("dim_"))
-            if wave == "2024-H2":  # nobody answered motivation in this wave
-                assert answered == ["dim_commitment", "dim_customer_focus", "dim_leadership"]
-            else:
-                assert "dim_motivation" in answered and len(answered) == 4
-            assert_frame_equal(
-                got.select(expected.columns), expected, check_exact=False, rel_tol=1e-10
-            )
-            # two in three respondents answered leadership: fewer answers, the same people
-            skipped = people.join(
-                dims.filter(pl.col("dimension_id") == "leadership"),
-                on="response_id",
-                how="anti",
-            )
-            assert skipped.height > 0
+        # nobody answered motivation in 2024-H2
+        assert _agrees_with_step_by_step(store, "2024-H2") == [
+            "dim_commitment",
+            "dim_customer_focus",
+            "dim_leadership",
+        ]
+        assert len(_agrees_with_step_by_step(store, "2025-H1")) == 4
+        # two in three respondents answered leadership: fewer answers, the same people
+        people, _ = _step_by_step(store, "2025-H1")
+        leading = _dimension_scores(store, "2025-H1").filter(pl.col("dimension_id") == "leadership")
+        assert 0 < people.join(leading, on="response_id", how="anti").height < people.height
+
+        every = analysis._engagement_by_branch(store, None)  # every wave in one query
+        one_by_one = pl.concat(
+            [analysis._engagement_by_branch(store, w) for w in analysis.waves(store)],
+            how="diagonal_relaxed",
+        )
+        assert_frame_equal(
+            every.sort("wave", "branch_id"),
+            one_by_one.select(every.columns).sort("wave", "branch_id"),
+            check_exact=False,
+            rel_tol=1e-10,
+        )
+
+        with store.transaction() as cur:  # an item and then a dimension out of the index
+            cur.execute("UPDATE items SET in_index = false WHERE item_id = 'LEA1'")
+            cur.execute("UPDATE items SET in_index = false WHERE dimension_id = 'commitment'")
+        assert "dim_commitment" not in _agrees_with_step_by_step(store, "2025-H1")
+
+        with store.transaction() as cur:
+            cur.execute("UPDATE items SET in_index = false")
+        assert analysis.respondent_engagement(store, "2025-H1").is_empty()
+        none = analysis._engagement_by_branch(store, "2025-H1")
+        assert none.is_empty()
+        assert none.columns == [
+            "wave",
+            "branch_id",
+            "n_respondents",
+            "engagement",
+            "engagement_sd",
+        ]
     finally:
         store.close()

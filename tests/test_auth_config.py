@@ -99,10 +99,11 @@ def test_the_server_tells_the_warm_up_of_every_visitor_s_request(monkeypatch):
     assert _warm.warmer.visits is warming.VISITS
 
 
-def test_the_server_does_streamlit_s_first_run_work_before_it_answers():
+def test_the_server_does_streamlit_s_first_run_work_before_it_answers(monkeypatch):
     """serve.py's main block loads what Streamlit's first script run would (the emoji pattern,
     inspect's index of modules) before it starts the server, so a first visit does not."""
     import ast
+    import inspect
     import sys
 
     source = (ROOT / "serve.py").read_text(encoding="utf-8")
@@ -111,11 +112,15 @@ def test_the_server_does_streamlit_s_first_run_work_before_it_answers():
         for node in ast.parse(source).body
         if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test)
     )
-    calls = [ast.unparse(n.func) for n in ast.walk(main) if isinstance(n, ast.Call)]
-    assert calls.index("preload_first_run") < calls.index("cli.main")
+    line = {ast.unparse(n.func): n.lineno for n in ast.walk(main) if isinstance(n, ast.Call)}
+    assert line["preload_first_run"] < line["cli.main"]
 
     spec = importlib.util.spec_from_file_location("serve", ROOT / "serve.py")
     serve = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(serve)
+    monkeypatch.delitem(sys.modules, "streamlit.emojis", raising=False)
+    looked = []
+    monkeypatch.setattr(inspect, "stack", lambda *a: looked.append(a) or [])
     serve.preload_first_run()
     assert "streamlit.emojis" in sys.modules
+    assert looked == [()]
