@@ -67,10 +67,10 @@ def branches(store: Store) -> pl.DataFrame:
 
 #: Each respondent's engagement in one pass over the answers: one group per respondent holds
 #: the respondent's mean of each dimension (``d0``, ``d1``, … in the order of the parameters
-#: after the filter's), and the index is the mean of the dimensions answered (none: no index,
-#: should the questionnaire change between the two queries). At 10,000 branches the branch
-#: table's queries of the 8 waves take 0.59 s together over it, against 0.94 s with a group per
-#: respondent and dimension (the same figures).
+#: after the filter's), and the index is the mean of the dimensions answered (a respondent
+#: with none, possible only if the questionnaire changed after its dimensions were read, has
+#: no index). At 10,000 branches the branch table's queries of all 8 waves take 0.59 s
+#: together, against 0.94 s with a group per respondent and dimension (the same figures).
 _RESPONDENT_INDEX_SQL = """
     WITH scored AS (
         SELECT r.wave, r.branch_id, r.response_id, i.dimension_id,
