@@ -187,14 +187,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "actions.story.all": {
         "de": "Filialen mit Maßnahme legten in der Dimension der Maßnahme {dim} Punkte mehr zu "
         "als vergleichbare Filialen ohne; NPS eine Welle später {nps} Punkte "
-        "(n = {n_t} Filialen mit, {n_c} ohne).",
+        "(n = {n_t} Filialen mit, {n_c} ohne).",
         "en": "Branches with an action gained {dim} points more in the dimension it targeted "
         "than comparable branches without; NPS a wave later {nps} points "
-        "(n = {n_t} branches with, {n_c} without).",
+        "(n = {n_t} branches with, {n_c} without).",
     },
     "actions.story.group": {
-        "de": "{group}: {dim}; NPS {nps} (n = {n_t}/{n_c})",
-        "en": "{group}: {dim}; NPS {nps} (n = {n_t}/{n_c})",
+        "de": "{group}: {dim}; NPS {nps} (n = {n_t}/{n_c})",
+        "en": "{group}: {dim}; NPS {nps} (n = {n_t}/{n_c})",
     },
     "actions.caution_short": {
         "de": "Maßnahmen werden nicht zufällig verteilt, sondern dort ergriffen, wo Werte "

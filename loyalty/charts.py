@@ -22,6 +22,8 @@ PRESENT_FONT = 20
 DIGITS = {"engagement": 2, "nps": 1, "retention": 1, "ros": 1}
 #: Every axis: full numbers with the language's thousands separator ("10.000", never "10k").
 AXIS = {"exponentformat": "none", "separatethousands": True}
+#: "n = 35" with non-breaking spaces: a label never breaks between a symbol and its value.
+EQ = "\u00a0=\u00a0"
 
 
 def _house(lang: str) -> dict:
@@ -380,7 +382,7 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str, subtitle: str) -
     ).sort("_o")
     short = t(f"short.{loyalty}", lang)
     labels = [  # two lines: the quadrant, then its n
-        f"{t(f'quadrant.{q}', lang, loyalty=short).replace('<br>', ' · ')}<br>n = {n}"
+        f"{t(f'quadrant.{q}', lang, loyalty=short).replace('<br>', ' · ')}<br>n{EQ}{n}"
         for q, n in zip(data["quadrant"], data["n"], strict=True)
     ]
     palette = {"high_high": "#2ca02c", "low_low": HIGHLIGHT}
@@ -922,21 +924,21 @@ def chain_diagram(model, lang: str) -> go.Figure:
     arrow(
         "engagement",
         "loyalty",
-        f"a = {_interval(res.a, res.a_ci, lang, 1)}" if finite else "a = –",
+        f"a{EQ}{_interval(res.a, res.a_ci, lang, 1)}" if finite else f"a{EQ}–",
         2.2,
         3.3,
     )
     arrow(
         "loyalty",
         "ros",
-        f"b = {_interval(res.b, res.b_ci, lang, 3)}" if finite else "b = –",
+        f"b{EQ}{_interval(res.b, res.b_ci, lang, 3)}" if finite else f"b{EQ}–",
         7.8,
         3.3,
     )
     arrow(
         "engagement",
         "ros",
-        f"c′ = {_interval(res.c_prime, res.c_prime_ci, lang, 2)}" if finite else "c′ = –",
+        f"c′{EQ}{_interval(res.c_prime, res.c_prime_ci, lang, 2)}" if finite else f"c′{EQ}–",
         5.0,
         0.55,
     )

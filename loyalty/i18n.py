@@ -199,9 +199,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "overview.headline_detail": {
         "de": "Umsatzrendite {top} % gegenüber {bottom} %; je {n_top} bzw. {n_bottom} Filialen, "
-        "Filialebene, n = {n}; 95‑%‑Intervall aus {n_boot} Bootstrap-Stichproben.",
+        "Filialebene, n = {n}; 95‑%‑Intervall aus {n_boot} Bootstrap-Stichproben.",
         "en": "Return on sales {top}% vs {bottom}%; {n_top} and {n_bottom} branches, branch "
-        "level, n = {n}; 95% interval from {n_boot} bootstrap resamples.",
+        "level, n = {n}; 95% interval from {n_boot} bootstrap resamples.",
     },
     "overview.headline_na": {
         "de": "Für das Quartilsverhältnis sind zu wenige Filialen mit Daten vorhanden.",
@@ -221,8 +221,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "link.loyalty_return": {"de": "Kundenbindung → Rendite", "en": "Loyalty → return"},
     "link.engagement_return": {"de": "Engagement → Rendite", "en": "Engagement → return"},
     "link.sentence": {
-        "de": "r = {r} [95‑%‑KI {low}; {high}], n = {n} Filialen (Filialebene)",
-        "en": "r = {r} [95% CI {low}; {high}], n = {n} branches (branch level)",
+        "de": "r = {r} [95‑%‑KI {low}; {high}], n = {n} Filialen (Filialebene)",
+        "en": "r = {r} [95% CI {low}; {high}], n = {n} branches (branch level)",
     },
     "link.strength": {
         "de": "{strength} {direction} Zusammenhang",
@@ -236,8 +236,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "direction.neg": {"de": "negativer", "en": "negative"},
     "direction.none": {"de": "", "en": ""},
     "link.na": {
-        "de": "zu wenige Filialen für eine Korrelation (n = {n})",
-        "en": "too few branches for a correlation (n = {n})",
+        "de": "zu wenige Filialen für eine Korrelation (n = {n})",
+        "en": "too few branches for a correlation (n = {n})",
     },
     "association_note": {
         "de": "Zusammenhänge in Beobachtungsdaten, keine Belege für Ursache und Wirkung.",
@@ -248,9 +248,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Engagement × loyalty: return on sales by quadrant",
     },
     "quadrant.subtitle": {
-        "de": "Teilung am Median; Mittelwert mit 95‑%‑Bootstrap-Intervall, n = {n} Filialen "
+        "de": "Teilung am Median; Mittelwert mit 95‑%‑Bootstrap-Intervall, n = {n} Filialen "
         "(Filialebene)",
-        "en": "Split at the median; mean with 95% bootstrap interval, n = {n} branches "
+        "en": "Split at the median; mean with 95% bootstrap interval, n = {n} branches "
         "(branch level)",
     },
     "quadrant.high_high": {
@@ -272,10 +272,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "quadrant.multiplier": {
         "de": "Filialen mit hohem Engagement und hoher Kundenbindung ({loyalty}) erzielen das "
         "**{ratio}-Fache** [95‑%‑KI {low}; {high}] der Umsatzrendite der übrigen Filialen "
-        "(n = {n_top} gegenüber {n_rest} Filialen, Filialebene; Bootstrap mit {n_boot} "
+        "(n = {n_top} gegenüber {n_rest} Filialen, Filialebene; Bootstrap mit {n_boot} "
         "Stichproben).",
         "en": "Branches with high engagement and high loyalty ({loyalty}) earn **{ratio}×** "
-        "[95% CI {low}; {high}] the return on sales of the other branches (n = {n_top} vs "
+        "[95% CI {low}; {high}] the return on sales of the other branches (n = {n_top} vs "
         "{n_rest} branches, branch level; bootstrap with {n_boot} resamples).",
     },
     "quadrant.multiplier_na": {
@@ -323,10 +323,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Engagement per branch by number of responses (funnel plot)",
     },
     "funnel.subtitle": {
-        "de": "n = {n} Filialen, {respondents} Antworten; Unternehmensmittel {target}, SD in der "
+        "de": "n = {n} Filialen, {respondents} Antworten; Unternehmensmittel {target}, SD in der "
         "Filiale {sd} (Mitarbeitendenebene); außerhalb 95 %: {out95}, außerhalb 99,8 %: "
         "{out998} Filialen",
-        "en": "n = {n} branches, {respondents} responses; company mean {target}, SD within "
+        "en": "n = {n} branches, {respondents} responses; company mean {target}, SD within "
         "branch {sd} (employee level); outside 95%: {out95}, outside 99.8%: {out998} branches",
     },
     "funnel.axis": {"de": "Antworten je Filiale", "en": "Responses per branch"},
@@ -412,9 +412,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "story.quadrants.title": {"de": "Wo beides stimmt", "en": "Where both are right"},
     "story.quadrants.line": {
         "de": "Engagement und Kundenbindung beide hoch: Umsatzrendite {hh} % [{hh_low}–{hh_high}] "
-        "(n = {n_hh}); beide niedrig: {ll} % [{ll_low}–{ll_high}] (n = {n_ll}).",
+        "(n = {n_hh}); beide niedrig: {ll} % [{ll_low}–{ll_high}] (n = {n_ll}).",
         "en": "Engagement and loyalty both high: return on sales {hh}% [{hh_low}–{hh_high}] "
-        "(n = {n_hh}); both low: {ll}% [{ll_low}–{ll_high}] (n = {n_ll}).",
+        "(n = {n_hh}); both low: {ll}% [{ll_low}–{ll_high}] (n = {n_ll}).",
     },
     "story.branches.title": {
         "de": "Die Filialen, auf die es ankommt",
@@ -437,9 +437,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "story.why.title": {"de": "Warum Kunden gehen", "en": "Why customers leave"},
     "story.why.line": {
         "de": "Verhalten des Personals: {staff} % der verlorenen Kunden; Preis {price} %, "
-        "Qualität {quality} % (n = {n} verlorene Kunden, Unternehmen).",
+        "Qualität {quality} % (n = {n} verlorene Kunden, Unternehmen).",
         "en": "Staff behaviour: {staff}% of lost customers; price {price}%, quality {quality}% "
-        "(n = {n} lost customers, company).",
+        "(n = {n} lost customers, company).",
     },
     "chart.download": {"de": "Bild", "en": "Image"},
     "story.whatif.title": {"de": "Was wäre, wenn …", "en": "What if …"},
@@ -466,9 +466,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chain.box.retention": {"de": "Kundenbindung (Rate)", "en": "Loyalty (retention)"},
     "chain.box.ros": {"de": "Umsatzrendite", "en": "Return on sales"},
     "chain.subtitle": {
-        "de": "indirekt a·b = {indirect} Prozentpunkte Rendite, n = {n} Filialen (Filialebene), "
+        "de": "indirekt a·b = {indirect} Prozentpunkte Rendite, n = {n} Filialen (Filialebene), "
         "Bootstrap mit {n_boot} Stichproben",
-        "en": "indirect a·b = {indirect} percentage points return, n = {n} branches "
+        "en": "indirect a·b = {indirect} percentage points return, n = {n} branches "
         "(branch level), bootstrap with {n_boot} resamples",
     },
     # a change in loyalty, by grammatical number of {count}: nominative ("+9,4 NPS-Punkte je
@@ -496,9 +496,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "chain.a": {
         "de": "+1 Punkt Engagement (Skala 1–5) geht mit {value} {unit} einher "
-        "[95‑%‑KI {low}; {high}], n = {n} Filialen (Filialebene).",
+        "[95‑%‑KI {low}; {high}], n = {n} Filialen (Filialebene).",
         "en": "+1 point engagement (scale 1–5) goes with {value} {unit} "
-        "[95% CI {low}; {high}], n = {n} branches (branch level).",
+        "[95% CI {low}; {high}], n = {n} branches (branch level).",
     },
     "chain.b": {
         "de": "+1 {unit} geht bei gleichem Engagement mit {value} "
@@ -536,30 +536,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "corrected.quality.low": {"de": "wenig", "en": "poorly"},
     "corrected.link": {
         "de": "{reliability}; bereinigt um die Zuverlässigkeit der Filialmittelwerte beträgt der "
-        "Zusammenhang r = {r} [95‑%‑KI {low}; {high}] statt {observed} (n = {n} Filialen, "
+        "Zusammenhang r = {r} [95‑%‑KI {low}; {high}] statt {observed} (n = {n} Filialen, "
         "Filialebene).",
         "en": "{reliability}; corrected for the reliability of branch means, the link is "
-        "r = {r} [95% CI {low}; {high}] instead of {observed} (n = {n} branches, branch level).",
+        "r = {r} [95% CI {low}; {high}] instead of {observed} (n = {n} branches, branch level).",
     },
     "corrected.links": {
         "de": "{reliability}; bereinigt um die Zuverlässigkeit der Filialmittelwerte: {links} "
-        "(n = {n} Filialen, Filialebene).",
+        "(n = {n} Filialen, Filialebene).",
         "en": "{reliability}; corrected for the reliability of branch means: {links} "
-        "(n = {n} branches, branch level).",
+        "(n = {n} branches, branch level).",
     },
     "corrected.links_item": {
-        "de": "{link} r = {r} [95‑%‑KI {low}; {high}] statt {observed}",
-        "en": "{link} r = {r} [95% CI {low}; {high}] instead of {observed}",
+        "de": "{link} r = {r} [95‑%‑KI {low}; {high}] statt {observed}",
+        "en": "{link} r = {r} [95% CI {low}; {high}] instead of {observed}",
     },
     "corrected.chain": {
         "de": "{reliability}. Bereinigt um die Zuverlässigkeit der Filialmittelwerte geht +1 "
         "Punkt Engagement mit {value} {unit} einher [95‑%‑KI {low}; {high}] statt {observed}, "
         "insgesamt mit {c_value} Prozentpunkten Umsatzrendite [{c_low}; {c_high}] statt "
-        "{c_observed} (n = {n} Filialen, Filialebene, für die Filialgröße bereinigt).",
+        "{c_observed} (n = {n} Filialen, Filialebene, für die Filialgröße bereinigt).",
         "en": "{reliability}. Corrected for the reliability of branch means, +1 point "
         "engagement goes with {value} {unit} [95% CI {low}; {high}] instead of {observed}, and "
         "in total with {c_value} percentage points return on sales [{c_low}; {c_high}] instead "
-        "of {c_observed} (n = {n} branches, branch level, adjusted for branch size).",
+        "of {c_observed} (n = {n} branches, branch level, adjusted for branch size).",
     },
     "corrected.none": {
         "de": "Ohne Bereinigung: Die Bereinigung betrifft Filialmittelwerte der Antworten der "
@@ -574,10 +574,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "corrected.na": {
         "de": "Die Bereinigung um die Zuverlässigkeit der Filialmittelwerte lässt sich hier "
-        "nicht schätzen (das Modell ist nicht konvergiert: zu wenige Filialen, n = {n}, oder "
+        "nicht schätzen (das Modell ist nicht konvergiert: zu wenige Filialen, n = {n}, oder "
         "kaum Unterschiede zwischen ihnen); es gilt nur der beobachtete Wert.",
         "en": "The correction for the reliability of branch means cannot be estimated here "
-        "(the model did not converge: too few branches, n = {n}, or hardly any difference "
+        "(the model did not converge: too few branches, n = {n}, or hardly any difference "
         "between them); only the observed value stands.",
     },
     "corrected.title": {
@@ -602,11 +602,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "by Fisher's z. Checked against lavaan (R) on public data, see docs/statistics.md.",
     },
     "corrected.components": {
-        "de": "{link}: τ = {tau}, σ² = {sigma}, ICC(1) {icc1}, ICC(2) {icc2} bei im Mittel "
-        "{size} Antworten, n = {n} Filialen; Steigung latent {slope} (SE {slope_se}), "
+        "de": "{link}: τ = {tau}, σ² = {sigma}, ICC(1) {icc1}, ICC(2) {icc2} bei im Mittel "
+        "{size} Antworten, n = {n} Filialen; Steigung latent {slope} (SE {slope_se}), "
         "beobachtet {manifest}; log-Likelihood {loglik}; {converged}.",
-        "en": "{link}: τ = {tau}, σ² = {sigma}, ICC(1) {icc1}, ICC(2) {icc2} with {size} "
-        "answers on average, n = {n} branches; slope latent {slope} (SE {slope_se}), observed "
+        "en": "{link}: τ = {tau}, σ² = {sigma}, ICC(1) {icc1}, ICC(2) {icc2} with {size} "
+        "answers on average, n = {n} branches; slope latent {slope} (SE {slope_se}), observed "
         "{manifest}; log-likelihood {loglik}; {converged}.",
     },
     "corrected.converged.yes": {"de": "konvergiert", "en": "converged"},
@@ -641,18 +641,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This uses the observed paths (branch means as measured).",
     },
     "power.enough": {
-        "de": "Mit {n} Filialen lassen sich Korrelationen ab |r| = {r} verlässlich erkennen "
+        "de": "Mit {n} Filialen lassen sich Korrelationen ab |r| = {r} verlässlich erkennen "
         "(Teststärke 80 %).",
-        "en": "With {n} branches, correlations from |r| = {r} upwards can be detected reliably "
+        "en": "With {n} branches, correlations from |r| = {r} upwards can be detected reliably "
         "(power 80%).",
     },
     "power.too_few": {
-        "de": "Vorsicht: Mit nur {n} Filialen lassen sich erst Korrelationen ab |r| = {r} "
-        "verlässlich erkennen (Teststärke 80 %); schon ein mittlerer Zusammenhang (r = "
+        "de": "Vorsicht: Mit nur {n} Filialen lassen sich erst Korrelationen ab |r| = {r} "
+        "verlässlich erkennen (Teststärke 80 %); schon ein mittlerer Zusammenhang (r = "
         "{relevant}) kann unentdeckt bleiben. Ein fehlender Zusammenhang heißt hier nicht, dass es "
         "keinen gibt.",
-        "en": "Caution: with only {n} branches, only correlations from |r| = {r} upwards can be "
-        "detected reliably (power 80%); even a medium association (r = {relevant}) may go "
+        "en": "Caution: with only {n} branches, only correlations from |r| = {r} upwards can be "
+        "detected reliably (power 80%); even a medium association (r = {relevant}) may go "
         "unnoticed. A missing link here does not mean there is none.",
     },
     "drivers.title": {"de": "Treiber der Kundenbindung", "en": "Drivers of loyalty"},
@@ -664,9 +664,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "drivers.top": {
         "de": "Stärkster Treiber: **{dimension}** mit {value} Prozentpunkten der erklärten Varianz "
-        "[95‑%‑KI {low}; {high}] – {share} % des Erklärten, n = {n} Filialen.",
+        "[95‑%‑KI {low}; {high}] – {share} % des Erklärten, n = {n} Filialen.",
         "en": "Strongest driver: **{dimension}** with {value} percentage points of explained "
-        "variance [95% CI {low}; {high}] – {share}% of what is explained, n = {n} branches.",
+        "variance [95% CI {low}; {high}] – {share}% of what is explained, n = {n} branches.",
     },
     "drivers.method": {
         "de": "Relative Gewichte nach Johnson (2000): Die Dimensionen hängen untereinander "
@@ -681,10 +681,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "What drives loyalty: relative weights of the engagement dimensions",
     },
     "drivers.subtitle": {
-        "de": "Anteil an der erklärten Varianz von {loyalty} (R² = {r2} %), 95‑%‑Bootstrap-KI, "
-        "n = {n} Filialen (Filialebene)",
-        "en": "share of explained variance in {loyalty} (R² = {r2}%), 95% bootstrap CI, "
-        "n = {n} branches (branch level)",
+        "de": "Anteil an der erklärten Varianz von {loyalty} (R² = {r2} %), 95‑%‑Bootstrap-KI, "
+        "n = {n} Filialen (Filialebene)",
+        "en": "share of explained variance in {loyalty} (R² = {r2}%), 95% bootstrap CI, "
+        "n = {n} branches (branch level)",
     },
     "drivers.axis": {
         "de": "relatives Gewicht (Prozentpunkte R²)",
@@ -771,8 +771,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{share}% of {n} branches above .70",
     },
     "methods.icc_detail": {
-        "de": "Welle {wave}: F = {f}, n = {n} Antworten in {groups} Filialen (Mitarbeiterebene).",
-        "en": "Wave {wave}: F = {f}, n = {n} responses in {groups} branches (employee level).",
+        "de": "Welle {wave}: F = {f}, n = {n} Antworten in {groups} Filialen (Mitarbeiterebene).",
+        "en": "Wave {wave}: F = {f}, n = {n} responses in {groups} branches (employee level).",
     },
     "band.icc1.large": {"de": "großer Filialeffekt", "en": "large branch effect"},
     "band.icc1.medium": {"de": "mittlerer Filialeffekt", "en": "medium branch effect"},
@@ -892,9 +892,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "branch.sure.title": {"de": "Wie sicher ist der Wert?", "en": "How sure is the score?"},
     "branch.sure.estimate": {
         "de": "Engagement, um Zufall bereinigt: **{value}** [95‑%‑KI {low}; {high}] "
-        "(gemessen {raw}, n = {n} Antworten, Mitarbeiterebene).",
+        "(gemessen {raw}, n = {n} Antworten, Mitarbeiterebene).",
         "en": "Engagement adjusted for chance: **{value}** [95% CI {low}; {high}] "
-        "(measured {raw}, n = {n} responses, employee level).",
+        "(measured {raw}, n = {n} responses, employee level).",
     },
     "branch.sure.rank": {
         "de": "Rang **{rank}** von {of} [95‑%‑KI Rang {low} bis {high}].",
@@ -1382,8 +1382,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "branch.rank": {"de": "Rang {rank} von {of}", "en": "rank {rank} of {of}"},
     "branch.vs_company": {"de": "Unternehmen: {value}", "en": "company: {value}"},
     "metric.interval": {
-        "de": "95‑%‑KI {low}–{high}, n = {n} {unit}",
-        "en": "95% CI {low}–{high}, n = {n} {unit}",
+        "de": "95‑%‑KI {low}–{high}, n = {n} {unit}",
+        "en": "95% CI {low}–{high}, n = {n} {unit}",
     },
     "unit.respondents": {"de": "Antworten", "en": "responses"},
     "unit.answers": {"de": "Kundenantworten", "en": "customer answers"},
@@ -1407,8 +1407,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.other": {"de": "Sonstiges", "en": "Other"},
     "churn.staff_total": {
         "de": "Verhalten des Personals: {branch} % der verlorenen Kunden "
-        "(Unternehmen {company} %), n = {n} verlorene Kunden",
-        "en": "Staff behaviour: {branch}% of lost customers (company {company}%), n = {n} lost "
+        "(Unternehmen {company} %), n = {n} verlorene Kunden",
+        "en": "Staff behaviour: {branch}% of lost customers (company {company}%), n = {n} lost "
         "customers",
     },
 }

@@ -14,7 +14,7 @@ def test_link_scatter_carries_branch_ids_and_states_r_ci_and_n(demo_store):
     points = fig.data[0]
     shown = table.filter(pl.col("engagement").is_not_null())
     assert sorted(points.customdata) == sorted(shown["branch_id"].to_list())
-    assert f"n = {link.result.n} branches (branch level)" in fig.layout.title.text
+    assert f"n\u00a0=\u00a0{link.result.n} branches (branch level)" in fig.layout.title.text
     assert "95% CI" in fig.layout.title.text
     assert fig.data[1].mode == "lines"  # fitted line
     assert (
@@ -72,8 +72,8 @@ def test_quadrant_bars_label_each_quadrant_with_its_n(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     quads = analysis.quadrant_table(table, n_boot=200)
     fig = charts.quadrant_bars(quads, "nps", "de", wording.quadrant_note(quads, "de"))
-    assert list(fig.data[0].y)[0].startswith("Engagement hoch · NPS hoch<br>n = ")
-    assert sum(int(y.rsplit("n = ", 1)[1]) for y in fig.data[0].y) == quads["n_total"][0]
+    assert list(fig.data[0].y)[0].startswith("Engagement hoch · NPS hoch<br>n\u00a0=\u00a0")
+    assert sum(int(y.rsplit("n\u00a0=\u00a0", 1)[1]) for y in fig.data[0].y) == quads["n_total"][0]
     # the value label beyond the whisker's end (never on it), in German numbers, in range
     assert fig.data[0].orientation == "h" and fig.data[0].text is None
     ends = {
@@ -228,7 +228,9 @@ def test_funnel_plot_shows_branches_with_a_score_and_both_limits(demo_store):
     assert not hidden & set(points.customdata)
     assert len(points.customdata) == table.height - len(hidden) == f.n_branches
     assert len(fig.data) == 2 + 4  # company line, 95 % and 99.8 % limits on both sides
-    assert "Mitarbeitendenebene" in fig.layout.title.text and "n = " in fig.layout.title.text
+    assert (
+        "Mitarbeitendenebene" in fig.layout.title.text and "n\u00a0=\u00a0" in fig.layout.title.text
+    )
 
 
 def _many_branches(table: pl.DataFrame, count: int) -> pl.DataFrame:

@@ -174,6 +174,9 @@ def test_the_effect_chart_counts_branches_in_the_readers_number_format():
     )
     found = effects.Effects(1, table, 200)
     dims = pl.DataFrame({"dimension_id": ["d1"], "name_de": ["X"], "name_en": ["X"]})
-    for lang, expected in (("de", "(n = 3.271 / 8.010)"), ("en", "(n = 3,271 / 8,010)")):
+    for lang, expected in (
+        ("de", "(n\u00a0=\u00a03.271 / 8.010)"),
+        ("en", "(n\u00a0=\u00a03,271 / 8,010)"),
+    ):
         fig = actions_view.effect_chart(found, "dimension", dims, lang)
         assert all(label.endswith(expected) for label in fig.data[0].y), fig.data[0].y

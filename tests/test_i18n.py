@@ -391,3 +391,21 @@ def test_german_writes_the_percent_compound_one_way():
     assert not [key for key, text in german.items() if re.search(r"\d%[-\u2011]", text)]
     assert not [key for key, text in german.items() if re.search(r"\d-%|\d\u2011%-", text)]
     assert "95\u2011%\u2011KI" in t("methods.ci", "de", low="0,1", high="0,2")
+
+
+def test_a_symbol_and_its_value_stay_on_one_line():
+    """ "n = 109", "r = 0,52", "τ = 0,012": the spaces around the equals sign are non-breaking
+    (U+00A0), in every language and in the messages of actions too, so that a line never ends
+    in "r =" with the value on the next (presenter mode's large text, chart titles)."""
+    from loyalty import actions_messages
+
+    texts = {
+        f"{key}.{lang}": text
+        for messages in (i18n.MESSAGES, actions_messages.MESSAGES)
+        for key, entry in messages.items()
+        for lang, text in entry.items()
+    }
+    assert not [key for key, text in texts.items() if re.search(r"\S = \{", text)]
+    assert "r\u00a0=\u00a00.52" in t(
+        "link.sentence", "en", r="0.52", low="0.4", high="0.6", n="109"
+    )

@@ -234,7 +234,7 @@ def test_corrected_sentences_say_both_values_in_both_languages(table):
     observed = analysis.chain_links(table, "nps")[0].result.r
     en = wording.corrected_link_sentence(res, observed, "en")
     de = wording.corrected_link_sentence(res, observed, "de")
-    assert f"r = {res.r:.2f} [95% CI {res.r_ci[0]:.2f}; {res.r_ci[1]:.2f}]" in en
+    assert f"r\u00a0=\u00a0{res.r:.2f} [95% CI {res.r_ci[0]:.2f}; {res.r_ci[1]:.2f}]" in en
     assert f"instead of {observed:.2f}" in en and f"ICC(2) {res.icc2_x:.2f}" in en
     assert f"statt {observed:.2f}".replace(".", ",") in de
     assert "nur mäßig zuverlässig" in de or "ausreichend zuverlässig" in de

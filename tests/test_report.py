@@ -31,7 +31,7 @@ def test_the_story_has_its_steps_with_n_and_intervals(steps):
     text = story.frame_of(steps)["text"].to_list()
     assert "95% CI" in text[0] and "branch level" in text[0]
     assert "× [" in text[1] and "bootstrap" in text[1]
-    assert "(n = " in text[2] and "(n = " in text[4]
+    assert "(n\u00a0=\u00a0" in text[2] and "(n\u00a0=\u00a0" in text[4]
     assert "67%" in text[4]
 
 

@@ -34,8 +34,14 @@ def test_the_deck_says_which_links_are_observed_and_which_corrected(demo_store):
     chain = " ".join(steps[0].lines)
     # one sentence for the links from engagement: the reliability once, then each link
     assert chain.count("corrected for the reliability of branch means: ") == 1
-    assert "Engagement → loyalty r = " in chain and "Engagement → return r = " in chain
-    assert chain.count("instead of") == 2 and chain.count("n = 109 branches, branch level") == 1
+    assert (
+        "Engagement → loyalty r\u00a0=\u00a0" in chain
+        and "Engagement → return r\u00a0=\u00a0" in chain
+    )
+    assert (
+        chain.count("instead of") == 2
+        and chain.count("n\u00a0=\u00a0109 branches, branch level") == 1
+    )
     whatif = " ".join(next(s for s in steps if s.key == "whatif").lines)
     assert "uses the observed paths" in whatif
 
@@ -45,7 +51,7 @@ def test_quadrant_step_states_the_multiplier_with_interval_and_n(demo_store):
     quadrants = next(s for s in steps if s.key == "quadrants")
     line = quadrants.lines[1]
     assert "earn **" in line and "×** [95% CI " in line and "branch level" in line
-    assert "n = " in line and "bootstrap with 300 resamples" in line
+    assert "n\u00a0=\u00a0" in line and "bootstrap with 300 resamples" in line
     german = Dashboard(demo_store, n_boot=300).story("2025-H2", "de")
     quadrants = next(s for s in german if s.key == "quadrants")
     assert "-Fache** [95\u2011%\u2011KI " in quadrants.lines[1]
@@ -60,7 +66,7 @@ def test_a_step_line_that_is_also_a_subtitle_is_the_same_sentence(demo_store):
     assert "(Filialebene)" in split
     assert quadrants.figure.layout.meta["title"].endswith(f"<br><sup>{split}</sup>")
     chain = next(s for s in steps if s.key == "return")
-    assert "<br><sup>r = " in chain.figure.layout.meta["title"]
+    assert "<br><sup>r\u00a0=\u00a0" in chain.figure.layout.meta["title"]
 
 
 def test_each_step_reads_the_parts_its_reads_name_and_no_other(demo_store):

@@ -18,9 +18,9 @@ def test_overview_shows_the_chain_model_in_plain_words(app, demo_store):
     text = _texts(at)
     a = chain.result.a
     assert f"+1 point engagement (scale 1–5) goes with +{a:.1f} NPS points" in text
-    assert f"n = {chain.result.n} branches (branch level)" in text
+    assert f"n\u00a0=\u00a0{chain.result.n} branches (branch level)" in text
     assert "bootstrap with 5,000 resamples" in text
-    assert "correlations from |r| = 0.27 upwards can be detected reliably" in text
+    assert "correlations from |r|\u00a0=\u00a00.27 upwards can be detected reliably" in text
     assert "chain" in [c.key for c in at.get("plotly_chart")]
 
 
@@ -52,7 +52,7 @@ def test_methods_page_reports_aggregation_reliability_exclusions_and_direction(a
     res = corrected.links["engagement_loyalty"]
     assert "Links corrected for the reliability of branch means" in text
     assert "Croon & van Veldhoven 2007" in text
-    assert f"τ = {res.between_var_x:.3f}, σ² = {res.within_var_x:.3f}" in text
+    assert f"τ\u00a0=\u00a0{res.between_var_x:.3f}, σ²\u00a0=\u00a0{res.within_var_x:.3f}" in text
     assert "When not to trust it: with few branches" in text
     # the measure's picker sits with the sections that depend on it (an st.fragment)
     at.radio(key="methods_loyalty").set_value("retention").run()

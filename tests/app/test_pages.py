@@ -49,8 +49,8 @@ def test_overview_shows_the_corrected_links_beside_the_observed_ones_in_english(
     corrected = model.corrected_links(table, "nps")
     observed = {link.key: link.result.r for link in analysis.chain_links(table, "nps")}
     for key, res in corrected.links.items():
-        assert f"the link is r = {res.r:.2f} [95% CI {res.r_ci[0]:.2f}; " in text
-        assert f"instead of {observed[key]:.2f} (n = " in text
+        assert f"the link is r\u00a0=\u00a0{res.r:.2f} [95% CI {res.r_ci[0]:.2f}; " in text
+        assert f"instead of {observed[key]:.2f} (n\u00a0=\u00a0" in text
     assert f"(ICC(2) {corrected.a.icc2_x:.2f})" in text
 
 

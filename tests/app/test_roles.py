@@ -119,7 +119,7 @@ def test_a_region_scoped_user_never_sees_another_region(app, signed_db):
     n_nord = model.chain_model(nord_table, n_boot=0).result.n
     assert n_nord < model.chain_model(table, n_boot=0).result.n
     at = _as(app, signed_db, "nord-exec")
-    assert f"n = {n_nord} branches (branch level)" in _texts(at)
+    assert f"n\u00a0=\u00a0{n_nord} branches (branch level)" in _texts(at)
 
 
 def test_what_a_region_scoped_user_computes_ahead_stays_in_the_region(app, signed_db, record_ahead):
