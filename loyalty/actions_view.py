@@ -75,7 +75,7 @@ def effect_chart(effects: Effects, outcome: str, dimensions: pl.DataFrame, lang:
     before/after change beside each as a hollow marker; zero as a line."""
     part = effects.table.filter(pl.col("outcome") == outcome, pl.col("enough"))
     labels = [
-        f"{group_label(g, dimensions, lang)} (n\u00a0=\u00a0{i18n.num(n_t, lang, 0)} / "
+        f"{group_label(g, dimensions, lang)} (n{charts.EQ}{i18n.num(n_t, lang, 0)} / "
         f"{i18n.num(n_c, lang, 0)})"
         for g, n_t, n_c in part.select("group", "n_treated", "n_control").iter_rows()
     ]

@@ -22,7 +22,8 @@ PRESENT_FONT = 20
 DIGITS = {"engagement": 2, "nps": 1, "retention": 1, "ros": 1}
 #: Every axis: full numbers with the language's thousands separator ("10.000", never "10k").
 AXIS = {"exponentformat": "none", "separatethousands": True}
-#: "n = 35" with non-breaking spaces: a label never breaks between a symbol and its value.
+#: "n = 35" with non-breaking spaces: a label never breaks between a symbol and its value
+#: (the charts here and in loyalty.actions_view; the messages write the same in loyalty.i18n).
 EQ = "\u00a0=\u00a0"
 
 
