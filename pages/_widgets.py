@@ -5,7 +5,7 @@ style."""
 import polars as pl
 import streamlit as st
 
-from loyalty import analysis, exports, i18n, schema, style
+from loyalty import analysis, exports, i18n, schema, style, tablestyle
 from pages import _cache, _session
 
 
@@ -79,14 +79,10 @@ def wave_picker(lang: str, container=st) -> str:
 
 def styled(frame: pl.DataFrame, lang: str, digits: dict[str, int]):
     """A pandas Styler (the boundary st.dataframe needs for custom number formats) that shows
-    numbers in the language's format while sorting keeps the numbers."""
+    numbers in the language's format while sorting keeps the numbers; rendered once for the
+    same table (:mod:`loyalty.tablestyle`)."""
     decimal, thousands = i18n.separators(lang)
-    style = frame.to_pandas().style
-    for column, places in digits.items():
-        style = style.format(
-            precision=places, decimal=decimal, thousands=thousands, na_rep="–", subset=[column]
-        )
-    return style
+    return tablestyle.styled(frame, decimal, thousands, digits)
 
 
 def query_list(name: str) -> list[str]:

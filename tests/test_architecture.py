@@ -249,6 +249,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "loyalty.warming",
             "loyalty.courtesy",
             "loyalty.figcache",
+            "loyalty.tablestyle",
             "loyalty.results",
             "loyalty.i18n",
             "loyalty.users_messages",

@@ -1,0 +1,142 @@
+"""Tables with numbers in the reader's format, rendered once for the same content.
+
+``st.dataframe`` takes number formats of its own (a decimal comma in German) only as a pandas
+Styler: the one place where a table of ours becomes pandas. Streamlit renders a Styler's every
+cell in Python on every run (``marshall_styler``: pandas' ``_compute`` and ``_translate``,
+then a pass over each rendered cell): 35 ms for the Branches page's 500 rows × 11 columns,
+the largest single part of a served Branches run at 10,000 branches (bench/RESULTS.md).
+
+:func:`styled` hands out the same pandas Styler for a table of the same content (polars
+frames keyed by :func:`loyalty.figcache.fingerprint`, like the kept figures), and that Styler
+renders once (:func:`rendered_once`). Its rendering keeps only the cells whose shown text
+differs from the value's own text (the formatted numbers), since Streamlit shows
+``str(value)`` for every cell it is not told otherwise
+(``streamlit.elements.lib.pandas_styler_utils``); a test compares what Streamlit sends for a
+kept and a plain Styler. What is kept is the table a page shows, already suppressed: nothing
+a page does not show."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+import polars as pl
+from pandas.io.formats.style import Styler
+
+from loyalty import figcache
+
+#: Styled tables kept per process (least recently used first out); one holds its pandas
+#: frame and the text of its formatted cells (the Branches page's: 500 rows).
+MAX_TABLES = 32
+
+
+class _Rendered:
+    """What makes a Styler render once (under a lock: sessions share it), installed on the
+    instance as its ``_compute`` and ``_translate`` — the private methods Streamlit's
+    ``marshall_styler`` calls; the Styler keeps its type, by whose exact name Streamlit knows
+    it (``dataframe_util.is_pandas_styler``). Only what Streamlit reads of the rendering is
+    kept: the styles and the body's cells whose text is not the value's ``str``."""
+
+    def __init__(self, style: Styler) -> None:
+        self._style = style
+        self._compute_once = style._compute
+        self._translate_once = style._translate
+        self._lock = threading.Lock()
+        self._kept: dict[tuple, dict[str, Any]] = {}
+
+    def compute(self) -> Styler:
+        with self._lock:
+            if not self._kept:  # rendered already: nothing left to compute
+                self._compute_once()
+        return self._style
+
+    def translate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        key = (args, tuple(sorted(kwargs.items())))
+        with self._lock:
+            if key not in self._kept:
+                self._kept[key] = self._trimmed(self._translate_once(*args, **kwargs))
+            return self._kept[key]
+
+    def _trimmed(self, render: Mapping[str, Any]) -> dict[str, Any]:
+        plain = self._style.data.astype(str)
+        body = []
+        for row in render.get("body", []):
+            cells = []
+            for cell in row:
+                position = _position(cell.get("id"))
+                if position is None:
+                    continue
+                shown = cell.get("display_value")
+                if isinstance(shown, Enum) or str(shown) != plain.iat[position]:
+                    cells.append(cell)
+            body.append(cells)
+        kept = {k: render[k] for k in ("table_styles", "cellstyle") if k in render}
+        return {**kept, "body": body}
+
+
+def rendered_once(style: Styler) -> Styler:
+    """``style`` itself, from now on rendered once (its formats must be set before)."""
+    rendered = _Rendered(style)
+    style._compute = rendered.compute
+    style._translate = rendered.translate
+    return style
+
+
+def _position(cell_id: str | None) -> tuple[int, int] | None:
+    """(row, column) of a body cell's id ``row{i}_col{j}`` (None: a header cell)."""
+    if not cell_id or not cell_id.startswith("row") or "_col" not in cell_id:
+        return None
+    row, _, col = cell_id[3:].partition("_col")
+    return (int(row), int(col)) if row.isdigit() and col.isdigit() else None
+
+
+class Tables:
+    """The kept styled tables of one process, at most ``size``, safe across threads."""
+
+    def __init__(self, size: int = MAX_TABLES) -> None:
+        self.size = size
+        self._kept: OrderedDict[Any, Styler] = OrderedDict()
+        self._lock = threading.Lock()
+        self.built = 0
+
+    def styled(
+        self, frame: pl.DataFrame, decimal: str, thousands: str, digits: Mapping[str, int]
+    ) -> Styler:
+        key = (figcache.fingerprint(frame), decimal, thousands, tuple(digits.items()))
+        with self._lock:
+            style = self._kept.get(key)
+            if style is not None:
+                self._kept.move_to_end(key)
+                return style
+        style = _build(frame, decimal, thousands, digits)
+        with self._lock:
+            self.built += 1
+            style = self._kept.setdefault(key, style)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return style
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def _build(frame: pl.DataFrame, decimal: str, thousands: str, digits: Mapping[str, int]) -> Styler:
+    style = frame.to_pandas().style
+    for column, places in digits.items():
+        style = style.format(
+            precision=places, decimal=decimal, thousands=thousands, na_rep="–", subset=[column]
+        )
+    return rendered_once(style)
+
+
+TABLES = Tables()
+
+
+def styled(frame: pl.DataFrame, decimal: str, thousands: str, digits: Mapping[str, int]) -> Styler:
+    """``frame`` for ``st.dataframe``: the columns in ``digits`` shown with that many decimal
+    places, ``decimal`` and ``thousands`` as separators and "–" for a missing value, while
+    the browser sorts by the numbers. The same Styler for a frame of the same content."""
+    return TABLES.styled(frame, decimal, thousands, digits)

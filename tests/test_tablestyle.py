@@ -1,0 +1,108 @@
+"""loyalty.tablestyle: a styled table renders once and Streamlit sends the same as for a
+plain pandas Styler with the same formats."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import polars as pl
+import pytest
+from pandas.io.formats.style import Styler
+from streamlit.dataframe_util import is_pandas_styler
+from streamlit.elements.lib.pandas_styler_utils import marshall_styler
+from streamlit.proto.ArrowData_pb2 import ArrowData
+
+from loyalty import tablestyle
+
+DIGITS = {"engagement": 2, "nps": 1, "headcount": 0}
+
+
+def _frame(shift: float = 0.0) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "branch_id": ["B001", "B002", "B003", "B004"],
+            "name": ["Köln Süd", None, "Hamburg", "München"],
+            "headcount": [12, 4_250, None, 1_000_000],
+            "n_respondents": [40, 3, 17, 8],
+            "engagement": [3.14159 + shift, None, -0.004, math.nan],
+            "nps": [-12.25, 1234.5, None, 0.0],
+            "note": [None, "fewer than 5", None, ""],
+        }
+    )
+
+
+def _plain(frame: pl.DataFrame, decimal: str, thousands: str) -> Styler:
+    style = frame.to_pandas().style
+    for column, places in DIGITS.items():
+        style = style.format(
+            precision=places, decimal=decimal, thousands=thousands, na_rep="–", subset=[column]
+        )
+    return style
+
+
+def _sent(style: Styler) -> ArrowData:
+    proto = ArrowData()
+    marshall_styler(proto, style, "uuid")
+    return proto
+
+
+@pytest.mark.parametrize(("decimal", "thousands"), [(",", "."), (".", ",")])
+def test_streamlit_sends_what_a_plain_styler_sends(decimal, thousands):
+    frame = _frame()
+    kept = tablestyle.Tables().styled(frame, decimal, thousands, DIGITS)
+    plain = _sent(_plain(frame, decimal, thousands))
+    for _ in range(2):  # rendered, then from what was kept
+        ours = _sent(kept)
+        assert ours.styler.display_values == plain.styler.display_values
+        assert ours.styler.styles == plain.styler.styles
+        assert ours.styler.caption == plain.styler.caption
+    assert is_pandas_styler(kept)  # Streamlit knows a Styler by its type's exact name
+    every = frame.to_pandas().style._translate(False, False)["body"]
+    trimmed = kept._translate(False, False)["body"]
+    assert sum(map(len, trimmed)) < sum(map(len, every))  # the cells shown as str(value)
+
+
+def test_the_numbers_read_in_the_reader_s_format():
+    style = tablestyle.Tables().styled(_frame(), ",", ".", DIGITS)
+    cells = {}
+    for row in style._translate(False, False)["body"]:
+        for cell in row:
+            i, j = tablestyle._position(cell["id"])
+            cells[(i, style.data.columns[j])] = cell["display_value"]
+    assert cells[(0, "engagement")] == "3,14"
+    assert cells[(1, "nps")] == "1.234,5"
+    assert cells[(1, "headcount")] == "4.250"
+    assert cells[(1, "engagement")] == "–"
+    # a cell shown as its own text is left to Streamlit's str(value)
+    assert (0, "branch_id") not in cells and (0, "n_respondents") not in cells
+
+
+def test_a_table_renders_once_and_is_shared_by_content(monkeypatch):
+    renders = []
+    original = Styler._translate
+
+    def counting(self, *args, **kwargs):
+        renders.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Styler, "_translate", counting)
+    tables = tablestyle.Tables(size=2)
+    first = tables.styled(_frame(), ",", ".", DIGITS)
+    again = tables.styled(_frame(), ",", ".", DIGITS)  # another frame, the same content
+    assert again is first
+    for _ in range(3):
+        _sent(again)
+    assert len(renders) == 1 and tables.built == 1
+
+    english = tables.styled(_frame(), ".", ",", DIGITS)
+    other = tables.styled(_frame(shift=1.0), ",", ".", DIGITS)
+    assert english is not first and other is not first
+    assert len(tables) == 2  # the least recently used (the first) gave way
+    assert tables.styled(_frame(), ",", ".", DIGITS) is not first
+    assert tables.built == 4
+
+
+def test_the_readme_states_the_bound():
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text("utf-8").split())
+    assert f"(`loyalty/tablestyle.py`, at most {tablestyle.MAX_TABLES} tables per server" in readme
