@@ -7,6 +7,7 @@ return are branch-level figures. Every correlation here is at the branch level.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -387,9 +388,16 @@ EXCLUSION_REASONS = ("no_responses", "below_minimum", "no_loyalty", "no_finance"
 
 def engagement_funnel(table: pl.DataFrame) -> stats.Funnel:
     """Branch engagement against its number of respondents with funnel limits (Spiegelhalter
-    2005): branches with a score only (suppressed ones have none)."""
+    2005): branches with a score only (suppressed ones have none), each with its ``name``
+    from ``table`` (the chart's hover text: the figure is kept by its inputs' content, and a
+    name column is cheaper to key than a mapping of every branch's name)."""
     shown = table.filter(~pl.col("suppressed"))
-    return stats.funnel(shown, "engagement", "engagement_sd", "n_respondents")
+    funnel = stats.funnel(shown, "engagement", "engagement_sd", "n_respondents")
+    names = shown.select("branch_id", "name")
+    return dataclasses.replace(
+        funnel,
+        branches=funnel.branches.join(names, on="branch_id", how="left", maintain_order="left"),
+    )
 
 
 def exclusions(table: pl.DataFrame, min_size: int | None = None) -> pl.DataFrame:

@@ -554,7 +554,7 @@ def dimension_heatmap(
 
 
 @kept
-def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
+def funnel_plot(f, lang: str) -> go.Figure:
     """Branch engagement (mean of its employees) against its number of respondents, with the
     company mean and the 95 % and 99.8 % control limits (Spiegelhalter 2005): points outside
     the outer funnel differ from the company beyond chance. A click opens the branch."""
@@ -570,7 +570,7 @@ def funnel_plot(f, names: dict[str, str], lang: str) -> go.Figure:
             name=t("chart.branch", lang),
             marker={"size": 9 if b.height <= 500 else 5, "color": colors, "opacity": 0.85},
             customdata=b["branch_id"].to_numpy(),
-            text=[names.get(k, k) for k in b["branch_id"]],
+            text=b["name"].fill_null(b["branch_id"]).to_numpy(),
             hovertemplate="<b>%{text}</b> (%{customdata})<br>"
             + t("funnel.hover", lang)
             + "<extra></extra>",

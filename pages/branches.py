@@ -177,9 +177,8 @@ elif picked:
     st.switch_page("pages/branch.py", query_params={"branch": picked, **link_query})
 funnel = analysis.engagement_funnel(chosen)
 if funnel.n_branches >= 3:
-    names = ui.branch_names(wave).names
     picked = ui.chart(
-        charts.funnel_plot(funnel, names, lang),
+        charts.funnel_plot(funnel, lang),
         key="funnel",
         on_select="rerun",
         selection_mode="points",

@@ -222,8 +222,9 @@ def test_funnel_plot_shows_branches_with_a_score_and_both_limits(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     f = analysis.engagement_funnel(table)
     names = dict(zip(table["branch_id"], table["name"], strict=True))
-    fig = charts.funnel_plot(f, names, "de")
+    fig = charts.funnel_plot(f, "de")
     points = fig.data[0]
+    assert list(points.text) == [names[b] for b in points.customdata]  # each its own name
     hidden = set(table.filter(pl.col("suppressed"))["branch_id"])
     assert not hidden & set(points.customdata)
     assert len(points.customdata) == table.height - len(hidden) == f.n_branches
@@ -248,10 +249,9 @@ def test_charts_of_many_points_draw_every_trace_with_webgl(demo_store, count):
     lies above SVG and would hide an SVG line); fewer points stay SVG."""
     table = _many_branches(analysis.branch_table(demo_store, "2025-H2"), count)
     link = analysis.chain_links(table)[0]
-    names = dict(zip(table["branch_id"], table["name"], strict=True))
     figures = [
         charts.link_scatter(table, link, "de", wording.link_subtitle(link, "de")),
-        charts.funnel_plot(analysis.engagement_funnel(table), names, "de"),
+        charts.funnel_plot(analysis.engagement_funnel(table), "de"),
     ]
     expected = "scattergl" if count >= charts.WEBGL_FROM else "scatter"
     for fig in figures:
