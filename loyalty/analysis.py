@@ -498,6 +498,20 @@ def churn_shares(store: Store, wave: str, branch_id: str | None = None) -> pl.Da
     )
 
 
+def churn_shares_by_branch(store: Store, wave: str) -> pl.DataFrame:
+    """:func:`churn_shares` of every branch in a wave at once: ``branch_id``, then the same
+    columns, each branch's shares of its own lost customers, sorted by branch and reason."""
+    return store.sql(
+        """
+        SELECT branch_id, reason, sum(customers)::BIGINT AS customers,
+               sum(customers) / sum(sum(customers)) OVER (PARTITION BY branch_id) AS share
+        FROM active_churn WHERE wave = ?
+        GROUP BY branch_id, reason ORDER BY branch_id, reason
+        """,
+        [wave],
+    )
+
+
 def company_benchmarks(table_all_waves: pl.DataFrame) -> dict[str, Benchmark]:
     """:func:`company_benchmark` of every wave in an all-waves branch table."""
     return {

@@ -335,12 +335,19 @@ class Dashboard:
         """Shares of lost customers by reason, company-wide or of one branch in the scope."""
         if branch_id is not None and self.scope is not None and branch_id not in self.scope:
             raise access.NotPermitted("view_dashboards")
-        return self._memo(
-            "churn",
-            (wave, branch_id),
-            lambda: analysis.churn_shares(self.store, wave, branch_id),
+        if branch_id is None:
+            return self._memo(
+                "churn", (wave, None), lambda: analysis.churn_shares(self.store, wave), scoped=False
+            )
+        # one query for every branch of the wave, then a filter per branch: a query per
+        # branch was 6 % of the server's time under 25 sessions at 10,000 branches
+        every = self._memo(
+            "churn_by_branch",
+            (wave,),
+            lambda: analysis.churn_shares_by_branch(self.store, wave),
             scoped=False,
         )
+        return every.filter(pl.col("branch_id") == branch_id).drop("branch_id")
 
     def what_if(
         self, wave: str, loyalty: str, rule: str, values: tuple[str, ...], delta: float

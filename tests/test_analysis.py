@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from loyalty import analysis, demo, stats
+from loyalty import analysis, dashboard, demo, stats
 
 
 def _dimension_scores(store, wave: str) -> pl.DataFrame:
@@ -163,6 +163,30 @@ def test_churn_shares_sum_to_one_and_staff_share(demo_store):
     assert branch["share"].sum() == pytest.approx(1)
     assert company["customers"].sum() > branch["customers"].sum()
     assert 0.55 < analysis.staff_share(company) < 0.8
+
+
+def test_a_branch_s_churn_reasons_from_the_wave_s_one_query(stores, demo_data):
+    """The Branch page's churn reasons come from one query over every branch of the wave,
+    filtered per branch: the same frame as the query for that branch alone, for every
+    branch, also one with no churn reasons in the wave (an empty frame of the same schema),
+    on both backends."""
+    store = stores.open()
+    demo.seed_store(store, demo_data)
+    wave = "2025-H2"
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM churn_reasons WHERE branch_id = 'B007' AND wave = ?", [wave])
+    try:
+        board = dashboard.Dashboard(store)
+        ids = store.sql("SELECT branch_id FROM branches ORDER BY 1")["branch_id"].to_list()
+        for branch_id in ids:
+            alone = analysis.churn_shares(store, wave, branch_id)
+            assert_frame_equal(board.churn(wave, branch_id), alone)
+        assert board.churn(wave, "B007").is_empty() and len(ids) == 120
+        every = analysis.churn_shares_by_branch(store, wave)
+        assert every["branch_id"].n_unique() == 119  # B007's reasons are gone
+        assert_frame_equal(board.churn(wave), analysis.churn_shares(store, wave))
+    finally:
+        store.close()
 
 
 def test_branch_trend_has_one_row_per_wave_with_company_figures(demo_store):
