@@ -393,7 +393,7 @@ def engagement_funnel(table: pl.DataFrame) -> stats.Funnel:
     name column is cheaper to key than a mapping of every branch's name)."""
     shown = table.filter(~pl.col("suppressed"))
     funnel = stats.funnel(shown, "engagement", "engagement_sd", "n_respondents")
-    names = shown.select("branch_id", "name")
+    names = shown.select("branch_id", "name").unique("branch_id", keep="last", maintain_order=True)
     return dataclasses.replace(
         funnel,
         branches=funnel.branches.join(names, on="branch_id", how="left", maintain_order="left"),

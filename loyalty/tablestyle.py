@@ -12,14 +12,16 @@ renders once (:func:`rendered_once`). Its rendering keeps only the cells whose s
 differs from the value's own text (the formatted numbers), since Streamlit shows
 ``str(value)`` for every cell it is not told otherwise
 (``streamlit.elements.lib.pandas_styler_utils``); a test compares what Streamlit sends for a
-kept and a plain Styler. What is kept is the table a page shows, already suppressed: nothing
-a page does not show."""
+kept and a plain Styler. (Only the Styler's uuid differs: a new Styler draws a random one on
+every run, a kept one keeps its own; it only names CSS rules, and these tables have none.)
+What is kept is the table a page shows, already suppressed: nothing a page does not show."""
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
-from collections.abc import Mapping
+import weakref
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
@@ -28,9 +30,13 @@ from pandas.io.formats.style import Styler
 
 from loyalty import figcache
 
-#: Styled tables kept per process (least recently used first out); one holds its pandas
-#: frame and the text of its formatted cells (the Branches page's: 500 rows).
+#: Styled tables kept per process (least recently used first out). One holds its pandas frame,
+#: its formats and the id and text of each formatted cell: the Branches page's 500 rows
+#: about 1 MB (tracemalloc).
 MAX_TABLES = 32
+#: What Streamlit's ``marshall_styler`` reads of a rendering: the styles, and per body cell.
+_RENDER_KEYS = ("table_styles", "cellstyle")
+_CELL_KEYS = ("id", "display_value")
 
 
 class _Rendered:
@@ -38,43 +44,59 @@ class _Rendered:
     instance as its ``_compute`` and ``_translate`` — the private methods Streamlit's
     ``marshall_styler`` calls; the Styler keeps its type, by whose exact name Streamlit knows
     it (``dataframe_util.is_pandas_styler``). Only what Streamlit reads of the rendering is
-    kept: the styles and the body's cells whose text is not the value's ``str``."""
+    kept: the styles and the id and text of the body's cells whose text is not the value's
+    ``str``; the per-cell formatters pandas made while rendering are let go. It holds its
+    Styler weakly: an evicted table is freed at once, without waiting for a collection."""
 
     def __init__(self, style: Styler) -> None:
-        self._style = style
-        self._compute_once = style._compute
-        self._translate_once = style._translate
+        self._style = weakref.ref(style)
         self._lock = threading.Lock()
         self._kept: dict[tuple, dict[str, Any]] = {}
 
-    def compute(self) -> Styler:
+    def compute(self) -> Styler | None:
+        style = self._style()
         with self._lock:
-            if not self._kept:  # rendered already: nothing left to compute
-                self._compute_once()
-        return self._style
+            if style is not None and not self._kept:  # rendered: nothing left to compute
+                Styler._compute(style)
+        return style
 
     def translate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         key = (args, tuple(sorted(kwargs.items())))
         with self._lock:
             if key not in self._kept:
-                self._kept[key] = self._trimmed(self._translate_once(*args, **kwargs))
+                style = self._style()
+                assert style is not None, "a Styler renders while it lives"
+                formats = style._display_funcs  # the cells with a format of their own …
+                own = set(formats)
+                self._kept[key] = _trimmed(style, Styler._translate(style, *args, **kwargs))
+                # … not the default one rendering added to every cell (nor to every row and
+                # column header): a new dict, as a dict does not shrink when emptied
+                style._display_funcs = _only(formats, own)
+                style._display_funcs_index = _only(style._display_funcs_index, ())
+                style._display_funcs_columns = _only(style._display_funcs_columns, ())
             return self._kept[key]
 
-    def _trimmed(self, render: Mapping[str, Any]) -> dict[str, Any]:
-        plain = self._style.data.astype(str)
-        body = []
-        for row in render.get("body", []):
-            cells = []
-            for cell in row:
-                position = _position(cell.get("id"))
-                if position is None:
-                    continue
-                shown = cell.get("display_value")
-                if isinstance(shown, Enum) or str(shown) != plain.iat[position]:
-                    cells.append(cell)
-            body.append(cells)
-        kept = {k: render[k] for k in ("table_styles", "cellstyle") if k in render}
-        return {**kept, "body": body}
+
+def _only(funcs: defaultdict, cells: Iterable) -> defaultdict:
+    """``funcs`` (a Styler's formats per cell) with only the entries of ``cells``."""
+    return defaultdict(funcs.default_factory, {c: funcs[c] for c in cells if c in funcs})
+
+
+def _trimmed(style: Styler, render: Mapping[str, Any]) -> dict[str, Any]:
+    plain = style.data.astype(str)
+    text = [plain.iloc[:, j].tolist() for j in range(plain.shape[1])]  # what Streamlit shows
+    body = []
+    for row in render.get("body", []):
+        cells = []
+        for cell in row:
+            position = _position(cell.get("id"))
+            if position is None:
+                continue
+            shown = cell.get("display_value")
+            if isinstance(shown, Enum) or str(shown) != text[position[1]][position[0]]:
+                cells.append({k: cell[k] for k in _CELL_KEYS if k in cell})
+        body.append(cells)
+    return {**{k: render[k] for k in _RENDER_KEYS if k in render}, "body": body}
 
 
 def rendered_once(style: Styler) -> Styler:
@@ -105,7 +127,10 @@ class Tables:
     def styled(
         self, frame: pl.DataFrame, decimal: str, thousands: str, digits: Mapping[str, int]
     ) -> Styler:
-        key = (figcache.fingerprint(frame), decimal, thousands, tuple(digits.items()))
+        try:
+            key = (figcache.fingerprint(frame), decimal, thousands, tuple(digits.items()))
+        except figcache.Unkeyable:  # a column whose content cannot be told: not kept
+            return _build(frame, decimal, thousands, digits)
         with self._lock:
             style = self._kept.get(key)
             if style is not None:

@@ -3,7 +3,9 @@ plain pandas Styler with the same formats."""
 
 from __future__ import annotations
 
+import gc
 import math
+import weakref
 from pathlib import Path
 
 import polars as pl
@@ -13,7 +15,7 @@ from streamlit.dataframe_util import is_pandas_styler
 from streamlit.elements.lib.pandas_styler_utils import marshall_styler
 from streamlit.proto.ArrowData_pb2 import ArrowData
 
-from loyalty import tablestyle
+from loyalty import figcache, tablestyle
 
 DIGITS = {"engagement": 2, "nps": 1, "headcount": 0}
 
@@ -59,8 +61,9 @@ def test_streamlit_sends_what_a_plain_styler_sends(decimal, thousands):
         assert ours.styler.caption == plain.styler.caption
     assert is_pandas_styler(kept)  # Streamlit knows a Styler by its type's exact name
     every = frame.to_pandas().style._translate(False, False)["body"]
+    cells = [c for row in every for c in row if tablestyle._position(c.get("id"))]
     trimmed = kept._translate(False, False)["body"]
-    assert sum(map(len, trimmed)) < sum(map(len, every))  # the cells shown as str(value)
+    assert 0 < sum(map(len, trimmed)) < len(cells)  # not the cells shown as str(value)
 
 
 def test_the_numbers_read_in_the_reader_s_format():
@@ -106,3 +109,32 @@ def test_a_table_renders_once_and_is_shared_by_content(monkeypatch):
 def test_the_readme_states_the_bound():
     readme = " ".join((Path(__file__).parents[1] / "README.md").read_text("utf-8").split())
     assert f"(`loyalty/tablestyle.py`, at most {tablestyle.MAX_TABLES} tables per server" in readme
+
+
+def test_the_digits_are_part_of_the_key_and_an_unkeyable_table_is_not_kept(monkeypatch):
+    tables = tablestyle.Tables()
+    first = tables.styled(_frame(), ",", ".", DIGITS)
+    assert tables.styled(_frame(), ",", ".", {**DIGITS, "nps": 2}) is not first
+
+    def unkeyable(value):
+        raise figcache.Unkeyable("frame")
+
+    monkeypatch.setattr(figcache, "fingerprint", unkeyable)
+    once, again = (tables.styled(_frame(), ",", ".", DIGITS) for _ in range(2))
+    assert once is not again and len(tables) == 2
+    plain = _sent(_plain(_frame(), ",", "."))
+    assert _sent(once).styler.display_values == plain.styler.display_values
+
+
+def test_a_table_given_way_is_freed_at_once():
+    """The rendering holds its Styler weakly: no cycle keeps an evicted table (the server
+    runs without Streamlit's forced collection after each run)."""
+    tables = tablestyle.Tables(size=1)
+    gc.disable()
+    try:
+        kept = weakref.ref(tables.styled(_frame(), ",", ".", DIGITS))
+        _sent(kept())
+        tables.styled(_frame(shift=1.0), ",", ".", DIGITS)
+        assert kept() is None
+    finally:
+        gc.enable()
