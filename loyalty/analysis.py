@@ -484,13 +484,14 @@ def ranks(table: pl.DataFrame, branch_id: str) -> dict[str, tuple[int | None, in
 
 
 def churn_shares(store: Store, wave: str, branch_id: str | None = None) -> pl.DataFrame:
-    """Lost customers by reason for one branch (or the company) in a wave, with shares."""
+    """Lost customers by reason for one branch (or the company) in a wave, with shares (none
+    where no customer was lost: 0 of 0 is no share)."""
     where = "AND branch_id = ?" if branch_id else ""
     params = [wave, branch_id] if branch_id else [wave]
     return store.sql(
         f"""
         SELECT reason, sum(customers)::BIGINT AS customers,
-               sum(customers) / sum(sum(customers)) OVER () AS share
+               sum(customers) / NULLIF(sum(sum(customers)) OVER (), 0) AS share
         FROM active_churn WHERE wave = ? {where}
         GROUP BY reason ORDER BY reason
         """,
@@ -504,7 +505,8 @@ def churn_shares_by_branch(store: Store, wave: str) -> pl.DataFrame:
     return store.sql(
         """
         SELECT branch_id, reason, sum(customers)::BIGINT AS customers,
-               sum(customers) / sum(sum(customers)) OVER (PARTITION BY branch_id) AS share
+               sum(customers) / NULLIF(sum(sum(customers)) OVER (PARTITION BY branch_id), 0)
+                   AS share
         FROM active_churn WHERE wave = ?
         GROUP BY branch_id, reason ORDER BY branch_id, reason
         """,

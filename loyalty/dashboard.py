@@ -339,15 +339,19 @@ class Dashboard:
             return self._memo(
                 "churn", (wave, None), lambda: analysis.churn_shares(self.store, wave), scoped=False
             )
-        # one query for every branch of the wave, then a filter per branch: a query per
-        # branch was 6 % of the server's time under 25 sessions at 10,000 branches
-        every = self._memo(
+        every = self.churn_by_branch(wave)
+        return every.filter(pl.col("branch_id") == branch_id).drop("branch_id")
+
+    def churn_by_branch(self, wave: str) -> pl.DataFrame:
+        """Every branch's shares of its lost customers by reason in a wave, from one query
+        (what :meth:`churn` filters a branch from; a query per branch was 6 % of the server's
+        time under 25 sessions at 10,000 branches). Not scoped: :meth:`churn` checks access."""
+        return self._memo(
             "churn_by_branch",
             (wave,),
             lambda: analysis.churn_shares_by_branch(self.store, wave),
             scoped=False,
         )
-        return every.filter(pl.col("branch_id") == branch_id).drop("branch_id")
 
     def what_if(
         self, wave: str, loyalty: str, rule: str, values: tuple[str, ...], delta: float
@@ -571,6 +575,8 @@ class Dashboard:
         def wave_only(scope: Scope, wave: str) -> Iterator[Request]:
             yield Request("branch_names", scope, (wave,))
             yield Request("churn", scope, (wave, None))
+            if scope is None:  # the Branch page's branch is one filter of it
+                yield Request("churn_by_branch", None, (wave,))
             if wave == first:
                 yield Request("what_if", scope, (wave, measure, *model.WHAT_IF_DEFAULT))
             yield Request("has_answers", None, (wave,))

@@ -29,6 +29,8 @@ CACHED = {
     "expected_vs_actual": c._expected,
     "estimates": c._estimates,
     "churn": c._churn,
+    # the core's memo keeps it (pages read a branch's part through "churn")
+    "churn_by_branch": lambda db, rev, scope, wave: c._core(db, rev, scope).churn_by_branch(wave),
     "what_if": c._what_if,
     "lags": c._lags,
     # the core's memo keeps them (the story reads them from there)

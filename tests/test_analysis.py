@@ -175,6 +175,10 @@ def test_a_branch_s_churn_reasons_from_the_wave_s_one_query(stores, demo_data):
     wave = "2025-H2"
     with store.transaction() as cur:
         cur.execute("DELETE FROM churn_reasons WHERE branch_id = 'B007' AND wave = ?", [wave])
+        # a branch that lost no customer: 0 of 0 is no share (not a division by zero)
+        cur.execute(
+            "UPDATE churn_reasons SET customers = 0 WHERE branch_id = 'B011' AND wave = ?", [wave]
+        )
     try:
         board = dashboard.Dashboard(store)
         ids = store.sql("SELECT branch_id FROM branches ORDER BY 1")["branch_id"].to_list()
@@ -182,6 +186,8 @@ def test_a_branch_s_churn_reasons_from_the_wave_s_one_query(stores, demo_data):
             alone = analysis.churn_shares(store, wave, branch_id)
             assert_frame_equal(board.churn(wave, branch_id), alone)
         assert board.churn(wave, "B007").is_empty() and len(ids) == 120
+        lost_none = board.churn(wave, "B011")
+        assert lost_none.height > 0 and lost_none["share"].null_count() == lost_none.height
         every = analysis.churn_shares_by_branch(store, wave)
         assert every["branch_id"].n_unique() == 119  # B007's reasons are gone
         assert_frame_equal(board.churn(wave), analysis.churn_shares(store, wave))

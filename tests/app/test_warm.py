@@ -22,6 +22,7 @@ COMPUTATIONS = [
     (analysis, "headline_ratio"),
     (analysis, "quadrant_table"),
     (analysis, "churn_shares"),
+    (analysis, "churn_shares_by_branch"),
     (analysis, "chain_links"),
     (analysis, "company_benchmarks"),
     (model, "chain_model"),
@@ -95,6 +96,9 @@ def test_a_warmed_store_serves_every_first_visit_from_the_caches(app, ui, copy_d
     assert result.failed == 0 and not result.stopped
     _forbid_computing(monkeypatch)
     assert _visit_all(app) == []
+    # a branch's own page too: its churn reasons are one filter of the wave's (warmed)
+    at = app("pages/branch.py", lang="en", branch="B042").run()
+    assert not at.exception and at.selectbox(key="branch_select").value == "B042"
 
 
 def test_without_warming_a_first_visit_computes(app, copy_db, monkeypatch):
