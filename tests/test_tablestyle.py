@@ -138,3 +138,14 @@ def test_a_table_given_way_is_freed_at_once():
         assert kept() is None
     finally:
         gc.enable()
+
+
+def test_a_rendering_with_other_arguments_keeps_the_formats():
+    """Streamlit renders with (False, False); a rendering with other arguments is made anew
+    and still has each formatted cell's format (only the default ones are let go)."""
+    style = tablestyle.Tables().styled(_frame(), ",", ".", DIGITS)
+    _sent(style)
+    again = style._translate(True, True)
+    shown = {c["id"]: c["display_value"] for row in again["body"] for c in row}
+    engagement = list(style.data.columns).index("engagement")
+    assert shown[f"row0_col{engagement}"] == "3,14"
