@@ -125,18 +125,30 @@ class Tables:
         self.built = 0
 
     def styled(
-        self, frame: pl.DataFrame, decimal: str, thousands: str, digits: Mapping[str, int]
+        self,
+        frame: pl.DataFrame,
+        decimal: str,
+        thousands: str,
+        digits: Mapping[str, int],
+        moments: Mapping[str, str] | None = None,
     ) -> Styler:
+        moments = moments or {}
         try:
-            key = (figcache.fingerprint(frame), decimal, thousands, tuple(digits.items()))
+            key = (
+                figcache.fingerprint(frame),
+                decimal,
+                thousands,
+                tuple(digits.items()),
+                tuple(moments.items()),
+            )
         except figcache.Unkeyable:  # a column whose content cannot be told: not kept
-            return _build(frame, decimal, thousands, digits)
+            return _build(frame, decimal, thousands, digits, moments)
         with self._lock:
             style = self._kept.get(key)
             if style is not None:
                 self._kept.move_to_end(key)
                 return style
-        style = _build(frame, decimal, thousands, digits)
+        style = _build(frame, decimal, thousands, digits, moments)
         with self._lock:
             self.built += 1
             style = self._kept.setdefault(key, style)
@@ -148,11 +160,21 @@ class Tables:
         return len(self._kept)
 
 
-def _build(frame: pl.DataFrame, decimal: str, thousands: str, digits: Mapping[str, int]) -> Styler:
+def _build(
+    frame: pl.DataFrame,
+    decimal: str,
+    thousands: str,
+    digits: Mapping[str, int],
+    moments: Mapping[str, str],
+) -> Styler:
     style = frame.to_pandas().style
     for column, places in digits.items():
         style = style.format(
             precision=places, decimal=decimal, thousands=thousands, na_rep="–", subset=[column]
+        )
+    for column, pattern in moments.items():
+        style = style.format(
+            lambda moment, p=pattern: moment.strftime(p), na_rep="–", subset=[column]
         )
     return rendered_once(style)
 
@@ -160,8 +182,15 @@ def _build(frame: pl.DataFrame, decimal: str, thousands: str, digits: Mapping[st
 TABLES = Tables()
 
 
-def styled(frame: pl.DataFrame, decimal: str, thousands: str, digits: Mapping[str, int]) -> Styler:
+def styled(
+    frame: pl.DataFrame,
+    decimal: str,
+    thousands: str,
+    digits: Mapping[str, int],
+    moments: Mapping[str, str] | None = None,
+) -> Styler:
     """``frame`` for ``st.dataframe``: the columns in ``digits`` shown with that many decimal
-    places, ``decimal`` and ``thousands`` as separators and "–" for a missing value, while
-    the browser sorts by the numbers. The same Styler for a frame of the same content."""
-    return TABLES.styled(frame, decimal, thousands, digits)
+    places, ``decimal`` and ``thousands`` as separators, those in ``moments`` (date and time
+    columns) by their ``strftime`` pattern, and "–" for a missing value, while the browser
+    sorts by the numbers and moments. The same Styler for a frame of the same content."""
+    return TABLES.styled(frame, decimal, thousands, digits, moments)

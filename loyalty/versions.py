@@ -54,8 +54,13 @@ def short_label(kind: str, wave: object, version: object, lang: str) -> str:
     )
 
 
+def when_format(lang: str) -> str:
+    """The ``strftime`` pattern of a moment to the minute in ``lang`` (04.12.2026 15:47)."""
+    return "%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M"
+
+
 def _when(value, lang: str) -> str:
-    return value.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M")
+    return value.strftime(when_format(lang))
 
 
 def find(store: Store, kind: str, wave: str | None, version: int) -> int:

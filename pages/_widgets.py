@@ -5,7 +5,7 @@ style."""
 import polars as pl
 import streamlit as st
 
-from loyalty import analysis, exports, i18n, schema, style, tablestyle
+from loyalty import analysis, exports, i18n, schema, style, tablestyle, versions
 from pages import _cache, _session
 
 
@@ -77,12 +77,16 @@ def wave_picker(lang: str, container=st) -> str:
     return wave
 
 
-def styled(frame: pl.DataFrame, lang: str, digits: dict[str, int]):
+def styled(frame: pl.DataFrame, lang: str, digits: dict[str, int], moments: tuple[str, ...] = ()):
     """A pandas Styler (the boundary st.dataframe needs for custom number formats) that shows
-    numbers in the language's format while sorting keeps the numbers; rendered once for the
-    same table (:mod:`loyalty.tablestyle`)."""
+    numbers, and the date-and-time columns named in ``moments``, in the language's format
+    while sorting keeps the values; rendered once for the same table
+    (:mod:`loyalty.tablestyle`)."""
     decimal, thousands = i18n.separators(lang)
-    return tablestyle.styled(frame, decimal, thousands, digits)
+    pattern = versions.when_format(lang)
+    return tablestyle.styled(
+        frame, decimal, thousands, digits, {column: pattern for column in moments}
+    )
 
 
 def query_list(name: str) -> list[str]:

@@ -184,8 +184,9 @@ with tab_versions:
     for note in retention.purge_notes(ui.store(), lang):
         st.info(note, icon=":material/auto_delete:")
     history = versions.history(ui.store())
+    counted, when = t("data.col.rows", lang), t("data.col.when", lang)
     st.dataframe(
-        ui.styled(versions.history_table(history, lang), lang, {t("data.col.rows", lang): 0}),
+        ui.styled(versions.history_table(history, lang), lang, {counted: 0}, (when,)),
         hide_index=True,
         key="versions_table",
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import math
 import weakref
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +16,7 @@ from streamlit.dataframe_util import is_pandas_styler
 from streamlit.elements.lib.pandas_styler_utils import marshall_styler
 from streamlit.proto.ArrowData_pb2 import ArrowData
 
-from loyalty import figcache, tablestyle
+from loyalty import figcache, tablestyle, versions
 
 DIGITS = {"engagement": 2, "nps": 1, "headcount": 0}
 
@@ -149,3 +150,29 @@ def test_a_rendering_with_other_arguments_keeps_the_formats():
     shown = {c["id"]: c["display_value"] for row in again["body"] for c in row}
     engagement = list(style.data.columns).index("engagement")
     assert shown[f"row0_col{engagement}"] == "3,14"
+
+
+def test_moments_read_in_the_reader_s_format_and_sort_as_moments():
+    """The Data page's versions: a date-and-time column shown by the language's pattern
+    (loyalty.versions.when_format), while the data Streamlit sends keeps the timestamps."""
+    frame = pl.DataFrame(
+        {
+            "ID": [1, 2],
+            "when": [datetime(2026, 12, 4, 15, 47), None],
+        }
+    )
+    tables = tablestyle.Tables()
+    for lang, shown in (("de", "04.12.2026 15:47"), ("en", "2026-12-04 15:47")):
+        pattern = versions.when_format(lang)
+        style = tables.styled(frame, ",", ".", {}, {"when": pattern})
+        cells = {
+            c["id"]: c["display_value"]
+            for row in style._translate(False, False)["body"]
+            for c in row
+        }
+        assert cells == {"row0_col1": shown, "row1_col1": "–"}
+        plain = frame.to_pandas().style.format(
+            lambda moment, p=pattern: moment.strftime(p), na_rep="–", subset=["when"]
+        )
+        assert _sent(style).styler.display_values == _sent(plain).styler.display_values
+        assert str(style.data["when"].dtype).startswith("datetime64")  # sorted as moments
