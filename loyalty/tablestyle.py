@@ -132,6 +132,11 @@ class Tables:
         digits: Mapping[str, int],
         moments: Mapping[str, str] | None = None,
     ) -> Styler:
+        """``frame`` for ``st.dataframe``: the columns in ``digits`` shown with that many
+        decimal places, ``decimal`` and ``thousands`` as separators, those in ``moments`` (date
+        and time columns) by their ``strftime`` pattern, and "–" for a missing value, while the
+        browser sorts by the numbers and moments. The same Styler for a frame of the same
+        content."""
         moments = moments or {}
         try:
             key = (
@@ -182,15 +187,5 @@ def _build(
 TABLES = Tables()
 
 
-def styled(
-    frame: pl.DataFrame,
-    decimal: str,
-    thousands: str,
-    digits: Mapping[str, int],
-    moments: Mapping[str, str] | None = None,
-) -> Styler:
-    """``frame`` for ``st.dataframe``: the columns in ``digits`` shown with that many decimal
-    places, ``decimal`` and ``thousands`` as separators, those in ``moments`` (date and time
-    columns) by their ``strftime`` pattern, and "–" for a missing value, while the browser
-    sorts by the numbers and moments. The same Styler for a frame of the same content."""
-    return TABLES.styled(frame, decimal, thousands, digits, moments)
+#: The process's kept tables, as the pages ask for them (:meth:`Tables.styled`).
+styled = TABLES.styled
