@@ -38,6 +38,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
+import linecache
 import os
 import random
 import re
@@ -237,17 +239,41 @@ CATEGORIES = (
 )
 
 
+_FRAME = re.compile(r"\((?P<file>[^()]+):(?P<line>\d+)\)$")
+
+
+@functools.cache
+def _sleeps_at(file: str, line: int) -> bool:
+    """Whether source line ``line`` of ``file`` (as py-spy names it: relative to the project or
+    to a folder on ``sys.path``) calls ``sleep(``."""
+    for folder in (ROOT, *map(Path, filter(None, sys.path))):
+        candidate = folder / file
+        if candidate.is_file():
+            return re.search(r"\bsleep\(", linecache.getline(str(candidate), line)) is not None
+    return False
+
+
+def _idle(leaf: str) -> bool:
+    """Whether a sample's innermost frame waits: in select/epoll/Condition.wait, or at a line
+    that calls ``time.sleep`` (a C function, so py-spy shows the line calling it; a sleeping
+    thread is sampled while it wakes and waits for the interpreter lock, e.g. the store's
+    watch and Streamlit's polling file watcher)."""
+    if any(w in leaf for w in ("select (", "epoll", "sleep", "wait (threading", "_wait_for")):
+        return True
+    found = _FRAME.search(leaf)
+    return found is not None and _sleeps_at(found["file"], int(found["line"]))
+
+
 def summarise_profile(path: Path) -> list[tuple[str, float]]:
     """Shares of the samples (py-spy raw: ``frame;frame;… count`` per line) by category;
-    idle threads (waiting in select/epoll/sleep/Condition.wait) are left out."""
+    idle threads (:func:`_idle`) are left out."""
     totals: dict[str, int] = defaultdict(int)
     busy = 0
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
             continue
-        leaf = stack.rsplit(";", 1)[-1]
-        if any(w in leaf for w in ("select (", "epoll", "sleep", "wait (threading", "_wait_for")):
+        if _idle(stack.rsplit(";", 1)[-1]):
             continue
         n = int(count)
         busy += n

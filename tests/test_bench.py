@@ -241,6 +241,24 @@ def test_profile_summary_sorts_busy_samples_into_categories(tmp_path):
     }
 
 
+def test_profile_summary_leaves_out_a_thread_sampled_in_its_sleep(tmp_path):
+    """A thread in ``time.sleep`` is sampled at the line that calls it (the store's watch,
+    Streamlit's polling file watcher): waiting, not busy; the line after it is busy."""
+    from bench import load_protocol
+
+    source = (ROOT / "loyalty" / "store.py").read_text(encoding="utf-8").splitlines()
+    sleep = next(i for i, line in enumerate(source, 1) if "time.sleep(WATCH_SECONDS)" in line)
+    raw = tmp_path / "profile.txt"
+    raw.write_text(
+        f"run (threading.py);Store._watch (loyalty/store.py:{sleep}) 40\n"
+        f"run (threading.py);Store._watch (loyalty/store.py:{sleep + 2}) 1\n"
+        "run (threading.py);something (x.py:3) 1\n",
+        encoding="utf-8",
+    )
+    shares = dict(load_protocol.summarise_profile(raw))
+    assert shares == {"our pages and loyalty/": 0.5, "other": 0.5}
+
+
 def test_the_served_app_does_not_force_a_garbage_collection_after_every_run():
     """Decided by measurement (bench/RESULTS.md): runner.postScriptGC off cut the server's CPU
     per action about threefold; Python's own collector and the bounded caches keep memory
