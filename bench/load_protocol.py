@@ -222,6 +222,9 @@ def _start_profile(pid: int, opts: Options):
         [
             spy, "record", "--pid", str(pid), "--duration", str(int(opts.ramp + opts.seconds)),
             "--rate", "50", "--format", "raw", "--output", str(opts.profile), "--nonblocking",
+            # whole paths: py-spy shortens a file's path to its top package, and pages/ is none
+            # (pages/methods.py would read "methods.py", as Streamlit's own files might)
+            "--full-filenames",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -231,7 +234,9 @@ def _start_profile(pid: int, opts: Options):
 #: Where the server's time goes: the first category whose marker is in a sample's stack.
 CATEGORIES = (
     ("garbage collection after each run (runner.postScriptGC)", ("_on_script_finished",)),
-    ("our pages and loyalty/", ("pages/", "loyalty/")),
+    # with whole paths (the recording's --full-filenames) the project's two folders; "(loyalty/"
+    # is the shortened form of a profile recorded without them
+    ("our pages and loyalty/", (f"{ROOT}/pages/", f"{ROOT}/loyalty/", "(loyalty/")),
     ("figure to JSON (plotly)", ("to_plotly_json", "plotly/", "_plotly_utils")),
     ("protobuf and Arrow (elements)", ("protobuf", "pyarrow", "_pb2", "arrow")),
     ("Streamlit's script runner", ("script_runner", "exec_func_with_error_handling")),
@@ -242,14 +247,19 @@ CATEGORIES = (
 _FRAME = re.compile(r"\((?P<file>[^()]+):(?P<line>\d+)\)$")
 
 
+#: A source line that is a call of a sleep (``time.sleep(…)``, ``sleep(…)``), nothing before it.
+_SLEEP_LINE = re.compile(r"\s*[\w.]*\bsleep\(")
+
+
 @functools.cache
 def _sleeps_at(file: str, line: int) -> bool:
-    """Whether source line ``line`` of ``file`` (as py-spy names it: relative to the project or
-    to a folder on ``sys.path``) calls ``sleep(``."""
+    """Whether source line ``line`` of ``file`` (as py-spy names it: a whole path, or shortened
+    to a path under the project or a folder on ``sys.path``) is a call of a sleep. The line is
+    read from the files as they are now: summarise a profile of the code it was recorded on."""
     for folder in (ROOT, *map(Path, filter(None, sys.path))):
-        candidate = folder / file
+        candidate = folder / file  # a whole path stays itself
         if candidate.is_file():
-            return re.search(r"\bsleep\(", linecache.getline(str(candidate), line)) is not None
+            return _SLEEP_LINE.match(linecache.getline(str(candidate), line)) is not None
     return False
 
 

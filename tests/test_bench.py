@@ -228,35 +228,66 @@ def test_profile_summary_sorts_busy_samples_into_categories(tmp_path):
     raw = tmp_path / "profile.txt"
     raw.write_text(
         "run (threading.py);_on_script_finished (script_runner.py);collect (gc) 6\n"
-        "run (threading.py);exec (pages/branch.py);table (loyalty/analysis.py) 3\n"
-        "run (threading.py);select (selectors.py) 50\n"
-        "run (threading.py);something (x.py) 1\n",
+        f"run (threading.py);exec ({ROOT}/pages/branch.py:9);t ({ROOT}/loyalty/analysis.py:5) 1\n"
+        f"run (threading.py);exec ({ROOT}/pages/methods.py:12);frame (nowhere/frame.py:3) 1\n"
+        "run (threading.py);table (loyalty/analysis.py:5) 1\n"
+        "run (threading.py);exec (methods.py:12);frame (nowhere/frame.py:3) 1\n"
+        "run (threading.py);select (selectors.py) 40\n",
         encoding="utf-8",
     )
     shares = dict(load_protocol.summarise_profile(raw))
     assert shares == {
         "garbage collection after each run (runner.postScriptGC)": 0.6,
+        # a page's own code counts as ours with whole paths (the recording's --full-filenames);
+        # shortened, pages/methods.py reads "methods.py" and is not told from another file
         "our pages and loyalty/": 0.3,
         "other": 0.1,
     }
 
 
-def test_profile_summary_leaves_out_a_thread_sampled_in_its_sleep(tmp_path):
+def test_the_profile_is_recorded_with_whole_paths(monkeypatch, tmp_path):
+    """Shortened, py-spy names pages/methods.py "methods.py" (pages/ is no package), and the
+    summary could not count a page's own code as ours."""
+    import subprocess
+
+    from bench import load_protocol
+
+    started = []
+    monkeypatch.setattr(subprocess, "Popen", lambda args, **kw: started.append(args))
+    load_protocol._start_profile(1234, load_protocol.Options(profile=tmp_path / "p.txt"))
+    assert "--full-filenames" in started[0] and "--format" in started[0]
+
+
+def test_profile_summary_leaves_out_a_thread_sampled_in_its_sleep(tmp_path, monkeypatch):
     """A thread in ``time.sleep`` is sampled at the line that calls it (the store's watch,
     Streamlit's polling file watcher): waiting, not busy; the line after it is busy."""
     from bench import load_protocol
 
     source = (ROOT / "loyalty" / "store.py").read_text(encoding="utf-8").splitlines()
     sleep = next(i for i, line in enumerate(source, 1) if "time.sleep(WATCH_SECONDS)" in line)
+    # a module found on sys.path (as Streamlit's file watcher): line 2 sleeps, line 3 calls a
+    # sleep after other work on the same line (busy), line 4 mentions it in a comment (busy)
+    package = tmp_path / "lib" / "drowsy"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "watch.py").write_text(
+        "def task():\n    time.sleep(0.2)\n    check(); time.sleep(1)\n    check()  # sleep(\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "lib"))
     raw = tmp_path / "profile.txt"
     raw.write_text(
         f"run (threading.py);Store._watch (loyalty/store.py:{sleep}) 40\n"
+        f"run (threading.py);Store._watch ({ROOT}/loyalty/store.py:{sleep}) 40\n"
         f"run (threading.py);Store._watch (loyalty/store.py:{sleep + 2}) 1\n"
-        "run (threading.py);something (x.py:3) 1\n",
+        "run (threading.py);task (drowsy/watch.py:2) 30\n"
+        "run (threading.py);task (drowsy/watch.py:3) 1\n"
+        "run (threading.py);task (drowsy/watch.py:4) 1\n"
+        "run (threading.py);gone (not/there.py:2) 1\n"
+        "run (threading.py);something (x.py) 1\n",
         encoding="utf-8",
     )
     shares = dict(load_protocol.summarise_profile(raw))
-    assert shares == {"our pages and loyalty/": 0.5, "other": 0.5}
+    assert shares == {"our pages and loyalty/": 0.2, "other": 0.8}
 
 
 def test_the_served_app_does_not_force_a_garbage_collection_after_every_run():
