@@ -231,16 +231,19 @@ def _start_profile(pid: int, opts: Options):
     )  # fmt: skip
 
 
-#: Where the server's time goes: the first category whose marker is in a sample's stack.
+#: Where the server's time goes: a busy sample goes to the category of its innermost frame that
+#: has one (for a frame, the first category here whose marker it contains), else to "other".
+#: So Streamlit's element work and plotly's JSON called from a page count as theirs, and work in
+#: polars, numpy or DuckDB called from ``loyalty/`` (frames of no category) as ours.
 CATEGORIES = (
     ("garbage collection after each run (runner.postScriptGC)", ("_on_script_finished",)),
+    ("plotly (figures and their JSON)", ("to_plotly_json", "plotly/", "_plotly_utils")),
+    ("protobuf and Arrow (elements)", ("protobuf", "pyarrow", "_pb2", "arrow")),
     # with whole paths (the recording's --full-filenames) the project's two folders; "(loyalty/"
     # is the shortened form of a profile recorded without them
     ("our pages and loyalty/", (f"{ROOT}/pages/", f"{ROOT}/loyalty/", "(loyalty/")),
-    ("figure to JSON (plotly)", ("to_plotly_json", "plotly/", "_plotly_utils")),
-    ("protobuf and Arrow (elements)", ("protobuf", "pyarrow", "_pb2", "arrow")),
-    ("Streamlit's script runner", ("script_runner", "exec_func_with_error_handling")),
     ("websocket and event loop", ("uvicorn", "starlette", "websockets", "asyncio")),
+    ("Streamlit (script runner, elements, caches)", ("streamlit/",)),
 )
 
 
@@ -274,6 +277,15 @@ def _idle(leaf: str) -> bool:
     return found is not None and _sleeps_at(found["file"], int(found["line"]))
 
 
+def _category(frames: list[str]) -> str:
+    """The category of a sample's stack (outermost frame first): see :data:`CATEGORIES`."""
+    for frame in reversed(frames):
+        for name, markers in CATEGORIES:
+            if any(m in frame for m in markers):
+                return name
+    return "other"
+
+
 def summarise_profile(path: Path) -> list[tuple[str, float]]:
     """Shares of the samples (py-spy raw: ``frame;frame;… count`` per line) by category;
     idle threads (:func:`_idle`) are left out."""
@@ -287,12 +299,7 @@ def summarise_profile(path: Path) -> list[tuple[str, float]]:
             continue
         n = int(count)
         busy += n
-        for name, markers in CATEGORIES:
-            if any(m in stack for m in markers):
-                totals[name] += n
-                break
-        else:
-            totals["other"] += n
+        totals[_category(stack.split(";"))] += n
     return sorted(((k, v / busy) for k, v in totals.items()), key=lambda kv: -kv[1]) if busy else []
 
 

@@ -227,20 +227,29 @@ def test_profile_summary_sorts_busy_samples_into_categories(tmp_path):
 
     raw = tmp_path / "profile.txt"
     raw.write_text(
-        "run (threading.py);_on_script_finished (script_runner.py);collect (gc) 6\n"
+        "run (threading.py);_on_script_finished (script_runner.py);collect (gc) 3\n"
         f"run (threading.py);exec ({ROOT}/pages/branch.py:9);t ({ROOT}/loyalty/analysis.py:5) 1\n"
         f"run (threading.py);exec ({ROOT}/pages/methods.py:12);frame (nowhere/frame.py:3) 1\n"
         "run (threading.py);table (loyalty/analysis.py:5) 1\n"
         "run (threading.py);exec (methods.py:12);frame (nowhere/frame.py:3) 1\n"
+        # Streamlit's element work called from a page is Streamlit's, plotly's JSON plotly's
+        f"run (threading.py);exec ({ROOT}/pages/methods.py:12);"
+        "header (/x/streamlit/elements/heading.py:3);"
+        "_enqueue (/x/streamlit/delta_generator.py:4) 2\n"
+        f"run (threading.py);exec ({ROOT}/pages/branch.py:9);"
+        "plotly_chart (/x/streamlit/elements/plotly_chart.py:5);"
+        "to_json (/x/plotly/io/_json.py:7) 1\n"
         "run (threading.py);select (selectors.py) 40\n",
         encoding="utf-8",
     )
     shares = dict(load_protocol.summarise_profile(raw))
     assert shares == {
-        "garbage collection after each run (runner.postScriptGC)": 0.6,
+        "garbage collection after each run (runner.postScriptGC)": 0.3,
         # a page's own code counts as ours with whole paths (the recording's --full-filenames);
         # shortened, pages/methods.py reads "methods.py" and is not told from another file
         "our pages and loyalty/": 0.3,
+        "Streamlit (script runner, elements, caches)": 0.2,
+        "plotly (figures and their JSON)": 0.1,
         "other": 0.1,
     }
 
