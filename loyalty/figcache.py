@@ -177,17 +177,65 @@ def _values(value: Any) -> int:
     return 0
 
 
+class Bounded:
+    """Values kept by key, at most ``size`` of them and ``budget`` in their weights together
+    (None: no budget), the least recently used first out; safe across threads. The kept
+    figures (:class:`Figures`) and the kept tables (:class:`loyalty.tablestyle.Tables`)."""
+
+    def __init__(self, size: int, budget: int | None = None) -> None:
+        self.size = size
+        self.budget = budget
+        self._kept: OrderedDict[Any, tuple[Any, int]] = OrderedDict()  # value and its weight
+        self.held = 0  # the kept values' weights together
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any | None:
+        """The value kept under ``key`` (now the most recently used), or None."""
+        with self._lock:
+            entry = self._kept.get(key)
+            if entry is None:
+                return None
+            self._kept.move_to_end(key)
+            return entry[0]
+
+    def add(self, key: Any, value: Any, weight: int = 1) -> Any:
+        """Keep ``value`` under ``key`` unless another thread kept one meanwhile; the value
+        kept. The oldest go until the size and the budget hold."""
+        with self._lock:
+            if key in self._kept:
+                return self._kept[key][0]
+            self._kept[key] = (value, weight)
+            self.held += weight
+            while len(self._kept) > self.size or (
+                self.budget is not None and self.held > self.budget
+            ):
+                _, (_, old) = self._kept.popitem(last=False)
+                self.held -= old
+            return value
+
+    def values(self) -> list[Any]:
+        """The kept values, the oldest first."""
+        with self._lock:
+            return [v for v, _ in self._kept.values()]
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
 class Figures:
     """The kept figures of one process, at most ``size`` of them and ``values`` values in
     their traces together (:func:`weight`), safe across threads."""
 
     def __init__(self, size: int = MAX_FIGURES, values: int = MAX_VALUES) -> None:
-        self.size = size
         self.values = values
-        self._kept: OrderedDict[Any, tuple[go.Figure, int]] = OrderedDict()  # and its weight
-        self.held = 0  # values in the kept figures' traces
+        self._kept = Bounded(size, values)
         self._lock = threading.Lock()
         self.built: Counter[str] = Counter()  # figures built per builder (kept or not)
+
+    @property
+    def held(self) -> int:
+        """Values in the kept figures' traces."""
+        return self._kept.held
 
     def get(self, build: Callable[..., go.Figure], args: tuple, kwargs: dict) -> go.Figure:
         try:
@@ -201,11 +249,9 @@ class Figures:
         except Unkeyable:
             self.built[build.__qualname__] += 1
             return build(*args, **kwargs)
-        with self._lock:
-            entry = self._kept.get(key)
-            if entry is not None:
-                self._kept.move_to_end(key)
-                return entry[0]
+        fig = self._kept.get(key)
+        if fig is not None:
+            return fig
         fig = build(*args, **kwargs)
         with self._lock:
             self.built[build.__qualname__] += 1
@@ -213,14 +259,7 @@ class Figures:
         size = weight(fig)  # builds the kept dict before any other thread can see the figure
         if size > self.values // 4:  # a figure too large to keep: never crowd out the rest
             return fig
-        with self._lock:
-            if key not in self._kept:
-                self._kept[key] = (fig, size)
-                self.held += size
-            while len(self._kept) > self.size or self.held > self.values:
-                _, (_, old) = self._kept.popitem(last=False)
-                self.held -= old
-        return fig
+        return self._kept.add(key, fig, size)
 
     def __len__(self) -> int:
         return len(self._kept)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
@@ -119,8 +119,7 @@ class Tables:
     """The kept styled tables of one process, at most ``size``, safe across threads."""
 
     def __init__(self, size: int = MAX_TABLES) -> None:
-        self.size = size
-        self._kept: OrderedDict[Any, Styler] = OrderedDict()
+        self._kept = figcache.Bounded(size)
         self._lock = threading.Lock()
         self.built = 0
 
@@ -148,18 +147,13 @@ class Tables:
             )
         except figcache.Unkeyable:  # a column whose content cannot be told: not kept
             return _build(frame, decimal, thousands, digits, moments)
-        with self._lock:
-            style = self._kept.get(key)
-            if style is not None:
-                self._kept.move_to_end(key)
-                return style
+        style = self._kept.get(key)
+        if style is not None:
+            return style
         style = _build(frame, decimal, thousands, digits, moments)
         with self._lock:
             self.built += 1
-            style = self._kept.setdefault(key, style)
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-        return style
+        return self._kept.add(key, style)
 
     def __len__(self) -> int:
         return len(self._kept)

@@ -118,7 +118,7 @@ def test_the_cache_holds_at_most_its_figures_and_values(monkeypatch):
     assert bars(_frame().with_columns(pl.col("n") + 4), "de") is kept[4]
     assert bars(_frame(), "de") is not kept[0]
     assert figcache.weight(kept[0]) == 7  # x and y of three bars, and one
-    assert figures.held == sum(figcache.weight(f) for f, _ in figures._kept.values()) <= 40
+    assert figures.held == sum(figcache.weight(f) for f in figures._kept.values()) <= 40
     wide = pl.DataFrame({"branch_id": [f"B{i}" for i in range(20)], "n": list(range(20))})
     bars(wide, "de")  # 41 values: more than a quarter of the budget, not kept
     assert len(figures) == 3 and figures.held <= 40
