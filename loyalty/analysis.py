@@ -137,13 +137,14 @@ def respondent_engagement(store: Store, wave: str | None = None) -> pl.DataFrame
 def engagement_query(wave: str | None, dimensions: list[str]) -> tuple[str, list]:
     """The one query behind the branch table's engagement (per branch and wave: n, mean and SD
     of the respondents' index, and ``d0``, ``d1``, … the means of ``dimensions`` in their
-    order) and its parameters; ``bench/run.py`` times it alone as the branch table's floor."""
-    means = ", ".join(f"avg(d{i}) AS d{i}" for i in range(len(dimensions)))
+    order with ``n0``, ``n1``, … the respondents who answered each) and its parameters;
+    ``bench/run.py`` times it alone as the branch table's floor."""
+    means = ", ".join(f"avg(d{i}) AS d{i}, count(d{i}) AS n{i}" for i in range(len(dimensions)))
     return _over_respondents(
         wave,
         dimensions,
         f"""
-        SELECT wave, branch_id, count(*) AS n_respondents,
+        SELECT wave, branch_id, count(engagement) AS n_respondents,
                avg(engagement) AS engagement, stddev_samp(engagement) AS engagement_sd, {means}
         FROM indexed GROUP BY wave, branch_id
         """,
@@ -151,7 +152,8 @@ def engagement_query(wave: str | None, dimensions: list[str]) -> tuple[str, list
 
 
 def _engagement_by_branch(store: Store, wave: str | None) -> pl.DataFrame:
-    """Branch-wave engagement (index, SD, dimension means) *before* suppression."""
+    """Branch-wave engagement (index, SD, dimension means ``dim_<id>`` with the number of
+    respondents who answered each, ``n_dim_<id>``) *before* suppression."""
     index = index_dimensions(store)
     if index:
         sql, params = engagement_query(wave, index)
@@ -179,13 +181,16 @@ def _engagement_by_branch(store: Store, wave: str | None) -> pl.DataFrame:
         "engagement",
         "engagement_sd",
         *(pl.col(c).alias(name) for c, name in answered),
+        *(pl.col(f"n{c[1:]}").cast(pl.Int64).alias(f"n_{name}") for c, name in answered),
     ).with_columns(pl.col("engagement", "engagement_sd", "^dim_.*$").round(stats.MEAN_DECIMALS))
     out = _with_purged_waves(store, wave, current)
     # dimension columns in the questionnaire's order, whatever order the data came in
     order = [f"dim_{d}" for d in dimensions(store)["dimension_id"]]
     dims = [c for c in order if c in out.columns]
-    rest = [c for c in out.columns if c.startswith("dim_") and c not in dims]
-    return out.select(*(c for c in out.columns if not c.startswith("dim_")), *dims, *rest)
+    dims += [c for c in out.columns if c.startswith("dim_") and c not in dims]
+    counts = [f"n_{c}" for c in dims]
+    plain = [c for c in out.columns if not c.startswith(("dim_", "n_dim_"))]
+    return out.select(*plain, *dims, *counts)
 
 
 def _with_purged_waves(store: Store, wave: str | None, current: pl.DataFrame) -> pl.DataFrame:
@@ -204,11 +209,21 @@ def _with_purged_waves(store: Store, wave: str | None, current: pl.DataFrame) ->
     if saved.is_empty():
         return current
     wide = saved.pivot(on="measure", index=["wave", "branch_id", "n_respondents"], values="value")
-    fresh = current.join(wide.select("wave", "branch_id"), on=["wave", "branch_id"], how="anti")
-    out = pl.concat(
-        [fresh, wide.with_columns(pl.col("n_respondents").cast(pl.Int64))],
-        how="diagonal_relaxed",
+    # a dimension's own count, saved since it suppresses the dimension; a wave purged before
+    # that has only the branch's (which suppressed the dimension when it was saved)
+    wide = wide.with_columns(pl.col("n_respondents").cast(pl.Int64)).with_columns(
+        (
+            pl.coalesce(pl.col(f"n_{c}"), pl.col("n_respondents"))
+            if f"n_{c}" in wide.columns
+            else pl.col("n_respondents")
+        )
+        .cast(pl.Int64)
+        .alias(f"n_{c}")
+        for c in wide.columns
+        if c.startswith("dim_")
     )
+    fresh = current.join(wide.select("wave", "branch_id"), on=["wave", "branch_id"], how="anti")
+    out = pl.concat([fresh, wide], how="diagonal_relaxed")
     extra = sorted(c for c in out.columns if c not in current.columns)
     return out.select(*current.columns, *extra)
 
@@ -248,7 +263,7 @@ def branch_table(
     eng = _engagement_by_branch(store, wave)
     dim_cols = [c for c in eng.columns if c.startswith("dim_")]
     table = base.join(eng, on=["branch_id", "wave"], how="left").with_columns(
-        pl.col("n_respondents").fill_null(0)
+        pl.col("n_respondents", *(f"n_{c}" for c in dim_cols)).fill_null(0)
     )
     low, high = stats.mean_interval(
         table["engagement"], table["engagement_sd"], table["n_respondents"]
@@ -285,6 +300,8 @@ def branch_table(
         min_size=min_size,
         columns=["engagement", "engagement_sd", "engagement_low", "engagement_high", *dim_cols],
     )
+    # a dimension a shown branch's respondents skipped: too few answers of its own
+    table = confidentiality.suppress_each(table, {c: f"n_{c}" for c in dim_cols}, min_size=min_size)
     return for_loyalty(table, loyalty).sort("wave_seq", "branch_id")
 
 
@@ -315,11 +332,19 @@ class Benchmark:
     n_branches_shown: int
 
 
+def _answers_of(table: pl.DataFrame, dim: str) -> str:
+    """The column with the number of respondents behind dimension column ``dim``: its own
+    count, or the branch's in a table made without one."""
+    return f"n_{dim}" if f"n_{dim}" in table.columns else "n_respondents"
+
+
 def company_benchmark(table: pl.DataFrame) -> Benchmark:
     """Company averages for one wave's branch table (see :mod:`loyalty.confidentiality`)."""
     eng, eng_n = confidentiality.shown_weighted_mean(table, "engagement", "n_respondents")
-    dims = {
-        c.removeprefix("dim_"): confidentiality.shown_weighted_mean(table, c, "n_respondents")[0]
+    dims = {  # each dimension weighted by the answers it has (its shown branches' n_dim_<id>)
+        c.removeprefix("dim_"): confidentiality.shown_weighted_mean(
+            table, c, _answers_of(table, c)
+        )[0]
         for c in table.columns
         if c.startswith("dim_")
     }
@@ -747,19 +772,21 @@ def compare(
                 pl.col(dim).cast(pl.Float64).alias("value"),
                 pl.lit(None, pl.Float64).alias("low"),
                 pl.lit(None, pl.Float64).alias("high"),
-                pl.col("n_respondents").cast(pl.Int64).alias("n"),
+                pl.col(_answers_of(rows, dim)).cast(pl.Int64).alias("n"),
             )
         )
     order = {b: i for i, b in enumerate(branch_ids)}
     suppressed = dict(zip(rows["branch_id"], rows["suppressed"], strict=True))
     is_score = pl.col("measure").str.contains("^(engagement|dim_)")
+    # a shown branch's dimension without a score: too few of its respondents answered it
+    too_few = pl.col("measure").str.starts_with("dim_") & pl.col("value").is_null()
     return (
         pl.concat(parts)
         .with_columns(
             pl.col("branch_id").replace_strict(order, default=len(order)).alias("_o"),
-            (is_score & pl.col("branch_id").replace_strict(suppressed, default=False)).alias(
-                "suppressed"
-            ),
+            (
+                (is_score & pl.col("branch_id").replace_strict(suppressed, default=False)) | too_few
+            ).alias("suppressed"),
         )
         .sort("_o", maintain_order=True)
         .drop("_o")

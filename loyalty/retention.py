@@ -23,7 +23,8 @@ from loyalty.i18n import num, t
 from loyalty.store import Store
 from loyalty.versions import audit
 
-#: Columns of :func:`loyalty.analysis.branch_table` saved per branch (plus ``dim_*``).
+#: Columns of :func:`loyalty.analysis.branch_table` saved per branch (plus ``dim_*`` and each
+#: dimension's own count ``n_dim_*``, which keeps suppressing it with a later minimum).
 MEASURES = ("engagement", "engagement_sd")
 
 
@@ -103,7 +104,7 @@ def branch_aggregates(store: Store, wave: str, min_size: int | None = None) -> p
     ``n_respondents``, ``suppressed``, ``min_size``, ``measure``, ``value``."""
     minimum = confidentiality.minimum(min_size)
     table = analysis.branch_table(store, wave, min_size=minimum)
-    measures = [*MEASURES, *(c for c in table.columns if c.startswith("dim_"))]
+    measures = [*MEASURES, *(c for c in table.columns if c.startswith(("dim_", "n_dim_")))]
     table = table.filter(pl.col("n_respondents") > 0).select(
         "wave", "branch_id", "n_respondents", *measures
     )

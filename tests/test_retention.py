@@ -190,3 +190,43 @@ def test_dashboards_keep_a_purged_wave_from_its_saved_branch_figures(stores, dem
 
     assert analysis.respondent_engagement(st, "2024-H1").height == 0
     st.close()
+
+
+@BOTH
+def test_a_purged_wave_keeps_hiding_a_dimension_by_its_own_count(s):
+    """A dimension's own count is saved with its mean: a stricter minimum later still hides a
+    dimension that few of a shown branch's respondents answered. A wave saved before the
+    counts were (no ``n_dim_*`` rows) falls back on the branch's count."""
+    wave = "2024-H1"
+    table = analysis.branch_table(s, wave)
+    branch = table.filter(pl.col("n_respondents") >= 8).sort("branch_id")["branch_id"][0]
+    with s.transaction() as cur:  # five of the branch's respondents answered leadership
+        cur.execute(
+            """DELETE FROM response_scores WHERE item_id IN
+                   (SELECT item_id FROM items WHERE dimension_id = 'leadership')
+               AND response_id IN (
+                   SELECT response_id FROM active_responses WHERE wave = ? AND branch_id = ?
+                   ORDER BY response_id OFFSET 5)""",
+            [wave, branch],
+        )
+
+    def mine(min_size: int | None = None) -> dict:
+        rows = analysis.branch_table(s, wave, min_size=min_size)
+        return rows.filter(pl.col("branch_id") == branch).row(0, named=True)
+
+    before = mine()
+    assert before["n_dim_leadership"] == 5 and before["dim_leadership"] is not None
+    assert [w.wave for w in retention.purge(s, 24, TODAY, actor="t").waves] == [wave]
+    saved = retention.aggregates(s, wave).filter(pl.col("branch_id") == branch)
+    assert saved["n_dim_leadership"].item() == 5
+    after = mine()
+    assert after["n_dim_leadership"] == 5
+    assert after["dim_leadership"] == pytest.approx(before["dim_leadership"], abs=1e-12)
+    stricter = mine(min_size=6)
+    assert stricter["dim_leadership"] is None and stricter["engagement"] is not None
+
+    with s.transaction() as cur:  # as a purge before the counts were saved left it
+        cur.execute("DELETE FROM branch_aggregates WHERE measure LIKE 'n_dim_%'")
+    old = mine(min_size=6)
+    assert old["n_dim_leadership"] == old["n_respondents"] >= 8
+    assert old["dim_leadership"] is not None
