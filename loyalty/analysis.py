@@ -68,10 +68,14 @@ def branches(store: Store) -> pl.DataFrame:
 
 #: Each respondent's engagement in one pass over the answers: one group per respondent holds
 #: the respondent's mean of each dimension (``d0``, ``d1``, … in the order of the parameters
-#: after the filter's), and the index is the mean of the dimensions answered (a respondent
-#: with none, possible only if the questionnaire changed after its dimensions were read, has
-#: no index). At 10,000 branches the branch table's queries of all 8 waves take 0.59 s
-#: together, against 0.94 s with a group per respondent and dimension (the same figures).
+#: after the filter's), and the index is the mean of the dimensions. A respondent counts only
+#: with an answer in every index dimension the wave asked (that anyone in the wave answered):
+#: a branch's index, SD and dimension means then stand on the same respondents, and the index
+#: is the mean of the dimension means. Were a respondent who skipped a dimension counted in
+#: the index and the other dimensions, the index and the dimension means with their n
+#: together would give that respondent's answers (docs/privacy.md, section 4). At 10,000
+#: branches the branch table's queries of all 8 waves took 0.59 s together, against 0.94 s
+#: with a group per respondent and dimension (the same figures).
 _RESPONDENT_INDEX_SQL = """
     WITH scored AS (
         SELECT r.wave, r.branch_id, r.response_id, i.dimension_id,
@@ -86,8 +90,13 @@ _RESPONDENT_INDEX_SQL = """
         SELECT wave, branch_id, response_id, {per_dimension}
         FROM scored GROUP BY wave, branch_id, response_id
     ),
+    asked AS (
+        SELECT wave, {asked} AS k FROM resp GROUP BY wave
+    ),
     indexed AS (
-        SELECT *, ({answered_sum}) / NULLIF({answered_count}, 0) AS engagement FROM resp
+        SELECT resp.*, ({answered_sum}) / asked.k AS engagement
+        FROM resp JOIN asked USING (wave)
+        WHERE {answered_count} = asked.k
     )
 """
 
@@ -111,13 +120,15 @@ def _over_respondents(wave: str | None, dimensions: list[str], select: str) -> t
         per_dimension=", ".join(f"avg(v) FILTER (WHERE dimension_id = ?) AS d{i}" for i in k),
         answered_sum=" + ".join(f"coalesce(d{i}, 0)" for i in k),
         answered_count=" + ".join(f"CAST(d{i} IS NOT NULL AS INTEGER)" for i in k),
+        asked=" + ".join(f"max(CAST(d{i} IS NOT NULL AS INTEGER))" for i in k),
     )
     return sql + select, [*params, *dimensions]
 
 
 def respondent_engagement(store: Store, wave: str | None = None) -> pl.DataFrame:
     """Row level engagement index per respondent (for employee-level statistics such as ICC):
-    the mean of the dimensions the respondent answered."""
+    the mean of the respondent's dimension means, for each respondent who answered every
+    index dimension of the wave (see ``_RESPONDENT_INDEX_SQL``)."""
     dims = index_dimensions(store)
     if not dims:  # no item counts towards the index: no respondent has an index
         return pl.DataFrame(
@@ -209,18 +220,23 @@ def _with_purged_waves(store: Store, wave: str | None, current: pl.DataFrame) ->
     if saved.is_empty():
         return current
     wide = saved.pivot(on="measure", index=["wave", "branch_id", "n_respondents"], values="value")
-    # a dimension's own count, saved since it suppresses the dimension; a wave purged before
-    # that has only the branch's (which suppressed the dimension when it was saved)
-    wide = wide.with_columns(pl.col("n_respondents").cast(pl.Int64)).with_columns(
-        (
-            pl.coalesce(pl.col(f"n_{c}"), pl.col("n_respondents"))
-            if f"n_{c}" in wide.columns
-            else pl.col("n_respondents")
-        )
-        .cast(pl.Int64)
-        .alias(f"n_{c}")
-        for c in wide.columns
-        if c.startswith("dim_")
+    # each dimension's n is saved with its mean (the branch's n: every figure stands on the
+    # respondents who answered every dimension; a suppressed branch's are not saved). A wave
+    # saved before them counted a respondent who skipped a dimension in the index and the
+    # other dimensions, so that its index and dimension means together could give that
+    # respondent's answers: its index stays, its dimension means do not
+    dims = [c for c in wide.columns if c.startswith("dim_")]
+    saved_n = [f"n_{c}" for c in dims if f"n_{c}" in wide.columns]
+    counted = (
+        pl.any_horizontal(pl.col(saved_n).is_not_null()).any().over("wave")
+        if saved_n
+        else pl.lit(False)
+    )
+    n = pl.col("n_respondents").cast(pl.Int64)
+    wide = wide.with_columns(
+        n,
+        *(pl.when(counted).then(pl.col(c)).cast(pl.Float64).alias(c) for c in dims),
+        *(pl.when(counted).then(n).alias(f"n_{c}") for c in dims),
     )
     fresh = current.join(wide.select("wave", "branch_id"), on=["wave", "branch_id"], how="anti")
     out = pl.concat([fresh, wide], how="diagonal_relaxed")
@@ -300,8 +316,6 @@ def branch_table(
         min_size=min_size,
         columns=["engagement", "engagement_sd", "engagement_low", "engagement_high", *dim_cols],
     )
-    # a dimension a shown branch's respondents skipped: too few answers of its own
-    table = confidentiality.suppress_each(table, {c: f"n_{c}" for c in dim_cols}, min_size=min_size)
     return for_loyalty(table, loyalty).sort("wave_seq", "branch_id")
 
 
@@ -778,15 +792,13 @@ def compare(
     order = {b: i for i, b in enumerate(branch_ids)}
     suppressed = dict(zip(rows["branch_id"], rows["suppressed"], strict=True))
     is_score = pl.col("measure").str.contains("^(engagement|dim_)")
-    # a shown branch's dimension without a score: too few of its respondents answered it
-    too_few = pl.col("measure").str.starts_with("dim_") & pl.col("value").is_null()
     return (
         pl.concat(parts)
         .with_columns(
             pl.col("branch_id").replace_strict(order, default=len(order)).alias("_o"),
-            (
-                (is_score & pl.col("branch_id").replace_strict(suppressed, default=False)) | too_few
-            ).alias("suppressed"),
+            (is_score & pl.col("branch_id").replace_strict(suppressed, default=False)).alias(
+                "suppressed"
+            ),
         )
         .sort("_o", maintain_order=True)
         .drop("_o")

@@ -247,20 +247,18 @@ def link_scatter(
 
 @kept
 def dimension_bars(
-    branch_row: dict, bench: analysis.Benchmark, dims: pl.DataFrame, lang: str, min_size: int
+    branch_row: dict, bench: analysis.Benchmark, dims: pl.DataFrame, lang: str
 ) -> go.Figure:
     """The branch's dimension means against the company's (shown branches only); a bar's
-    hover gives its n (the respondents who answered the dimension). A dimension too few of
-    the branch's respondents answered has no bar and no number, only "< 5"."""
+    hover gives its n."""
     names = dims[f"name_{lang}"].to_list()
     ids = dims["dimension_id"].to_list()
-    values = [branch_row.get(f"dim_{d}") for d in ids]
     counts = [branch_row.get(f"n_dim_{d}", branch_row.get("n_respondents")) for d in ids]
     answers = t("unit.respondents", lang)
     traces = [
         go.Bar(
             x=names,
-            y=values,
+            y=[branch_row.get(f"dim_{d}") for d in ids],
             customdata=counts,
             name=t("chart.branch", lang),
             marker_color=BRANCH_COLOR,
@@ -278,30 +276,13 @@ def dimension_bars(
             textposition="outside",
         ),
     ]
-    # where the branch's bar would stand: left of its category's centre (bargap 0.2, 2 bars)
-    hidden = [
-        {
-            "x": i - 0.2,
-            "y": 1,
-            "xref": "x",
-            "yref": "y",
-            "yanchor": "bottom",
-            "text": f"< {min_size}",
-            "showarrow": False,
-            "font": {"color": COMPANY_COLOR, "size": 14},
-        }
-        for i, (d, value) in enumerate(zip(ids, values, strict=True))
-        if value is None and f"dim_{d}" in branch_row  # asked in the wave, not shown
-    ]
     return _figure(
         traces,
         lang,
         barmode="group",
-        bargap=0.2,
         height=380,
         yaxis={"range": [1, 5.4]},
         title=chart_title(t("branch.dimensions", lang)),
-        annotations=hidden,
     )
 
 

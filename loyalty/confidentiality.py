@@ -6,9 +6,10 @@ Rules (see ``docs/data-model.md`` and ``docs/privacy.md``):
   (``$LOYALTY_MIN_GROUP_SIZE``, default 5, never below 3) gets no score: every score column is
   set to null and ``suppressed`` is true (:func:`suppress`). The respondent count itself stays
   visible (it is needed to say "fewer than 5 responses").
-* The minimum holds for each score with its own respondents (:func:`suppress_each`): a
-  dimension that fewer than the minimum of a shown branch's respondents answered gets no
-  score, while the branch's other scores stay.
+* Every engagement score of a group (index, SD, interval, dimension means) stands on the
+  same respondents: those who answered every index dimension of the wave
+  (:mod:`loyalty.analysis`, ``_RESPONDENT_INDEX_SQL``). Scores over different sets of
+  respondents could be combined into the answers of the few in one set and not the other.
 * Every figure over several groups that the app shows — the company, a region or format, a
   filter's selection, a user's scope — is computed from *shown* groups only
   (:func:`shown_weighted_mean`, over the suppressed branch table of
@@ -24,7 +25,7 @@ Rules (see ``docs/data-model.md`` and ``docs/privacy.md``):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -44,19 +45,6 @@ def suppress(
     return frame.with_columns(
         *[pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in columns],
         hidden.alias("suppressed"),
-    )
-
-
-def suppress_each(
-    frame: pl.DataFrame, counts: Mapping[str, str], *, min_size: int | None = None
-) -> pl.DataFrame:
-    """Null each column of ``counts`` (column → the column of its own n) where that n is below
-    the minimum: a score over fewer answers than its group has, such as a dimension that
-    most respondents of a shown branch skipped."""
-    limit = minimum(min_size)
-    return frame.with_columns(
-        pl.when(pl.col(n).fill_null(0) < limit).then(None).otherwise(pl.col(c)).alias(c)
-        for c, n in counts.items()
     )
 
 

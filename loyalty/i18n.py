@@ -1374,13 +1374,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Engagement nach Dimension (Mitarbeitendenebene, Mittelwert)",
         "en": "Engagement by dimension (employee level, mean)",
     },
-    "branch.dimensions_hidden": {
-        "de": "Ohne Wert: {dims}. Zu wenige Antwortende dieser Filiale haben diese Fragen "
-        "beantwortet (weniger als {min}); ein Wert zeigte die Antworten Einzelner.",
-        "en": "No score: {dims}. Too few of this branch's respondents answered these "
-        "questions (fewer than {min}); a score would show the answers of individuals.",
-    },
-    "branch.dimension_answers": {"de": "{name} ({n} von {of})", "en": "{name} ({n} of {of})"},
     "branch.trend": {"de": "Entwicklung über die Wellen", "en": "Trend across waves"},
     "branch.churn": {
         "de": "Warum Kunden gehen (Anteil der verlorenen Kunden)",

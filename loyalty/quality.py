@@ -94,13 +94,17 @@ def aggregation(store: Store, wave: str, min_size: int | None = None) -> Aggrega
 def _engagement_of(items: pl.DataFrame, wide: pl.DataFrame) -> pl.DataFrame:
     """Each respondent's engagement index from the wide answers (one read serves r_wg(j),
     reliability and this): the mean of the respondent's dimension means over the items
-    answered, as :func:`loyalty.analysis.respondent_engagement` computes it in SQL."""
+    answered, for the respondents who answered every dimension the wave asked, as
+    :func:`loyalty.analysis.respondent_engagement` computes it in SQL."""
     means = []
     for (dimension,), part in items.group_by("dimension_id", maintain_order=True):
         cols = [c for c in part["item_id"].to_list() if c in wide.columns]
         if cols:
             means.append(pl.mean_horizontal(cols).alias(f"dim_{dimension}"))
-    return wide.select("branch_id", "response_id", pl.mean_horizontal(means).alias("engagement"))
+    every = pl.all_horizontal(m.is_not_null() for m in means)
+    return wide.filter(every).select(
+        "branch_id", "response_id", pl.mean_horizontal(means).alias("engagement")
+    )
 
 
 def _aggregation(resp: pl.DataFrame, rwg: pl.Series) -> Aggregation:

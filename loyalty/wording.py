@@ -114,26 +114,6 @@ def sentences(chain: ChainModel, lang: str) -> list[str]:
     ]
 
 
-def hidden_dimensions(row: dict, dims: pl.DataFrame, lang: str, min_size: int) -> str | None:
-    """What a shown branch (``row`` of the branch table) has no dimension score for, because
-    too few of its respondents answered the dimension, with their number; ``None`` when it has
-    every score of ``dims`` (the dimensions, in their order)."""
-    hidden = [
-        t(
-            "branch.dimension_answers",
-            lang,
-            name=name,
-            n=row.get(f"n_dim_{d}") or 0,
-            of=row["n_respondents"],
-        )
-        for d, name in zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True)
-        if f"dim_{d}" in row and row[f"dim_{d}"] is None
-    ]
-    if row["suppressed"] or not hidden:
-        return None
-    return t("branch.dimensions_hidden", lang, dims=", ".join(hidden), min=min_size)
-
-
 def power_sentence(p: Power, lang: str) -> str:
     return t(
         "power.enough" if p.enough else "power.too_few",

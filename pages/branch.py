@@ -245,12 +245,8 @@ left, right = st.columns(2)
 with left:
     if not row["suppressed"]:
         ui.chart(
-            charts.dimension_bars(row, bench, ui.dimensions(), lang, minimum),
-            key="dimensions",
-            lang=lang,
+            charts.dimension_bars(row, bench, ui.dimensions(), lang), key="dimensions", lang=lang
         )
-        if hidden := wording.hidden_dimensions(row, ui.dimensions(), lang, minimum):
-            st.caption(hidden)
     mine, company = ui.churn(wave, branch_id), ui.churn(wave)
     ui.chart(charts.churn_bars(mine, company, lang), key="churn", lang=lang)
     staff = analysis.staff_share(mine), analysis.staff_share(company)

@@ -424,8 +424,12 @@ def test_branch_engagement_is_the_exact_mean_rounded_so_runs_agree(demo_store):
 
 def _step_by_step(store, wave: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Each respondent's index and each branch's engagement, one aggregation at a time from
-    :func:`_dimension_scores`: the reference for the one-pass query."""
+    :func:`_dimension_scores`: the reference for the one-pass query. Only the respondents
+    who answered every dimension the wave asked (that anyone answered) count."""
     dims = _dimension_scores(store, wave)
+    asked = dims["dimension_id"].n_unique()
+    every = dims.group_by("response_id").agg(pl.col("dimension_id").n_unique().alias("k"))
+    dims = dims.join(every.filter(pl.col("k") == asked), on="response_id", how="semi")
     people = dims.group_by("branch_id", "response_id").agg(
         pl.col("dim_score").mean().alias("index")
     )
@@ -443,7 +447,7 @@ def _step_by_step(store, wave: str) -> tuple[pl.DataFrame, pl.DataFrame]:
             .rename(lambda c: c if c == "branch_id" else f"dim_{c}"),
             on="branch_id",
         )
-        .join(  # each dimension's own n: the respondents who answered it
+        .join(  # each dimension's n: the respondents who answered it
             dims.group_by("branch_id", "dimension_id")
             .agg(pl.col("response_id").n_unique().cast(pl.Int64).alias("n"))
             .pivot(on="dimension_id", index="branch_id", values="n")
@@ -452,8 +456,7 @@ def _step_by_step(store, wave: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         )
         .sort("branch_id")
     )
-    # a dimension some branch's respondents all skipped: none of its answers there
-    return people, branches.with_columns(pl.col("^n_dim_.*$").fill_null(0))
+    return people, branches
 
 
 def _agrees_with_step_by_step(store, wave: str) -> list[str]:
@@ -476,11 +479,12 @@ def _agrees_with_step_by_step(store, wave: str) -> list[str]:
 
 
 def test_engagement_of_respondents_who_skipped_a_dimension(stores, demo_data):
-    """A respondent's index is the mean of the dimensions they answered (per respondent and in
-    the branch table); a branch's dimension mean is over those who answered it; a dimension
-    nobody answered in a wave has no column; items outside the index count nowhere; without
-    any item in the index nobody has an index. Checked against the respondents' dimension
-    scores aggregated one step at a time, on both backends."""
+    """A respondent who skipped a dimension the wave asked counts in no engagement figure (not
+    in the index, not in the other dimensions, not in n), so a branch's index is the mean of
+    its dimension means over the same respondents; a dimension nobody answered in a wave was
+    not asked (no column) and leaves everybody counted; items outside the index count nowhere;
+    without any item in the index nobody has an index. Checked against the respondents'
+    dimension scores aggregated one step at a time, on both backends."""
     store = stores.open()
     demo.seed_store(store, demo_data)
     with store.transaction() as cur:  # answers the demo never leaves out
@@ -502,10 +506,31 @@ def test_engagement_of_respondents_who_skipped_a_dimension(stores, demo_data):
             "dim_leadership",
         ]
         assert len(_agrees_with_step_by_step(store, "2025-H1")) == 4
-        # two in three respondents answered leadership: fewer answers, the same people
+        # a third skipped leadership: they count nowhere, the others everywhere
         people, _ = _step_by_step(store, "2025-H1")
-        leading = _dimension_scores(store, "2025-H1").filter(pl.col("dimension_id") == "leadership")
-        assert 0 < people.join(leading, on="response_id", how="anti").height < people.height
+        answers = _dimension_scores(store, "2025-H1")
+        leading = answers.filter(pl.col("dimension_id") == "leadership")
+        everyone = answers["response_id"].n_unique()
+        assert people.height == leading.height < everyone
+        assert people.join(leading, on="response_id", how="anti").is_empty()
+        table = analysis.branch_table(store, "2025-H1").filter(~pl.col("suppressed"))
+        assert table["n_respondents"].sum() <= people.height
+        means = pl.mean_horizontal(pl.col("^dim_.*$"))  # no respondent's answers apart
+        assert (table["engagement"] - table.select(means).to_series()).abs().max() < 1e-11
+        for c in (c for c in table.columns if c.startswith("n_dim_")):
+            assert table[c].to_list() == table["n_respondents"].to_list()
+        # the Methods page's ICC reads the same respondents (from the wide answers)
+        from loyalty import quality
+
+        wide = quality._engagement_of(
+            quality._items(store), quality._respondent_items(store, "2025-H1")
+        )
+        sql = analysis.respondent_engagement(store, "2025-H1")
+        assert (
+            sorted(wide["response_id"])
+            == sorted(sql["response_id"])
+            == sorted(people["response_id"])
+        )
 
         every = analysis._engagement_by_branch(store, None)  # every wave in one query
         one_by_one = pl.concat(

@@ -50,42 +50,12 @@ def test_branch_charts(demo_store):
     table = analysis.branch_table(demo_store, "2025-H2")
     row = table.filter(pl.col("branch_id") == "B042").row(0, named=True)
     bench = analysis.company_benchmark(table)
-    fig = charts.dimension_bars(row, bench, analysis.dimensions(demo_store), "de", 5)
+    fig = charts.dimension_bars(row, bench, analysis.dimensions(demo_store), "de")
     assert list(fig.data[0].x) == ["Motivation", "Verbundenheit", "Führung", "Kundenorientierung"]
     assert fig.data[1].y[0] == bench.dimensions["motivation"]
-    # each bar's n in its hover: the respondents who answered the dimension
+    # each bar's n in its hover (every dimension stands on the branch's respondents)
     assert list(fig.data[0].customdata) == [row["n_respondents"]] * 4
     assert "(%{customdata:,} Antworten)" in fig.data[0].hovertemplate
-    assert not fig.layout.annotations
-
-
-def test_a_dimension_without_a_score_says_why_where_its_bar_would_be(demo_store):
-    """A shown branch's dimension too few answered: no bar, no number, "< 5" at the branch's
-    side of the category, and the caption names it with its answers; a dimension the wave did
-    not ask is neither a bar nor a reason."""
-    table = analysis.branch_table(demo_store, "2025-H2")
-    dims = analysis.dimensions(demo_store)
-    row = table.filter(pl.col("branch_id") == "B042").row(0, named=True)
-    n = row["n_respondents"]
-    row |= {"dim_leadership": None, "n_dim_leadership": 2}
-    del row["dim_commitment"], row["n_dim_commitment"]  # not asked in this wave
-    bench = analysis.company_benchmark(table)
-    fig = charts.dimension_bars(row, bench, dims, "en", 5)
-    assert list(fig.data[0].y) == [row["dim_motivation"], None, None, row["dim_customer_focus"]]
-    (note,) = fig.layout.annotations
-    assert (note.text, note.x, note.y) == ("< 5", 2 - 0.2, 1)
-    assert fig.layout.bargap == 0.2 and fig.layout.barmode == "group"
-    assert wording.hidden_dimensions(row, dims, "de", 5) == (
-        f"Ohne Wert: Führung (2 von {n}). Zu wenige Antwortende dieser Filiale haben diese "
-        "Fragen beantwortet (weniger als 5); ein Wert zeigte die Antworten Einzelner."
-    )
-    assert wording.hidden_dimensions(row, dims, "en", 5).startswith(
-        f"No score: Leadership (2 of {n}). Too few"
-    )
-    full = table.filter(pl.col("branch_id") == "B042").row(0, named=True)
-    assert wording.hidden_dimensions(full, dims, "en", 5) is None
-    small = table.filter(pl.col("suppressed")).row(0, named=True)  # said once, for the branch
-    assert wording.hidden_dimensions(small, dims, "en", 5) is None
     churn = charts.churn_bars(
         analysis.churn_shares(demo_store, "2025-H2", "B042"),
         analysis.churn_shares(demo_store, "2025-H2"),

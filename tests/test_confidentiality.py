@@ -59,71 +59,68 @@ def test_raising_the_minimum_hides_more(demo_store):
     )
 
 
-def _skip_dimension(st, wave: str, dimension: str, answered: int) -> str:
-    """Leaves ``answered`` respondents of a shown branch of ``wave`` with answers to
-    ``dimension`` (the others skipped its items) and returns that branch."""
-    table = analysis.branch_table(st, wave)
-    branch = table.filter(pl.col("n_respondents") >= 8).sort("branch_id")["branch_id"][0]
+def _keep_only(st, wave: str, branch: str, dimension: str, respondents: int) -> list[int]:
+    """The first ``respondents`` of ``branch`` in ``wave`` keep only their answers to
+    ``dimension`` (they skipped the others); returns their response ids."""
+    ids = st.sql(
+        "SELECT response_id FROM active_responses WHERE wave = ? AND branch_id = ? "
+        "ORDER BY response_id LIMIT ?",
+        [wave, branch, respondents],
+    )["response_id"].to_list()
     with st.transaction() as cur:
-        cur.execute(
-            """DELETE FROM response_scores WHERE item_id IN
-                   (SELECT item_id FROM items WHERE dimension_id = ?)
-               AND response_id IN (
-                   SELECT response_id FROM responses WHERE wave = ? AND branch_id = ?
-                   ORDER BY response_id OFFSET ?)""",
-            [dimension, wave, branch, answered],
-        )
-    return branch
+        for response_id in ids:
+            cur.execute(
+                """DELETE FROM response_scores WHERE response_id = ? AND item_id NOT IN
+                       (SELECT item_id FROM items WHERE dimension_id = ?)""",
+                [response_id, dimension],
+            )
+    return ids
 
 
-def test_a_dimension_too_few_respondents_answered_shows_no_score(stores, demo_data):
-    """A shown branch whose respondents mostly skipped one dimension: that dimension's mean
-    would be the answers of one or two people, so it is hidden with its own n (the other
-    figures of the branch stay); the company's dimension mean leaves it out and is weighted by
-    each branch's answers; Compare gives the dimension's own n and marks it hidden ("< 5").
-    On both backends."""
+def test_no_respondent_who_skipped_a_dimension_can_be_worked_out(stores, demo_data):
+    """A respondent who answered only motivation: were they counted in the index and in
+    motivation but not in the other dimensions, the index and the dimension means with their
+    n would give their answer, (4·n·E − Σ n_d·D_d) / 3. Every engagement figure of the branch
+    stands on the respondents who answered every dimension instead: that sum is 0, the
+    respondent counts nowhere, and two such respondents of a branch of seven leave five,
+    still shown; three leave four: hidden. Other branches are unchanged. On both backends."""
     st = stores.open()
     demo.seed_store(st, demo_data)
     wave = "2025-H2"
     try:
         before = analysis.branch_table(st, wave)
-        branch = _skip_dimension(st, wave, "leadership", answered=2)
+        big = before.filter(pl.col("n_respondents") >= 8).sort("branch_id").row(0, named=True)
+        (alone,) = _keep_only(st, wave, big["branch_id"], "motivation", 1)
         table = analysis.branch_table(st, wave)
-        row = table.filter(pl.col("branch_id") == branch).row(0, named=True)
+        row = table.filter(pl.col("branch_id") == big["branch_id"]).row(0, named=True)
+        dims = [c for c in table.columns if c.startswith("dim_")]
         n = row["n_respondents"]
-        assert n >= 8 and not row["suppressed"] and row["engagement"] is not None
-        assert row["dim_leadership"] is None and row["n_dim_leadership"] == 2
-        for dim in ("commitment", "customer_focus", "motivation"):
-            assert row[f"dim_{dim}"] is not None and row[f"n_dim_{dim}"] == n
-        # every other branch as before; a hidden branch has its count but no score
-        others = table.filter(pl.col("branch_id") != branch)
-        assert others.select(before.columns).equals(before.filter(pl.col("branch_id") != branch))
-        small = others.filter(pl.col("suppressed"))
-        assert small.height and small["dim_leadership"].null_count() == small.height
-        assert (small["n_dim_leadership"] == small["n_respondents"]).all()
+        assert n == big["n_respondents"] - 1 and not row["suppressed"]
+        assert all(row[f"n_{c}"] == n for c in dims)
+        worked_out = 4 * n * row["engagement"] - sum(row[f"n_{c}"] * row[c] for c in dims)
+        assert abs(worked_out) < 1e-8  # the rounding of the stored means, nothing of anyone
+        assert alone not in analysis.respondent_engagement(st, wave)["response_id"].to_list()
+        assert row["dim_motivation"] != big["dim_motivation"]  # left out there too
 
-        bench = analysis.company_benchmark(table)
-        shown = others.filter(~pl.col("suppressed"))
+        seven = before.filter(pl.col("n_respondents") == 7).sort("branch_id")["branch_id"]
+        _keep_only(st, wave, seven[0], "leadership", 2)
+        _keep_only(st, wave, seven[1], "leadership", 3)
+        after = analysis.branch_table(st, wave)
+        five = after.filter(pl.col("branch_id") == seven[0]).row(0, named=True)
+        four = after.filter(pl.col("branch_id") == seven[1]).row(0, named=True)
+        assert (five["n_respondents"], five["suppressed"]) == (5, False)
+        assert five["dim_leadership"] is not None
+        assert (four["n_respondents"], four["suppressed"]) == (4, True)
+        assert four["engagement"] is None and four["dim_leadership"] is None
+
+        untouched = ~pl.col("branch_id").is_in([big["branch_id"], *seven[:2]])
+        assert after.filter(untouched).select(before.columns).equals(before.filter(untouched))
+        bench = analysis.company_benchmark(after)
+        shown = after.filter(~pl.col("suppressed"))
         assert bench.dimensions["leadership"] == pytest.approx(
             (shown["dim_leadership"] * shown["n_dim_leadership"]).sum()
             / shown["n_dim_leadership"].sum(),
             rel=1e-12,
         )
-        compared = analysis.compare(table, [branch]).filter(pl.col("measure") == "dim_leadership")
-        assert compared.select("value", "n", "suppressed").row(0) == (None, 2, True)
-
-        # five answers are enough at the default minimum, not at a minimum of six
-        _skip_dimension(st, wave, "motivation", answered=5)
-        five = analysis.branch_table(st, wave).filter(pl.col("branch_id") == branch)
-        six = analysis.branch_table(st, wave, min_size=6).filter(pl.col("branch_id") == branch)
-        assert five["n_dim_motivation"].item() == 5 and five["dim_motivation"].item() is not None
-        assert six["dim_motivation"].item() is None and six["engagement"].item() is not None
     finally:
         st.close()
-
-
-def test_a_score_with_too_few_answers_of_its_own_is_nulled():
-    frame = pl.DataFrame({"n_a": [2, 5, None], "a": [1.0, 2.0, 3.0], "b": [4.0, 5.0, 6.0]})
-    out = confidentiality.suppress_each(frame, {"a": "n_a"}, min_size=5)
-    assert out["a"].to_list() == [None, 2.0, None]
-    assert out["b"].to_list() == [4.0, 5.0, 6.0] and out.columns == frame.columns

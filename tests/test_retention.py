@@ -193,40 +193,29 @@ def test_dashboards_keep_a_purged_wave_from_its_saved_branch_figures(stores, dem
 
 
 @BOTH
-def test_a_purged_wave_keeps_hiding_a_dimension_by_its_own_count(s):
-    """A dimension's own count is saved with its mean: a stricter minimum later still hides a
-    dimension that few of a shown branch's respondents answered. A wave saved before the
-    counts were (no ``n_dim_*`` rows) falls back on the branch's count."""
+def test_a_purged_wave_keeps_its_dimension_means_with_their_n_and_an_older_save_its_index(s):
+    """The purge saves each dimension's n with its mean (``n_dim_*`` rows) and the branch table
+    reads them back. A wave saved before that (no ``n_dim_*`` rows) counted respondents who
+    skipped a dimension in the index and the other dimensions, so its index and dimension
+    means together could give their answers: its index stays, its dimension means do not."""
     wave = "2024-H1"
-    table = analysis.branch_table(s, wave)
-    branch = table.filter(pl.col("n_respondents") >= 8).sort("branch_id")["branch_id"][0]
-    with s.transaction() as cur:  # five of the branch's respondents answered leadership
-        cur.execute(
-            """DELETE FROM response_scores WHERE item_id IN
-                   (SELECT item_id FROM items WHERE dimension_id = 'leadership')
-               AND response_id IN (
-                   SELECT response_id FROM active_responses WHERE wave = ? AND branch_id = ?
-                   ORDER BY response_id OFFSET 5)""",
-            [wave, branch],
-        )
-
-    def mine(min_size: int | None = None) -> dict:
-        rows = analysis.branch_table(s, wave, min_size=min_size)
-        return rows.filter(pl.col("branch_id") == branch).row(0, named=True)
-
-    before = mine()
-    assert before["n_dim_leadership"] == 5 and before["dim_leadership"] is not None
+    before = analysis.branch_table(s, wave).sort("branch_id")
     assert [w.wave for w in retention.purge(s, 24, TODAY, actor="t").waves] == [wave]
-    saved = retention.aggregates(s, wave).filter(pl.col("branch_id") == branch)
-    assert saved["n_dim_leadership"].item() == 5
-    after = mine()
-    assert after["n_dim_leadership"] == 5
-    assert after["dim_leadership"] == pytest.approx(before["dim_leadership"], abs=1e-12)
-    stricter = mine(min_size=6)
-    assert stricter["dim_leadership"] is None and stricter["engagement"] is not None
+    saved = retention.aggregates(s, wave).sort("branch_id")
+    shown = before.filter(~pl.col("suppressed"))
+    for c in (c for c in before.columns if c.startswith("n_dim_")):
+        counts = saved.filter(~pl.col("suppressed"))[c].cast(pl.Int64)
+        assert counts.to_list() == shown[c].to_list() == shown["n_respondents"].to_list()
+        assert saved.filter(pl.col("suppressed"))[c].null_count() == saved["suppressed"].sum()
+    after = analysis.branch_table(s, wave).sort("branch_id")
+    for c in (c for c in before.columns if c.startswith(("dim_", "n_dim_"))):
+        diff = (after[c] - before[c]).abs().max()
+        assert diff is not None and diff < 1e-9, c
 
     with s.transaction() as cur:  # as a purge before the counts were saved left it
         cur.execute("DELETE FROM branch_aggregates WHERE measure LIKE 'n_dim_%'")
-    old = mine(min_size=6)
-    assert old["n_dim_leadership"] == old["n_respondents"] >= 8
-    assert old["dim_leadership"] is not None
+    old = analysis.branch_table(s, wave).sort("branch_id")
+    dims = [c for c in old.columns if c.startswith("dim_")]
+    assert dims and all(old[c].null_count() == old.height for c in dims)
+    assert old["engagement"].to_list() == pytest.approx(after["engagement"].to_list(), nan_ok=True)
+    assert old["n_respondents"].to_list() == after["n_respondents"].to_list()

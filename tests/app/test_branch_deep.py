@@ -3,8 +3,6 @@ start, and previous/next in the Branches page's order."""
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 
 from loyalty import analysis, model
@@ -177,33 +175,3 @@ def test_an_ahead_that_failed_is_tried_again_on_the_pages_next_run(
     at.run()
     assert not at.exception
     assert asked == [("lags", "nps"), ("corrected_links", "2025-H2", "nps")]
-
-
-def test_a_dimension_few_respondents_answered_has_no_score_and_says_why(app, own_db):
-    """Two of a shown branch's respondents answered the leadership questions: the Branch page
-    draws no bar and no number for it ("< 5" where the bar would be) and says why, with the
-    answers, in the reader's language; the other dimensions keep their bars."""
-    from loyalty.store import open_store
-
-    store = open_store(own_db)
-    n = analysis.branch_table(store, "2025-H2").filter(pl.col("branch_id") == "B042")
-    n = n["n_respondents"].item()
-    with store.transaction() as cur:
-        cur.execute(
-            """DELETE FROM response_scores WHERE item_id IN
-                   (SELECT item_id FROM items WHERE dimension_id = 'leadership')
-               AND response_id IN (
-                   SELECT response_id FROM active_responses
-                   WHERE wave = '2025-H2' AND branch_id = 'B042' ORDER BY response_id OFFSET 2)"""
-        )
-    at = app("pages/branch.py", branch="B042", lang="de").run()
-    assert not at.exception
-    assert f"Ohne Wert: Führung (2 von {n})." in _texts(at)
-    (chart,) = [c for c in at.get("plotly_chart") if "Engagement nach Dimension" in c.proto.spec]
-    spec = json.loads(chart.proto.spec)
-    bars = dict(zip(spec["data"][0]["x"], spec["data"][0]["y"], strict=True))
-    assert bars["Führung"] is None and None not in (bars["Motivation"], bars["Verbundenheit"])
-    assert [a["text"] for a in spec["layout"]["annotations"]] == ["< 5"]
-    assert "Too few" not in _texts(at)
-    english = app("pages/branch.py", branch="B042", lang="en").run()
-    assert f"No score: Leadership (2 of {n})." in _texts(english)
