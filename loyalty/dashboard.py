@@ -200,8 +200,15 @@ class Dashboard:
         )
 
     def response_counts(self) -> pl.DataFrame:
-        """Respondents, headcount and shown branches per wave (counts, no scores)."""
-        return self._memo("responses", (), lambda: quality.response_counts(self.store), False)
+        """Respondents, headcount, counted respondents and shown branches per wave (counts, no
+        scores), the last two from each wave's branch table."""
+
+        def compute() -> pl.DataFrame:
+            first = schema.LOYALTY_MEASURES[0]
+            tables = {w: self._company_table(w, first) for w in self.waves()}
+            return quality.response_counts(self.store, tables)
+
+        return self._memo("responses", (), compute, False)
 
     def data_quality(self, wave: str):
         """(aggregation, r_wg(j) values, reliability) of one wave, company-wide (the Methods
@@ -550,13 +557,13 @@ class Dashboard:
         first = analysis.pick_default_wave(all_waves, self.complete_waves())
         yield Request("complete_waves", None)
         later = [w for w in reversed(all_waves) if w != first]
-        yield Request("response_counts", None)
         yield Request("dimensions", None)
         measure, *others = schema.LOYALTY_MEASURES  # the pages' default measure first
         # every wave's table (the branch selector's names) one wave a step, the newest first:
         # a page run that comes meanwhile waits for one wave's table at most (loyalty.warming)
         for wave in reversed(all_waves):
             yield Request("branch_table", None, (wave, measure))
+        yield Request("response_counts", None)  # counted from those tables
         yield Request("branch_names", None, (None,))
 
         def view(scope: Scope, wave: str, loyalty: str) -> Iterator[Request]:

@@ -718,6 +718,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "methods.col.respondents": {"de": "Antworten", "en": "Responses"},
     "methods.col.headcount": {"de": "Mitarbeitende", "en": "Headcount"},
     "methods.col.rate": {"de": "Rücklauf (%)", "en": "Response rate (%)"},
+    "methods.col.counted": {
+        "de": "davon in den Engagement-Werten",
+        "en": "of them in the engagement figures",
+    },
+    "methods.counted_help": {
+        "de": "Gezählt wird, wer jede Dimension des Index beantwortet hat: Index und "
+        "Dimensionswerte einer Filiale stehen so auf denselben Antwortenden, und aus ihnen lässt "
+        "sich niemandes Antwort ausrechnen.",
+        "en": "Counted is whoever answered every dimension of the index: a branch's index and "
+        "dimension values then stand on the same respondents, and nobody's answer can be "
+        "worked out from them.",
+    },
     "methods.col.with_answers": {"de": "Filialen mit Antworten", "en": "Branches with answers"},
     "methods.col.shown": {
         "de": "Filialen mit mind. {min} Antworten",

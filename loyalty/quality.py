@@ -14,6 +14,7 @@ excellent, ≥ .8 good, ≥ .7 acceptable, ≥ .6 questionable, ≥ .5 poor, els
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -190,11 +191,18 @@ def has_answers(store: Store, wave: str) -> bool:
     )
 
 
-def response_counts(store: Store, min_size: int | None = None) -> pl.DataFrame:
-    """Per wave: respondents, headcount, response rate, branches with answers and branches
-    shown (at or above the minimum group size)."""
+def response_counts(
+    store: Store,
+    tables: Mapping[str, pl.DataFrame] | None = None,
+    min_size: int | None = None,
+) -> pl.DataFrame:
+    """Per wave: respondents, headcount, response rate, branches with answers, and from the
+    wave's branch table (``tables``: wave → :func:`loyalty.analysis.branch_table`, read from
+    the store if not given) the respondents counted in its engagement figures (``counted``:
+    with an answer in every index dimension) and the branches shown (at least the minimum
+    group size of them). A wave whose answers were purged counts none."""
     minimum = confidentiality.minimum(min_size)
-    return store.sql(
+    counts = store.sql(
         """
         WITH per_branch AS (
             SELECT wave, branch_id, count(*) AS n FROM active_responses GROUP BY wave, branch_id
@@ -202,10 +210,35 @@ def response_counts(store: Store, min_size: int | None = None) -> pl.DataFrame:
         SELECT w.wave, w.seq,
                coalesce(sum(p.n), 0)::BIGINT AS respondents,
                (SELECT sum(headcount) FROM branches)::BIGINT AS headcount,
-               count(p.branch_id) AS branches_with_answers,
-               count(p.branch_id) FILTER (WHERE p.n >= ?) AS branches_shown
+               count(p.branch_id) AS branches_with_answers
         FROM waves w LEFT JOIN per_branch p USING (wave)
         GROUP BY w.wave, w.seq ORDER BY w.seq
-        """,
-        [minimum],
+        """
+    )
+    if tables is None:
+        tables = {w: analysis.branch_table(store, w) for w in counts["wave"]}
+    counted = pl.DataFrame(
+        [
+            (w, int(t["n_respondents"].sum()), int((t["n_respondents"] >= minimum).sum()))
+            for w, t in tables.items()
+        ],
+        schema={"wave": pl.String, "counted": pl.Int64, "branches_shown": pl.Int64},
+        orient="row",
+    )
+    answered = pl.col("respondents") > 0
+    return (
+        counts.join(counted, on="wave", how="left")
+        .with_columns(
+            pl.when(answered).then(pl.col(c)).otherwise(0).fill_null(0).alias(c)
+            for c in ("counted", "branches_shown")
+        )
+        .select(
+            "wave",
+            "seq",
+            "respondents",
+            "headcount",
+            "branches_with_answers",
+            "counted",
+            "branches_shown",
+        )
     ).with_columns((100 * pl.col("respondents") / pl.col("headcount")).alias("response_rate"))

@@ -118,6 +118,7 @@ def response_table(counts: pl.DataFrame, lang: str, minimum: int) -> pl.DataFram
     return counts.select(
         pl.col("wave").alias(t("methods.col.wave", lang)),
         pl.col("respondents").alias(t("methods.col.respondents", lang)),
+        pl.col("counted").alias(t("methods.col.counted", lang)),
         pl.col("headcount").alias(t("methods.col.headcount", lang)),
         pl.col("response_rate").alias(t("methods.col.rate", lang)),
         pl.col("branches_with_answers").alias(t("methods.col.with_answers", lang)),

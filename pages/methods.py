@@ -23,6 +23,7 @@ st.dataframe(
         lang,
         {
             t("methods.col.respondents", lang): 0,  # counts with the thousands separator
+            t("methods.col.counted", lang): 0,
             t("methods.col.headcount", lang): 0,
             t("methods.col.rate", lang): 1,
             t("methods.col.with_answers", lang): 0,
@@ -32,6 +33,7 @@ st.dataframe(
     hide_index=True,
     key="responses",
 )
+st.caption(t("methods.counted_help", lang))
 
 if answers:
     agg, rwg, reliability = ui.data_quality(wave)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from loyalty import analysis, confidentiality, demo
+from loyalty import analysis, confidentiality, demo, quality
 
 
 def test_scores_below_the_minimum_are_nulled_and_flagged():
@@ -112,6 +112,12 @@ def test_no_respondent_who_skipped_a_dimension_can_be_worked_out(stores, demo_da
         assert five["dim_leadership"] is not None
         assert (four["n_respondents"], four["suppressed"]) == (4, True)
         assert four["engagement"] is None and four["dim_leadership"] is None
+
+        # the Methods page counts them apart: six left out, one branch fewer shown
+        counts = quality.response_counts(st).filter(pl.col("wave") == wave).row(0, named=True)
+        assert counts["counted"] == counts["respondents"] - 6 == after["n_respondents"].sum()
+        assert counts["branches_shown"] == (~before["suppressed"]).sum() - 1
+        assert counts["branches_shown"] == (~after["suppressed"]).sum()
 
         untouched = ~pl.col("branch_id").is_in([big["branch_id"], *seven[:2]])
         assert after.filter(untouched).select(before.columns).equals(before.filter(untouched))

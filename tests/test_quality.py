@@ -42,6 +42,12 @@ def test_response_counts_match_the_store(demo_store, demo_data):
     expected = demo_data.responses.group_by("wave").len().sort("wave")
     assert counts["respondents"].to_list() == expected["len"].to_list()
     assert (counts["branches_shown"] <= counts["branches_with_answers"]).all()
+    # every demo respondent answers every dimension; shown as in each wave's branch table
+    assert counts["counted"].to_list() == counts["respondents"].to_list()
+    tables = {w: analysis.branch_table(demo_store, w) for w in counts["wave"]}
+    shown = [int((~tables[w]["suppressed"]).sum()) for w in counts["wave"]]
+    assert counts["branches_shown"].to_list() == shown
+    assert quality.response_counts(demo_store, tables).equals(counts)
 
 
 @pytest.mark.parametrize(

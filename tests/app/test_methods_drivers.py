@@ -41,9 +41,10 @@ def test_methods_page_reports_aggregation_reliability_exclusions_and_direction(a
     assert "Within a branch: engagement now → NPS next wave" in text
     assert "The evidence points from engagement to NPS" in text
     responses, reliability = at.dataframe[0].value, at.dataframe[1].value
-    assert (
-        list(responses["Responses"]) == quality.response_counts(demo_store)["respondents"].to_list()
-    )
+    counts = quality.response_counts(demo_store)
+    assert list(responses["Responses"]) == counts["respondents"].to_list()
+    assert list(responses["of them in the engagement figures"]) == counts["counted"].to_list()
+    assert "Counted is whoever answered every dimension of the index" in text
     expected = quality.reliability(demo_store, "2025-H2")
     assert list(reliability["α"].round(6)) == [round(a, 6) for a in expected["alpha"]]
     assert list(reliability["Rating"])[-1] == "excellent"
