@@ -425,6 +425,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zeilen ohne eine einzige Antwort werden übersprungen ({count}), z. B. Zeilen {rows}",
         "en": "Rows without a single answer are skipped ({count}), e.g. rows {rows}",
     },
+    "import.warning.skipped_dimensions": {
+        "de": "{count} {count:plural:one=Antwort hat:other=Antworten haben} alle Fragen "
+        "mindestens einer Dimension des Index übersprungen: "
+        "{count:plural:one=Sie wird gespeichert, zählt:other=Sie werden gespeichert, zählen} "
+        "aber in keinem Engagement-Wert (sonst ließen sich einzelne Antworten ausrechnen), "
+        "z. B. {count:plural:one=Zeile:other=Zeilen} {rows}",
+        "en": "{count} {count:plural:one=response:other=responses} skipped every question of "
+        "at least one dimension of the index: stored, but counted in no engagement figure "
+        "(otherwise single answers could be worked out), e.g. "
+        "{count:plural:one=row:other=rows} {rows}",
+    },
     "import.warning.items_missing": {
         "de": "Fragen des Fragebogens, die in der Datei fehlen: {items}",
         "en": "Questionnaire items missing from the file: {items}",

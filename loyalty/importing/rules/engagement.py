@@ -42,6 +42,7 @@ NOTES = (
     "empty_responses",
     "duplicate_rows",
     "small_branches",
+    "skipped_dimensions",
     "more_responses_than_staff",
     "response_rate_drop",
 )
@@ -382,8 +383,13 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
     staff, a response rate well below the previous wave's."""
     notes: list[Notice] = []
     minimum = ctx.min_group_size or config.min_group_size()
-    counts = work.group_by("wave", "branch_id").agg(pl.len().alias("n")).sort("wave", "branch_id")
-    small = counts.filter(pl.col("n") < minimum)
+    work = work.with_columns(_skipped_a_dimension(ctx).alias("__skipped"))
+    counts = (
+        work.group_by("wave", "branch_id")
+        .agg(pl.len().alias("n"), (~pl.col("__skipped")).sum().alias("counted"))
+        .sort("wave", "branch_id")
+    )
+    small = counts.filter(pl.col("counted") < minimum)  # what the branch table will count
     single_wave = counts["wave"].n_unique() == 1
     if small.height:
         notes.append(
@@ -395,11 +401,21 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
                     "branches": short_list(
                         (
                             f"{b} ({n})" if single_wave else f"{b}/{w} ({n})"
-                            for w, b, n in small.head(REPORT_LIMIT).iter_rows()
+                            for w, b, n in small.head(REPORT_LIMIT)
+                            .select("wave", "branch_id", "counted")
+                            .iter_rows()
                         ),
                         total=small.height,
                     ),
                 },
+            )
+        )
+    skipped = work.filter("__skipped")["__row"]
+    if skipped.len():
+        notes.append(
+            Notice(
+                "skipped_dimensions",
+                {"count": skipped.len(), "rows": short_list(skipped.head(10), 10)},
             )
         )
     headcounts = ctx.headcounts
@@ -431,6 +447,22 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
     if total_staff > 0:
         notes.extend(_response_rate_drops(counts, total_staff, ctx.wave_history))
     return notes
+
+
+def _skipped_a_dimension(ctx: Context) -> pl.Expr:
+    """True for a row that skipped every item of an index dimension its wave asked (that any
+    row of the wave answered): stored, but counted in no engagement figure
+    (:func:`loyalty.analysis.respondent_engagement`)."""
+    columns: dict[str, list[str]] = {}
+    for item in ctx.instrument.items if ctx.instrument is not None else ():
+        if item.in_index and item.item_id in ctx.items:
+            columns.setdefault(item.dimension_id, []).append(ITEM + item.item_id)
+    answered = [
+        pl.any_horizontal(pl.col(c).is_not_null() for c in cols) for cols in columns.values()
+    ]
+    if not answered:
+        return pl.lit(False)
+    return pl.any_horizontal(a.any().over("wave") & ~a for a in answered)
 
 
 def _response_rate_drops(

@@ -108,6 +108,39 @@ def test_empty_responses_are_skipped_with_a_warning():
     )
 
 
+def test_a_response_that_skipped_a_whole_dimension_is_stored_with_a_warning():
+    """It counts in no engagement figure (the index and the dimension means with their n
+    would give its answers otherwise): the report says so, in the user's language, and a
+    branch it leaves below the minimum is named with the responses that count. A dimension
+    nobody in the wave answered was not asked: no warning."""
+    raw = survey(A1=["4", "", "4", "4", "4", ""], A2=["2", None, "2", "2", "2", "3"])
+    result = run(raw)  # B02's three rows, one of them without "mood": two count
+    assert result.ok and (result.rows_valid, result.rows_skipped) == (6, 0)
+    assert [w.message("de") for w in result.warnings] == [
+        "Filialen mit weniger als 3 Antworten (1; ihre Engagementwerte werden nicht "
+        "angezeigt): B02 (2)",
+        "1 Antwort hat alle Fragen mindestens einer Dimension des Index übersprungen: Sie "
+        "wird gespeichert, zählt aber in keinem Engagement-Wert (sonst ließen sich einzelne "
+        "Antworten ausrechnen), z. B. Zeile 3",
+    ]
+    two = run(survey(B1=["5", "", "5", "", "5", "5"]))
+    assert [w.kind for w in two.warnings] == ["small_branches", "skipped_dimensions"]
+    assert (
+        two.warnings[1]
+        .message("de")
+        .startswith(
+            "2 Antworten haben alle Fragen mindestens einer Dimension des Index übersprungen: Sie "
+            "werden gespeichert, zählen aber"
+        )
+    )
+    assert two.warnings[1].message("en") == (
+        "2 responses skipped every question of at least one dimension of the index: stored, "
+        "but counted in no engagement figure (otherwise single answers could be worked out), "
+        "e.g. rows 3, 5"
+    )
+    assert run(survey(B1=[""] * 6)).warnings == []
+
+
 def test_small_branches_response_rate_drop_and_more_responses_than_staff():
     raw = survey(8, Filiale=["B01"] * 6 + ["B02"] * 2)
     heads = pl.DataFrame({"branch_id": BRANCHES, "headcount": [5, 10, 10]})
