@@ -7,8 +7,9 @@ Rules (see ``docs/data-model.md`` and ``docs/privacy.md``):
   set to null and ``suppressed`` is true (:func:`suppress`). The respondent count itself stays
   visible (it is needed to say "fewer than 5 responses").
 * Every engagement score of a group (index, SD, interval, dimension means) stands on the
-  same respondents: those who answered every index dimension of the wave
-  (:mod:`loyalty.analysis`, ``_RESPONDENT_INDEX_SQL``). Scores over different sets of
+  same respondents: those who answered every index dimension the wave asked (at least
+  :data:`ASKED_SHARE` of its respondents answered it; :mod:`loyalty.analysis`,
+  ``_RESPONDENT_INDEX_SQL``). Scores over different sets of
   respondents could be combined into the answers of the few in one set and not the other.
 * Every figure over several groups that the app shows — the company, a region or format, a
   filter's selection, a user's scope — is computed from *shown* groups only
@@ -30,6 +31,12 @@ from collections.abc import Sequence
 import polars as pl
 
 from loyalty import config
+
+#: A dimension counts in a wave's engagement figures when at least this share of the wave's
+#: respondents (with an answer to an index item) answered it; one answered by fewer (a stray
+#: answer, a question only some were shown) is left out of that wave's index and figures, so
+#: that it does not leave everybody who skipped it uncounted.
+ASKED_SHARE = 0.5
 
 
 def minimum(min_size: int | None = None) -> int:

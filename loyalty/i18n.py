@@ -723,12 +723,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "of them in the engagement figures",
     },
     "methods.counted_help": {
-        "de": "Gezählt wird, wer jede Dimension des Index beantwortet hat: Index und "
-        "Dimensionswerte einer Filiale stehen so auf denselben Antwortenden, und aus ihnen lässt "
-        "sich niemandes Antwort ausrechnen.",
-        "en": "Counted is whoever answered every dimension of the index: a branch's index and "
-        "dimension values then stand on the same respondents, and nobody's answer can be "
-        "worked out from them.",
+        "de": "Gezählt wird, wer jede Dimension des Index beantwortet hat, die die Welle "
+        "abgefragt hat: Index und Dimensionswerte einer Filiale stehen so auf denselben "
+        "Antwortenden, und keine einzelne Antwort lässt sich aus ihnen zusammen ausrechnen.",
+        "en": "Counted is whoever answered every dimension of the index the wave asked: a "
+        "branch's index and dimension values then stand on the same respondents, and no "
+        "single answer can be worked out from them together.",
     },
     "methods.col.with_answers": {"de": "Filialen mit Antworten", "en": "Branches with answers"},
     "methods.col.shown": {

@@ -92,20 +92,35 @@ def aggregation(store: Store, wave: str, min_size: int | None = None) -> Aggrega
     return _aggregation(_engagement_of(items, wide), _rwg_values(items, wide, min_size))
 
 
-def _engagement_of(items: pl.DataFrame, wide: pl.DataFrame) -> pl.DataFrame:
-    """Each respondent's engagement index from the wide answers (one read serves r_wg(j),
-    reliability and this): the mean of the respondent's dimension means over the items
-    answered, for the respondents who answered every dimension the wave asked, as
-    :func:`loyalty.analysis.respondent_engagement` computes it in SQL."""
-    means = []
+def _counted(items: pl.DataFrame, wide: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """The respondents of ``wide`` (one wave) the engagement figures count, with each one's
+    index (``engagement``), and the index items of the dimensions the wave asked: as
+    :func:`loyalty.analysis.respondent_engagement` decides in SQL (an answer in every
+    dimension that at least :data:`loyalty.confidentiality.ASKED_SHARE` of the respondents
+    answered)."""
+    means, asked_items = [], []
     for (dimension,), part in items.group_by("dimension_id", maintain_order=True):
         cols = [c for c in part["item_id"].to_list() if c in wide.columns]
-        if cols:
-            means.append(pl.mean_horizontal(cols).alias(f"dim_{dimension}"))
+        if not cols:
+            continue
+        mean = pl.mean_horizontal(cols)
+        if (
+            wide.select(mean.is_not_null().sum()).item()
+            >= confidentiality.ASKED_SHARE * wide.height
+        ):
+            means.append(mean.alias(f"dim_{dimension}"))
+            asked_items += cols
+    if not means:
+        return wide.clear().with_columns(pl.lit(None, pl.Float64).alias("engagement")), []
     every = pl.all_horizontal(m.is_not_null() for m in means)
-    return wide.filter(every).select(
-        "branch_id", "response_id", pl.mean_horizontal(means).alias("engagement")
-    )
+    counted = wide.filter(every).with_columns(pl.mean_horizontal(means).alias("engagement"))
+    return counted, asked_items
+
+
+def _engagement_of(items: pl.DataFrame, wide: pl.DataFrame) -> pl.DataFrame:
+    """Each counted respondent's engagement index from the wide answers (one read serves
+    r_wg(j), reliability and this; see :func:`_counted`)."""
+    return _counted(items, wide)[0].select("branch_id", "response_id", "engagement")
 
 
 def _aggregation(resp: pl.DataFrame, rwg: pl.Series) -> Aggregation:
@@ -125,13 +140,16 @@ def rwg_values(store: Store, wave: str, min_size: int | None = None) -> pl.Serie
 
 
 def _rwg_values(items: pl.DataFrame, wide: pl.DataFrame, min_size: int | None) -> pl.Series:
+    """Over the respondents the engagement figures count, in the branches shown (as many of
+    them as the minimum), on the items of the dimensions the wave asked."""
     minimum = confidentiality.minimum(min_size)
+    wide, asked = _counted(items, wide)
     keep = wide.group_by("branch_id").len().filter(pl.col("len") >= minimum)["branch_id"]
     wide = wide.filter(pl.col("branch_id").is_in(keep.implode()))
+    if not asked or wide.is_empty():
+        return pl.Series("rwg_j", [], pl.Float64)
     options = int(items["scale_max"].max() - items["scale_min"].min() + 1)
-    values = stats.rwg_j(
-        wide, items["item_id"].to_list(), "branch_id", error_variance=(options**2 - 1) / 12
-    )["rwg_j"]
+    values = stats.rwg_j(wide, asked, "branch_id", error_variance=(options**2 - 1) / 12)["rwg_j"]
     return values.drop_nulls().sort()
 
 

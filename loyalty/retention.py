@@ -24,7 +24,8 @@ from loyalty.store import Store
 from loyalty.versions import audit
 
 #: Columns of :func:`loyalty.analysis.branch_table` saved per branch (plus ``dim_*`` and each
-#: dimension's own count ``n_dim_*``, which keeps suppressing it with a later minimum).
+#: dimension's n ``n_dim_*``: the branch's, saved to mark the dimension means as standing on
+#: the same respondents as the index; a wave saved without them shows no dimension means).
 MEASURES = ("engagement", "engagement_sd")
 
 

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from loyalty import analysis, dashboard, demo, stats
+from loyalty import analysis, confidentiality, dashboard, demo, stats
 
 
 def _dimension_scores(store, wave: str) -> pl.DataFrame:
@@ -424,12 +424,16 @@ def test_branch_engagement_is_the_exact_mean_rounded_so_runs_agree(demo_store):
 
 def _step_by_step(store, wave: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Each respondent's index and each branch's engagement, one aggregation at a time from
-    :func:`_dimension_scores`: the reference for the one-pass query. Only the respondents
-    who answered every dimension the wave asked (that anyone answered) count."""
+    :func:`_dimension_scores`: the reference for the one-pass query. A dimension at least
+    half of the wave's respondents answered was asked; only the respondents who answered
+    every asked dimension count, and only in those."""
     dims = _dimension_scores(store, wave)
-    asked = dims["dimension_id"].n_unique()
+    everyone = dims["response_id"].n_unique()
+    answers = dims.group_by("dimension_id").agg(pl.col("response_id").n_unique().alias("n"))
+    asked = answers.filter(pl.col("n") >= confidentiality.ASKED_SHARE * everyone)["dimension_id"]
+    dims = dims.filter(pl.col("dimension_id").is_in(asked.implode()))
     every = dims.group_by("response_id").agg(pl.col("dimension_id").n_unique().alias("k"))
-    dims = dims.join(every.filter(pl.col("k") == asked), on="response_id", how="semi")
+    dims = dims.join(every.filter(pl.col("k") == asked.len()), on="response_id", how="semi")
     people = dims.group_by("branch_id", "response_id").agg(
         pl.col("dim_score").mean().alias("index")
     )

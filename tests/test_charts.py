@@ -53,8 +53,12 @@ def test_branch_charts(demo_store):
     fig = charts.dimension_bars(row, bench, analysis.dimensions(demo_store), "de")
     assert list(fig.data[0].x) == ["Motivation", "Verbundenheit", "Führung", "Kundenorientierung"]
     assert fig.data[1].y[0] == bench.dimensions["motivation"]
-    # each bar's n in its hover (every dimension stands on the branch's respondents)
+    # each bar's n in its hover, from the table's n_dim_<dimension> (the branch's n)
     assert list(fig.data[0].customdata) == [row["n_respondents"]] * 4
+    fig = charts.dimension_bars(
+        row | {"n_dim_leadership": 0}, bench, analysis.dimensions(demo_store), "de"
+    )
+    assert fig.data[0].customdata[2] == 0
     assert "(%{customdata:,} Antworten)" in fig.data[0].hovertemplate
     churn = charts.churn_bars(
         analysis.churn_shares(demo_store, "2025-H2", "B042"),

@@ -113,11 +113,13 @@ def test_no_respondent_who_skipped_a_dimension_can_be_worked_out(stores, demo_da
         assert (four["n_respondents"], four["suppressed"]) == (4, True)
         assert four["engagement"] is None and four["dim_leadership"] is None
 
-        # the Methods page counts them apart: six left out, one branch fewer shown
+        # the Methods page counts them apart: six left out, one branch fewer shown, and its
+        # r_wg(j) is over the same respondents in the same branches
         counts = quality.response_counts(st).filter(pl.col("wave") == wave).row(0, named=True)
         assert counts["counted"] == counts["respondents"] - 6 == after["n_respondents"].sum()
         assert counts["branches_shown"] == (~before["suppressed"]).sum() - 1
         assert counts["branches_shown"] == (~after["suppressed"]).sum()
+        assert quality.aggregation(st, wave).n_branches_rwg == counts["branches_shown"]
 
         untouched = ~pl.col("branch_id").is_in([big["branch_id"], *seven[:2]])
         assert after.filter(untouched).select(before.columns).equals(before.filter(untouched))
@@ -128,5 +130,38 @@ def test_no_respondent_who_skipped_a_dimension_can_be_worked_out(stores, demo_da
             / shown["n_dim_leadership"].sum(),
             rel=1e-12,
         )
+    finally:
+        st.close()
+
+
+def test_a_dimension_few_answered_is_left_out_of_the_wave_not_everybody_else(stores, demo_data):
+    """One respondent of a wave answered leadership (everybody else skipped it, as if only
+    they had been shown it): leadership was not asked in that wave (fewer than half
+    answered), so it has no figure there and everybody counts in the other three; the
+    Methods page counts them all."""
+    st = stores.open()
+    demo.seed_store(st, demo_data)
+    wave = "2025-H2"
+    try:
+        before = analysis.branch_table(st, wave)
+        with st.transaction() as cur:
+            cur.execute(
+                """DELETE FROM response_scores WHERE item_id IN
+                       (SELECT item_id FROM items WHERE dimension_id = 'leadership')
+                   AND response_id IN (SELECT response_id FROM active_responses WHERE wave = ?)
+                   AND response_id <> (SELECT min(response_id) FROM active_responses
+                                       WHERE wave = ?)""",
+                [wave, wave],
+            )
+        after = analysis.branch_table(st, wave)
+        assert "dim_leadership" not in after.columns
+        assert after["n_respondents"].to_list() == before["n_respondents"].to_list()
+        assert after["suppressed"].to_list() == before["suppressed"].to_list()
+        means = pl.mean_horizontal(pl.col("^dim_.*$"))
+        shown = after.filter(~pl.col("suppressed"))
+        assert (shown["engagement"] - shown.select(means).to_series()).abs().max() < 1e-11
+        counts = quality.response_counts(st).filter(pl.col("wave") == wave).row(0, named=True)
+        assert counts["counted"] == counts["respondents"]
+        assert quality.aggregation(st, wave).n_branches_rwg == counts["branches_shown"]
     finally:
         st.close()

@@ -194,10 +194,11 @@ def test_dashboards_keep_a_purged_wave_from_its_saved_branch_figures(stores, dem
 
 @BOTH
 def test_a_purged_wave_keeps_its_dimension_means_with_their_n_and_an_older_save_its_index(s):
-    """The purge saves each dimension's n with its mean (``n_dim_*`` rows) and the branch table
-    reads them back. A wave saved before that (no ``n_dim_*`` rows) counted respondents who
-    skipped a dimension in the index and the other dimensions, so its index and dimension
-    means together could give their answers: its index stays, its dimension means do not."""
+    """The purge saves each dimension's n with its mean (``n_dim_*`` rows: the branch's n,
+    marking means over the same respondents as the index) and the branch table shows them.
+    A wave saved before that (no ``n_dim_*`` rows) counted respondents who skipped a
+    dimension in the index and the other dimensions, so its index and dimension means
+    together could give their answers: its index stays, its dimension means do not."""
     wave = "2024-H1"
     before = analysis.branch_table(s, wave).sort("branch_id")
     assert [w.wave for w in retention.purge(s, 24, TODAY, actor="t").waves] == [wave]

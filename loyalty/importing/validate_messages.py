@@ -436,6 +436,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(otherwise single answers could be worked out), e.g. "
         "{count:plural:one=row:other=rows} {rows}",
     },
+    "import.warning.dimension_left_out": {
+        "de": "Weniger als {share} % der Antworten haben diese Dimensionen des Index beantwortet: "
+        "{dims}. Sie bleiben in den Engagement-Werten dieser Welle außen vor (Index und "
+        "Werte ohne sie).",
+        "en": "Fewer than {share}% of the responses answered these dimensions of the index: "
+        "{dims}. They are left out of this wave's engagement figures (index and values "
+        "without them).",
+    },
     "import.warning.items_missing": {
         "de": "Fragen des Fragebogens, die in der Datei fehlen: {items}",
         "en": "Questionnaire items missing from the file: {items}",

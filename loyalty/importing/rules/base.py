@@ -36,13 +36,15 @@ ITEM = "__item__"  # prefix of item columns inside the working frame
 
 @dataclass(frozen=True)
 class Notice:
-    """A warning (or note) for the report: message key ``import.warning.<kind>`` + params."""
+    """A warning (or note) for the report: message key ``import.warning.<kind>`` + params. A
+    param given per language (``{"de": …, "en": …}``, e.g. a dimension's names) is written
+    in the report's."""
 
     kind: str
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str) -> str:
-        params = dict(self.params)
+        params = {k: v[lang] if isinstance(v, dict) else v for k, v in self.params.items()}
         if "dropped" in params:  # (column, reason code) pairs, the reasons in ``lang``
             quote = ("„", "“") if lang == "de" else ("“", "”")
             params["columns"] = ", ".join(

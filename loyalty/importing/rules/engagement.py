@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import polars as pl
 
-from loyalty import config
+from loyalty import confidentiality, config
 from loyalty.importing import likert, numbers
 from loyalty.importing.instrument import Instrument
 from loyalty.importing.mapping import normalise_header
@@ -43,6 +43,7 @@ NOTES = (
     "duplicate_rows",
     "small_branches",
     "skipped_dimensions",
+    "dimension_left_out",
     "more_responses_than_staff",
     "response_rate_drop",
 )
@@ -410,6 +411,8 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
                 },
             )
         )
+    if left_out := _left_out(work, ctx):
+        notes.append(left_out)
     skipped = work.filter("__skipped")["__row"]
     if skipped.len():
         notes.append(
@@ -449,20 +452,60 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
     return notes
 
 
-def _skipped_a_dimension(ctx: Context) -> pl.Expr:
-    """True for a row that skipped every item of an index dimension its wave asked (that any
-    row of the wave answered): stored, but counted in no engagement figure
-    (:func:`loyalty.analysis.respondent_engagement`)."""
+def _index_columns(ctx: Context) -> dict[str, list[str]]:
+    """Index dimension → the working frame's columns of its items in the file."""
     columns: dict[str, list[str]] = {}
     for item in ctx.instrument.items if ctx.instrument is not None else ():
         if item.in_index and item.item_id in ctx.items:
             columns.setdefault(item.dimension_id, []).append(ITEM + item.item_id)
-    answered = [
-        pl.any_horizontal(pl.col(c).is_not_null() for c in cols) for cols in columns.values()
-    ]
-    if not answered:
+    return columns
+
+
+def _asked(columns: dict[str, list[str]]) -> dict[str, tuple[pl.Expr, pl.Expr]]:
+    """Index dimension → (the row answered it, its wave asked it: at least
+    :data:`loyalty.confidentiality.ASKED_SHARE` of the wave's rows with an index answer did),
+    as :func:`loyalty.analysis.respondent_engagement` decides."""
+    answered = {
+        d: pl.any_horizontal(pl.col(c).is_not_null() for c in cols) for d, cols in columns.items()
+    }
+    rows = pl.any_horizontal(*answered.values()).sum().over("wave")
+    share = confidentiality.ASKED_SHARE
+    return {d: (a, a.sum().over("wave") >= share * rows) for d, a in answered.items()}
+
+
+def _skipped_a_dimension(ctx: Context) -> pl.Expr:
+    """True for a row without an answer to an index dimension its wave asked: stored, but
+    counted in no engagement figure."""
+    asked = _asked(_index_columns(ctx))
+    if not asked:
         return pl.lit(False)
-    return pl.any_horizontal(a.any().over("wave") & ~a for a in answered)
+    return pl.any_horizontal(was_asked & ~a for a, was_asked in asked.values())
+
+
+def _left_out(work: pl.DataFrame, ctx: Context) -> Notice | None:
+    """Index dimensions some but fewer than :data:`ASKED_SHARE` of a wave's rows answered:
+    left out of that wave's engagement figures."""
+    asked = _asked(_index_columns(ctx))
+    if not asked:
+        return None
+    flags = work.select(
+        pl.col("wave"),
+        *((a.any().over("wave") & ~was_asked).alias(d) for d, (a, was_asked) in asked.items()),
+    )
+    dims = [d for d in asked if flags[d].any()]
+    if not dims:
+        return None
+    names = {d.dimension_id: d for d in ctx.instrument.dimensions}
+    return Notice(
+        "dimension_left_out",
+        {
+            "share": round(100 * confidentiality.ASKED_SHARE),
+            "dims": {
+                "de": ", ".join(names[d].name_de if d in names else d for d in dims),
+                "en": ", ".join(names[d].name_en if d in names else d for d in dims),
+            },
+        },
+    )
 
 
 def _response_rate_drops(

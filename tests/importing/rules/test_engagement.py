@@ -139,6 +139,25 @@ def test_a_response_that_skipped_a_whole_dimension_is_stored_with_a_warning():
         "e.g. rows 3, 5"
     )
     assert run(survey(B1=[""] * 6)).warnings == []
+    # answered by one in six: not asked (fewer than half), left out of the wave's figures,
+    # and nobody who skipped it is left out
+    one = run(survey(B1=["", "", "5", "", "", ""]))
+    assert [w.kind for w in one.warnings] == ["dimension_left_out"]
+    assert one.warnings[0].message("de") == (
+        "Weniger als 50 % der Antworten haben diese Dimensionen des Index beantwortet: Führung. "
+        "Sie bleiben in den Engagement-Werten dieser Welle außen vor (Index und Werte ohne sie)."
+    )
+    assert (
+        one.warnings[0]
+        .message("en")
+        .startswith(
+            "Fewer than 50% of the responses answered these dimensions of the index: Leadership."
+        )
+    )
+    assert [w.kind for w in run(survey(B1=["", "", "5", "5", "", "5"])).warnings] == [
+        "small_branches",
+        "skipped_dimensions",
+    ]  # three in six answered it: asked, the other three count nowhere
 
 
 def test_small_branches_response_rate_drop_and_more_responses_than_staff():
