@@ -156,15 +156,18 @@ def _rwg_values(items: pl.DataFrame, wide: pl.DataFrame, min_size: int | None) -
 def reliability(store: Store, wave: str) -> pl.DataFrame:
     """Cronbach's alpha (pairwise, as ``psych::alpha``, with Feldt's interval) and omega total
     (one-factor ML) per dimension and for the whole index, employee level. Reverse-keyed items
-    are recoded."""
+    are recoded. Only the dimensions the wave asked (:func:`_counted`), as in the index."""
     return _reliability(_items(store), _respondent_items(store, wave), analysis.dimensions(store))
 
 
 def _reliability(items: pl.DataFrame, wide: pl.DataFrame, dims: pl.DataFrame) -> pl.DataFrame:
     rows = []
+    asked = _counted(items, wide)[1]
+    items = items.filter(pl.col("item_id").is_in(asked))
     groups = [
         (row["dimension_id"], items.filter(pl.col("dimension_id") == row["dimension_id"]))
         for row in dims.iter_rows(named=True)
+        if row["dimension_id"] in items["dimension_id"]
     ]
     groups.append(("index", items))
     for dimension_id, part in groups:

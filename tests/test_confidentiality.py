@@ -163,5 +163,7 @@ def test_a_dimension_few_answered_is_left_out_of_the_wave_not_everybody_else(sto
         counts = quality.response_counts(st).filter(pl.col("wave") == wave).row(0, named=True)
         assert counts["counted"] == counts["respondents"]
         assert quality.aggregation(st, wave).n_branches_rwg == counts["branches_shown"]
+        scales = quality.reliability(st, wave)["dimension_id"].to_list()
+        assert "leadership" not in scales and "index" in scales  # as in the index
     finally:
         st.close()

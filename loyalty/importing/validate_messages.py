@@ -438,11 +438,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.warning.dimension_left_out": {
         "de": "Weniger als {share} % der Antworten haben diese Dimensionen des Index beantwortet: "
-        "{dims}. Sie bleiben in den Engagement-Werten dieser Welle außen vor (Index und "
+        "{dims}. Sie bleiben in den Engagement-Werten ihrer Welle außen vor (Index und "
         "Werte ohne sie).",
         "en": "Fewer than {share}% of the responses answered these dimensions of the index: "
-        "{dims}. They are left out of this wave's engagement figures (index and values "
+        "{dims}. They are left out of their wave's engagement figures (index and values "
         "without them).",
+    },
+    "import.warning.no_dimension_asked": {
+        "de": "Keine Dimension des Index haben mindestens {share} % der Antworten einer Welle "
+        "beantwortet ({dims}): Diese Welle bekommt keine Engagement-Werte.",
+        "en": "No dimension of the index was answered by at least {share}% of a wave's "
+        "responses ({dims}): that wave gets no engagement figures.",
     },
     "import.warning.items_missing": {
         "de": "Fragen des Fragebogens, die in der Datei fehlen: {items}",

@@ -44,6 +44,7 @@ NOTES = (
     "small_branches",
     "skipped_dimensions",
     "dimension_left_out",
+    "no_dimension_asked",
     "more_responses_than_staff",
     "response_rate_drop",
 )
@@ -474,12 +475,13 @@ def _asked(columns: dict[str, list[str]]) -> dict[str, tuple[pl.Expr, pl.Expr]]:
 
 
 def _skipped_a_dimension(ctx: Context) -> pl.Expr:
-    """True for a row without an answer to an index dimension its wave asked: stored, but
-    counted in no engagement figure."""
+    """True for a row without an answer to an index dimension its wave asked, or in a wave
+    that asked none: stored, but counted in no engagement figure."""
     asked = _asked(_index_columns(ctx))
     if not asked:
         return pl.lit(False)
-    return pl.any_horizontal(was_asked & ~a for a, was_asked in asked.values())
+    none_asked = ~pl.any_horizontal(was_asked for _, was_asked in asked.values())
+    return none_asked | pl.any_horizontal(was_asked & ~a for a, was_asked in asked.values())
 
 
 def _left_out(work: pl.DataFrame, ctx: Context) -> Notice | None:
@@ -488,22 +490,33 @@ def _left_out(work: pl.DataFrame, ctx: Context) -> Notice | None:
     asked = _asked(_index_columns(ctx))
     if not asked:
         return None
-    flags = work.select(
-        pl.col("wave"),
-        *((a.any().over("wave") & ~was_asked).alias(d) for d, (a, was_asked) in asked.items()),
+    flags = (
+        work.select(
+            pl.col("wave"),
+            *((a.any().over("wave") & ~was_asked).alias(d) for d, (a, was_asked) in asked.items()),
+            pl.any_horizontal(was_asked for _, was_asked in asked.values()).alias("__asked"),
+        )
+        .group_by("wave")
+        .agg(pl.all().any())
+        .sort("wave")
     )
-    dims = [d for d in asked if flags[d].any()]
-    if not dims:
-        return None
     names = {d.dimension_id: d for d in ctx.instrument.dimensions}
+    several = flags.height > 1
+    left = {"de": [], "en": []}
+    for row in flags.iter_rows(named=True):
+        for d in asked:
+            if row[d]:
+                for lang in left:
+                    name = getattr(names[d], f"name_{lang}") if d in names else d
+                    left[lang].append(f"{name} ({row['wave']})" if several else name)
+    if not left["de"]:
+        return None
+    nothing = not flags["__asked"].all()  # a wave with no dimension left: no index at all
     return Notice(
-        "dimension_left_out",
+        "no_dimension_asked" if nothing else "dimension_left_out",
         {
             "share": round(100 * confidentiality.ASKED_SHARE),
-            "dims": {
-                "de": ", ".join(names[d].name_de if d in names else d for d in dims),
-                "en": ", ".join(names[d].name_en if d in names else d for d in dims),
-            },
+            "dims": {lang: ", ".join(found) for lang, found in left.items()},
         },
     )
 

@@ -145,7 +145,7 @@ def test_a_response_that_skipped_a_whole_dimension_is_stored_with_a_warning():
     assert [w.kind for w in one.warnings] == ["dimension_left_out"]
     assert one.warnings[0].message("de") == (
         "Weniger als 50 % der Antworten haben diese Dimensionen des Index beantwortet: Führung. "
-        "Sie bleiben in den Engagement-Werten dieser Welle außen vor (Index und Werte ohne sie)."
+        "Sie bleiben in den Engagement-Werten ihrer Welle außen vor (Index und Werte ohne sie)."
     )
     assert (
         one.warnings[0]
@@ -158,6 +158,26 @@ def test_a_response_that_skipped_a_whole_dimension_is_stored_with_a_warning():
         "small_branches",
         "skipped_dimensions",
     ]  # three in six answered it: asked, the other three count nowhere
+    # each answered one dimension of three: none reaches half, nobody counts, the wave gets
+    # no engagement figures (said so, every row named as counting nowhere)
+    three = parse_yaml(
+        """
+dimensions:
+  - {id: mood, name: {de: Stimmung, en: Mood}, items: [{id: A1, text: {de: a, en: a}}]}
+  - {id: lead, name: {de: Führung, en: Leadership}, items: [{id: B1, text: {de: b, en: b}}]}
+  - {id: care, name: {de: Fürsorge, en: Care}, items: [{id: C1, text: {de: c, en: c}}]}
+"""
+    )
+    spread = survey(A1=["4", "", "", "4", "", ""], B1=["", "5", "", "", "5", ""]).drop("A2")
+    spread = spread.with_columns(pl.Series("C1", ["", "", "3", "", "", "3"]))
+    none = run(spread, instrument=three, min_group_size=1)
+    kinds = ["small_branches", "no_dimension_asked", "skipped_dimensions"]
+    assert [w.kind for w in none.warnings] == kinds
+    assert none.warnings[1].message("en") == (
+        "No dimension of the index was answered by at least 50% of a wave's responses (Mood, "
+        "Leadership, Care): that wave gets no engagement figures."
+    )
+    assert none.warnings[2].params["count"] == 6
 
 
 def test_small_branches_response_rate_drop_and_more_responses_than_staff():
@@ -264,3 +284,13 @@ def test_a_large_survey_validates():
 def test_a_large_survey_validates_quickly():
     elapsed = _validate_a_large_survey()
     assert elapsed < 10, elapsed  # about 1 s on the 2-core development machine
+
+
+def test_a_dimension_left_out_of_one_wave_of_several_is_named_with_its_wave():
+    raw = survey(B1=["5", "", "5", "5", "", "5"]).with_columns(
+        pl.Series("Welle", ["2025-H1"] * 3 + ["2025-H2"] * 3)
+    )
+    raw = raw.with_columns(pl.Series("B1", ["5", "5", "5", "", "", "5"]))
+    result = run(raw, wave=None, mapping={**ENG_MAP, "wave": "Welle"}, min_group_size=1)
+    (left,) = [w for w in result.warnings if w.kind == "dimension_left_out"]
+    assert "Führung (2025-H2). Sie bleiben" in left.message("de")
