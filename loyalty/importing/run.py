@@ -32,7 +32,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from loyalty import config
+from loyalty import confidentiality, config
 from loyalty.i18n import num
 from loyalty.importing.instrument import (
     Instrument,
@@ -227,6 +227,7 @@ WARNING_CODES = (
     "formula_without_value",
     *(f"missing_branches.{kind}" for kind in _REPLACES),
     "churn_kept",
+    "few_changed",
 )
 
 
@@ -237,6 +238,45 @@ def _active_version(store: Store, kind: str, wave: str) -> tuple[int, int] | Non
         [kind, wave],
     )
     return (int(rows["version"][0]), int(rows["import_id"][0])) if rows.height else None
+
+
+def _few_changed(
+    store: Store, import_id: int, incoming: pl.DataFrame, wave: str, version: int
+) -> list[Notice]:
+    """Branches shown in both versions whose responses change by fewer than the minimum group
+    size: whoever saw the active version's figures could work those few answers out of the
+    difference (docs/privacy.md, section 4)."""
+    minimum = confidentiality.minimum()
+    have = store.sql(
+        "SELECT branch_id, count(*) AS n FROM responses WHERE import_id = ? GROUP BY branch_id",
+        [import_id],
+    )
+    new = incoming.group_by("branch_id").agg(pl.len().alias("n_new"))
+    delta = (pl.col("n_new") - pl.col("n")).abs()
+    few = (
+        have.with_columns(pl.col("n").cast(pl.Int64))
+        .join(new.with_columns(pl.col("n_new").cast(pl.Int64)), on="branch_id")
+        .filter(
+            (pl.col("n") >= minimum) & (pl.col("n_new") >= minimum),
+            (delta > 0) & (delta < minimum),
+        )
+        .sort("branch_id")
+    )
+    if few.is_empty():
+        return []
+    named = [f"{b} ({n} → {m})" for b, n, m in few.head(NAMED_BRANCHES).iter_rows()]
+    return [
+        Notice(
+            "few_changed",
+            {
+                "wave": wave,
+                "version": version,
+                "count": few.height,
+                "min": minimum,
+                "branches": ", ".join(named) + (" …" if few.height > NAMED_BRANCHES else ""),
+            },
+        )
+    ]
 
 
 def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[Notice]:
@@ -284,6 +324,9 @@ def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[
                     },
                 )
             )
+        if result.kind == "engagement" and incoming is not None:
+            mine = incoming.filter(pl.col("wave") == wave)
+            notices += _few_changed(store, import_id, mine, wave, version)
         if result.kind == "loyalty" and "churn" not in result.frames:
             kept = store.sql(
                 "SELECT count(DISTINCT branch_id) AS n FROM active_churn WHERE wave = ?", [wave]

@@ -490,6 +490,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file has no churn reasons; the churn reasons of {count} branches of wave "
         "{wave} stay from version {version}.",
     },
+    "import.warning.few_changed": {
+        "de": "Gegenüber Version {version} der Welle {wave} ändert sich die Zahl der Antworten "
+        "von {count} {count:plural:one=Filiale:other=Filialen} um weniger als {min}: "
+        "{branches}. Wer die Werte der Version {version} gesehen hat, kann aus dem Unterschied "
+        "die Antworten dieser wenigen ausrechnen. Eine schon gezeigte Welle besser nicht so "
+        "korrigieren.",
+        "en": "Against version {version} of wave {wave}, the number of responses of {count} "
+        "{count:plural:one=branch:other=branches} changes by fewer than {min}: {branches}. "
+        "Whoever saw the figures of version {version} can work those few answers out of the "
+        "difference. Better not correct a wave already shown this way.",
+    },
     "import.warning.missing_branches.engagement": {
         "de": "{count} Filialen mit Befragungsantworten in Version {version} der Welle {wave} "
         "fehlen in dieser Datei; nach dem Import werden ihre Befragungswerte nicht mehr "

@@ -125,6 +125,32 @@ def test_branches_missing_from_the_file_are_named_before_confirming(chain, store
     ) in out.report.render_text("de")
 
 
+def test_a_new_version_that_changes_a_shown_branch_by_a_few_responses_says_so(chain, store):
+    """Before confirming: a branch shown in both versions whose responses change by fewer
+    than the minimum (its figures before and after would give those few answers) is named,
+    in German and English; the same file again changes nothing and says nothing."""
+    wave = _wave(chain)
+    path = chain["files"]["engagement"]
+    frame = pl.read_csv(path, separator=";", encoding="cp1252", infer_schema=False)
+    sizes = frame.group_by("Filiale").len().filter(pl.col("len") >= 8).sort("Filiale")
+    branch, n = sizes.row(0)
+    rows = frame.with_row_index().filter(pl.col("Filiale") == branch)["index"].head(2)
+    fewer = frame.with_row_index().filter(~pl.col("index").is_in(rows.implode())).drop("index")
+    data = fewer.write_csv(separator=";").encode()
+    out = run_import(store, data, "s.csv", "engagement", wave, actor="hr", dry_run=True)
+    assert out.report.ok
+    assert (
+        f"Gegenüber Version 1 der Welle {wave} ändert sich die Zahl der Antworten von 1 Filiale "
+        f"um weniger als 5: {branch} ({n} → {n - 2}). Wer die Werte der Version 1 gesehen hat"
+    ) in out.report.render_text("de")
+    assert (
+        f"the number of responses of 1 branch changes by fewer than 5: {branch} ({n} → {n - 2})"
+    ) in out.report.render_text("en")
+    same = frame.write_csv(separator=";").encode()
+    again = run_import(store, same, "s.csv", "engagement", wave, actor="hr", dry_run=True)
+    assert "few_changed" not in [w.kind for w in again.report.validation.warnings]
+
+
 @pytest.mark.parametrize(
     "order", list(itertools.permutations(("loyalty", "finance", "engagement")))
 )
