@@ -241,11 +241,13 @@ def _active_version(store: Store, kind: str, wave: str) -> tuple[int, int] | Non
 
 
 def _few_changed(
-    store: Store, import_id: int, incoming: pl.DataFrame, wave: str, version: int
+    store: Store, import_id: int, incoming: pl.DataFrame, wave: str, version: int, lang: str
 ) -> list[Notice]:
-    """Branches shown in both versions whose responses change by fewer than the minimum group
-    size: whoever saw the active version's figures could work those few answers out of the
-    difference (docs/privacy.md, section 4)."""
+    """Branches with at least the minimum of responses in both versions whose number of
+    responses changes by fewer than the minimum group size: whoever saw the active version's
+    figures could work those few answers out of the difference (docs/privacy.md, section 4).
+    It counts rows, not the respondents the engagement figures count, and not answers changed
+    in place."""
     minimum = confidentiality.minimum()
     have = store.sql(
         "SELECT branch_id, count(*) AS n FROM responses WHERE import_id = ? GROUP BY branch_id",
@@ -264,7 +266,10 @@ def _few_changed(
     )
     if few.is_empty():
         return []
-    named = [f"{b} ({n} → {m})" for b, n, m in few.head(NAMED_BRANCHES).iter_rows()]
+    named = [
+        f"{b} ({num(n, lang, 0)} → {num(m, lang, 0)})"
+        for b, n, m in few.head(NAMED_BRANCHES).iter_rows()
+    ]
     return [
         Notice(
             "few_changed",
@@ -326,7 +331,7 @@ def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[
             )
         if result.kind == "engagement" and incoming is not None:
             mine = incoming.filter(pl.col("wave") == wave)
-            notices += _few_changed(store, import_id, mine, wave, version)
+            notices += _few_changed(store, import_id, mine, wave, version, lang)
         if result.kind == "loyalty" and "churn" not in result.frames:
             kept = store.sql(
                 "SELECT count(DISTINCT branch_id) AS n FROM active_churn WHERE wave = ?", [wave]

@@ -445,10 +445,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "without them).",
     },
     "import.warning.no_dimension_asked": {
-        "de": "Keine Dimension des Index haben mindestens {share} % der Antworten einer Welle "
-        "beantwortet ({dims}): Diese Welle bekommt keine Engagement-Werte.",
-        "en": "No dimension of the index was answered by at least {share}% of a wave's "
-        "responses ({dims}): that wave gets no engagement figures.",
+        "de": "Keine Dimension des Index haben mindestens {share} % der Antworten beantwortet: "
+        "{count:plural:one=Welle:other=Wellen} {waves} "
+        "{count:plural:one=bekommt:other=bekommen} keine Engagement-Werte.",
+        "en": "No dimension of the index was answered by at least {share}% of the responses: "
+        "{count:plural:one=wave:other=waves} {waves} {count:plural:one=gets:other=get} no "
+        "engagement figures.",
     },
     "import.warning.items_missing": {
         "de": "Fragen des Fragebogens, die in der Datei fehlen: {items}",

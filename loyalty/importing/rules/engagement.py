@@ -412,8 +412,7 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
                 },
             )
         )
-    if left_out := _left_out(work, ctx):
-        notes.append(left_out)
+    notes += _left_out(work, ctx)
     skipped = work.filter("__skipped")["__row"]
     if skipped.len():
         notes.append(
@@ -484,12 +483,13 @@ def _skipped_a_dimension(ctx: Context) -> pl.Expr:
     return none_asked | pl.any_horizontal(was_asked & ~a for a, was_asked in asked.values())
 
 
-def _left_out(work: pl.DataFrame, ctx: Context) -> Notice | None:
+def _left_out(work: pl.DataFrame, ctx: Context) -> list[Notice]:
     """Index dimensions some but fewer than :data:`ASKED_SHARE` of a wave's rows answered:
-    left out of that wave's engagement figures."""
+    left out of that wave's engagement figures; a wave left with none gets none (said
+    apart, naming the wave)."""
     asked = _asked(_index_columns(ctx))
     if not asked:
-        return None
+        return []
     flags = (
         work.select(
             pl.col("wave"),
@@ -502,23 +502,27 @@ def _left_out(work: pl.DataFrame, ctx: Context) -> Notice | None:
     )
     names = {d.dimension_id: d for d in ctx.instrument.dimensions}
     several = flags.height > 1
-    left = {"de": [], "en": []}
-    for row in flags.iter_rows(named=True):
+    left: dict[str, list[str]] = {"de": [], "en": []}
+    for row in flags.filter("__asked").iter_rows(named=True):
         for d in asked:
             if row[d]:
                 for lang in left:
                     name = getattr(names[d], f"name_{lang}") if d in names else d
                     left[lang].append(f"{name} ({row['wave']})" if several else name)
-    if not left["de"]:
-        return None
-    nothing = not flags["__asked"].all()  # a wave with no dimension left: no index at all
-    return Notice(
-        "no_dimension_asked" if nothing else "dimension_left_out",
-        {
-            "share": round(100 * confidentiality.ASKED_SHARE),
-            "dims": {lang: ", ".join(found) for lang, found in left.items()},
-        },
-    )
+    share = round(100 * confidentiality.ASKED_SHARE)
+    notes = []
+    if left["de"]:
+        dims = {lang: ", ".join(found) for lang, found in left.items()}
+        notes.append(Notice("dimension_left_out", {"share": share, "dims": dims}))
+    answered = flags.filter(~pl.col("__asked") & pl.any_horizontal(list(asked)))["wave"]
+    if answered.len():  # answers to the index, but no dimension enough of them
+        notes.append(
+            Notice(
+                "no_dimension_asked",
+                {"share": share, "count": answered.len(), "waves": ", ".join(answered)},
+            )
+        )
+    return notes
 
 
 def _response_rate_drops(

@@ -174,8 +174,12 @@ dimensions:
     kinds = ["small_branches", "no_dimension_asked", "skipped_dimensions"]
     assert [w.kind for w in none.warnings] == kinds
     assert none.warnings[1].message("en") == (
-        "No dimension of the index was answered by at least 50% of a wave's responses (Mood, "
-        "Leadership, Care): that wave gets no engagement figures."
+        "No dimension of the index was answered by at least 50% of the responses: wave "
+        "2025-H2 gets no engagement figures."
+    )
+    assert none.warnings[1].message("de") == (
+        "Keine Dimension des Index haben mindestens 50 % der Antworten beantwortet: Welle "
+        "2025-H2 bekommt keine Engagement-Werte."
     )
     assert none.warnings[2].params["count"] == 6
 
@@ -294,3 +298,31 @@ def test_a_dimension_left_out_of_one_wave_of_several_is_named_with_its_wave():
     result = run(raw, wave=None, mapping={**ENG_MAP, "wave": "Welle"}, min_group_size=1)
     (left,) = [w for w in result.warnings if w.kind == "dimension_left_out"]
     assert "Führung (2025-H2). Sie bleiben" in left.message("de")
+
+
+def test_a_wave_that_asks_no_dimension_is_named_apart_from_one_that_leaves_one_out():
+    three = parse_yaml(
+        """
+dimensions:
+  - {id: mood, name: {de: Stimmung, en: Mood}, items: [{id: A1, text: {de: a, en: a}}]}
+  - {id: lead, name: {de: Führung, en: Leadership}, items: [{id: B1, text: {de: b, en: b}}]}
+  - {id: care, name: {de: Fürsorge, en: Care}, items: [{id: C1, text: {de: c, en: c}}]}
+"""
+    )
+    # 2025-H1: everybody answers mood and care, one in three leadership; 2025-H2: each row
+    # one dimension of three
+    raw = (
+        survey(A1=["4", "4", "4", "4", "", ""], B1=["5", "", "", "", "5", ""])
+        .drop("A2")
+        .with_columns(
+            pl.Series("C1", ["3", "3", "3", "", "", "3"]),
+            pl.Series("Welle", ["2025-H1"] * 3 + ["2025-H2"] * 3),
+        )
+    )
+    result = run(
+        raw, wave=None, mapping={**ENG_MAP, "wave": "Welle"}, instrument=three, min_group_size=1
+    )
+    notes = {w.kind: w.message("de") for w in result.warnings}
+    assert "Führung (2025-H1). Sie bleiben" in notes["dimension_left_out"]
+    assert "2025-H2" not in notes["dimension_left_out"]
+    assert notes["no_dimension_asked"].endswith("Welle 2025-H2 bekommt keine Engagement-Werte.")
