@@ -89,7 +89,8 @@ def aggregation(store: Store, wave: str, min_size: int | None = None) -> Aggrega
     reliability, and the distribution of r_wg(j) over the index items (uniform null,
     sigma^2_EU = (A^2 - 1)/12) over branches with at least the minimum group size."""
     items, wide = _items(store), _respondent_items(store, wave)
-    return _aggregation(_engagement_of(items, wide), _rwg_values(items, wide, min_size))
+    counted, asked = _counted(items, wide)
+    return _aggregation(counted, _rwg_values(items, counted, asked, min_size))
 
 
 def _counted(items: pl.DataFrame, wide: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
@@ -136,14 +137,17 @@ def _aggregation(resp: pl.DataFrame, rwg: pl.Series) -> Aggregation:
 def rwg_values(store: Store, wave: str, min_size: int | None = None) -> pl.Series:
     """The r_wg(j) values of the branches at or above the minimum, sorted (for a histogram:
     no branch id attached)."""
-    return _rwg_values(_items(store), _respondent_items(store, wave), min_size)
+    items = _items(store)
+    return _rwg_values(items, *_counted(items, _respondent_items(store, wave)), min_size)
 
 
-def _rwg_values(items: pl.DataFrame, wide: pl.DataFrame, min_size: int | None) -> pl.Series:
-    """Over the respondents the engagement figures count, in the branches shown (as many of
-    them as the minimum), on the items of the dimensions the wave asked."""
+def _rwg_values(
+    items: pl.DataFrame, wide: pl.DataFrame, asked: list[str], min_size: int | None
+) -> pl.Series:
+    """Over the respondents the engagement figures count (``wide`` and ``asked``: what
+    :func:`_counted` gives), in the branches shown (as many of them as the minimum), on the
+    items of the dimensions the wave asked."""
     minimum = confidentiality.minimum(min_size)
-    wide, asked = _counted(items, wide)
     keep = wide.group_by("branch_id").len().filter(pl.col("len") >= minimum)["branch_id"]
     wide = wide.filter(pl.col("branch_id").is_in(keep.implode()))
     if not asked or wide.is_empty():
@@ -157,12 +161,15 @@ def reliability(store: Store, wave: str) -> pl.DataFrame:
     """Cronbach's alpha (pairwise, as ``psych::alpha``, with Feldt's interval) and omega total
     (one-factor ML) per dimension and for the whole index, employee level. Reverse-keyed items
     are recoded. Only the dimensions the wave asked (:func:`_counted`), as in the index."""
-    return _reliability(_items(store), _respondent_items(store, wave), analysis.dimensions(store))
+    items, wide = _items(store), _respondent_items(store, wave)
+    return _reliability(items, wide, _counted(items, wide)[1], analysis.dimensions(store))
 
 
-def _reliability(items: pl.DataFrame, wide: pl.DataFrame, dims: pl.DataFrame) -> pl.DataFrame:
+def _reliability(
+    items: pl.DataFrame, wide: pl.DataFrame, asked: list[str], dims: pl.DataFrame
+) -> pl.DataFrame:
+    """Over every respondent of ``wide``, on the items ``asked`` (:func:`_counted`)."""
     rows = []
-    asked = _counted(items, wide)[1]
     items = items.filter(pl.col("item_id").is_in(asked))
     groups = [
         (row["dimension_id"], items.filter(pl.col("dimension_id") == row["dimension_id"]))
@@ -196,11 +203,12 @@ def data_quality(
     """The Methods page's employee-level figures for one wave — aggregation checks, the r_wg(j)
     values, reliability — from one read of the respondents' item answers."""
     items, wide = _items(store), _respondent_items(store, wave)
-    rwg = _rwg_values(items, wide, min_size)
+    counted, asked = _counted(items, wide)  # once: the three stand on the same respondents
+    rwg = _rwg_values(items, counted, asked, min_size)
     return (
-        _aggregation(_engagement_of(items, wide), rwg),
+        _aggregation(counted, rwg),
         rwg,
-        _reliability(items, wide, analysis.dimensions(store)),
+        _reliability(items, wide, asked, analysis.dimensions(store)),
     )
 
 
