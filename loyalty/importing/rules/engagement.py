@@ -385,7 +385,8 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
     staff, a response rate well below the previous wave's."""
     notes: list[Notice] = []
     minimum = ctx.min_group_size or config.min_group_size()
-    work = work.with_columns(_skipped_a_dimension(ctx).alias("__skipped"))
+    asked = _asked(_index_columns(ctx))
+    work = work.with_columns(_skipped_a_dimension(asked).alias("__skipped"))
     counts = (
         work.group_by("wave", "branch_id")
         .agg(pl.len().alias("n"), (~pl.col("__skipped")).sum().alias("counted"))
@@ -412,7 +413,7 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
                 },
             )
         )
-    notes += _left_out(work, ctx)
+    notes += _left_out(work, asked, ctx)
     skipped = work.filter("__skipped")["__row"]
     if skipped.len():
         notes.append(
@@ -473,21 +474,21 @@ def _asked(columns: dict[str, list[str]]) -> dict[str, tuple[pl.Expr, pl.Expr]]:
     return {d: (a, a.sum().over("wave") >= share * rows) for d, a in answered.items()}
 
 
-def _skipped_a_dimension(ctx: Context) -> pl.Expr:
-    """True for a row without an answer to an index dimension its wave asked, or in a wave
-    that asked none: stored, but counted in no engagement figure."""
-    asked = _asked(_index_columns(ctx))
+def _skipped_a_dimension(asked: dict[str, tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
+    """True for a row without an answer to an index dimension its wave asked (:func:`_asked`),
+    or in a wave that asked none: stored, but counted in no engagement figure."""
     if not asked:
         return pl.lit(False)
     none_asked = ~pl.any_horizontal(was_asked for _, was_asked in asked.values())
     return none_asked | pl.any_horizontal(was_asked & ~a for a, was_asked in asked.values())
 
 
-def _left_out(work: pl.DataFrame, ctx: Context) -> list[Notice]:
-    """Index dimensions some but fewer than :data:`ASKED_SHARE` of a wave's rows answered:
-    left out of that wave's engagement figures; a wave left with none gets none (said
-    apart, naming the wave)."""
-    asked = _asked(_index_columns(ctx))
+def _left_out(
+    work: pl.DataFrame, asked: dict[str, tuple[pl.Expr, pl.Expr]], ctx: Context
+) -> list[Notice]:
+    """Index dimensions some but fewer than :data:`ASKED_SHARE` of a wave's rows answered
+    (:func:`_asked`): left out of that wave's engagement figures; a wave left with none gets
+    none (said apart, naming the wave)."""
     if not asked:
         return []
     flags = (
