@@ -350,19 +350,11 @@ class Benchmark:
     n_branches_shown: int
 
 
-def _answers_of(table: pl.DataFrame, dim: str) -> str:
-    """The column with the number of respondents behind dimension column ``dim``: its own
-    count, or the branch's in a table made without one."""
-    return f"n_{dim}" if f"n_{dim}" in table.columns else "n_respondents"
-
-
 def company_benchmark(table: pl.DataFrame) -> Benchmark:
     """Company averages for one wave's branch table (see :mod:`loyalty.confidentiality`)."""
     eng, eng_n = confidentiality.shown_weighted_mean(table, "engagement", "n_respondents")
     dims = {  # each dimension weighted by the answers it has (its shown branches' n_dim_<id>)
-        c.removeprefix("dim_"): confidentiality.shown_weighted_mean(
-            table, c, _answers_of(table, c)
-        )[0]
+        c.removeprefix("dim_"): confidentiality.shown_weighted_mean(table, c, f"n_{c}")[0]
         for c in table.columns
         if c.startswith("dim_")
     }
@@ -790,7 +782,7 @@ def compare(
                 pl.col(dim).cast(pl.Float64).alias("value"),
                 pl.lit(None, pl.Float64).alias("low"),
                 pl.lit(None, pl.Float64).alias("high"),
-                pl.col(_answers_of(rows, dim)).cast(pl.Int64).alias("n"),
+                pl.col(f"n_{dim}").cast(pl.Int64).alias("n"),
             )
         )
     order = {b: i for i, b in enumerate(branch_ids)}

@@ -253,7 +253,7 @@ def dimension_bars(
     hover gives its n."""
     names = dims[f"name_{lang}"].to_list()
     ids = dims["dimension_id"].to_list()
-    counts = [branch_row.get(f"n_dim_{d}", branch_row.get("n_respondents")) for d in ids]
+    counts = [branch_row.get(f"n_dim_{d}") for d in ids]
     answers = t("unit.respondents", lang)
     traces = [
         go.Bar(
