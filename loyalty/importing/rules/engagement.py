@@ -385,8 +385,9 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
     staff, a response rate well below the previous wave's."""
     notes: list[Notice] = []
     minimum = ctx.min_group_size or config.min_group_size()
-    asked = _asked(_index_columns(ctx))
-    work = work.with_columns(_skipped_a_dimension(asked).alias("__skipped"))
+    answered = _answered(work, _index_columns(ctx))
+    asked = _asked(answered)
+    work = work.with_columns(_skipped_a_dimension(answered, asked))
     counts = (
         work.group_by("wave", "branch_id")
         .agg(pl.len().alias("n"), (~pl.col("__skipped")).sum().alias("counted"))
@@ -413,7 +414,7 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
                 },
             )
         )
-    notes += _left_out(work, asked, ctx)
+    notes += _left_out(asked, ctx)
     skipped = work.filter("__skipped")["__row"]
     if skipped.len():
         notes.append(
@@ -462,60 +463,84 @@ def _index_columns(ctx: Context) -> dict[str, list[str]]:
     return columns
 
 
-def _asked(columns: dict[str, list[str]]) -> dict[str, tuple[pl.Expr, pl.Expr]]:
-    """Index dimension → (the row answered it, its wave asked it: at least
-    :data:`loyalty.confidentiality.ASKED_SHARE` of the wave's rows with an index answer did),
-    as :func:`loyalty.analysis.respondent_engagement` decides."""
-    answered = {
-        d: pl.any_horizontal(pl.col(c).is_not_null() for c in cols) for d, cols in columns.items()
-    }
-    rows = pl.any_horizontal(*answered.values()).sum().over("wave")
+#: The column of a dimension in :func:`_answered`'s and :func:`_asked`'s frames.
+_DIM = "__dim "
+
+
+def _answered(work: pl.DataFrame, columns: dict[str, list[str]]) -> pl.DataFrame:
+    """Per row of ``work``: its wave and, per index dimension (column ``_DIM + id``), whether
+    it answered any of the dimension's items."""
+    return work.select(
+        "wave",
+        *(
+            pl.any_horizontal(pl.col(c).is_not_null() for c in cols).alias(_DIM + d)
+            for d, cols in columns.items()
+        ),
+    )
+
+
+def _asked(answered: pl.DataFrame) -> pl.DataFrame:
+    """Per wave: per index dimension (column ``_DIM + id``) whether the wave asked it — at
+    least :data:`loyalty.confidentiality.ASKED_SHARE` of its rows with an index answer
+    answered it, as :func:`loyalty.analysis.respondent_engagement` decides — and (the same
+    name ending in ``" any"``) whether any row answered it. One pass over the rows; the rest
+    is a row per wave."""
+    dims = answered.columns[1:]
+    if not dims:
+        return answered.select("wave").unique()
     share = confidentiality.ASKED_SHARE
-    return {d: (a, a.sum().over("wave") >= share * rows) for d, a in answered.items()}
+    counts = answered.group_by("wave").agg(
+        pl.any_horizontal(dims).sum().alias("__rows"), *(pl.col(d).sum() for d in dims)
+    )
+    return counts.select(
+        "wave",
+        *((pl.col(d) >= share * pl.col("__rows")).alias(d) for d in dims),
+        *((pl.col(d) > 0).alias(d + " any") for d in dims),
+    ).sort("wave")
 
 
-def _skipped_a_dimension(asked: dict[str, tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
-    """True for a row without an answer to an index dimension its wave asked (:func:`_asked`),
-    or in a wave that asked none: stored, but counted in no engagement figure."""
-    if not asked:
-        return pl.lit(False)
-    none_asked = ~pl.any_horizontal(was_asked for _, was_asked in asked.values())
-    return none_asked | pl.any_horizontal(was_asked & ~a for a, was_asked in asked.values())
+def _skipped_a_dimension(answered: pl.DataFrame, asked: pl.DataFrame) -> pl.Series:
+    """``__skipped``, per row: True without an answer to an index dimension its wave asked
+    (:func:`_asked`), or in a wave that asked none: stored, but counted in no engagement
+    figure."""
+    dims = answered.columns[1:]
+    if not dims:
+        return pl.Series("__skipped", [False] * answered.height, dtype=pl.Boolean)
+    was_asked = asked.select("wave", *(pl.col(d).alias(d + " asked") for d in dims))
+    rows = answered.join(was_asked, on="wave", how="left", nulls_equal=True, maintain_order="left")
+    none_asked = ~pl.any_horizontal(pl.col(d + " asked") for d in dims)
+    skipped = none_asked | pl.any_horizontal(pl.col(d + " asked") & ~pl.col(d) for d in dims)
+    return rows.select(skipped.alias("__skipped")).to_series()
 
 
-def _left_out(
-    work: pl.DataFrame, asked: dict[str, tuple[pl.Expr, pl.Expr]], ctx: Context
-) -> list[Notice]:
+def _left_out(asked: pl.DataFrame, ctx: Context) -> list[Notice]:
     """Index dimensions some but fewer than :data:`ASKED_SHARE` of a wave's rows answered
     (:func:`_asked`): left out of that wave's engagement figures; a wave left with none gets
     none (said apart, naming the wave)."""
-    if not asked:
+    dims = [c for c in asked.columns[1:] if not c.endswith(" any")]
+    if not dims:
         return []
-    flags = (
-        work.select(
-            pl.col("wave"),
-            *((a.any().over("wave") & ~was_asked).alias(d) for d, (a, was_asked) in asked.items()),
-            pl.any_horizontal(was_asked for _, was_asked in asked.values()).alias("__asked"),
-        )
-        .group_by("wave")
-        .agg(pl.all().any())
-        .sort("wave")
+    flags = asked.select(
+        "wave",
+        *((pl.col(d + " any") & ~pl.col(d)).alias(d) for d in dims),
+        pl.any_horizontal(dims).alias("__asked"),
     )
     names = {d.dimension_id: d for d in ctx.instrument.dimensions}
     several = flags.height > 1
     left: dict[str, list[str]] = {"de": [], "en": []}
     for row in flags.filter("__asked").iter_rows(named=True):
-        for d in asked:
-            if row[d]:
+        for column in dims:
+            if row[column]:
+                d = column.removeprefix(_DIM)
                 for lang in left:
                     name = getattr(names[d], f"name_{lang}") if d in names else d
                     left[lang].append(f"{name} ({row['wave']})" if several else name)
     share = round(100 * confidentiality.ASKED_SHARE)
     notes = []
     if left["de"]:
-        dims = {lang: ", ".join(found) for lang, found in left.items()}
-        notes.append(Notice("dimension_left_out", {"share": share, "dims": dims}))
-    answered = flags.filter(~pl.col("__asked") & pl.any_horizontal(list(asked)))["wave"]
+        langs = {lang: ", ".join(found) for lang, found in left.items()}
+        notes.append(Notice("dimension_left_out", {"share": share, "dims": langs}))
+    answered = flags.filter(~pl.col("__asked") & pl.any_horizontal(dims))["wave"]
     if answered.len():  # answers to the index, but no dimension enough of them
         notes.append(
             Notice(
