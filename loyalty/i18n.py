@@ -918,6 +918,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Empirical-Bayes estimate: small branches are pulled towards the company mean, "
         "because few answers carry more chance. Only branches with enough answers.",
     },
+    "branch.sure.purged": {
+        "de": "Die einzelnen Antworten dieser Welle wurden nach Ablauf der Aufbewahrungsfrist "
+        "gelöscht. Ohne sie lassen sich die Schätzung und der Rang nicht mehr berechnen; die "
+        "Filialwerte oben bleiben.",
+        "en": "The individual answers of this wave were deleted after the retention period. "
+        "Without them the estimate and the rank can no longer be computed; the branch figures "
+        "above stay.",
+    },
+    "branch.sure.alone": {
+        "de": "Die Schätzung braucht mindestens zwei Filialen mit {min} oder mehr Antworten.",
+        "en": "The estimate needs at least two branches with {min} or more responses.",
+    },
     "branch.expected.title": {
         "de": "Erwartet und tatsächlich",
         "en": "Expected and actual",

@@ -148,33 +148,38 @@ metric(c4, "ros", row["ros"], None, None, None, "", bench.ros)
 sure, expected, peer = st.columns(3)
 with sure:
     st.subheader(t("branch.sure.title", lang))
-    estimates = ui.engagement_estimates(wave)
-    e = tables.row_of(estimates, branch_id)
-    if row["suppressed"] or e is None:
+    if row["suppressed"]:
         st.markdown(t("branch.fewer_than", lang, min=minimum))
+    elif not ui.has_answers(wave):  # purged: the branch figures stay, the answers are gone
+        st.markdown(t("branch.sure.purged", lang))
     else:
-        st.markdown(
-            t(
-                "branch.sure.estimate",
-                lang,
-                value=i18n.num(e["shrunken"], lang, 2),
-                low=i18n.num(e["low"], lang, 2),
-                high=i18n.num(e["high"], lang, 2),
-                raw=i18n.num(e["mean"], lang, 2),
-                n=e["n"],
+        estimates = ui.engagement_estimates(wave)
+        e = tables.row_of(estimates, branch_id)
+        if e is None:  # no other branch has enough answers to estimate against
+            st.markdown(t("branch.sure.alone", lang, min=minimum))
+        else:
+            st.markdown(
+                t(
+                    "branch.sure.estimate",
+                    lang,
+                    value=i18n.num(e["shrunken"], lang, 2),
+                    low=i18n.num(e["low"], lang, 2),
+                    high=i18n.num(e["high"], lang, 2),
+                    raw=i18n.num(e["mean"], lang, 2),
+                    n=e["n"],
+                )
             )
-        )
-        st.markdown(
-            t(
-                "branch.sure.rank",
-                lang,
-                rank=e["rank"],
-                low=e["rank_low"],
-                high=e["rank_high"],
-                of=tables.number_of(estimates),
+            st.markdown(
+                t(
+                    "branch.sure.rank",
+                    lang,
+                    rank=e["rank"],
+                    low=e["rank_low"],
+                    high=e["rank_high"],
+                    of=tables.number_of(estimates),
+                )
             )
-        )
-        st.caption(t("branch.sure.help", lang))
+            st.caption(t("branch.sure.help", lang))
 with expected:
     st.subheader(t("branch.expected.title", lang))
     eva = tables.row_of(ui.expected_vs_actual(wave, "nps"), branch_id)
@@ -235,7 +240,7 @@ if not row["suppressed"]:
                 share=i18n.num(f["share"], lang, 0),
             )
         )
-    else:
+    elif tables.number_of(focus):  # (none without dimension means: an old purged wave)
         st.success(t("branch.focus_none", lang))
 suggestion = f["dimension_id"] if not row["suppressed"] and f is not None else None
 _action_glue.branch_listing(branch_id, lang, suggestion)

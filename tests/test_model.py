@@ -136,6 +136,13 @@ def test_priorities_weight_shortfalls_by_driver_share(table):
     assert focus["priority"].is_sorted(descending=True)
     hidden = table.filter(pl.col("suppressed"))["branch_id"][0]
     assert model.priorities(table, hidden, weights, bench.dimensions).height == 0
+    # a shown branch without dimension means (a wave purged before they were kept): none
+    # to rank, the same empty frame, no error
+    bare = table.with_columns(
+        pl.lit(None, pl.Float64).alias(c) for c in table.columns if c.startswith("dim_")
+    )
+    empty = model.priorities(bare, low["branch_id"], weights, bench.dimensions)
+    assert empty.height == 0 and empty.schema == focus.schema
 
 
 def test_every_step_of_the_slider_reads_the_same_paths(table, demo_store):

@@ -175,3 +175,21 @@ def test_an_ahead_that_failed_is_tried_again_on_the_pages_next_run(
     at.run()
     assert not at.exception
     assert asked == [("lags", "nps"), ("corrected_links", "2025-H2", "nps")]
+
+
+def test_the_one_branch_with_enough_answers_is_told_why_it_has_no_estimate(
+    app, own_db, demo_store, monkeypatch
+):
+    """A minimum only one branch of the wave reaches: that branch is shown, but there is
+    nothing to estimate it against (the shrinkage needs the spread between branches). Its own
+    store: nothing computed under the usual minimum is read back."""
+    table = analysis.branch_table(demo_store, "2025-H2").sort("n_respondents", descending=True)
+    (top, n_top), (_, n_next) = table.select("branch_id", "n_respondents").head(2).iter_rows()
+    assert n_top > n_next
+    monkeypatch.setenv("LOYALTY_MIN_GROUP_SIZE", str(n_next + 1))
+    at = app("pages/branch.py", branch=top, lang="en").run()
+    assert not at.exception, at.exception
+    text = _texts(at)
+    expected = f"The estimate needs at least two branches with {n_next + 1} or more responses."
+    assert expected in text
+    assert "Engagement adjusted for chance" not in text
