@@ -745,12 +745,23 @@ def dimension_deviations(table: pl.DataFrame) -> pl.DataFrame:
 COMPARE_MEASURES = ("engagement", "nps", "retention", "ros")
 
 
+def unmeasured_dimensions(table: pl.DataFrame, dim_order: list[str] | None = None) -> list[str]:
+    """The dimensions (ids, in ``dim_order`` where given) no branch of a wave's table has a
+    value for: the wave left them out, or its answers were purged before dimension means were
+    kept."""
+    empty = [c.removeprefix("dim_") for c in table.columns if c.startswith("dim_")]
+    empty = [d for d in empty if table[f"dim_{d}"].is_null().all()]
+    return [d for d in dim_order if d in empty] if dim_order else empty
+
+
 def compare(
     table: pl.DataFrame, branch_ids: list[str], dim_order: list[str] | None = None
 ) -> pl.DataFrame:
     """Long frame for comparing branches: one row per branch and measure (overall measures and
-    engagement dimensions) with value, interval and n; suppressed scores stay null."""
-    dims = [c for c in table.columns if c.startswith("dim_")]
+    engagement dimensions) with value, interval and n; suppressed scores stay null. A
+    dimension without a value in the wave (:func:`unmeasured_dimensions`) has no rows."""
+    empty = {f"dim_{d}" for d in unmeasured_dimensions(table)}
+    dims = [c for c in table.columns if c.startswith("dim_") and c not in empty]
     if dim_order:
         dims = [f"dim_{d}" for d in dim_order if f"dim_{d}" in dims]
     rows = table.filter(pl.col("branch_id").is_in(branch_ids))

@@ -344,6 +344,12 @@ def test_compare_gives_every_measure_per_branch_with_intervals(demo_store):
     ][0]
     company = analysis.company_values(analysis.company_benchmark(table))
     assert set(company) == set(measures)
+    assert analysis.unmeasured_dimensions(table, dims) == []
+    # a dimension the wave left out: no branch has a value, no rows, named in its place
+    left_out = table.with_columns(pl.lit(None, pl.Float64).alias(f"dim_{dims[1]}"))
+    assert analysis.unmeasured_dimensions(left_out, dims) == [dims[1]]
+    fewer = analysis.compare(left_out, ["B042", "B001"], dims)["measure"].unique().to_list()
+    assert set(fewer) == set(measures) - {f"dim_{dims[1]}"}
 
 
 def test_a_wave_with_answers_but_no_loyalty_or_finance_yet(demo_store):

@@ -3,6 +3,7 @@ figures, and says where answers are gone."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 
@@ -52,3 +53,31 @@ def test_the_data_page_says_which_answers_the_purge_removed(app, purged_db, lang
     }[lang]
     assert any(expected in i for i in infos), infos
     assert not any("2025-H2" in i for i in infos)  # only what was removed
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_compare_leaves_out_dimensions_without_values_in_the_wave_and_says_so(app, purged_db, lang):
+    """A wave purged before dimension means were kept has none: Compare draws no empty
+    panels for them (it drew four, each with a dash per branch) and names them."""
+    with open_store(purged_db).transaction() as cur:
+        cur.execute("DELETE FROM branch_aggregates WHERE measure LIKE 'n_dim_%'")
+    query = {"wave": "2024-H1", "lang": lang, "branches": "B042,B043"}
+    at = app("pages/compare.py", **query).run()
+    assert not at.exception, at.exception
+    (chart,) = at.get("plotly_chart")
+    titles = [a["text"] for a in json.loads(chart.proto.spec)["layout"]["annotations"]]
+    names = {"de": ["Motivation", "Führung"], "en": ["Motivation", "Leadership"]}[lang]
+    assert not set(names) & set(titles), titles
+    assert len(titles) >= 4  # engagement, NPS, retention, return
+    said = {
+        "de": "Ohne Werte in dieser Welle (nicht gefragt, oder die Antworten wurden gelöscht",
+        "en": "No values in this wave (not asked, or the answers were deleted",
+    }[lang]
+    (caption,) = [c.value for c in at.caption if c.value.startswith(said)]
+    assert all(n in caption for n in names), caption
+    # the wave after it has its dimensions
+    at = app("pages/compare.py", **(query | {"wave": "2025-H2"})).run()
+    (chart,) = at.get("plotly_chart")
+    titles = [a["text"] for a in json.loads(chart.proto.spec)["layout"]["annotations"]]
+    assert set(names) <= set(titles)
+    assert not any(c.value.startswith(said) for c in at.caption)
