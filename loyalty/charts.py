@@ -823,8 +823,14 @@ def compare_bars(
         )
     )
     fig.add_traces(traces, rows=[*at_row, 1], cols=[*at_col, 1])
+    # the legend the same 48 px below the last row's axis whatever the number of rows (at
+    # -0.08 of one row's height it sat on the branch ids)
     return _layout(
-        fig, lang, height=300 * rows, barmode="group", legend={"orientation": "h", "y": -0.08}
+        fig,
+        lang,
+        height=300 * rows,
+        barmode="group",
+        legend={"orientation": "h", "y": -0.16 / rows},
     )
 
 

@@ -170,6 +170,13 @@ def test_compare_bars_put_each_label_and_company_line_on_its_own_panel(demo_stor
         labels = [a for a in fig.layout.annotations if a.yref == f"y{axis}"]
         assert [a.x for a in labels] == [b.x[0] for b in bars] == shown
         assert all(a.xref == f"x{axis}" for a in labels)
+    # one row (a wave without dimension values): the legend as far below the axis as with two
+    one_row = charts.compare_bars(
+        long.filter(~pl.col("measure").str.starts_with("dim_")), company, dims, "en", 5
+    )
+    assert one_row.layout.height * 2 == fig.layout.height
+    offset = [f.layout.legend.y * f.layout.height for f in (fig, one_row)]
+    assert offset[0] == pytest.approx(offset[1]) and offset[0] < -40
 
 
 def titles(fig) -> set[str]:
