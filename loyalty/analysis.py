@@ -746,12 +746,12 @@ COMPARE_MEASURES = ("engagement", "nps", "retention", "ros")
 
 
 def unmeasured_dimensions(table: pl.DataFrame, dim_order: list[str] | None = None) -> list[str]:
-    """The dimensions (ids, in ``dim_order`` where given) no branch of a wave's table has a
-    value for: the wave left them out, or its answers were purged before dimension means were
-    kept."""
-    empty = [c.removeprefix("dim_") for c in table.columns if c.startswith("dim_")]
-    empty = [d for d in empty if table[f"dim_{d}"].is_null().all()]
-    return [d for d in dim_order if d in empty] if dim_order else empty
+    """The dimensions (ids; those of ``dim_order``, in its order, where given) no branch of a
+    wave's table has a value for: the wave did not ask them or left them out (no column), or
+    its answers were purged before dimension means were kept (a column without values)."""
+    present = [c.removeprefix("dim_") for c in table.columns if c.startswith("dim_")]
+    measured = {d for d in present if table[f"dim_{d}"].is_not_null().any()}
+    return [d for d in (present if dim_order is None else dim_order) if d not in measured]
 
 
 def compare(

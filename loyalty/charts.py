@@ -250,9 +250,16 @@ def dimension_bars(
     branch_row: dict, bench: analysis.Benchmark, dims: pl.DataFrame, lang: str
 ) -> go.Figure:
     """The branch's dimension means against the company's (shown branches only); a bar's
-    hover gives its n."""
-    names = dims[f"name_{lang}"].to_list()
-    ids = dims["dimension_id"].to_list()
+    hover gives its n. A dimension neither has a value for (the wave left it out) has no
+    place."""
+    valued = [
+        d
+        for d in dims["dimension_id"]
+        if branch_row.get(f"dim_{d}") is not None or bench.dimensions.get(d) is not None
+    ]
+    measured = dims.filter(pl.col("dimension_id").is_in(valued))
+    names = measured[f"name_{lang}"].to_list()
+    ids = measured["dimension_id"].to_list()
     counts = [branch_row.get(f"n_dim_{d}") for d in ids]
     answers = t("unit.respondents", lang)
     traces = [

@@ -401,7 +401,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Bars: branch with 95% interval (where there is one); dashed: company. Engagement "
         "averaged over employees, all other figures at branch level.",
     },
-    "compare.unmeasured": {
+    "dimensions.unmeasured": {
         "de": "Ohne Werte in dieser Welle (nicht gefragt, oder die Antworten wurden gelöscht, "
         "bevor Dimensionswerte aufbewahrt wurden): {dims}.",
         "en": "No values in this wave (not asked, or the answers were deleted before dimension "

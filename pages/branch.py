@@ -249,9 +249,10 @@ _action_glue.branch_listing(branch_id, lang, suggestion)
 left, right = st.columns(2)
 with left:
     if not row["suppressed"]:
-        ui.chart(
-            charts.dimension_bars(row, bench, ui.dimensions(), lang), key="dimensions", lang=lang
-        )
+        dims = ui.dimensions()
+        ui.chart(charts.dimension_bars(row, bench, dims, lang), key="dimensions", lang=lang)
+        if note := wording.unmeasured_note(table, dims, lang):
+            st.caption(note)
     mine, company = ui.churn(wave, branch_id), ui.churn(wave)
     ui.chart(charts.churn_bars(mine, company, lang), key="churn", lang=lang)
     staff = analysis.staff_share(mine), analysis.staff_share(company)

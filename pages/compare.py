@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, tables
+from loyalty import analysis, charts, confidentiality, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -34,7 +34,5 @@ ui.chart(
     lang=lang,
 )
 st.caption(t("compare.note", lang))
-unmeasured = analysis.unmeasured_dimensions(table, dims["dimension_id"].to_list())
-if unmeasured:
-    names = tables.dimension_names(dims, lang)
-    st.caption(t("compare.unmeasured", lang, dims=", ".join(names[d] for d in unmeasured)))
+if note := wording.unmeasured_note(table, dims, lang):
+    st.caption(note)

@@ -350,6 +350,10 @@ def test_compare_gives_every_measure_per_branch_with_intervals(demo_store):
     assert analysis.unmeasured_dimensions(left_out, dims) == [dims[1]]
     fewer = analysis.compare(left_out, ["B042", "B001"], dims)["measure"].unique().to_list()
     assert set(fewer) == set(measures) - {f"dim_{dims[1]}"}
+    # a wave that did not ask it at all has no column for it
+    not_asked = table.drop(f"dim_{dims[2]}", f"n_dim_{dims[2]}")
+    assert analysis.unmeasured_dimensions(not_asked, dims) == [dims[2]]
+    assert analysis.unmeasured_dimensions(not_asked) == []  # only its own columns
 
 
 def test_a_wave_with_answers_but_no_loyalty_or_finance_yet(demo_store):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import polars as pl
 import pytest
 
@@ -60,6 +62,22 @@ def test_branch_charts(demo_store):
     )
     assert fig.data[0].customdata[2] == 0
     assert "(%{customdata:,} Antworten)" in fig.data[0].hovertemplate
+    # a dimension the wave left out (neither the branch nor the company has it): no place
+    left_out = dataclasses.replace(bench, dimensions=bench.dimensions | {"leadership": None})
+    row_left_out = {k: v for k, v in row.items() if not k.endswith("_leadership")}
+    fig = charts.dimension_bars(row_left_out, left_out, analysis.dimensions(demo_store), "de")
+    assert (
+        list(fig.data[0].x)
+        == list(fig.data[1].x)
+        == [
+            "Motivation",
+            "Verbundenheit",
+            "Kundenorientierung",
+        ]
+    )
+    assert list(fig.data[1].y) == [
+        bench.dimensions[d] for d in ("motivation", "commitment", "customer_focus")
+    ]
     churn = charts.churn_bars(
         analysis.churn_shares(demo_store, "2025-H2", "B042"),
         analysis.churn_shares(demo_store, "2025-H2"),

@@ -3,10 +3,14 @@ start, and previous/next in the Branches page's order."""
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
+import pytest
 
 from loyalty import analysis, model
 from loyalty.i18n import t
+from loyalty.store import open_store
 
 
 def _texts(at) -> str:
@@ -193,3 +197,37 @@ def test_the_one_branch_with_enough_answers_is_told_why_it_has_no_estimate(
     expected = f"The estimate needs at least two branches with {n_next + 1} or more responses."
     assert expected in text
     assert "Engagement adjusted for chance" not in text
+
+
+@pytest.fixture
+def left_out_db(own_db):
+    """The newest wave answered leadership by one in ten: the wave leaves it out."""
+    with open_store(own_db).transaction() as cur:
+        cur.execute(
+            "DELETE FROM response_scores WHERE item_id IN (SELECT item_id FROM items "
+            "WHERE dimension_id = 'leadership') AND response_id IN (SELECT response_id "
+            "FROM responses WHERE wave = '2025-H2' AND response_id % 10 <> 0)"
+        )
+    return own_db
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_a_dimension_the_wave_left_out_has_no_place_and_is_named(app, left_out_db, lang):
+    leadership, said = {
+        "de": ("Führung", "Ohne Werte in dieser Welle (nicht gefragt, oder"),
+        "en": ("Leadership", "No values in this wave (not asked, or"),
+    }[lang]
+    for page, query in (("branch", {"branch": "B042"}), ("compare", {"branches": "B042,B043"})):
+        at = app(f"pages/{page}.py", lang=lang, **query).run()
+        assert not at.exception, at.exception
+        (note,) = [c.value for c in at.caption if c.value.startswith(said)]
+        assert note.endswith(f": {leadership}."), note
+        specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        shown = [  # the dimension bars' names, the comparison's panel titles
+            [*s["data"][0].get("x", []), *(a["text"] for a in s["layout"].get("annotations", []))]
+            for s in specs
+        ]
+        (dims,) = [names for names in shown if "Motivation" in names]
+        assert leadership not in dims and len(dims) >= 3, dims
+    at = app("pages/branch.py", lang=lang, branch="B042", wave="2025-H1").run()
+    assert not any(c.value.startswith(said) for c in at.caption)
