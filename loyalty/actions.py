@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields
 import duckdb
 import polars as pl
 
-from loyalty import access
+from loyalty import access, i18n
 from loyalty.i18n import t
 from loyalty.store import Store
 from loyalty.versions import audit, audit_many
@@ -398,7 +398,7 @@ LIST_COLUMNS = (
 def listing(actions: pl.DataFrame, dimensions: pl.DataFrame, lang: str) -> pl.DataFrame:
     """The actions as the page lists and exports them: dimension and status in ``lang``, the
     target in words ("Region Nord", "B012", "3 branches")."""
-    names = dict(zip(dimensions["dimension_id"], dimensions[f"name_{lang}"], strict=True))
+    names = i18n.dimension_names(dimensions, lang)
     status = {s: t(f"actions.status.{s}", lang) for s in STATUSES}
     kinds = {k: t(f"actions.target.{k}", lang) for k in TARGET_TYPES}
     return actions.with_columns(

@@ -27,7 +27,7 @@ def outcome_label(outcome: str, lang: str) -> str:
 def group_label(group: str, dimensions: pl.DataFrame, lang: str) -> str:
     if group == "all":
         return t("actions.group.all", lang)
-    names = dict(zip(dimensions["dimension_id"], dimensions[f"name_{lang}"], strict=True))
+    names = i18n.dimension_names(dimensions, lang)
     return names.get(group, group)
 
 

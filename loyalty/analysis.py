@@ -25,7 +25,13 @@ def _where(wave: str | None) -> tuple[str, list]:
 
 
 def dimensions(store: Store) -> pl.DataFrame:
-    return store.sql("SELECT dimension_id, name_de, name_en FROM dimensions ORDER BY seq")
+    """Every dimension of the questionnaires in their order: ``dimension_id``, its names,
+    ``in_index`` (an item of it counts towards the engagement index)."""
+    return store.sql(
+        "SELECT dimension_id, name_de, name_en, EXISTS (SELECT 1 FROM items i WHERE "
+        "i.dimension_id = d.dimension_id AND i.in_index) AS in_index FROM dimensions d "
+        "ORDER BY seq"
+    )
 
 
 def waves(store: Store) -> list[str]:
@@ -746,11 +752,12 @@ COMPARE_MEASURES = ("engagement", "nps", "retention", "ros")
 
 
 def unmeasured_dimensions(table: pl.DataFrame, dim_order: list[str] | None = None) -> list[str]:
-    """The dimensions (ids; those of ``dim_order``, in its order, where given) no branch of a
-    wave's table has a value for: the wave did not ask them or left them out (no column), or
-    its answers were purged before dimension means were kept (a column without values)."""
-    present = [c.removeprefix("dim_") for c in table.columns if c.startswith("dim_")]
-    measured = {d for d in present if table[f"dim_{d}"].is_not_null().any()}
+    """The dimensions (ids; those of ``dim_order``, in its order, where given) without answers
+    behind them in a wave's table: the wave did not ask them or left them out (no column), or
+    its answers were purged before dimension counts were kept (counts of 0). Decided by the
+    counts, which suppression leaves, not by the values, which it hides."""
+    present = [c.removeprefix("n_dim_") for c in table.columns if c.startswith("n_dim_")]
+    measured = {d for d in present if (table[f"n_dim_{d}"].max() or 0) > 0}
     return [d for d in (present if dim_order is None else dim_order) if d not in measured]
 
 

@@ -250,13 +250,10 @@ def dimension_bars(
     branch_row: dict, bench: analysis.Benchmark, dims: pl.DataFrame, lang: str
 ) -> go.Figure:
     """The branch's dimension means against the company's (shown branches only); a bar's
-    hover gives its n. A dimension neither has a value for (the wave left it out) has no
-    place."""
-    valued = [
-        d
-        for d in dims["dimension_id"]
-        if branch_row.get(f"dim_{d}") is not None or bench.dimensions.get(d) is not None
-    ]
+    hover gives its n. A dimension without answers behind it (the wave did not ask it or
+    left it out; no ``n_dim_<dimension>`` or 0) has no place."""
+    # as analysis.unmeasured_dimensions: a dimension counts with answers behind it
+    valued = [d for d in dims["dimension_id"] if (branch_row.get(f"n_dim_{d}") or 0) > 0]
     measured = dims.filter(pl.col("dimension_id").is_in(valued))
     names = measured[f"name_{lang}"].to_list()
     ids = measured["dimension_id"].to_list()
@@ -460,7 +457,7 @@ def dimension_heatmap(
     page of :mod:`loyalty.heatmap` (at most PER_PAGE rows): the figure is one screen high."""
     from plotly.colors import sample_colorscale
 
-    names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
+    names = i18n.dimension_names(dims, lang)
     present = set(cells["dimension_id"].unique().to_list())
     order = [d for d in dims["dimension_id"] if d in present]
     rows = cells.select("key", "label", "n").unique(maintain_order=True)
@@ -703,6 +700,10 @@ def label_room(
     return [low - below, high + share * span]
 
 
+#: How far below the last row's axis the comparison's legend sits (px).
+COMPARE_LEGEND_PX = 48
+
+
 @kept
 def compare_bars(
     long: pl.DataFrame,
@@ -716,9 +717,7 @@ def compare_bars(
     bar and no number, only "< 5"."""
     from plotly.subplots import make_subplots
 
-    dim_names = {
-        f"dim_{d}": n for d, n in zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True)
-    }
+    dim_names = {f"dim_{d}": n for d, n in i18n.dimension_names(dims, lang).items()}
     measures = [m for m in long["measure"].unique(maintain_order=True)]
     titles = [dim_names.get(m) or measure_label(m, lang) for m in measures]
     cols = 4
@@ -830,14 +829,16 @@ def compare_bars(
         )
     )
     fig.add_traces(traces, rows=[*at_row, 1], cols=[*at_col, 1])
-    # the legend the same 48 px below the last row's axis whatever the number of rows (at
-    # -0.08 of one row's height it sat on the branch ids)
+    # the legend 48 px below the last row's axis whatever the number of rows (legend.y is a
+    # fraction of the plot area; at -0.08 it sat on the branch ids of a single row)
+    margin = _house(lang)["margin"]
+    plot_px = 300 * rows - margin["t"] - margin["b"]
     return _layout(
         fig,
         lang,
         height=300 * rows,
         barmode="group",
-        legend={"orientation": "h", "y": -0.16 / rows},
+        legend={"orientation": "h", "y": -COMPARE_LEGEND_PX / plot_px},
     )
 
 
@@ -989,7 +990,7 @@ def chain_diagram(model, lang: str) -> go.Figure:
 def drivers_bars(drivers: pl.DataFrame, dims: pl.DataFrame, loyalty: str, lang: str) -> go.Figure:
     """Relative weights of the engagement dimensions for loyalty (share of explained variance,
     percentage points of R^2) with bootstrap intervals; branch level."""
-    names = dict(zip(dims["dimension_id"], dims[f"name_{lang}"], strict=True))
+    names = i18n.dimension_names(dims, lang)
     data = drivers.sort("raw_weight")
     r2, n = data["r2"][0], data["n"][0]
     trace = go.Bar(

@@ -402,10 +402,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "averaged over employees, all other figures at branch level.",
     },
     "dimensions.unmeasured": {
-        "de": "Ohne Werte in dieser Welle (nicht gefragt, oder die Antworten wurden gelöscht, "
-        "bevor Dimensionswerte aufbewahrt wurden): {dims}.",
-        "en": "No values in this wave (not asked, or the answers were deleted before dimension "
-        "values were kept): {dims}.",
+        "de": "Keine Werte in dieser Welle: {dims} (nicht gefragt, von weniger als der Hälfte "
+        "der Antworten beantwortet oder nicht aufbewahrt).",
+        "en": "No values in this wave: {dims} (not asked, answered by fewer than half of the "
+        "responses, or not kept).",
     },
     "story.chain.title": {
         "de": "Die Kette: Engagement, Kundenbindung, Rendite",
@@ -927,10 +927,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "branch.sure.purged": {
         "de": "Die einzelnen Antworten dieser Welle wurden nach Ablauf der Aufbewahrungsfrist "
         "gelöscht. Ohne sie lassen sich die Schätzung und der Rang nicht mehr berechnen; die "
-        "Filialwerte oben bleiben.",
+        "Filialwerte oben bleiben erhalten.",
         "en": "The individual answers of this wave were deleted after the retention period. "
         "Without them the estimate and the rank can no longer be computed; the branch figures "
-        "above stay.",
+        "above remain.",
     },
     "branch.sure.alone": {
         "de": "Die Schätzung braucht mindestens zwei Filialen mit {min} oder mehr Antworten.",
@@ -1547,6 +1547,12 @@ def pick_language(requested: str | None, browser_locale: str | None) -> str:
             if code in LANGUAGES:
                 return code
     return DEFAULT_LANGUAGE
+
+
+def dimension_names(dimensions, lang: str) -> dict[str, str]:
+    """Dimension id → its name in ``lang`` (``dimensions``: the frame of
+    :func:`loyalty.analysis.dimensions`, with ``dimension_id``, ``name_de``, ``name_en``)."""
+    return dict(zip(dimensions["dimension_id"], dimensions[f"name_{lang}"], strict=True))
 
 
 def num(value: float | int | None, lang: str, digits: int = 1, sign: bool = False) -> str:

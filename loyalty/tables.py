@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from loyalty import i18n
 from loyalty.i18n import t
 
 
@@ -126,16 +127,11 @@ def response_table(counts: pl.DataFrame, lang: str, minimum: int) -> pl.DataFram
     )
 
 
-def dimension_names(dimensions: pl.DataFrame, lang: str) -> dict[str, str]:
-    """Dimension id → its name in ``lang`` (``dimensions``: :func:`analysis.dimensions`)."""
-    return dict(zip(dimensions["dimension_id"], dimensions[f"name_{lang}"], strict=True))
-
-
 def reliability_table(
     reliability: pl.DataFrame, dimensions: pl.DataFrame, lang: str
 ) -> pl.DataFrame:
     """Cronbach's alpha and omega per scale, headers and bands in ``lang``."""
-    names = dimension_names(dimensions, lang) | {"index": t("methods.index", lang)}
+    names = i18n.dimension_names(dimensions, lang) | {"index": t("methods.index", lang)}
     return reliability.select(
         pl.col("dimension_id").replace_strict(names).alias(t("methods.col.scale", lang)),
         pl.col("n_items").alias(t("methods.col.items", lang)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from loyalty import analysis, charts, i18n, stats, tables
+from loyalty import analysis, charts, i18n, stats
 from loyalty.i18n import t
 from loyalty.model import RELEVANT_R, RELIABLE_ICC2, ChainModel, Corrected, Power, WhatIf
 
@@ -378,11 +378,11 @@ def multiplier_line(quads: pl.DataFrame, loyalty: str, lang: str) -> str:
 
 
 def unmeasured_note(table: pl.DataFrame, dimensions: pl.DataFrame, lang: str) -> str | None:
-    """The dimensions a wave's branch table has no value for, named in ``lang``
+    """The index dimensions a wave's branch table has no answers for, named in ``lang``
     (:func:`analysis.unmeasured_dimensions`); ``None`` when it has every one."""
-    ids = dimensions["dimension_id"].to_list()
+    ids = dimensions.filter("in_index")["dimension_id"].to_list()
     missing = analysis.unmeasured_dimensions(table, ids)
     if not missing:
         return None
-    names = tables.dimension_names(dimensions, lang)
+    names = i18n.dimension_names(dimensions, lang)
     return t("dimensions.unmeasured", lang, dims=", ".join(names[d] for d in missing))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import actions, actions_import, actions_view, confidentiality, effects, exports, tables
+from loyalty import actions, actions_import, actions_view, confidentiality, effects, exports, i18n
 from loyalty.i18n import t
 from loyalty.importing.read import ReadError
 from pages import _action_glue as glue
@@ -13,7 +13,7 @@ st.title(t("actions.title", lang))
 st.caption(t("actions.intro", lang))
 
 dims = ui.dimensions()
-dim_names = tables.dimension_names(dims, lang)
+dim_names = i18n.dimension_names(dims, lang)
 current = glue.current()
 branches = glue.branches()
 options = actions.target_options(branches)

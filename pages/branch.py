@@ -228,7 +228,7 @@ with peer:
 if not row["suppressed"]:
     focus = model.priorities(table, branch_id, ui.drivers(wave, "nps"), bench.dimensions)
     dims = ui.dimensions()
-    dim_names = tables.dimension_names(dims, lang)
+    dim_names = i18n.dimension_names(dims, lang)
     f = tables.top_priority(focus)
     if f is not None:
         st.info(

@@ -345,8 +345,15 @@ def test_compare_gives_every_measure_per_branch_with_intervals(demo_store):
     company = analysis.company_values(analysis.company_benchmark(table))
     assert set(company) == set(measures)
     assert analysis.unmeasured_dimensions(table, dims) == []
+    # every branch below the minimum (a small scope): the values are hidden, the dimensions
+    # were still asked and answered
+    hidden_all = table.filter(pl.col("suppressed"))
+    assert hidden_all.height and hidden_all["dim_motivation"].null_count() == hidden_all.height
+    assert analysis.unmeasured_dimensions(hidden_all, dims) == []
     # a dimension the wave left out: no branch has a value, no rows, named in its place
-    left_out = table.with_columns(pl.lit(None, pl.Float64).alias(f"dim_{dims[1]}"))
+    left_out = table.with_columns(
+        pl.lit(None, pl.Float64).alias(f"dim_{dims[1]}"), pl.lit(0).alias(f"n_dim_{dims[1]}")
+    )
     assert analysis.unmeasured_dimensions(left_out, dims) == [dims[1]]
     fewer = analysis.compare(left_out, ["B042", "B001"], dims)["measure"].unique().to_list()
     assert set(fewer) == set(measures) - {f"dim_{dims[1]}"}

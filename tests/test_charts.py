@@ -57,11 +57,12 @@ def test_branch_charts(demo_store):
     assert fig.data[1].y[0] == bench.dimensions["motivation"]
     # each bar's n in its hover, from the table's n_dim_<dimension> (the branch's n)
     assert list(fig.data[0].customdata) == [row["n_respondents"]] * 4
+    assert "(%{customdata:,} Antworten)" in fig.data[0].hovertemplate
+    # no answers behind a dimension (a wave purged before the counts were kept): no place
     fig = charts.dimension_bars(
         row | {"n_dim_leadership": 0}, bench, analysis.dimensions(demo_store), "de"
     )
-    assert fig.data[0].customdata[2] == 0
-    assert "(%{customdata:,} Antworten)" in fig.data[0].hovertemplate
+    assert list(fig.data[0].x) == ["Motivation", "Verbundenheit", "Kundenorientierung"]
     # a dimension the wave left out (neither the branch nor the company has it): no place
     left_out = dataclasses.replace(bench, dimensions=bench.dimensions | {"leadership": None})
     row_left_out = {k: v for k, v in row.items() if not k.endswith("_leadership")}
@@ -193,8 +194,12 @@ def test_compare_bars_put_each_label_and_company_line_on_its_own_panel(demo_stor
         long.filter(~pl.col("measure").str.starts_with("dim_")), company, dims, "en", 5
     )
     assert one_row.layout.height * 2 == fig.layout.height
-    offset = [f.layout.legend.y * f.layout.height for f in (fig, one_row)]
-    assert offset[0] == pytest.approx(offset[1]) and offset[0] < -40
+    # legend.y is a fraction of the plot area (the figure less its top and bottom margins)
+    offset = [
+        f.layout.legend.y * (f.layout.height - f.layout.margin.t - f.layout.margin.b)
+        for f in (fig, one_row)
+    ]
+    assert offset == pytest.approx([-charts.COMPARE_LEGEND_PX] * 2)
 
 
 def titles(fig) -> set[str]:
@@ -291,3 +296,21 @@ def test_charts_of_many_points_draw_every_trace_with_webgl(demo_store, count):
         assert {trace.type for trace in fig.data} == {expected}
         # the presenter's copy (and so the deck and the PDF) keeps the kind
         assert {trace.type for trace in charts.presentation(fig).data} == {expected}
+
+
+def test_the_unmeasured_note_names_index_dimensions_without_answers_only(demo_store):
+    """A dimension outside the index never has figures: not named as missing. An index
+    dimension the wave did not ask is."""
+    table = analysis.branch_table(demo_store, "2025-H2")
+    dims = analysis.dimensions(demo_store)
+    assert dims["in_index"].all()
+    assert wording.unmeasured_note(table, dims, "en") is None
+    extra = pl.DataFrame(
+        {"dimension_id": ["climate"], "name_de": ["Klima"], "name_en": ["Climate"]},
+    ).with_columns(pl.lit(False).alias("in_index"))
+    assert wording.unmeasured_note(table, pl.concat([dims, extra]), "en") is None
+    not_asked = table.drop("dim_commitment", "n_dim_commitment")
+    assert wording.unmeasured_note(not_asked, pl.concat([dims, extra]), "de") == (
+        "Keine Werte in dieser Welle: Verbundenheit (nicht gefragt, von weniger als der Hälfte "
+        "der Antworten beantwortet oder nicht aufbewahrt)."
+    )

@@ -70,8 +70,11 @@ def test_compare_leaves_out_dimensions_without_values_in_the_wave_and_says_so(ap
     assert not set(names) & set(titles), titles
     assert len(titles) >= 4  # engagement, NPS, retention, return
     said = {
-        "de": "Ohne Werte in dieser Welle (nicht gefragt, oder die Antworten wurden gelöscht",
-        "en": "No values in this wave (not asked, or the answers were deleted",
+        "de": "Keine Werte in dieser Welle: Motivation, Verbundenheit, Führung, Kundenorientierung "
+        "(nicht gefragt, von weniger als der Hälfte der Antworten beantwortet oder nicht "
+        "aufbewahrt).",
+        "en": "No values in this wave: Motivation, Commitment, Leadership, Customer focus (not "
+        "asked, answered by fewer than half of the responses, or not kept).",
     }[lang]
     (caption,) = [c.value for c in at.caption if c.value.startswith(said)]
     assert all(n in caption for n in names), caption
