@@ -326,3 +326,24 @@ dimensions:
     assert "Führung (2025-H1). Sie bleiben" in notes["dimension_left_out"]
     assert "2025-H2" not in notes["dimension_left_out"]
     assert notes["no_dimension_asked"].endswith("Welle 2025-H2 bekommt keine Engagement-Werte.")
+
+
+def test_a_file_without_any_item_of_the_index_gives_no_skipped_or_left_out_notes():
+    """Only an item outside the index in the file: nobody can count towards the index, and
+    the checks of which dimensions a wave asked have nothing to look at (they raised a
+    ComputeError, "cannot return empty fold", before)."""
+    outside = parse_yaml(
+        """
+dimensions:
+  - {id: mood, name: {de: Stimmung, en: Mood}, items: [{id: A1, text: {de: a, en: a}}]}
+  - id: extra
+    name: {de: Zusatz, en: Extra}
+    items: [{id: X1, text: {de: x, en: x}, in_index: false}]
+"""
+    )
+    raw = survey(X1=["3", "4", "", "2", "5", "1"]).drop("A1", "A2", "B1")
+    result = run(raw, instrument=outside)
+    assert result.ok, result.problems
+    kinds = [w.kind for w in result.warnings]
+    assert "items_missing" in kinds
+    assert not {"skipped_dimensions", "dimension_left_out", "no_dimension_asked"} & set(kinds)
