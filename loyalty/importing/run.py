@@ -44,6 +44,7 @@ from loyalty.importing.mapping import suggest_mapping
 from loyalty.importing.privacy import identifying_columns
 from loyalty.importing.read import ReadError, read_file
 from loyalty.importing.report import FileInfo, ImportReport, StoredImport
+from loyalty.importing.rules.engagement import counted_by_branch
 from loyalty.importing.validate import (
     Notice,
     ValidationResult,
@@ -241,25 +242,38 @@ def _active_version(store: Store, kind: str, wave: str) -> tuple[int, int] | Non
 
 
 def _few_changed(
-    store: Store, import_id: int, incoming: pl.DataFrame, wave: str, version: int, lang: str
+    store: Store, import_id: int, result: ValidationResult, wave: str, version: int, lang: str
 ) -> list[Notice]:
-    """Branches with at least the minimum of responses in both versions whose number of
-    responses changes by fewer than the minimum group size: whoever saw the active version's
-    figures could work those few answers out of the difference (docs/privacy.md, section 4).
-    It counts rows, not the respondents the engagement figures count, and not answers changed
-    in place."""
+    """Branches shown in both versions (at least the minimum of counted respondents) whose
+    number of respondents the engagement figures count changes by fewer than the minimum
+    group size: whoever saw the active version's figures could work those few answers out of
+    the difference (docs/privacy.md, section 4). Counted as the branch table counts
+    (:func:`~loyalty.importing.rules.engagement.counted_by_branch`), so a correction that
+    empties a dimension in rows already there is named too; answers changed in place are
+    not."""
     minimum = confidentiality.minimum()
-    have = store.sql(
-        "SELECT branch_id, count(*) AS n FROM responses WHERE import_id = ? GROUP BY branch_id",
-        [import_id],
+    items = store.sql("SELECT item_id, dimension_id FROM items WHERE in_index")
+    have = counted_by_branch(
+        store.sql(
+            "SELECT response_id, wave, branch_id FROM responses WHERE import_id = ?", [import_id]
+        ),
+        store.sql(
+            "SELECT response_id, item_id FROM response_scores WHERE import_id = ?", [import_id]
+        ),
+        dict(zip(items["item_id"], items["dimension_id"], strict=True)),
     )
-    new = incoming.group_by("branch_id").agg(pl.len().alias("n_new"))
-    delta = (pl.col("n_new") - pl.col("n")).abs()
+    mine = result.frames["responses"].filter(pl.col("wave") == wave)
+    index = {i.item_id: i.dimension_id for i in result.instrument.items if i.in_index}
+    new = counted_by_branch(mine, result.frames["scores"], index)
+    delta = (pl.col("counted_new") - pl.col("counted")).abs()
     few = (
-        have.with_columns(pl.col("n").cast(pl.Int64))
-        .join(new.with_columns(pl.col("n_new").cast(pl.Int64)), on="branch_id")
+        have.select("branch_id", pl.col("counted").cast(pl.Int64))
+        .join(
+            new.select("branch_id", pl.col("counted").cast(pl.Int64).alias("counted_new")),
+            on="branch_id",
+        )
         .filter(
-            (pl.col("n") >= minimum) & (pl.col("n_new") >= minimum),
+            (pl.col("counted") >= minimum) & (pl.col("counted_new") >= minimum),
             (delta > 0) & (delta < minimum),
         )
         .sort("branch_id")
@@ -330,8 +344,7 @@ def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[
                 )
             )
         if result.kind == "engagement" and incoming is not None:
-            mine = incoming.filter(pl.col("wave") == wave)
-            notices += _few_changed(store, import_id, mine, wave, version, lang)
+            notices += _few_changed(store, import_id, result, wave, version, lang)
         if result.kind == "loyalty" and "churn" not in result.frames:
             kept = store.sql(
                 "SELECT count(DISTINCT branch_id) AS n FROM active_churn WHERE wave = ?", [wave]

@@ -493,13 +493,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{wave} stay from version {version}.",
     },
     "import.warning.few_changed": {
-        "de": "Gegenüber Version {version} der Welle {wave} ändert sich die Zahl der Antworten "
-        "von {count} {count:plural:one=Filiale:other=Filialen} um weniger als {min}: "
+        "de": "Gegenüber Version {version} der Welle {wave} ändert sich die Zahl der Antworten, "
+        "die in die Engagement-Werte eingehen, bei {count} "
+        "{count:plural:one=Filiale:other=Filialen} um weniger als {min}: "
         "{branches}. Wer die Werte der Version {version} gesehen hat, kann aus dem Unterschied "
         "die Antworten dieser wenigen ausrechnen. Eine schon gezeigte Welle besser nicht so "
         "korrigieren.",
-        "en": "Against version {version} of wave {wave}, the number of responses of {count} "
-        "{count:plural:one=branch:other=branches} changes by fewer than {min}: {branches}. "
+        "en": "Against version {version} of wave {wave}, the number of responses counted in "
+        "the engagement figures of {count} {count:plural:one=branch:other=branches} changes by "
+        "fewer than {min}: {branches}. "
         "Whoever saw the figures of version {version} can work those few answers out of the "
         "difference. Better not correct a wave already shown this way.",
     },

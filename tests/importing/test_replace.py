@@ -140,15 +140,31 @@ def test_a_new_version_that_changes_a_shown_branch_by_a_few_responses_says_so(ch
     out = run_import(store, data, "s.csv", "engagement", wave, actor="hr", dry_run=True)
     assert out.report.ok
     assert (
-        f"Gegenüber Version 1 der Welle {wave} ändert sich die Zahl der Antworten von 1 Filiale "
-        f"um weniger als 5: {branch} ({n} → {n - 2}). Wer die Werte der Version 1 gesehen hat"
+        f"Gegenüber Version 1 der Welle {wave} ändert sich die Zahl der Antworten, die in die "
+        f"Engagement-Werte eingehen, bei 1 Filiale um weniger als 5: {branch} ({n} → {n - 2}). "
+        "Wer die Werte der Version 1 gesehen hat"
     ) in out.report.render_text("de")
     assert (
-        f"the number of responses of 1 branch changes by fewer than 5: {branch} ({n} → {n - 2})"
+        "the number of responses counted in the engagement figures of 1 branch changes by "
+        f"fewer than 5: {branch} ({n} → {n - 2})"
     ) in out.report.render_text("en")
     same = frame.write_csv(separator=";").encode()
     again = run_import(store, same, "s.csv", "engagement", wave, actor="hr", dry_run=True)
     assert "few_changed" not in [w.kind for w in again.report.validation.warnings]
+    # the same rows, two of them without any answer to one dimension: they no longer count,
+    # and the difference of the figures would give their answers
+    blanked = (
+        frame.with_row_index()
+        .with_columns(
+            pl.when(pl.col("index").is_in(rows.implode())).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("LEA1", "LEA2", "LEA3")  # the leadership items
+        )
+        .drop("index")
+    )
+    data = blanked.write_csv(separator=";").encode()
+    out = run_import(store, data, "s.csv", "engagement", wave, actor="hr", dry_run=True, lang="en")
+    assert out.report.ok
+    assert f"fewer than 5: {branch} ({n} → {n - 2})" in out.report.render_text("en")
 
 
 @pytest.mark.parametrize(

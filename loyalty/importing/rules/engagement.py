@@ -513,6 +513,34 @@ def _skipped_a_dimension(answered: pl.DataFrame, asked: pl.DataFrame) -> pl.Seri
     return rows.select(skipped.alias("__skipped")).to_series()
 
 
+def counted_by_branch(
+    responses: pl.DataFrame, scores: pl.DataFrame, index: dict[str, str]
+) -> pl.DataFrame:
+    """Per branch of ``responses`` (``response_id``, ``wave``, ``branch_id``): ``n``, its
+    rows, and ``counted``, the respondents its engagement figures count — an answer in every
+    index dimension their wave asked (:func:`_asked`, :func:`_skipped_a_dimension`). ``scores``:
+    the answers (``response_id``, ``item_id``); ``index``: item id → dimension of the items
+    in the index. For a file's frames and for a stored version's rows alike."""
+    dims = sorted(set(index.values()))
+    dim = pl.col("item_id").cast(pl.String).replace_strict(index, default=None)
+    answered = (
+        scores.select("response_id", dim.alias("dim"))
+        .filter(pl.col("dim").is_not_null())
+        .group_by("response_id")
+        .agg(  # True where answered, null where not (as a file's empty cells)
+            pl.when((pl.col("dim") == d).any()).then(True).alias(_DIM + d) for d in dims
+        )
+    )
+    work = responses.select("response_id", "wave", "branch_id").join(
+        answered, on="response_id", how="left", maintain_order="left"
+    )
+    rows = _answered(work, {d: [_DIM + d] for d in dims})
+    work = work.with_columns(_skipped_a_dimension(rows, _asked(rows)))
+    return work.group_by("branch_id").agg(
+        pl.len().alias("n"), (~pl.col("__skipped")).sum().alias("counted")
+    )
+
+
 def _left_out(asked: pl.DataFrame, ctx: Context) -> list[Notice]:
     """Index dimensions some but fewer than :data:`ASKED_SHARE` of a wave's rows answered
     (:func:`_asked`): left out of that wave's engagement figures; a wave left with none gets
