@@ -241,6 +241,29 @@ def _active_version(store: Store, kind: str, wave: str) -> tuple[int, int] | Non
     return (int(rows["version"][0]), int(rows["import_id"][0])) if rows.height else None
 
 
+def _counted_before(store: Store, import_id: int) -> pl.DataFrame:
+    """Per branch of the active engagement version ``import_id``: ``counted``, the respondents
+    its figures counted — from its answers, or, once they were purged, from the branch
+    figures the purge saved (what the pages have shown since)."""
+    purged = store.sql(
+        "SELECT branch_id, max(coalesce(n_respondents, 0)) AS counted FROM branch_aggregates "
+        "WHERE import_id = ? GROUP BY branch_id",
+        [import_id],
+    )
+    if purged.height:
+        return purged
+    items = store.sql("SELECT item_id, dimension_id FROM items WHERE in_index")
+    rows, answers = (
+        store.sql(f"SELECT {columns} FROM {table} WHERE import_id = ?", [import_id])
+        for columns, table in (
+            ("response_id, wave, branch_id", "responses"),
+            ("response_id, item_id", "response_scores"),
+        )
+    )
+    index = dict(zip(items["item_id"], items["dimension_id"], strict=True))
+    return counted_by_branch(rows, answers, index)
+
+
 def _few_changed(
     store: Store, import_id: int, result: ValidationResult, wave: str, version: int, lang: str
 ) -> list[Notice]:
@@ -248,23 +271,15 @@ def _few_changed(
     number of respondents the engagement figures count changes by fewer than the minimum
     group size: whoever saw the active version's figures could work those few answers out of
     the difference (docs/privacy.md, section 4). Counted as the branch table counts
-    (:func:`~loyalty.importing.rules.engagement.counted_by_branch`), so a correction that
-    empties a dimension in rows already there is named too; answers changed in place are
-    not."""
+    (:func:`~loyalty.importing.rules.engagement.counted_by_branch`; a purged version by its
+    saved figures), so a correction that empties a dimension in rows already there is named
+    too; answers changed in place are not."""
     minimum = confidentiality.minimum()
-    items = store.sql("SELECT item_id, dimension_id FROM items WHERE in_index")
-    have = counted_by_branch(
-        store.sql(
-            "SELECT response_id, wave, branch_id FROM responses WHERE import_id = ?", [import_id]
-        ),
-        store.sql(
-            "SELECT response_id, item_id FROM response_scores WHERE import_id = ?", [import_id]
-        ),
-        dict(zip(items["item_id"], items["dimension_id"], strict=True)),
-    )
+    have = _counted_before(store, import_id)
     mine = result.frames["responses"].filter(pl.col("wave") == wave)
-    index = {i.item_id: i.dimension_id for i in result.instrument.items if i.in_index}
-    new = counted_by_branch(mine, result.frames["scores"], index)
+    answers = result.frames["scores"].join(mine.select("response_id"), on="response_id", how="semi")
+    ours = {i.item_id: i.dimension_id for i in result.instrument.items if i.in_index}
+    new = counted_by_branch(mine, answers, ours)
     delta = (pl.col("counted_new") - pl.col("counted")).abs()
     few = (
         have.select("branch_id", pl.col("counted").cast(pl.Int64))

@@ -499,9 +499,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{branches}. Wer die Werte der Version {version} gesehen hat, kann aus dem Unterschied "
         "die Antworten dieser wenigen ausrechnen. Eine schon gezeigte Welle besser nicht so "
         "korrigieren.",
-        "en": "Against version {version} of wave {wave}, the number of responses counted in "
-        "the engagement figures of {count} {count:plural:one=branch:other=branches} changes by "
-        "fewer than {min}: {branches}. "
+        "en": "Against version {version} of wave {wave}, for {count} "
+        "{count:plural:one=branch:other=branches} the number of responses counted in the "
+        "engagement figures changes by fewer than {min}: {branches}. "
         "Whoever saw the figures of version {version} can work those few answers out of the "
         "difference. Better not correct a wave already shown this way.",
     },

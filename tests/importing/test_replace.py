@@ -7,11 +7,12 @@ loyalty, a finance and a survey import in any order leave every other kind as it
 from __future__ import annotations
 
 import itertools
+from datetime import date
 
 import polars as pl
 import pytest
 
-from loyalty import demo
+from loyalty import demo, retention
 from loyalty.importing.run import run_import
 from loyalty.store import Store
 
@@ -145,8 +146,8 @@ def test_a_new_version_that_changes_a_shown_branch_by_a_few_responses_says_so(ch
         "Wer die Werte der Version 1 gesehen hat"
     ) in out.report.render_text("de")
     assert (
-        "the number of responses counted in the engagement figures of 1 branch changes by "
-        f"fewer than 5: {branch} ({n} → {n - 2})"
+        f"Against version 1 of wave {wave}, for 1 branch the number of responses counted in the "
+        f"engagement figures changes by fewer than 5: {branch} ({n} → {n - 2})"
     ) in out.report.render_text("en")
     same = frame.write_csv(separator=";").encode()
     again = run_import(store, same, "s.csv", "engagement", wave, actor="hr", dry_run=True)
@@ -165,6 +166,25 @@ def test_a_new_version_that_changes_a_shown_branch_by_a_few_responses_says_so(ch
     out = run_import(store, data, "s.csv", "engagement", wave, actor="hr", dry_run=True, lang="en")
     assert out.report.ok
     assert f"fewer than 5: {branch} ({n} → {n - 2})" in out.report.render_text("en")
+
+
+def test_a_new_version_of_a_purged_wave_is_checked_against_the_figures_it_showed(chain, store):
+    """Once a wave's answers are purged its pages show the saved branch figures: a new
+    version is checked against those (the answers are gone)."""
+    wave = _wave(chain)
+    purged = retention.purge(store, months=1, now=date(2100, 1, 1), actor="t")
+    assert wave in [w.wave for w in purged.waves]
+    frame = pl.read_csv(
+        chain["files"]["engagement"], separator=";", encoding="cp1252", infer_schema=False
+    )
+    sizes = frame.group_by("Filiale").len().filter(pl.col("len") >= 8).sort("Filiale")
+    branch, n = sizes.row(0)
+    rows = frame.with_row_index().filter(pl.col("Filiale") == branch)["index"].head(1)
+    fewer = frame.with_row_index().filter(~pl.col("index").is_in(rows.implode())).drop("index")
+    data = fewer.write_csv(separator=";").encode()
+    out = run_import(store, data, "p.csv", "engagement", wave, actor="hr", dry_run=True, lang="en")
+    assert out.report.ok
+    assert f"fewer than 5: {branch} ({n} → {n - 1})" in out.report.render_text("en")
 
 
 @pytest.mark.parametrize(

@@ -522,6 +522,10 @@ def counted_by_branch(
     the answers (``response_id``, ``item_id``); ``index``: item id → dimension of the items
     in the index. For a file's frames and for a stored version's rows alike."""
     dims = sorted(set(index.values()))
+    if not dims:  # no item of the index: nobody counts (the branch table has no rows)
+        return responses.group_by("branch_id").agg(
+            pl.len().alias("n"), pl.lit(0, pl.UInt32).alias("counted")
+        )
     dim = pl.col("item_id").cast(pl.String).replace_strict(index, default=None)
     answered = (
         scores.select("response_id", dim.alias("dim"))

@@ -11,6 +11,7 @@ import pytest
 from validating import BRANCHES, ENG_MAP, lines, run, survey
 
 from loyalty.importing.instrument import Dimension, Instrument, Item, parse_yaml
+from loyalty.importing.rules.engagement import counted_by_branch
 from loyalty.importing.validate import validate, wave_period
 
 
@@ -347,3 +348,16 @@ dimensions:
     kinds = [w.kind for w in result.warnings]
     assert "items_missing" in kinds
     assert not {"skipped_dimensions", "dimension_left_out", "no_dimension_asked"} & set(kinds)
+
+
+def test_counted_by_branch_counts_nobody_without_an_item_of_the_index():
+    """As the branch table: without an index item nobody counts (it has no rows)."""
+    responses = pl.DataFrame(
+        {"response_id": [1, 2, 3], "wave": ["2025-H2"] * 3, "branch_id": ["B01", "B01", "B02"]}
+    )
+    scores = pl.DataFrame({"response_id": [1, 2, 3], "item_id": ["X1"] * 3})
+    counted = counted_by_branch(responses, scores, {}).sort("branch_id")
+    assert counted.rows() == [("B01", 2, 0), ("B02", 1, 0)]
+    # with the item in the index every respondent who answered it counts
+    counted = counted_by_branch(responses, scores, {"X1": "extra"}).sort("branch_id")
+    assert counted.rows() == [("B01", 2, 2), ("B02", 1, 1)]
