@@ -664,9 +664,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "drivers.title": {"de": "Treiber der Kundenbindung", "en": "Drivers of loyalty"},
     "drivers.intro": {
         "de": "Welche Seite des Engagements hängt am stärksten mit der Kundenbindung zusammen? "
-        "Filialebene: je Filiale die Mittelwerte der vier Dimensionen.",
+        "Filialebene: je Filiale die Mittelwerte der Engagement-Dimensionen.",
         "en": "Which side of engagement relates most to loyalty? Branch level: each branch's "
-        "means of the four dimensions.",
+        "means of the engagement dimensions.",
     },
     "drivers.top": {
         "de": "Stärkster Treiber: **{dimension}** mit {value} Prozentpunkten der erklärten Varianz "

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, i18n
+from loyalty import analysis, charts, i18n, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -14,6 +14,8 @@ wave, loyalty = ui.wave_and_loyalty(lang, "drivers_loyalty")
 weights = ui.drivers(wave, loyalty)
 dims = ui.dimensions()
 ui.chart(charts.drivers_bars(weights, dims, loyalty, lang), key="drivers_chart", lang=lang)
+if note := wording.unmeasured_note(ui.branch_table(wave, loyalty), dims, lang):
+    st.caption(note)
 names = i18n.dimension_names(dims, lang)
 top = weights.row(0, named=True)
 if analysis.finite(top["raw_weight"]):

@@ -229,5 +229,12 @@ def test_a_dimension_the_wave_left_out_has_no_place_and_is_named(app, left_out_d
         ]
         (dims,) = [names for names in shown if "Motivation" in names]
         assert leadership not in dims and len(dims) >= 3, dims
+    at = app("pages/drivers.py", lang=lang).run()  # its weights: over the dimensions asked
+    assert not at.exception, at.exception
+    assert [c.value for c in at.caption if c.value.startswith(said)] == [
+        t("dimensions.unmeasured", lang, dims=leadership)
+    ]
+    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]
+    assert leadership not in bars and len(bars) == 3, bars
     at = app("pages/branch.py", lang=lang, branch="B042", wave="2025-H1").run()
     assert not any(c.value.startswith(said) for c in at.caption)
