@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, exports, heatmap, i18n, tables
+from loyalty import analysis, charts, confidentiality, exports, heatmap, i18n, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -166,6 +166,8 @@ heat = ui.chart(
     selection_mode="points",
     lang=lang,
 )
+if note := wording.unmeasured_note(table, ui.dimensions(), lang):
+    st.caption(note)
 points = heat.selection.points if heat else []
 picked = points[0].get("customdata") if points else None
 if picked and view == "regions":  # drill in: the region's branches (widgets start anew)

@@ -229,6 +229,11 @@ def test_a_dimension_the_wave_left_out_has_no_place_and_is_named(app, left_out_d
         ]
         (dims,) = [names for names in shown if "Motivation" in names]
         assert leadership not in dims and len(dims) >= 3, dims
+    at = app("pages/branches.py", lang=lang).run()  # the heatmap's columns
+    assert not at.exception, at.exception
+    assert [c.value for c in at.caption if c.value.startswith(said)] == [
+        t("dimensions.unmeasured", lang, dims=leadership)
+    ]
     at = app("pages/drivers.py", lang=lang).run()  # its weights: over the dimensions asked
     assert not at.exception, at.exception
     assert [c.value for c in at.caption if c.value.startswith(said)] == [
