@@ -807,6 +807,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Reliabilität der Skalen",
         "en": "Reliability of the scales",
     },
+    "methods.counts_purged": {
+        "de": "{count:plural:one=Welle:other=Wellen} {waves}: Die einzelnen Antworten wurden nach "
+        "Ablauf der Aufbewahrungsfrist gelöscht; die Zahlen stammen aus den gespeicherten "
+        "Filialwerten.",
+        "en": "{count:plural:one=Wave:other=Waves} {waves}: the individual answers were deleted "
+        "after the retention period; the counts come from the saved branch figures.",
+    },
     "methods.purged": {
         "de": "Die einzelnen Antworten der Welle {wave} wurden nach Ablauf der Aufbewahrungsfrist "
         "gelöscht; die Filialwerte bleiben. Statistiken auf Mitarbeiterebene (ICC, "

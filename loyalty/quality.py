@@ -229,18 +229,27 @@ def response_counts(
     wave's branch table (``tables``: wave → :func:`loyalty.analysis.branch_table`, read from
     the store if not given) the respondents counted in its engagement figures (``counted``:
     with an answer in every index dimension) and the branches shown (at least the minimum
-    group size of them). A wave whose answers were purged counts none."""
+    group size of them). A wave whose answers were purged (``purged``) gives the responses its
+    active version held and the rest from the branch figures its purge saved, which its pages
+    still show."""
     minimum = confidentiality.minimum(min_size)
     counts = store.sql(
         """
         WITH per_branch AS (
             SELECT wave, branch_id, count(*) AS n FROM active_responses GROUP BY wave, branch_id
+        ),
+        held AS (
+            SELECT wave, sum(row_count) AS held FROM imports
+            WHERE kind = 'engagement' AND active AND purged_at IS NOT NULL
+              AND deleted_at IS NULL
+            GROUP BY wave
         )
         SELECT w.wave, w.seq,
-               coalesce(sum(p.n), 0)::BIGINT AS respondents,
+               (coalesce(sum(p.n), 0) + coalesce(max(h.held), 0))::BIGINT AS respondents,
                (SELECT sum(headcount) FROM branches)::BIGINT AS headcount,
-               count(p.branch_id) AS branches_with_answers
-        FROM waves w LEFT JOIN per_branch p USING (wave)
+               count(p.branch_id) AS branches_with_answers,
+               max(h.held) IS NOT NULL AS purged
+        FROM waves w LEFT JOIN per_branch p USING (wave) LEFT JOIN held h USING (wave)
         GROUP BY w.wave, w.seq ORDER BY w.seq
         """
     )
@@ -248,18 +257,34 @@ def response_counts(
         tables = {w: analysis.branch_table(store, w) for w in counts["wave"]}
     counted = pl.DataFrame(
         [
-            (w, int(t["n_respondents"].sum()), int((t["n_respondents"] >= minimum).sum()))
+            (
+                w,
+                int(t["n_respondents"].sum()),
+                int((t["n_respondents"] >= minimum).sum()),
+                int((t["n_respondents"] > 0).sum()),
+            )
             for w, t in tables.items()
         ],
-        schema={"wave": pl.String, "counted": pl.Int64, "branches_shown": pl.Int64},
+        schema={
+            "wave": pl.String,
+            "counted": pl.Int64,
+            "branches_shown": pl.Int64,
+            "saved_with_answers": pl.Int64,
+        },
         orient="row",
     )
     answered = pl.col("respondents") > 0
     return (
         counts.join(counted, on="wave", how="left")
         .with_columns(
-            pl.when(answered).then(pl.col(c)).otherwise(0).fill_null(0).alias(c)
-            for c in ("counted", "branches_shown")
+            *(
+                pl.when(answered).then(pl.col(c)).otherwise(0).fill_null(0).alias(c)
+                for c in ("counted", "branches_shown")
+            ),
+            pl.when("purged")
+            .then(pl.col("saved_with_answers").fill_null(0))
+            .otherwise(pl.col("branches_with_answers"))
+            .alias("branches_with_answers"),
         )
         .select(
             "wave",
@@ -269,5 +294,6 @@ def response_counts(
             "branches_with_answers",
             "counted",
             "branches_shown",
+            "purged",
         )
     ).with_columns((100 * pl.col("respondents") / pl.col("headcount")).alias("response_rate"))

@@ -386,3 +386,12 @@ def unmeasured_note(table: pl.DataFrame, dimensions: pl.DataFrame, lang: str) ->
         return None
     names = i18n.dimension_names(dimensions, lang)
     return t("dimensions.unmeasured", lang, dims=", ".join(names[d] for d in missing))
+
+
+def purged_counts_note(counts: pl.DataFrame, lang: str) -> str | None:
+    """Under the responses per wave (:func:`loyalty.quality.response_counts`): which waves'
+    counts come from the branch figures their purge saved; ``None`` without such a wave."""
+    waves = counts.filter("purged")["wave"].to_list()
+    if not waves:
+        return None
+    return t("methods.counts_purged", lang, waves=", ".join(waves), count=len(waves))

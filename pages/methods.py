@@ -34,6 +34,8 @@ st.dataframe(
     key="responses",
 )
 st.caption(t("methods.counted_help", lang))
+if note := wording.purged_counts_note(counts, lang):
+    st.caption(note)
 
 if answers:
     agg, rwg, reliability = ui.data_quality(wave)

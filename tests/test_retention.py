@@ -7,7 +7,7 @@ import polars as pl
 import psycopg
 import pytest
 
-from loyalty import analysis, demo, retention, store
+from loyalty import analysis, demo, quality, retention, store
 from loyalty.store import Store
 
 #: The demo's waves end 2024-06-30, 2024-12-31, 2025-06-30, 2025-12-31.
@@ -220,3 +220,15 @@ def test_a_purged_wave_keeps_its_dimension_means_with_their_n_and_an_older_save_
     assert dims and all(old[c].null_count() == old.height for c in dims)
     assert old["engagement"].to_list() == pytest.approx(after["engagement"].to_list(), nan_ok=True)
     assert old["n_respondents"].to_list() == after["n_respondents"].to_list()
+
+
+@BOTH
+def test_a_purged_wave_keeps_its_counts_on_the_methods_page(s):
+    """The responses per wave of a purged wave: what its active version held, counted and
+    showed, read from what the purge saved, as before the purge; marked purged."""
+    before = quality.response_counts(s).drop("purged")
+    retention.purge(s, 12, TODAY, actor="t")
+    after = quality.response_counts(s)
+    assert after["purged"].to_list() == [True, True, True, False]
+    assert after.drop("purged").equals(before)
+    assert before["respondents"].min() > 0

@@ -36,6 +36,14 @@ def test_pages_render_a_purged_wave(app, purged_db, page):
     assert not at.exception, at.exception
     if page == "methods":
         assert any("deleted after the retention period" in i.value for i in at.info)
+        # its counts per wave from the saved branch figures, said under the table
+        assert (
+            "Wave 2024-H1: the individual answers were deleted after the retention period; the "
+            "counts come from the saved branch figures."
+        ) in [c.value for c in at.caption]
+        rows = next(d.value for d in at.dataframe if "Responses" in d.value.columns)
+        purged = rows[rows["Wave"] == "2024-H1"].iloc[0]
+        assert purged["Responses"] > 0 and purged["Branches with answers"] > 0
     if page == "branch":  # its estimate needs the answers: said so, not "fewer than 5"
         text = [m.value for m in at.markdown]
         assert any("were deleted after the retention period" in m for m in text), text
