@@ -809,10 +809,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "methods.counts_purged": {
         "de": "{count:plural:one=Welle:other=Wellen} {waves}: Die einzelnen Antworten wurden nach "
-        "Ablauf der Aufbewahrungsfrist gelöscht; die Zahlen stammen aus den gespeicherten "
-        "Filialwerten.",
+        "Ablauf der Aufbewahrungsfrist gelöscht. Die Zahl der Antworten stammt aus dem "
+        "Importprotokoll, die übrigen Zahlen aus den gespeicherten Filialwerten (sie kennen nur "
+        "gezählte Antworten).",
         "en": "{count:plural:one=Wave:other=Waves} {waves}: the individual answers were deleted "
-        "after the retention period; the counts come from the saved branch figures.",
+        "after the retention period. The number of responses comes from the import record, the "
+        "other counts from the saved branch figures (which know only counted responses).",
     },
     "methods.purged": {
         "de": "Die einzelnen Antworten der Welle {wave} wurden nach Ablauf der Aufbewahrungsfrist "

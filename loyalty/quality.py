@@ -230,8 +230,8 @@ def response_counts(
     the store if not given) the respondents counted in its engagement figures (``counted``:
     with an answer in every index dimension) and the branches shown (at least the minimum
     group size of them). A wave whose answers were purged (``purged``) gives the responses its
-    active version held and the rest from the branch figures its purge saved, which its pages
-    still show."""
+    active version held (the import's row count) and the rest from the branch figures its
+    purge saved, which its pages still show; they hold only branches with counted answers."""
     minimum = confidentiality.minimum(min_size)
     counts = store.sql(
         """
@@ -241,7 +241,8 @@ def response_counts(
         held AS (
             SELECT wave, sum(row_count) AS held FROM imports
             WHERE kind = 'engagement' AND active AND purged_at IS NOT NULL
-              AND deleted_at IS NULL
+              AND deleted_at IS NULL  -- and with the figures its purge saved
+              AND EXISTS (SELECT 1 FROM branch_aggregates a WHERE a.import_id = imports.import_id)
             GROUP BY wave
         )
         SELECT w.wave, w.seq,

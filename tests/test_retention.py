@@ -7,7 +7,7 @@ import polars as pl
 import psycopg
 import pytest
 
-from loyalty import analysis, demo, quality, retention, store
+from loyalty import analysis, demo, quality, retention, store, versions
 from loyalty.store import Store
 
 #: The demo's waves end 2024-06-30, 2024-12-31, 2025-06-30, 2025-12-31.
@@ -232,3 +232,15 @@ def test_a_purged_wave_keeps_its_counts_on_the_methods_page(s):
     assert after["purged"].to_list() == [True, True, True, False]
     assert after.drop("purged").equals(before)
     assert before["respondents"].min() > 0
+    # an older version made active again: purged too, but nothing was saved of it
+    older = s.sql(
+        "SELECT min(import_id) AS i FROM imports WHERE kind = 'engagement' AND wave = '2024-H1'"
+    )["i"][0]
+    versions.activate(s, int(older), actor="t")
+    row = quality.response_counts(s).row(0, named=True)
+    assert (row["wave"], row["purged"], row["respondents"], row["counted"]) == (
+        "2024-H1",
+        False,
+        0,
+        0,
+    )

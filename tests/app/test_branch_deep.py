@@ -234,6 +234,11 @@ def test_a_dimension_the_wave_left_out_has_no_place_and_is_named(app, left_out_d
     assert [c.value for c in at.caption if c.value.startswith(said)] == [
         t("dimensions.unmeasured", lang, dims=leadership)
     ]
+    traces = [
+        [d.get("name") for d in json.loads(c.proto.spec)["data"]] for c in at.get("plotly_chart")
+    ]
+    (columns,) = [set(names) - {None} for names in traces if "Motivation" in names]
+    assert leadership not in columns and len(columns) == 3, columns
     at = app("pages/drivers.py", lang=lang).run()  # its weights: over the dimensions asked
     assert not at.exception, at.exception
     assert [c.value for c in at.caption if c.value.startswith(said)] == [

@@ -38,12 +38,21 @@ def test_pages_render_a_purged_wave(app, purged_db, page):
         assert any("deleted after the retention period" in i.value for i in at.info)
         # its counts per wave from the saved branch figures, said under the table
         assert (
-            "Wave 2024-H1: the individual answers were deleted after the retention period; the "
-            "counts come from the saved branch figures."
+            "Wave 2024-H1: the individual answers were deleted after the retention period. The "
+            "number of responses comes from the import record, the other counts from the saved "
+            "branch figures (which know only counted responses)."
         ) in [c.value for c in at.caption]
         rows = next(d.value for d in at.dataframe if "Responses" in d.value.columns)
         purged = rows[rows["Wave"] == "2024-H1"].iloc[0]
-        assert purged["Responses"] > 0 and purged["Branches with answers"] > 0
+        saved = retention.aggregates(open_store(purged_db), "2024-H1")
+        held = open_store(purged_db).sql(
+            "SELECT row_count FROM imports WHERE kind = 'engagement' AND wave = '2024-H1' "
+            "AND active"
+        )["row_count"][0]
+        assert purged["Responses"] == held > 0
+        assert purged["of them in the engagement figures"] == saved["n_respondents"].sum()
+        assert purged["Branches with answers"] == saved.height
+        assert purged["Branches with at least 5 answers"] == (~saved["suppressed"]).sum()
     if page == "branch":  # its estimate needs the answers: said so, not "fewer than 5"
         text = [m.value for m in at.markdown]
         assert any("were deleted after the retention period" in m for m in text), text
