@@ -305,6 +305,8 @@ def delete(store: Store, import_id: int, *, actor: str, allow_active: bool = Fal
             removed += cur.execute(
                 f"DELETE FROM {table} WHERE import_id = ?", [import_id]
             ).fetchall()[0][0]
+        if row["kind"] == "engagement":  # the branch figures a purge saved of it go too
+            cur.execute("DELETE FROM branch_aggregates WHERE import_id = ?", [import_id])
         cur.execute(
             "UPDATE imports SET active = FALSE, deleted_at = current_timestamp, deleted_by = ? "
             "WHERE import_id = ?",

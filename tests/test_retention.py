@@ -244,3 +244,17 @@ def test_a_purged_wave_keeps_its_counts_on_the_methods_page(s):
         0,
         0,
     )
+
+
+@BOTH
+def test_deleting_a_purged_version_deletes_the_figures_its_purge_saved(s):
+    retention.purge(s, 12, TODAY, actor="t")
+    active = s.sql(
+        "SELECT import_id FROM imports WHERE kind = 'engagement' AND wave = '2024-H1' AND active"
+    )["import_id"][0]
+    saved = "SELECT count(*) AS n FROM branch_aggregates WHERE import_id = ?"
+    assert s.sql(saved, [active])["n"][0] > 0
+    versions.delete(s, int(active), actor="t", allow_active=True)
+    assert s.sql(saved, [active])["n"][0] == 0
+    assert retention.aggregates(s, "2024-H1").is_empty()
+    assert not retention.aggregates(s, "2024-H2").is_empty()  # the other waves' stay
