@@ -118,12 +118,6 @@ def _counted(items: pl.DataFrame, wide: pl.DataFrame) -> tuple[pl.DataFrame, lis
     return counted, asked_items
 
 
-def _engagement_of(items: pl.DataFrame, wide: pl.DataFrame) -> pl.DataFrame:
-    """Each counted respondent's engagement index from the wide answers (one read serves
-    r_wg(j), reliability and this; see :func:`_counted`)."""
-    return _counted(items, wide)[0].select("branch_id", "response_id", "engagement")
-
-
 def _aggregation(resp: pl.DataFrame, rwg: pl.Series) -> Aggregation:
     return Aggregation(
         icc=stats.icc(resp, "engagement", "branch_id"),

@@ -543,9 +543,9 @@ def test_engagement_of_respondents_who_skipped_a_dimension(stores, demo_data):
         # the Methods page's ICC reads the same respondents (from the wide answers)
         from loyalty import quality
 
-        wide = quality._engagement_of(
-            quality._items(store), quality._respondent_items(store, "2025-H1")
-        )
+        wide = quality._counted(quality._items(store), quality._respondent_items(store, "2025-H1"))[
+            0
+        ]
         sql = analysis.respondent_engagement(store, "2025-H1")
         assert (
             sorted(wide["response_id"])

@@ -89,9 +89,9 @@ def test_engagement_from_the_wide_answers_equals_the_sql_index(demo_store):
     from loyalty import analysis, quality
 
     wave = "2025-H2"
-    ours = quality._engagement_of(
+    ours = quality._counted(
         quality._items(demo_store), quality._respondent_items(demo_store, wave)
-    )
+    )[0].select("branch_id", "response_id", "engagement")
     sql = analysis.respondent_engagement(demo_store, wave)
     both = sql.join(ours, on=["branch_id", "response_id"], how="full", coalesce=True)
     assert both.height == sql.height == ours.height
