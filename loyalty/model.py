@@ -243,17 +243,24 @@ def peers(table: pl.DataFrame, branch_id: str, size_tolerance: float = 0.3) -> p
     )
 
 
+#: The columns of :func:`priorities`, also when it has no row.
+PRIORITY_SCHEMA = {
+    "dimension_id": pl.String,
+    "gap": pl.Float64,
+    "share": pl.Float64,
+    "priority": pl.Float64,
+}
+
+
 def priorities(
     table: pl.DataFrame, branch_id: str, weights: pl.DataFrame, company: dict[str, float | None]
 ) -> pl.DataFrame:
     """The key drivers for one branch: each dimension's gap to the company (branch minus
     company, points on the 1–5 scale) next to the dimension's relative weight for loyalty;
     ``priority`` = shortfall x weight share, largest first. Empty when the branch is hidden."""
-    schema = dict.fromkeys(("dimension_id", "gap", "share", "priority"), pl.Float64)
-    schema["dimension_id"] = pl.String
     row = table.filter(pl.col("branch_id") == branch_id)
     if not row.height or row["suppressed"][0]:
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=PRIORITY_SCHEMA)
     values = row.row(0, named=True)
     share = dict(zip(weights["dimension_id"], weights["rescaled"], strict=True))
     rows = []
@@ -270,7 +277,7 @@ def priorities(
                 "priority": max(0.0, -gap) * (share.get(dim) or 0.0),
             }
         )
-    return pl.DataFrame(rows, schema=schema).sort("priority", descending=True)
+    return pl.DataFrame(rows, schema=PRIORITY_SCHEMA).sort("priority", descending=True)
 
 
 def peer_summary(peer_table: pl.DataFrame) -> dict[str, float | None]:
