@@ -355,7 +355,7 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
             orientation="h",
             name=t("chart.company", lang),
             marker_color=COMPANY_COLOR if branch is not None else BRANCH_COLOR,
-            texttemplate="%{x:.0f} %" if branch is None else None,
+            texttemplate="%{x:.0f}" + i18n.percent_suffix(lang) if branch is None else None,
             textposition="outside" if branch is None else None,
         )
     )
@@ -366,7 +366,7 @@ def churn_bars(branch: pl.DataFrame | None, company: pl.DataFrame, lang: str) ->
         height=420,
         yaxis={"autorange": "reversed"},
         # room for the value labels outside the longest bar
-        xaxis={"ticksuffix": " %", "range": [0, 118 * longest]},
+        xaxis={"ticksuffix": i18n.percent_suffix(lang), "range": [0, 118 * longest]},
         title=chart_title(t("branch.churn", lang)),
     )
 
@@ -412,10 +412,12 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str, subtitle: str) -
             "thickness": 2,
         },
         customdata=np.column_stack([data["ci_low"].to_numpy(), data["ci_high"].to_numpy()]),
-        hovertemplate="%{y}<br>%{x:.1f} % [%{customdata[0]:.1f}; %{customdata[1]:.1f}]"
+        hovertemplate="%{y}<br>%{x:.1f}"
+        + i18n.percent_suffix(lang)
+        + " [%{customdata[0]:.1f}; %{customdata[1]:.1f}]"
         "<extra></extra>",
     )
-    texts = [f"{i18n.num(m, lang, 1)} %" for m in means]
+    texts = [i18n.num(m, lang, 1) + i18n.percent_suffix(lang) for m in means]
     return _figure(
         [trace],
         lang,

@@ -1574,6 +1574,12 @@ def num(value: float | int | None, lang: str, digits: int = 1, sign: bool = Fals
     return "+" + text if sign and value > 0 and text.strip("0,.") else text
 
 
+def percent_suffix(lang: str) -> str:
+    """What follows a percentage in ``lang``: " %" in German (a no-break space, as DIN 5008 and
+    Babel's pattern have it), "%" in English."""
+    return "\u00a0%" if lang == "de" else "%"
+
+
 def signed(value: float | None, lang: str, digits: int = 2) -> str:
     text = num(value, lang, digits)
     return text if text.startswith(("-", "–")) else text.replace("-", "−", 1)

@@ -85,6 +85,10 @@ def test_branch_charts(demo_store):
         "en",
     )
     assert list(churn.data[0].y)[:3] == ["Price", "Quality", "Staff: lack of trust"]
+    assert churn.layout.xaxis.ticksuffix == "%"  # English: no space before the percent sign
+    company_only = charts.churn_bars(None, analysis.churn_shares(demo_store, "2025-H2"), "de")
+    assert company_only.layout.xaxis.ticksuffix == "\u00a0%"
+    assert company_only.data[0].texttemplate == "%{x:.0f}\u00a0%"
     trend = charts.trend_lines(
         analysis.branch_trend(analysis.branch_table(demo_store), "B042"), "nps", "en"
     )
@@ -111,7 +115,13 @@ def test_quadrant_bars_label_each_quadrant_with_its_n(demo_store):
         )
     }
     notes = fig.layout.annotations
-    assert len(notes) == 4 and all(n.text.endswith(" %") and "," in n.text for n in notes)
+    # German: a no-break space before the percent sign; English: none
+    assert len(notes) == 4 and all(n.text.endswith("\u00a0%") and "," in n.text for n in notes)
+    english = charts.quadrant_bars(quads, "nps", "en", wording.quadrant_note(quads, "en"))
+    assert all(
+        n.text.endswith("%") and not n.text[:-1].endswith((" ", "\u00a0")) and "." in n.text
+        for n in english.layout.annotations
+    )
     for note in notes:
         assert note.x == ends[note.y] and note.xanchor == "left" and note.xshift > 0
     assert fig.layout.xaxis.range[1] > max(ends.values())
