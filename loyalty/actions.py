@@ -122,7 +122,7 @@ def covered(cur: duckdb.DuckDBPyConnection, target_type: str, value: str) -> lis
         }
         unknown = [b for b in wanted if b not in known]
         if unknown:
-            raise ActionError("unknown_branch", value=", ".join(unknown))
+            raise ActionError("unknown_branch", value=", ".join(unknown), n=len(unknown))
         return sorted(known)
     column = "region" if target_type == "region" else "format"
     rows = cur.execute(

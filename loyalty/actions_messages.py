@@ -27,8 +27,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No actions for this selection.",
     },
     "actions.count": {
-        "de": "{n} Maßnahme(n), {branches} Filiale(n)",
-        "en": "{n} action(s), {branches} branch(es)",
+        "de": "{n} {n:plural:one=Maßnahme:other=Maßnahmen}, "
+        "{branches} {branches:plural:one=Filiale:other=Filialen}",
+        "en": "{n} {n:plural:one=action:other=actions}, "
+        "{branches} {branches:plural:one=branch:other=branches}",
     },
     "actions.filter.any": {"de": "alle", "en": "all"},
     "actions.filter.region": {"de": "Region", "en": "Region"},
@@ -256,14 +258,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{value}” ({kind}) covers no branch; give an existing region, format or branch ids.",
     },
     "actions.error.unknown_branch": {
-        "de": "Unbekannte Filiale(n): {value}. Importieren Sie zuerst die Filialliste.",
-        "en": "Unknown branch(es): {value}. Import the branch list first.",
+        "de": "Unbekannte {n:plural:one=Filiale:other=Filialen}: {value}. Importieren Sie zuerst "
+        "die Filialliste.",
+        "en": "Unknown {n:plural:one=branch:other=branches}: {value}. Import the branch list "
+        "first.",
     },
     "actions.error.out_of_scope": {
-        "de": "{n} Filiale(n) liegen außerhalb Ihres Bereichs ({branches}); Maßnahmen dürfen Sie "
-        "nur für Ihre Filialen erfassen.",
-        "en": "{n} branch(es) lie outside your scope ({branches}); you may record actions only "
-        "for your branches.",
+        "de": "{n} {n:plural:one=Filiale liegt:other=Filialen liegen} außerhalb Ihres Bereichs "
+        "({branches}); Maßnahmen dürfen Sie nur für Ihre Filialen erfassen.",
+        "en": "{n} {n:plural:one=branch lies:other=branches lie} outside your scope ({branches}); "
+        "you may record actions only for your branches.",
     },
     "actions.error.unmapped": {
         "de": "Keine Spalte für das Pflichtfeld „{field}“ gewählt; bitte zuordnen.",
@@ -286,18 +290,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "actions.import.map": {"de": "Spalte für „{field}“", "en": "Column for “{field}”"},
     "actions.import.none": {"de": "(keine)", "en": "(none)"},
     "actions.import.rejected": {
-        "de": "{n} Problem(e): Es wurde nichts gespeichert. Korrigieren Sie die Datei und "
-        "laden Sie sie erneut hoch.",
-        "en": "{n} problem(s): nothing was stored. Correct the file and upload it again.",
+        "de": "{n} {n:plural:one=Problem:other=Probleme}: Es wurde nichts gespeichert. "
+        "Korrigieren Sie die Datei und laden Sie sie erneut hoch.",
+        "en": "{n} {n:plural:one=problem:other=problems}: nothing was stored. Correct the file "
+        "and upload it again.",
     },
     "actions.import.ready": {
-        "de": "{n} Maßnahme(n) geprüft und bereit.",
-        "en": "{n} action(s) checked and ready.",
+        "de": "{n} {n:plural:one=Maßnahme:other=Maßnahmen} geprüft und bereit.",
+        "en": "{n} {n:plural:one=action:other=actions} checked and ready.",
     },
     "actions.import.confirm": {"de": "Import bestätigen", "en": "Confirm the import"},
     "actions.import.done": {
-        "de": "{n} Maßnahme(n) gespeichert.",
-        "en": "{n} action(s) stored.",
+        "de": "{n} {n:plural:one=Maßnahme:other=Maßnahmen} gespeichert.",
+        "en": "{n} {n:plural:one=action:other=actions} stored.",
     },
     "actions.error.unknown": {
         "de": "Es gibt keine Maßnahme mit der Nummer {id}.",

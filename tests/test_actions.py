@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from loyalty import access, actions, users
+from loyalty.i18n import t
 from loyalty.store import Store
 
 ROLES_THAT_RECORD = {"admin", "hr", "executive"}
@@ -107,6 +108,12 @@ def test_scope_limits_recording_changing_and_reading(s):
         actions.add(s, nord, draft(target_value="B3"), actor="exec")
     assert err.value.code == "out_of_scope"
     assert "B3" in err.value.message("en") and "B3" in err.value.message("de")
+    # one branch: singular in both languages (not "Filiale(n) liegen", "branch(es) lie")
+    assert err.value.message("de").startswith("1 Filiale liegt außerhalb")
+    assert err.value.message("en").startswith("1 branch lies outside")
+    with pytest.raises(actions.ActionError) as err:
+        actions.add(s, nord, draft(target_type="list", target_value="B3, B9"), actor="exec")
+    assert err.value.message("de").startswith("Unbekannte Filiale: B9.")
     admin = viewer(s, "admin")
     everywhere = actions.add(s, admin, draft(target_type="list", target_value="B3, B1"), actor="a")
     # an action that covers a branch outside the scope cannot be changed from inside it
@@ -138,6 +145,21 @@ def test_bad_drafts_are_refused_in_both_languages_and_nothing_is_stored(s, chang
     assert err.value.message("de") != err.value.message("en")
     assert s.sql("SELECT count(*) AS n FROM action_versions")["n"][0] == 0
     assert audit(s).height == 0
+
+
+@pytest.mark.parametrize(
+    ("n", "de", "en"),
+    [
+        (1, "1 Maßnahme, 1 Filiale", "1 action, 1 branch"),
+        (1200, "1.200 Maßnahmen, 1.200 Filialen", "1,200 actions, 1,200 branches"),
+    ],
+)
+def test_counts_of_actions_take_the_plural_of_their_language(n, de, en):
+    assert t("actions.count", "de", n=n, branches=n) == de
+    assert t("actions.count", "en", n=n, branches=n) == en
+    assert t("actions.import.rejected", "en", n=1).startswith("1 problem:")
+    assert t("actions.import.ready", "de", n=1) == "1 Maßnahme geprüft und bereit."
+    assert t("actions.import.done", "en", n=2) == "2 actions stored."
 
 
 def test_targets_cover_their_branches_and_the_listing_speaks_the_language(s):
