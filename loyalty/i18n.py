@@ -301,6 +301,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "branches.format": {"de": "Format", "en": "Format"},
     "branches.size": {"de": "Mitarbeitende", "en": "Staff"},
     "branches.search": {"de": "Suche nach Name oder Nummer", "en": "Search by name or id"},
+    "branches.none_found": {
+        "de": "Keine Filiale passt zu dieser Auswahl; lockern Sie die Filter oder die Suche.",
+        "en": "No branch matches this selection; widen the filters or the search.",
+    },
     "branches.count": {
         "de": "{k} von {n} Filialen · Klicken Sie auf eine Zeile oder Zelle, um die Filiale "
         "zu öffnen.",
@@ -1000,6 +1004,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Only these regions (empty: all)",
     },
     "admin.add": {"de": "Anlegen", "en": "Add"},
+    "admin.no_users": {
+        "de": "Noch keine Benutzer angelegt.",
+        "en": "No users yet.",
+    },
+    "admin.audit_empty": {
+        "de": "Das Protokoll ist noch leer.",
+        "en": "The audit log is still empty.",
+    },
     "admin.added": {
         "de": "{name} angelegt. Einmal-Passwort (jetzt weitergeben, es wird nicht wieder "
         "angezeigt): {password}",
@@ -1104,6 +1116,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "link.",
     },
     "data.not_in_file": {"de": "– nicht in der Datei –", "en": "– not in the file –"},
+    "data.no_versions": {"de": "Noch nichts importiert.", "en": "Nothing imported yet."},
     "data.unknown_branches": {
         "de": "Unbekannte Filialnummern",
         "en": "Unknown branch ids",

@@ -76,6 +76,7 @@ from pages._widgets import (
     rerun_when,
     set_query,
     styled,
+    table,
     wave_and_loyalty,
     wave_picker,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "story_ahead",
     "story_steps",
     "styled",
+    "table",
     "suggested_mapping",
     "viewer",
     "visit",

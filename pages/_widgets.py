@@ -19,6 +19,16 @@ def chart(fig, key: str, lang: str, **select):
     return event
 
 
+def table(rows: pl.DataFrame, empty_note: str, shown=None, **kwargs):
+    """st.dataframe of ``rows`` (or of ``shown``, e.g. a Styler of them) without the index, or
+    where there are no rows ``empty_note``: Streamlit labels an empty table "empty", in
+    English. Returns st.dataframe's selection event (``None`` without rows)."""
+    if rows.is_empty():
+        st.info(empty_note)
+        return None
+    return st.dataframe(rows if shown is None else shown, hide_index=True, **kwargs)
+
+
 def file_uploader(label: str, lang: str, **kwargs):
     """st.file_uploader with its own texts (button, size limit, drag-over) in ``lang``:
     Streamlit's are fixed English (:func:`loyalty.style.uploader_css`)."""

@@ -15,9 +15,9 @@ with tab_users:
         st.info(t("auth.not_permitted", lang))
     else:
         listing = users.list_users(ui.store())
-        st.dataframe(
+        ui.table(
             listing,
-            hide_index=True,
+            t("admin.no_users", lang),
             key="users_table",
             column_config={c: t(f"admin.col.{c}", lang) for c in listing.columns},
         )
@@ -53,9 +53,9 @@ with tab_audit:
     else:
         log = versions.audit_log(ui.store())
         newest = tables.newest_first(log, 1000)
-        st.dataframe(
+        ui.table(
             newest.shown,
-            hide_index=True,
+            t("admin.audit_empty", lang),
             key="audit_table",
             column_config={c: t(f"admin.col.{c}", lang) for c in newest.shown.columns},
         )

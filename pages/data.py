@@ -185,9 +185,10 @@ with tab_versions:
         st.info(note, icon=":material/auto_delete:")
     history = versions.history(ui.store())
     counted, when = t("data.col.rows", lang), t("data.col.when", lang)
-    st.dataframe(
+    ui.table(
+        history,
+        t("data.no_versions", lang),
         ui.styled(versions.history_table(history, lang), lang, {counted: 0}, (when,)),
-        hide_index=True,
         key="versions_table",
     )
     mine = ui.viewer().import_kinds(schema.KINDS)

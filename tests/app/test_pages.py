@@ -136,6 +136,24 @@ def test_empty_store_explains_how_to_load_data(app, tmp_path, monkeypatch):
     monkeypatch.setenv("LOYALTY_DB", str(tmp_path / "empty.duckdb"))
     at.run()
     assert "The data store is empty" in at.warning[0].value
+    # the Data page's versions: a sentence in the user's language, not an empty table (which
+    # Streamlit labels "empty", in English)
+    at = app("pages/data.py", lang="de").run()
+    assert not at.exception
+    versions = next(tab for tab in at.tabs if tab.label == "Versionen")
+    assert [i.value for i in versions.info] == ["Noch nichts importiert."]
+    assert not versions.dataframe
+
+
+def test_administration_without_users_says_so_in_the_users_language(app):
+    for lang, words in (("de", "Noch keine Benutzer angelegt."), ("en", "No users yet.")):
+        at = app("pages/admin.py", lang=lang).run()
+        assert not at.exception
+        users_tab, audit_tab = at.tabs
+        assert [i.value for i in users_tab.info] == [words]
+        assert not users_tab.dataframe
+        # the audit log of the demo store has entries: its table is there
+        assert len(audit_tab.dataframe) == 1 and audit_tab.dataframe[0].value.shape[0] > 0
 
 
 def test_a_locked_store_gives_a_clear_message(app, monkeypatch):
@@ -171,6 +189,14 @@ def test_branches_page_filters_live_in_the_url(app, demo_store):
         "heatmap_branches_download_png",
         "heatmap_branches_download_svg",
     ]
+
+
+def test_branches_page_says_when_no_branch_matches(app):
+    at = app("pages/branches.py", lang="de", q="keine solche Filiale").run()
+    assert not at.exception
+    assert "0 von 120 Filialen" in _texts(at)
+    assert "Keine Filiale passt zu dieser Auswahl" in " ".join(i.value for i in at.info)
+    assert not at.dataframe  # not an empty table labelled "empty"
 
 
 def test_branches_page_in_german(app):
