@@ -80,13 +80,15 @@ listed = tables.first(listing, TABLE_ROWS)
 on_screen = listed.shown
 if listed.cut:
     st.caption(t("branches.table_limit", lang, k=TABLE_ROWS, n=listed.total))
-event = ui.table(
-    on_screen,
-    t("branches.none_found", lang),
+if on_screen.is_empty():  # no table, downloads or heatmap of nothing
+    st.info(t("branches.none_found", lang))
+    st.stop()
+event = st.dataframe(
     ui.styled(on_screen, lang, {"engagement": 2, "nps": 1, "retention": 1, "ros": 1}),
     key="branch_table",
     on_select="rerun",
     selection_mode="single-row",
+    hide_index=True,
     column_config={c: t(f"col.{c}", lang) for c in analysis.LIST_COLUMNS},
 )
 if ui.can("export"):

@@ -197,6 +197,7 @@ def test_branches_page_says_when_no_branch_matches(app):
     assert "0 von 120 Filialen" in _texts(at)
     assert "Keine Filiale passt zu dieser Auswahl" in " ".join(i.value for i in at.info)
     assert not at.dataframe  # not an empty table labelled "empty"
+    assert not at.get("plotly_chart") and not at.get("download_button")  # nor charts of nothing
 
 
 def test_branches_page_in_german(app):
