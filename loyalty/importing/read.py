@@ -693,7 +693,11 @@ def _inspect_xlsx(
             if info.filename == part:
                 merges = found
         first_row = _first_used_row(zf, part) if part in by_name else 1
-        formulas = _formulas_without_values(zf, part) if part in by_name else []
+        formulas = (
+            _formulas_without_values(zf, part, _recalculated_on_load(zf, by_name))
+            if part in by_name
+            else []
+        )
         styles = _percent_styles(zf, by_name)
         percents = _percent_cells(zf, part, styles) if part in by_name and styles else []
         if formulas or percents:  # positions relative to calamine's range
@@ -777,20 +781,56 @@ def _column_index(ref: str) -> int:
     return index - 1
 
 
-def _formulas_without_values(zf: zipfile.ZipFile, part: str) -> list[tuple[int, int]]:
+def _recalculated_on_load(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> bool:
+    """Whether the workbook asks the spreadsheet program to compute every formula when it is
+    opened (``<calcPr fullCalcOnLoad="1"/>``): written by libraries without a formula engine
+    (XlsxWriter, and so pandas' ``to_excel``), whose stored results are placeholders (0)
+    unless the writing program gave them."""
+    if "xl/workbook.xml" not in by_name:
+        return False
+    workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    for element in workbook.iter():
+        if element.tag.rpartition("}")[2] == "calcPr":
+            return element.get("fullCalcOnLoad", "").strip().lower() in ("1", "true")
+    return False
+
+
+def _formulas_without_values(
+    zf: zipfile.ZipFile, part: str, placeholders: bool = False
+) -> list[tuple[int, int]]:
     """(sheet row, 0-based column) of every formula cell without a stored result (empty when
-    every formula has one). The sheet is parsed only if its XML holds a formula at all."""
+    every formula has one). With ``placeholders`` (a workbook computed only when opened, see
+    :func:`_recalculated_on_load`) a column whose formulas all store 0 counts as without
+    results too: XlsxWriter writes 0 for a formula whose result the program did not give. The
+    sheet is parsed only if its XML holds a formula at all."""
     with zf.open(part) as fh:
         if not any(_FORMULA_TAG.search(chunk) for chunk in iter(lambda: fh.read(_CHUNK), b"")):
             return []
     found: list[tuple[int, int]] = []
+    zeros: dict[int, list[tuple[int, int]]] = {}
+    computed: set[int] = set()
     for row, column, cell in _sheet_cells(zf, part):
         children = {c.tag.rpartition("}")[2]: c for c in cell}
         if "f" in children:
             value = children.get("v")
-            if value is None or not (value.text or "").strip():
+            text = (value.text or "").strip() if value is not None else ""
+            if not text:
                 found.append((row, column))
-    return found
+            elif placeholders and _is_zero(text):
+                zeros.setdefault(column, []).append((row, column))
+            else:
+                computed.add(column)
+    for column, cells in zeros.items():
+        if column not in computed:
+            found.extend(cells)
+    return sorted(found)
+
+
+def _is_zero(text: str) -> bool:
+    try:
+        return float(text) == 0.0
+    except ValueError:
+        return False
 
 
 def _sheet_cells(zf: zipfile.ZipFile, part: str):

@@ -224,12 +224,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.problem.formula_without_value.file": {
         "de": "Spalte „{column}“ enthält in {value} Zellen Formeln ohne gespeichertes Ergebnis "
-        "(die Datei wurde von einem Programm geschrieben, das Formeln nicht berechnet); sie "
-        "würden als leer gelesen. Öffnen und speichern Sie die Datei in Excel oder LibreOffice, "
-        "oder fügen Sie die Spalte als Werte ein.",
+        "(die Datei wurde von einem Programm geschrieben, das Formeln nicht berechnet); ihre "
+        "Werte stehen nicht in der Datei. Öffnen und speichern Sie die Datei in Excel oder "
+        "LibreOffice, oder fügen Sie die Spalte als Werte ein.",
         "en": "Column “{column}” holds formulas without a stored result in {value} cells (the "
-        "file was written by a program that does not compute formulas); they would read as "
-        "empty. Open and save the file in Excel or LibreOffice, or paste the column as values.",
+        "file was written by a program that does not compute formulas); their values are not "
+        "in the file. Open and save the file in Excel or LibreOffice, or paste the column as "
+        "values.",
     },
     "import.problem.scale_seven_points": {
         "de": "Antworten auf einer 7-stufigen Skala – der Fragebogen hat 5 Stufen (5- und "

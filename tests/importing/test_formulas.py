@@ -83,6 +83,50 @@ def test_the_reader_names_formula_columns_without_results(chain, start_col):
     assert cached.formula_columns == ()
 
 
+def placeholder_xlsx(branches: list[str], wave: str) -> bytes:
+    """As a script or pandas' ``to_excel`` writes formulas: XlsxWriter without the results,
+    so it stores 0 for each and asks Excel to compute them on opening (fullCalcOnLoad)."""
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf)
+    sheet = book.add_worksheet("Ergebnisse")
+    sheet.write_row(0, 0, ["Filiale", "Periode", "Umsatz", "Rohertrag", "Betriebsergebnis"])
+    for i, branch in enumerate(branches):
+        sheet.write_row(i + 1, 0, [branch, wave, 1000 + i, 400 + i])
+        sheet.write_formula(i + 1, 4, f"=D{i + 2}*0.25")
+    book.close()
+    return buf.getvalue()
+
+
+def test_formulas_computed_only_on_opening_count_as_without_results(chain, tmp_path):
+    data = placeholder_xlsx(chain["branches"], chain["wave"])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:  # what the file holds: 0 as each result
+        assert b'fullCalcOnLoad="1"' in zf.read("xl/workbook.xml")
+        assert b"<v>0</v>" in zf.read("xl/worksheets/sheet1.xml")
+    assert read_file(data, "f.xlsx").formula_columns == (("Betriebsergebnis", 6),)
+    db = tmp_path / "p.duckdb"
+    db.write_bytes(chain["base"].read_bytes())
+    store = Store(db)
+    try:
+        out = run_import(
+            store, data, "f.xlsx", "finance", chain["wave"], mapping=MAPPING, actor="c"
+        )
+        assert not out.stored  # not operating profits of 0 for every branch
+        assert "Column “Betriebsergebnis” holds formulas without a stored result in 6 cells" in (
+            out.report.render_text("en")
+        )
+    finally:
+        store.close()
+    # results the writing program gave (here, as in finance_xlsx) are kept: a real 0 among them
+    # too; so is a column of 0 in a workbook Excel saved (no fullCalcOnLoad)
+    given = read_file(finance_xlsx(chain["branches"], chain["wave"], cached=True), "f.xlsx")
+    assert given.formula_columns == ()
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info).replace(b' fullCalcOnLoad="1"', b""))
+    assert read_file(out.getvalue(), "f.xlsx").formula_columns == ()
+
+
 def test_a_used_formula_column_is_refused_an_unused_one_named(chain, tmp_path):
     db = tmp_path / "f.duckdb"
     db.write_bytes(chain["base"].read_bytes())
