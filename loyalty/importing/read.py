@@ -21,7 +21,9 @@ Decisions:
 * **Text encodings**: UTF-8 (with BOM → ``"utf-8-sig"``), UTF-16 with BOM (Excel's "Unicode
   text"), else Windows-1252 (``"cp1252"``), else ISO-8859-1 (``"latin-1"``, never fails). The
   bytes are transcoded to UTF-8 once with Python's codecs, then parsed by ``polars.read_csv``
-  with every column a string. No U+FFFD is ever produced.
+  with every column a string. No U+FFFD is ever produced. Text in decomposed form (NFD, as
+  macOS writes "ü" as "u" + a combining diaeresis) is composed (NFC), so "Osnabrück" matches the
+  stored branch name however the file spells it.
 * **Delimiter**: ``;`` ``,`` tab or ``|``, chosen by parsing the first lines with each (quotes
   respected) and taking the one that splits the header into the most columns with the most
   data lines agreeing; ties go to tab, ``;``, ``,``, ``|`` in that order. An Excel
@@ -56,6 +58,7 @@ import io
 import math
 import posixpath
 import re
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -392,15 +395,15 @@ def decode(data: bytes) -> tuple[bytes, str, list[Note]]:
         body = data[len(codecs.BOM_UTF8) :]
         try:
             body.decode("utf-8")
-            return body, "utf-8-sig", []
+            return _composed(body), "utf-8-sig", []
         except UnicodeDecodeError:
             data = body
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16").encode("utf-8"), "utf-16", []
+        return _composed(data.decode("utf-16").encode("utf-8")), "utf-16", []
     else:
         try:
             data.decode("utf-8")
-            return data, "utf-8", []
+            return _composed(data), "utf-8", []
         except UnicodeDecodeError:
             pass
     try:
@@ -411,6 +414,19 @@ def decode(data: bytes) -> tuple[bytes, str, list[Note]]:
     if "Ã" in text and _MOJIBAKE.search(text):
         notes.append(Note("note_mixed_encoding", {}))
     return text.encode("utf-8"), encoding, notes
+
+
+#: UTF-8 lead bytes of U+0300–U+037F, the combining diacritical marks (and a few Greek letters).
+_COMBINING_LEAD = (b"\xcc", b"\xcd")
+
+
+def _composed(utf8: bytes) -> bytes:
+    """UTF-8 text in composed form (NFC). Looked at only when it holds a combining mark at all
+    (a byte search; Windows-1252 cannot encode one), so the usual file costs no decoding."""
+    if not any(lead in utf8 for lead in _COMBINING_LEAD):
+        return utf8
+    text = utf8.decode("utf-8")
+    return unicodedata.normalize("NFC", text).encode("utf-8")
 
 
 def detect_delimiter(sample: str) -> str | None:

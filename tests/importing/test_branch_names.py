@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import polars as pl
@@ -79,6 +80,22 @@ def test_a_file_with_branch_names_imports_to_the_right_ids(chain, store, spell):
     )
     expected = chain["frame"].group_by("Filiale").len().sort("Filiale")
     assert stored.rows() == expected.rows()
+
+
+def test_names_in_decomposed_unicode_match(chain, store):
+    """macOS writes "ü" as "u" + a combining diaeresis (NFD); the name is the same."""
+    assert any(c in "äöüÄÖÜß" for name in chain["names"].values() for c in name)
+    data = by_name(chain).write_csv(separator=";")
+    nfd = unicodedata.normalize("NFD", data).encode("utf-8")
+    assert nfd != data.encode("utf-8")
+    out = run_import(store, nfd, "mac.csv", "engagement", chain["wave"], actor="hr", lang="en")
+    assert out.stored, out.report.render_text("en")
+    stored = store.sql(
+        "SELECT branch_id, count(*) AS n FROM active_responses WHERE wave = ? GROUP BY 1 "
+        "ORDER BY 1",
+        [chain["wave"]],
+    )
+    assert stored.rows() == chain["frame"].group_by("Filiale").len().sort("Filiale").rows()
 
 
 def test_an_unmatched_name_gets_the_closest_branches(chain, store):
