@@ -152,16 +152,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "consistently as “CSV UTF-8”.",
     },
     "read.note_sheet": {
-        "de": "Gelesen wurde das Tabellenblatt „{sheet}“ (die Arbeitsmappe hat {count} Blätter).",
-        "en": "The sheet “{sheet}” was read (the workbook has {count} sheets).",
+        "de": "Gelesen wurde das Tabellenblatt „{sheet}“; die Arbeitsmappe hat {count} Blätter, "
+        "auch {others}. Ein anderes wählen Sie unter „Tabellenblatt“ (Befehlszeile: --sheet).",
+        "en": "The sheet “{sheet}” was read; the workbook has {count} sheets, also {others}. "
+        "Choose another one under “Sheet” (command line: --sheet).",
     },
     "read.note_empty_rows": {
-        "de": "{count} leere Zeilen wurden übersprungen.",
-        "en": "{count} empty rows were skipped.",
+        "de": "{count} {count:plural:one=leere Zeile wurde:other=leere Zeilen wurden} "
+        "übersprungen.",
+        "en": "{count} empty {count:plural:one=row was:other=rows were} skipped.",
     },
     "read.note_empty_columns": {
-        "de": "{count} leere Spalten ohne Überschrift wurden übersprungen.",
-        "en": "{count} empty columns without a heading were skipped.",
+        "de": "{count} {count:plural:one=leere Spalte:other=leere Spalten} ohne Überschrift "
+        "{count:plural:one=wurde:other=wurden} übersprungen.",
+        "en": "{count} empty {count:plural:one=column:other=columns} without a heading "
+        "{count:plural:one=was:other=were} skipped.",
     },
     "read.note_unnamed_columns": {
         "de": "Spalten ohne Überschrift heißen jetzt: {columns}.",
@@ -200,8 +205,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Expected: a row number from {first} to {last}.",
     },
     "read.note_skipped_lines": {
-        "de": "{count} leere Zeilen vor der Kopfzeile wurden übersprungen.",
-        "en": "{count} empty lines before the header row were skipped.",
+        "de": "{count} {count:plural:one=leere Zeile:other=leere Zeilen} vor der Kopfzeile "
+        "{count:plural:one=wurde:other=wurden} übersprungen.",
+        "en": "{count} empty {count:plural:one=line:other=lines} before the header row "
+        "{count:plural:one=was:other=were} skipped.",
     },
     # --- privacy: why a column is treated as identifying -------------------------------------
     "privacy.ip_address": {"de": "IP-Adresse", "en": "IP address"},

@@ -1006,7 +1006,10 @@ def _read_xlsx(
     frame = _as_percent(frame, percents, first_row)
     notes = []
     if len(names) > 1:
-        notes.append(Note("note_sheet", {"sheet": names[index], "count": len(names)}))
+        others = ", ".join(n for i, n in enumerate(names) if i != index)
+        notes.append(
+            Note("note_sheet", {"sheet": names[index], "count": len(names), "others": others})
+        )
     if header is not None:
         skip = header - first_row
         if skip < 0 or skip >= frame.height:

@@ -114,8 +114,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Wave not recognised",
     },
     "import.problem.bad_wave_label.line": {
-        "de": "„{value}“ – erwartet: {expected}",
-        "en": "“{value}” – expected: {expected}",
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ – erwartet: {expected}",
+        "en": "Row {row}, column “{column}”: “{value}” – expected: {expected}",
+    },
+    "import.problem.bad_wave_label.file": {
+        "de": "Angegebene Welle „{value}“ – erwartet: {expected}",
+        "en": "Given wave “{value}” – expected: {expected}",
     },
     "import.problem.wave_mismatch": {
         "de": "Zeilen aus einer anderen Welle",

@@ -762,7 +762,7 @@ def _err(id: str, file: str, purpose: str, error: str, params: dict[str, Any], *
 
 
 _CP1252 = ("note_encoding", {"encoding": "Windows-1252"})
-_SHEET_NOTE = ("note_sheet", {"sheet": "Daten", "count": 2})
+_SHEET_NOTE = ("note_sheet", {"sheet": "Daten", "count": 2, "others": "Hinweise"})
 
 CASES: list[Case] = [
     # encodings
@@ -981,7 +981,7 @@ CASES: list[Case] = [
         file_format="xlsx",
         sheet_names=("Hinweise", "Daten"),
         sheet="Hinweise",
-        notes=(("note_sheet", {"sheet": "Hinweise", "count": 2}),),
+        notes=(("note_sheet", {"sheet": "Hinweise", "count": 2, "others": "Daten"}),),
     ),
     _ok(
         "xlsx_second_sheet",

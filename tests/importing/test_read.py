@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from fixture_manifest import CASES, Case
 
+from loyalty.i18n import t
 from loyalty.importing.messages import MESSAGES
 from loyalty.importing.read import Limits, Note, RawTable, ReadError, clean_headers, read_file
 
@@ -113,6 +114,19 @@ def test_every_note_key_of_the_corpus_has_a_message_with_matching_fields() -> No
                 assert _fields(MESSAGES[note.key]["en"]) == set(note.params), note
                 seen += 1
     assert seen >= 20
+
+
+def test_counted_notes_take_the_singular_of_one() -> None:
+    assert t("read.note_empty_rows", "de", count=1) == "1 leere Zeile wurde übersprungen."
+    assert t("read.note_empty_rows", "en", count=3) == "3 empty rows were skipped."
+    assert t("read.note_skipped_lines", "en", count=1) == (
+        "1 empty line before the header row was skipped."
+    )
+    assert t("read.note_empty_columns", "de", count=2) == (
+        "2 leere Spalten ohne Überschrift wurden übersprungen."
+    )
+    sheet = t("read.note_sheet", "en", sheet="Info", count=2, others="Daten")
+    assert sheet.startswith("The sheet “Info” was read; the workbook has 2 sheets, also Daten.")
 
 
 def test_german_messages_use_formal_address_and_real_umlauts() -> None:

@@ -32,12 +32,15 @@ def test_wave_mismatch_and_unrecognised_labels():
     raw = survey().with_columns(pl.Series("Welle", ["2025-H2", "2025-H1", "Frühjahr"] * 2))
     result = run(raw, wave="2025-H2", mapping={**ENG_MAP, "wave": "Welle"})
     assert lines(result) == [
-        "„Frühjahr“ – erwartet: 2025-H2, 2025-Q1, 2025-03, 2025",
-        "„Frühjahr“ – erwartet: 2025-H2, 2025-Q1, 2025-03, 2025",
+        "Zeile 4, Spalte „Welle“: „Frühjahr“ – erwartet: 2025-H2, 2025-Q1, 2025-03, 2025",
+        "Zeile 7, Spalte „Welle“: „Frühjahr“ – erwartet: 2025-H2, 2025-Q1, 2025-03, 2025",
         "Zeile 3: Welle „2025-H1“ in Spalte „Welle“, importiert wird 2025-H2",
         "Zeile 6: Welle „2025-H1“ in Spalte „Welle“, importiert wird 2025-H2",
     ]
     assert run(survey(), wave="Sommer").problems["kind"].to_list() == ["bad_wave_label"]
+    assert lines(run(survey(), wave="Sommer")) == [
+        "Angegebene Welle „Sommer“ – erwartet: 2025-H2, 2025-Q1, 2025-03, 2025"
+    ]
     # an existing wave may have any label
     assert run(survey(), wave="Sommer", known_waves=["Sommer"]).ok
 
