@@ -487,9 +487,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cells; it is not read.",
     },
     "import.warning.branches_by_name": {
-        "de": "{count} Filialen sind mit ihrem Namen statt der Nummer angegeben und wurden "
-        "zugeordnet: {examples}",
-        "en": "{count} branches are given by name instead of id and were matched: {examples}",
+        "de": "{count} {count:plural:one=Filiale ist:other=Filialen sind} mit Namen oder anders "
+        "geschriebener Nummer angegeben und {count:plural:one=wurde:other=wurden} zugeordnet: "
+        "{examples}",
+        "en": "{count} {count:plural:one=branch is:other=branches are} given by name or by an id "
+        "written otherwise and {count:plural:one=was:other=were} matched: {examples}",
     },
     "import.warning.churn_kept": {
         "de": "Die Datei hat keine Abwanderungsgründe; die Abwanderungsgründe von {count} "

@@ -141,8 +141,8 @@ def test_a_count_beyond_any_integer_is_a_problem_not_a_traceback(app, own_db, la
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("de", "120 Filialen sind mit ihrem Namen statt der Nummer angegeben"),
-        ("en", "120 branches are given by name instead of id and were matched"),
+        ("de", "120 Filialen sind mit Namen oder anders geschriebener Nummer angegeben"),
+        ("en", "120 branches are given by name or by an id written otherwise and were matched"),
     ],
 )
 def test_branch_names_instead_of_ids_are_matched(app, own_db, demo_data, samples, lang, expected):

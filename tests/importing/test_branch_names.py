@@ -70,7 +70,7 @@ def test_a_file_with_branch_names_imports_to_the_right_ids(chain, store, spell):
     data = by_name(chain, spell).write_csv(separator=";").encode()
     out = run_import(store, data, "hr.csv", "engagement", chain["wave"], actor="hr", lang="de")
     assert out.stored, out.report.render_text("de")
-    assert "12 Filialen sind mit ihrem Namen statt der Nummer angegeben" in (
+    assert "12 Filialen sind mit Namen oder anders geschriebener Nummer angegeben" in (
         out.report.render_text("de")
     )
     stored = store.sql(
@@ -80,6 +80,26 @@ def test_a_file_with_branch_names_imports_to_the_right_ids(chain, store, spell):
     )
     expected = chain["frame"].group_by("Filiale").len().sort("Filiale")
     assert stored.rows() == expected.rows()
+
+
+def test_one_branch_matched_by_its_id_written_otherwise_is_named_so(chain, store):
+    frame = chain["frame"]
+    first = frame["Filiale"][0]
+    data = frame.with_columns(
+        pl.when(pl.col("Filiale") == first)
+        .then(pl.lit(first.lower()))
+        .otherwise(pl.col("Filiale"))
+        .alias("Filiale")
+    )
+    out = run_import(
+        store, data.write_csv(separator=";").encode(), "hr.csv", "engagement", chain["wave"],
+        actor="hr", lang="de",
+    )  # fmt: skip
+    assert out.stored
+    assert (
+        f"1 Filiale ist mit Namen oder anders geschriebener Nummer angegeben und wurde "
+        f"zugeordnet: {first.lower()} → {first}"
+    ) in out.report.render_text("de")
 
 
 def test_names_in_decomposed_unicode_match(chain, store):
@@ -170,4 +190,6 @@ def test_the_cli_imports_names(chain, tmp_path):
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
     )  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "12 branches are given by name instead of id and were matched" in out.stdout
+    assert (
+        "12 branches are given by name or by an id written otherwise and were matched" in out.stdout
+    )
