@@ -361,9 +361,14 @@ def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[
         if result.kind == "engagement" and incoming is not None:
             notices += _few_changed(store, import_id, result, wave, version, lang)
         if result.kind == "loyalty" and "churn" not in result.frames:
-            kept = store.sql(
-                "SELECT count(DISTINCT branch_id) AS n FROM active_churn WHERE wave = ?", [wave]
-            )["n"][0]
+            # kept for the branches the file has figures of (store_validated)
+            kept = (
+                store.sql("SELECT DISTINCT branch_id FROM active_churn WHERE wave = ?", [wave])[
+                    "branch_id"
+                ]
+                .is_in(list(new))
+                .sum()
+            )
             if kept:
                 notices.append(
                     Notice(

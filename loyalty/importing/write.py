@@ -70,7 +70,7 @@ def new_import(
         meta.imported_by,
         "import",
         f"import {import_id}",
-        f"{kind} {wave} version {version}: {rows} rows from {meta.source}",
+        f"{kind}{f' {wave}' if wave else ''} version {version}: {rows} rows from {meta.source}",
     )
     return import_id
 
@@ -225,13 +225,19 @@ def store_validated(
                 _insert(
                     cur, "churn_reasons", frames["churn"].filter(pl.col("wave") == wave), import_id
                 )
-            elif previous:  # the file has no churn reasons: the active version's stay
-                cur.execute(
-                    "INSERT INTO churn_reasons (import_id, branch_id, wave, reason, customers) "
-                    "SELECT ?, branch_id, wave, reason, customers FROM churn_reasons "
-                    "WHERE import_id = ?",
-                    [import_id, previous[0][0]],
-                )
+            elif previous:  # the file has no churn reasons: the active version's stay, for
+                # the branches the new version has figures of
+                cur.register("_kept_for", part.select("branch_id"))
+                try:
+                    cur.execute(
+                        "INSERT INTO churn_reasons (import_id, branch_id, wave, reason, "
+                        "customers) SELECT ?, branch_id, wave, reason, customers "
+                        "FROM churn_reasons WHERE import_id = ? "
+                        "AND branch_id IN (SELECT branch_id FROM _kept_for)",
+                        [import_id, previous[0][0]],
+                    )
+                finally:
+                    cur.unregister("_kept_for")
             rows = part.height
         else:
             part = frames["financials"].filter(pl.col("wave") == wave)

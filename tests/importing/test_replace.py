@@ -93,6 +93,28 @@ def test_a_loyalty_file_without_churn_reasons_keeps_them_and_says_so(chain, stor
     assert figures(store, wave) == before
 
 
+def test_a_partial_loyalty_file_keeps_churn_reasons_only_of_its_branches(chain, store):
+    """A version of a wave replaces it whole: the churn reasons carried over belong to the
+    branches the new version has loyalty figures of, not to the ones it no longer shows."""
+    wave = _wave(chain)
+    path = chain["files"]["loyalty"]
+    frame = pl.read_csv(path.read_bytes().decode("cp1252").encode(), separator=";")
+    branch_col = frame.columns[0]
+    three = frame[branch_col].sort().head(3).to_list()
+    part = frame.filter(pl.col(branch_col).is_in(three)).write_csv(separator=";").encode()
+    check = run_import(store, part, "korrektur.csv", "loyalty", wave, actor="crm", dry_run=True)
+    assert (
+        f"the churn reasons of 3 branches of wave {wave} stay from version 1"
+        in check.report.render_text("en")
+    )
+    out = run_import(store, part, "korrektur.csv", "loyalty", wave, actor="crm")
+    assert out.stored and out.version == 2
+    kept = store.sql("SELECT DISTINCT branch_id FROM active_churn WHERE wave = ?", [wave])
+    assert sorted(kept["branch_id"].to_list()) == sorted(three)
+    shown = store.sql("SELECT DISTINCT branch_id FROM active_loyalty WHERE wave = ?", [wave])
+    assert sorted(shown["branch_id"].to_list()) == sorted(three)
+
+
 def test_a_loyalty_file_with_churn_reasons_replaces_them(chain, store):
     wave = _wave(chain)
     path = chain["files"]["loyalty"]
