@@ -80,10 +80,18 @@ PRESENTER = Page(1120, 494, 16, (23, 21, 19, 17), (672, 600), 1.5, 16, 0.5)
 
 
 def _wrap(
-    lines: tuple[str, ...], column_px: int, size_px: int, glyph_em: float = 0.55
+    lines: tuple[str, ...], column_px: int, size_px: int, glyph_em: float = 0.55, lead_px: int = 0
 ) -> tuple[tuple[str, ...], ...]:
-    chars = int(column_px / (glyph_em * size_px)) - 1
-    return tuple(tuple(textwrap.wrap(plain(line), chars)) for line in lines)
+    """Each line wrapped to the column: the first at ``size_px + lead_px``, the rest at
+    ``size_px``."""
+
+    def chars(size: int) -> int:
+        return int(column_px / (glyph_em * size)) - 1
+
+    return tuple(
+        tuple(textwrap.wrap(plain(line), chars(size_px + (lead_px if i == 0 else 0))))
+        for i, line in enumerate(lines)
+    )
 
 
 def layout(lines: tuple[str, ...], page: Page = DECK) -> Layout:
@@ -92,7 +100,10 @@ def layout(lines: tuple[str, ...], page: Page = DECK) -> Layout:
     for size in page.text_px:
         for chart in page.chart_widths_px:
             best = Layout(chart, size, (), page)
-            rows = _wrap(lines, best.column_px, size, page.glyph_em)
+            # the deck's first line is LEAD_PX larger (one empty row between lines): it is
+            # wrapped at that size, or it would run past the page's edge
+            lead = LEAD_PX if page.gap_px is None else 0
+            rows = _wrap(lines, best.column_px, size, page.glyph_em, lead)
             best = Layout(chart, size, rows, page)
             if best.height_px <= page.text_height_px:
                 return best

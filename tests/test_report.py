@@ -59,6 +59,16 @@ def test_every_steps_text_fits_beside_its_chart_and_none_is_lost(demo_store, lan
         assert shown.replace(" ", "") == "".join(map(fitting.plain, step.lines)).replace(" ", "")
 
 
+def test_the_larger_first_line_is_wrapped_at_its_own_size(steps):
+    """The deck and PDF show a step's first line LEAD_PX larger: wrapped at the column's
+    size it ran past the page's right edge ("… rose by 0" for "… rose by 0.3 points?")."""
+    for step in steps:
+        fit = report.layout(step.lines)
+        size = fit.size_px + fitting.LEAD_PX
+        budget = int(fit.column_px / (fitting.DECK.glyph_em * size)) - 1
+        assert max(len(row) for row in fit.rows[0]) <= budget, (step.key, fit.rows[0])
+
+
 def test_a_longer_text_gets_a_smaller_size_or_a_narrower_chart():
     short, long = report.layout(("A line.",)), report.layout(("word " * 250,))
     assert (short.size_px, short.chart_px) == (
