@@ -1267,10 +1267,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "points} per branch [95% CI {low}; {high}].",
     },
     "whatif.profit": {
-        "de": "Betriebsergebnis zusammen: **{value} €** je Halbjahr [95‑%‑KI {low}; {high}] bei "
+        "de": "Betriebsergebnis zusammen: **{value}** je Halbjahr [95‑%‑KI {low}; {high}] bei "
         "{revenue} Mio. € Umsatz; Bootstrap mit {n_boot} Stichproben über {n} Filialen "
         "(Filialebene).",
-        "en": "Operating profit together: **{value} €** per half-year [95% CI {low}; {high}] on "
+        "en": "Operating profit together: **{value}** per half-year [95% CI {low}; {high}] on "
         "€{revenue} m revenue; bootstrap with {n_boot} resamples over {n} branches "
         "(branch level).",
     },
@@ -1591,6 +1591,17 @@ def percent_suffix(lang: str) -> str:
     """What follows a percentage in ``lang``: " %" in German (a no-break space, as DIN 5008 and
     Babel's pattern have it), "%" in English."""
     return "\u00a0%" if lang == "de" else "%"
+
+
+def euros(value: float | None, lang: str, digits: int = 0, sign: bool = False) -> str:
+    """An amount in euros as the language writes it: "+822.333 €" (a no-break space before the
+    sign of the currency) in German, "+€822,333" in English; missing as "–"."""
+    text = num(None if value is None else abs(value), lang, digits)
+    if text == "–":
+        return text
+    shown = bool(text.strip("0,."))  # not rounded to 0
+    mark = "−" if value < 0 and shown else ("+" if sign and value > 0 and shown else "")
+    return f"{mark}{text}\u00a0€" if lang == "de" else f"{mark}€{text}"
 
 
 def signed(value: float | None, lang: str, digits: int = 2) -> str:

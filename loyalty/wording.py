@@ -201,7 +201,7 @@ def what_if_sentences(
         t(
             "whatif.profit",
             lang,
-            value=i18n.num(w.profit_change, lang, 0, sign=True),
+            value=i18n.euros(w.profit_change, lang, sign=True),
             low=i18n.num(w.profit_ci[0], lang, 0),
             high=i18n.num(w.profit_ci[1], lang, 0),
             revenue=i18n.num(w.revenue / 1e6, lang, 1),

@@ -13,7 +13,7 @@ def test_what_if_page_shows_the_models_numbers_and_the_caution(app, demo_store):
     text = "\n".join(m.value for m in at.markdown)
     assert f"{w.n_branches} branches, engagement up 0.30 points on average" in text
     assert f"+{w.loyalty_change:.1f} NPS points per branch" in text
-    assert f"**+{w.profit_change:,.0f} €**" in text
+    assert f"**+€{w.profit_change:,.0f}**" in text  # as the chart's "€822,333", not "822,333 €"
     assert f"[95% CI {w.profit_ci[0]:,.0f}; {w.profit_ci[1]:,.0f}]" in text
     assert "Caution: this rests on associations" in text
     assert "The evidence points from engagement to NPS" in text
@@ -36,4 +36,6 @@ def test_what_if_by_region_and_larger_rise(app, demo_store):
     w = model.what_if(table, model.select_branches(table, "region", ("Süd",)), 0.5)
     text = "\n".join(m.value for m in at.markdown)
     assert f"{w.n_branches} Filialen, Engagement im Mittel +0,50 Punkte" in text
+    profit = f"{w.profit_change:+,.0f}".replace(",", ".")
+    assert f"Betriebsergebnis zusammen: **{profit}\u00a0€** je Halbjahr" in text
     assert "Vorsicht: Das beruht auf Zusammenhängen" in text
