@@ -336,8 +336,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Not a whole number where a count is expected",
     },
     "import.problem.not_an_integer.line": {
-        "de": "Zeile {row}, Spalte „{column}“: „{value}“",
-        "en": "Row {row}, column “{column}”: “{value}”",
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ (erwartet: eine ganze Zahl)",
+        "en": "Row {row}, column “{column}”: “{value}” (expected: a whole number)",
+    },
+    "import.problem.between_scale_points": {
+        "de": "Antworten zwischen zwei Stufen der Skala",
+        "en": "Answers between two points of the scale",
+    },
+    "import.problem.between_scale_points.line": {
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ (erwartet: eine ganze Zahl {expected})",
+        "en": "Row {row}, column “{column}”: “{value}” (expected: a whole number {expected})",
     },
     "import.problem.out_of_range": {
         "de": "Antworten außerhalb der Skala des Fragebogens",

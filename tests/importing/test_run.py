@@ -184,7 +184,7 @@ def test_metadata_is_kept_and_the_raw_file_is_not(chain, store):
         (lambda f: f.with_columns(pl.lit("B999").alias("Filiale")), "unknown_branch"),
         (lambda f: f.with_columns(pl.lit("7").alias("Antwort-ID")), "duplicate_respondent"),
         (lambda f: f.with_columns(pl.lit("vielleicht").alias("KUN2")), "unknown_label"),
-        (lambda f: f.with_columns(pl.lit("2,5").alias("KUN2")), "not_an_integer"),
+        (lambda f: f.with_columns(pl.lit("2,5").alias("KUN2")), "between_scale_points"),
         (lambda f: f.with_columns(pl.lit("2025-H1").alias("Welle")), "wave_mismatch"),
     ],
 )

@@ -32,7 +32,7 @@ CODES = (
     "scale_seven_points",
     "scale_five_points",
     "out_of_range",
-    "not_an_integer",
+    "between_scale_points",
     "unknown_label",
     "duplicate_respondent",
 )
@@ -286,7 +286,7 @@ def _item_scores(
             if bad or number is None:
                 texts.append((raw, value))
             elif float(number) != round(float(number)):
-                score[raw], kinds[raw] = None, "not_an_integer"
+                score[raw], kinds[raw] = None, "between_scale_points"
             else:
                 score[raw] = int(round(float(number)))
                 kinds[raw] = None if lo <= score[raw] <= hi else "out_of_range"
@@ -323,9 +323,9 @@ def _item_scores(
                 k,
                 col,
                 pl.col("__raw").str.strip_chars(),
-                expected if k != "not_an_integer" else None,
+                expected,
             )
-            for k in ("out_of_range", "not_an_integer", "unknown_label")
+            for k in ("out_of_range", "between_scale_points", "unknown_label")
             if k in kinds.values()
         ]
     good = [k for k in keys if kinds[k] is None]

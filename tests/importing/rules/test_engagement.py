@@ -55,10 +55,10 @@ def test_fractions_and_words():
     )
     result = run(raw)
     assert lines(result) == [
-        "Zeile 2, Spalte „A1“: „3,5“",
+        "Zeile 2, Spalte „A1“: „3,5“ (erwartet: eine ganze Zahl 1–5)",
         "Zeile 5, Spalte „A1“: „vielleicht“ (erwartet: Zahl 1–5 oder Antworttext der Skala)",
     ]
-    assert result.problems["kind"].to_list() == ["not_an_integer", "unknown_label"]
+    assert result.problems["kind"].to_list() == ["between_scale_points", "unknown_label"]
     ok = run(survey(A1=["1", "stimme voll zu", "weiß nicht", "2", "5 - trifft voll zu", ""]))
     assert ok.ok
     a1 = ok.frames["scores"].filter(pl.col("item_id") == "A1")

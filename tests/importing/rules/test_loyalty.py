@@ -26,7 +26,7 @@ def test_loyalty_rules_negative_retained_above_active_fraction_duplicate():
     )
     result = run(raw, "loyalty", mapping=LOYALTY_MAP)
     assert lines(result) == [
-        "Zeile 4, Spalte „Promotoren“: „50,5“",
+        "Zeile 4, Spalte „Promotoren“: „50,5“ (erwartet: eine ganze Zahl)",
         "Zeile 2, Spalte „Promotoren“: -3 (erwartet: ≥ 0)",
         "Zeile 3, Spalte „Gehaltene Kunden“: 2500 (erwartet: höchstens 2000, die Zahl der "
         "aktiven Kunden)",
