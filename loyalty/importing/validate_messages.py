@@ -328,8 +328,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Not a number where a number is expected",
     },
     "import.problem.not_a_number.line": {
-        "de": "Zeile {row}, Spalte „{column}“: „{value}“",
-        "en": "Row {row}, column “{column}”: “{value}”",
+        "de": "Zeile {row}, Spalte „{column}“: „{value}“ (erwartet: eine Zahl, in dieser Datei "
+        "geschrieben wie {expected})",
+        "en": "Row {row}, column “{column}”: “{value}” (expected: a number, written in this file "
+        "like {expected})",
     },
     "import.problem.not_an_integer": {
         "de": "Keine ganze Zahl, wo eine Anzahl erwartet wird",

@@ -296,6 +296,10 @@ def file_decimal(
     return numbers.detect_decimal(pl.concat(parts))
 
 
+#: A number as the file writes them (its decimal mark), for "expected" in a problem.
+NUMBER_LIKE = {",": "1.234,56", ".": "1,234.56", None: "1234"}
+
+
 def _parse_column(
     work: pl.DataFrame, f: Field, col: str, decimal: str | None
 ) -> tuple[pl.Series, list[pl.DataFrame]]:
@@ -314,7 +318,11 @@ def _parse_column(
     frame = work.select("__row", pl.col(f.name).alias("__raw")).with_columns(values.alias("__val"))
     if failed is not None:
         frame = frame.with_columns(failed.alias("__fail"))
-        probs.append(row_problems(frame, pl.col("__fail"), "not_a_number", col, pl.col("__raw")))
+        probs.append(
+            row_problems(
+                frame, pl.col("__fail"), "not_a_number", col, pl.col("__raw"), NUMBER_LIKE[decimal]
+            )
+        )
         frame = frame.with_columns(
             pl.when(pl.col("__fail")).then(None).otherwise(pl.col("__val")).alias("__val")
         )

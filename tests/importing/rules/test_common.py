@@ -94,8 +94,15 @@ def test_non_numeric_value_where_a_number_is_expected():
         "detractors": "D",
     }
     result = run(raw, "loyalty", mapping=mapping)
-    assert lines(result) == ["Zeile 3, Spalte „Aktive“: „viele“"]
-    assert result.problems.row(0) == ("not_a_number", 3, "Aktive", "viele", None)
+    # "1.200" is German: the expected number is written as the file writes its numbers
+    assert lines(result) == [
+        "Zeile 3, Spalte „Aktive“: „viele“ (erwartet: eine Zahl, in dieser Datei geschrieben "
+        "wie 1.234,56)"
+    ]
+    assert lines(result, "en") == [
+        "Row 3, column “Aktive”: “viele” (expected: a number, written in this file like 1.234,56)"
+    ]
+    assert result.problems.row(0) == ("not_a_number", 3, "Aktive", "viele", "1.234,56")
 
 
 def test_a_rule_alone_returns_its_frame_problems_notes_and_decisions():
