@@ -229,6 +229,7 @@ WARNING_CODES = (
     *(f"missing_branches.{kind}" for kind in _REPLACES),
     "churn_kept",
     "few_changed",
+    "same_file",
 )
 
 
@@ -239,6 +240,19 @@ def _active_version(store: Store, kind: str, wave: str) -> tuple[int, int] | Non
         [kind, wave],
     )
     return (int(rows["version"][0]), int(rows["import_id"][0])) if rows.height else None
+
+
+def same_file(store: Store, kind: str, sha256: str | None) -> list[Notice]:
+    """A note per wave whose active version of ``kind`` was imported from this very file
+    (same SHA-256): importing it again would add an identical version."""
+    if kind not in _REPLACES or not sha256:
+        return []
+    rows = store.sql(
+        "SELECT wave, version FROM imports WHERE kind = ? AND active AND sha256 = ? "
+        "AND deleted_at IS NULL ORDER BY wave",
+        [kind, sha256],
+    )
+    return [Notice("same_file", {"wave": w, "version": v}) for w, v in rows.iter_rows()]
 
 
 def _counted_before(store: Store, import_id: int) -> pl.DataFrame:
@@ -555,6 +569,7 @@ def run_import(
     _refuse_formula_columns(result, raw.formula_columns)
     if result.ok:
         result.warnings.extend(replaced_notices(store, result, lang))
+        result.warnings.extend(same_file(store, kind, raw.sha256))
     report.validation = result
     if not result.ok or dry_run:
         return outcome

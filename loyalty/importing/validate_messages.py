@@ -522,6 +522,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Whoever saw the figures of version {version} can work those few answers out of the "
         "difference. Better not correct a wave already shown this way.",
     },
+    "import.warning.same_file": {
+        "de": "Diese Datei ist schon Version {version} der Welle {wave}, die aktive; ein "
+        "erneuter Import legt eine gleiche neue Version an.",
+        "en": "This file already is version {version} of wave {wave}, the active one; importing "
+        "it again adds an identical new version.",
+    },
     "import.warning.missing_branches.engagement": {
         "de": "{count} Filialen mit Befragungsantworten in Version {version} der Welle {wave} "
         "fehlen in dieser Datei; nach dem Import werden ihre Befragungswerte nicht mehr "

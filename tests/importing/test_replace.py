@@ -93,6 +93,25 @@ def test_a_loyalty_file_without_churn_reasons_keeps_them_and_says_so(chain, stor
     assert figures(store, wave) == before
 
 
+def test_the_same_file_again_is_named_before_it_adds_an_identical_version(chain, store):
+    wave = _wave(chain)
+    path = chain["files"]["loyalty"]
+    first = run_import(store, path, path.name, "loyalty", wave, actor="crm", lang="de")
+    assert first.stored
+    again = run_import(store, path, path.name, "loyalty", wave, actor="crm", dry_run=True)
+    assert [w.kind for w in again.report.validation.warnings].count("same_file") == 1
+    version = first.version
+    assert (
+        f"Diese Datei ist schon Version {version} der Welle {wave}, die aktive; ein erneuter "
+        "Import legt eine gleiche neue Version an." in again.report.render_text("de")
+    )
+    # another file (one figure changed) is no such note
+    frame = pl.read_csv(path.read_bytes().decode("cp1252").encode(), separator=";")
+    other = frame.with_columns(pl.col(frame.columns[2]) + 1).write_csv(separator=";").encode()
+    changed = run_import(store, other, "k.csv", "loyalty", wave, actor="crm", dry_run=True)
+    assert "same_file" not in [w.kind for w in changed.report.validation.warnings]
+
+
 def test_a_partial_loyalty_file_keeps_churn_reasons_only_of_its_branches(chain, store):
     """A version of a wave replaces it whole: the churn reasons carried over belong to the
     branches the new version has loyalty figures of, not to the ones it no longer shows."""
