@@ -11,7 +11,7 @@ import textwrap
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import charts, i18n
+from loyalty import actions, charts, i18n
 from loyalty.effects import DIGITS, OUTCOMES, Effects, Summary
 from loyalty.i18n import t
 
@@ -42,6 +42,15 @@ def interval_text(value: float | None, low: float | None, high: float | None, la
 
     inner = f" [{fmt(low)}; {fmt(high)}]" if low is not None and high is not None else ""
     return fmt(value, sign=True) + inner
+
+
+def export_listing(frame: pl.DataFrame, dimensions: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The actions as the Actions page downloads them: its list (:func:`loyalty.actions.listing`)
+    with the start a date and the last change a moment, which :mod:`loyalty.exports` writes in
+    the language's format (05.12.2026; in Excel real dates)."""
+    return actions.listing(frame, dimensions, lang).with_columns(
+        frame["start_date"], frame["changed_at"]
+    )
 
 
 def effect_table(effects: Effects, dimensions: pl.DataFrame, lang: str) -> pl.DataFrame:

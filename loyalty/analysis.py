@@ -719,12 +719,43 @@ LIST_COLUMNS = (
 )
 
 
-def branch_list(table: pl.DataFrame, note: str) -> pl.DataFrame:
-    """The Branches page's table: one row per branch, sortable numbers; suppressed scores are
-    null (never a number) and their ``note`` says why (e.g. "fewer than 5 responses")."""
+#: The Branches page's downloads: every statistic beside its n and 95% interval (engagement:
+#: responses, t interval; NPS: customer answers; retention: customers, Wilson); return on sales
+#: is the branch's full count, without an interval. Suppressed engagement figures (interval
+#: included) are null in :func:`branch_table` already.
+EXPORT_COLUMNS = (
+    "branch_id",
+    "name",
+    "region",
+    "format",
+    "headcount",
+    "n_respondents",
+    "engagement",
+    "engagement_low",
+    "engagement_high",
+    "nps_answers",
+    "nps",
+    "nps_low",
+    "nps_high",
+    "active_customers",
+    "retention",
+    "retention_low",
+    "retention_high",
+    "ros",
+    "note",
+)
+
+
+def branch_list(
+    table: pl.DataFrame, note: str, columns: tuple[str, ...] = LIST_COLUMNS
+) -> pl.DataFrame:
+    """The Branches page's table (``columns``: :data:`LIST_COLUMNS` on screen,
+    :data:`EXPORT_COLUMNS` for the downloads): one row per branch, sortable numbers;
+    suppressed scores are null (never a number) and their ``note`` says why (e.g. "fewer than
+    5 responses")."""
     return table.with_columns(
         pl.when(pl.col("suppressed")).then(pl.lit(note)).otherwise(pl.lit("")).alias("note")
-    ).select(LIST_COLUMNS)
+    ).select(columns)
 
 
 def dimension_deviations(table: pl.DataFrame) -> pl.DataFrame:

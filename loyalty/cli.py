@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from loyalty import config, demo, i18n, results, retention, schema, users, versions
+from loyalty import config, demo, exports, i18n, results, retention, schema, users, versions
 from loyalty.i18n import cli_language, t
 from loyalty.importing.instrument import (
     InstrumentError,
@@ -335,7 +335,9 @@ def _import(args: argparse.Namespace) -> int:
     print(report.render_text(args.lang))
     if args.problems_csv and report.problem_count():
         out = Path(args.problems_csv)
-        failed = _write_output(out, report.problems_frame(args.lang).write_csv, args.lang)
+        # the Data page's download in the language's format: German ";", UTF-8 with BOM
+        data = exports.table_csv(report.problems_frame(args.lang), args.lang, label=False)
+        failed = _write_output(out, lambda path: path.write_bytes(data), args.lang)
         if failed:
             print(failed, file=sys.stderr)
             return 1

@@ -2,7 +2,8 @@
 
 Exports take their data from the same suppressed frames as the screen, so they respect
 confidentiality exactly like it. Text cells that a spreadsheet would run as a formula (starting
-with = + - @, tab or carriage return) are neutralised with a leading apostrophe (OWASP).
+with = + - @, tab or carriage return) are neutralised with a leading apostrophe (OWASP). Dates and
+times are written in the language's format (German 05.12.2026 12:49:10), in Excel as real dates.
 Charts are rendered by kaleido in the system Chromium (``$LOYALTY_CHROMIUM``, default
 ``/usr/bin/chromium``); its server is started once per process and never downloads a browser.
 """
@@ -48,26 +49,51 @@ def labelled(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     return frame.rename({c: t(f"col.{c}", lang) for c in frame.columns})
 
 
+#: How a date and a moment (to the second) are written per language: ``strftime`` for CSV,
+#: Excel's number format for XLSX (where they stay real dates).
+DATE_FORMATS = {"de": "%d.%m.%Y", "en": "%Y-%m-%d"}
+TIME_FORMATS = {"de": "%d.%m.%Y %H:%M:%S", "en": "%Y-%m-%d %H:%M:%S"}
+EXCEL_DATE_FORMATS = {"de": "dd.mm.yyyy", "en": "yyyy-mm-dd"}
+EXCEL_TIME_FORMATS = {"de": "dd.mm.yyyy hh:mm:ss", "en": "yyyy-mm-dd hh:mm:ss"}
+
+
+def _to_the_second(frame: pl.DataFrame) -> pl.DataFrame:
+    """Moments cut to the second (what the file shows is what it holds)."""
+    return frame.with_columns(
+        pl.col(c).dt.truncate("1s") for c, d in frame.schema.items() if isinstance(d, pl.Datetime)
+    )
+
+
 def table_csv(frame: pl.DataFrame, lang: str, *, label: bool = True) -> bytes:
-    """CSV as a spreadsheet in that language opens it: German ';' and decimal comma; UTF-8
-    with BOM so Excel reads the umlauts. ``label=False`` keeps the frame's own headers."""
+    """CSV as a spreadsheet in that language opens it: German ';' and decimal comma, dates
+    05.12.2026 and moments 05.12.2026 12:49:10 (English: ',', ISO); UTF-8 with BOM so Excel
+    reads the umlauts. ``label=False`` keeps the frame's own headers."""
     out = safe_text(frame)
     out = labelled(out, lang) if label else out
-
+    dates = {"date_format": DATE_FORMATS[lang], "datetime_format": TIME_FORMATS[lang]}
     if lang == "de":
-        text = out.write_csv(separator=";", decimal_comma=True, float_precision=2)
+        text = out.write_csv(separator=";", decimal_comma=True, float_precision=2, **dates)
     else:
-        text = out.write_csv(float_precision=2)
+        text = out.write_csv(float_precision=2, **dates)
     return b"\xef\xbb\xbf" + text.encode("utf-8")
 
 
-def table_xlsx(frame: pl.DataFrame, lang: str, sheet: str = "Loyalty") -> bytes:
-    """XLSX with numbers as numbers and neutralised text."""
+def table_xlsx(
+    frame: pl.DataFrame, lang: str, sheet: str = "Loyalty", *, label: bool = True
+) -> bytes:
+    """XLSX with numbers as numbers, dates as Excel dates shown in the language's format,
+    neutralised text and the sheet named ``sheet``. ``label=False`` keeps the frame's own
+    headers."""
     buffer = io.BytesIO()
-    out = labelled(safe_text(frame), lang)
+    out = _to_the_second(safe_text(frame))
+    out = labelled(out, lang) if label else out
     floats = [c for c, d in out.schema.items() if d.is_float()]
     out.write_excel(
-        buffer, worksheet=sheet[:31], autofit=True, column_formats={c: "0.00" for c in floats}
+        buffer,
+        worksheet=sheet[:31],
+        autofit=True,
+        column_formats={c: "0.00" for c in floats},
+        dtype_formats={pl.Date: EXCEL_DATE_FORMATS[lang], pl.Datetime: EXCEL_TIME_FORMATS[lang]},
     )
     return buffer.getvalue()
 

@@ -381,6 +381,49 @@ MESSAGES: dict[str, dict[str, str]] = {
     "export.csv": {"de": "Tabelle als CSV", "en": "Table as CSV"},
     "export.xlsx": {"de": "Tabelle als Excel", "en": "Table as Excel"},
     "export.filename": {"de": "filialen_{wave}", "en": "branches_{wave}"},
+    # the downloads' sheet names and the branch table download's headers (n, level, interval)
+    "export.sheet.branches": {"de": "Filialen", "en": "Branches"},
+    "export.sheet.actions": {"de": "Maßnahmen", "en": "Actions"},
+    "export.col.n_respondents": {
+        "de": "Engagement: n (Antworten)",
+        "en": "Engagement: n (responses)",
+    },
+    "export.col.engagement": {
+        "de": "Engagement (Mitarbeitendenebene, Mittelwert)",
+        "en": "Engagement (employee level, mean)",
+    },
+    "export.col.engagement_low": {
+        "de": "Engagement: 95‑%‑KI unten",
+        "en": "Engagement: 95% CI low",
+    },
+    "export.col.engagement_high": {
+        "de": "Engagement: 95‑%‑KI oben",
+        "en": "Engagement: 95% CI high",
+    },
+    "export.col.nps_answers": {"de": "NPS: n (Kundenantworten)", "en": "NPS: n (customer answers)"},
+    "export.col.nps": {"de": "NPS (Filialebene)", "en": "NPS (branch level)"},
+    "export.col.nps_low": {"de": "NPS: 95‑%‑KI unten", "en": "NPS: 95% CI low"},
+    "export.col.nps_high": {"de": "NPS: 95‑%‑KI oben", "en": "NPS: 95% CI high"},
+    "export.col.active_customers": {
+        "de": "Kundenbindung: n (Kunden)",
+        "en": "Retention: n (customers)",
+    },
+    "export.col.retention": {
+        "de": "Kundenbindung % (Filialebene)",
+        "en": "Retention % (branch level)",
+    },
+    "export.col.retention_low": {
+        "de": "Kundenbindung: 95‑%‑KI unten",
+        "en": "Retention: 95% CI low",
+    },
+    "export.col.retention_high": {
+        "de": "Kundenbindung: 95‑%‑KI oben",
+        "en": "Retention: 95% CI high",
+    },
+    "export.col.ros": {
+        "de": "Umsatzrendite % (Filialebene, Finanzkennzahl: Vollerhebung, ohne Intervall)",
+        "en": "Return on sales % (branch level, financial figure: full count, no interval)",
+    },
     "col.branch_id": {"de": "Nr.", "en": "ID"},
     "col.name": {"de": "Filiale", "en": "Branch"},
     "col.region": {"de": "Region", "en": "Region"},

@@ -38,10 +38,15 @@ def _noop(fraction: float, message: str) -> None:
     return None
 
 
-def deck_title(lang: str, wave: str) -> tuple[str, str]:
-    return t("report.title", lang), t(
-        "report.subtitle", lang, wave=wave, date=dt.date.today().isoformat()
-    )
+#: The date on the title page per language (German 05.12.2026, English ISO 2026-12-05).
+TITLE_DATE = {"de": "%d.%m.%Y", "en": "%Y-%m-%d"}
+
+
+def deck_title(lang: str, wave: str, today: dt.date | None = None) -> tuple[str, str]:
+    """The title page's title and subtitle: the wave and the day it was made (``today``,
+    default the current day) in the language's format."""
+    day = (today or dt.date.today()).strftime(TITLE_DATE[lang])
+    return t("report.title", lang), t("report.subtitle", lang, wave=wave, date=day)
 
 
 def deck_figure(fig: go.Figure, width_px: int = round(CHART_BOX[2] * PX_PER_INCH)) -> go.Figure:

@@ -1,6 +1,7 @@
 """What a page shows of a computed frame, shaped here so that pages only arrange widgets: one
 branch's row, the choices of a filter, the first rows and how many there are, how many
-branches are hidden, and the Methods page's tables with headers in the user's language.
+branches are hidden, the Methods page's tables and the downloads of the branch table and the
+audit log, with headers in the user's language.
 
 Every function takes frames the core (:mod:`loyalty.dashboard`) computed, suppressed and
 scoped; none reads the store.
@@ -14,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from loyalty import i18n
+from loyalty import analysis, i18n
 from loyalty.i18n import t
 
 
@@ -85,9 +86,45 @@ def newest_first(frame: pl.DataFrame, n: int) -> Rows:
     return Rows(frame.reverse().head(n), frame.height)
 
 
-def as_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Every column as text (a log written to CSV as it reads)."""
-    return frame.with_columns(pl.all().cast(pl.String))
+def audit_export(log: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The audit log as its download holds it: the headers the screen shows (``admin.col.*``)
+    in ``lang``; the time stays a moment, which :mod:`loyalty.exports` writes in the
+    language's format to the second (05.12.2026 12:49:10). The details stay as they were
+    written at the time of the event (the log is append-only)."""
+    return log.rename({c: t(f"admin.col.{c}", lang) for c in log.columns})
+
+
+def branch_export(table: pl.DataFrame, lang: str, minimum: int) -> pl.DataFrame:
+    """The Branches page's downloads of ``table`` (its chosen branches, in their order): every
+    statistic beside its n and 95% interval, headers in ``lang`` naming the level (engagement
+    at employee level, the rest at branch level) and return on sales as a full count without
+    an interval (:data:`loyalty.analysis.EXPORT_COLUMNS`). A suppressed branch's engagement
+    figures are empty, as in ``table``, and its note says why."""
+    listing = analysis.branch_list(
+        table, t("branch.fewer_than", lang, min=minimum), analysis.EXPORT_COLUMNS
+    )
+    headers = {
+        "branch_id": t("col.branch_id", lang),
+        "name": t("col.name", lang),
+        "region": t("col.region", lang),
+        "format": t("col.format", lang),
+        "headcount": t("col.headcount", lang),
+        "n_respondents": t("export.col.n_respondents", lang),
+        "engagement": t("export.col.engagement", lang),
+        "engagement_low": t("export.col.engagement_low", lang),
+        "engagement_high": t("export.col.engagement_high", lang),
+        "nps_answers": t("export.col.nps_answers", lang),
+        "nps": t("export.col.nps", lang),
+        "nps_low": t("export.col.nps_low", lang),
+        "nps_high": t("export.col.nps_high", lang),
+        "active_customers": t("export.col.active_customers", lang),
+        "retention": t("export.col.retention", lang),
+        "retention_low": t("export.col.retention_low", lang),
+        "retention_high": t("export.col.retention_high", lang),
+        "ros": t("export.col.ros", lang),
+        "note": t("col.note", lang),
+    }
+    return listing.rename(headers)
 
 
 def live_versions(history: pl.DataFrame, kinds: list[str]) -> list[int]:

@@ -284,7 +284,7 @@ def activate(store: Store, import_id: int, *, actor: str) -> None:
             actor,
             "activate",
             f"import {import_id}",
-            f"{row['kind']} {row['wave']} version {row['version']}",
+            _audit_name(row),
         )
 
 
@@ -317,9 +317,16 @@ def delete(store: Store, import_id: int, *, actor: str, allow_active: bool = Fal
             actor,
             "delete",
             f"import {import_id}",
-            f"{row['kind']} {row['wave']} version {row['version']}: {removed} rows",
+            f"{_audit_name(row)}: {removed} rows",
         )
     return removed
+
+
+def _audit_name(row: dict) -> str:
+    """A version as the audit log names it: "loyalty 2025-H2 version 2", "branches version 1"
+    (the branch list has no wave)."""
+    wave = f" {row['wave']}" if row["wave"] else ""
+    return f"{row['kind']}{wave} version {row['version']}"
 
 
 def audit_log(store: Store) -> pl.DataFrame:

@@ -86,7 +86,7 @@ with tabs[0]:
             st.caption(t("actions.pick_row", lang))
         if ui.can("export"):
             d1, d2, _ = st.columns([1, 1, 3])
-            plain = actions.listing(shown, dims, lang)
+            plain = actions_view.export_listing(shown, dims, lang)
             d1.download_button(
                 t("actions.download_csv", lang),
                 data=ui.audited(
@@ -100,7 +100,9 @@ with tabs[0]:
             d2.download_button(
                 t("actions.download_xlsx", lang),
                 data=ui.audited(
-                    "actions xlsx", lambda: exports.table_xlsx(plain, lang, "Actions"), n=len(plain)
+                    "actions xlsx",
+                    lambda: exports.table_xlsx(plain, lang, t("export.sheet.actions", lang)),
+                    n=len(plain),
                 ),
                 file_name="loyalty-actions.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -64,7 +64,7 @@ with tab_audit:
             t("admin.audit_csv", lang),
             ui.audited(
                 "audit log",
-                lambda: exports.table_csv(tables.as_text(log), lang, label=False),
+                lambda: exports.table_csv(tables.audit_export(log, lang), lang, label=False),
             ),
             file_name="loyalty-audit.csv",
             mime="text/csv",

@@ -97,7 +97,12 @@ if ui.can("export"):
     d1.download_button(
         t("export.csv", lang),
         ui.audited(
-            "branch table", lambda: exports.table_csv(listing, lang), format="csv", wave=wave
+            "branch table",
+            lambda: exports.table_csv(
+                tables.branch_export(chosen, lang, minimum), lang, label=False
+            ),
+            format="csv",
+            wave=wave,
         ),
         file_name=f"{filename}.csv",
         mime="text/csv",
@@ -108,7 +113,15 @@ if ui.can("export"):
     d2.download_button(
         t("export.xlsx", lang),
         ui.audited(
-            "branch table", lambda: exports.table_xlsx(listing, lang), format="xlsx", wave=wave
+            "branch table",
+            lambda: exports.table_xlsx(
+                tables.branch_export(chosen, lang, minimum),
+                lang,
+                t("export.sheet.branches", lang),
+                label=False,
+            ),
+            format="xlsx",
+            wave=wave,
         ),
         file_name=f"{filename}.xlsx",
         icon=":material/download:",

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
-from loyalty import cli
+from loyalty import cli, exports
+from loyalty.i18n import t
+from loyalty.importing.run import run_import
 from loyalty.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,3 +130,42 @@ def test_why_an_output_cannot_be_written_is_said_in_the_command_lines_language(
     assert cli._write_failed(folder, full, "de").endswith(": der Datenträger ist voll")
     other = OSError(errno.EIO, "Input/output error")
     assert cli._write_failed(folder, other, "de").endswith(": Input/output error")
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_import_problems_csv_is_the_data_pages_download(demo_db, tmp_path, capsys, lang):
+    """`--problems-csv` writes what the Data page's "problems as CSV" button gives: German
+    ";" and English ",", UTF-8 with a byte-order mark, headers in the language."""
+    db = tmp_path / "problems.duckdb"
+    shutil.copy(demo_db, db)
+    wave = "2025-H2"
+    bad = tmp_path / "kunden.csv"
+    bad.write_text(
+        "Filiale;Periode;Aktive Kunden;Gehaltene Kunden;Promotoren;Passive;Kritiker\n"
+        f"B001;{wave};100;10;1;1;1\n"
+        f"B999;{wave};100;10;1;1;1\n"
+        f"B002;{wave};100;-5;1;1;1\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "problems.csv"
+    argv = ["import", str(bad), "--kind", "loyalty", "--wave", wave, "--dry-run"]
+    code = cli.main([*argv, "--db", str(db), "--problems-csv", str(target), "--lang", lang])
+    assert code == 1
+    capsys.readouterr()
+    store = Store(db)
+    try:  # the page's download of the same check
+        outcome = run_import(
+            store, bad, bad.name, "loyalty", wave, actor="cli", dry_run=True, lang=lang
+        )
+    finally:
+        store.close()
+    page = exports.table_csv(outcome.report.problems_frame(lang), lang, label=False)
+    written = target.read_bytes()
+    assert written == page
+    assert written.startswith(b"\xef\xbb\xbf")
+    text = written.decode("utf-8-sig")
+    separator = ";" if lang == "de" else ","
+    header = [t(f"import.csv.{c}", lang) for c in ("kind", "row", "column", "value")]
+    assert text.splitlines()[0].startswith(separator.join(header))
+    back = pl.read_csv(io.StringIO(text), separator=separator)
+    assert back.height >= 2

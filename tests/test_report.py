@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -205,3 +206,12 @@ def test_report_without_wave_after_a_survey_only_import_reports_the_complete_wav
     assert cli.main(["report", "--out", str(deck), "--db", str(db), "--lang", "en"]) == 0
     assert built == [complete] and deck.read_bytes() == b"deck"
     close_all()
+
+
+def test_the_title_page_dates_the_deck_in_the_languages_format():
+    day = dt.date(2026, 12, 5)
+    title, subtitle = report.deck_title("de", "2026-H1", today=day)
+    assert title == "Die Loyalitätskette"
+    assert subtitle == "Befragungswelle 2026-H1 · erstellt am 05.12.2026 mit Loyalty"
+    _title, subtitle = report.deck_title("en", "2026-H1", today=day)
+    assert subtitle == "Survey wave 2026-H1 · made on 2026-12-05 with Loyalty"

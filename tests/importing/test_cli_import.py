@@ -146,7 +146,7 @@ def test_a_rejected_import_exits_1_and_changes_nothing(chain, db, tmp_path):
         "Der Import wurde abgelehnt; der Datenspeicher ist unverändert.\n"
         f"Alle Probleme als CSV: {problems}"
     )
-    listed = pl.read_csv(problems)
+    listed = pl.read_csv(problems, separator=";")  # the Data page's German CSV
     assert listed.height == n
     assert listed.columns == ["Art", "Zeile", "Spalte", "Wert", "Erwartet", "Meldung"]
     assert counts(db) == before
