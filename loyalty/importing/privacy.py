@@ -352,128 +352,80 @@ MAX_CATEGORIES = 50
 
 _PHONE = r"^\+?[\d\s()/.\-]+$"
 _PHONE_DIGITS = 9
-#: Common first names (German and English); "Anna Schmidt" or "Schmidt, Anna" in a job area.
+#: Common first names (German and English). As the first of a two-word value ("Anna Schmidt",
+#: "Schmidt, Anna") each of them makes the value a person's name.
 FIRST_NAMES = frozenset(
     [
-        "alexander",
-        "andrea",
-        "andreas",
-        "angelika",
-        "anja",
-        "anna",
-        "anne",
-        "barbara",
-        "bernd",
-        "birgit",
-        "brigitte",
-        "christian",
-        "christina",
-        "christine",
-        "claudia",
-        "daniel",
-        "daniela",
-        "david",
-        "dennis",
-        "dieter",
-        "elisabeth",
-        "emma",
-        "eva",
-        "felix",
-        "florian",
-        "frank",
-        "gabriele",
-        "hans",
-        "heike",
-        "helmut",
-        "jan",
-        "jana",
-        "jens",
-        "johanna",
-        "jonas",
-        "julia",
-        "jürgen",
-        "karin",
-        "katharina",
-        "kerstin",
-        "klaus",
-        "lara",
-        "laura",
-        "lea",
-        "lena",
-        "leon",
-        "lisa",
-        "lukas",
-        "manfred",
-        "marco",
-        "maria",
-        "marie",
-        "mario",
-        "markus",
-        "martin",
-        "martina",
-        "matthias",
-        "max",
-        "michael",
-        "monika",
-        "nadine",
-        "nicole",
-        "niklas",
-        "nina",
-        "oliver",
-        "patrick",
-        "paul",
-        "peter",
-        "petra",
-        "philipp",
-        "ralf",
-        "renate",
-        "sabine",
-        "sandra",
-        "sarah",
-        "sebastian",
-        "simone",
-        "sophie",
-        "stefan",
-        "stefanie",
-        "stephan",
-        "susanne",
-        "sven",
-        "thomas",
-        "tim",
-        "tobias",
-        "torsten",
-        "ulrike",
-        "ursula",
-        "uwe",
-        "werner",
-        "wolfgang",
-        "yvonne",
-        "james",
-        "john",
-        "robert",
-        "william",
-        "richard",
-        "joseph",
-        "charles",
-        "mary",
-        "patricia",
-        "jennifer",
-        "linda",
-        "elizabeth",
-        "susan",
-        "jessica",
-        "karen",
-        "nancy",
-        "emily",
-        "olivia",
-        "george",
-        "jack",
-        "harry",
-        "oscar",
+        # German, of people aged about 18 to 65
+        *("achim", "ahmet", "alexander", "ali", "alina", "amelie", "andrea", "andreas"),
+        *("angela", "angelika", "anja", "anna", "anne", "annika", "anton", "antje", "armin"),
+        *("astrid", "axel", "ayse", "barbara", "ben", "benjamin", "bernd", "bernhard"),
+        *("bianca", "birgit", "björn", "brigitte", "carina", "carolin", "caroline", "carsten"),
+        *("charlotte", "christian", "christiane", "christina", "christine", "christoph"),
+        *("clara", "claudia", "corinna", "dagmar", "daniel", "daniela", "david", "dennis"),
+        *("diana", "dieter", "dirk", "dominik", "doris", "elena", "elias", "elif", "elisabeth"),
+        *("emil", "emilia", "emma", "erik", "erika", "eva", "fabian", "fatma", "felix", "finn"),
+        *("florian", "frank", "franziska", "gabriele", "gerhard", "gisela", "greta", "günter"),
+        *("günther", "hanna", "hannah", "hannes", "hans", "harald", "heike", "heiko", "heinz"),
+        *("helga", "helmut", "henrik", "holger", "horst", "ines", "ingo", "ingrid", "jakob"),
+        *("jan", "jana", "janina", "jannik", "jennifer", "jens", "jessica", "joachim"),
+        *("johanna", "johannes", "jonas", "jonathan", "jörg", "josef", "julia", "julian"),
+        *("jürgen", "jutta", "kai", "karin", "karl", "katharina", "kathrin", "katja", "katrin"),
+        *("kerstin", "kevin", "klara", "klaus", "lara", "lars", "laura", "lea", "lena"),
+        *("leon", "leonie", "lina", "lisa", "luca", "luis", "luisa", "lukas", "maja", "malte"),
+        *("manfred", "manuela", "marc", "marcel", "marco", "marcus", "maren", "maria", "marie"),
+        *("mario", "marion", "markus", "martin", "martina", "marvin", "matthias", "max"),
+        *("maximilian", "mehmet", "melanie", "mia", "michael", "michelle", "miriam", "monika"),
+        *("moritz", "murat", "mustafa", "nadine", "natalie", "nele", "nico", "nicole", "niklas"),
+        *("nils", "nina", "noah", "norbert", "olaf", "oliver", "patrick", "paul", "paula"),
+        *("peter", "petra", "philipp", "pia", "rainer", "ralf", "renate", "rené", "robin"),
+        *("roland", "rolf", "sabine", "sabrina", "sandra", "sarah", "sascha", "sebastian"),
+        *("silke", "simon", "simone", "sonja", "sophia", "sophie", "stefan", "stefanie"),
+        *("steffen", "stephan", "susanne", "sven", "svenja", "tanja", "theo", "thomas"),
+        *("thorsten", "till", "tim", "timo", "tina", "tobias", "tom", "torsten", "ulrike"),
+        *("ursula", "ute", "uwe", "vanessa", "verena", "volker", "werner", "wolfgang", "yvonne"),
+        # English
+        *("james", "john", "robert", "william", "richard", "joseph", "charles", "mary"),
+        *("patricia", "jennifer", "linda", "elizabeth", "susan", "karen", "nancy", "emily"),
+        *("olivia", "george", "jack", "harry", "oscar"),
     ]
 )
+#: First names that are also ordinary words or abbreviations ("seit Jan 2020", "Max. 2 Jahre",
+#: "frank", "till", "Kai", "Horst", "Erika", "jack"): only the whole-value rule uses them.
+AMBIGUOUS_FIRST_NAMES = frozenset(["erika", "frank", "horst", "jack", "jan", "kai", "max", "till"])
+#: Common German surnames that are no ordinary word, job or retail area and no first name
+#: (not Fischer, Schneider, Koch, Klein, Lange, Bauer, Zimmermann, Richter, Wolf …): each makes
+#: a value a person's name wherever it stands as a capitalised word ("Kasse Müller").
+SURNAMES = frozenset(
+    [
+        *("baumann", "becker", "berger", "böhm", "brandt", "haas", "hartmann", "herrmann"),
+        *("hoffmann", "hofmann", "huber", "kaya", "köhler", "krause", "krüger", "kuhn"),
+        *("lehmann", "maier", "mayer", "meier", "meyer", "möller", "müller", "neumann"),
+        *("peters", "pohl", "schäfer", "schmid", "schmidt", "schmitt", "schmitz", "scholz"),
+        *("schröder", "schubert", "schulte", "schulz", "schulze", "voigt", "wagner", "weber"),
+        *("winkler", "wolff", "yilmaz"),
+    ]
+)
+#: Capitalised words that make a survey category a person's name wherever they stand.
+NAME_WORDS = (FIRST_NAMES - AMBIGUOUS_FIRST_NAMES) | SURNAMES
+_WORD = r"\b[A-ZÄÖÜ][a-zäöüß]+\b"
 _NAME_COMMA = r"^[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?,\s*[A-ZÄÖÜ][a-zäöüß]+$"
+#: "First Last" as the whole value (the first word is then looked up in FIRST_NAMES).
+_TWO_WORDS = r"^(\S+)\s+\p{L}[\p{L}'\-]*$"
 _SALUTATION = r"^(?i:herr|frau|hr\.|fr\.|mr\.?|mrs\.?|ms\.?|dr\.)\s+[A-ZÄÖÜ]"
+#: A salutation anywhere ("Kasse bei Herrn Weber", "Lager (Fr. Meyer)"), or an initial before a
+#: capitalised word ("Ltg. L. Fischer"), at the start or after a space, bracket or punctuation.
+_SALUTATION_INSIDE = (
+    r"(?:^|[\s(\[,;:/])"
+    r"(?:(?:Herrn?|Frau|Mrs?|Ms)\.?\s+|(?:Hr|Fr|Dr)\.\s*|[A-ZÄÖÜ]\.\s*)[A-ZÄÖÜ][a-zäöüß]"
+)
+#: Abbreviations and ordinals whose full stop ends no sentence ("Stellv. Filialleitung",
+#: "Max. 2 Jahre", "z. B.", "Azubi 1. Lehrjahr"): taken out before the salutation and sentence
+#: rules look at a value.
+_ABBREVIATION = (
+    r"(?i)\b(?:z\.\s*b|u\.\s*a|d\.\s*h|stellv|max|min|mind|ca|bzw|inkl|ggf|evtl|abt|ltg|nr"
+    r"|std|jan|feb|mär|apr|jun|jul|aug|sep|sept|okt|nov|dez|approx|dept|asst|incl|no|\d{1,2})\."
+)
 _SENTENCE = r"[.!?;]\s+\S|[.!?]$"
 _MAX_WORDS = 6
 
@@ -482,14 +434,34 @@ _MAX_WORDS = 6
 TEXT_REASONS = ("too_long", "email", "ip", "phone", "name", "free_text")
 
 
+def _looks_like_a_name(value: pl.Expr) -> pl.Expr:
+    """Whether a survey category holds a person's name: the whole value "Schmidt, Anna" or
+    "Anna Schmidt" (a first name of :data:`FIRST_NAMES`), a salutation or an initial before a
+    capitalised word anywhere ("Kasse bei Herrn Weber", "L. Fischer"), or a capitalised word
+    of :data:`NAME_WORDS` anywhere ("Verkauf (Anna Müller)", "Verkauf/Anna", "Kasse Müller").
+    A surname alone that is also an ordinary word ("Lager (Fischer)") is not recognised."""
+    first = value.str.extract(_TWO_WORDS, 1).str.to_lowercase()
+    plain = value.str.replace_all(_ABBREVIATION, "")
+    words = value.str.extract_all(_WORD).list.eval(
+        pl.element().str.to_lowercase().is_in(sorted(NAME_WORDS))
+    )
+    return (
+        value.str.contains(_NAME_COMMA)
+        | value.str.contains(_SALUTATION)
+        | first.is_in(sorted(FIRST_NAMES))
+        | plain.str.contains(_SALUTATION_INSIDE)
+        | words.list.any()
+    )
+
+
 def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
     """Per value: why it may not be stored (``too_long``, ``email``, ``phone``, ``ip``,
-    ``name``, ``free_text``) or null. ``names``: also look for a person's name (category
-    labels; a branch may well be called after a person or a street). Each distinct value is
-    judged once (a category column of a million answers holds a handful)."""
+    ``name``, ``free_text``) or null. ``names``: also look for a person's name
+    (:func:`_looks_like_a_name`; category labels: a branch may well be called after a person
+    or a street). Each distinct value is judged once (a category column of a million answers
+    holds a handful)."""
     s = values.cast(pl.String).str.strip_chars()
     frame = pl.DataFrame({"v": s.unique()})
-    first = pl.col("v").str.extract(r"^(\S+)\s+\S+$", 1).str.to_lowercase()
     digits = pl.col("v").str.count_matches(r"\d")
     reason = (
         pl.when(pl.col("v").is_null())
@@ -504,15 +476,10 @@ def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
         .then(pl.lit("phone"))
     )
     if names:
-        reason = reason.when(
-            pl.col("v").str.contains(_NAME_COMMA)
-            | pl.col("v").str.contains(_SALUTATION)
-            | first.is_in(list(FIRST_NAMES))
-        ).then(pl.lit("name"))
+        reason = reason.when(_looks_like_a_name(pl.col("v")).fill_null(False)).then(pl.lit("name"))
     words = pl.col("v").str.count_matches(r"\S+")
-    reason = reason.when(
-        (pl.col("v").str.contains(_SENTENCE) & (words >= 3)) | (words > _MAX_WORDS)
-    ).then(pl.lit("free_text"))
+    sentence = pl.col("v").str.replace_all(_ABBREVIATION, "").str.contains(_SENTENCE)
+    reason = reason.when((sentence & (words >= 3)) | (words > _MAX_WORDS)).then(pl.lit("free_text"))
     judged = frame.select("v", reason.otherwise(None).cast(pl.String).alias("reason"))
     return s.replace_strict(
         judged["v"], judged["reason"], default=None, return_dtype=pl.String

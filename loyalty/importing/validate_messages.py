@@ -10,6 +10,8 @@ and ``import.problem.KIND.line`` (one occurrence, with ``{row}``, ``{column}``, 
 
 from __future__ import annotations
 
+from loyalty.importing import messages as _reading
+
 MESSAGES: dict[str, dict[str, str]] = {
     # --- problems (blocking): heading + one line per occurrence ------------------------------
     "import.problem.read_error": {
@@ -826,3 +828,51 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Wave {wave} has no questionnaire.",
     },
 }
+
+
+# --- generated: one wording per field and reason, per kind of text check ----------------------
+# A problem line is filled from the problem's own columns only (row, column, value, expected),
+# in either language, so what differs by language (a field's label, a reason's wording) is in
+# the code: one code per case, its messages written here from the labels above and the reasons'
+# wording (``privacy.<reason>`` in :mod:`loyalty.importing.messages`).
+
+#: The survey fields an identifying column may not be stored as
+#: (``loyalty.importing.rules.columns.GUARDED_FIELDS``) and the column reasons that refuse it
+#: (``columns.REFUSED_REASONS``: every ``privacy.<reason>`` but free text).
+_GUARDED_FIELDS = ("branch_id", "wave", "tenure_band", "role")
+_REFUSED_REASONS = tuple(
+    key.removeprefix("privacy.")
+    for key in _reading.MESSAGES
+    if key.startswith("privacy.") and key != "privacy.free_text"
+)
+for _reason in _REFUSED_REASONS:
+    for _field in _GUARDED_FIELDS:
+        _why = _reading.MESSAGES[f"privacy.{_reason}"]
+        _label = MESSAGES[f"import.field.{_field}"]
+        _code = f"import.problem.identifying_column_{_reason}_as_{_field}"
+        MESSAGES[_code] = {
+            "de": f"Spalten mit Angaben zu Personen, als „{_label['de']}“ zugeordnet",
+            "en": f"Columns with personal data assigned as “{_label['en']}”",
+        }
+        MESSAGES[f"{_code}.line"] = MESSAGES[f"{_code}.file"] = {
+            "de": f"Spalte „{{column}}“ enthält Angaben zu Personen ({_why['de']}) und darf "
+            f"nicht als „{_label['de']}“ gespeichert werden; ordnen Sie eine andere Spalte zu.",
+            "en": f"Column “{{column}}” holds personal data ({_why['en']}) and may not be "
+            f"stored as “{_label['en']}”; assign another column.",
+        }
+
+#: A refused stored text whose column has no value that passes the checks: neutral examples
+#: instead of the file's (``identifying_<reason>_without_examples``).
+_NEUTRAL_EXAMPLES = {
+    "de": "Verkauf, Kasse, 1–3 Jahre (kein Wert dieser Spalte besteht die Prüfung – ist die "
+    "richtige Spalte zugeordnet?)",
+    "en": "Sales, Cashier, 1–3 years (no value of this column passes the check – is the right "
+    "column assigned?)",
+}
+for _reason in ("too_long", "email", "phone", "ip", "name", "free_text"):
+    _code = f"import.problem.identifying_{_reason}"
+    MESSAGES[f"{_code}_without_examples"] = MESSAGES[_code]
+    MESSAGES[f"{_code}_without_examples.line"] = {
+        lang: MESSAGES[f"{_code}.line"][lang].replace("{expected}", _NEUTRAL_EXAMPLES[lang])
+        for lang in ("de", "en")
+    }

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from loyalty import demo
-from loyalty.importing import privacy
+from loyalty.importing import privacy, run
 from loyalty.importing.run import run_import
 from loyalty.store import Store
 
@@ -115,8 +115,15 @@ def _count(store: Store) -> int:
         ("Betriebszugehörigkeit (Jahre)", "0541 98765432", "identifying_phone", None),
         (
             "Tätigkeitsbereich",
-            "Mein Chef ist Herr Meier und er ist nie da",
+            "Mein Chef ist nie da und keiner hilft",
             "identifying_free_text",
+            None,
+        ),
+        # a sentence naming someone is refused for the name
+        (
+            "Tätigkeitsbereich",
+            "Mein Chef ist Herr Meier und er ist nie da",
+            "identifying_name",
             None,
         ),
         (
@@ -200,3 +207,187 @@ def test_the_cli_refuses_and_names_row_and_column(chain, tmp_path):
     )
     assert out.returncode == 1, out.stdout + out.stderr
     assert "Zeile 2, Spalte „Tätigkeitsbereich“: „10.1.2.3“ ist eine IP-Adresse" in out.stdout
+
+
+# --- names inside survey categories (QA: names in job areas were stored) ----------------------
+
+#: Realistic job areas and tenure bands: none may be taken for a person's name or free text.
+CATEGORIES = [
+    *("Verkauf", "Kasse", "Lager", "Filialleitung", "Stellv. Filialleitung"),
+    *("Service & Beratung", "Backshop", "Frische/Obst & Gemüse", "Fleisch- und Wursttheke"),
+    *("Kundenservice", "Azubi", "Aushilfe", "Teilzeit", "< 1 Jahr", "1-3 Jahre", "Max. 2 Jahre"),
+    *("seit Jan 2020", "über 10 Jahre", "Sales", "Cashier", "Warehouse", "Store manager"),
+    *("Less than 1 year", "Azubi 1. Lehrjahr", "z. B. Kasse", "Damen- und Herrenmode"),
+]
+#: Job areas that name a person somewhere in the value.
+NAMED = [
+    *("Verkauf (Anna Müller)", "Kasse bei Herrn Weber", "Verkauf, Chefin: Sophie Wagner"),
+    *("Team Jonas Becker", "Markus", "Verkauf/Anna", "Leonie Müller", "Kasse Müller"),
+    *("Lager (Fr. Meyer)", "Lager - Ltg. L. Fischer", "Hannah", "Mia Schulz"),
+]
+
+
+def test_realistic_categories_pass():
+    reasons = privacy.text_reasons(pl.Series(CATEGORIES))
+    assert dict(zip(CATEGORIES, reasons.to_list(), strict=True)) == dict.fromkeys(CATEGORIES)
+
+
+def test_a_name_anywhere_in_a_category_is_refused():
+    reasons = privacy.text_reasons(pl.Series(NAMED))
+    assert dict(zip(NAMED, reasons.to_list(), strict=True)) == dict.fromkeys(NAMED, "name")
+    # a first name that is also a word counts only as the whole value "First Last"
+    ambiguous = ["seit Jan 2020", "Jan Müller", "Max Mustermann", "Jan 2020"]
+    assert privacy.text_reasons(pl.Series(ambiguous)).to_list() == [None, "name", "name", None]
+    # a branch may be called after a person: branch texts are not searched for names
+    branches = ["Anna Müller", "Filiale Müller", "Kasse bei Herrn Weber"]
+    assert privacy.text_reasons(pl.Series(branches), names=False).to_list() == [None] * 3
+    # the documented limit (docs/privacy.md): a surname that is also a word or a job area
+    # (Fischer, Koch, Bauer …) is not recognised on its own
+    alone = ["Lager (Fischer)", "Koch", "Bäckerei Bauer"]
+    assert privacy.text_reasons(pl.Series(alone)).to_list() == [None] * 3
+
+
+# --- an identifying column mapped to a stored field ------------------------------------------
+
+_MAPPING = {
+    "respondent_id": "Antwort-ID",
+    "branch_id": "Filiale",
+    "wave": "Welle",
+    "tenure_band": "Betriebszugehörigkeit (Jahre)",
+    "role": "Tätigkeitsbereich",
+}
+_SURNAMES = ["Schneider", "Wagner", "Fischer", "Koch", "Richter", "Neumann", "Schwarz"]
+
+
+def _with_column(frame: pl.DataFrame, heading: str, values: list[str]) -> bytes:
+    column = pl.Series(heading, [values[i % len(values)] for i in range(frame.height)])
+    return frame.with_columns(column).write_csv(separator=";").encode("utf-8")
+
+
+def _stored_roles(store: Store) -> set[str]:
+    return set(store.sql("SELECT DISTINCT role FROM responses")["role"].to_list())
+
+
+@pytest.mark.parametrize(
+    ("heading", "values", "field", "code", "de", "en"),
+    [
+        (
+            "Nachname",
+            _SURNAMES,
+            "role",
+            "identifying_column_name_as_role",
+            "Spalte „Nachname“ enthält Angaben zu Personen (Name einer Person) und darf nicht "
+            "als „Tätigkeitsbereich“ gespeichert werden; ordnen Sie eine andere Spalte zu.",
+            "Column “Nachname” holds personal data (a person's name) and may not be stored as "
+            "“Role”; assign another column.",
+        ),
+        (  # classified by content: most values are e-mail addresses
+            "Kontakt",
+            ["a.koch@example.de", "b.richter@example.de", "Verkauf"],
+            "tenure_band",
+            "identifying_column_email_as_tenure_band",
+            "Spalte „Kontakt“ enthält Angaben zu Personen (E-Mail-Adresse) und darf nicht als "
+            "„Betriebszugehörigkeit“ gespeichert werden; ordnen Sie eine andere Spalte zu.",
+            "Column “Kontakt” holds personal data (e-mail address) and may not be stored as "
+            "“Tenure band”; assign another column.",
+        ),
+    ],
+)
+def test_an_identifying_column_mapped_to_a_stored_field_is_refused(
+    chain, store, heading, values, field, code, de, en
+):
+    before, roles = _count(store), _stored_roles(store)
+    data = _with_column(chain["frame"], heading, values)
+    mapping = _MAPPING | {field: heading}
+    out = run_import(
+        store, data, "s.csv", "engagement", chain["wave"], mapping=mapping, actor="hr", lang="de"
+    )
+    assert not out.stored
+    problems = out.report.validation.problems
+    assert problems.rows() == [(code, None, heading, field, None)]
+    assert de in out.report.render_text("de")
+    assert en in out.report.render_text("en")
+    assert de in out.report.problems_frame("de")["Meldung"].to_list()
+    # the column is named among those not stored, and nothing is stored
+    reason = code.removeprefix("identifying_column_").split("_as_")[0]
+    assert (heading, reason) in out.report.validation.dropped_columns
+    assert _count(store) == before
+    assert _stored_roles(store) == roles
+
+
+def test_a_saved_mapping_cannot_store_an_identifying_column(chain, store):
+    run.save_mapping(store, "HR", "engagement", _MAPPING | {"role": "Nachname"})
+    data = _with_column(chain["frame"], "Nachname", _SURNAMES)
+    out = run_import(
+        store, data, "s.csv", "engagement", chain["wave"], mapping_name="HR", actor="hr", lang="en"
+    )
+    assert not out.stored
+    assert out.report.validation.problems["kind"].to_list() == ["identifying_column_name_as_role"]
+    assert not _stored_roles(store) & set(_SURNAMES)
+    # the respondent id may come from an identifying column: it finds duplicates and is never
+    # stored (the column is still named as dropped)
+    data = _with_column(chain["frame"], "Personalnummer", [str(7000 + i) for i in range(200)])
+    mapping = _MAPPING | {"respondent_id": "Personalnummer"}
+    out = run_import(
+        store, data, "s.csv", "engagement", chain["wave"], mapping=mapping, actor="hr", lang="en"
+    )
+    assert out.stored, out.report.render_text("en")
+    assert ("Personalnummer", "external_id") in out.report.validation.dropped_columns
+
+
+# --- the examples beside a refused text ---------------------------------------------------------
+
+
+def test_the_examples_are_accepted_values_only(chain, store):
+    frame = chain["frame"].with_columns(
+        pl.when(pl.int_range(pl.len()) < 3)
+        .then(pl.lit("Verkauf (Anna Müller)"))
+        .when(pl.int_range(pl.len()) == 3)
+        .then(pl.lit("anna.mueller@example.de"))
+        .when(pl.int_range(pl.len()) == 4)
+        .then(pl.lit("Lager (Fischer)"))  # not recognised, but given once: no example
+        .otherwise(pl.col("Tätigkeitsbereich"))
+        .alias("Tätigkeitsbereich")
+    )
+    data = frame.write_csv(separator=";").encode()
+    out = run_import(store, data, "s.csv", "engagement", chain["wave"], actor="hr", lang="de")
+    assert not out.stored
+    problems = out.report.validation.problems
+    assert problems.select("kind", "row").rows() == [
+        ("identifying_name", 2),
+        ("identifying_name", 3),
+        ("identifying_name", 4),
+        ("identifying_email", 5),
+    ]
+    # the three most frequent of the column's accepted values, the most frequent first
+    usual = (
+        frame["Tätigkeitsbereich"]
+        .value_counts()
+        .filter(~pl.col("Tätigkeitsbereich").str.contains(r"\(|@"))
+        .sort(["count", "Tätigkeitsbereich"], descending=[True, False])
+    )
+    assert set(problems["expected"]) == {", ".join(usual["Tätigkeitsbereich"].head(3))}
+    text = out.report.render_text("de")
+    assert "„Verkauf (Anna Müller)“ sieht aus wie der Name einer Person" in text
+    assert "Anna Müller), " not in text and "Fischer)," not in text
+
+
+def test_a_column_without_an_accepted_value_gets_the_messages_examples(chain, store):
+    names = ["Anna Müller", "Jonas Becker", "Leonie Schmidt", "Sophie Wagner", "Lukas Meyer"]
+    data = _with_column(chain["frame"], "Tätigkeitsbereich", names)
+    out = run_import(store, data, "s.csv", "engagement", chain["wave"], actor="hr", lang="de")
+    assert not out.stored
+    problems = out.report.validation.problems
+    assert set(problems["kind"]) == {"identifying_name_without_examples"}
+    assert problems["expected"].is_null().all()
+    assert problems.height == chain["frame"].height
+    de, en = out.report.render_text("de"), out.report.render_text("en")
+    assert (
+        "„Anna Müller“ sieht aus wie der Name einer Person; erwartet: eine kurze Kategorie wie "
+        "Verkauf, Kasse, 1–3 Jahre (kein Wert dieser Spalte" in de
+    )
+    assert (
+        "“Anna Müller” looks like a person's name; expected: a short category such as "
+        "Sales, Cashier, 1–3 years (no value of this column" in en
+    )
+    assert "wie –" not in de and "such as –" not in en

@@ -17,6 +17,15 @@ from loyalty.importing.rules import engagement
 from loyalty.importing.rules.base import WAVE_FORMATS, Notice, file_problem, wave_period
 from loyalty.schema import FIELDS
 
+#: The survey fields whose column is stored as text (the respondent id only finds duplicates
+#: and is never stored; answers are stored only as scale points): an identifying column
+#: (:func:`privacy.identifying_columns`) mapped to one of them is refused.
+GUARDED_FIELDS = tuple(f.name for f in FIELDS["engagement"] if f.name != "respondent_id")
+#: The reasons that refuse such a column: all but ``free_text``, which judges a whole column
+#: as comments (long, mostly distinct values) and would refuse a small file's categories
+#: ("Verkauf und Beratung"); a stored text is checked value by value for free text anyway
+#: (:func:`privacy.text_reasons`, the distinct-value limit).
+REFUSED_REASONS = tuple(r for r in privacy.COLUMN_REASONS if r != "free_text")
 #: Every problem kind this step raises (``import.problem.<code>`` in both languages).
 CODES = (
     "mapped_column_missing",
@@ -26,6 +35,11 @@ CODES = (
     "unknown_field",
     "bad_wave_label",
     "missing_wave",
+    *(
+        f"identifying_column_{reason}_as_{name}"
+        for reason in REFUSED_REASONS
+        for name in GUARDED_FIELDS
+    ),
 )
 #: Every note (``import.warning.<code>``) this step gives.
 NOTES = ("identifying_dropped",)
@@ -74,6 +88,7 @@ def check(
         )
         out.problems.extend(problems)
         out.notes.extend(notes)
+    _identifying_mapped(out.resolved, identifying, out.problems)
     _unused_columns(raw_frame, kind, identifying, out)
     return out
 
@@ -145,17 +160,45 @@ def _given_wave(
     return None
 
 
+def _identifying_mapped(
+    resolved: dict[str, str | None],
+    identifying: Sequence[tuple[str, str]],
+    problems: list[pl.DataFrame],
+) -> None:
+    """A column that identifies people (by heading or content) may not be stored as a field of
+    :data:`GUARDED_FIELDS` (a surname column mapped as job area): a problem naming the column,
+    the field and why, whoever mapped it (by hand, a saved mapping, the suggestion)."""
+    reasons = {c: r for c, r in identifying if r in REFUSED_REASONS}
+    for name in GUARDED_FIELDS:
+        column = resolved.get(name)
+        if column is not None and column in reasons:
+            problems.append(
+                file_problem(
+                    f"identifying_column_{reasons[column]}_as_{name}", column=column, value=name
+                )
+            )
+
+
 def _unused_columns(
     raw_frame: pl.DataFrame, kind: str, identifying: Sequence[tuple[str, str]], out: Mapped
 ) -> None:
     """Columns no field or item uses: identifying ones (and a survey's free text, which could
-    name people) are dropped and named in a note; the rest are listed as ignored."""
+    name people) are dropped and named in a note; the rest are listed as ignored. An
+    identifying column is dropped even where a field of :data:`GUARDED_FIELDS` uses it (that
+    is a problem, :func:`_identifying_mapped`) unless only its content looked like free text
+    (then its values are checked one by one); an item's column stays (it is stored only as
+    scale points)."""
     columns = raw_frame.columns
     used = {c for c in out.resolved.values() if c} | set(out.items.values())
     stored = {c for n, c in out.resolved.items() if c and n != "respondent_id"} | set(
         out.items.values()
     )
-    dropped = [(c, r) for c, r in identifying if c in columns and c not in stored]
+    guarded = {c for n, c in out.resolved.items() if c and n in GUARDED_FIELDS}
+    dropped = [
+        (c, r)
+        for c, r in identifying
+        if c in columns and (c not in stored or (c in guarded and r in REFUSED_REASONS))
+    ]
     dropped_names = {c for c, _ in dropped}
     for col in columns:
         if col in used or col in dropped_names:

@@ -38,6 +38,7 @@ CODES = (
     "too_large",
     "negative",
     *(f"identifying_{reason}" for reason in privacy.TEXT_REASONS),
+    *(f"identifying_{reason}_without_examples" for reason in privacy.TEXT_REASONS),
     "too_many_categories",
     "duplicate_branch",
 )
@@ -46,6 +47,8 @@ NOTES = ("branches_by_name", "unknown_branches_skipped", "unknown_branches_added
 
 #: How much of a refused text the report repeats (the whole cell may be megabytes).
 SHOWN_TEXT = 60
+#: How many of a column's accepted texts a refused one is shown beside, as examples.
+EXAMPLES = 3
 #: The largest value a numeric field takes (and how the message writes it): counts and
 #: amounts below 10¹⁵ (exact as a float, far from 64-bit overflow when summed), a branch's
 #: headcount below 10⁶ (a 32-bit column). Larger values, infinity and NaN are problems.
@@ -409,15 +412,25 @@ def texts(work: pl.DataFrame, ctx: Context) -> Checked:
 def _refused_texts(
     work: pl.DataFrame, name: str, ctx: Context, category: bool
 ) -> list[pl.DataFrame]:
-    """A problem per row whose text in column ``name`` may not be stored, by reason."""
+    """A problem per row whose text in column ``name`` may not be stored, by reason, with the
+    column's most frequent accepted texts as examples: only texts that pass the checks and, in
+    a survey category, stand in at least two rows (a value given once may be a name the checks
+    miss); without such a text the message's own neutral examples (``…_without_examples``)."""
     problems = []
     reasons = privacy.text_reasons(work[name], names=category)
     flagged = work.select("__row", name).with_columns(reasons.alias("__reason"))
     flagged = flagged.filter(pl.col("__reason").is_not_null())
     if name == "branch_id" and ctx.kind != "branches":
         flagged = flagged.filter(pl.col(name).is_in(list(ctx.new_branches)))
-    good = work.filter(reasons.is_null())[name].drop_nulls()
-    examples = ", ".join(good.value_counts(sort=True)[name].head(3).to_list()) or "–"
+    good = (
+        work.filter(reasons.is_null())[name]
+        .drop_nulls()
+        .value_counts(name="__n")
+        .filter(pl.col("__n") >= (2 if category else 1))
+        .sort(["__n", name], descending=[True, False])
+    )
+    examples = ", ".join(good[name].head(EXAMPLES).to_list())
+    suffix = "" if examples else "_without_examples"
     value = (
         pl.when(pl.col(name).str.len_chars() > SHOWN_TEXT)
         .then(pl.col(name).str.slice(0, SHOWN_TEXT) + pl.lit(" …"))
@@ -428,10 +441,10 @@ def _refused_texts(
             row_problems(
                 flagged,
                 pl.col("__reason") == reason,
-                f"identifying_{reason}",
+                f"identifying_{reason}{suffix}",
                 ctx.resolved[name],
                 value,
-                examples,
+                examples or None,
             )
         )
     return problems
