@@ -164,9 +164,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "What we did and what it changed",
     },
     "actions.story.did": {
-        "de": "{n} Maßnahmen erfasst: {running} laufen, {done} abgeschlossen, {planned} "
+        "de": "{n} {n:plural:one=Maßnahme:other=Maßnahmen} erfasst: {running} "
+        "{running:plural:one=läuft:other=laufen}, {done} abgeschlossen, {planned} "
         "geplant, {dropped} abgebrochen.",
-        "en": "{n} actions recorded: {running} running, {done} done, {planned} planned, "
+        "en": "{n} {n:plural:one=action:other=actions} recorded: {running} running, {done} done, "
+        "{planned} planned, "
         "{dropped} dropped.",
     },
     "actions.story.pending": {

@@ -248,10 +248,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Engagement × loyalty: return on sales by quadrant",
     },
     "quadrant.subtitle": {
-        "de": "Teilung am Median; Mittelwert mit 95‑%‑Bootstrap-Intervall, n = {n} Filialen "
-        "(Filialebene)",
-        "en": "Split at the median; mean with 95% bootstrap interval, n = {n} branches "
-        "(branch level)",
+        "de": "Teilung am Median; Mittelwert mit 95‑%‑Bootstrap-Intervall, n = {n} "
+        "{n:plural:one=Filiale:other=Filialen} (Filialebene)",
+        "en": "Split at the median; mean with 95% bootstrap interval, n = {n} "
+        "{n:plural:one=branch:other=branches} (branch level)",
     },
     "quadrant.high_high": {
         "de": "Engagement hoch<br>{loyalty} hoch",
@@ -464,19 +464,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "story.quadrants.title": {"de": "Wo beides stimmt", "en": "Where both are right"},
     "story.quadrants.line": {
-        "de": "Engagement und Kundenbindung beide hoch: Umsatzrendite {hh} % [{hh_low}–{hh_high}] "
-        "(n = {n_hh}); beide niedrig: {ll} % [{ll_low}–{ll_high}] (n = {n_ll}).",
-        "en": "Engagement and loyalty both high: return on sales {hh}% [{hh_low}–{hh_high}] "
-        "(n = {n_hh}); both low: {ll}% [{ll_low}–{ll_high}] (n = {n_ll}).",
+        "de": "Engagement und Kundenbindung beide hoch: Umsatzrendite {hh}; beide niedrig: {ll}.",
+        "en": "Engagement and loyalty both high: return on sales {hh}; both low: {ll}.",
+    },
+    # a quadrant's mean return in story.quadrants.line: with its interval, or without one (a
+    # quadrant of one branch, or too few branches for the bootstrap), or none (an empty one)
+    "story.quadrants.mean": {
+        "de": "{mean} % [{low}–{high}] (n = {n})",
+        "en": "{mean}% [{low}–{high}] (n = {n})",
+    },
+    "story.quadrants.mean_no_interval": {
+        "de": "{mean} % (n = {n}, kein Intervall)",
+        "en": "{mean}% (n = {n}, no interval)",
+    },
+    "story.quadrants.mean_none": {
+        "de": "– (n = {n})",
+        "en": "– (n = {n})",
     },
     "story.branches.title": {
         "de": "Die Filialen, auf die es ankommt",
         "en": "The branches that matter",
     },
     "story.branches.line": {
-        "de": "Diese {k} Filialen verlieren {lost} Kunden, {share} % aller verlorenen Kunden "
+        "de": "Diese {k} {k:plural:one=Filiale verliert:other=Filialen verlieren} {lost} Kunden, "
+        "{share} % aller verlorenen Kunden "
         "(Filialebene).",
-        "en": "These {k} branches lose {lost} customers, {share}% of all customers lost "
+        "en": "{k:plural:one=This:other=These} {k} {k:plural:one=branch loses:other=branches lose} "
+        "{lost} {lost:plural:one=customer:other=customers}, {share}% of all customers lost "
         "(branch level).",
     },
     "story.branches.colour": {
@@ -490,9 +504,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "story.why.title": {"de": "Warum Kunden gehen", "en": "Why customers leave"},
     "story.why.line": {
         "de": "Verhalten des Personals: {staff} % der verlorenen Kunden; Preis {price} %, "
-        "Qualität {quality} % (n = {n} verlorene Kunden, Unternehmen).",
+        "Qualität {quality} % (n = {n} {n:plural:one=verlorener Kunde:other=verlorene Kunden}, "
+        "Unternehmen).",
         "en": "Staff behaviour: {staff}% of lost customers; price {price}%, quality {quality}% "
-        "(n = {n} lost customers, company).",
+        "(n = {n} {n:plural:one=lost customer:other=lost customers}, company).",
     },
     "chart.download": {"de": "Bild", "en": "Image"},
     "story.whatif.title": {"de": "Was wäre, wenn …", "en": "What if …"},
@@ -1298,9 +1313,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Rise in engagement (points on the 1–5 scale)",
     },
     "whatif.loyalty": {
-        "de": "{k} Filialen, Engagement im Mittel +{delta} Punkte: {value} {unit} je Filiale "
+        "de": "{k} {k:plural:one=Filiale:other=Filialen}, Engagement im Mittel +{delta} Punkte: "
+        "{value} {unit} je Filiale "
         "[95‑%‑KI {low}; {high}].",
-        "en": "{k} branches, engagement up {delta} points on average: {value} {unit} per branch "
+        "en": "{k} {k:plural:one=branch:other=branches}, engagement up {delta} points on average: "
+        "{value} {unit} per branch "
         "[95% CI {low}; {high}].",
     },
     "whatif.ros": {
@@ -1311,10 +1328,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "whatif.profit": {
         "de": "Betriebsergebnis zusammen: **{value}** je Halbjahr [95‑%‑KI {low}; {high}] bei "
-        "{revenue} Mio. € Umsatz; Bootstrap mit {n_boot} Stichproben über {n} Filialen "
+        "{revenue} Mio. € Umsatz; Bootstrap mit {n_boot} Stichproben über {n} "
+        "{n:plural:one=Filiale:other=Filialen} "
         "(Filialebene).",
         "en": "Operating profit together: **{value}** per half-year [95% CI {low}; {high}] on "
-        "€{revenue} m revenue; bootstrap with {n_boot} resamples over {n} branches "
+        "€{revenue} m revenue; bootstrap with {n_boot} resamples over {n} "
+        "{n:plural:one=branch:other=branches} "
         "(branch level).",
     },
     "whatif.left_out": {
@@ -1322,6 +1341,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "einen Engagement-Wert und {k:plural:one=bleibt:other=bleiben} außen vor.",
         "en": "{k} of the chosen branches {k:plural:one=has:other=have} too few answers for an "
         "engagement score and {k:plural:one=is:other=are} left out.",
+    },
+    "whatif.na": {
+        "de": "{k} {k:plural:one=Filiale:other=Filialen}, Engagement im Mittel +{delta} Punkte: "
+        "keine Schätzung und kein Intervall, denn die Kette als Modell lässt sich aus {n} "
+        "{n:plural:one=Filiale:other=Filialen} mit Engagement, Kundenbindung und Rendite nicht "
+        "schätzen (Filialebene).",
+        "en": "{k} {k:plural:one=branch:other=branches}, engagement up {delta} points on average: "
+        "no estimate and no interval, as the chain model cannot be estimated from {n} "
+        "{n:plural:one=branch:other=branches} with engagement, loyalty and return (branch level).",
     },
     "whatif.none": {
         "de": "Keine der gewählten Filialen hat einen Engagement-Wert.",
@@ -1337,9 +1365,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Expected change in operating profit per branch",
     },
     "whatif.chart_subtitle": {
-        "de": "zusammen {total} € [95‑%‑KI {low}; {high}], {k} Filialen (die {shown} größten "
+        "de": "zusammen {total} € [95‑%‑KI {low}; {high}], {k} "
+        "{k:plural:one=Filiale:other=Filialen} (die {shown} "
+        "{shown:plural:one=größte:other=größten} "
         "gezeigt, je mit 95‑%‑KI), Filialebene",
-        "en": "together €{total} [95% CI {low}; {high}], {k} branches (the {shown} largest "
+        "en": "together €{total} [95% CI {low}; {high}], {k} {k:plural:one=branch:other=branches} "
+        "(the {shown} largest "
         "shown, each with its 95% CI), branch level",
     },
     "whatif.axis": {"de": "€ je Halbjahr", "en": "€ per half-year"},

@@ -140,19 +140,32 @@ def _quadrants(read: Callable[[str], Any], lang: str, loyalty: str) -> Step:
             t(
                 "story.quadrants.line",
                 lang,
-                hh=i18n.num(q["high_high"]["mean"], lang),
-                hh_low=i18n.num(q["high_high"]["ci_low"], lang),
-                hh_high=i18n.num(q["high_high"]["ci_high"], lang),
-                n_hh=q["high_high"]["n"],
-                ll=i18n.num(q["low_low"]["mean"], lang),
-                ll_low=i18n.num(q["low_low"]["ci_low"], lang),
-                ll_high=i18n.num(q["low_low"]["ci_high"], lang),
-                n_ll=q["low_low"]["n"],
+                hh=_quadrant_mean(q["high_high"], lang),
+                ll=_quadrant_mean(q["low_low"], lang),
             ),
             wording.multiplier_line(quads, loyalty, lang),
             split,
         ),
         charts.quadrant_bars(quads, loyalty, lang, split),
+    )
+
+
+def _quadrant_mean(row: dict[str, Any], lang: str) -> str:
+    """A quadrant's mean return with its interval and n; without an interval where the
+    bootstrap gives none (a quadrant of one branch, too few branches to resample)."""
+    if not analysis.finite(row["mean"]):
+        return t("story.quadrants.mean_none", lang, n=row["n"])
+    if not (analysis.finite(row["ci_low"]) and analysis.finite(row["ci_high"])):
+        return t(
+            "story.quadrants.mean_no_interval", lang, mean=i18n.num(row["mean"], lang), n=row["n"]
+        )
+    return t(
+        "story.quadrants.mean",
+        lang,
+        mean=i18n.num(row["mean"], lang),
+        low=i18n.num(row["ci_low"], lang),
+        high=i18n.num(row["ci_high"], lang),
+        n=row["n"],
     )
 
 

@@ -179,6 +179,21 @@ def what_if_sentences(
     uses the observed paths, and with ``corrected`` how large the corrected path a is."""
     if not w.n_branches:
         return [t("whatif.none", lang)]
+    if not analysis.finite(w.loyalty_change):
+        # the chain model has no paths (too few branches with complete data), so there are
+        # neither changes nor resamples to speak of
+        lines = [
+            t(
+                "whatif.na",
+                lang,
+                k=w.n_branches,
+                delta=i18n.num(w.mean_delta, lang, 2),
+                n=w.n_model,
+            )
+        ]
+        if w.n_left_out:
+            lines.append(t("whatif.left_out", lang, k=w.n_left_out))
+        return lines
     change = i18n.num(w.loyalty_change, lang, 1, sign=True)
     lines = [
         t(

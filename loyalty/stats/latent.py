@@ -377,24 +377,50 @@ def _hessian(f, th: np.ndarray) -> np.ndarray:
     return (hess + hess.T) / 2
 
 
+class _OffTheLikelihood(Exception):
+    """The optimiser proposed parameters at which the Hessian of the likelihood is not finite
+    (a variance overflowing exp, say)."""
+
+
 def _fit(model) -> tuple[np.ndarray, float, np.ndarray, bool]:
     th0 = model.start()
     scale = 1.0 / max(1.0, abs(float(np.real(model.loglik(th0)))))
+    best = [np.inf, th0]  # the best point the optimiser has seen
 
     def fun(th):
-        return -float(np.real(model.loglik(th))) * scale
+        value = -float(np.real(model.loglik(th))) * scale
+        if not np.isfinite(value):
+            return np.inf  # rejected like a worse step (NaN would neither reject nor shrink)
+        if value < best[0]:
+            best[:] = value, np.array(th, dtype=float)
+        return value
 
     def jac(th):
         return -_gradient(model.loglik, th) * scale
 
     def hess(th):
-        return -_hessian(model.loglik, th) * scale
+        value = -_hessian(model.loglik, th) * scale
+        if not np.all(np.isfinite(value)):
+            raise _OffTheLikelihood(th)
+        return value
 
-    # Newton steps in a trust region: few iterations, each one batched call for the Hessian
-    res = optimize.minimize(
-        fun, th0, jac=jac, hess=hess, method="trust-exact", options={"gtol": 1e-11, "maxiter": 200}
-    )
-    th = res.x
+    # Newton steps in a trust region: few iterations, each one batched call for the Hessian.
+    # When the maximum lies on the boundary (no between-group variance of x left, so the slope
+    # is not identified) the steps run along a flat ridge until a proposal leaves the range
+    # where the likelihood can be computed; scipy evaluates the Hessian there before it can
+    # reject the step, and raises. That is a fit that did not converge, not an error.
+    try:
+        res = optimize.minimize(
+            fun,
+            th0,
+            jac=jac,
+            hess=hess,
+            method="trust-exact",
+            options={"gtol": 1e-11, "maxiter": 200},
+        )
+        th, left = res.x, False
+    except _OffTheLikelihood:
+        th, left = best[1], True
     hess = _hessian(model.loglik, th)
     grad = _gradient(model.loglik, th)
     info = -hess
@@ -409,6 +435,7 @@ def _fit(model) -> tuple[np.ndarray, float, np.ndarray, bool]:
         and np.max(np.abs(grad)) < 1e-4 * max(1.0, float(np.sqrt(np.abs(np.diag(info)).max())))
         and eig.min() > 0
         and not at_boundary
+        and not left
     )
     return th, float(np.real(model.loglik(th))), cov, converged
 
