@@ -1056,7 +1056,18 @@ def rwg_histogram(values: pl.Series, lang: str, min_size: int) -> go.Figure:
 @kept
 def what_if_bars(w, lang: str, top: int = 25) -> go.Figure:
     """Expected change in operating profit per simulated branch (the largest ``top``), with
-    the total and its bootstrap interval in the title; branch level."""
+    the total and its bootstrap interval in the title; branch level. Without an estimate (the
+    chain model cannot be fitted) no bars, and the title says why."""
+    if not analysis.finite(w.profit_change):
+        return _figure(
+            [],
+            lang,
+            title=chart_title(t("whatif.chart_title", lang), t("whatif.chart_na", lang)),
+            height=320,
+            showlegend=False,
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+        )
     data = w.per_branch.sort("profit_change", descending=True).head(top).reverse()
     trace = go.Bar(
         y=[f"{n} ({b})" for n, b in zip(data["name"], data["branch_id"], strict=True)],
@@ -1078,8 +1089,9 @@ def what_if_bars(w, lang: str, top: int = 25) -> go.Figure:
                 data["profit_high"].to_numpy(),
             ]
         ),
-        hovertemplate="%{y}: %{x:,.0f} € [%{customdata[1]:,.0f}; %{customdata[2]:,.0f}]"
-        "<extra></extra>",
+        hovertemplate="%{y}: "
+        + ("%{x:,.0f}\u00a0€" if lang == "de" else "€%{x:,.0f}")
+        + " [%{customdata[1]:,.0f}; %{customdata[2]:,.0f}]<extra></extra>",
     )
     subtitle = t(
         "whatif.chart_subtitle",

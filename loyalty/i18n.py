@@ -1364,6 +1364,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Erwartete Änderung des Betriebsergebnisses je Filiale",
         "en": "Expected change in operating profit per branch",
     },
+    "whatif.chart_na": {
+        "de": "keine Schätzung: die Kette als Modell lässt sich hier nicht schätzen",
+        "en": "no estimate: the chain model cannot be estimated here",
+    },
     "whatif.chart_subtitle": {
         "de": "zusammen {total} € [95‑%‑KI {low}; {high}], {k} "
         "{k:plural:one=Filiale:other=Filialen} (die {shown} "
@@ -1533,9 +1537,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.other": {"de": "Sonstiges", "en": "Other"},
     "churn.staff_total": {
         "de": "Verhalten des Personals: {branch} % der verlorenen Kunden "
-        "(Unternehmen {company} %), n = {n} verlorene Kunden",
-        "en": "Staff behaviour: {branch}% of lost customers (company {company}%), n = {n} lost "
-        "customers",
+        "(Unternehmen {company} %), n = {n} "
+        "{n:plural:one=verlorener Kunde:other=verlorene Kunden}",
+        "en": "Staff behaviour: {branch}% of lost customers (company {company}%), n = {n} "
+        "{n:plural:one=lost customer:other=lost customers}",
     },
 }
 

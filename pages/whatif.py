@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import charts, i18n, model, tables, wording
+from loyalty import analysis, charts, i18n, model, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -67,7 +67,7 @@ def simulator() -> None:
     corrected = ui.corrected_links(wave, loyalty)
     for line in wording.what_if_sentences(result, ui.lag_direction(loyalty), lang, corrected):
         st.markdown(line)
-    if result.n_branches:
+    if result.n_branches and analysis.finite(result.profit_change):  # else the line says why
         ui.chart(charts.what_if_bars(result, lang), key="whatif_chart", lang=lang)
 
 

@@ -65,10 +65,15 @@ def test_a_story_of_three_branches_counts_one_in_the_singular(three_db, monkeypa
     store = Store(three_db)
     try:
         core = Dashboard(store, n_boot=200)
-        de = {s.key: "\n".join(s.lines) for s in core.story(WAVE, "de")}
+        steps = core.story(WAVE, "de")
+        de = {s.key: "\n".join(s.lines) for s in steps}
         en = {s.key: "\n".join(s.lines) for s in core.story(WAVE, "en")}
     finally:
         store.close()
+    # no estimate: the what-if chart draws no bars of NaN under "zusammen – € [95-%-KI –; –]"
+    chart = next(s for s in steps if s.key == "whatif").figure
+    assert not chart.data and "keine Schätzung" in chart.layout.title.text
+    assert "–" not in chart.layout.title.text
     assert "1 Filiale, Engagement im Mittel" in de["whatif"]
     assert "1 branch, engagement up" in en["whatif"]
     assert "Stichproben" not in de["whatif"] and "resamples" not in en["whatif"]
@@ -94,6 +99,8 @@ ONE = [
      "Diese 1 Filiale verliert 1 Kunden,", "This 1 branch loses 1 customer,"),
     ("story.why.line", dict(staff="100", price="0", quality="0", n="1"),
      "n\u00a0=\u00a01 verlorener Kunde,", "n\u00a0=\u00a01 lost customer,"),
+    ("churn.staff_total", dict(branch="100", company="67", n="1"),
+     "n\u00a0=\u00a01 verlorener Kunde", "n\u00a0=\u00a01 lost customer"),
     ("actions.story.did", dict(n=1, running=1, done=0, planned=0, dropped=0),
      "1 Maßnahme erfasst: 1 läuft,", "1 action recorded: 1 running,"),
 ]  # fmt: skip
