@@ -397,7 +397,8 @@ LIST_COLUMNS = (
 
 def listing(actions: pl.DataFrame, dimensions: pl.DataFrame, lang: str) -> pl.DataFrame:
     """The actions as the page lists and exports them: dimension and status in ``lang``, the
-    target in words ("Region Nord", "B012", "3 branches")."""
+    target in words ("Region Nord", "B012", "3 branches"); start a date, last change a moment
+    to the minute."""
     names = i18n.dimension_names(dimensions, lang)
     status = {s: t(f"actions.status.{s}", lang) for s in STATUSES}
     kinds = {k: t(f"actions.target.{k}", lang) for k in TARGET_TYPES}
@@ -412,9 +413,10 @@ def listing(actions: pl.DataFrame, dimensions: pl.DataFrame, lang: str) -> pl.Da
         .then(pl.col("target_value"))
         .otherwise(pl.col("target_type").replace_strict(kinds) + " " + pl.col("target_value"))
         .alias("target"),
-        pl.col("start_date").dt.strftime("%Y-%m-%d"),
+        # a date and a moment, not text: the page shows them in the language's format
+        # (exports.SCREEN_DATE) and sorts them as dates; the downloads write them likewise
         pl.col("wave").fill_null("–"),
-        pl.col("changed_at").dt.strftime("%Y-%m-%d %H:%M"),
+        pl.col("changed_at").dt.truncate("1m"),
     ).select(LIST_COLUMNS)
 
 

@@ -55,6 +55,9 @@ DATE_FORMATS = {"de": "%d.%m.%Y", "en": "%Y-%m-%d"}
 TIME_FORMATS = {"de": "%d.%m.%Y %H:%M:%S", "en": "%Y-%m-%d %H:%M:%S"}
 EXCEL_DATE_FORMATS = {"de": "dd.mm.yyyy", "en": "yyyy-mm-dd"}
 EXCEL_TIME_FORMATS = {"de": "dd.mm.yyyy hh:mm:ss", "en": "yyyy-mm-dd hh:mm:ss"}
+#: The same on screen: st.column_config's date and datetime formats (moment.js) per language.
+SCREEN_DATE = {"de": "DD.MM.YYYY", "en": "YYYY-MM-DD"}
+SCREEN_TIME = {"de": "DD.MM.YYYY HH:mm", "en": "YYYY-MM-DD HH:mm"}
 
 
 def _to_the_second(frame: pl.DataFrame) -> pl.DataFrame:

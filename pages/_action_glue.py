@@ -63,6 +63,19 @@ def listing_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     return exports.labelled(actions.listing(frame, ui.dimensions(), lang), lang)
 
 
+def date_columns(lang: str) -> dict:
+    """The listing's and history's start and last change in the language's format (a German
+    page shows 05.12.2026), sorted as dates."""
+    return {
+        i18n.t("col.start_date", lang): st.column_config.DateColumn(
+            format=exports.SCREEN_DATE[lang]
+        ),
+        i18n.t("col.changed_at", lang): st.column_config.DatetimeColumn(
+            format=exports.SCREEN_TIME[lang]
+        ),
+    }
+
+
 def branch_listing(branch_id: str, lang: str, suggested: str | None) -> None:
     """The Branch page's list of this branch's actions, with links to the Actions page."""
     st.subheader(i18n.t("actions.branch.heading", lang))
@@ -70,7 +83,12 @@ def branch_listing(branch_id: str, lang: str, suggested: str | None) -> None:
     if mine.is_empty():
         st.caption(i18n.t("actions.branch.none", lang))
     else:
-        st.dataframe(listing_table(mine, lang), hide_index=True, key="branch_actions")
+        st.dataframe(
+            listing_table(mine, lang),
+            hide_index=True,
+            key="branch_actions",
+            column_config=date_columns(lang),
+        )
     query = {"branch": branch_id, "lang": lang}
     if suggested and ui.can("record_actions"):
         query["dimension"] = suggested

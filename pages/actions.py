@@ -75,13 +75,19 @@ with tabs[0]:
             on_select="rerun",
             selection_mode="single-row",
             key="actions_table",
+            column_config=glue.date_columns(lang),
         )
         picked = event.selection.rows if event else []
         if picked:
             action_id = int(shown["action_id"][picked[0]])
             st.subheader(t("actions.history", lang, id=action_id))
             history = actions.history(ui.store(), action_id)
-            st.dataframe(exports.labelled(history, lang), hide_index=True, key="actions_history")
+            st.dataframe(
+                exports.labelled(history, lang),
+                hide_index=True,
+                key="actions_history",
+                column_config=glue.date_columns(lang),
+            )
         else:
             st.caption(t("actions.pick_row", lang))
         if ui.can("export"):

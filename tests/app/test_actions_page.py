@@ -25,6 +25,26 @@ def own_db(demo_db, tmp_path, monkeypatch):
     return open_store(path)
 
 
+@pytest.mark.parametrize(
+    ("lang", "start", "date", "moment"),
+    [
+        ("de", "Beginn", "DD.MM.YYYY", "DD.MM.YYYY HH:mm"),
+        ("en", "Start", "YYYY-MM-DD", "YYYY-MM-DD HH:mm"),
+    ],
+)
+def test_the_list_shows_dates_as_the_language_writes_them(app, lang, start, date, moment):
+    """Dates, not text: sorted as dates, shown 05.12.2026 on a German page."""
+    import json
+
+    at = app("pages/actions.py", lang=lang).run()
+    table = next(d for d in at.dataframe if start in d.value.columns)
+    assert str(table.value[start].dtype).startswith("datetime64")
+    config = json.loads(table.proto.columns)
+    assert config[start]["type_config"] == {"type": "date", "format": date}
+    changed = next(c for c in config if c not in (start, "_index"))
+    assert config[changed]["type_config"] == {"type": "datetime", "format": moment}
+
+
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_the_page_lists_the_demo_actions_and_their_effect(app, lang):
     at = app("pages/actions.py", lang=lang).run()
