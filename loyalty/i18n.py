@@ -1042,6 +1042,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Where to start: **{dimension}** is {gap} points below the company and accounts "
         "for {share}% of what engagement explains of loyalty.",
     },
+    "branch.focus_unweighted": {
+        "de": "Ansatzpunkt: nicht zu bestimmen – wie stark die Dimensionen die Kundenbindung "
+        "erklären, lässt sich aus so wenigen Filialen nicht schätzen (Seite Treiber).",
+        "en": "Where to start: cannot be told – how much each dimension explains of loyalty "
+        "cannot be estimated from so few branches (Drivers page).",
+    },
     "branch.focus_none": {
         "de": "Keine Engagement-Dimension liegt unter dem Unternehmen.",
         "en": "No engagement dimension is below the company.",

@@ -9,6 +9,7 @@ the other.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -257,27 +258,38 @@ def priorities(
 ) -> pl.DataFrame:
     """The key drivers for one branch: each dimension's gap to the company (branch minus
     company, points on the 1–5 scale) next to the dimension's relative weight for loyalty;
-    ``priority`` = shortfall x weight share, largest first. Empty when the branch is hidden."""
+    ``priority`` = shortfall x weight share, largest first; null where the weight could not be
+    estimated. Empty when the branch is hidden."""
     row = table.filter(pl.col("branch_id") == branch_id)
     if not row.height or row["suppressed"][0]:
         return pl.DataFrame(schema=PRIORITY_SCHEMA)
     values = row.row(0, named=True)
-    share = dict(zip(weights["dimension_id"], weights["rescaled"], strict=True))
+    # a weight that could not be estimated (too few branches: NaN) is none, and so is the
+    # priority it would give (NaN sorted first and counted as > 0: the first dimension was
+    # suggested even where it lay above the company)
+    share = {
+        d: w
+        for d, w in zip(weights["dimension_id"], weights["rescaled"], strict=True)
+        if w is not None and math.isfinite(w)
+    }
     rows = []
     for dim, value in company.items():
         mine = values.get(f"dim_{dim}")
         if mine is None or value is None:
             continue
         gap = mine - value
+        weight = share.get(dim)
         rows.append(
             {
                 "dimension_id": dim,
                 "gap": gap,
-                "share": share.get(dim),
-                "priority": max(0.0, -gap) * (share.get(dim) or 0.0),
+                "share": weight,
+                "priority": None if weight is None else max(0.0, -gap) * weight,
             }
         )
-    return pl.DataFrame(rows, schema=PRIORITY_SCHEMA).sort("priority", descending=True)
+    return pl.DataFrame(rows, schema=PRIORITY_SCHEMA).sort(
+        "priority", descending=True, nulls_last=True
+    )
 
 
 def peer_summary(peer_table: pl.DataFrame) -> dict[str, float | None]:

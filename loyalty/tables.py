@@ -214,6 +214,12 @@ def top_priority(focus: pl.DataFrame) -> dict[str, Any] | None:
     return top.row(0, named=True) if top.height else None
 
 
+def unweighted_shortfalls(focus: pl.DataFrame) -> int:
+    """How many dimensions lie below the company without a weight to rank them by (the
+    driver weights could not be estimated)."""
+    return int(focus.filter((pl.col("gap") < 0) & pl.col("share").is_null()).height)
+
+
 def with_engagement(table: pl.DataFrame) -> int:
     """How many branches have an engagement score (the n of the engagement links)."""
     return int(table["engagement"].is_not_null().sum())

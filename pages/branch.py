@@ -240,6 +240,8 @@ if not row["suppressed"]:
                 share=i18n.num(f["share"], lang, 0),
             )
         )
+    elif tables.unweighted_shortfalls(focus):
+        st.caption(t("branch.focus_unweighted", lang))
     elif tables.number_of(focus):  # (none without dimension means: an old purged wave)
         st.success(t("branch.focus_none", lang))
 suggestion = f["dimension_id"] if not row["suppressed"] and f is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from loyalty import analysis, model, wording
+from loyalty import analysis, model, tables, wording
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +143,24 @@ def test_priorities_weight_shortfalls_by_driver_share(table):
     )
     empty = model.priorities(bare, low["branch_id"], weights, bench.dimensions)
     assert empty.height == 0 and empty.schema == focus.schema
+
+
+def test_priorities_without_weights_suggest_nothing(table):
+    """Driver weights that cannot be estimated (NaN, too few branches) rank nothing: before,
+    NaN priorities sorted first and counted as > 0, so the first dimension was suggested even
+    where the branch lay above the company."""
+    weights = model.drivers(table, n_boot=100).with_columns(pl.lit(float("nan")).alias("rescaled"))
+    bench = analysis.company_benchmark(table)
+    shown = table.filter(~pl.col("suppressed"))
+    for branch in (
+        shown.sort("engagement").row(0, named=True),
+        shown.sort("engagement").row(-1, named=True),
+    ):
+        focus = model.priorities(table, branch["branch_id"], weights, bench.dimensions)
+        assert focus.height and focus["priority"].null_count() == focus.height
+        assert tables.top_priority(focus) is None
+        below = sum(1 for g in focus["gap"] if g < 0)
+        assert tables.unweighted_shortfalls(focus) == below
 
 
 def test_every_step_of_the_slider_reads_the_same_paths(table, demo_store):
