@@ -220,7 +220,8 @@ def _insert_new(
 
 def _describe(draft: Draft, n_branches: int) -> str:
     return (
-        f"{draft.target_type} {draft.target_value} ({n_branches} branches), "
+        f"{draft.target_type} {draft.target_value} "
+        f"({n_branches} {'branch' if n_branches == 1 else 'branches'}), "
         f"{draft.dimension_id}, {draft.status}, start {draft.start_date}"
     )
 

@@ -417,7 +417,10 @@ def quadrant_bars(quads: pl.DataFrame, loyalty: str, lang: str, subtitle: str) -
         + " [%{customdata[0]:.1f}; %{customdata[1]:.1f}]"
         "<extra></extra>",
     )
-    texts = [i18n.num(m, lang, 1) + i18n.percent_suffix(lang) for m in means]
+    texts = [  # a quadrant without a mean: "–", not "– %"
+        i18n.num(m, lang, 1) + (i18n.percent_suffix(lang) if analysis.finite(m) else "")
+        for m in means
+    ]
     return _figure(
         [trace],
         lang,

@@ -351,8 +351,11 @@ def _branch_names(rng: np.random.Generator, regions: np.ndarray) -> list[str]:
 
 
 def generate(params: DemoParams | None = None) -> DemoData:
-    """Generate the demo chain; the same parameters always give the same data."""
+    """Generate the demo chain; the same parameters always give the same data. A chain has at
+    least 2 branches and 1 wave (as ``loyalty demo`` checks)."""
     p = params or DemoParams()
+    if p.n_branches < 2 or p.n_waves < 1:
+        raise ValueError("a demo chain needs at least 2 branches and 1 wave")
     rng = np.random.default_rng(p.seed)
     nb, nw = p.n_branches, p.n_waves
     width = max(3, len(str(nb)))

@@ -328,10 +328,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "funnel.subtitle": {
         "de": "n = {n} Filialen, {respondents} Antworten; Unternehmensmittel {target}, SD in der "
-        "Filiale {sd} (Mitarbeitendenebene); außerhalb 95 %: {out95}, außerhalb 99,8 %: "
-        "{out998} Filialen",
+        "Filiale {sd} (Mitarbeitendenebene); Filialen außerhalb 95 %: {out95}, außerhalb "
+        "99,8 %: {out998}",
         "en": "n = {n} branches, {respondents} responses; company mean {target}, SD within "
-        "branch {sd} (employee level); outside 95%: {out95}, outside 99.8%: {out998} branches",
+        "branch {sd} (employee level); branches outside 95%: {out95}, outside 99.8%: {out998}",
     },
     "funnel.axis": {"de": "Antworten je Filiale", "en": "Responses per branch"},
     "funnel.limit_95": {"de": "95‑%‑Grenzen", "en": "95% limits"},
@@ -708,6 +708,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Die Rechnung verwendet die beobachteten Pfade (Filialmittelwerte, wie gemessen).",
         "en": "This uses the observed paths (branch means as measured).",
     },
+    "power.none": {
+        "de": "Vorsicht: Mit {n} {n:plural:one=Filiale:other=Filialen} lässt sich kein "
+        "Zusammenhang schätzen; dafür braucht es mindestens vier Filialen.",
+        "en": "Caution: with {n} {n:plural:one=branch:other=branches} no association can be "
+        "estimated; that takes at least four branches.",
+    },
     "power.enough": {
         "de": "Mit {n} Filialen lassen sich Korrelationen ab |r| = {r} verlässlich erkennen "
         "(Teststärke 80 %).",
@@ -748,6 +754,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Was die Kundenbindung treibt: relative Gewichte der Engagement-Dimensionen",
         "en": "What drives loyalty: relative weights of the engagement dimensions",
     },
+    "drivers.na": {
+        "de": "Aus {n} {n:plural:one=Filiale:other=Filialen} mit Engagement und Kundenbindung "
+        "lässt sich nicht schätzen, wie viel jede Dimension erklärt; dafür braucht es mindestens "
+        "zwei Filialen mehr als Dimensionen (Filialebene).",
+        "en": "From {n} {n:plural:one=branch:other=branches} with engagement and loyalty, how much "
+        "each dimension explains cannot be estimated; that takes at least two more branches than "
+        "dimensions (branch level).",
+    },
     "drivers.subtitle": {
         "de": "Anteil an der erklärten Varianz von {loyalty} (R² = {r2} %), 95‑%‑Bootstrap-KI, "
         "n = {n} Filialen (Filialebene)",
@@ -763,10 +777,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Agreement within branches",
     },
     "quality.rwg_subtitle": {
-        "de": "r<sub>wg(j)</sub> über die Index-Items, {n} Filialen mit mindestens {min} "
-        "Antworten (Mitarbeiterebene); ab 0,70 starke Übereinstimmung",
-        "en": "r<sub>wg(j)</sub> over the index items, {n} branches with at least {min} "
-        "responses (employee level); .70 and above: strong agreement",
+        "de": "r<sub>wg(j)</sub> über die Index-Items, {n} {n:plural:one=Filiale:other=Filialen} "
+        "mit mindestens {min} Antworten (Mitarbeiterebene); ab 0,70 starke Übereinstimmung",
+        "en": "r<sub>wg(j)</sub> over the index items, {n} {n:plural:one=branch:other=branches} "
+        "with at least {min} responses (employee level); .70 and above: strong agreement",
     },
     "quality.branches": {"de": "Filialen", "en": "Branches"},
     "nav.methods": {"de": "Methoden & Datenqualität", "en": "Methods & data quality"},
@@ -847,8 +861,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "above .90 very strong.",
     },
     "methods.rwg_share": {
-        "de": "{share} % von {n} Filialen über ,70",
-        "en": "{share}% of {n} branches above .70",
+        "de": "{share} % von {n} {n:plural:one=Filiale:other=Filialen} über ,70",
+        "en": "{share}% of {n} {n:plural:one=branch:other=branches} above .70",
+    },
+    "methods.rwg_none": {
+        "de": "keine Filiale mit mindestens {min} Antworten",
+        "en": "no branch with at least {min} responses",
     },
     "methods.icc_detail": {
         "de": "Welle {wave}: F = {f}, n = {n} Antworten in {groups} Filialen (Mitarbeiterebene).",
@@ -1023,10 +1041,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Compare with the {k} most similar",
     },
     "branch.peers.who": {
-        "de": "{k} Filialen derselben Region ({region}) oder desselben Formats ({format}) mit "
-        "ähnlich vielen Mitarbeitenden (um {headcount}).",
-        "en": "{k} branches of the same region ({region}) or format ({format}) with a similar "
-        "headcount (around {headcount}).",
+        "de": "{k} {k:plural:one=Filiale:other=Filialen} derselben Region ({region}) oder "
+        "desselben Formats ({format}) mit ähnlich vielen Mitarbeitenden (um {headcount}).",
+        "en": "{k} {k:plural:one=branch:other=branches} of the same region ({region}) or format "
+        "({format}) with a similar headcount (around {headcount}).",
     },
     "branch.peers.line": {
         "de": "{measure}: diese Filiale {mine}, Vergleichsgruppe {peers}",

@@ -8,9 +8,11 @@ is written once; :func:`loyalty.charts.chart_title` puts a subtitle under a char
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
-from loyalty import analysis, charts, i18n, stats
+from loyalty import analysis, charts, confidentiality, i18n, stats
 from loyalty.i18n import t
 from loyalty.model import RELEVANT_R, RELIABLE_ICC2, ChainModel, Corrected, Power, WhatIf
 
@@ -114,7 +116,22 @@ def sentences(chain: ChainModel, lang: str) -> list[str]:
     ]
 
 
+def rwg_share(agg, lang: str) -> str:
+    """The share of branches with strong agreement (r_wg(j) ≥ .70) and over how many; without
+    a branch to judge, a sentence that says so (not "– % of 0 branches")."""
+    if not agg.n_branches_rwg:
+        return t("methods.rwg_none", lang, min=confidentiality.minimum())
+    return t(
+        "methods.rwg_share",
+        lang,
+        share=i18n.num(100 * agg.rwg_share_strong, lang, 0),
+        n=agg.n_branches_rwg,
+    )
+
+
 def power_sentence(p: Power, lang: str) -> str:
+    if not math.isfinite(p.min_detectable_r):  # fewer than four branches: no power to speak of
+        return t("power.none", lang, n=p.n)
     return t(
         "power.enough" if p.enough else "power.too_few",
         lang,

@@ -13,11 +13,14 @@ st.caption(t("drivers.intro", lang))
 wave, loyalty = ui.wave_and_loyalty(lang, "drivers_loyalty")
 weights = ui.drivers(wave, loyalty)
 dims = ui.dimensions()
-ui.chart(charts.drivers_bars(weights, dims, loyalty, lang), key="drivers_chart", lang=lang)
-if note := wording.unmeasured_note(ui.branch_table(wave, loyalty), dims, lang):
-    st.caption(note)
 names = i18n.dimension_names(dims, lang)
 top = weights.row(0, named=True)
+if not analysis.finite(top["raw_weight"]):  # too few branches: no bars of nothing
+    st.info(t("drivers.na", lang, n=top["n"]))
+else:
+    ui.chart(charts.drivers_bars(weights, dims, loyalty, lang), key="drivers_chart", lang=lang)
+if note := wording.unmeasured_note(ui.branch_table(wave, loyalty), dims, lang):
+    st.caption(note)
 if analysis.finite(top["raw_weight"]):
     st.markdown(
         t(

@@ -78,14 +78,7 @@ if answers:
         i18n.num(agg.rwg_median, lang, 2),
         help=t("methods.rwg_help", lang),
     )
-    c4.caption(
-        t(
-            "methods.rwg_share",
-            lang,
-            share=i18n.num(100 * agg.rwg_share_strong, lang, 0),
-            n=agg.n_branches_rwg,
-        )
-    )
+    c4.caption(wording.rwg_share(agg, lang))
     st.caption(
         t(
             "methods.icc_detail",

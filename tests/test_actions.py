@@ -101,6 +101,11 @@ def test_changes_are_new_versions_with_who_and_what_in_history_and_audit(s):
     assert audit(s).height == before
 
 
+def test_the_audit_line_counts_one_branch_in_the_singular(s):
+    actions.add(s, viewer(s, "admin"), draft(target_value="B3"), actor="a")
+    assert "(1 branch)," in audit(s)["detail"][-1]
+
+
 def test_scope_limits_recording_changing_and_reading(s):
     nord = viewer(s, "executive", regions=["Nord"])
     actions.add(s, nord, draft(target_type="region", target_value="Nord"), actor="exec")

@@ -11,6 +11,12 @@ import pytest
 from loyalty import analysis, demo, stats
 
 
+def test_a_chain_of_one_branch_is_refused_with_a_reason():
+    # it crashed deep in the generator (a standard deviation of one value, then NaN odds)
+    with pytest.raises(ValueError, match="at least 2 branches"):
+        demo.generate(demo.DemoParams(n_branches=1, n_waves=1))
+
+
 def test_same_seed_gives_identical_data(demo_data):
     again = demo.generate()
     for name in ("branches", "responses", "scores", "loyalty", "churn", "financials"):

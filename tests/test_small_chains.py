@@ -101,6 +101,11 @@ ONE = [
      "n\u00a0=\u00a01 verlorener Kunde,", "n\u00a0=\u00a01 lost customer,"),
     ("churn.staff_total", dict(branch="100", company="67", n="1"),
      "n\u00a0=\u00a01 verlorener Kunde", "n\u00a0=\u00a01 lost customer"),
+    ("branch.peers.who", dict(k=1, region="Mitte", format="Mall", headcount="28"),
+     "1 Filiale derselben Region", "1 branch of the same region"),
+    ("methods.rwg_share", dict(share="100", n=1), "von 1 Filiale über", "of 1 branch above"),
+    ("quality.rwg_subtitle", dict(n=1, min=5), "1 Filiale mit mindestens", "1 branch with at"),
+    ("drivers.na", dict(n=1), "Aus 1 Filiale mit", "From 1 branch with"),
     ("actions.story.did", dict(n=1, running=1, done=0, planned=0, dropped=0),
      "1 Maßnahme erfasst: 1 läuft,", "1 action recorded: 1 running,"),
 ]  # fmt: skip
@@ -127,3 +132,34 @@ def test_the_words_follow_the_count_one_way_and_the_other():
         values = dict(n=n, running=n, done=0, planned=0, dropped=0)
         assert t("actions.story.did", "de", **values).startswith(de)
         assert t("actions.story.did", "en", **values).startswith(en)
+
+
+def test_sentences_for_too_few_branches_say_so_instead_of_dashes():
+    from loyalty import model, quality
+
+    for lang, words in (("de", "Mit 1 Filiale lässt sich kein Zusammenhang"),
+                        ("en", "with 1 branch no association can be estimated")):  # fmt: skip
+        sentence = wording.power_sentence(model.power(1), lang)
+        assert words in sentence and "|r|" not in sentence and "–" not in sentence
+    assert "|r|\u00a0=\u00a00,43" in wording.power_sentence(model.power(40), "de")
+    empty = quality.Aggregation.__new__(quality.Aggregation)
+    object.__setattr__(empty, "n_branches_rwg", 0)
+    object.__setattr__(empty, "rwg_share_strong", float("nan"))
+    assert wording.rwg_share(empty, "de") == "keine Filiale mit mindestens 5 Antworten"
+    assert wording.rwg_share(empty, "en") == "no branch with at least 5 responses"
+
+
+def test_a_quadrant_without_a_mean_is_labelled_with_a_dash_alone(three_db, monkeypatch):
+    from loyalty import charts
+
+    monkeypatch.setenv("LOYALTY_MIN_GROUP_SIZE", "12")
+    store = Store(three_db)
+    try:
+        quads = Dashboard(store, n_boot=200).quadrants(WAVE, "nps")
+    finally:
+        store.close()
+    assert quads["mean"].is_null().any() or quads["mean"].is_nan().any()
+    for lang in ("de", "en"):
+        fig = charts.quadrant_bars(quads, "nps", lang, "")
+        labels = [n.text for n in fig.layout.annotations]
+        assert "–" in labels and not [x for x in labels if x.startswith("–") and "%" in x]

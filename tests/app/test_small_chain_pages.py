@@ -39,3 +39,12 @@ def test_presenter_steps_that_show_the_corrected_chain_render(app, step):
     at = app("pages/present.py", lang="de", step=step).run()
     assert not at.exception
     assert f"Schritt {step} von" in at.markdown[0].value
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_drivers_of_five_branches_say_they_cannot_be_estimated(app, lang):
+    """Four dimensions need at least six branches: no chart of NaN bars ("R² = – %")."""
+    at = app("pages/drivers.py", lang=lang).run()
+    assert not at.exception
+    assert t("drivers.na", lang, n=5) in [i.value for i in at.info]
+    assert not at.get("plotly_chart")
