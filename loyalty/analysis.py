@@ -704,19 +704,9 @@ SORT_COLUMNS = (
     "ros",
 )
 
-LIST_COLUMNS = (
-    "branch_id",
-    "name",
-    "region",
-    "format",
-    "headcount",
-    "n_respondents",
-    "engagement",
-    "nps",
-    "retention",
-    "ros",
-    "note",
-)
+#: What names a branch in its table's rows (on screen and in the downloads).
+BRANCH_COLUMNS = ("branch_id", "name", "region", "format", "headcount")
+LIST_COLUMNS = (*BRANCH_COLUMNS, "n_respondents", "engagement", "nps", "retention", "ros", "note")
 
 
 #: The Branches page's downloads: every statistic beside its n and 95% interval (engagement:
@@ -724,25 +714,11 @@ LIST_COLUMNS = (
 #: is the branch's full count, without an interval. Suppressed engagement figures (interval
 #: included) are null in :func:`branch_table` already.
 EXPORT_COLUMNS = (
-    "branch_id",
-    "name",
-    "region",
-    "format",
-    "headcount",
-    "n_respondents",
-    "engagement",
-    "engagement_low",
-    "engagement_high",
-    "nps_answers",
-    "nps",
-    "nps_low",
-    "nps_high",
-    "active_customers",
-    "retention",
-    "retention_low",
-    "retention_high",
-    "ros",
-    "note",
+    *BRANCH_COLUMNS,
+    *("n_respondents", "engagement", "engagement_low", "engagement_high"),
+    *("nps_answers", "nps", "nps_low", "nps_high"),
+    *("active_customers", "retention", "retention_low", "retention_high"),
+    *("ros", "note"),
 )
 
 
