@@ -242,15 +242,17 @@ def _active_version(store: Store, kind: str, wave: str) -> tuple[int, int] | Non
     return (int(rows["version"][0]), int(rows["import_id"][0])) if rows.height else None
 
 
-def same_file(store: Store, kind: str, sha256: str | None) -> list[Notice]:
-    """A note per wave whose active version of ``kind`` was imported from this very file
-    (same SHA-256): importing it again would add an identical version."""
-    if kind not in _REPLACES or not sha256:
+def same_file(store: Store, kind: str, sha256: str | None, waves: list[str]) -> list[Notice]:
+    """A note per wave of this import whose active version of ``kind`` was imported from
+    this very file (same SHA-256). The store keeps the file's hash, not the sheet or mapping
+    it was read with, so the note says "with the same mapping" (another sheet of a workbook
+    is another wave; a corrected mapping of the same file is a real correction)."""
+    if kind not in _REPLACES or not sha256 or not waves:
         return []
     rows = store.sql(
         "SELECT wave, version FROM imports WHERE kind = ? AND active AND sha256 = ? "
-        "AND deleted_at IS NULL ORDER BY wave",
-        [kind, sha256],
+        f"AND deleted_at IS NULL AND wave IN ({', '.join('?' * len(waves))}) ORDER BY wave",
+        [kind, sha256, *waves],
     )
     return [Notice("same_file", {"wave": w, "version": v}) for w, v in rows.iter_rows()]
 
@@ -569,7 +571,7 @@ def run_import(
     _refuse_formula_columns(result, raw.formula_columns)
     if result.ok:
         result.warnings.extend(replaced_notices(store, result, lang))
-        result.warnings.extend(same_file(store, kind, raw.sha256))
+        result.warnings.extend(same_file(store, kind, raw.sha256, result.waves))
     report.validation = result
     if not result.ok or dry_run:
         return outcome

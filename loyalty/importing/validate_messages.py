@@ -525,10 +525,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "difference. Better not correct a wave already shown this way.",
     },
     "import.warning.same_file": {
-        "de": "Diese Datei ist schon Version {version} der Welle {wave}, die aktive; ein "
-        "erneuter Import legt eine gleiche neue Version an.",
-        "en": "This file already is version {version} of wave {wave}, the active one; importing "
-        "it again adds an identical new version.",
+        "de": "Diese Datei ist schon Version {version} der Welle {wave}, die aktive; mit "
+        "derselben Zuordnung legt ein erneuter Import eine gleiche neue Version an.",
+        "en": "This file already is version {version} of wave {wave}, the active one; with the "
+        "same mapping, importing it again adds an identical new version.",
     },
     "import.warning.missing_branches.engagement": {
         "de": "{count} Filialen mit Befragungsantworten in Version {version} der Welle {wave} "

@@ -102,9 +102,22 @@ def test_the_same_file_again_is_named_before_it_adds_an_identical_version(chain,
     assert [w.kind for w in again.report.validation.warnings].count("same_file") == 1
     version = first.version
     assert (
-        f"Diese Datei ist schon Version {version} der Welle {wave}, die aktive; ein erneuter "
-        "Import legt eine gleiche neue Version an." in again.report.render_text("de")
+        f"Diese Datei ist schon Version {version} der Welle {wave}, die aktive; mit derselben "
+        "Zuordnung legt ein erneuter Import eine gleiche neue Version an."
+        in again.report.render_text("de")
     )
+    # the same file into another wave (a workbook's next sheet, a file without a wave
+    # column) is no repeat
+    frame = pl.read_csv(path.read_bytes().decode("cp1252").encode(), separator=";")
+    wave_column = next(c for c in frame.columns if frame[c].cast(pl.String).eq(wave).all())
+    no_wave = frame.drop(wave_column).write_csv(separator=";").encode()
+    assert run_import(store, no_wave, "k.csv", "loyalty", wave, actor="crm").stored
+    other_wave = chain["data"].waves["wave"][-2]
+    elsewhere = run_import(store, no_wave, "k.csv", "loyalty", other_wave, actor="c", dry_run=True)
+    assert elsewhere.report.validation.ok, elsewhere.report.render_text("en")
+    assert "same_file" not in [w.kind for w in elsewhere.report.validation.warnings]
+    same = run_import(store, no_wave, "k.csv", "loyalty", wave, actor="crm", dry_run=True)
+    assert "same_file" in [w.kind for w in same.report.validation.warnings]
     # another file (one figure changed) is no such note
     frame = pl.read_csv(path.read_bytes().decode("cp1252").encode(), separator=";")
     other = frame.with_columns(pl.col(frame.columns[2]) + 1).write_csv(separator=";").encode()
