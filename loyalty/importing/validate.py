@@ -266,6 +266,7 @@ def validate(
         identifying=identifying,
         known_waves=known_waves,
         branch=branch,
+        adds_branches=unknown_branches == "add",
     )
     result.mapping, result.item_columns = mapped.resolved, mapped.items
     result.instrument, result.warnings = mapped.instrument, mapped.notes

@@ -335,6 +335,29 @@ def test_a_saved_mapping_cannot_store_an_identifying_column(chain, store):
     assert ("Personalnummer", "external_id") in out.report.validation.dropped_columns
 
 
+@pytest.mark.parametrize("heading", ["Custom Data 1", "ExternalReference"])
+def test_a_branch_code_passed_by_the_survey_tool_is_read_by_its_values(chain, store, heading):
+    """Survey tools pass a store's code in a column headed like an id (SurveyMonkey's
+    "Custom Data 1", Qualtrics' "ExternalReference"): mapped as the branch, its values must
+    name branches of the store, so the heading alone does not refuse it; adding unknown
+    branches from such a column is refused (its values would be stored as branch ids)."""
+    frame = chain["frame"].rename({"Filiale": heading})
+    data = frame.write_csv(separator=";").encode("utf-8")
+    mapping = _MAPPING | {"branch_id": heading}
+    out = run_import(
+        store, data, "s.csv", "engagement", chain["wave"], mapping=mapping, actor="hr", lang="en"
+    )
+    assert out.stored, out.report.render_text("en")
+    assert heading not in [c for c, _ in out.report.validation.dropped_columns]
+    adding = run_import(
+        store, data, "s.csv", "engagement", chain["wave"], mapping=mapping, actor="hr",
+        unknown_branches="add", dry_run=True,
+    )  # fmt: skip
+    assert adding.report.validation.problems["kind"].to_list() == [
+        "identifying_column_external_id_as_branch_id"
+    ]
+
+
 # --- the examples beside a refused text ---------------------------------------------------------
 
 

@@ -26,6 +26,12 @@ GUARDED_FIELDS = tuple(f.name for f in FIELDS["engagement"] if f.name != "respon
 #: ("Verkauf und Beratung"); a stored text is checked value by value for free text anyway
 #: (:func:`privacy.text_reasons`, the distinct-value limit).
 REFUSED_REASONS = tuple(r for r in privacy.COLUMN_REASONS if r != "free_text")
+#: Reasons a heading alone gives (an id, a reference, a tool's technical field) that do not
+#: refuse a branch or wave column: its values must name a branch of the store or be wave labels,
+#: and survey tools pass a store's code this way (SurveyMonkey's "Custom Data 1", Qualtrics'
+#: "ExternalReference"). A branch column that may add branches (``unknown_branches="add"``)
+#: stays refused: its values would be stored as new branch ids.
+ID_REASONS = ("response_id", "external_id", "technical")
 #: Every problem kind this step raises (``import.problem.<code>`` in both languages).
 CODES = (
     "mapped_column_missing",
@@ -72,6 +78,7 @@ def check(
     identifying: Sequence[tuple[str, str]],
     known_waves: Collection[str],
     branch: str | None,
+    adds_branches: bool = False,
 ) -> Mapped:
     """Resolve the mapping against the file's columns (see :class:`Mapped`)."""
     columns = raw_frame.columns
@@ -88,8 +95,8 @@ def check(
         )
         out.problems.extend(problems)
         out.notes.extend(notes)
-    _identifying_mapped(out.resolved, identifying, out.problems)
-    _unused_columns(raw_frame, kind, identifying, out)
+    refused = _identifying_mapped(out.resolved, identifying, out.problems, adds_branches)
+    _unused_columns(raw_frame, kind, identifying, out, refused)
     return out
 
 
@@ -164,23 +171,36 @@ def _identifying_mapped(
     resolved: dict[str, str | None],
     identifying: Sequence[tuple[str, str]],
     problems: list[pl.DataFrame],
-) -> None:
+    adds_branches: bool = False,
+) -> set[str]:
     """A column that identifies people (by heading or content) may not be stored as a field of
     :data:`GUARDED_FIELDS` (a surname column mapped as job area): a problem naming the column,
-    the field and why, whoever mapped it (by hand, a saved mapping, the suggestion)."""
+    the field and why, whoever mapped it (by hand, a saved mapping, the suggestion). A branch
+    or wave column headed like an id (:data:`ID_REASONS`) is checked by its values instead.
+    Returns the refused columns."""
     reasons = {c: r for c, r in identifying if r in REFUSED_REASONS}
+    refused: set[str] = set()
     for name in GUARDED_FIELDS:
         column = resolved.get(name)
+        checked_by_values = name == "wave" or (name == "branch_id" and not adds_branches)
+        if column in reasons and reasons[column] in ID_REASONS and checked_by_values:
+            continue
         if column is not None and column in reasons:
+            refused.add(column)
             problems.append(
                 file_problem(
                     f"identifying_column_{reasons[column]}_as_{name}", column=column, value=name
                 )
             )
+    return refused
 
 
 def _unused_columns(
-    raw_frame: pl.DataFrame, kind: str, identifying: Sequence[tuple[str, str]], out: Mapped
+    raw_frame: pl.DataFrame,
+    kind: str,
+    identifying: Sequence[tuple[str, str]],
+    out: Mapped,
+    refused: set[str] = frozenset(),
 ) -> None:
     """Columns no field or item uses: identifying ones (and a survey's free text, which could
     name people) are dropped and named in a note; the rest are listed as ignored. An
@@ -193,12 +213,7 @@ def _unused_columns(
     stored = {c for n, c in out.resolved.items() if c and n != "respondent_id"} | set(
         out.items.values()
     )
-    guarded = {c for n, c in out.resolved.items() if c and n in GUARDED_FIELDS}
-    dropped = [
-        (c, r)
-        for c, r in identifying
-        if c in columns and (c not in stored or (c in guarded and r in REFUSED_REASONS))
-    ]
+    dropped = [(c, r) for c, r in identifying if c in columns and (c not in stored or c in refused)]
     dropped_names = {c for c, _ in dropped}
     for col in columns:
         if col in used or col in dropped_names:
