@@ -412,7 +412,9 @@ _WORD = r"\b[A-ZÄÖÜ][a-zäöüß]+\b"
 _NAME_COMMA = r"^[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?,\s*[A-ZÄÖÜ][a-zäöüß]+$"
 #: "First Last" as the whole value (the first word is then looked up in FIRST_NAMES).
 _TWO_WORDS = r"^(\S+)\s+\p{L}[\p{L}'\-]*$"
-_SALUTATION = r"^(?i:herr|frau|hr\.|fr\.|mr\.?|mrs\.?|ms\.?|dr\.)\s+[A-ZÄÖÜ]"
+#: A salutation starting the value, as written in a name ("Frau Müller", "HERR MEIER"; not
+#: "MS Office Support").
+_SALUTATION = r"^(?:Herrn?|HERRN?|Frau|FRAU|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.)\s+[A-ZÄÖÜ]"
 #: A salutation anywhere ("Kasse bei Herrn Weber", "Lager (Fr. Meyer)"), or an initial before a
 #: capitalised word ("Ltg. L. Fischer"), at the start or after a space, bracket or punctuation.
 _SALUTATION_INSIDE = (
@@ -420,11 +422,12 @@ _SALUTATION_INSIDE = (
     r"(?:(?:Herrn?|Frau|Mrs?|Ms)\.?\s+|(?:Hr|Fr|Dr)\.\s*|[A-ZÄÖÜ]\.\s*)[A-ZÄÖÜ][a-zäöüß]"
 )
 #: Abbreviations and ordinals whose full stop ends no sentence ("Stellv. Filialleitung",
-#: "Max. 2 Jahre", "z. B.", "Azubi 1. Lehrjahr"): taken out before the salutation and sentence
-#: rules look at a value.
+#: "Max. 2 Jahre", "z. B.", "Azubi 1. Lehrjahr", "1-2 J. Betriebszugehörigkeit", "1 - 3 yrs."):
+#: taken out before the salutation and sentence rules look at a value.
 _ABBREVIATION = (
     r"(?i)\b(?:z\.\s*b|u\.\s*a|d\.\s*h|stellv|max|min|mind|ca|bzw|inkl|ggf|evtl|abt|ltg|nr"
-    r"|std|jan|feb|mär|apr|jun|jul|aug|sep|sept|okt|nov|dez|approx|dept|asst|incl|no|\d{1,2})\."
+    r"|std|jan|feb|mär|apr|jun|jul|aug|sep|sept|okt|nov|dez|approx|dept|asst|incl|no|j|yrs?"
+    r"|\d{1,2})\."
 )
 _SENTENCE = r"[.!?;]\s+\S|[.!?]$"
 _MAX_WORDS = 6

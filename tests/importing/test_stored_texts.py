@@ -218,12 +218,15 @@ CATEGORIES = [
     *("Kundenservice", "Azubi", "Aushilfe", "Teilzeit", "< 1 Jahr", "1-3 Jahre", "Max. 2 Jahre"),
     *("seit Jan 2020", "über 10 Jahre", "Sales", "Cashier", "Warehouse", "Store manager"),
     *("Less than 1 year", "Azubi 1. Lehrjahr", "z. B. Kasse", "Damen- und Herrenmode"),
+    *("1-2 J. Betriebszugehörigkeit", "1 - 3 yrs.", "Less than 1 yr. Service"),
+    "MS Office Support",
 ]
 #: Job areas that name a person somewhere in the value.
 NAMED = [
     *("Verkauf (Anna Müller)", "Kasse bei Herrn Weber", "Verkauf, Chefin: Sophie Wagner"),
     *("Team Jonas Becker", "Markus", "Verkauf/Anna", "Leonie Müller", "Kasse Müller"),
     *("Lager (Fr. Meyer)", "Lager - Ltg. L. Fischer", "Hannah", "Mia Schulz"),
+    *("Frau Schneider", "HERR KOCH"),
 ]
 
 
