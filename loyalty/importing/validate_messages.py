@@ -230,13 +230,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.problem.formula_without_value.file": {
         "de": "Spalte „{column}“ enthält in {value} Zellen Formeln ohne gespeichertes Ergebnis "
-        "(die Datei wurde von einem Programm geschrieben, das Formeln nicht berechnet); ihre "
-        "Werte stehen nicht in der Datei. Öffnen und speichern Sie die Datei in Excel oder "
-        "LibreOffice, oder fügen Sie die Spalte als Werte ein.",
+        "(es fehlt, oder die Datei überlässt das Berechnen Excel beim Öffnen und hält überall 0 "
+        "bereit: geschrieben von einem Programm, das Formeln nicht berechnet). Öffnen und "
+        "speichern Sie die Datei in Excel oder LibreOffice, oder fügen Sie die Spalte als Werte "
+        "ein.",
         "en": "Column “{column}” holds formulas without a stored result in {value} cells (the "
-        "file was written by a program that does not compute formulas); their values are not "
-        "in the file. Open and save the file in Excel or LibreOffice, or paste the column as "
-        "values.",
+        "result is missing, or the file leaves the computing to Excel on opening and holds 0 "
+        "everywhere: written by a program that does not compute formulas). Open and save the "
+        "file in Excel or LibreOffice, or paste the column as values.",
     },
     "import.problem.scale_seven_points": {
         "de": "Antworten auf einer 7-stufigen Skala – der Fragebogen hat 5 Stufen (5- und "
@@ -864,10 +865,10 @@ for _reason in _REFUSED_REASONS:
 #: A refused stored text whose column has no value that passes the checks: neutral examples
 #: instead of the file's (``identifying_<reason>_without_examples``).
 _NEUTRAL_EXAMPLES = {
-    "de": "Verkauf, Kasse, 1–3 Jahre (kein Wert dieser Spalte besteht die Prüfung – ist die "
-    "richtige Spalte zugeordnet?)",
-    "en": "Sales, Cashier, 1–3 years (no value of this column passes the check – is the right "
-    "column assigned?)",
+    "de": "Verkauf, Kasse, 1–3 Jahre (kein Wert, den mehrere Zeilen dieser Spalte teilen, "
+    "besteht die Prüfung – ist die richtige Spalte zugeordnet?)",
+    "en": "Sales, Cashier, 1–3 years (no value that several rows of this column share passes "
+    "the check – is the right column assigned?)",
 }
 for _reason in ("too_long", "email", "phone", "ip", "name", "free_text"):
     _code = f"import.problem.identifying_{_reason}"

@@ -410,10 +410,10 @@ def test_a_column_without_an_accepted_value_gets_the_messages_examples(chain, st
     de, en = out.report.render_text("de"), out.report.render_text("en")
     assert (
         "„Anna Müller“ sieht aus wie der Name einer Person; erwartet: eine kurze Kategorie wie "
-        "Verkauf, Kasse, 1–3 Jahre (kein Wert dieser Spalte" in de
+        "Verkauf, Kasse, 1–3 Jahre (kein Wert, den mehrere Zeilen dieser Spalte teilen" in de
     )
     assert (
         "“Anna Müller” looks like a person's name; expected: a short category such as "
-        "Sales, Cashier, 1–3 years (no value of this column" in en
+        "Sales, Cashier, 1–3 years (no value that several rows of this column share" in en
     )
     assert "wie –" not in de and "such as –" not in en
