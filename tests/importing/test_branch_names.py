@@ -25,6 +25,8 @@ def test_branch_key():
     assert branch_key("Osnabrück Nord") == branch_key("  osnabrueck   NORD ")
     assert branch_key("München-Süd") == branch_key("Muenchen Sued")
     assert branch_key("B001") == branch_key(" b001 ") != branch_key("B010")
+    # an Excel cell or a stored name in decomposed form (macOS) is the same name
+    assert branch_key("Osnabru\u0308ck Nord") == branch_key("Osnabrück Nord")
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -191,7 +192,8 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def branch_key(text: str) -> str:
-    """A branch id or name as compared: case, spaces, punctuation and umlaut spellings
-    ("Muenchen" = "München") do not matter."""
-    folded = text.casefold().translate(_UMLAUTS)
+    """A branch id or name as compared: case, spaces, punctuation, umlaut spellings
+    ("Muenchen" = "München") and Unicode form ("ü" as "u" + a combining mark, from an Excel
+    cell or a name stored so) do not matter."""
+    folded = unicodedata.normalize("NFC", text).casefold().translate(_UMLAUTS)
     return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
