@@ -57,8 +57,9 @@ class Layout:
         """The text's height: its rows and the gaps between lines."""
         rows, gaps = sum(len(r) for r in self.rows), len(self.rows) - 1
         spacing = self.page.line_spacing
-        if self.page.gap_px is None:  # one empty row between lines
-            return ((rows + gaps) * self.size_px + LEAD_PX) * spacing
+        if self.page.gap_px is None:  # one empty row between lines; the first line larger
+            lead = LEAD_PX * (len(self.rows[0]) if self.rows else 0)
+            return ((rows + gaps) * self.size_px + lead) * spacing
         return rows * self.size_px * spacing + gaps * self.page.gap_px
 
 

@@ -70,6 +70,16 @@ def test_the_larger_first_line_is_wrapped_at_its_own_size(steps):
         assert max(len(row) for row in fit.rows[0]) <= budget, (step.key, fit.rows[0])
 
 
+def test_a_first_line_of_several_rows_counts_each_row_larger():
+    one = report.layout(("word " * 5, "x"))
+    three = report.layout(("word " * 40, "x"))  # the first line wraps to several rows
+    assert len(three.rows[0]) > 1 and three.size_px == one.size_px
+    size, spacing = three.size_px, fitting.DECK.line_spacing
+    rows = sum(len(r) for r in three.rows)
+    expected = ((rows + 1) * size + fitting.LEAD_PX * len(three.rows[0])) * spacing
+    assert three.height_px == pytest.approx(expected)
+
+
 def test_a_longer_text_gets_a_smaller_size_or_a_narrower_chart():
     short, long = report.layout(("A line.",)), report.layout(("word " * 250,))
     assert (short.size_px, short.chart_px) == (
