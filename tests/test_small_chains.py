@@ -106,6 +106,12 @@ ONE = [
     ("methods.rwg_share", dict(share="100", n=1), "von 1 Filiale über", "of 1 branch above"),
     ("quality.rwg_subtitle", dict(n=1, min=5), "1 Filiale mit mindestens", "1 branch with at"),
     ("drivers.na", dict(n=1), "Aus 1 Filiale mit", "From 1 branch with"),
+    ("import.warning.churn_kept", dict(count="1", wave="2025-H2", version=1),
+     "von 1 Filiale der Welle", "of 1 branch of wave"),
+    ("import.warning.missing_branches.loyalty",
+     dict(count="1", wave="2025-H2", version=1, branches="B003"),
+     "1 Filiale mit Kundenbindungszahlen in Version 1 der Welle 2025-H2 fehlt",
+     "1 branch with loyalty figures in version 1 of wave 2025-H2 is not"),
     ("actions.story.did", dict(n=1, running=1, done=0, planned=0, dropped=0),
      "1 Maßnahme erfasst: 1 läuft,", "1 action recorded: 1 running,"),
 ]  # fmt: skip

@@ -508,9 +508,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.warning.churn_kept": {
         "de": "Die Datei hat keine Abwanderungsgründe; die Abwanderungsgründe von {count} "
-        "Filialen der Welle {wave} bleiben aus Version {version} erhalten.",
-        "en": "The file has no churn reasons; the churn reasons of {count} branches of wave "
-        "{wave} stay from version {version}.",
+        "{count:plural:one=Filiale:other=Filialen} der Welle {wave} bleiben aus Version "
+        "{version} erhalten.",
+        "en": "The file has no churn reasons; the churn reasons of {count} "
+        "{count:plural:one=branch:other=branches} of wave {wave} stay from version {version}.",
     },
     "import.warning.few_changed": {
         "de": "Gegenüber Version {version} der Welle {wave} ändert sich die Zahl der Antworten, "
@@ -532,28 +533,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "same mapping, importing it again adds an identical new version.",
     },
     "import.warning.missing_branches.engagement": {
-        "de": "{count} Filialen mit Befragungsantworten in Version {version} der Welle {wave} "
-        "fehlen in dieser Datei; nach dem Import werden ihre Befragungswerte nicht mehr "
-        "gezeigt: {branches}",
-        "en": "{count} branches with survey answers in version {version} of wave {wave} are "
-        "not in this file; after the import their survey results are no longer shown: "
-        "{branches}",
+        "de": "{count} {count:plural:one=Filiale:other=Filialen} mit Befragungsantworten in "
+        "Version {version} der Welle {wave} {count:plural:one=fehlt:other=fehlen} in dieser "
+        "Datei; nach dem Import werden ihre Befragungswerte nicht mehr gezeigt: {branches}",
+        "en": "{count} {count:plural:one=branch:other=branches} with survey answers in version "
+        "{version} of wave {wave} {count:plural:one=is:other=are} not in this file; after the "
+        "import their survey results are no longer shown: {branches}",
     },
     "import.warning.missing_branches.loyalty": {
-        "de": "{count} Filialen mit Kundenbindungszahlen in Version {version} der Welle {wave} "
-        "fehlen in dieser Datei; nach dem Import werden ihre Kundenbindungszahlen nicht mehr "
-        "gezeigt: {branches}",
-        "en": "{count} branches with loyalty figures in version {version} of wave {wave} are "
-        "not in this file; after the import their loyalty figures are no longer shown: "
-        "{branches}",
+        "de": "{count} {count:plural:one=Filiale:other=Filialen} mit Kundenbindungszahlen in "
+        "Version {version} der Welle {wave} {count:plural:one=fehlt:other=fehlen} in dieser "
+        "Datei; nach dem Import werden ihre Kundenbindungszahlen nicht mehr gezeigt: {branches}",
+        "en": "{count} {count:plural:one=branch:other=branches} with loyalty figures in version "
+        "{version} of wave {wave} {count:plural:one=is:other=are} not in this file; after the "
+        "import their loyalty figures are no longer shown: {branches}",
     },
     "import.warning.missing_branches.finance": {
-        "de": "{count} Filialen mit Finanzzahlen in Version {version} der Welle {wave} fehlen "
-        "in dieser Datei; nach dem Import werden ihre Finanzzahlen nicht mehr gezeigt: "
-        "{branches}",
-        "en": "{count} branches with financial figures in version {version} of wave {wave} "
-        "are not in this file; after the import their financial figures are no longer "
-        "shown: {branches}",
+        "de": "{count} {count:plural:one=Filiale:other=Filialen} mit Finanzzahlen in Version "
+        "{version} der Welle {wave} {count:plural:one=fehlt:other=fehlen} in dieser Datei; nach "
+        "dem Import werden ihre Finanzzahlen nicht mehr gezeigt: {branches}",
+        "en": "{count} {count:plural:one=branch:other=branches} with financial figures in "
+        "version {version} of wave {wave} {count:plural:one=is:other=are} not in this file; "
+        "after the import their financial figures are no longer shown: {branches}",
     },
     "import.warning.new_branches": {
         "de": "Neue Filialen ({count}): {branches}",
