@@ -762,6 +762,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "each dimension explains cannot be estimated; that takes at least two more branches than "
         "dimensions (branch level).",
     },
+    "drivers.na_flat": {
+        "de": "Aus {n} {n:plural:one=Filiale:other=Filialen} mit Engagement und Kundenbindung "
+        "lässt sich nicht schätzen, wie viel jede Dimension erklärt: eine Dimension oder die "
+        "Kundenbindung unterscheidet sich zwischen den Filialen nicht (Filialebene).",
+        "en": "From {n} {n:plural:one=branch:other=branches} with engagement and loyalty, how much "
+        "each dimension explains cannot be estimated: a dimension or loyalty does not differ "
+        "between the branches (branch level).",
+    },
     "drivers.subtitle": {
         "de": "Anteil an der erklärten Varianz von {loyalty} (R² = {r2} %), 95‑%‑Bootstrap-KI, "
         "n = {n} Filialen (Filialebene)",
@@ -1393,7 +1401,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no estimate: the chain model cannot be estimated here",
     },
     "whatif.chart_subtitle": {
-        "de": "zusammen {total} € [95‑%‑KI {low}; {high}], {k} "
+        "de": "zusammen {total}\u00a0€ [95‑%‑KI {low}; {high}], {k} "
         "{k:plural:one=Filiale:other=Filialen} (die {shown} "
         "{shown:plural:one=größte:other=größten} "
         "gezeigt, je mit 95‑%‑KI), Filialebene",
@@ -1703,7 +1711,8 @@ def euros(value: float | None, lang: str, digits: int = 0, sign: bool = False) -
     if text == "–":
         return text
     shown = bool(text.strip("0,."))  # not rounded to 0
-    mark = "−" if value < 0 and shown else ("+" if sign and value > 0 and shown else "")
+    # "-" as num() writes the interval's bounds beside it ("-5 € [95-%-KI -20; -1]")
+    mark = "-" if value < 0 and shown else ("+" if sign and value > 0 and shown else "")
     return f"{mark}{text}\u00a0€" if lang == "de" else f"{mark}€{text}"
 
 

@@ -129,6 +129,13 @@ def rwg_share(agg, lang: str) -> str:
     )
 
 
+def drivers_na(weights: pl.DataFrame, lang: str) -> str:
+    """Why the relative weights could not be estimated: too few branches for the dimensions
+    (fewer than two more), or a dimension or the outcome without spread."""
+    n = int(weights["n"][0])
+    return t("drivers.na" if n < weights.height + 2 else "drivers.na_flat", lang, n=n)
+
+
 def power_sentence(p: Power, lang: str) -> str:
     if not math.isfinite(p.min_detectable_r):  # fewer than four branches: no power to speak of
         return t("power.none", lang, n=p.n)

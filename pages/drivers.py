@@ -16,7 +16,7 @@ dims = ui.dimensions()
 names = i18n.dimension_names(dims, lang)
 top = weights.row(0, named=True)
 if not analysis.finite(top["raw_weight"]):  # too few branches: no bars of nothing
-    st.info(t("drivers.na", lang, n=top["n"]))
+    st.info(wording.drivers_na(weights, lang))
 else:
     ui.chart(charts.drivers_bars(weights, dims, loyalty, lang), key="drivers_chart", lang=lang)
 if note := wording.unmeasured_note(ui.branch_table(wave, loyalty), dims, lang):

@@ -264,7 +264,7 @@ def test_german_number_format():
 def test_euros_and_percentages_as_each_language_writes_them():
     assert i18n.euros(822333.4, "de", sign=True) == "+822.333\u00a0€"
     assert i18n.euros(822333.4, "en", sign=True) == "+€822,333"
-    assert i18n.euros(-1234.5, "en") == "−€1,234" and i18n.euros(-1234.5, "de") == "−1.234\u00a0€"
+    assert i18n.euros(-1234.5, "en") == "-€1,234" and i18n.euros(-1234.5, "de") == "-1.234\u00a0€"
     assert i18n.euros(0.2, "en", sign=True) == "€0" and i18n.euros(None, "de") == "–"
     assert i18n.percent_suffix("de") == "\u00a0%" and i18n.percent_suffix("en") == "%"
 

@@ -169,3 +169,13 @@ def test_a_quadrant_without_a_mean_is_labelled_with_a_dash_alone(three_db, monke
         fig = charts.quadrant_bars(quads, "nps", lang, "")
         labels = [n.text for n in fig.layout.annotations]
         assert "–" in labels and not [x for x in labels if x.startswith("–") and "%" in x]
+
+
+def test_weights_that_cannot_be_estimated_say_why():
+    import polars as pl
+
+    few = pl.DataFrame({"dimension_id": ["a", "b", "c", "d"], "n": [5] * 4})
+    many = pl.DataFrame({"dimension_id": ["a", "b", "c", "d"], "n": [40] * 4})
+    assert wording.drivers_na(few, "en") == t("drivers.na", "en", n=5)
+    assert "does not differ between the branches" in wording.drivers_na(many, "en")
+    assert "unterscheidet sich zwischen den Filialen nicht" in wording.drivers_na(many, "de")
