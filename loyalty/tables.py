@@ -127,13 +127,15 @@ def branch_export(table: pl.DataFrame, lang: str, minimum: int) -> pl.DataFrame:
     return listing.rename(headers)
 
 
-def live_versions(history: pl.DataFrame, kinds: list[str]) -> list[int]:
+def live_versions(history: pl.DataFrame, kinds: list[str], inactive: bool = False) -> list[int]:
     """Ids of the versions of ``kinds`` that were not deleted (branch lists have none to
-    switch between)."""
+    switch between); with ``inactive`` only those not active (what the Data page offers to
+    make active or to delete: an active version is neither)."""
     live = history.filter(
         pl.col("deleted_at").is_null()
         & (pl.col("kind") != "branches")
         & pl.col("kind").is_in(kinds)
+        & (~pl.col("active") if inactive else pl.lit(True))
     )
     return live["import_id"].to_list()
 

@@ -3,11 +3,12 @@ the versions of every import; the company's questionnaire per wave."""
 
 import streamlit as st
 
-from loyalty import i18n, retention, schema, tables, versions
+from loyalty import i18n, schema, tables
 from loyalty.i18n import t
 from loyalty.importing import instrument as instruments
 from loyalty.importing import read, run, validate
 from pages import _shared as ui
+from pages._versions_tab import versions_tab
 
 lang = ui.page_start("data")
 actor = ui.actor()
@@ -181,49 +182,7 @@ with tab_import:
         st.success(t("data.stored", lang, **done))
 
 with tab_versions:
-    for note in retention.purge_notes(ui.store(), lang):
-        st.info(note, icon=":material/auto_delete:")
-    history = versions.history(ui.store())
-    counted, when = t("data.col.rows", lang), t("data.col.when", lang)
-    ui.table(
-        history,
-        t("data.no_versions", lang),
-        ui.styled(versions.history_table(history, lang), lang, {counted: 0}, (when,)),
-        key="versions_table",
-    )
-    mine = ui.viewer().import_kinds(schema.KINDS)
-    ids = tables.live_versions(history, mine)
-    labels = versions.version_labels(history, lang)
-    a1, a2 = st.columns(2)
-    with a1:
-        pick = {"format_func": labels.get, "key": "version_pick"}
-        chosen = st.selectbox(t("data.version", lang), ids, **pick)
-        if st.button(t("data.activate", lang), key="version_activate", disabled=chosen is None):
-            try:
-                versions.activate(ui.store(), chosen, actor=actor)
-                st.success(t("data.version_activated", lang, label=labels[chosen]))
-            except versions.VersionError as exc:
-                st.error(exc.message(lang))
-    if ui.can("delete_versions"):
-        with a2:
-            pick = {"format_func": labels.get, "key": "version_delete_pick"}
-            doomed = st.selectbox(t("data.version_delete", lang), ids, **pick)
-            doomed_label = labels.get(doomed, "–")
-            sure = st.checkbox(
-                t("data.delete_confirm", lang, label=doomed_label), key="version_delete_sure"
-            )
-            if st.button(
-                t("data.delete", lang),
-                key="version_delete",
-                disabled=not sure or doomed is None,
-                icon=":material/delete:",
-            ):
-                try:
-                    rows = versions.delete(ui.store(), doomed, actor=actor)
-                    done = {"label": doomed_label, "rows": i18n.num(rows, lang, 0)}
-                    st.success(t("data.version_deleted", lang, **done))
-                except versions.VersionError as exc:
-                    st.error(exc.message(lang))
+    versions_tab(lang, actor)
 
 with tab_instrument:
     st.caption(t("data.instrument_help", lang))

@@ -107,6 +107,11 @@ def test_versions_tab_makes_an_earlier_version_active(app, own_db, survey_csv):
     branch_list = listed[listed["Kind"] == "branch list"]
     assert branch_list["Wave"].tolist() == ["–"]  # the branch list has no wave: a dash
     assert listed["Wave"].notna().all()
+    new_id = out.import_id
+    # only inactive versions are offered: the old one, not the active new one
+    assert at.selectbox(key="version_pick").options == [
+        o for o in at.selectbox(key="version_pick").options if "active" not in o
+    ]
     at.selectbox(key="version_pick").select(old_id).run()
     at.button(key="version_activate").click().run()
     assert not at.exception
@@ -115,6 +120,39 @@ def test_versions_tab_makes_an_earlier_version_active(app, own_db, survey_csv):
         "SELECT import_id FROM imports WHERE kind = 'engagement' AND wave = '2025-H2' AND active"
     )["import_id"].to_list()
     assert active == [old_id]
+    # the page was refreshed: the lists now offer the new version, no longer the old one
+    assert at.selectbox(key="version_pick").value == new_id
+    assert (
+        at.selectbox(key="version_delete_pick").options == at.selectbox(key="version_pick").options
+    )
+    listed = next(d.value for d in at.dataframe if "Version" in d.value.columns)
+    assert "active" in set(listed["Status"])
+
+
+def test_a_delete_tick_belongs_to_the_version_it_was_given_for(app, own_db, survey_csv):
+    """Ticked for one version, then another picked: the other starts unticked (a stale list
+    once moved the choice to the first version while the tick stayed, and that one was
+    deleted)."""
+    from loyalty.importing import run
+
+    store = open_store(own_db)
+    for _ in range(2):  # versions 2 and 3 of the wave: versions 1 and 2 inactive
+        out = run.run_import(store, survey_csv, "s.csv", "engagement", "2025-H2", actor="t")
+        assert out.stored, out.report.render_text("en")
+    inactive = store.sql(
+        "SELECT import_id FROM imports WHERE kind = 'engagement' AND NOT active "
+        "AND deleted_at IS NULL ORDER BY import_id"
+    )["import_id"].to_list()
+    store.close()
+    at = app("pages/data.py", lang="en").run()
+    first = at.selectbox(key="version_delete_pick").value
+    assert first in inactive and len(inactive) >= 2
+    at.checkbox(key=f"version_delete_sure_{first}").check().run()
+    assert not at.button(key="version_delete").disabled
+    other = next(i for i in inactive if i != first)
+    at.selectbox(key="version_delete_pick").select(other).run()
+    assert not at.checkbox(key=f"version_delete_sure_{other}").value
+    assert at.button(key="version_delete").disabled
 
 
 def test_hr_defines_the_questionnaire_of_a_new_wave_on_the_page(app, own_db):
