@@ -19,9 +19,37 @@ def language() -> str:
     return st.session_state[LANG_KEY]
 
 
+#: Choice widgets (radio, selectbox, segmented control) whose options are written in the
+#: user's language, by key or key prefix. Streamlit keeps such a widget's choice by the label
+#: shown, so after a change of language the old label matched no option and the widget fell
+#: back to its first option (the Data page then checked a finance file as a survey).
+KEPT_CHOICES = (
+    "data_kind",
+    "data_wave_choice",
+    "data_map_",
+    "data_one_branch_",
+    "data_unknown",
+    "whatif_rule",
+    "heat_view",
+    "heat_order",
+    "f_sort",
+    "actions_dimension",
+    "actions_status",
+    "actions_outcome",
+    "actions_mode",
+    "actions_target_type_",
+)
+
+
 def _language_changed() -> None:
-    st.session_state[LANG_KEY] = st.session_state[PICKER_KEY]
-    st.query_params["lang"] = st.session_state[LANG_KEY]
+    """The language picker's callback: before the next run, every choice of
+    :data:`KEPT_CHOICES` is set again as the value it stands for, which that run shows under
+    the new language's label."""
+    state = st.session_state
+    for key in [k for k in state if isinstance(k, str) and k.startswith(KEPT_CHOICES)]:
+        state[key] = state[key]
+    state[LANG_KEY] = state[PICKER_KEY]
+    st.query_params["lang"] = state[LANG_KEY]
 
 
 def language_picker() -> None:

@@ -61,12 +61,15 @@ with tab_import:
             left, right = st.columns(2)
             wave = None
             if kind != "branches":
-                known = ui.waves()
-                new_label = t("data.wave_new", lang)
-                from_file = t("data.wave_from_file", lang)
+                new_label, from_file = "__new__", "__file__"  # codes: kept across languages
+                labels = {
+                    new_label: t("data.wave_new", lang),
+                    from_file: t("data.wave_from_file", lang),
+                }
                 choice = left.selectbox(
                     t("data.wave", lang),
-                    [*reversed(known), new_label, from_file],
+                    [*reversed(ui.waves()), new_label, from_file],
+                    format_func=lambda w: labels.get(w, w),
                     key="data_wave_choice",
                 )
                 if choice == new_label:
