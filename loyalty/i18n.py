@@ -1136,6 +1136,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.tab.import": {"de": "Import", "en": "Import"},
     "data.tab.versions": {"de": "Versionen", "en": "Versions"},
     "data.tab.instrument": {"de": "Fragebogen", "en": "Questionnaire"},
+    "data.confirm_hidden": {
+        "de": "Ja, die neue Version ersetzt die aktive ganz: Die oben genannten Filialen, die in "
+        "dieser Datei fehlen, werden danach nicht mehr gezeigt.",
+        "en": "Yes, the new version replaces the active one whole: the branches named above "
+        "that this file lacks are no longer shown afterwards.",
+    },
     "data.kind": {"de": "Was importieren Sie?", "en": "What are you importing?"},
     "data.upload": {
         "de": "Datei (CSV, TSV, Excel, Parquet; Exporte aus Qualtrics, SurveyMonkey, "

@@ -156,11 +156,15 @@ with tab_import:
             if checked and checked[0] == request:
                 report = checked[1]
                 ui.show_import_report(report, lang)
+                agreed = not (report.ok and report.hides_branches) or st.checkbox(
+                    t("data.confirm_hidden", lang), key=f"data_hides_ok_{id(report)}"
+                )  # a correction of a few branches replaces the whole wave: said, and agreed
                 if report.ok and st.button(
                     t("data.confirm", lang),
                     type="primary",
                     icon=":material/cloud_upload:",
                     key="data_confirm",
+                    disabled=not agreed,
                 ):
                     bar = st.progress(0.0, text=t("import.progress.reading", lang))
                     outcome = run_import(

@@ -99,6 +99,14 @@ class ImportReport:
             and self.validation.ok
         )
 
+    @property
+    def hides_branches(self) -> bool:
+        """Whether the new version would stop showing branches of the active one (the check
+        names them): the Data page asks to confirm that before it stores."""
+        return self.validation is not None and any(
+            w.kind.startswith("missing_branches.") for w in self.validation.warnings
+        )
+
     def problem_count(self) -> int:
         extra = (
             int(self.read_error is not None)

@@ -56,6 +56,31 @@ def test_the_check_says_that_churn_reasons_stay(app, own_db, samples, lang, expe
     assert after["n"][0] == before["n"][0] > 0
 
 
+def test_a_correction_of_a_few_branches_is_stored_only_once_its_loss_is_agreed(
+    app, own_db, samples
+):
+    """A file of three branches replaces the wave's 120: the check names the 117 no longer
+    shown, and the confirm button waits for a tick that says so."""
+    frame = pl.read_csv(samples["loyalty"].read_bytes().decode("cp1252").encode(), separator=";")
+    three = frame.head(3).write_csv(separator=";").encode()
+    at = _check(app, "de", "loyalty", "korrektur.csv", three)
+    assert any("117 Filialen mit Kundenbindungszahlen" in w.value for w in at.warning)
+    assert at.button(key="data_confirm").disabled
+    tick = next(c for c in at.checkbox if c.key.startswith("data_hides_ok_"))
+    assert tick.label.startswith("Ja, die neue Version ersetzt die aktive ganz")
+    tick.check().run()
+    assert not at.button(key="data_confirm").disabled
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    store = open_store(own_db)
+    shown = store.sql("SELECT count(*) AS n FROM active_loyalty WHERE wave = '2025-H2'")["n"][0]
+    assert shown == 3
+    # a file of every branch asks nothing more
+    at = _check(app, "en", "loyalty", samples["loyalty"].name, samples["loyalty"].read_bytes())
+    assert not [c for c in at.checkbox if c.key.startswith("data_hides_ok_")]
+    assert not at.button(key="data_confirm").disabled
+
+
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_an_email_in_the_job_area_is_refused_with_row_and_column(app, own_db, samples, lang):
     text = samples["survey"].read_bytes().decode("cp1252")
@@ -169,6 +194,8 @@ def test_a_file_without_branch_column_goes_to_the_branch_chosen(app, own_db, sam
     at.selectbox(key="data_one_branch_engagement").select("B042").run()
     at.button(key="data_check").click().run()
     assert not at.exception, at.exception
+    # one branch's file replaces the wave's 120 branches: agreed before it is stored
+    next(c for c in at.checkbox if c.key.startswith("data_hides_ok_")).check().run()
     at.button(key="data_confirm").click().run()
     assert not at.exception, at.exception
     store = open_store(own_db)
