@@ -303,7 +303,7 @@ def validate(
     result.rows_valid = max(0, work.height - result.problems["row"].drop_nulls().n_unique())
     if kind != "branches":
         result.waves, result.new_waves, notes = common.file_waves(work, known_waves)
-        result.warnings.extend(notes)
+        result.warnings.extend(notes if result.ok else [])  # a refused file creates no wave
     if result.ok:
         result.warnings.extend(rules.data_notes(work, ctx))
         result.frames = rules.frames(work, ctx)

@@ -292,4 +292,4 @@ def test_import_with_an_instrument_file(chain, db, tmp_path):
         str(yaml_path),
     )
     assert out.returncode == 0, out.stdout
-    assert "Welle 2025-H1 ist neu und wird angelegt (2025-01-01 bis 2025-06-30)." in out.stdout
+    assert "Welle 2025-H1 ist neu und wird angelegt (01.01.2025 bis 30.06.2025)." in out.stdout

@@ -150,11 +150,16 @@ def file_waves(
     notes = []
     for w in new_waves:
         period = wave_period(w)
-        if period:
+        if period:  # the dates as each language writes them (01.07.2026, 2026-07-01)
+            start, end = period[1], period[2]
             notes.append(
                 Notice(
                     "new_wave",
-                    {"wave": w, "start": period[1].isoformat(), "end": period[2].isoformat()},
+                    {
+                        "wave": w,
+                        "start": {"de": start.strftime("%d.%m.%Y"), "en": start.isoformat()},
+                        "end": {"de": end.strftime("%d.%m.%Y"), "en": end.isoformat()},
+                    },
                 )
             )
     return waves, new_waves, notes

@@ -37,6 +37,10 @@ def test_wave_mismatch_and_unrecognised_labels():
         "Zeile 3: Welle „2025-H1“ in Spalte „Welle“, importiert wird 2025-H2",
         "Zeile 6: Welle „2025-H1“ in Spalte „Welle“, importiert wird 2025-H2",
     ]
+    # a refused file creates no wave: no "will be created" beside its mistakes
+    refused = run(survey(A1=["9"] * 6), wave="2031-H1")
+    assert not refused.ok and "new_wave" not in [w.kind for w in refused.warnings]
+    assert "new_wave" in [w.kind for w in run(survey(), wave="2031-H1").warnings]
     assert run(survey(), wave="Sommer").problems["kind"].to_list() == ["bad_wave_label"]
     assert lines(run(survey(), wave="Sommer")) == [
         "Angegebene Welle „Sommer“ – erwartet: 2025-H2, 2025-Q1, 2025-03, 2025"

@@ -197,7 +197,7 @@ def test_small_branches_response_rate_drop_and_more_responses_than_staff():
     )
     result = run(raw, headcounts=heads, wave_history=history, min_group_size=5, known_waves=[])
     assert [w.message("de") for w in result.warnings] == [
-        "Welle 2025-H2 ist neu und wird angelegt (2025-07-01 bis 2025-12-31).",
+        "Welle 2025-H2 ist neu und wird angelegt (01.07.2025 bis 31.12.2025).",
         "Filialen mit weniger als 5 Antworten (1; ihre Engagementwerte werden nicht angezeigt): "
         "B02 (2)",
         "Filialen mit mehr Antworten als Mitarbeitenden (1): B01 (6/5)",
