@@ -133,8 +133,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Now active: {label}.",
     },
     "versions.deleted_rows": {
-        "de": "Gelöscht: {label} ({rows} Zeilen).",
-        "en": "Deleted: {label} ({rows} rows).",
+        "de": "Gelöscht: {label}; {rows} Datensätze aus dem Datenspeicher entfernt (bei einer "
+        "Befragung jede Antwort auf jede Frage).",
+        "en": "Deleted: {label}; {rows} records removed from the store (for a survey, each "
+        "answer to each question).",
     },
     "versions.confirm": {
         "de": "Löschen ist endgültig. Wiederholen Sie den Befehl mit --yes, um {label} zu löschen.",
@@ -1291,8 +1293,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Now active: {label}",
     },
     "data.version_deleted": {
-        "de": "Gelöscht: {label} ({rows} Zeilen)",
-        "en": "Deleted: {label} ({rows} rows)",
+        "de": "Gelöscht: {label}; {rows} Datensätze aus dem Datenspeicher entfernt (bei einer "
+        "Befragung jede Antwort auf jede Frage).",
+        "en": "Deleted: {label}; {rows} records removed from the store (for a survey, each "
+        "answer to each question).",
     },
     "data.activate": {"de": "Aktiv machen", "en": "Make active"},
     "data.version_delete": {"de": "Version löschen", "en": "Delete a version"},

@@ -159,7 +159,9 @@ def test_cli_activates_and_deletes_a_version_picked_by_wave_kind_and_number(stor
     s.close()
     assert active == [1]
     assert cli.main(["versions", "delete", *pick, "--version", "2", "--yes", "--lang", "de"]) == 0
-    assert f"Gelöscht: Mitarbeiterbefragung {wave}, Version 2 (" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"Gelöscht: Mitarbeiterbefragung {wave}, Version 2; " in out
+    assert "Datensätze aus dem Datenspeicher entfernt (bei einer Befragung jede Antwort" in out
     assert cli.main(["versions", "delete", *pick, "--version", "2", "--yes", "--lang", "en"]) == 1
     assert f"employee survey {wave}, version 2 has already been deleted" in (
         capsys.readouterr().err

@@ -153,6 +153,15 @@ def test_a_delete_tick_belongs_to_the_version_it_was_given_for(app, own_db, surv
     at.selectbox(key="version_delete_pick").select(other).run()
     assert not at.checkbox(key=f"version_delete_sure_{other}").value
     assert at.button(key="version_delete").disabled
+    at.checkbox(key=f"version_delete_sure_{other}").check().run()
+    at.button(key="version_delete").click().run()
+    assert not at.exception
+    assert "records removed from the store (for a survey, each answer to each question)" in (
+        at.success[0].value
+    )
+    store = open_store(own_db)
+    deleted = store.sql("SELECT import_id FROM imports WHERE deleted_at IS NOT NULL")
+    assert deleted["import_id"].to_list() == [other]  # the one picked, no other
 
 
 def test_hr_defines_the_questionnaire_of_a_new_wave_on_the_page(app, own_db):
