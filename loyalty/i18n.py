@@ -1275,6 +1275,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.col.source": {"de": "Datei", "en": "File"},
     "data.status.active": {"de": "aktiv", "en": "active"},
     "data.status.deleted": {"de": "gelöscht", "en": "deleted"},
+    "data.status.inactive": {"de": "inaktiv", "en": "inactive"},
     "data.purged": {
         "de": "Aufbewahrungsfrist: Die {responses} einzelnen Antworten der Welle {wave} (Ende "
         "{end}) wurden am {date} gelöscht, weil die Welle länger als {months} Monate "

@@ -219,7 +219,7 @@ def version_labels(history: pl.DataFrame, lang: str) -> dict[int, str]:
 
 def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
     """:func:`history` as the Data page lists it: headings and kinds in ``lang``, a status
-    word (active, deleted or nothing), "–" for the branch list's missing wave, times to the
+    word (active, inactive or deleted), "–" for the branch list's missing wave, times to the
     minute."""
     kinds = history["kind"].unique().to_list()
     return history.select(
@@ -233,7 +233,7 @@ def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
         .then(pl.lit(t("data.status.deleted", lang)))
         .when(pl.col("active"))
         .then(pl.lit(t("data.status.active", lang)))
-        .otherwise(pl.lit(""))
+        .otherwise(pl.lit(t("data.status.inactive", lang)))
         .alias(t("data.col.status", lang)),
         pl.col("row_count").alias(t("data.col.rows", lang)),
         pl.col("created_at").dt.truncate("1m").alias(t("data.col.when", lang)),

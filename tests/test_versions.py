@@ -185,13 +185,13 @@ def test_history_table_words_the_status_and_headings_in_each_language(two_versio
     de = versions.history_table(hist, "de")
     assert de.columns[:6] == ["ID", "Art", "Welle", "Version", "Status", "Zeilen"]
     engagement = de.filter(pl.col("Art") == "Mitarbeiterbefragung", pl.col("Welle") == "2024-H1")
-    assert engagement["Status"].to_list() == ["aktiv", ""]
+    assert engagement["Status"].to_list() == ["aktiv", "inaktiv"]
     assert engagement["Zeilen"].dtype.is_integer()  # numbers stay numbers (sortable)
     deleted_id = int(hist.filter(~pl.col("active"))["import_id"][0])
     versions.delete(two_versions, deleted_id, actor="test")
     en = versions.history_table(versions.history(two_versions), "en")
     assert en.filter(pl.col("ID") == deleted_id)["Status"].to_list() == ["deleted"]
-    assert en.filter(pl.col("ID") != deleted_id)["Status"].is_in(["active", ""]).all()
+    assert en.filter(pl.col("ID") != deleted_id)["Status"].is_in(["active", "inactive"]).all()
 
 
 def test_versions_are_picked_by_kind_wave_and_version_in_the_users_language(two_versions):

@@ -230,6 +230,7 @@ WARNING_CODES = (
     "churn_kept",
     "few_changed",
     "same_file",
+    "replaces_version",
 )
 
 
@@ -347,6 +348,13 @@ def replaced_notices(store: Store, result: ValidationResult, lang: str) -> list[
         if active is None:
             continue
         version, import_id = active
+        following = store.sql(
+            "SELECT max(version) + 1 AS v FROM imports WHERE kind = ? AND wave = ?",
+            [result.kind, wave],
+        )["v"][0]
+        notices.append(
+            Notice("replaces_version", {"wave": wave, "version": version, "new": following})
+        )
         # the active version's rows, read by its import id (not by the wave over every row)
         have = set(
             store.sql(f"SELECT DISTINCT branch_id FROM {table} WHERE import_id = ?", [import_id])[

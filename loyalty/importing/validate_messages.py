@@ -526,6 +526,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Whoever saw the figures of version {version} can work those few answers out of the "
         "difference. Better not correct a wave already shown this way.",
     },
+    "import.warning.replaces_version": {
+        "de": "Die Datei wird Version {new} der Welle {wave} und ersetzt die aktive Version "
+        "{version}; diese bleibt unter „Versionen“ erhalten und kann wieder aktiv werden.",
+        "en": "The file becomes version {new} of wave {wave} and replaces the active version "
+        "{version}, which stays under “Versions” and can be made active again.",
+    },
     "import.warning.same_file": {
         "de": "Diese Datei ist schon Version {version} der Welle {wave}, die aktive; mit "
         "derselben Zuordnung legt ein erneuter Import eine gleiche neue Version an.",

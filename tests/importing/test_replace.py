@@ -80,6 +80,13 @@ def test_a_loyalty_file_without_churn_reasons_keeps_them_and_says_so(chain, stor
         f"The file has no churn reasons; the churn reasons of 12 branches of wave {wave} "
         "stay from version 1." in text_en
     )
+    assert (
+        f"The file becomes version 2 of wave {wave} and replaces the active version 1, which "
+        "stays under “Versions” and can be made active again." in text_en
+    )
+    assert f"Die Datei wird Version 2 der Welle {wave} und ersetzt die aktive Version 1;" in (
+        text_de
+    )
     out = run_import(store, path, path.name, "loyalty", wave, actor="crm")
     assert out.stored and out.version == 2
     assert figures(store, wave) == before

@@ -265,6 +265,7 @@ def test_a_new_wave_is_created_with_the_previous_instrument(chain, store):
     assert out.stored, out.report.render_text("de")
     kinds = [w.kind for w in out.report.validation.warnings]
     assert kinds[0] == "instrument_from_wave" and "new_wave" in kinds
+    assert "replaces_version" not in kinds  # a new wave has no version to replace
     assert out.report.validation.warnings[0].message("de") == (
         "Für Welle 2025-H1 ist kein eigener Fragebogen hinterlegt; verwendet wird der "
         "Fragebogen der Welle 2024-H2."
