@@ -216,6 +216,13 @@ def top_priority(focus: pl.DataFrame) -> dict[str, Any] | None:
     return top.row(0, named=True) if top.height else None
 
 
+def number_digits(frame: pl.DataFrame) -> dict[str, int]:
+    """Decimal places of each number column as a table shows it in the user's format (whole
+    numbers none, others two): for a frame whose columns are not known ahead, such as the
+    import preview."""
+    return {c: 0 if d.is_integer() else 2 for c, d in frame.schema.items() if d.is_numeric()}
+
+
 def unweighted_shortfalls(focus: pl.DataFrame) -> int:
     """How many dimensions lie below the company without a weight to rank them by (the
     driver weights could not be estimated)."""

@@ -5,6 +5,7 @@ import streamlit as st
 
 from loyalty import exports, i18n, tables
 from loyalty.importing import instrument, mapping, read, validate
+from pages._widgets import styled
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -113,8 +114,8 @@ def show_import_report(report, lang: str) -> None:
         st.success(i18n.t("data.ready", lang))
         preview = result.preview()
         if preview is not None:
-            st.dataframe(
-                preview,
+            st.dataframe(  # numbers in the user's format (4.211.400 on a German page)
+                styled(preview, lang, tables.number_digits(preview)),
                 hide_index=True,
                 key="data_preview",
                 column_config=validate.preview_headings(preview.columns, lang),

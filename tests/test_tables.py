@@ -82,3 +82,10 @@ def test_reasons_and_bands_are_worded_per_row_in_the_language():
     dimensions = pl.DataFrame({"dimension_id": ["d1"], "name_en": ["Care"]})
     shown = tables.reliability_table(reliability, dimensions, "en")
     assert shown[:, -1].to_list() == [t("band.alpha.good", "en"), None]
+
+
+def test_number_digits_give_whole_numbers_none_and_amounts_two():
+    frame = pl.DataFrame(
+        {"branch_id": ["B1"], "active_customers": [4525], "revenue": [4211400.0], "x": [True]}
+    )
+    assert tables.number_digits(frame) == {"active_customers": 0, "revenue": 2}

@@ -70,6 +70,9 @@ def test_a_correction_of_a_few_branches_is_stored_only_once_its_loss_is_agreed(
     assert tick.label.startswith("Ja, die neue Version ersetzt die aktive ganz")
     tick.check().run()
     assert not at.button(key="data_confirm").disabled
+    # the preview's numbers in the page's format (a Styler's display values: 4.525, not 4525)
+    preview = next(d for d in at.dataframe if "active_customers" in d.value.columns)
+    assert preview.proto.arrow_data.styler.display_values
     at.button(key="data_confirm").click().run()
     assert not at.exception
     store = open_store(own_db)
