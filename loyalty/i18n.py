@@ -255,6 +255,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Split at the median; mean with 95% bootstrap interval, n = {n} "
         "{n:plural:one=branch:other=branches} (branch level)",
     },
+    "quadrant.subtitle_no_interval": {
+        "de": "Teilung am Median; Mittelwert ohne Intervall (zu wenige Filialen für den "
+        "Bootstrap), n\u00a0=\u00a0{n} {n:plural:one=Filiale:other=Filialen} (Filialebene)",
+        "en": "Split at the median; mean without an interval (too few branches for the "
+        "bootstrap), n\u00a0=\u00a0{n} {n:plural:one=branch:other=branches} (branch level)",
+    },
     "quadrant.high_high": {
         "de": "Engagement hoch<br>{loyalty} hoch",
         "en": "Engagement high<br>{loyalty} high",

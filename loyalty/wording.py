@@ -67,8 +67,12 @@ def link_subtitle(link: analysis.Link, lang: str) -> str:
 
 def quadrant_note(quads: pl.DataFrame, lang: str) -> str:
     """How the branches were split into the four quadrants (n, at the medians): a line of the
-    story and the subtitle of its chart (:func:`loyalty.charts.quadrant_bars`)."""
-    return t("quadrant.subtitle", lang, n=quads["n_total"][0])
+    story and the subtitle of its chart (:func:`loyalty.charts.quadrant_bars`). Where no
+    quadrant has an interval (too few branches to resample), it does not promise one."""
+    n = quads["n_total"][0]
+    if (quads["ci_low"].is_not_null() & quads["ci_low"].is_not_nan()).any():
+        return t("quadrant.subtitle", lang, n=n)
+    return t("quadrant.subtitle_no_interval", lang, n=n)
 
 
 def link_line(link: analysis.Link, lang: str) -> str:

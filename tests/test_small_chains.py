@@ -169,6 +169,10 @@ def test_a_quadrant_without_a_mean_is_labelled_with_a_dash_alone(three_db, monke
         fig = charts.quadrant_bars(quads, "nps", lang, "")
         labels = [n.text for n in fig.layout.annotations]
         assert "–" in labels and not [x for x in labels if x.startswith("–") and "%" in x]
+        # no quadrant has an interval here: the note does not promise one
+        note = wording.quadrant_note(quads, lang)
+        assert ("ohne Intervall" if lang == "de" else "without an interval") in note
+        assert "Bootstrap-Intervall" not in note and "bootstrap interval" not in note
 
 
 def test_weights_that_cannot_be_estimated_say_why():
