@@ -17,7 +17,7 @@ import threading
 import plotly.graph_objects as go
 import polars as pl
 
-from loyalty import figcache
+from loyalty import figcache, i18n
 from loyalty.i18n import t
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -49,10 +49,9 @@ def labelled(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     return frame.rename({c: t(f"col.{c}", lang) for c in frame.columns})
 
 
-#: How a date and a moment (to the second) are written per language: ``strftime`` for CSV,
-#: Excel's number format for XLSX (where they stay real dates).
-DATE_FORMATS = {"de": "%d.%m.%Y", "en": "%Y-%m-%d"}
-TIME_FORMATS = {"de": "%d.%m.%Y %H:%M:%S", "en": "%Y-%m-%d %H:%M:%S"}
+#: How a date and a moment (to the second) are written per language: in CSV as
+#: :data:`loyalty.i18n.DATE_FORMATS` and ``TIME_FORMATS``, in XLSX with Excel's number format
+#: (where they stay real dates).
 EXCEL_DATE_FORMATS = {"de": "dd.mm.yyyy", "en": "yyyy-mm-dd"}
 EXCEL_TIME_FORMATS = {"de": "dd.mm.yyyy hh:mm:ss", "en": "yyyy-mm-dd hh:mm:ss"}
 #: The same on screen: st.column_config's date and datetime formats (moment.js) per language.
@@ -73,7 +72,7 @@ def table_csv(frame: pl.DataFrame, lang: str, *, label: bool = True) -> bytes:
     reads the umlauts. ``label=False`` keeps the frame's own headers."""
     out = safe_text(frame)
     out = labelled(out, lang) if label else out
-    dates = {"date_format": DATE_FORMATS[lang], "datetime_format": TIME_FORMATS[lang]}
+    dates = {"date_format": i18n.DATE_FORMATS[lang], "datetime_format": i18n.TIME_FORMATS[lang]}
     if lang == "de":
         text = out.write_csv(separator=";", decimal_comma=True, float_precision=2, **dates)
     else:

@@ -1715,6 +1715,16 @@ def num(value: float | int | None, lang: str, digits: int = 1, sign: bool = Fals
     return "+" + text if sign and value > 0 and text.strip("0,.") else text
 
 
+#: How each language writes a date (05.12.2026, 2026-12-05) and a moment to the second.
+DATE_FORMATS = {"de": "%d.%m.%Y", "en": "%Y-%m-%d"}
+TIME_FORMATS = {"de": "%d.%m.%Y %H:%M:%S", "en": "%Y-%m-%d %H:%M:%S"}
+
+
+def date(value, lang: str) -> str:
+    """A date (or a moment's day) as ``lang`` writes it: 05.12.2026 in German, ISO in English."""
+    return value.strftime(DATE_FORMATS[lang])
+
+
 def percent_suffix(lang: str) -> str:
     """What follows a percentage in ``lang``: " %" in German (a no-break space, as DIN 5008 and
     Babel's pattern have it), "%" in English."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from loyalty import charts, dashboard, exports, story
+from loyalty import charts, dashboard, exports, i18n, story
 from loyalty.fitting import (
     CHART_BOX,
     LEAD_PX,
@@ -38,14 +38,10 @@ def _noop(fraction: float, message: str) -> None:
     return None
 
 
-#: The date on the title page per language (German 05.12.2026, English ISO 2026-12-05).
-TITLE_DATE = {"de": "%d.%m.%Y", "en": "%Y-%m-%d"}
-
-
 def deck_title(lang: str, wave: str, today: dt.date | None = None) -> tuple[str, str]:
     """The title page's title and subtitle: the wave and the day it was made (``today``,
     default the current day) in the language's format."""
-    day = (today or dt.date.today()).strftime(TITLE_DATE[lang])
+    day = i18n.date(today or dt.date.today(), lang)
     return t("report.title", lang), t("report.subtitle", lang, wave=wave, date=day)
 
 

@@ -103,26 +103,10 @@ def branch_export(table: pl.DataFrame, lang: str, minimum: int) -> pl.DataFrame:
     listing = analysis.branch_list(
         table, t("branch.fewer_than", lang, min=minimum), analysis.EXPORT_COLUMNS
     )
+    # the download's own headers (n, level, interval) where it has one, else the screen's
     headers = {
-        "branch_id": t("col.branch_id", lang),
-        "name": t("col.name", lang),
-        "region": t("col.region", lang),
-        "format": t("col.format", lang),
-        "headcount": t("col.headcount", lang),
-        "n_respondents": t("export.col.n_respondents", lang),
-        "engagement": t("export.col.engagement", lang),
-        "engagement_low": t("export.col.engagement_low", lang),
-        "engagement_high": t("export.col.engagement_high", lang),
-        "nps_answers": t("export.col.nps_answers", lang),
-        "nps": t("export.col.nps", lang),
-        "nps_low": t("export.col.nps_low", lang),
-        "nps_high": t("export.col.nps_high", lang),
-        "active_customers": t("export.col.active_customers", lang),
-        "retention": t("export.col.retention", lang),
-        "retention_low": t("export.col.retention_low", lang),
-        "retention_high": t("export.col.retention_high", lang),
-        "ros": t("export.col.ros", lang),
-        "note": t("col.note", lang),
+        c: t(f"export.col.{c}", lang) if i18n.has(f"export.col.{c}") else t(f"col.{c}", lang)
+        for c in listing.columns
     }
     return listing.rename(headers)
 

@@ -284,7 +284,7 @@ def activate(store: Store, import_id: int, *, actor: str) -> None:
             actor,
             "activate",
             f"import {import_id}",
-            _audit_name(row),
+            audit_name(row["kind"], row["wave"], row["version"]),
         )
 
 
@@ -317,16 +317,15 @@ def delete(store: Store, import_id: int, *, actor: str, allow_active: bool = Fal
             actor,
             "delete",
             f"import {import_id}",
-            f"{_audit_name(row)}: {removed} rows",
+            f"{audit_name(row['kind'], row['wave'], row['version'])}: {removed} rows",
         )
     return removed
 
 
-def _audit_name(row: dict) -> str:
+def audit_name(kind: str, wave: str | None, version: int) -> str:
     """A version as the audit log names it: "loyalty 2025-H2 version 2", "branches version 1"
     (the branch list has no wave)."""
-    wave = f" {row['wave']}" if row["wave"] else ""
-    return f"{row['kind']}{wave} version {row['version']}"
+    return f"{kind}{f' {wave}' if wave else ''} version {version}"
 
 
 def audit_log(store: Store) -> pl.DataFrame:

@@ -216,7 +216,7 @@ if may_record:
             start = st.date_input(
                 t("actions.field.start_date", lang),
                 value=base.start_date if base else "today",
-                format="DD.MM.YYYY" if lang == "de" else "YYYY-MM-DD",
+                format=exports.SCREEN_DATE[lang],
             )
             status = st.selectbox(
                 t("actions.field.status", lang),

@@ -15,13 +15,14 @@ weights = ui.drivers(wave, loyalty)
 dims = ui.dimensions()
 names = i18n.dimension_names(dims, lang)
 top = weights.row(0, named=True)
-if not analysis.finite(top["raw_weight"]):  # too few branches: no bars of nothing
-    st.info(wording.drivers_na(weights, lang))
-else:
+estimated = analysis.finite(top["raw_weight"])  # else too few branches: no bars of nothing
+if estimated:
     ui.chart(charts.drivers_bars(weights, dims, loyalty, lang), key="drivers_chart", lang=lang)
+else:
+    st.info(wording.drivers_na(weights, lang))
 if note := wording.unmeasured_note(ui.branch_table(wave, loyalty), dims, lang):
     st.caption(note)
-if analysis.finite(top["raw_weight"]):
+if estimated:
     st.markdown(
         t(
             "drivers.top",

@@ -137,6 +137,7 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
 #: raised (tests of users, versions, store, app).
 OPEN_KEYS = {
     "actions.error.{}",
+    "export.col.{}",  # a download's header where it has its own (else the screen's col.{})
     "import.field.{}",  # a preview heading where the field has one (else the column's name)
     "import.problem.{}.file",  # only where the problem has a file-level wording (has())
     "nav.{}",

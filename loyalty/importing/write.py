@@ -18,7 +18,7 @@ import polars as pl
 from loyalty.importing.instrument import Instrument, apply_instrument
 from loyalty.importing.report import StoredImport
 from loyalty.importing.validate import ValidationResult, wave_period
-from loyalty.versions import audit
+from loyalty.versions import audit, audit_name
 
 Progress = Callable[[float, str], None]
 
@@ -70,7 +70,7 @@ def new_import(
         meta.imported_by,
         "import",
         f"import {import_id}",
-        f"{kind}{f' {wave}' if wave else ''} version {version}: {rows} rows from {meta.source}",
+        f"{audit_name(kind, wave, version)}: {rows} rows from {meta.source}",
     )
     return import_id
 

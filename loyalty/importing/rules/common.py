@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from loyalty import config
+from loyalty import config, i18n
 from loyalty.importing import numbers, privacy
 from loyalty.importing.rules.base import (
     ITEM,
@@ -151,17 +151,10 @@ def file_waves(
     for w in new_waves:
         period = wave_period(w)
         if period:  # the dates as each language writes them (01.07.2026, 2026-07-01)
-            start, end = period[1], period[2]
-            notes.append(
-                Notice(
-                    "new_wave",
-                    {
-                        "wave": w,
-                        "start": {"de": start.strftime("%d.%m.%Y"), "en": start.isoformat()},
-                        "end": {"de": end.strftime("%d.%m.%Y"), "en": end.isoformat()},
-                    },
-                )
+            start, end = (
+                {lang: i18n.date(day, lang) for lang in i18n.LANGUAGES} for day in period[1:]
             )
+            notes.append(Notice("new_wave", {"wave": w, "start": start, "end": end}))
     return waves, new_waves, notes
 
 
