@@ -293,6 +293,25 @@ def _written(key: str) -> None:
     _generations[key] = _generations.get(key, 0) + 1
 
 
+_REVISION = """
+SELECT coalesce(max(import_id), 0)::VARCHAR || '|' ||
+       coalesce(string_agg(CASE WHEN active THEN import_id::VARCHAR END, ','
+                           ORDER BY import_id), '') || '|' ||
+       count(deleted_at)::VARCHAR || '|' || count(purged_at)::VARCHAR || '|' ||
+       coalesce(max(created_at)::VARCHAR, '') || '|' ||
+       (SELECT count(*) FROM wave_items)::VARCHAR || '|' ||
+       (SELECT coalesce(string_agg(item_id || text_de || text_en, ',' ORDER BY
+                                   item_id), '') FROM items) AS r,
+       count(*) AS n
+FROM imports
+"""
+
+
+def _revision_of(row: pl.DataFrame) -> tuple[int, bool]:
+    digest = hashlib.blake2b(row["r"][0].encode(), digest_size=8).digest()
+    return int.from_bytes(digest) >> 1, row["n"][0] == 0  # 63 bits: no collision to fear
+
+
 class StoreUnavailable(RuntimeError):
     """The store file cannot be opened, e.g. another process holds DuckDB's write lock, or
     the data directory is read-only (``problem``: see :func:`write_problem`)."""
@@ -659,22 +678,13 @@ class Store:
         return self.kept("revision", self._read_revision)
 
     def _read_revision(self) -> tuple[int, bool]:
-        row = self.sql(
-            """
-            SELECT coalesce(max(import_id), 0)::VARCHAR || '|' ||
-                   coalesce(string_agg(CASE WHEN active THEN import_id::VARCHAR END, ','
-                                       ORDER BY import_id), '') || '|' ||
-                   count(deleted_at)::VARCHAR || '|' || count(purged_at)::VARCHAR || '|' ||
-                   coalesce(max(created_at)::VARCHAR, '') || '|' ||
-                   (SELECT count(*) FROM wave_items)::VARCHAR || '|' ||
-                   (SELECT coalesce(string_agg(item_id || text_de || text_en, ',' ORDER BY
-                                               item_id), '') FROM items) AS r,
-                   count(*) AS n
-            FROM imports
-            """
-        )
-        digest = hashlib.blake2b(row["r"][0].encode(), digest_size=8).digest()
-        return int.from_bytes(digest) >> 1, row["n"][0] == 0  # 63 bits: no collision to fear
+        return _revision_of(self.sql(_REVISION))
+
+    @staticmethod
+    def revision_in(con: Any) -> tuple[int, bool]:
+        """:meth:`revision` and :meth:`is_empty` as ``con`` sees the store now, e.g. inside a
+        write transaction (never kept)."""
+        return _revision_of(con.sql(_REVISION).pl())
 
     def wave_revisions(self) -> dict[str, str]:
         """Per wave, a digest of everything its own figures are computed from: the imports of

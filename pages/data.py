@@ -151,10 +151,10 @@ with tab_import:
             if st.button(t("data.check", lang), icon=":material/fact_check:", key="data_check"):
                 with st.spinner(t("data.checking", lang)):
                     outcome = run_import(dry_run=True)
-                st.session_state["data_checked"] = (request, outcome.report)
+                st.session_state["data_checked"] = (request, outcome)
             checked = st.session_state.get("data_checked")
             if checked and checked[0] == request:
-                report = checked[1]
+                report = checked[1].report
                 ui.show_import_report(report, lang)
                 agreed = not (report.ok and report.hides_branches) or st.checkbox(
                     t("data.confirm_hidden", lang), key=f"data_hides_ok_{id(report)}"
@@ -168,6 +168,7 @@ with tab_import:
                 ):
                     bar = st.progress(0.0, text=t("import.progress.reading", lang))
                     outcome = run_import(
+                        checked=checked[1],  # stored as checked, unless the store changed since
                         save_mapping_as=save_as or None,
                         progress=lambda f, step: bar.progress(
                             min(f, 1.0), text=t(f"import.progress.{step}", lang)

@@ -22,10 +22,11 @@ during that pause to prove that an interrupted import leaves the store unchanged
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,21 @@ class ImportOutcome:
     import_id: int | None = None
     version: int | None = None
     imports: list[StoredImport] = field(default_factory=list)
+    checked: Checked | None = None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a dry run without problems found, so that storing the same file with the same
+    choices need not read and check it again (``run_import(checked=...)``): valid only for
+    ``inputs`` and while the store's revision is still ``revision``."""
+
+    inputs: tuple[Any, ...]
+    revision: int
+    meta: ImportMeta
+    instrument: Instrument | None
+    used_instrument: Instrument | None
+    mapping: dict[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -512,6 +528,7 @@ def run_import(
     save_mapping_as: str | None = None,
     branch: str | None = None,
     header_row: int | None = None,
+    checked: ImportOutcome | None = None,
 ) -> ImportOutcome:
     """Read, validate and (unless ``dry_run`` or there are problems) store one file.
 
@@ -525,7 +542,9 @@ def run_import(
     spreadsheet row holding the column names (a title or notes above the table); ``None``
     finds it (:func:`loyalty.importing.read.find_header`).
     ``progress(fraction, step)`` is called between steps (a step of :data:`PROGRESS_STEPS`,
-    message ``import.progress.<step>``).
+    message ``import.progress.<step>``). ``checked``: the outcome of a dry run of the same
+    file with the same arguments (the Data page's check); while the store has not changed
+    since, its checked rows are stored without reading and checking the file again.
     """
 
     def step(fraction: float, name: str) -> None:
@@ -535,6 +554,19 @@ def run_import(
     if isinstance(source, str):
         source = Path(source)
     filename = filename or (source.name if isinstance(source, Path) else "upload")
+    if mapping is None and mapping_name:
+        save_as = save_mapping_as  # the saved mapping is used as it is
+    else:
+        save_as = save_mapping_as or mapping_name
+    choices = (filename, kind, wave, tuple(sorted((mapping or {}).items())), mapping_name)
+    choices += (sheet, actor, unknown_branches, instrument, branch, header_row)
+    done = checked.checked if checked is not None and not dry_run else None
+    if done is not None and not (mapping is None and mapping_name):  # (a saved one may change)
+        data = source.read_bytes() if isinstance(source, Path) else source
+        if done.inputs == (hashlib.sha256(data).hexdigest(), *choices):
+            again = _store_checked(store, checked, save_as, step, lang)
+            if again is not None:
+                return again
     report = ImportReport(filename=filename, kind=kind, wave=wave, lang=lang, dry_run=dry_run)
     outcome = ImportOutcome(report=report, stored=False)
     if kind not in KINDS:
@@ -554,14 +586,12 @@ def run_import(
         if mapping is None:
             report.unknown_mapping = mapping_name
             return outcome
-        save_as = save_mapping_as
-    else:
-        save_as = save_mapping_as or mapping_name
     if mapping is None:
         mapping = suggest_mapping(list(raw.frame.columns), kind)
         report.mapping_suggested = True
 
     step(0.2, "validating")
+    revision = _revision_now(store) if dry_run else 0  # before the checks read the store
     result, resolved_instrument = _check(
         store,
         raw.frame,
@@ -581,10 +611,6 @@ def run_import(
         result.warnings.extend(replaced_notices(store, result, lang))
         result.warnings.extend(same_file(store, kind, raw.sha256, result.waves))
     report.validation = result
-    if not result.ok or dry_run:
-        return outcome
-
-    step(0.6, "storing")
     meta = ImportMeta(
         source=filename,
         imported_by=actor,
@@ -593,14 +619,84 @@ def run_import(
         file_format=raw.file_format,
         dropped_columns=tuple(c for c, _ in result.dropped_columns),
     )
+    if not result.ok:
+        return outcome
+    if dry_run:
+        inputs = (raw.sha256, *choices)
+        outcome.checked = Checked(
+            inputs, revision, meta, instrument, resolved_instrument, dict(mapping)
+        )
+        return outcome
+    return _store(store, outcome, meta, instrument, resolved_instrument, mapping, save_as, step)
+
+
+class _StoreChanged(Exception):
+    """The store changed since a dry run: its checks no longer hold."""
+
+
+def _revision_now(store: Store) -> int:
+    with store.reading() as con:
+        return store.revision_in(con)[0]
+
+
+def _store_checked(
+    store: Store,
+    checked: ImportOutcome,
+    save_as: str | None,
+    step: Progress,
+    lang: str,
+) -> ImportOutcome | None:
+    """Store a dry run's checked rows (``checked.checked``) if the store is still as the
+    checks saw it; else ``None`` (nothing written: the caller reads and checks again)."""
+    assert checked.checked is not None and checked.report.validation is not None
+    done = checked.checked
+    report = replace(checked.report, dry_run=False, lang=lang)
+    report.validation = replace(checked.report.validation)  # a failure's problem stays here
+    outcome = ImportOutcome(report=report, stored=False)
+    try:
+        return _store(
+            store,
+            outcome,
+            done.meta,
+            done.instrument,
+            done.used_instrument,
+            done.mapping,
+            save_as,
+            step,
+            revision=done.revision,
+        )
+    except _StoreChanged:
+        return None
+
+
+def _store(
+    store: Store,
+    outcome: ImportOutcome,
+    meta: ImportMeta,
+    instrument: Instrument | None,
+    used_instrument: Instrument | None,
+    mapping: dict[str, str | None],
+    save_as: str | None,
+    step: Progress,
+    *,
+    revision: int | None = None,
+) -> ImportOutcome:
+    """Write a checked import in one transaction (rolled back whole on any failure);
+    ``revision``: only if the store is still at it (else :class:`_StoreChanged`)."""
+    report = outcome.report
+    result = report.validation
+    assert result is not None and result.ok
+    step(0.6, "storing")
     try:
         with store.transaction() as cur:
-            stored = store_validated(cur, result, meta, instrument, resolved_instrument, step)
+            if revision is not None and store.revision_in(cur)[0] != revision:
+                raise _StoreChanged
+            stored = store_validated(cur, result, meta, instrument, used_instrument, step)
             if save_as:
                 # the fields as resolved plus item entries the user gave (found items are
                 # found again by their header next time)
                 items = {k: v for k, v in mapping.items() if k in result.item_columns and v}
-                _write_mapping(cur, save_as, kind, result.mapping | items, actor)
+                _write_mapping(cur, save_as, result.kind, result.mapping | items, meta.imported_by)
             pause = os.environ.get(PAUSE_ENV)
             if pause:  # test hook, see the module docstring
                 step(0.95, "committing")
@@ -609,7 +705,7 @@ def run_import(
         report.instrument_errors = list(exc.errors)
         return outcome
     except StoreWriteError as exc:  # a full disk or a read-only data directory: rolled back
-        problem = file_problem("store_failed", value=exc.message(lang))
+        problem = file_problem("store_failed", value=exc.message(report.lang))
         result.problems = pl.concat([result.problems, problem])
         return outcome
     report.mapping_saved = save_as

@@ -65,6 +65,31 @@ def test_upload_check_and_confirm_a_german_survey(app, own_db, survey_csv):
     assert old["engagement"][0] < 4.5
 
 
+def test_confirm_stores_what_the_check_read_without_reading_it_again(
+    app, own_db, survey_csv, monkeypatch
+):
+    """The wait after "Import" is the storing: the file was read and checked by "Check"; a
+    change of the store in between (here another import) makes the confirm check it again."""
+    from loyalty.importing import run
+
+    reads: list[str] = []
+    real = run.read_file
+    monkeypatch.setattr(run, "read_file", lambda s, f, **k: reads.append(f) or real(s, f, **k))
+    at = app("pages/data.py", lang="en").run()
+    at = _upload(at, "survey.csv", survey_csv)
+    at.selectbox(key="data_wave_choice").select("2025-H2").run()
+    at.button(key="data_check").click().run()
+    assert reads == ["survey.csv"]
+    at.button(key="data_confirm").click().run()
+    assert not at.exception and reads == ["survey.csv"]
+    assert at.success[0].value.startswith("Stored: wave 2025-H2, version 2, 1,728 rows")
+    at.button(key="data_check").click().run()
+    run.run_import(open_store(own_db), survey_csv, "other.csv", "engagement", "2025-H2", actor="x")
+    at.button(key="data_confirm").click().run()
+    assert not at.exception and reads == ["survey.csv", "survey.csv", "other.csv", "survey.csv"]
+    assert at.success[0].value.startswith("Stored: wave 2025-H2, version 4, 1,728 rows")
+
+
 def test_a_bad_file_is_rejected_with_row_column_value_and_nothing_stored(app, own_db):
     bad = "Filiale;Welle;MOT1;MOT2\nB001;2025-H2;4;9\nB999;2025-H2;3;3\n".encode("cp1252")
     store = open_store(own_db)  # the same connection the app uses in this process

@@ -243,6 +243,99 @@ def test_dry_run_checks_everything_and_stores_nothing(chain, store):
     assert snapshot(store) == before
 
 
+def _reads(monkeypatch) -> list[str]:
+    """The names of the files :func:`run_import` reads from now on."""
+    from loyalty.importing import run
+
+    seen: list[str] = []
+    real = run.read_file
+
+    def counting(source, filename, **kwargs):
+        seen.append(filename)
+        return real(source, filename, **kwargs)
+
+    monkeypatch.setattr(run, "read_file", counting)
+    return seen
+
+
+def _stored_scores(store: Store, wave: str) -> list[tuple]:
+    return store.sql(
+        "SELECT r.branch_id, s.item_id, sum(s.score)::BIGINT AS s, count(*) AS n "
+        "FROM active_scores s JOIN active_responses r USING (import_id, response_id) "
+        "WHERE r.wave = ? GROUP BY r.branch_id, s.item_id ORDER BY r.branch_id, s.item_id",
+        [wave],
+    ).rows()
+
+
+@BOTH
+def test_a_checked_file_is_stored_without_reading_it_again(chain, store, monkeypatch, tmp_path):
+    """The Data page's confirm after its check: the dry run's checked rows are stored as a
+    full import would store them, without reading and checking the file a second time."""
+    wave = chain["data"].waves["wave"][-1]
+    data = survey_csv(chain)
+    checked = run_import(store, data, "s.csv", "engagement", wave, actor="hr", dry_run=True)
+    assert checked.checked is not None
+    reads = _reads(monkeypatch)
+    steps: list[str] = []
+    out = run_import(
+        store,
+        data,
+        "s.csv",
+        "engagement",
+        wave,
+        actor="hr",
+        checked=checked,
+        progress=lambda f, step: steps.append(step),
+    )
+    assert out.stored and out.version == 2 and not out.report.dry_run
+    assert reads == [] and steps == ["storing", "storing", "done"]
+    assert out.report.validation.warnings == checked.report.validation.warnings
+    # the same rows and metadata as a full import of the same file into the same store
+    other_path = tmp_path / "full.duckdb"
+    other_path.write_bytes(chain["base"].read_bytes())
+    other = Store(other_path)
+    full = run_import(other, data, "s.csv", "engagement", wave, actor="hr")
+    assert reads == ["s.csv"] and full.stored
+    assert _stored_scores(store, wave) == _stored_scores(other, wave)
+    meta = "SELECT source, imported_by, sha256, size_bytes, file_format, dropped_columns, "
+    meta += "row_count, version FROM imports WHERE wave = ? AND active"
+    assert store.sql(meta, [wave]).rows() == other.sql(meta, [wave]).rows()
+    other.close()
+
+
+def test_a_check_is_not_reused_for_other_choices_another_file_or_a_changed_store(
+    chain, store, monkeypatch
+):
+    wave = chain["data"].waves["wave"][-1]
+    data = survey_csv(chain)
+
+    def check(source: bytes):
+        return run_import(store, source, "s.csv", "engagement", wave, actor="hr", dry_run=True)
+
+    reads = _reads(monkeypatch)
+    checked = check(data)
+    # the same file with other choices: read and checked as given
+    out = run_import(store, data, "s.csv", "engagement", wave, actor="it", checked=checked)
+    assert len(reads) == 2 and out.stored and out.version == 2
+    # another file than the one checked
+    checked = check(data)
+    edited = survey_csv(chain, edit=lambda f: f.head(f.height - 1))
+    out = run_import(store, edited, "s.csv", "engagement", wave, actor="hr", checked=checked)
+    assert len(reads) == 4 and out.stored and out.version == 3
+    assert out.imports[0].rows == checked.report.validation.frames["responses"].height - 1
+    # the store changed since the check (the import above): checked again
+    out = run_import(store, data, "s.csv", "engagement", wave, actor="hr", checked=checked)
+    assert len(reads) == 5 and out.stored and out.version == 4
+    assert out.imports[0].rows == checked.report.validation.frames["responses"].height
+
+
+def test_a_dry_run_with_problems_leaves_nothing_to_store(chain, store):
+    wave = chain["data"].waves["wave"][-1]
+    bad = survey_csv(chain, edit=lambda f: f.with_columns(pl.lit("9").alias("MOT1")))
+    out = run_import(store, bad, "s.csv", "engagement", wave, actor="hr", dry_run=True)
+    assert not out.report.ok and out.checked is None
+
+
 @BOTH
 def test_each_import_is_a_new_active_version(chain, store):
     wave = chain["data"].waves["wave"][-1]
