@@ -8,14 +8,16 @@ from loyalty.importing import instrument, mapping, read, validate
 from pages._widgets import styled
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _read_upload(data: bytes, name: str, sheet, header_row):
-    return read.read_file(data, name, sheet=sheet, header_row=header_row)
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _read_upload(file_id: str, name: str, sheet, header_row, _data: bytes):
+    return read.read_file(_data, name, sheet=sheet, header_row=header_row)
 
 
-def read_upload(data: bytes, name: str, sheet=None, header_row=None):
-    """The uploaded file as read (cached per file content: reruns do not re-read it)."""
-    return _read_upload(data, name, sheet, header_row)
+def read_upload(upload, sheet=None, header_row=None):
+    """The uploaded file as read, kept per upload (Streamlit's ``file_id``, new for every
+    upload) and options: a rerun neither reads the file again nor hashes or copies it (the
+    table as read is immutable)."""
+    return _read_upload(upload.file_id, upload.name, sheet, header_row, upload.getvalue())
 
 
 def forget_file_options() -> None:

@@ -248,7 +248,7 @@ if may_record:
         )
         if upload is not None:
             try:
-                raw = ui.read_upload(upload.getvalue(), upload.name)
+                raw = ui.read_upload(upload)
             except ReadError as exc:
                 st.error(exc.message(lang))
                 st.stop()

@@ -35,7 +35,7 @@ with tab_import:
         sheet = st.session_state.get("data_sheet")
         header_row = st.session_state.get("data_header_row")
         try:
-            raw = ui.read_upload(data, upload.name, sheet, header_row)
+            raw = ui.read_upload(upload, sheet, header_row)
         except read.ReadError as exc:
             st.error(exc.message(lang))
             raw = None
@@ -145,6 +145,7 @@ with tab_import:
                     lang=lang,
                     branch=one_branch,
                     header_row=header_row,
+                    as_read=raw,  # the table read above, not read a second time
                     **how,
                 )
 

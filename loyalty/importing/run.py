@@ -43,7 +43,7 @@ from loyalty.importing.instrument import (
 )
 from loyalty.importing.mapping import suggest_mapping
 from loyalty.importing.privacy import identifying_columns
-from loyalty.importing.read import ReadError, read_file
+from loyalty.importing.read import RawTable, ReadError, read_file
 from loyalty.importing.report import FileInfo, ImportReport, StoredImport
 from loyalty.importing.rules.engagement import counted_by_branch
 from loyalty.importing.validate import (
@@ -529,6 +529,7 @@ def run_import(
     branch: str | None = None,
     header_row: int | None = None,
     checked: ImportOutcome | None = None,
+    as_read: RawTable | None = None,
 ) -> ImportOutcome:
     """Read, validate and (unless ``dry_run`` or there are problems) store one file.
 
@@ -545,6 +546,8 @@ def run_import(
     message ``import.progress.<step>``). ``checked``: the outcome of a dry run of the same
     file with the same arguments (the Data page's check); while the store has not changed
     since, its checked rows are stored without reading and checking the file again.
+    ``as_read``: ``source`` as :func:`~loyalty.importing.read.read_file` read it with the same
+    ``sheet`` and ``header_row`` (the Data page's preview), used instead of reading it again.
     """
 
     def step(fraction: float, name: str) -> None:
@@ -560,13 +563,19 @@ def run_import(
         save_as = save_mapping_as or mapping_name
     choices = (filename, kind, wave, tuple(sorted((mapping or {}).items())), mapping_name)
     choices += (sheet, actor, unknown_branches, instrument, branch, header_row)
-    done = checked.checked if checked is not None and not dry_run else None
-    if done is not None and not (mapping is None and mapping_name):  # (a saved one may change)
+    digest = None
+    if checked is not None or as_read is not None:
         data = source.read_bytes() if isinstance(source, Path) else source
-        if done.inputs == (hashlib.sha256(data).hexdigest(), *choices):
-            again = _store_checked(store, checked, save_as, step, lang)
-            if again is not None:
-                return again
+        digest = hashlib.sha256(data).hexdigest()
+    done = checked.checked if checked is not None and not dry_run else None
+    if (
+        done is not None
+        and not (mapping is None and mapping_name)  # (a saved mapping may have changed)
+        and done.inputs == (digest, *choices)
+    ):
+        again = _store_checked(store, checked, save_as, step, lang)
+        if again is not None:
+            return again
     report = ImportReport(filename=filename, kind=kind, wave=wave, lang=lang, dry_run=dry_run)
     outcome = ImportOutcome(report=report, stored=False)
     if kind not in KINDS:
@@ -574,11 +583,14 @@ def run_import(
         return outcome
 
     step(0.0, "reading")
-    try:
-        raw = read_file(source, filename, sheet=sheet, header_row=header_row)
-    except ReadError as exc:
-        report.read_error = (exc.code, dict(exc.params))
-        return outcome
+    if as_read is not None and as_read.sha256 == digest:
+        raw = as_read
+    else:
+        try:
+            raw = read_file(source, filename, sheet=sheet, header_row=header_row)
+        except ReadError as exc:
+            report.read_error = (exc.code, dict(exc.params))
+            return outcome
     report.file = FileInfo.from_raw(raw, sheet)
 
     if mapping is None and mapping_name:

@@ -65,28 +65,43 @@ def test_upload_check_and_confirm_a_german_survey(app, own_db, survey_csv):
     assert old["engagement"][0] < 4.5
 
 
-def test_confirm_stores_what_the_check_read_without_reading_it_again(
+def test_the_file_is_read_once_and_confirm_stores_what_the_check_found(
     app, own_db, survey_csv, monkeypatch
 ):
-    """The wait after "Import" is the storing: the file was read and checked by "Check"; a
-    change of the store in between (here another import) makes the confirm check it again."""
-    from loyalty.importing import run
+    """The upload is read once (the preview); "Check" checks that table, and the wait after
+    "Import" is the storing: a change of the store in between (here another import) makes the
+    confirm check the file again."""
+    from loyalty.importing import read, run
 
     reads: list[str] = []
-    real = run.read_file
-    monkeypatch.setattr(run, "read_file", lambda s, f, **k: reads.append(f) or real(s, f, **k))
+    checks: list[str] = []
+    real_read, real_check = read.read_file, run._check
+
+    def reading(source, filename, **kwargs):
+        reads.append(filename)
+        return real_read(source, filename, **kwargs)
+
+    def checking(*args, **kwargs):
+        checks.append(args[2])
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(read, "read_file", reading)
+    monkeypatch.setattr(run, "read_file", reading)
+    monkeypatch.setattr(run, "_check", checking)
     at = app("pages/data.py", lang="en").run()
     at = _upload(at, "survey.csv", survey_csv)
     at.selectbox(key="data_wave_choice").select("2025-H2").run()
+    assert reads == ["survey.csv"] and checks == []
     at.button(key="data_check").click().run()
-    assert reads == ["survey.csv"]
+    assert reads == ["survey.csv"] and checks == ["engagement"]
     at.button(key="data_confirm").click().run()
-    assert not at.exception and reads == ["survey.csv"]
+    assert not at.exception and reads == ["survey.csv"] and len(checks) == 1
     assert at.success[0].value.startswith("Stored: wave 2025-H2, version 2, 1,728 rows")
     at.button(key="data_check").click().run()
     run.run_import(open_store(own_db), survey_csv, "other.csv", "engagement", "2025-H2", actor="x")
+    assert reads == ["survey.csv", "other.csv"] and len(checks) == 3
     at.button(key="data_confirm").click().run()
-    assert not at.exception and reads == ["survey.csv", "survey.csv", "other.csv", "survey.csv"]
+    assert not at.exception and reads == ["survey.csv", "other.csv"] and len(checks) == 4
     assert at.success[0].value.startswith("Stored: wave 2025-H2, version 4, 1,728 rows")
 
 

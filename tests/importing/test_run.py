@@ -329,6 +329,22 @@ def test_a_check_is_not_reused_for_other_choices_another_file_or_a_changed_store
     assert out.imports[0].rows == checked.report.validation.frames["responses"].height
 
 
+def test_a_file_already_read_is_not_read_again(chain, store, monkeypatch):
+    """``as_read``: the Data page's table as read stands for the file; a table of another
+    file does not."""
+    from loyalty.importing.read import read_file
+
+    wave = chain["data"].waves["wave"][-1]
+    data = survey_csv(chain)
+    shorter = survey_csv(chain, edit=lambda f: f.head(f.height - 1))
+    as_read = read_file(data, "s.csv")
+    reads = _reads(monkeypatch)
+    out = run_import(store, data, "s.csv", "engagement", wave, actor="hr", as_read=as_read)
+    assert reads == [] and out.stored and out.imports[0].rows == as_read.frame.height
+    out = run_import(store, shorter, "s.csv", "engagement", wave, actor="hr", as_read=as_read)
+    assert reads == ["s.csv"] and out.stored and out.imports[0].rows == as_read.frame.height - 1
+
+
 def test_a_dry_run_with_problems_leaves_nothing_to_store(chain, store):
     wave = chain["data"].waves["wave"][-1]
     bad = survey_csv(chain, edit=lambda f: f.with_columns(pl.lit("9").alias("MOT1")))
