@@ -54,6 +54,9 @@ def test_tiny_bench_gives_the_same_numbers_both_ways_and_reports_every_step(tmp_
     assert all(len(t) == 2 and all(s > 0 for s in t) for t in report.import_phases.values())
     for i, took in enumerate(report.step("import").ours):
         assert sum(t[i] for t in report.import_phases.values()) <= took
+    # the same import as the Data page's three clicks, each run
+    assert set(report.page_waits) == set(run.PAGE_WAITS)
+    assert all(len(t) == 2 and all(s > 0 for s in t) for t in report.page_waits.values())
     rows = run.floor_rows(report)
     assert [r[0] for r in rows] == (
         ["(a) import the survey CSV"] * 3
@@ -81,6 +84,8 @@ def test_tiny_bench_gives_the_same_numbers_both_ways_and_reports_every_step(tmp_
     assert re.search(r"\| \(b\) branch table, one wave \| [\d.,]+ m?s \| together; ours ", written)
     assert re.search(r"Where \(a\)'s time goes .*: reading the file [\d.,]+ m?s", written)
     assert "Where (a)'s time goes" in text
+    said = r"“Import” stores what the check found \([\d.,]+ m?s, [\d.]+× the floor's storing"
+    assert re.search(said, text) and re.search(said, written)
     assert "all 500 resamples run" in written and "extrapolated linearly" not in written
     assert written.count("## Benchmark (bench/run.py)") == 1
 
