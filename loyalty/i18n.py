@@ -305,6 +305,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav.branches": {"de": "Filialen", "en": "Branches"},
     "branches.title": {"de": "Filialen im Vergleich", "en": "Branches compared"},
     "branches.all": {"de": "Alle", "en": "All"},
+    "ui.choose": {"de": "Bitte wählen", "en": "Please choose"},
     "branches.region": {"de": "Region", "en": "Region"},
     "branches.format": {"de": "Format", "en": "Format"},
     "branches.size": {"de": "Mitarbeitende", "en": "Staff"},
@@ -1221,6 +1222,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "data.not_in_file": {"de": "– nicht in der Datei –", "en": "– not in the file –"},
     "data.no_versions": {"de": "Noch nichts importiert.", "en": "Nothing imported yet."},
+    "data.version_choose": {"de": "Version wählen", "en": "Choose a version"},
+    "data.no_inactive": {
+        "de": "Keine inaktive Version: Jede Version ist die aktive ihrer Welle. Eine frühere "
+        "Version entsteht, wenn Sie Daten einer Welle erneut importieren; sie kann dann wieder "
+        "aktiv gemacht oder gelöscht werden.",
+        "en": "No inactive version: every version is the active one of its wave. An earlier "
+        "version appears when you import a wave's data again; it can then be made active again "
+        "or deleted.",
+    },
     "data.unknown_branches": {
         "de": "Unbekannte Filialnummern",
         "en": "Unknown branch ids",
@@ -1356,6 +1366,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "whatif.rule.region": {"de": "eine Region", "en": "a region"},
     "whatif.rule.format": {"de": "ein Format", "en": "a format"},
     "whatif.rule.branches": {"de": "einzelne Filialen", "en": "hand-picked branches"},
+    "whatif.rule.branches_choose": {"de": "Filialen wählen", "en": "Choose branches"},
     "whatif.rule.all": {"de": "alle Filialen", "en": "all branches"},
     "whatif.delta": {
         "de": "Steigerung des Engagements (Punkte auf der Skala 1–5)",

@@ -32,7 +32,12 @@ def file_options(raw, lang: str) -> None:
     ``raw`` (the file could not be read, perhaps with the header row chosen) only the header
     row, so a wrong choice can be undone."""
     if raw is not None and len(raw.sheet_names) > 1:
-        st.selectbox(i18n.t("data.sheet", lang), raw.sheet_names, key="data_sheet")
+        st.selectbox(
+            i18n.t("data.sheet", lang),
+            raw.sheet_names,
+            key="data_sheet",
+            placeholder=i18n.t("ui.choose", lang),
+        )
     if raw is None or raw.file_format != "parquet":
         found = f" ({raw.header_row})" if raw is not None else ""
         st.number_input(

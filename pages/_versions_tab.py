@@ -26,10 +26,16 @@ def versions_tab(lang: str, actor: str) -> None:
     # its choice by label; "– aktiv" coming or going moved the choice to another version)
     ids = tables.live_versions(history, mine, inactive=True)
     labels = versions.version_labels(history, lang)
+    if not ids:
+        if not history.is_empty():
+            st.caption(t("data.no_inactive", lang))
+        return
+    # nothing is picked until the user picks: an action never falls on a version by default
+    pick = {"format_func": labels.get, "index": None}
+    pick["placeholder"] = t("data.version_choose", lang)
     a1, a2 = st.columns(2)
     with a1:
-        pick = {"format_func": labels.get, "key": "version_pick"}
-        chosen = st.selectbox(t("data.version", lang), ids, **pick)
+        chosen = st.selectbox(t("data.version", lang), ids, key="version_pick", **pick)
         if st.button(t("data.activate", lang), key="version_activate", disabled=chosen is None):
             try:
                 versions.activate(ui.store(), chosen, actor=actor)
@@ -41,9 +47,12 @@ def versions_tab(lang: str, actor: str) -> None:
                 st.error(exc.message(lang))
     if ui.can("delete_versions"):
         with a2:
-            pick = {"format_func": labels.get, "key": "version_delete_pick"}
-            doomed = st.selectbox(t("data.version_delete", lang), ids, **pick)
-            doomed_label = labels.get(doomed, "–")
+            doomed = st.selectbox(
+                t("data.version_delete", lang), ids, key="version_delete_pick", **pick
+            )
+            if doomed is None:
+                return
+            doomed_label = labels[doomed]
             sure = st.checkbox(  # the tick belongs to this version: another one starts unticked
                 t("data.delete_confirm", lang, label=doomed_label),
                 key=f"version_delete_sure_{doomed}",
@@ -51,7 +60,7 @@ def versions_tab(lang: str, actor: str) -> None:
             if st.button(
                 t("data.delete", lang),
                 key="version_delete",
-                disabled=not sure or doomed is None,
+                disabled=not sure,
                 icon=":material/delete:",
             ):
                 try:

@@ -81,7 +81,13 @@ def wave_picker(lang: str, container=st) -> str:
     current = st.query_params.get("wave")
     index = options.index(current) if current in options else options.index(_cache.default_wave())
 
-    wave = container.selectbox(i18n.t("wave.label", lang), options, index=index, key="wave")
+    wave = container.selectbox(
+        i18n.t("wave.label", lang),
+        options,
+        index=index,
+        key="wave",
+        placeholder=i18n.t("ui.choose", lang),
+    )
     if st.query_params.get("wave") != wave:
         st.query_params["wave"] = wave
     return wave

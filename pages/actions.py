@@ -11,6 +11,7 @@ from pages import _shared as ui
 lang = ui.page_start("actions")
 st.title(t("actions.title", lang))
 st.caption(t("actions.intro", lang))
+choose = t("ui.choose", lang)  # what an empty choice reads (Streamlit's own is English)
 
 dims = ui.dimensions()
 dim_names = i18n.dimension_names(dims, lang)
@@ -175,6 +176,7 @@ if may_record:
                 list(titles),
                 format_func=titles.get,
                 key="actions_pick",
+                placeholder=choose,
             )
             base = actions.draft_for(current, picked_id)
         branch = st.query_params.get("branch")
@@ -202,7 +204,12 @@ if may_record:
             else:
                 opts = options[target_type]
                 keep = base.target_value if base else branch
-                value = st.selectbox(label, opts, index=opts.index(keep) if keep in opts else 0)
+                value = st.selectbox(
+                    label,
+                    opts,
+                    index=opts.index(keep) if keep in opts else 0,
+                    placeholder=choose,
+                )
             dim_ids = list(dim_names)
             first_dim = base.dimension_id if base else suggested
             dimension = st.selectbox(
@@ -210,6 +217,7 @@ if may_record:
                 dim_ids,
                 index=dim_ids.index(first_dim) if first_dim in dim_ids else 0,
                 format_func=dim_names.get,
+                placeholder=choose,
             )
             title = st.text_input(t("actions.field.title", lang), value=base.title if base else "")
             owner = st.text_input(t("actions.field.owner", lang), value=base.owner if base else "")
@@ -223,6 +231,7 @@ if may_record:
                 actions.STATUSES,
                 index=actions.STATUSES.index(base.status) if base else 0,
                 format_func=lambda s: t(f"actions.status.{s}", lang),
+                placeholder=choose,
             )
             if st.form_submit_button(t("actions.form.save", lang)):
                 draft = actions.Draft(dimension, title, owner, start, status, target_type, value)
@@ -263,6 +272,7 @@ if may_record:
                     [none, *columns],
                     index=1 + columns.index(suggested_map[field]) if suggested_map[field] else 0,
                     key=f"actions_map_{field}",
+                    placeholder=choose,
                 )
                 chosen_map[field] = None if pick == none else pick
             checked = actions_import.check(ui.store(), viewer, raw, chosen_map)

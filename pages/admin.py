@@ -25,7 +25,9 @@ with tab_users:
             st.subheader(t("admin.add_user", lang))
             c1, c2, c3 = st.columns(3)
             name = c1.text_input(t("auth.username", lang))
-            role = c2.selectbox(t("admin.role", lang), users.ROLES)
+            role = c2.selectbox(
+                t("admin.role", lang), users.ROLES, placeholder=t("ui.choose", lang)
+            )
             email = c3.text_input(t("admin.email", lang))
             regions = st.multiselect(
                 t("admin.regions", lang),

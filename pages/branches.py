@@ -49,6 +49,7 @@ sort = s1.selectbox(
     index=analysis.SORT_COLUMNS.index(current_sort) if current_sort in analysis.SORT_COLUMNS else 0,
     format_func=lambda c: t(f"col.{c}", lang),
     key="f_sort",
+    placeholder=t("ui.choose", lang),
 )
 descending = s2.toggle(
     t("branches.descending", lang), value=st.query_params.get("desc") == "1", key="f_desc"
@@ -157,6 +158,7 @@ else:
         heatmap.ORDERS,
         format_func=lambda o: t(f"heatmap.order.{o}", lang),
         key="heat_order",
+        placeholder=t("ui.choose", lang),
     )
     pages = heatmap.page_count(chosen)
     number = h3.number_input(

@@ -71,6 +71,7 @@ with tab_import:
                     [*reversed(ui.waves()), new_label, from_file],
                     format_func=lambda w: labels.get(w, w),
                     key="data_wave_choice",
+                    placeholder=t("ui.choose", lang),
                 )
                 if choice == new_label:
                     wave = left.text_input(
@@ -85,6 +86,7 @@ with tab_import:
                 t("data.mapping_saved", lang),
                 [suggested_label, *saved_names],
                 key=f"data_mapping_base_{kind}",
+                placeholder=t("ui.choose", lang),
             )
             start = (
                 saved[saved_names.index(base)].mapping
@@ -106,6 +108,7 @@ with tab_import:
                     index=columns.index(current) if current in columns else 0,
                     format_func=lambda c: t("data.not_in_file", lang) if c is None else c,
                     key=f"data_map_{kind}_{field.name}_{base}",
+                    placeholder=t("ui.choose", lang),
                 )
             one_branch = None
             if kind != "branches" and mapping.get("branch_id") is None:
@@ -117,6 +120,7 @@ with tab_import:
                         t("data.one_branch_none", lang) if b is None else names.labels[b]
                     ),
                     key=f"data_one_branch_{kind}",
+                    placeholder=t("ui.choose", lang),
                     help=t("data.one_branch_help", lang),
                 )
             o1, o2 = st.columns(2)
@@ -198,7 +202,12 @@ with tab_instrument:
     waves = ui.waves()
     known = list(reversed(waves))
     new_label = t("data.wave_new", lang)
-    chosen_wave = st.selectbox(t("wave.label", lang), [*known, new_label], key="instrument_wave")
+    chosen_wave = st.selectbox(
+        t("wave.label", lang),
+        [*known, new_label],
+        key="instrument_wave",
+        placeholder=t("ui.choose", lang),
+    )
     if chosen_wave == new_label:
         chosen_wave = st.text_input(
             t("data.wave_label", lang), placeholder="2026-H1", key="instrument_new_wave"

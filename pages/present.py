@@ -62,7 +62,12 @@ nav_next.button(
 )
 
 with settings.popover(t("present.settings", lang), icon=":material/tune:"):
-    chosen_wave = st.selectbox(t("wave.label", lang), waves, index=waves.index(wave))
+    chosen_wave = st.selectbox(
+        t("wave.label", lang),
+        waves,
+        index=waves.index(wave),
+        placeholder=t("ui.choose", lang),
+    )
     chosen_loyalty = st.radio(
         t("loyalty.label", lang),
         schema.LOYALTY_MEASURES,

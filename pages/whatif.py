@@ -34,6 +34,7 @@ def simulator() -> None:
                 tables.choices(table, "region"),
                 default=tables.choices(table, "region")[:1],
                 key="whatif_region",
+                placeholder=t("ui.choose", lang),
             )
         )
     elif rule == "format":
@@ -43,6 +44,7 @@ def simulator() -> None:
                 tables.choices(table, "format"),
                 default=tables.choices(table, "format")[:1],
                 key="whatif_format",
+                placeholder=t("ui.choose", lang),
             )
         )
     elif rule == "branches":
@@ -53,6 +55,7 @@ def simulator() -> None:
                 branches.ids,
                 format_func=branches.labels.__getitem__,
                 key="whatif_branches",
+                placeholder=t("whatif.rule.branches_choose", lang),
             )
         )
     delta = c3.select_slider(  # select_slider: the steps in the language's number format

@@ -558,3 +558,37 @@ def test_the_writer_check_sees_each_kind_of_insert():
     assert _executed_inserts('con.sql("insert into financials values (1)")') == {"financials"}
     # SQL that is only built (the PostgreSQL dialect), not run, is no write
     assert _executed_inserts('sql = f"INSERT INTO {table} ({cols})"') == set()
+
+
+CHOICE_WIDGETS = ("selectbox", "multiselect")
+
+
+def _choices_without_placeholder(source: str) -> list[int]:
+    """Lines of select boxes and multiselects called without ``placeholder``: with nothing
+    chosen or nothing to choose, Streamlit shows its own English text ("Choose an option")."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in CHOICE_WIDGETS
+        and not any(k.arg in ("placeholder", None) for k in node.keywords)
+    ]
+
+
+def test_every_choice_widget_says_in_the_users_language_what_an_empty_choice_means():
+    found = {
+        str(path.relative_to(ROOT)): lines
+        for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+        if (lines := _choices_without_placeholder(path.read_text(encoding="utf-8")))
+    }
+    assert not found
+
+
+def test_the_placeholder_check_sees_a_choice_without_one():
+    assert _choices_without_placeholder("st.selectbox('a', [1])\nc.multiselect('b', [])") == [
+        1,
+        2,
+    ]
+    assert not _choices_without_placeholder("st.selectbox('a', [1], placeholder=p)")
+    assert not _choices_without_placeholder("st.selectbox('a', [1], **pick)")  # given in pick

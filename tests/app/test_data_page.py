@@ -147,7 +147,6 @@ def test_versions_tab_makes_an_earlier_version_active(app, own_db, survey_csv):
     branch_list = listed[listed["Kind"] == "branch list"]
     assert branch_list["Wave"].tolist() == ["–"]  # the branch list has no wave: a dash
     assert listed["Wave"].notna().all()
-    new_id = out.import_id
     # only inactive versions are offered: the old one, not the active new one
     assert at.selectbox(key="version_pick").options == [
         o for o in at.selectbox(key="version_pick").options if "active" not in o
@@ -160,8 +159,11 @@ def test_versions_tab_makes_an_earlier_version_active(app, own_db, survey_csv):
         "SELECT import_id FROM imports WHERE kind = 'engagement' AND wave = '2025-H2' AND active"
     )["import_id"].to_list()
     assert active == [old_id]
-    # the page was refreshed: the lists now offer the new version, no longer the old one
-    assert at.selectbox(key="version_pick").value == new_id
+    # the page was refreshed: the lists now offer the new version, no longer the old one,
+    # and nothing is picked
+    offered = at.selectbox(key="version_pick").options
+    assert len(offered) == 1 and offered[0].startswith("employee survey 2025-H2, version 2 – ")
+    assert at.selectbox(key="version_pick").value is None
     assert (
         at.selectbox(key="version_delete_pick").options == at.selectbox(key="version_pick").options
     )
@@ -185,8 +187,12 @@ def test_a_delete_tick_belongs_to_the_version_it_was_given_for(app, own_db, surv
     )["import_id"].to_list()
     store.close()
     at = app("pages/data.py", lang="en").run()
-    first = at.selectbox(key="version_delete_pick").value
-    assert first in inactive and len(inactive) >= 2
+    # nothing is picked by default: no tick and no button until a version is chosen
+    assert at.selectbox(key="version_delete_pick").value is None
+    assert "version_delete" not in [b.key for b in at.button]
+    first = inactive[0]
+    at.selectbox(key="version_delete_pick").select(first).run()
+    assert len(inactive) >= 2
     at.checkbox(key=f"version_delete_sure_{first}").check().run()
     assert not at.button(key="version_delete").disabled
     other = next(i for i in inactive if i != first)

@@ -220,8 +220,12 @@ def test_the_versions_tab_speaks_the_users_language(app, own_db, samples):
         "Finanzzahlen",
     }
     assert (listed.iloc[:, 6].dt.microsecond == 0).all()
-    # an active version is not offered to be made active or deleted (each wave has one)
-    assert at.selectbox(key="version_pick").options == []
+    # an active version is not offered to be made active or deleted (each wave has one):
+    # with none inactive, no list without choices (whose empty text would be Streamlit's
+    # English) but a sentence that says why
+    assert "version_pick" not in [s.key for s in at.selectbox]
+    said = "Keine inaktive Version: Jede Version ist die aktive ihrer Welle."
+    assert any(c.value.startswith(said) for c in at.caption)
     # the reader's notes in words, not Note(key=…)
     at.file_uploader(key="data_upload").set_value(
         ("befragung.csv", samples["survey"].read_bytes(), "text/csv")

@@ -9,7 +9,8 @@ import shutil
 import polars as pl
 import pytest
 
-from loyalty import access, analysis, model, sessions, users
+from loyalty import access, analysis, demo, model, sessions, users
+from loyalty.importing import run
 from loyalty.store import open_store
 
 PAGES = ("overview", "branches", "compare", "branch", "whatif", "drivers", "methods", "data",
@@ -83,7 +84,11 @@ def test_exports_only_for_roles_that_may_export(app, signed_db, role):
         ("controller", ["loyalty", "finance"]),
     ],
 )
-def test_data_page_offers_only_the_imports_a_role_may_make(app, signed_db, role, kinds):
+def test_data_page_offers_only_the_imports_a_role_may_make(
+    app, signed_db, role, kinds, demo_data, tmp_path
+):
+    survey = demo.write_samples(demo_data, tmp_path)[0]  # a second version: one to delete
+    assert run.run_import(signed_db, survey, kind="engagement", wave="2025-H2", actor="t").stored
     at = _as(app, signed_db, f"{role}-user", "data")
     assert not at.exception
     assert at.radio(key="data_kind").options == [
@@ -91,7 +96,7 @@ def test_data_page_offers_only_the_imports_a_role_may_make(app, signed_db, role,
          "finance": "financial figures", "branches": "branch list"}[k]
         for k in kinds
     ]  # fmt: skip
-    deleting = [b for b in at.button if b.key == "version_delete"]
+    deleting = [b for b in at.selectbox if b.key == "version_delete_pick"]
     assert bool(deleting) == (role == "admin")
 
 
