@@ -1223,6 +1223,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.not_in_file": {"de": "– nicht in der Datei –", "en": "– not in the file –"},
     "data.no_versions": {"de": "Noch nichts importiert.", "en": "Nothing imported yet."},
     "data.version_choose": {"de": "Version wählen", "en": "Choose a version"},
+    "data.by.demo": {"de": "Loyalty (Demodaten)", "en": "Loyalty (demo data)"},
+    "data.by.local": {"de": "lokal (ohne Anmeldung)", "en": "local (no sign-in)"},
+    "data.source.demo": {
+        "de": "Demodaten (Startwert {seed}, {n} Filialen)",
+        "en": "demo data (seed {seed}, {n} branches)",
+    },
     "data.no_inactive": {
         "de": "Keine inaktive Version: Jede Version ist die aktive ihrer Welle. Eine frühere "
         "Version entsteht, wenn Sie Daten einer Welle erneut importieren; sie kann dann wieder "

@@ -7,6 +7,8 @@ until it is deleted explicitly, and every activation and deletion is written to 
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import polars as pl
 
@@ -237,8 +239,37 @@ def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
         .alias(t("data.col.status", lang)),
         pl.col("row_count").alias(t("data.col.rows", lang)),
         pl.col("created_at").dt.truncate("1m").alias(t("data.col.when", lang)),
-        pl.col("imported_by").alias(t("data.col.by", lang)),
-        pl.col("source").alias(t("data.col.source", lang)),
+        _worded(history["imported_by"], lang, _actor_words).alias(t("data.col.by", lang)),
+        _worded(history["source"], lang, _source_words).alias(t("data.col.source", lang)),
+    )
+
+
+#: The demo chain's source as :func:`loyalty.demo.seed_store` stores it.
+DEMO_SOURCE = re.compile(r"demo generator \(seed (\d+), (\d+) branches\)")
+
+
+def _actor_words(value: str, lang: str) -> str:
+    """Who acted, where the product itself did: the demo's seeding, the app without sign-in."""
+    if value == "loyalty demo":
+        return t("data.by.demo", lang)
+    if value == "local":
+        return t("data.by.local", lang)
+    return value
+
+
+def _source_words(value: str, lang: str) -> str:
+    found = DEMO_SOURCE.fullmatch(value)
+    if found is None:
+        return value  # a file's name, as it was uploaded
+    seed, n = found.groups()
+    return t("data.source.demo", lang, seed=seed, n=num(int(n), lang, 0))
+
+
+def _worded(column: pl.Series, lang: str, words) -> pl.Series:
+    """``column`` with the product's own stored words (not a user's) in ``lang``."""
+    values = column.unique().drop_nulls().to_list()
+    return column.replace_strict(
+        values, [words(v, lang) for v in values], default=column, return_dtype=pl.String
     )
 
 

@@ -7,7 +7,7 @@ import re
 import polars as pl
 import pytest
 
-from loyalty import analysis, cli, demo, store, versions
+from loyalty import access, analysis, cli, demo, store, versions
 from loyalty.store import Store
 
 
@@ -192,6 +192,32 @@ def test_history_table_words_the_status_and_headings_in_each_language(two_versio
     en = versions.history_table(versions.history(two_versions), "en")
     assert en.filter(pl.col("ID") == deleted_id)["Status"].to_list() == ["deleted"]
     assert en.filter(pl.col("ID") != deleted_id)["Status"].is_in(["active", "inactive"]).all()
+
+
+def test_history_table_words_the_products_own_entries_and_keeps_the_users(two_versions):
+    """Who imported and from where, where the product itself did (the demo's seeding, the
+    app without sign-in), in the reader's language; user names and file names as they are."""
+    hist = versions.history(two_versions)
+    assert set(hist["imported_by"]) == {"loyalty demo"}
+    hist = pl.concat(
+        [hist, hist.head(2).with_columns(imported_by=pl.Series([access.LOCAL.username, "anna"]),
+                                         source=pl.lit("Umfrage 2025.csv"))]
+    )  # fmt: skip
+    de, en = (versions.history_table(hist, lang) for lang in ("de", "en"))
+    assert set(de["von"]) == {"Loyalty (Demodaten)", "lokal (ohne Anmeldung)", "anna"}
+    assert set(en["By"]) == {"Loyalty (demo data)", "local (no sign-in)", "anna"}
+    assert set(de["Datei"]) == {
+        "Demodaten (Startwert 1, 12 Filialen)",
+        "Demodaten (Startwert 2, 12 Filialen)",
+        "Umfrage 2025.csv",
+    }
+    assert "demo data (seed 2, 12 branches)" in set(en["File"])
+    ten_thousand = hist.head(1).with_columns(
+        source=pl.lit("demo generator (seed 7, 10000 branches)")
+    )
+    assert versions.history_table(ten_thousand, "de")["Datei"].to_list() == [
+        "Demodaten (Startwert 7, 10.000 Filialen)"
+    ]
 
 
 def test_versions_are_picked_by_kind_wave_and_version_in_the_users_language(two_versions):
