@@ -24,7 +24,7 @@ from loyalty import users
 from loyalty.store import Store
 
 #: The one user of mode ``none`` (local only): everything is permitted.
-LOCAL = users.Principal(username="local", role="admin", display_name="local")
+LOCAL = users.Principal(username=users.LOCAL_ACTOR, role="admin", display_name=users.LOCAL_ACTOR)
 
 #: Which pages a role reaches (the navigation shows only these; each page checks again).
 PAGE_ACTIONS: dict[str, str | tuple[str, ...]] = {

@@ -1223,6 +1223,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.not_in_file": {"de": "– nicht in der Datei –", "en": "– not in the file –"},
     "data.no_versions": {"de": "Noch nichts importiert.", "en": "Nothing imported yet."},
     "data.version_choose": {"de": "Version wählen", "en": "Choose a version"},
+    "data.rechecked": {
+        "de": "Seit Ihrer Prüfung hat sich der Datenbestand geändert (ein anderer Import, eine "
+        "aktivierte oder gelöschte Version oder der Fragebogen). Nichts wurde gespeichert: Die "
+        "Datei wurde erneut geprüft. Sehen Sie das Ergebnis unten an und bestätigen Sie erneut.",
+        "en": "The stored data changed since your check (another import, a version made "
+        "active or deleted, or the questionnaire). Nothing was stored: the file was checked "
+        "again. Look at the result below and confirm again.",
+    },
     "data.by.demo": {"de": "Loyalty (Demodaten)", "en": "Loyalty (demo data)"},
     "data.by.local": {"de": "lokal (ohne Anmeldung)", "en": "local (no sign-in)"},
     "data.source.demo": {
@@ -1230,12 +1238,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "demo data (seed {seed}, {n} branches)",
     },
     "data.no_inactive": {
-        "de": "Keine inaktive Version: Jede Version ist die aktive ihrer Welle. Eine frühere "
-        "Version entsteht, wenn Sie Daten einer Welle erneut importieren; sie kann dann wieder "
-        "aktiv gemacht oder gelöscht werden.",
-        "en": "No inactive version: every version is the active one of its wave. An earlier "
-        "version appears when you import a wave's data again; it can then be made active again "
-        "or deleted.",
+        "de": "Keine frühere Version, die Sie wieder aktiv machen oder löschen können. Eine "
+        "frühere Version entsteht, wenn Daten einer Welle erneut importiert werden.",
+        "en": "No earlier version you can make active again or delete. An earlier version "
+        "appears when a wave's data is imported again.",
     },
     "data.unknown_branches": {
         "de": "Unbekannte Filialnummern",

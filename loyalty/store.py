@@ -293,15 +293,30 @@ def _written(key: str) -> None:
     _generations[key] = _generations.get(key, 0) + 1
 
 
+#: What :meth:`Store.revision` digests: every import's id, which are active, deleted or purged
+#: and when the last was written, and the whole questionnaire (waves and their dates, the
+#: dimensions, every item's definition, which items each wave asked): a changed scale or
+#: reversal changes the figures (and what an import's checks found) as much as an import.
 _REVISION = """
 SELECT coalesce(max(import_id), 0)::VARCHAR || '|' ||
        coalesce(string_agg(CASE WHEN active THEN import_id::VARCHAR END, ','
                            ORDER BY import_id), '') || '|' ||
        count(deleted_at)::VARCHAR || '|' || count(purged_at)::VARCHAR || '|' ||
        coalesce(max(created_at)::VARCHAR, '') || '|' ||
-       (SELECT count(*) FROM wave_items)::VARCHAR || '|' ||
-       (SELECT coalesce(string_agg(item_id || text_de || text_en, ',' ORDER BY
-                                   item_id), '') FROM items) AS r,
+       (SELECT coalesce(string_agg(wave || '/' || item_id, ',' ORDER BY wave, item_id), '')
+        FROM wave_items) || '|' ||
+       (SELECT coalesce(string_agg(wave || '/' || seq::VARCHAR || '/' || start_date::VARCHAR
+                                   || '/' || end_date::VARCHAR, ',' ORDER BY wave), '')
+        FROM waves) || '|' ||
+       (SELECT coalesce(string_agg(dimension_id || '/' || name_de || '/' || name_en || '/' ||
+                                   seq::VARCHAR, ',' ORDER BY dimension_id), '')
+        FROM dimensions) || '|' ||
+       (SELECT coalesce(string_agg(item_id || '/' || dimension_id || '/' || text_de || '/' ||
+                                   text_en || '/' || scale_min::VARCHAR || '/' ||
+                                   scale_max::VARCHAR || '/' || reverse::VARCHAR || '/' ||
+                                   in_index::VARCHAR || '/' || seq::VARCHAR, ','
+                                   ORDER BY item_id), '')
+        FROM items) AS r,
        count(*) AS n
 FROM imports
 """

@@ -31,7 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from loyalty import config
 from loyalty.i18n import t
 from loyalty.store import Store
-from loyalty.versions import audit
+from loyalty.versions import LOCAL_ACTOR, audit
 
 ROLES = ("admin", "hr", "controller", "executive", "presenter")
 ACTIONS = (
@@ -196,6 +196,8 @@ def add_user(
     username = _normal(username)
     if not _USERNAME.match(username):
         raise UserError("bad_username", username=username)
+    if username == LOCAL_ACTOR:  # the audit log could not tell them apart
+        raise UserError("reserved_username", username=username)
     if role not in ROLES:
         raise UserError("bad_role", role=role, roles=", ".join(ROLES))
     email = (email or "").strip().lower() or None

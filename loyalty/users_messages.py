@@ -53,6 +53,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Invalid user name {username!r}: 2–64 characters, lower-case letters, digits, "
         "dot, hyphen, underscore, @.",
     },
+    "users.reserved_username": {
+        "de": "Der Benutzername {username!r} ist vergeben: So erscheint in Protokoll und "
+        "Versionen, wer ohne Anmeldung arbeitet.",
+        "en": "The user name {username!r} is taken: it is how the audit log and the versions "
+        "name whoever works without sign-in.",
+    },
     "users.bad_role": {
         "de": "Unbekannte Rolle {role!r}; möglich sind: {roles}.",
         "en": "Unknown role {role!r}; possible roles: {roles}.",

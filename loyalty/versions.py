@@ -248,11 +248,16 @@ def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
 DEMO_SOURCE = re.compile(r"demo generator \(seed (\d+), (\d+) branches\)")
 
 
+#: Who acts where the app runs without sign-in (``LOYALTY_AUTH=off``), in the audit log and
+#: the versions; no user may be called so (:func:`loyalty.users.add_user`).
+LOCAL_ACTOR = "local"
+
+
 def _actor_words(value: str, lang: str) -> str:
     """Who acted, where the product itself did: the demo's seeding, the app without sign-in."""
     if value == "loyalty demo":
         return t("data.by.demo", lang)
-    if value == "local":
+    if value == LOCAL_ACTOR:
         return t("data.by.local", lang)
     return value
 

@@ -8,7 +8,7 @@ from loyalty.importing import instrument, mapping, read, validate
 from pages._widgets import styled
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False, scope="session")
 def _read_upload(file_id: str, name: str, sheet, header_row, _data: bytes):
     return read.read_file(_data, name, sheet=sheet, header_row=header_row)
 
@@ -16,7 +16,8 @@ def _read_upload(file_id: str, name: str, sheet, header_row, _data: bytes):
 def read_upload(upload, sheet=None, header_row=None):
     """The uploaded file as read, kept per upload (Streamlit's ``file_id``, new for every
     upload) and options: a rerun neither reads the file again nor hashes or copies it (the
-    table as read is immutable)."""
+    table as read is immutable). Kept in the session only (two entries: a file and another
+    sheet or header row of it), let go of when the session ends."""
     return _read_upload(upload.file_id, upload.name, sheet, header_row, upload.getvalue())
 
 

@@ -105,7 +105,7 @@ def can(action: str) -> bool:
 
 def actor() -> str:
     """Who is acting, for imports, version changes and the audit log."""
-    return st.session_state.get("username") or "local"
+    return st.session_state.get("username") or access.LOCAL.username
 
 
 def audited(what: str, build, **detail):

@@ -160,6 +160,8 @@ with tab_import:
             checked = st.session_state.get("data_checked")
             if checked and checked[0] == request:
                 report = checked[1].report
+                if st.session_state.pop("data_rechecked", False):
+                    st.warning(t("data.rechecked", lang), icon=":material/update:")
                 ui.show_import_report(report, lang)
                 agreed = not (report.ok and report.hides_branches) or st.checkbox(
                     t("data.confirm_hidden", lang), key=f"data_hides_ok_{id(report)}"
@@ -185,6 +187,10 @@ with tab_import:
                         st.session_state["data_stored"] = [
                             (s.wave, s.version, s.rows) for s in outcome.imports
                         ]
+                        st.rerun()
+                    elif outcome.rechecked:  # the store changed since the check: its new
+                        st.session_state["data_checked"] = (request, outcome)  # result, to
+                        st.session_state["data_rechecked"] = True  # be confirmed again
                         st.rerun()
                     else:
                         ui.show_import_report(outcome.report, lang)

@@ -121,6 +121,7 @@ def test_add_user_validates(s):
     for kwargs, code in [
         ({"username": "x"}, "bad_username"),
         ({"username": "a b"}, "bad_username"),
+        ({"username": "Local"}, "reserved_username"),  # who acts without sign-in
         ({"role": "superuser"}, "bad_role"),
         ({"email": "not-an-address"}, "bad_email"),
         ({"password": "short"}, "password_too_short"),

@@ -75,6 +75,9 @@ class ImportOutcome:
     version: int | None = None
     imports: list[StoredImport] = field(default_factory=list)
     checked: Checked | None = None
+    #: ``run_import(checked=...)`` found the store changed since that check: the file was
+    #: checked again as a dry run (nothing stored), for the user to see before storing
+    rechecked: bool = False
 
 
 @dataclass(frozen=True)
@@ -545,7 +548,8 @@ def run_import(
     ``progress(fraction, step)`` is called between steps (a step of :data:`PROGRESS_STEPS`,
     message ``import.progress.<step>``). ``checked``: the outcome of a dry run of the same
     file with the same arguments (the Data page's check); while the store has not changed
-    since, its checked rows are stored without reading and checking the file again.
+    since, its checked rows are stored without reading and checking the file again; if it has,
+    nothing is stored and the outcome is a new dry run (``rechecked``) for the user to confirm.
     ``as_read``: ``source`` as :func:`~loyalty.importing.read.read_file` read it with the same
     ``sheet`` and ``header_row`` (the Data page's preview), used instead of reading it again.
     """
@@ -576,8 +580,9 @@ def run_import(
         again = _store_checked(store, checked, save_as, step, lang)
         if again is not None:
             return again
+        dry_run = True  # what the user confirmed no longer holds: check again, store nothing
     report = ImportReport(filename=filename, kind=kind, wave=wave, lang=lang, dry_run=dry_run)
-    outcome = ImportOutcome(report=report, stored=False)
+    outcome = ImportOutcome(report=report, stored=False, rechecked=done is not None and dry_run)
     if kind not in KINDS:
         report.validation = validate(pl.DataFrame(), None, kind, wave, {}, None, [])
         return outcome
@@ -698,11 +703,11 @@ def _store(
     report = outcome.report
     result = report.validation
     assert result is not None and result.ok
-    step(0.6, "storing")
     try:
         with store.transaction() as cur:
             if revision is not None and store.revision_in(cur)[0] != revision:
                 raise _StoreChanged
+            step(0.6, "storing")
             stored = store_validated(cur, result, meta, instrument, used_instrument, step)
             if save_as:
                 # the fields as resolved plus item entries the user gave (found items are

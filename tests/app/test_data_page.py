@@ -69,8 +69,8 @@ def test_the_file_is_read_once_and_confirm_stores_what_the_check_found(
     app, own_db, survey_csv, monkeypatch
 ):
     """The upload is read once (the preview); "Check" checks that table, and the wait after
-    "Import" is the storing: a change of the store in between (here another import) makes the
-    confirm check the file again."""
+    "Import" is the storing. A change of the store in between (here another import) makes the
+    confirm check the file again and show that check, stored only when confirmed again."""
     from loyalty.importing import read, run
 
     reads: list[str] = []
@@ -102,6 +102,10 @@ def test_the_file_is_read_once_and_confirm_stores_what_the_check_found(
     assert reads == ["survey.csv", "other.csv"] and len(checks) == 3
     at.button(key="data_confirm").click().run()
     assert not at.exception and reads == ["survey.csv", "other.csv"] and len(checks) == 4
+    assert at.warning[0].value.startswith("The stored data changed since your check")
+    assert not [s for s in at.success if s.value.startswith("Stored:")]
+    at.button(key="data_confirm").click().run()
+    assert not at.exception and len(checks) == 4
     assert at.success[0].value.startswith("Stored: wave 2025-H2, version 4, 1,728 rows")
 
 

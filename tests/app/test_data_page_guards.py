@@ -224,7 +224,7 @@ def test_the_versions_tab_speaks_the_users_language(app, own_db, samples):
     # with none inactive, no list without choices (whose empty text would be Streamlit's
     # English) but a sentence that says why
     assert "version_pick" not in [s.key for s in at.selectbox]
-    said = "Keine inaktive Version: Jede Version ist die aktive ihrer Welle."
+    said = "Keine frühere Version, die Sie wieder aktiv machen oder löschen können."
     assert any(c.value.startswith(said) for c in at.caption)
     # the reader's notes in words, not Note(key=…)
     at.file_uploader(key="data_upload").set_value(

@@ -323,10 +323,69 @@ def test_a_check_is_not_reused_for_other_choices_another_file_or_a_changed_store
     out = run_import(store, edited, "s.csv", "engagement", wave, actor="hr", checked=checked)
     assert len(reads) == 4 and out.stored and out.version == 3
     assert out.imports[0].rows == checked.report.validation.frames["responses"].height - 1
-    # the store changed since the check (the import above): checked again
+    # the store changed since the check (the import above): nothing stored, checked again
+    # for the user to see what holds now (it replaces the version stored in between)
+    before = snapshot(store)
     out = run_import(store, data, "s.csv", "engagement", wave, actor="hr", checked=checked)
-    assert len(reads) == 5 and out.stored and out.version == 4
-    assert out.imports[0].rows == checked.report.validation.frames["responses"].height
+    assert len(reads) == 5 and not out.stored and out.rechecked and out.report.dry_run
+    assert snapshot(store) == before and out.checked is not None
+    # confirmed again: stored as that new check found it
+    again = run_import(store, data, "s.csv", "engagement", wave, actor="hr", checked=out)
+    assert len(reads) == 5 and again.stored and again.version == 4 and not again.rechecked
+    assert again.imports[0].rows == checked.report.validation.frames["responses"].height
+
+
+@BOTH
+def test_a_changed_questionnaire_makes_a_check_stale(chain, store):
+    """A scale corrected after the check (same item wording): the check's verdict no longer
+    holds, so the confirm checks again, refuses the answers now out of range and stores
+    nothing."""
+    from dataclasses import replace
+
+    from loyalty.importing.instrument import save_instrument
+
+    wave = "2026-H1"
+    asked = instrument_for_wave(store, chain["data"].waves["wave"][-1])
+    new = replace(asked.items[0], item_id="NEWX", text_de="Neu", text_en="New", scale_max=7)
+    save_instrument(store, wave, replace(asked, items=(*asked.items, new)), "hr")
+    data = survey_csv(chain, wave, edit=lambda f: f.with_columns(pl.lit("7").alias("NEWX")))
+    checked = run_import(store, data, "s.csv", "engagement", wave, actor="hr", dry_run=True)
+    assert checked.report.ok and checked.checked is not None
+    revision = store.revision()
+    five = replace(new, scale_max=5)
+    save_instrument(store, wave, replace(asked, items=(*asked.items, five)), "hr")
+    assert store.revision() != revision  # the definition, not only the wording, counts
+    out = run_import(store, data, "s.csv", "engagement", wave, actor="hr", checked=checked)
+    assert out.rechecked and not out.stored and not out.report.ok
+    assert "NEWX" in set(out.report.validation.problems["column"])
+    assert (
+        store.sql("SELECT count(*) AS n FROM response_scores WHERE item_id = 'NEWX'")["n"][0] == 0
+    )
+
+
+def test_a_checked_file_saves_its_mapping_and_a_saved_mapping_is_read_again(
+    chain, store, monkeypatch
+):
+    """The confirm after a check saves the mapping it was asked to; an import by a saved
+    mapping's name (which may have changed since the check) never reuses a check."""
+    wave = chain["data"].waves["wave"][-1]
+    loyalty = chain["samples"][2].read_bytes()
+    mapping = {"branch_id": "Filiale", "wave": "Periode", "active_customers": "Aktive Kunden",
+               "retained_customers": "Gehaltene Kunden", "promoters": "Promotoren",
+               "passives": "Passive", "detractors": "Kritiker"}  # fmt: skip
+    reads = _reads(monkeypatch)
+
+    def import_(**how):
+        return run_import(store, loyalty, "k.csv", "loyalty", wave, actor="crm", **how)
+
+    checked = import_(mapping=mapping, dry_run=True)
+    out = import_(mapping=mapping, checked=checked, save_mapping_as="CRM")
+    assert len(reads) == 1 and out.stored and out.report.mapping_saved == "CRM"
+    assert [(m.name, m.mapping) for m in saved_mappings(store, "loyalty")] == [("CRM", mapping)]
+    checked = import_(mapping_name="CRM", dry_run=True)
+    assert checked.checked is not None and len(reads) == 2
+    out = import_(mapping_name="CRM", checked=checked)
+    assert len(reads) == 3 and out.stored and not out.rechecked
 
 
 def test_a_file_already_read_is_not_read_again(chain, store, monkeypatch):
