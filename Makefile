@@ -96,7 +96,8 @@ clean:
 # out of `make test`),
 # benchmark at enterprise scale against the notebook way (bench/run.py; e.g. BENCH_ARGS="--runs 3"),
 # interaction times on the demo chain (300 ms) and at 10,000 branches (1 s) (bench/interactions.py),
-# each page's interaction after a pause (bench/pause.py; no target), and every page in Chromium beside its floor page, at the demo size and (unless QUICK=1) at
+# each page's interaction after a pause (bench/pause.py; no target), the Data page's check and
+# import of the newest survey in Chromium (bench/import_page.py; no target), and every page in Chromium beside its floor page, at the demo size and (unless QUICK=1) at
 # 10,000 branches (bench/browser.py; e.g. BROWSER_ARGS="--runs 5"), and import and analysis on
 # PostgreSQL beside DuckDB, at the demo size and (unless QUICK=1) at 10,000 branches
 # (bench/backends.py). All write bench/RESULTS.md;
@@ -110,6 +111,8 @@ bench: $(STAMP) chromium
 	  --limit 1 --results || s=1; \
 	$(BIN)/python -m bench.pause --results || s=1; \
 	if [ -z "$(QUICK)" ]; then $(BIN)/python -m bench.pause --big --results || s=1; fi; \
+	$(BIN)/python -m bench.import_page --results || s=1; \
+	if [ -z "$(QUICK)" ]; then $(BIN)/python -m bench.import_page --big --results || s=1; fi; \
 	$(BIN)/python -m bench.browser --results $(BROWSER_ARGS) || s=1; \
 	if [ -z "$(QUICK)" ]; then $(BIN)/python -m bench.browser --big --results $(BROWSER_ARGS) || s=1; fi; \
 	$(BIN)/python -m bench.backends --results || s=1; \

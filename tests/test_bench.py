@@ -494,6 +494,24 @@ def test_browser_bench_fails_on_an_error_of_a_visit_after_an_import_or_a_floor_p
 
 
 @pytest.mark.bench
+def test_import_page_bench_checks_and_imports_on_the_data_page(tmp_path):
+    """bench/import_page.py at a tiny size: each run's check and import timed in Chromium,
+    the bytes received counted, none failing; every run stores another version. No time
+    asserted."""
+    from bench import import_page
+
+    opts = import_page.Options(branches=30, waves=2, runs=2, timeout=120, shots=tmp_path)
+    report = import_page.run_bench(opts)
+    assert report.errors == [] and list(tmp_path.iterdir()) == []
+    assert report.rows > 0 and report.size_mb > 0
+    for key in import_page.CLICKS:
+        assert len(report.times[key]) == 2 and min(report.times[key]) > 0
+        assert min(report.received[key]) > 0
+    text = import_page.describe(report)
+    assert "| Check |" in text and "| Confirm the import |" in text and "Errors: **0**" in text
+
+
+@pytest.mark.bench
 def test_pause_bench_times_each_interaction_after_each_pause():
     """bench/pause.py at a tiny size: the interaction after a short and a longer pause, every
     one timed, none failing, the report's row says what the pause costs. No time asserted."""
