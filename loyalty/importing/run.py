@@ -312,10 +312,8 @@ def _few_changed(
     too; answers changed in place are not."""
     minimum = confidentiality.minimum()
     have = _counted_before(store, import_id)
-    mine = result.frames["responses"].filter(pl.col("wave") == wave)
-    answers = result.frames["scores"].join(mine.select("response_id"), on="response_id", how="semi")
-    ours = {i.item_id: i.dimension_id for i in result.instrument.items if i.in_index}
-    new = counted_by_branch(mine, answers, ours)
+    assert result.counted is not None  # a valid survey's counts (validate)
+    new = result.counted.filter(pl.col("wave") == wave)  # as the figures will count
     delta = (pl.col("counted_new") - pl.col("counted")).abs()
     few = (
         have.select("branch_id", pl.col("counted").cast(pl.Int64))

@@ -103,6 +103,8 @@ class ValidationResult:
     rows_skipped: int = 0
     decimal: str | None = None
     instrument: Instrument | None = None
+    #: a survey: per wave and branch, rows ``n`` and respondents its figures count ``counted``
+    counted: pl.DataFrame | None = None
 
     @property
     def ok(self) -> bool:
@@ -305,8 +307,8 @@ def validate(
         result.waves, result.new_waves, notes = common.file_waves(work, known_waves)
         result.warnings.extend(notes if result.ok else [])  # a refused file creates no wave
     if result.ok:
-        result.warnings.extend(rules.data_notes(work, ctx))
-        result.frames = rules.frames(work, ctx)
+        notes, result.counted = rules.data_notes(work, ctx)
+        result.warnings, result.frames = result.warnings + notes, rules.frames(work, ctx)
     return result
 
 

@@ -47,10 +47,6 @@ _FRAMES: dict[str, Callable[[pl.DataFrame, Context], dict[str, pl.DataFrame]]] =
     "loyalty": loyalty_file.frames,
     "finance": finance.frames,
 }
-#: Per kind: notes about a file without problems (none for most kinds).
-_DATA_NOTES: dict[str, Callable[[pl.DataFrame, Context], list[Notice]]] = {
-    "engagement": engagement.data_notes,
-}
 
 _MODULES = (columns, common, branches, engagement, loyalty_file, finance)
 #: Every problem kind a rule raises, every note a rule gives (each has its messages).
@@ -65,6 +61,11 @@ def frames(work: pl.DataFrame, ctx: Context) -> dict[str, pl.DataFrame]:
     return out | _FRAMES[ctx.kind](work, ctx)
 
 
-def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
-    """Notes about the data of a file without problems (a survey's group sizes, say)."""
-    return _DATA_NOTES[ctx.kind](work, ctx) if ctx.kind in _DATA_NOTES else []
+def data_notes(work: pl.DataFrame, ctx: Context) -> tuple[list[Notice], pl.DataFrame | None]:
+    """Notes about the data of a file without problems (a survey's group sizes, say; none for
+    the other kinds) and, for a survey, per wave and branch its rows ``n`` and the respondents
+    its engagement figures will count (``counted``)."""
+    if ctx.kind != "engagement":
+        return [], None
+    counted = engagement.survey_counts(work, ctx)
+    return engagement.data_notes(work, ctx, counted), counted.counts

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -380,11 +381,19 @@ def duplicate_responses(work: pl.DataFrame, ctx: Context) -> Checked:
 # --- after the checks -------------------------------------------------------------------------
 
 
-def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
-    """Warnings about a valid survey: branches below the group size, more responses than
-    staff, a response rate well below the previous wave's."""
-    notes: list[Notice] = []
-    minimum = ctx.min_group_size or config.min_group_size()
+@dataclass(frozen=True)
+class Counted:
+    """A valid survey as its engagement figures will count it: ``work`` with ``__skipped``
+    (:func:`_skipped_a_dimension`), ``asked`` (:func:`_asked`) and ``counts``, per wave and
+    branch ``n`` (rows) and ``counted`` (the respondents the figures count), as
+    :func:`counted_by_branch` counts a stored version."""
+
+    work: pl.DataFrame
+    asked: pl.DataFrame
+    counts: pl.DataFrame
+
+
+def survey_counts(work: pl.DataFrame, ctx: Context) -> Counted:
     answered = _answered(work, _index_columns(ctx))
     asked = _asked(answered)
     work = work.with_columns(_skipped_a_dimension(answered, asked))
@@ -393,6 +402,16 @@ def data_notes(work: pl.DataFrame, ctx: Context) -> list[Notice]:
         .agg(pl.len().alias("n"), (~pl.col("__skipped")).sum().alias("counted"))
         .sort("wave", "branch_id")
     )
+    return Counted(work, asked, counts)
+
+
+def data_notes(work: pl.DataFrame, ctx: Context, counted: Counted) -> list[Notice]:
+    """Warnings about a valid survey (``counted``: :func:`survey_counts` of ``work``): branches
+    below the group size, more responses than staff, a response rate well below the previous
+    wave's."""
+    notes: list[Notice] = []
+    minimum = ctx.min_group_size or config.min_group_size()
+    work, asked, counts = counted.work, counted.asked, counted.counts
     small = counts.filter(pl.col("counted") < minimum)  # what the branch table will count
     single_wave = counts["wave"].n_unique() == 1
     if small.height:

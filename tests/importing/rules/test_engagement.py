@@ -8,7 +8,7 @@ import time
 import numpy as np
 import polars as pl
 import pytest
-from validating import BRANCHES, ENG_MAP, lines, run, survey
+from validating import BRANCHES, ENG_MAP, INSTRUMENT, lines, run, survey
 
 from loyalty.importing.instrument import Dimension, Instrument, Item, parse_yaml
 from loyalty.importing.rules.engagement import counted_by_branch
@@ -361,3 +361,29 @@ def test_counted_by_branch_counts_nobody_without_an_item_of_the_index():
     # with the item in the index every respondent who answered it counts
     counted = counted_by_branch(responses, scores, {"X1": "extra"}).sort("branch_id")
     assert counted.rows() == [("B01", 2, 2), ("B02", 1, 1)]
+
+
+def test_a_surveys_counts_are_those_of_its_stored_rows_counted_as_a_stored_version():
+    """``ValidationResult.counted`` (the validation's own count, which the re-import check
+    compares with the active version's) equals :func:`counted_by_branch` over the frames the
+    survey stores, on random gaps: answers missing at random, whole dimensions skipped by some
+    rows, a dimension fewer than half answered, rows without any answer (skipped)."""
+    rng = np.random.default_rng(7)
+    index = {i.item_id: i.dimension_id for i in INSTRUMENT.items if i.in_index}
+    for _ in range(60):
+        n = int(rng.integers(4, 40))
+        gaps = {item: rng.random() * rng.choice([0.1, 0.4, 0.7]) for item in ("A1", "A2", "B1")}
+        cells = {
+            item: [None if rng.random() < share else str(rng.integers(1, 6)) for _ in range(n)]
+            for item, share in gaps.items()
+        }
+        raw = survey(n, Filiale=[BRANCHES[i % 3] for i in range(n)], **cells)
+        result = run(raw, min_group_size=2)
+        assert result.ok, result.problems
+        frames = result.frames
+        expected = counted_by_branch(frames["responses"], frames["scores"], index)
+        got = result.counted.filter(pl.col("wave") == "2025-H2").select("branch_id", "counted")
+        assert (
+            got.sort("branch_id").rows()
+            == expected.select("branch_id", "counted").sort("branch_id").rows()
+        )
