@@ -1266,6 +1266,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{read} {read:plural:one=row:other=rows} read, {valid} valid, {problems} "
         "{problems:plural:one=problem:other=problems}.",
     },
+    "data.summary_unchecked": {
+        "de": "{read} {read:plural:one=Zeile:other=Zeilen} gelesen, {problems} "
+        "{problems:plural:one=Problem:other=Probleme} mit den Spalten: Die Zeilen werden "
+        "geprüft, sobald die Spalten passen.",
+        "en": "{read} {read:plural:one=row:other=rows} read, {problems} "
+        "{problems:plural:one=problem:other=problems} with the columns: the rows are checked "
+        "once the columns fit.",
+    },
     "data.rejected": {
         "de": "So kann die Datei nicht gespeichert werden. Nichts wurde gespeichert.",
         "en": "The file cannot be stored like this. Nothing was stored.",

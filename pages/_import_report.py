@@ -74,15 +74,15 @@ def show_import_report(report, lang: str) -> None:
     if result is None:
         st.error(report.render_text(lang))
         return
-    st.markdown(
-        i18n.t(
-            "data.summary",
-            lang,
-            read=i18n.num(result.rows_read, lang, 0),
-            valid=i18n.num(result.rows_valid, lang, 0),
-            problems=i18n.num(report.problem_count(), lang, 0),
-        )
-    )
+    counts = {
+        "read": i18n.num(result.rows_read, lang, 0),
+        "valid": i18n.num(result.rows_valid, lang, 0),
+        "problems": i18n.num(report.problem_count(), lang, 0),
+    }  # rows not checked (the columns did not fit): no "0 valid", which would blame the rows
+    if result.rows_checked:
+        st.markdown(i18n.t("data.summary", lang, **counts))
+    else:
+        st.markdown(i18n.t("data.summary_unchecked", lang, **counts))
     store_failure = report.store_failure()
     if store_failure:  # the file is fine; the data directory is full or read-only
         st.error(store_failure)

@@ -181,15 +181,15 @@ class ImportReport:
         v = self.validation
         if v is None:
             return "\n".join(lines)
-        lines.append(
-            t(
-                "import.report.rows",
-                lang,
-                read=num(v.rows_read, lang, 0),
-                valid=num(v.rows_valid, lang, 0),
-                skipped=num(v.rows_skipped, lang, 0),
-            )
-        )
+        rows = {
+            "read": num(v.rows_read, lang, 0),
+            "valid": num(v.rows_valid, lang, 0),
+            "skipped": num(v.rows_skipped, lang, 0),
+        }
+        if v.rows_checked:
+            lines.append(t("import.report.rows", lang, **rows))
+        else:  # the columns did not fit: the rows were not looked at
+            lines.append(t("import.report.rows_unchecked", lang, **rows))
         if v.mapping:
             lines.append("")
             lines.append(t("import.report.mapping", lang))

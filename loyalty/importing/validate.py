@@ -105,6 +105,8 @@ class ValidationResult:
     instrument: Instrument | None = None
     #: a survey: per wave and branch, rows ``n`` and respondents its figures count ``counted``
     counted: pl.DataFrame | None = None
+    #: whether the rows were checked (not when the columns were already unusable)
+    rows_checked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -300,7 +302,7 @@ def validate(
         problems.extend(checked.problems)
         result.warnings.extend(checked.notes)
         result.rows_skipped += checked.skipped
-    result.problems = _collect(problems)
+    result.problems, result.rows_checked = _collect(problems), True
     result.decimal, result.unknown_branches = ctx.decimal, list(ctx.unknown)
     result.rows_valid = max(0, work.height - result.problems["row"].drop_nulls().n_unique())
     if kind != "branches":

@@ -590,6 +590,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Zeilen: {read} gelesen, {valid} gültig, {skipped} übersprungen",
         "en": "Rows: {read} read, {valid} valid, {skipped} skipped",
     },
+    "import.report.rows_unchecked": {
+        "de": "Zeilen: {read} gelesen, nicht geprüft (erst die Spalten müssen passen)",
+        "en": "Rows: {read} read, not checked (the columns must fit first)",
+    },
     "import.report.mapping": {"de": "Zuordnung der Spalten:", "en": "Column mapping:"},
     "import.report.mapping_saved": {
         "de": "Zuordnung „{name}“ gespeichert.",

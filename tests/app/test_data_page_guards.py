@@ -233,3 +233,28 @@ def test_the_versions_tab_speaks_the_users_language(app, own_db, samples):
     at.run()
     captions = [c.value for c in at.caption]
     assert not [c for c in captions if "Note(" in c], captions
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "de",
+            "1.728 Zeilen gelesen, 1 Problem mit den Spalten: Die Zeilen werden geprüft, "
+            "sobald die Spalten passen.",
+        ),
+        ("en", "1,728 rows read, 1 problem with the columns: the rows are checked once the "
+               "columns fit."),
+    ],
+)  # fmt: skip
+def test_columns_that_do_not_fit_do_not_call_the_rows_invalid(app, own_db, samples, lang, expected):
+    """Without a branch column the rows are never looked at: the summary says so instead of
+    "0 valid", which would blame the rows."""
+    frame = pl.read_csv(
+        samples["survey"].read_bytes().decode("cp1252").encode(), separator=";", infer_schema=False
+    )
+    data = frame.drop("Filiale").write_csv(separator=";").encode()
+    at = _check(app, lang, "engagement", "no_branch.csv", data)
+    said = [m.value for m in at.markdown]
+    assert expected in said, said
+    assert not [m for m in said if "gültig" in m or " valid" in m]

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loyalty import analysis, demo
+from loyalty import analysis, demo, i18n
 from loyalty.importing.instrument import instrument_for_wave, parse_yaml, to_yaml
 from loyalty.importing.run import (
     matching_mappings,
@@ -402,6 +402,21 @@ def test_a_file_already_read_is_not_read_again(chain, store, monkeypatch):
     assert reads == [] and out.stored and out.imports[0].rows == as_read.frame.height
     out = run_import(store, shorter, "s.csv", "engagement", wave, actor="hr", as_read=as_read)
     assert reads == ["s.csv"] and out.stored and out.imports[0].rows == as_read.frame.height - 1
+
+
+def test_the_report_says_rows_were_not_checked_when_the_columns_do_not_fit(chain, store):
+    wave = chain["data"].waves["wave"][-1]
+    data = survey_csv(chain, edit=lambda f: f.drop("Filiale"))
+    out = run_import(store, data, "s.csv", "engagement", wave, actor="hr", dry_run=True)
+    assert not out.report.ok and not out.report.validation.rows_checked
+    n = out.report.validation.rows_read
+    said = f"Zeilen: {i18n.num(n, 'de', 0)} gelesen, nicht geprüft (erst die Spalten müssen passen)"
+    assert said in out.report.render_text("de")
+    assert "gültig" not in out.report.render_text("de")
+    fine = run_import(store, survey_csv(chain), "s.csv", "engagement", wave, actor="hr",
+                      dry_run=True)  # fmt: skip
+    assert fine.report.validation.rows_checked
+    assert "gültig, 0 übersprungen" in fine.report.render_text("de")
 
 
 def test_a_dry_run_with_problems_leaves_nothing_to_store(chain, store):
