@@ -103,7 +103,8 @@ def show_import_report(report, lang: str) -> None:
             key="data_problems_csv",
         )
     for notice in result.warnings:
-        st.warning(notice.message(lang))
+        if notice.kind != "identifying_dropped":  # said once, below, as the protection it is
+            st.warning(notice.message(lang))
     if result.dropped_columns:
         st.info(
             i18n.t(

@@ -258,3 +258,10 @@ def test_columns_that_do_not_fit_do_not_call_the_rows_invalid(app, own_db, sampl
     said = [m.value for m in at.markdown]
     assert expected in said, said
     assert not [m for m in said if "gültig" in m or " valid" in m]
+
+
+def test_dropped_identifying_columns_are_said_once(app, own_db, samples):
+    at = _check(app, "de", "engagement", "befragung.csv", samples["survey"].read_bytes())
+    said = [e.value for e in (*at.warning, *at.info) if "Antwort-ID" in e.value]
+    assert said == ["Vor dem Speichern entfernt (Datenschutz): Antwort-ID (Kennung der Antwort "
+                    "im Umfragewerkzeug)"]  # fmt: skip
