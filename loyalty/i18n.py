@@ -1206,6 +1206,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "name; if the file has no branch column (one survey link per branch), assign an "
         "“embedded data” field or choose the branch of all rows below.",
     },
+    "data.mapping_help_other": {
+        "de": "Welche Spalte Ihrer Datei enthält was? * = Pflicht. Die Filiale darf als Nummer "
+        "oder Name angegeben sein.",
+        "en": "Which column of your file holds what? * = required. The branch may be given by "
+        "id or name.",
+    },
     "data.one_branch": {
         "de": "Alle Zeilen gehören zur Filiale",
         "en": "All rows belong to branch",

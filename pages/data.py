@@ -95,7 +95,10 @@ with tab_import:
             )
 
             st.subheader(t("data.mapping", lang))
-            st.caption(t("data.mapping_help", lang))
+            if kind == "engagement":  # questions, survey links: a survey's own
+                st.caption(t("data.mapping_help", lang))
+            else:
+                st.caption(t("data.mapping_help_other", lang))
             columns = [None, *raw.frame.columns]
             mapping: dict[str, str | None] = {}
             cells = st.columns(3)

@@ -265,3 +265,13 @@ def test_dropped_identifying_columns_are_said_once(app, own_db, samples):
     said = [e.value for e in (*at.warning, *at.info) if "Antwort-ID" in e.value]
     assert said == ["Vor dem Speichern entfernt (Datenschutz): Antwort-ID (Kennung der Antwort "
                     "im Umfragewerkzeug)"]  # fmt: skip
+
+
+def test_the_mapping_help_speaks_of_survey_questions_only_for_a_survey(app, own_db, samples):
+    survey = _check(app, "en", "engagement", "s.csv", samples["survey"].read_bytes())
+    finance = _check(app, "en", "finance", "f.xlsx", samples["finance"].read_bytes())
+    assert any("Survey questions are found" in c.value for c in survey.caption)
+    assert not any("Survey questions" in c.value or "survey link" in c.value
+                   for c in finance.caption)  # fmt: skip
+    assert "Which column of your file holds what? * = required. The branch may be given by id " \
+        "or name." in [c.value for c in finance.caption]  # fmt: skip
