@@ -141,9 +141,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "read.note_encoding": {
         "de": "Die Datei ist nicht UTF-8-kodiert und wurde als {encoding} gelesen. Prüfen Sie "
-        "die Umlaute in der Vorschau.",
+        "die Umlaute in den Spaltennamen der Zuordnung (eine Befragung zeigt in der Vorschau "
+        "nur Zahlen).",
         "en": "The file is not UTF-8 encoded and was read as {encoding}. Check the umlauts in "
-        "the preview.",
+        "the column names of the mapping (a survey's preview shows only counts).",
     },
     "read.note_mixed_encoding": {
         "de": "Die Datei mischt Zeichenkodierungen (z. B. „Ã¼“ statt „ü“). Speichern Sie sie "

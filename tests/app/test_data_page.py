@@ -42,6 +42,9 @@ def test_upload_check_and_confirm_a_german_survey(app, own_db, survey_csv):
     assert not at.exception
     detected = "\n".join(m.value for m in at.markdown)
     assert "Erkannt: **CSV**, Kodierung cp1252, Trennzeichen ;" in detected
+    # where to look for broken umlauts: the column names (a survey's preview is counts)
+    assert any("Prüfen Sie die Umlaute in den Spaltennamen der Zuordnung" in c.value
+               for c in at.caption)  # fmt: skip
     assert at.selectbox(key="data_map_engagement_branch_id_Vorschlag").value == "Filiale"
     at.selectbox(key="data_wave_choice").select("2025-H2").run()
     at.button(key="data_check").click().run()
