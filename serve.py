@@ -30,7 +30,7 @@ from streamlit import runtime
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from loyalty import config, retention, session_routes, sessions, stats, store, warming
+from loyalty import config, retention, session_routes, sessions, stats, store, versions, warming
 from loyalty.store import StoreUnavailable, connect, is_postgres, open_store
 
 #: Seconds without a query or page run after which the server lets go of the store file for
@@ -50,7 +50,7 @@ def purge_on_start() -> None:
         print(f"retention: not checked ({exc.reason})", file=sys.stderr)
         return
     try:
-        result = retention.purge(store, actor="system (start)")
+        result = retention.purge(store, actor=versions.START_ACTOR)
         sessions.purge(store)
     finally:
         store.close()

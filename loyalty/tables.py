@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from loyalty import analysis, i18n
+from loyalty import analysis, i18n, versions
 from loyalty.i18n import t
 
 
@@ -91,7 +91,9 @@ def audit_export(log: pl.DataFrame, lang: str) -> pl.DataFrame:
     in ``lang``; the time stays a moment, which :mod:`loyalty.exports` writes in the
     language's format to the second (05.12.2026 12:49:10). The details stay as they were
     written at the time of the event (the log is append-only)."""
-    return log.rename({c: t(f"admin.col.{c}", lang) for c in log.columns})
+    return versions.audit_table(log, lang).rename(
+        {c: t(f"admin.col.{c}", lang) for c in log.columns}
+    )
 
 
 def branch_export(table: pl.DataFrame, lang: str, minimum: int) -> pl.DataFrame:

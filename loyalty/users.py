@@ -31,7 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from loyalty import config
 from loyalty.i18n import t
 from loyalty.store import Store
-from loyalty.versions import LOCAL_ACTOR, audit
+from loyalty.versions import LOCAL_ACTOR, UNKNOWN_ACTOR, audit
 
 ROLES = ("admin", "hr", "controller", "executive", "presenter")
 ACTIONS = (
@@ -59,7 +59,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 SCOPE_TYPES = ("region", "branch")
 MIN_PASSWORD_LENGTH = 12
-UNKNOWN_USER = "(unknown user)"
+UNKNOWN_USER = UNKNOWN_ACTOR
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -441,6 +441,20 @@ def change_password(
             [password_hash, name],
         )
         audit(cur, name, "password_change", f"user {name}", "by the user")
+
+
+def role_name(role: str, lang: str) -> str:
+    """A role in words (``role.<role>``)."""
+    return t(f"role.{role}", lang)
+
+
+def users_table(listing: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """:func:`list_users` as the Administration page lists it: the roles in words."""
+    return listing.with_columns(
+        pl.col("role").replace_strict(
+            list(ROLES), [role_name(r, lang) for r in ROLES], default=pl.col("role")
+        )
+    )
 
 
 def list_users(store: Store) -> pl.DataFrame:

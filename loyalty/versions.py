@@ -253,13 +253,45 @@ DEMO_SOURCE = re.compile(r"demo generator \(seed (\d+), (\d+) branches\)")
 LOCAL_ACTOR = "local"
 
 
+#: Who acts when the served app purges expired answers at its start (``serve.py``).
+START_ACTOR = "system (start)"
+#: Who tried to sign in with a name no user has (:mod:`loyalty.users`).
+UNKNOWN_ACTOR = "(unknown user)"
+#: Every action the audit log records (``audit.action.<code>`` names it in both languages;
+#: a test finds every code the code writes here).
+AUDIT_ACTIONS = (
+    "import", "activate", "delete", "purge", "instrument", "save_mapping", "export",
+    "action_add", "action_change", "user_add", "user_remove", "password_change",
+    "password_reset", "sign_in", "sign_in_failed", "sign_in_locked", "sign_out",
+)  # fmt: skip
+
+
 def _actor_words(value: str, lang: str) -> str:
-    """Who acted, where the product itself did: the demo's seeding, the app without sign-in."""
+    """Who acted, where the product itself did: the demo's seeding, the app without sign-in,
+    the purge at the start, a sign-in under an unknown name."""
     if value == "loyalty demo":
         return t("data.by.demo", lang)
     if value == LOCAL_ACTOR:
         return t("data.by.local", lang)
+    if value == START_ACTOR:
+        return t("audit.by.start", lang)
+    if value == UNKNOWN_ACTOR:
+        return t("audit.by.unknown", lang)
     return value
+
+
+def _action_words(value: str, lang: str) -> str:
+    return t(f"audit.action.{value}", lang) if value in AUDIT_ACTIONS else value
+
+
+def audit_table(log: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The audit log as the reader reads it: who (the product's own actors in ``lang``) and
+    the action in words; what the entry names and its details stay as they were written at
+    the time of the event (the log is append-only, its details are a record)."""
+    return log.with_columns(
+        _worded(log["actor"], lang, _actor_words).alias("actor"),
+        _worded(log["action"], lang, _action_words).alias("action"),
+    )
 
 
 def _source_words(value: str, lang: str) -> str:

@@ -14,7 +14,7 @@ with tab_users:
     if not ui.can("manage_users"):
         st.info(t("auth.not_permitted", lang))
     else:
-        listing = users.list_users(ui.store())
+        listing = users.users_table(users.list_users(ui.store()), lang)
         ui.table(
             listing,
             t("admin.no_users", lang),
@@ -26,7 +26,10 @@ with tab_users:
             c1, c2, c3 = st.columns(3)
             name = c1.text_input(t("auth.username", lang))
             role = c2.selectbox(
-                t("admin.role", lang), users.ROLES, placeholder=t("ui.choose", lang)
+                t("admin.role", lang),
+                users.ROLES,
+                format_func=lambda r: users.role_name(r, lang),
+                placeholder=t("ui.choose", lang),
             )
             email = c3.text_input(t("admin.email", lang))
             regions = st.multiselect(
@@ -56,7 +59,7 @@ with tab_audit:
         log = versions.audit_log(ui.store())
         newest = tables.newest_first(log, 1000)
         ui.table(
-            newest.shown,
+            versions.audit_table(newest.shown, lang),
             t("admin.audit_empty", lang),
             key="audit_table",
             column_config={c: t(f"admin.col.{c}", lang) for c in newest.shown.columns},

@@ -8,7 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from loyalty import actions, analysis, effects, heatmap, i18n, model, quality, schema
+from loyalty import (
+    actions,
+    analysis,
+    effects,
+    heatmap,
+    i18n,
+    model,
+    quality,
+    schema,
+    users,
+    versions,
+)
 from loyalty.i18n import t
 from loyalty.importing import instrument, layouts, privacy, read, report, run, validate
 from loyalty.stats.quadrants import QUADRANTS
@@ -92,6 +103,8 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "import.cli.reason.{}": (("folder", "permission", "disk_full", "read_only"),),
     "lag.same.{}": (schema.LOYALTY_MEASURES,),
     "measure.{}": (analysis.COMPARE_MEASURES,),
+    "audit.action.{}": (versions.AUDIT_ACTIONS,),
+    "role.{}": (users.ROLES,),
     "present.card.{}": (("engagement", "nps", "retention", "ros"),),
     "col.{}": ((*analysis.SORT_COLUMNS, *analysis.LIST_COLUMNS),),
     "data.layout.{}": (tuple(layouts.DISPLAY_NAMES),),

@@ -342,3 +342,13 @@ def test_page_path_of_a_deep_link(url, path):
     from loyalty import access
 
     assert access.page_path(url) == path
+
+
+def test_the_users_table_names_the_roles_in_words(s):
+    users.add_user(s, "hr.one", role="hr", actor="t")
+    listing = users.list_users(s)
+    assert users.users_table(listing, "de").filter(pl.col("username") == "hr.one")[
+        "role"
+    ].to_list() == ["Personalabteilung (HR)"]
+    assert users.role_name("executive", "en") == "executive"
+    assert users.role_name("executive", "de") == "Geschäftsleitung"

@@ -255,3 +255,42 @@ def test_cli_options_before_the_subcommand_are_kept(stores_on, capsys):
     args = ["versions", "--db", db, "--lang", "de", "activate", "--kind", "engagement"]
     assert cli.main([*args, "--wave", wave, "--version", "1"]) == 0
     assert "Jetzt aktiv: Mitarbeiterbefragung" in capsys.readouterr().out
+
+
+def _audited_actions() -> set[str]:
+    """Every action literal the code hands to the audit log (audit, audit_many, record)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found: set[str] = set()
+    for path in [*root.joinpath("loyalty").rglob("*.py"), *root.joinpath("pages").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            position = {"audit": 2, "audit_many": 2, "record": 2}.get(name)
+            if position is not None and len(node.args) > position:
+                arg = node.args[position]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.add(arg.value)
+    return found
+
+
+def test_every_audited_action_has_words_in_both_languages():
+    actions = _audited_actions()
+    assert {"import", "purge", "export", "action_add", "sign_in_failed"} <= actions
+    assert actions <= set(versions.AUDIT_ACTIONS)
+
+
+def test_the_audit_log_reads_in_the_readers_language_and_keeps_its_record(two_versions):
+    versions.record(two_versions, versions.START_ACTOR, "purge", "wave 2024-H1", "ended …")
+    versions.record(two_versions, "anna", "export", "branch table", "format=csv")
+    log = versions.audit_log(two_versions)
+    de, en = (versions.audit_table(log, lang) for lang in ("de", "en"))
+    assert de["action"].to_list()[-2:] == ["Antworten gelöscht (Aufbewahrungsfrist)", "Export"]
+    assert en["actor"].to_list()[-2:] == ["system (at start)", "anna"]
+    assert de["actor"].to_list()[-2:] == ["System (beim Start)", "anna"]
+    assert "Import" in set(de["action"]) and "Loyalty (Demodaten)" in set(de["actor"])
+    # what the entry names and its details are the record as written
+    assert de.select("target", "detail").equals(log.select("target", "detail"))

@@ -52,6 +52,7 @@ def test_the_audit_log_download_has_the_screens_headers_and_german_times(app, do
     lines = downloads["audit log"]().decode("utf-8-sig").splitlines()
     assert lines[0] == "Nr.;Zeitpunkt;Wer;Aktion;Gegenstand;Einzelheiten"
     assert re.match(r"^1;\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d;", lines[1]), lines[1]
+    assert lines[1].split(";")[2:4] == ["Loyalty (Demodaten)", "Import"]  # as on the screen
 
 
 def test_the_actions_download_has_german_dates_and_sheet(app, downloads):

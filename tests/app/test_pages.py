@@ -154,6 +154,14 @@ def test_administration_without_users_says_so_in_the_users_language(app):
         assert not users_tab.dataframe
         # the audit log of the demo store has entries: its table is there
         assert len(audit_tab.dataframe) == 1 and audit_tab.dataframe[0].value.shape[0] > 0
+        shown = audit_tab.dataframe[0].value
+        who = {"de": ("Loyalty (Demodaten)", "Import"), "en": ("Loyalty (demo data)", "import")}
+        assert set(shown["actor"]) == {who[lang][0]} and who[lang][1] in set(shown["action"])
+        # roles in words, not codes
+        roles = at.selectbox[0]
+        assert roles.label in ("Rolle", "Role")
+        assert {"de": "Geschäftsleitung", "en": "executive"}[lang] in roles.options
+        assert "hr" not in roles.options
 
 
 def test_a_locked_store_gives_a_clear_message(app, monkeypatch):
