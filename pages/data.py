@@ -235,6 +235,7 @@ with tab_instrument:
         disabled=not editable,
         hide_index=True,
         key=f"instrument_dims_{chosen_wave}",
+        column_config=instruments.column_labels(lang),
     )
     st.subheader(t("data.instrument_items", lang))
     items_edit = st.data_editor(
@@ -243,6 +244,7 @@ with tab_instrument:
         disabled=not editable,
         hide_index=True,
         key=f"instrument_items_{chosen_wave}",
+        column_config=instruments.column_labels(lang),
     )
     b1, b2 = st.columns(2)
     if editable and chosen_wave and b1.button(t("data.instrument_save", lang), key="instr_save"):

@@ -105,6 +105,7 @@ FSTRING_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "measure.{}": (analysis.COMPARE_MEASURES,),
     "audit.action.{}": (versions.AUDIT_ACTIONS,),
     "role.{}": (users.ROLES,),
+    "instrument.col.{}": (instrument.COLUMNS,),
     "present.card.{}": (("engagement", "nps", "retention", "ros"),),
     "col.{}": ((*analysis.SORT_COLUMNS, *analysis.LIST_COLUMNS),),
     "data.layout.{}": (tuple(layouts.DISPLAY_NAMES),),

@@ -183,6 +183,16 @@ ERRORS = (
 )
 
 
+#: The questionnaire's columns as the Data page edits them (dimensions_frame, items_frame).
+COLUMNS = ("dimension_id", "name_de", "name_en", "item_id", "text_de", "text_en",
+           "scale_min", "scale_max", "reverse", "in_index")  # fmt: skip
+
+
+def column_labels(lang: str) -> dict[str, str]:
+    """Headings of the questionnaire's columns in ``lang`` (the files keep the ids)."""
+    return {c: t(f"instrument.col.{c}", lang) for c in COLUMNS}
+
+
 def error_message(code: str, params: dict[str, Any], lang: str) -> str:
     """One error of :class:`InstrumentError` in ``lang``."""
     return t(f"instrument.{code}", lang, **params)

@@ -275,3 +275,15 @@ def test_the_mapping_help_speaks_of_survey_questions_only_for_a_survey(app, own_
                    for c in finance.caption)  # fmt: skip
     assert "Which column of your file holds what? * = required. The branch may be given by id " \
         "or name." in [c.value for c in finance.caption]  # fmt: skip
+
+
+def test_the_questionnaire_editors_head_their_columns_in_the_users_language(app, own_db):
+    import json
+
+    at = app("pages/data.py", lang="de").run()
+    editors = {d.key: json.loads(d.proto.columns) for d in at.dataframe if d.key}
+    items = editors[next(k for k in editors if k.startswith("instrument_items_"))]
+    assert items["text_de"]["label"] == "Wortlaut deutsch"
+    assert items["in_index"]["label"] == "Im Index" and items["reverse"]["label"] == "Umgepolt"
+    dims = editors[next(k for k in editors if k.startswith("instrument_dims_"))]
+    assert dims["dimension_id"]["label"] == "Dimension (Kennung)"
