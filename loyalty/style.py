@@ -14,7 +14,8 @@ from loyalty.i18n import t
 
 _DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 _INSTRUCTIONS = '[data-testid="stFileUploaderDropzoneInstructions"]'
-_FILE = '[data-testid="stFileUploaderFile"]'
+#: The uploaded file's size beside its name in the file's chip ("99.5KB", English format).
+_FILE_SIZE = '[data-testid="stFileChip"] [data-testid="stFileChipName"] + div'
 #: The box laid over the drop zone while a file is dragged over it (a div without a test id,
 #: its text a span; the button's and the instructions' spans sit deeper or in a test id).
 _DRAG = f"{_DROPZONE} > div:not([data-testid]) > span"
@@ -43,7 +44,7 @@ def uploader_css(lang: str, max_mb: int) -> str:
 {_INSTRUCTIONS} span::after {{ content: {limit}; font-size: 0.875rem; visibility: visible; }}
 {_DRAG} {{ font-size: 0; visibility: hidden; }}
 {_DRAG}::after {{ content: {drop}; font-size: 0.875rem; visibility: visible; }}
-{_FILE} small {{ display: none; }}
+{_FILE_SIZE} {{ display: none; }}
 </style>"""
 
 

@@ -13,6 +13,7 @@ tests/artifacts/screenshots.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -87,6 +88,14 @@ def test_the_file_uploader_speaks_the_language_also_while_a_file_is_dragged_over
     readable.screenshot(wide, f"{lang}-data-drag")
     dragged = readable.shown_text(wide, zone)
     assert t("upload.drop", lang) in dragged, dragged
+    # a file chosen: its name, not its size in Streamlit's English format ("99.5KB")
+    wide.locator(f'{zone} input[type="file"]').first.set_input_files(
+        {"name": "befragung.csv", "mimeType": "text/csv", "buffer": b"Filiale;A1\nB001;4\n" * 300}
+    )
+    chip = '[data-testid="stFileChip"]'
+    wide.locator(chip).first.wait_for()
+    chosen = readable.shown_text(wide, chip)
+    assert "befragung" in chosen and not re.search(r"\d\s?[KMG]?B\b", chosen), chosen
     if lang == "de":
         for text in (idle, dragged):
             assert not readable.english_words(text), text
