@@ -394,12 +394,16 @@ class Counted:
 
 
 def survey_counts(work: pl.DataFrame, ctx: Context) -> Counted:
-    answered = _answered(work, _index_columns(ctx))
+    index = _index_columns(ctx)
+    answered = _answered(work, index)
     asked = _asked(answered)
     work = work.with_columns(_skipped_a_dimension(answered, asked))
+    # without an item of the index in the file nobody counts (the branch table has no rows),
+    # though nobody skipped a dimension either (no note says so)
+    counted = (~pl.col("__skipped")).sum() if index else pl.lit(0, pl.UInt32)
     counts = (
         work.group_by("wave", "branch_id")
-        .agg(pl.len().alias("n"), (~pl.col("__skipped")).sum().alias("counted"))
+        .agg(pl.len().alias("n"), counted.alias("counted"))
         .sort("wave", "branch_id")
     )
     return Counted(work, asked, counts)
