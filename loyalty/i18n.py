@@ -201,11 +201,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "instrument.col.scale_max": {"de": "Skala bis", "en": "Scale to"},
     "instrument.col.reverse": {"de": "Umgepolt", "en": "Reversed"},
     "instrument.col.in_index": {"de": "Im Index", "en": "In the index"},
-    "role.admin": {"de": "Administration", "en": "administrator"},
-    "role.hr": {"de": "Personalabteilung (HR)", "en": "HR"},
-    "role.controller": {"de": "Controlling", "en": "controller"},
-    "role.executive": {"de": "Geschäftsleitung", "en": "executive"},
-    "role.presenter": {"de": "Präsentation (Beratung)", "en": "presenter"},
+    "role.admin": {"de": "Administration", "en": "Administration"},
+    "role.hr": {"de": "Personalabteilung (HR)", "en": "Human resources (HR)"},
+    "role.controller": {"de": "Controlling", "en": "Controlling"},
+    "role.executive": {"de": "Geschäftsleitung", "en": "Management"},
+    "role.presenter": {"de": "Präsentation", "en": "Presentation"},
     "admin.col.happened_at": {"de": "Zeitpunkt", "en": "Time"},
     "admin.col.actor": {"de": "Wer", "en": "Who"},
     "admin.col.action": {"de": "Aktion", "en": "Action"},
@@ -1245,9 +1245,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "data.mapping_help_other": {
         "de": "Welche Spalte Ihrer Datei enthält was? * = Pflicht. Die Filiale darf als Nummer "
-        "oder Name angegeben sein.",
+        "oder Name angegeben sein; hat die Datei keine Filialspalte, wählen Sie unten die "
+        "Filiale für alle Zeilen.",
         "en": "Which column of your file holds what? * = required. The branch may be given by "
-        "id or name.",
+        "id or name; if the file has no branch column, choose the branch of all rows below.",
+    },
+    "data.mapping_help_branches": {
+        "de": "Welche Spalte Ihrer Datei enthält was? * = Pflicht. Die Filialnummer ist die "
+        "Kennung der Filiale: Eine Nummer, die der Datenbestand nicht kennt, legt eine neue "
+        "Filiale an.",
+        "en": "Which column of your file holds what? * = required. The branch id is the "
+        "branch's key: an id the store does not know adds a new branch.",
     },
     "data.one_branch": {
         "de": "Alle Zeilen gehören zur Filiale",
@@ -1275,7 +1283,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "again. Look at the result below and confirm again.",
     },
     "data.by.demo": {"de": "Loyalty (Demodaten)", "en": "Loyalty (demo data)"},
-    "data.by.local": {"de": "lokal (ohne Anmeldung)", "en": "local (no sign-in)"},
     "data.source.demo": {
         "de": "Demodaten (Startwert {seed}, {n} Filialen)",
         "en": "demo data (seed {seed}, {n} branches)",

@@ -267,12 +267,11 @@ AUDIT_ACTIONS = (
 
 
 def _actor_words(value: str, lang: str) -> str:
-    """Who acted, where the product itself did: the demo's seeding, the app without sign-in,
-    the purge at the start, a sign-in under an unknown name."""
+    """Who acted, where the product itself did: the demo's seeding, the purge at the start, a
+    sign-in under an unknown name. ``local`` (the app without sign-in) stays as it is: a store
+    from before the name was reserved may hold a user so called."""
     if value == "loyalty demo":
         return t("data.by.demo", lang)
-    if value == LOCAL_ACTOR:
-        return t("data.by.local", lang)
     if value == START_ACTOR:
         return t("audit.by.start", lang)
     if value == UNKNOWN_ACTOR:

@@ -190,7 +190,12 @@ def sign_out() -> None:
     principal = st.session_state.get(_session.PRINCIPAL_KEY)
     if principal is not None:
         st.sidebar.caption(
-            i18n.t("auth.signed_in_as", lang, name=principal.username, role=principal.role)
+            i18n.t(
+                "auth.signed_in_as",
+                lang,
+                name=principal.username,
+                role=users.role_name(principal.role, lang),
+            )
         )
 
     def leave() -> None:

@@ -350,5 +350,5 @@ def test_the_users_table_names_the_roles_in_words(s):
     assert users.users_table(listing, "de").filter(pl.col("username") == "hr.one")[
         "role"
     ].to_list() == ["Personalabteilung (HR)"]
-    assert users.role_name("executive", "en") == "executive"
+    assert users.role_name("executive", "en") == "Management"
     assert users.role_name("executive", "de") == "Geschäftsleitung"

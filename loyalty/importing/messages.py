@@ -141,10 +141,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "read.note_encoding": {
         "de": "Die Datei ist nicht UTF-8-kodiert und wurde als {encoding} gelesen. Prüfen Sie "
-        "die Umlaute in den Spaltennamen der Zuordnung (eine Befragung zeigt in der Vorschau "
-        "nur Zahlen).",
+        "die Umlaute in den Spaltennamen der Zuordnung und, wo sie Texte zeigt, in der "
+        "Vorschau.",
         "en": "The file is not UTF-8 encoded and was read as {encoding}. Check the umlauts in "
-        "the column names of the mapping (a survey's preview shows only counts).",
+        "the column names of the mapping and, where it shows texts, in the preview.",
     },
     "read.note_mixed_encoding": {
         "de": "Die Datei mischt Zeichenkodierungen (z. B. „Ã¼“ statt „ü“). Speichern Sie sie "

@@ -273,8 +273,16 @@ def test_the_mapping_help_speaks_of_survey_questions_only_for_a_survey(app, own_
     assert any("Survey questions are found" in c.value for c in survey.caption)
     assert not any("Survey questions" in c.value or "survey link" in c.value
                    for c in finance.caption)  # fmt: skip
-    assert "Which column of your file holds what? * = required. The branch may be given by id " \
-        "or name." in [c.value for c in finance.caption]  # fmt: skip
+    assert any(c.value.endswith("if the file has no branch column, choose the branch of all "
+                                "rows below.") for c in finance.caption)  # fmt: skip
+    branches = app("pages/data.py", lang="en").run()
+    branches.radio(key="data_kind").set_value("branches").run()
+    branches.file_uploader(key="data_upload").set_value(
+        ("b.csv", b"Filiale;Name\nB001;Hamburg\n", "text/csv")
+    )
+    branches.run()
+    assert any("an id the store does not know adds a new branch" in c.value
+               for c in branches.caption)  # fmt: skip
 
 
 def test_the_questionnaire_editors_head_their_columns_in_the_users_language(app, own_db):

@@ -160,7 +160,7 @@ def test_administration_without_users_says_so_in_the_users_language(app):
         # roles in words, not codes
         roles = at.selectbox[0]
         assert roles.label in ("Rolle", "Role")
-        assert {"de": "Geschäftsleitung", "en": "executive"}[lang] in roles.options
+        assert {"de": "Geschäftsleitung", "en": "Management"}[lang] in roles.options
         assert "hr" not in roles.options
 
 
