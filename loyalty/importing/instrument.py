@@ -193,9 +193,21 @@ def column_labels(lang: str) -> dict[str, str]:
     return {c: t(f"instrument.col.{c}", lang) for c in COLUMNS}
 
 
+def _field_named(field: str, lang: str) -> str:
+    """A field as the Data page's editors head it, with the id a file uses:
+    "Im Index (in_index)"; a file's own keys (``id``, ``text`` …) as they are."""
+    return f"{t(f'instrument.col.{field}', lang)} ({field})" if field in COLUMNS else field
+
+
 def error_message(code: str, params: dict[str, Any], lang: str) -> str:
-    """One error of :class:`InstrumentError` in ``lang``."""
-    return t(f"instrument.{code}", lang, **params)
+    """One error of :class:`InstrumentError` in ``lang``; its fields named as the editors
+    head them and as a file writes them."""
+    shown = dict(params)
+    if "field" in shown:
+        shown["field"] = _field_named(shown["field"], lang)
+    if "fields" in shown:
+        shown["fields"] = ", ".join(_field_named(f, lang) for f in shown["fields"].split(", "))
+    return t(f"instrument.{code}", lang, **shown)
 
 
 @dataclass

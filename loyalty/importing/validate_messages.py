@@ -811,8 +811,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The questionnaire holds no items.",
     },
     "instrument.no_index_items": {
-        "de": "Keine Frage zählt zum Engagement-Index (in_index: ja bei mindestens einer Frage).",
-        "en": "No item counts towards the engagement index (set in_index: yes on at least one).",
+        "de": "Keine Frage zählt zum Engagement-Index („Im Index“, in einer Datei in_index: ja, "
+        "bei mindestens einer Frage).",
+        "en": "No item counts towards the engagement index (set “In the index”, in a file "
+        "in_index: yes, on at least one).",
     },
     "instrument.changed_item": {
         "de": "Die Frage {item} ist bereits mit anderer Definition gespeichert (geändert: "

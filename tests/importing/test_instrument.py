@@ -143,7 +143,7 @@ dimensions:
     with pytest.raises(InstrumentError) as exc:
         parse_yaml(text)
     assert _errors(exc) == [
-        "MOT 2: „reverse“ muss ja oder nein sein, nicht „vielleicht“.",
+        "MOT 2: „Umgepolt (reverse)“ muss ja oder nein sein, nicht „vielleicht“.",
         "Die Frage-ID mot1 kommt mehrfach vor.",
         "„MOT 2“ ist als ID nicht erlaubt (Buchstaben, Ziffern, _ . -; ohne Leerzeichen).",
         "MOT3: Das Skalenende 1 muss größer sein als der Skalenanfang 5.",
@@ -167,7 +167,8 @@ def test_structural_errors():
             "      - {id: A1, text: x, in_index: false}\n"
         )
     assert _errors(exc, "en") == [
-        "No item counts towards the engagement index (set in_index: yes on at least one)."
+        "No item counts towards the engagement index (set “In the index”, in a file in_index: "
+        "yes, on at least one)."
     ]
 
 
@@ -217,7 +218,8 @@ def test_changed_wording_of_a_used_item_is_refused_and_nothing_changes(store, de
     with pytest.raises(InstrumentError) as exc:
         save_instrument(store, "2025-H2", changed, "hr")
     assert _errors(exc) == [
-        "Die Frage MOT1 ist bereits mit anderer Definition gespeichert (geändert: text_de; "
+        "Die Frage MOT1 ist bereits mit anderer Definition gespeichert (geändert: Wortlaut "
+        "deutsch (text_de); "
         "bisher „Ich gehe gern zur Arbeit.“, jetzt „Ich arbeite gern hier.“) und wird in "
         "Welle 2025-H1 verwendet. Eine geänderte Frage ist eine neue Frage: Geben Sie ihr "
         "eine neue ID (z. B. MOT1b), damit Trends vergleichbar bleiben."
