@@ -74,15 +74,7 @@ def show_import_report(report, lang: str) -> None:
     if result is None:
         st.error(report.render_text(lang))
         return
-    counts = {
-        "read": i18n.num(result.rows_read, lang, 0),
-        "valid": i18n.num(result.rows_valid, lang, 0),
-        "problems": i18n.num(report.problem_count(), lang, 0),
-    }  # rows not checked (the columns did not fit): no "0 valid", which would blame the rows
-    if result.rows_checked:
-        st.markdown(i18n.t("data.summary", lang, **counts))
-    else:
-        st.markdown(i18n.t("data.summary_unchecked", lang, **counts))
+    st.markdown(report.summary(lang))
     store_failure = report.store_failure()
     if store_failure:  # the file is fine; the data directory is full or read-only
         st.error(store_failure)
@@ -102,19 +94,10 @@ def show_import_report(report, lang: str) -> None:
             on_click="ignore",
             key="data_problems_csv",
         )
-    for notice in result.warnings:
-        if notice.kind != "identifying_dropped":  # said once, below, as the protection it is
-            st.warning(notice.message(lang))
-    if result.dropped_columns:
-        st.info(
-            i18n.t(
-                "data.dropped",
-                lang,
-                columns=", ".join(
-                    f"{c} ({i18n.t(f'privacy.{r}', lang)})" for c, r in result.dropped_columns
-                ),
-            )
-        )
+    for notice in report.page_warnings():
+        st.warning(notice.message(lang))
+    if dropped := report.dropped_note(lang):
+        st.info(dropped)
     if result.ignored_columns:
         st.caption(i18n.t("data.ignored", lang, columns=", ".join(result.ignored_columns)))
     if result.item_columns:

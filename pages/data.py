@@ -95,12 +95,7 @@ with tab_import:
             )
 
             st.subheader(t("data.mapping", lang))
-            if kind == "engagement":  # questions, survey links: a survey's own
-                st.caption(t("data.mapping_help", lang))
-            elif kind == "branches":  # the id is the key: a name there would add a branch
-                st.caption(t("data.mapping_help_branches", lang))
-            else:
-                st.caption(t("data.mapping_help_other", lang))
+            st.caption(validate.mapping_help(kind, lang))
             columns = [None, *raw.frame.columns]
             mapping: dict[str, str | None] = {}
             cells = st.columns(3)

@@ -20,6 +20,7 @@ from loyalty.importing.read import Note, ReadError
 from loyalty.importing.validate import (
     PROBLEM_SCHEMA,
     REPORT_LIMIT,
+    Notice,
     ValidationResult,
     field_label,
     file_problem,
@@ -114,6 +115,35 @@ class ImportReport:
             + len(self.instrument_errors)
         )
         return extra + (self.validation.problems.height if self.validation else 0)
+
+    def summary(self, lang: str) -> str:
+        """The check's first line on the Data page: rows read, valid, problems; where the
+        columns did not fit, the rows were never looked at, and it says so (no "0 valid",
+        which would blame the rows)."""
+        v = self.validation
+        assert v is not None
+        counts = {
+            "read": num(v.rows_read, lang, 0),
+            "valid": num(v.rows_valid, lang, 0),
+            "problems": num(self.problem_count(), lang, 0),
+        }
+        if v.rows_checked:
+            return t("data.summary", lang, **counts)
+        return t("data.summary_unchecked", lang, **counts)
+
+    def page_warnings(self) -> list[Notice]:
+        """The warnings the Data page shows as such: the dropped identifying columns it says
+        apart, once, as the protection they are (:meth:`dropped_note`)."""
+        v = self.validation
+        return [w for w in v.warnings if w.kind != "identifying_dropped"] if v else []
+
+    def dropped_note(self, lang: str) -> str | None:
+        """The columns dropped before storing, each with its reason; None without any."""
+        v = self.validation
+        if v is None or not v.dropped_columns:
+            return None
+        dropped = ", ".join(f"{c} ({t(f'privacy.{r}', lang)})" for c, r in v.dropped_columns)
+        return t("data.dropped", lang, columns=dropped)
 
     def store_failure(self) -> str | None:
         """The message when the file was fine but the store could not be written (a full

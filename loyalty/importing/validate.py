@@ -168,6 +168,18 @@ def problem_line(kind: str, row: dict[str, Any], lang: str) -> str:
     return t(f"import.problem.{kind}.line", lang, **values)
 
 
+def mapping_help(kind: str, lang: str) -> str:
+    """What the Data page says above the mapping of a ``kind`` file: survey questions and
+    survey links only for a survey; for the branch list that its id is the key (a name there
+    would add a branch); for loyalty and finance that a file without a branch column can go
+    to one branch."""
+    if kind == "engagement":
+        return t("data.mapping_help", lang)
+    if kind == "branches":
+        return t("data.mapping_help_branches", lang)
+    return t("data.mapping_help_other", lang)
+
+
 def field_label(name: str, lang: str) -> str:
     return t(f"import.field.{name}", lang) if has(f"import.field.{name}") else name
 
