@@ -250,6 +250,15 @@ class Dashboard:
             "names", (wave,), lambda: analysis.BranchNames.of(self.branch_table(wave, "nps"))
         )
 
+    def exclusions(self, wave: str, loyalty: str = "nps") -> pl.DataFrame:
+        """Which of the scope's branches each analysis of ``wave`` leaves out, and why
+        (:func:`loyalty.analysis.exclusions`)."""
+        return self._memo(
+            "exclusions",
+            (wave, loyalty),
+            lambda: analysis.exclusions(self.branch_table(wave, loyalty)),
+        )
+
     def headline(self, wave: str, loyalty: str = "nps") -> stats.QuartileRatio:
         """Return on sales of the top loyalty quartile over the bottom one."""
         return self._memo(

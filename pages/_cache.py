@@ -44,6 +44,11 @@ def _table(db: str, rev: int, scope: Scope, wave: str | None, loyalty: str) -> p
     return _core(db, rev, scope).branch_table(wave, loyalty)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _exclusions(db: str, rev: int, scope: Scope, wave: str, loyalty: str) -> pl.DataFrame:
+    return _core(db, rev, scope).exclusions(wave, loyalty)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _branch_names(db: str, rev: int, scope: Scope, wave: str | None) -> analysis.BranchNames:
     return _core(db, rev, scope).branch_names(wave)
@@ -192,6 +197,11 @@ def default_wave() -> str:
 
 def branch_table(wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
     return _table(*_key(), wave, loyalty)
+
+
+def exclusions(wave: str, loyalty: str = "nps") -> pl.DataFrame:
+    """The shown branches each analysis of ``wave`` leaves out, one row per reason."""
+    return _exclusions(*_key(), wave, loyalty)
 
 
 def branch_names(wave: str | None = None) -> analysis.BranchNames:

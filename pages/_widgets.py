@@ -29,6 +29,13 @@ def table(rows: pl.DataFrame, empty_note: str, shown=None, **kwargs):
     return st.dataframe(rows if shown is None else shown, hide_index=True, **kwargs)
 
 
+def text_table(rows: pl.DataFrame, **kwargs):
+    """st.dataframe of ``rows`` (columns of text, no index) handed over as Arrow: Streamlit
+    turns a polars frame into pandas first (2-3 ms for the 1,500 exclusions at 10,000
+    branches, in every run of the page's fragment), an Arrow table it sends as it is."""
+    return st.dataframe(rows.to_arrow(), **kwargs)
+
+
 def file_uploader(label: str, lang: str, **kwargs):
     """st.file_uploader with its own texts (button, size limit, drag-over) in ``lang``:
     Streamlit's are fixed English (:func:`loyalty.style.uploader_css`)."""

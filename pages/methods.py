@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from loyalty import analysis, charts, confidentiality, i18n, model, quality, tables, wording
+from loyalty import charts, confidentiality, i18n, model, quality, tables, wording
 from loyalty.i18n import t
 from pages import _shared as ui
 
@@ -124,14 +124,13 @@ def by_measure(wave: str, lang: str, minimum: int) -> None:
         st.markdown(line)
 
     st.header(t("methods.exclusions", lang))
-    table = ui.branch_table(wave, loyalty)
-    excluded = analysis.exclusions(table)
+    excluded = ui.exclusions(wave, loyalty)
     counted = tables.exclusion_counts(excluded, lang, minimum)
     if counted:
         for reason, n in counted:
             st.markdown(f"- {reason}: **{i18n.num(n, lang, 0)}**")
         with st.expander(t("methods.exclusions_list", lang)):
-            st.dataframe(tables.exclusion_list(excluded, lang, minimum), hide_index=True)
+            ui.text_table(tables.exclusion_list(excluded, lang, minimum))
     else:
         st.markdown(t("methods.no_exclusions", lang))
 
@@ -139,7 +138,7 @@ def by_measure(wave: str, lang: str, minimum: int) -> None:
     for line in wording.lag_sentences(ui.lag_direction(loyalty), loyalty, lang):
         st.markdown(line)
     st.caption(t("methods.direction_help", lang))
-    power = model.power(tables.with_engagement(table))
+    power = model.power(tables.with_engagement(ui.branch_table(wave, loyalty)))
     (st.caption if power.enough else st.warning)(wording.power_sentence(power, lang))
 
 

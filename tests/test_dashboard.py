@@ -45,6 +45,19 @@ def test_every_branch_level_result_stays_in_the_scope(company, scope):
         mine.churn(WAVE, outside)
 
 
+def test_the_exclusions_are_the_scope_s_tables_kept_once(company, scope):
+    """What the Methods page lists: the shown branches' exclusions for the measure, computed
+    once per wave and measure (the page's fragment asks on every run)."""
+    mine = company.view(scope)
+    for loyalty in ("nps", "retention"):
+        excluded = mine.exclusions(WAVE, loyalty)
+        assert excluded.height > 0
+        assert set(excluded["branch_id"]) <= scope
+        assert excluded.equals(analysis.exclusions(mine.branch_table(WAVE, loyalty)))
+        assert mine.exclusions(WAVE, loyalty) is excluded
+    assert company.exclusions(WAVE).height > mine.exclusions(WAVE).height
+
+
 def test_estimates_use_every_shown_branch_of_the_company(company, scope):
     """Shrinkage toward the company: a scoped estimate equals the company's for that branch."""
     full = company.estimates(WAVE)
