@@ -286,10 +286,13 @@ def _action_words(value: str, lang: str) -> str:
 def audit_table(log: pl.DataFrame, lang: str) -> pl.DataFrame:
     """The audit log as the reader reads it: who (the product's own actors in ``lang``) and
     the action in words; what the entry names and its details stay as they were written at
-    the time of the event (the log is append-only, its details are a record)."""
+    the time of the event (the log is append-only, its details are a record), except the
+    product's own word for a sign-in under a name no user has, in both who and what."""
+    unknown = pl.when(pl.col("target") == UNKNOWN_ACTOR).then(pl.lit(t("audit.by.unknown", lang)))
     return log.with_columns(
         _worded(log["actor"], lang, _actor_words).alias("actor"),
         _worded(log["action"], lang, _action_words).alias("action"),
+        unknown.otherwise("target").alias("target"),
     )
 
 

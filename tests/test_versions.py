@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from loyalty import access, analysis, cli, demo, store, versions
+from loyalty.i18n import t
 from loyalty.store import Store
 
 
@@ -296,11 +297,17 @@ def test_every_audited_action_has_words_in_both_languages():
 def test_the_audit_log_reads_in_the_readers_language_and_keeps_its_record(two_versions):
     versions.record(two_versions, versions.START_ACTOR, "purge", "wave 2024-H1", "ended …")
     versions.record(two_versions, "anna", "export", "branch table", "format=csv")
+    unknown = versions.UNKNOWN_ACTOR
+    versions.record(two_versions, unknown, "sign_in_failed", unknown, "password: no such user")
     log = versions.audit_log(two_versions)
     de, en = (versions.audit_table(log, lang) for lang in ("de", "en"))
-    assert de["action"].to_list()[-2:] == ["Antworten gelöscht (Aufbewahrungsfrist)", "Export"]
-    assert en["actor"].to_list()[-2:] == ["system (at start)", "anna"]
-    assert de["actor"].to_list()[-2:] == ["System (beim Start)", "anna"]
+    assert de["action"].to_list()[-3:-1] == ["Antworten gelöscht (Aufbewahrungsfrist)", "Export"]
+    assert en["actor"].to_list()[-3:-1] == ["system (at start)", "anna"]
+    assert de["actor"].to_list()[-3:-1] == ["System (beim Start)", "anna"]
     assert "Import" in set(de["action"]) and "Loyalty (Demodaten)" in set(de["actor"])
-    # what the entry names and its details are the record as written
-    assert de.select("target", "detail").equals(log.select("target", "detail"))
+    # a sign-in under an unknown name: the product's own word, in who and in what
+    assert [de[c][-1] for c in ("actor", "target")] == [t("audit.by.unknown", "de")] * 2
+    assert [en[c][-1] for c in ("actor", "target")] == [t("audit.by.unknown", "en")] * 2
+    # what the entry names and its details are otherwise the record as written
+    assert de.head(-1).select("target", "detail").equals(log.head(-1).select("target", "detail"))
+    assert de["detail"][-1] == "password: no such user"
