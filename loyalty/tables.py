@@ -91,8 +91,8 @@ def audit_export(log: pl.DataFrame, lang: str) -> pl.DataFrame:
     in ``lang``; the time stays a moment, which :mod:`loyalty.exports` writes in the
     language's format to the second (05.12.2026 12:49:10). The actions and the product's own
     actors in words, as on screen (:func:`loyalty.versions.audit_table`); what an entry names
-    and its details stay as they were written at the time of the event (the log is
-    append-only)."""
+    (but the product's word for an unknown name) and its details stay as they were written
+    at the time of the event (the log is append-only)."""
     return versions.audit_table(log, lang).rename(
         {c: t(f"admin.col.{c}", lang) for c in log.columns}
     )
