@@ -55,6 +55,16 @@ def scatter_kind(points: int) -> type[go.Scatter] | type[go.Scattergl]:
     return go.Scattergl if points >= WEBGL_FROM else go.Scatter
 
 
+def sent(values: np.ndarray) -> np.ndarray:
+    """A chart's per-branch coordinates as the browser gets them: 32-bit (plotly sends a
+    numpy array as a typed array, so half the bytes of 64-bit: about 90 KB less per axis of a
+    chart of 10,000 branches). Seven significant digits, more than any axis or hover shows of
+    an engagement, a loyalty figure, a return on sales or a count of respondents; statistics
+    (a fitted line) are computed from the 64-bit values before."""
+    kind = np.int32 if np.issubdtype(values.dtype, np.integer) else np.float32
+    return values.astype(kind, copy=False)
+
+
 def chart_title(main: str, subtitle: str | None = None) -> dict[str, str]:
     """A chart's title for its layout: ``main``, and ``subtitle`` (what the figures rest on:
     n, an interval, what is left out) below it in smaller type. The one place that writes
@@ -204,8 +214,8 @@ def link_scatter(
     )
     traces.append(
         kind(
-            x=x,
-            y=y,
+            x=sent(x),
+            y=sent(y),
             mode="markers",
             name=t("chart.branch", lang),
             marker={"size": 10 if data.height <= 500 else 5, "color": colors, "opacity": 0.8},
@@ -579,8 +589,8 @@ def funnel_plot(f, lang: str) -> go.Figure:
     kind = scatter_kind(b.height)
     traces = [
         kind(
-            x=b["n"].to_numpy(),
-            y=b["value"].to_numpy(),
+            x=sent(b["n"].to_numpy()),
+            y=sent(b["value"].to_numpy()),
             mode="markers",
             name=t("chart.branch", lang),
             marker={"size": 9 if b.height <= 500 else 5, "color": colors, "opacity": 0.85},
