@@ -200,7 +200,7 @@ def branch_table(wave: str | None, loyalty: str = "nps") -> pl.DataFrame:
 
 
 def exclusions(wave: str, loyalty: str = "nps") -> pl.DataFrame:
-    """The shown branches each analysis of ``wave`` leaves out, one row per reason."""
+    """The viewer's branches each analysis of ``wave`` leaves out, one row per reason."""
     return _exclusions(*_key(), wave, loyalty)
 
 

@@ -30,10 +30,13 @@ def table(rows: pl.DataFrame, empty_note: str, shown=None, **kwargs):
 
 
 def text_table(rows: pl.DataFrame, **kwargs):
-    """st.dataframe of ``rows`` (columns of text, no index) handed over as Arrow: Streamlit
-    turns a polars frame into pandas first (2-3 ms for the 1,500 exclusions at 10,000
-    branches, in every run of the page's fragment), an Arrow table it sends as it is."""
-    return st.dataframe(rows.to_arrow(), **kwargs)
+    """st.dataframe of ``rows``, columns of text only (numbers belong in :func:`styled`, in
+    the reader's format), handed over as Arrow: Streamlit turns a polars frame into pandas
+    first (2-3 ms for the 1,500 exclusions at 10,000 branches, in every run of the page's
+    fragment), an Arrow table it sends as it is."""
+    if any(dtype != pl.String for dtype in rows.dtypes):
+        raise TypeError(f"text_table takes text columns only: {rows.schema}")
+    return st.dataframe(rows.to_arrow(), hide_index=True, **kwargs)
 
 
 def file_uploader(label: str, lang: str, **kwargs):

@@ -327,9 +327,10 @@ def test_the_unmeasured_note_names_index_dimensions_without_answers_only(demo_st
 
 
 def test_branch_coordinates_reach_the_browser_in_32_bits_with_formatted_hover(demo_store):
-    """Per-branch points are sent as 32-bit typed arrays (half the bytes at 10,000 branches)
-    holding the branch's values; the browser reads a 32-bit value back with float noise
-    (3.4700000286), so every hover of such a trace formats its x and y."""
+    """Per-branch decimals are sent as 32-bit typed arrays (half the bytes at 10,000
+    branches) holding the branch's values, counts in plotly's smallest integer type; the
+    browser reads a 32-bit value back with float noise (3.4700000286), so every hover of such
+    a trace states the digits it shows of x and y."""
     import re
 
     import numpy as np
@@ -337,17 +338,21 @@ def test_branch_coordinates_reach_the_browser_in_32_bits_with_formatted_hover(de
     table = analysis.branch_table(demo_store, "2025-H2")
     link = analysis.chain_links(table)[0]
     funnel = analysis.engagement_funnel(table)
-    for fig, x, y in (
+    shown = table.select(link.x, link.y).drop_nulls()
+    for fig, x, y, x_type in (
         (
             charts.link_scatter(table, link, "de", wording.link_subtitle(link, "de")),
-            table.select(link.x, link.y).drop_nulls()[link.x],
-            table.select(link.x, link.y).drop_nulls()[link.y],
+            shown[link.x],
+            shown[link.y],
+            "f4",
         ),
-        (charts.funnel_plot(funnel, "de"), funnel.branches["n"], funnel.branches["value"]),
+        (charts.funnel_plot(funnel, "de"), funnel.branches["n"], funnel.branches["value"], "i1"),
     ):
         sent = fig.to_plotly_json()["data"][0]
-        assert (sent["x"]["dtype"], sent["y"]["dtype"]) in (("f4", "f4"), ("i4", "f4"))
+        assert (sent["x"]["dtype"], sent["y"]["dtype"]) == (x_type, "f4")
         points = fig.data[0]
         np.testing.assert_allclose(points.x, x.to_numpy(), rtol=1e-6)
         np.testing.assert_allclose(points.y, y.to_numpy(), rtol=1e-6)
-        assert not re.search(r"%\{[xy]\}", points.hovertemplate)
+        fields = re.findall(r"%\{[xy][^}]*\}", points.hovertemplate)
+        assert len(fields) == 2
+        assert all(re.fullmatch(r"%\{[xy]:[^}]*\.\d+f\}", field) for field in fields)
