@@ -5,7 +5,7 @@ style."""
 import polars as pl
 import streamlit as st
 
-from loyalty import analysis, exports, i18n, schema, style, tablestyle, versions
+from loyalty import analysis, exports, i18n, schema, style, tables, tablestyle, versions
 from pages import _cache, _session
 
 
@@ -30,13 +30,9 @@ def table(rows: pl.DataFrame, empty_note: str, shown=None, **kwargs):
 
 
 def text_table(rows: pl.DataFrame, **kwargs):
-    """st.dataframe of ``rows``, columns of text only (numbers belong in :func:`styled`, in
-    the reader's format), handed over as Arrow: Streamlit turns a polars frame into pandas
-    first (2-3 ms for the 1,500 exclusions at 10,000 branches, in every run of the page's
-    fragment), an Arrow table it sends as it is."""
-    if any(dtype != pl.String for dtype in rows.dtypes):
-        raise TypeError(f"text_table takes text columns only: {rows.schema}")
-    return st.dataframe(rows.to_arrow(), hide_index=True, **kwargs)
+    """st.dataframe of ``rows``, columns of text only, handed over as Arrow
+    (:func:`loyalty.tables.text_arrow`)."""
+    return st.dataframe(tables.text_arrow(rows), hide_index=True, **kwargs)
 
 
 def file_uploader(label: str, lang: str, **kwargs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
 from loyalty import tables
 
@@ -89,3 +90,12 @@ def test_number_digits_give_whole_numbers_none_and_amounts_two():
         {"branch_id": ["B1"], "active_customers": [4525], "revenue": [4211400.0], "x": [True]}
     )
     assert tables.number_digits(frame) == {"active_customers": 0, "revenue": 2}
+
+
+def test_a_text_table_goes_to_the_page_as_arrow_and_numbers_are_refused():
+    listed = pl.DataFrame({"ID": ["B1", "B2"], "Filiale": ["Nord", None], "Grund": ["a", "b"]})
+    arrow = tables.text_arrow(listed)
+    assert arrow.column_names == ["ID", "Filiale", "Grund"]
+    assert arrow.to_pylist() == listed.to_dicts()
+    with pytest.raises(TypeError, match=r"not \['n'\]"):
+        tables.text_arrow(listed.with_columns(n=pl.lit(3)))
