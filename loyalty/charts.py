@@ -588,8 +588,15 @@ def funnel_plot(f, lang: str) -> go.Figure:
     company mean and the 95 % and 99.8 % control limits (Spiegelhalter 2005): points outside
     the outer funnel differ from the company beyond chance. A click opens the branch."""
     b = f.branches
-    outside = b["outside_998"].to_numpy()
-    colors = np.where(outside, HIGHLIGHT, BRANCH_COLOR)
+    # a branch outside the outer funnel in the highlight colour: one byte per branch and a
+    # two-colour scale, not a colour's name per branch (~85 KB less at 10,000 branches)
+    outside = np.where(b["outside_998"].to_numpy(), 1, 0).astype(np.int8)
+    colors = {
+        "color": outside,
+        "colorscale": [[0, BRANCH_COLOR], [1, HIGHLIGHT]],
+        "cmin": 0,
+        "cmax": 1,
+    }
     kind = scatter_kind(b.height)
     traces = [
         kind(
@@ -597,7 +604,7 @@ def funnel_plot(f, lang: str) -> go.Figure:
             y=sent(b["value"].to_numpy()),
             mode="markers",
             name=t("chart.branch", lang),
-            marker={"size": 9 if b.height <= 500 else 5, "color": colors, "opacity": 0.85},
+            marker={"size": 9 if b.height <= 500 else 5, **colors, "opacity": 0.85},
             customdata=b["branch_id"].to_numpy(),
             text=b["name"].fill_null(b["branch_id"]).to_numpy(),
             hovertemplate="<b>%{text}</b> (%{customdata})<br>"

@@ -279,6 +279,14 @@ def test_funnel_plot_shows_branches_with_a_score_and_both_limits(demo_store):
     assert (
         "Mitarbeitendenebene" in fig.layout.title.text and "n\u00a0=\u00a0" in fig.layout.title.text
     )
+    # outside the outer funnel in the highlight colour, sent as one byte per branch
+    outside = dict(zip(f.branches["branch_id"], f.branches["outside_998"], strict=True))
+    assert 0 < sum(outside.values()) < len(outside)
+    assert [bool(c) for c in points.marker.color] == [outside[b] for b in points.customdata]
+    assert fig.to_plotly_json()["data"][0]["marker"]["color"]["dtype"] == "i1"
+    scale = [list(stop) for stop in points.marker.colorscale]
+    assert scale == [[0, charts.BRANCH_COLOR], [1, charts.HIGHLIGHT]]
+    assert (points.marker.cmin, points.marker.cmax) == (0, 1)
 
 
 def _many_branches(table: pl.DataFrame, count: int) -> pl.DataFrame:
