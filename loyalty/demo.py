@@ -31,6 +31,7 @@ from loyalty.importing.run import import_table
 from loyalty.importing.write import ImportMeta
 from loyalty.schema import CHURN_FIELDS, CHURN_REASONS, STAFF_REASONS, field_names
 from loyalty.store import Store
+from loyalty.versions import DEMO_ACTOR
 
 REGIONS = ("Nord", "Süd", "West", "Ost", "Mitte")
 FORMATS = ("City", "Mall", "Fachmarkt")
@@ -797,7 +798,7 @@ def identity_mapping(kind: str, table: pl.DataFrame) -> dict[str, str | None]:
     return {c: c for c in table.columns if c in names}
 
 
-def seed_store(store: Store, data: DemoData, *, actor: str = "loyalty demo") -> None:
+def seed_store(store: Store, data: DemoData, *, actor: str = DEMO_ACTOR) -> None:
     """Import the demo data into ``store`` as a user's files are imported (checked, then
     written by the one writer, one version per kind and wave) — all tables and the action
     plans in one transaction: all or nothing."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 import numbers
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+import polars as pl
 from babel import Locale
 from babel.numbers import (
     NumberFormatError,
@@ -1882,3 +1883,11 @@ def register(area: str, messages: Mapping[str, Mapping[str, str]]) -> None:
 OWN_KEYS = len(MESSAGES)
 for _area, _messages in AREAS.items():
     register(_area, _messages)
+
+
+def worded(codes: pl.Series, word: Callable[[str], str]) -> pl.Series:
+    """``codes`` (what the product stores: a reason, a role, an action, an actor) in the
+    words ``word`` gives each; each distinct value worded once, not per row (1,500 excluded
+    branches at 10,000 need one lookup per reason); nulls stay null."""
+    values = codes.drop_nulls().unique().to_list()
+    return codes.replace_strict(values, [word(v) for v in values], return_dtype=pl.String)

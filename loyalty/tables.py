@@ -9,7 +9,6 @@ scoped; none reads the store.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,7 +168,7 @@ def reliability_table(
         pl.col("alpha_high").alias(t("methods.col.alpha_high", lang)),
         pl.col("std_alpha").alias(t("methods.col.std_alpha", lang)),
         pl.col("omega").alias("ω"),
-        _worded(reliability["band"], lambda b: t(f"band.alpha.{b}", lang)).alias(
+        i18n.worded(reliability["band"], lambda b: t(f"band.alpha.{b}", lang)).alias(
             t("methods.col.band", lang)
         ),
     )
@@ -186,7 +185,7 @@ def exclusion_list(excluded: pl.DataFrame, lang: str, minimum: int) -> pl.DataFr
     return excluded.select(
         pl.col("branch_id").alias(t("col.branch_id", lang)),
         pl.col("name").alias(t("col.name", lang)),
-        _worded(excluded["reason"], lambda r: t(f"exclusion.{r}", lang, min=minimum)).alias(
+        i18n.worded(excluded["reason"], lambda r: t(f"exclusion.{r}", lang, min=minimum)).alias(
             t("methods.col.reason", lang)
         ),
     )
@@ -202,13 +201,6 @@ def text_arrow(rows: pl.DataFrame) -> pa.Table:
     if numbers:
         raise TypeError(f"text_arrow takes text columns only, not {numbers}")
     return rows.to_arrow()
-
-
-def _worded(codes: pl.Series, word: Callable[[str], str]) -> pl.Expr:
-    """``codes`` (a column of the frame selected from) in words: each distinct code worded
-    once (1,500 excluded branches at 10,000: one lookup per reason, not per row)."""
-    words = {code: word(code) for code in codes.drop_nulls().unique().to_list()}
-    return pl.col(codes.name).replace_strict(words, return_dtype=pl.String)
 
 
 def top_priority(focus: pl.DataFrame) -> dict[str, Any] | None:

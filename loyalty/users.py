@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from loyalty import config
-from loyalty.i18n import t
+from loyalty.i18n import t, worded
 from loyalty.store import Store
 from loyalty.versions import LOCAL_ACTOR, UNKNOWN_ACTOR, audit
 
@@ -450,11 +450,7 @@ def role_name(role: str, lang: str) -> str:
 
 def users_table(listing: pl.DataFrame, lang: str) -> pl.DataFrame:
     """:func:`list_users` as the Administration page lists it: the roles in words."""
-    return listing.with_columns(
-        pl.col("role").replace_strict(
-            list(ROLES), [role_name(r, lang) for r in ROLES], default=pl.col("role")
-        )
-    )
+    return listing.with_columns(worded(listing["role"], lambda r: role_name(r, lang)))
 
 
 def list_users(store: Store) -> pl.DataFrame:

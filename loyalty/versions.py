@@ -12,7 +12,7 @@ import re
 import duckdb
 import polars as pl
 
-from loyalty.i18n import num, t
+from loyalty.i18n import num, t, worded
 from loyalty.store import Store
 
 #: Data tables and the import kind that owns their rows.
@@ -239,8 +239,12 @@ def history_table(history: pl.DataFrame, lang: str) -> pl.DataFrame:
         .alias(t("data.col.status", lang)),
         pl.col("row_count").alias(t("data.col.rows", lang)),
         pl.col("created_at").dt.truncate("1m").alias(t("data.col.when", lang)),
-        _worded(history["imported_by"], lang, _actor_words).alias(t("data.col.by", lang)),
-        _worded(history["source"], lang, _source_words).alias(t("data.col.source", lang)),
+        worded(history["imported_by"], lambda v: _actor_words(v, lang)).alias(
+            t("data.col.by", lang)
+        ),
+        worded(history["source"], lambda v: _source_words(v, lang)).alias(
+            t("data.col.source", lang)
+        ),
     )
 
 
@@ -253,6 +257,8 @@ DEMO_SOURCE = re.compile(r"demo generator \(seed (\d+), (\d+) branches\)")
 LOCAL_ACTOR = "local"
 
 
+#: Who seeded the demo chain (:func:`loyalty.demo.seed_store`).
+DEMO_ACTOR = "loyalty demo"
 #: Who acts when the served app purges expired answers at its start (``serve.py``).
 START_ACTOR = "system (start)"
 #: Who tried to sign in with a name no user has (:mod:`loyalty.users`).
@@ -270,7 +276,7 @@ def _actor_words(value: str, lang: str) -> str:
     """Who acted, where the product itself did: the demo's seeding, the purge at the start, a
     sign-in under an unknown name. ``local`` (the app without sign-in) stays as it is: a store
     from before the name was reserved may hold a user so called."""
-    if value == "loyalty demo":
+    if value == DEMO_ACTOR:
         return t("data.by.demo", lang)
     if value == START_ACTOR:
         return t("audit.by.start", lang)
@@ -290,8 +296,8 @@ def audit_table(log: pl.DataFrame, lang: str) -> pl.DataFrame:
     product's own word for a sign-in under a name no user has, in both who and what."""
     unknown = pl.when(pl.col("target") == UNKNOWN_ACTOR).then(pl.lit(t("audit.by.unknown", lang)))
     return log.with_columns(
-        _worded(log["actor"], lang, _actor_words).alias("actor"),
-        _worded(log["action"], lang, _action_words).alias("action"),
+        worded(log["actor"], lambda v: _actor_words(v, lang)).alias("actor"),
+        worded(log["action"], lambda v: _action_words(v, lang)).alias("action"),
         unknown.otherwise("target").alias("target"),
     )
 
@@ -302,14 +308,6 @@ def _source_words(value: str, lang: str) -> str:
         return value  # a file's name, as it was uploaded
     seed, n = found.groups()
     return t("data.source.demo", lang, seed=seed, n=num(int(n), lang, 0))
-
-
-def _worded(column: pl.Series, lang: str, words) -> pl.Series:
-    """``column`` with the product's own stored words (not a user's) in ``lang``."""
-    values = column.unique().drop_nulls().to_list()
-    return column.replace_strict(
-        values, [words(v, lang) for v in values], default=column, return_dtype=pl.String
-    )
 
 
 def _get(cur: duckdb.DuckDBPyConnection, import_id: int) -> dict:
