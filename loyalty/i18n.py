@@ -924,8 +924,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no branch with at least {min} responses",
     },
     "methods.icc_detail": {
-        "de": "Welle {wave}: F = {f}, n = {n} Antworten in {groups} Filialen (Mitarbeiterebene).",
-        "en": "Wave {wave}: F = {f}, n = {n} responses in {groups} branches (employee level).",
+        "de": "Welle {wave}: F = {f}, n = {n} Antworten in {groups} "
+        "{groups:plural:one=Filiale:other=Filialen} mit mindestens {min} Antworten "
+        "(Mitarbeiterebene). Kleinere Filialen zählen hier nicht mit, auch nicht in der "
+        "Reliabilität: Sonst ließen sich ihre Werte aus diesen Kennzahlen und den gezeigten "
+        "Filialwerten zurückrechnen.",
+        "en": "Wave {wave}: F = {f}, n = {n} responses in {groups} "
+        "{groups:plural:one=branch:other=branches} with at least {min} responses (employee "
+        "level). Smaller branches do not count here, nor in the reliability: their scores "
+        "could otherwise be worked back from these figures and the branches' shown scores.",
     },
     "band.icc1.large": {"de": "großer Filialeffekt", "en": "large branch effect"},
     "band.icc1.medium": {"de": "mittlerer Filialeffekt", "en": "medium branch effect"},
@@ -979,10 +986,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Mitarbeiterebene. Cronbachs α mit paarweise vollständigen Kovarianzen (wie "
         "psych::alpha), "
         "ω total aus einem Ein-Faktor-Modell (Maximum Likelihood); umgepolte Items sind "
-        "umkodiert. Richtwerte nach George & Mallery (2003).",
+        "umkodiert. Nur Antworten aus Filialen mit mindestens {min} Antworten. Richtwerte nach "
+        "George & Mallery (2003).",
         "en": "Employee level. Cronbach's α from pairwise-complete covariances (as psych::alpha), "
         "ω total from a one-factor model (maximum likelihood); reverse-keyed items are recoded. "
-        "Bands after George & Mallery (2003).",
+        "Only responses from branches with at least {min} responses. Bands after George & "
+        "Mallery (2003).",
     },
     "methods.exclusions": {
         "de": "Welche Filialen fehlen in welcher Analyse",

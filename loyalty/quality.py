@@ -1,8 +1,11 @@
 """Methods & data quality: may branch means stand for their employees, do the scales hold?
 
-Employee-level statistics (ICC, reliability) describe all respondents of a wave together and no
-single group. Agreement within branches (r_wg(j)) is reported only as a distribution over
-branches at or above the minimum group size, never per branch.
+Employee-level statistics (ICC, reliability) describe the respondents of a wave together and no
+single group; like every figure shown they stand only on the branches shown, those at or above
+the minimum group size: with a hidden branch's answers in them, its mean and spread would
+follow from them and the shown branches' figures (the REML mean is a weighted mean over every
+branch, the ANOVA's within sum of squares a sum over every branch). Agreement within branches
+(r_wg(j)) is reported only as a distribution over those branches, never per branch.
 
 Interpretation bands are the usual ones from the literature and are named where used:
 ICC(1) (LeBreton & Senter 2008: .01 small, .10 medium, .25 large), ICC(2) and mean group
@@ -57,7 +60,8 @@ def _items(store: Store) -> pl.DataFrame:
 
 def _respondent_items(store: Store, wave: str) -> pl.DataFrame:
     """Row level, private: one row per respondent with a column per index item (reverse-keyed
-    items recoded). Used only for statistics over all respondents of the wave."""
+    items recoded). Used only for statistics over the respondents of the shown branches
+    (:func:`_shown`)."""
     long = store.sql(
         """
         SELECT r.branch_id, s.response_id, s.item_id,
@@ -87,10 +91,11 @@ class Aggregation:
 def aggregation(store: Store, wave: str, min_size: int | None = None) -> Aggregation:
     """ICC(1)/ICC(2) (one-way ANOVA, as ``multilevel``), the REML ICC with mean group
     reliability, and the distribution of r_wg(j) over the index items (uniform null,
-    sigma^2_EU = (A^2 - 1)/12) over branches with at least the minimum group size."""
+    sigma^2_EU = (A^2 - 1)/12), each over the branches shown (at least the minimum group
+    size; :func:`_shown`)."""
     items, wide = _items(store), _respondent_items(store, wave)
-    counted, asked = _counted(items, wide)
-    return _aggregation(counted, _rwg_values(items, counted, asked, min_size))
+    counted, _wide, asked = _shown(items, wide, min_size)
+    return _aggregation(counted, _rwg_values(items, counted, asked))
 
 
 def _counted(items: pl.DataFrame, wide: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
@@ -118,6 +123,20 @@ def _counted(items: pl.DataFrame, wide: pl.DataFrame) -> tuple[pl.DataFrame, lis
     return counted, asked_items
 
 
+def _shown(
+    items: pl.DataFrame, wide: pl.DataFrame, min_size: int | None
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """(the counted respondents, every respondent, the asked index items), each limited to the
+    branches the branch table shows: at least the minimum of counted respondents (as
+    :func:`loyalty.analysis.branch_table` counts them). Which dimensions the wave asked is
+    decided over every respondent, as the branch table decides it."""
+    counted, asked = _counted(items, wide)
+    minimum = confidentiality.minimum(min_size)
+    shown = counted.group_by("branch_id").len().filter(pl.col("len") >= minimum)["branch_id"]
+    keep = pl.col("branch_id").is_in(shown.implode())
+    return counted.filter(keep), wide.filter(keep), asked
+
+
 def _aggregation(resp: pl.DataFrame, rwg: pl.Series) -> Aggregation:
     return Aggregation(
         icc=stats.icc(resp, "engagement", "branch_id"),
@@ -132,18 +151,13 @@ def rwg_values(store: Store, wave: str, min_size: int | None = None) -> pl.Serie
     """The r_wg(j) values of the branches at or above the minimum, sorted (for a histogram:
     no branch id attached)."""
     items = _items(store)
-    return _rwg_values(items, *_counted(items, _respondent_items(store, wave)), min_size)
+    counted, _wide, asked = _shown(items, _respondent_items(store, wave), min_size)
+    return _rwg_values(items, counted, asked)
 
 
-def _rwg_values(
-    items: pl.DataFrame, wide: pl.DataFrame, asked: list[str], min_size: int | None
-) -> pl.Series:
-    """Over the respondents the engagement figures count (``wide`` and ``asked``: what
-    :func:`_counted` gives), in the branches shown (as many of them as the minimum), on the
-    items of the dimensions the wave asked."""
-    minimum = confidentiality.minimum(min_size)
-    keep = wide.group_by("branch_id").len().filter(pl.col("len") >= minimum)["branch_id"]
-    wide = wide.filter(pl.col("branch_id").is_in(keep.implode()))
+def _rwg_values(items: pl.DataFrame, wide: pl.DataFrame, asked: list[str]) -> pl.Series:
+    """Over the respondents the engagement figures count in the branches shown (``wide`` and
+    ``asked``: what :func:`_shown` gives), on the items of the dimensions the wave asked."""
     if not asked or wide.is_empty():
         return pl.Series("rwg_j", [], pl.Float64)
     options = int(items["scale_max"].max() - items["scale_min"].min() + 1)
@@ -151,18 +165,20 @@ def _rwg_values(
     return values.drop_nulls().sort()
 
 
-def reliability(store: Store, wave: str) -> pl.DataFrame:
+def reliability(store: Store, wave: str, min_size: int | None = None) -> pl.DataFrame:
     """Cronbach's alpha (pairwise, as ``psych::alpha``, with Feldt's interval) and omega total
-    (one-factor ML) per dimension and for the whole index, employee level. Reverse-keyed items
-    are recoded. Only the dimensions the wave asked (:func:`_counted`), as in the index."""
-    items, wide = _items(store), _respondent_items(store, wave)
-    return _reliability(items, wide, _counted(items, wide)[1], analysis.dimensions(store))
+    (one-factor ML) per dimension and for the whole index, employee level, over the
+    respondents of the branches shown (:func:`_shown`). Reverse-keyed items are recoded. Only
+    the dimensions the wave asked (:func:`_counted`), as in the index."""
+    items = _items(store)
+    _counted_shown, wide, asked = _shown(items, _respondent_items(store, wave), min_size)
+    return _reliability(items, wide, asked, analysis.dimensions(store))
 
 
 def _reliability(
     items: pl.DataFrame, wide: pl.DataFrame, asked: list[str], dims: pl.DataFrame
 ) -> pl.DataFrame:
-    """Over every respondent of ``wide``, on the items ``asked`` (:func:`_counted`)."""
+    """Over every respondent of ``wide`` (pairwise), on the items ``asked`` (:func:`_counted`)."""
     rows = []
     items = items.filter(pl.col("item_id").is_in(asked))
     groups = [
@@ -195,10 +211,12 @@ def data_quality(
     store: Store, wave: str, min_size: int | None = None
 ) -> tuple[Aggregation, pl.Series, pl.DataFrame]:
     """The Methods page's employee-level figures for one wave — aggregation checks, the r_wg(j)
-    values, reliability — from one read of the respondents' item answers."""
-    items, wide = _items(store), _respondent_items(store, wave)
-    counted, asked = _counted(items, wide)  # once: the three stand on the same respondents
-    rwg = _rwg_values(items, counted, asked, min_size)
+    values, reliability — from one read of the respondents' item answers, each over the
+    branches shown (:func:`_shown`)."""
+    items = _items(store)
+    # once: the three stand on the same respondents
+    counted, wide, asked = _shown(items, _respondent_items(store, wave), min_size)
+    rwg = _rwg_values(items, counted, asked)
     return (
         _aggregation(counted, rwg),
         rwg,

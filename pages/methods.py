@@ -86,6 +86,7 @@ if answers:
             f=i18n.num(icc.f_value, lang, 2),
             n=i18n.num(icc.n, lang, 0),
             groups=icc.n_groups,
+            min=minimum,
             wave=wave,
         )
     )
@@ -108,7 +109,7 @@ if answers:
         hide_index=True,
         key="reliability",
     )
-    st.caption(t("methods.reliability_help", lang))
+    st.caption(t("methods.reliability_help", lang, min=minimum))
 else:
     st.info(t("methods.purged", lang, wave=wave))
 

@@ -167,3 +167,53 @@ def test_a_dimension_few_answered_is_left_out_of_the_wave_not_everybody_else(sto
         assert "leadership" not in scales and "index" in scales  # as in the index
     finally:
         st.close()
+
+
+def test_the_methods_figures_carry_nothing_of_a_hidden_branch(stores, demo_data):
+    """The Methods page's ICC, REML model, r_wg(j) and reliability stand on the branches shown:
+    the answers of the hidden branches, turned around, change none of them. With them in, a
+    hidden branch's mean followed from the REML mean (a weighted mean over every branch) and
+    the shown branches' n and means, its spread from the ANOVA's within sum of squares and
+    the shown branches' SDs (a QA pass's subtraction attack)."""
+    st = stores.open()
+    demo.seed_store(st, demo_data)
+    wave = "2025-H2"
+    try:
+        table = analysis.branch_table(st, wave)
+        hidden = table.filter(pl.col("suppressed") & (pl.col("n_respondents") > 0))
+        shown = table.filter(~pl.col("suppressed"))
+        assert hidden.height > 0
+        before = quality.data_quality(st, wave)
+        icc = before[0].icc
+        assert (icc.n, icc.n_groups) == (shown["n_respondents"].sum(), shown.height)
+
+        def hidden_mean(store) -> float:
+            answers = analysis.respondent_engagement(store, wave)
+            return answers.filter(pl.col("branch_id").is_in(hidden["branch_id"].implode()))[
+                "engagement"
+            ].mean()
+
+        old_mean = hidden_mean(st)
+        with st.transaction() as cur:  # every answer of the hidden branches turned around
+            for branch in hidden["branch_id"]:
+                cur.execute(
+                    """UPDATE response_scores SET score = 6 - score
+                       WHERE response_id IN (SELECT response_id FROM active_responses
+                                             WHERE wave = ? AND branch_id = ?)""",
+                    [wave, branch],
+                )
+        # the hidden branches' answers did change: their mean index moved
+        assert hidden_mean(st) != pytest.approx(old_mean, abs=0.1)
+        after = quality.data_quality(st, wave)
+        for name in ("icc1", "icc2", "msb", "msw", "n", "n_groups"):
+            assert getattr(after[0].icc, name) == pytest.approx(getattr(icc, name), rel=1e-9)
+        for name in ("tau00", "sigma2", "mean", "loglik"):
+            assert getattr(after[0].icc_mixed, name) == pytest.approx(
+                getattr(before[0].icc_mixed, name), rel=1e-9
+            )
+        assert after[1].equals(before[1])  # r_wg(j)
+        from polars.testing import assert_frame_equal
+
+        assert_frame_equal(after[2], before[2], rel_tol=1e-6)  # alpha and omega
+    finally:
+        st.close()
