@@ -318,6 +318,8 @@ def select_branches(table: pl.DataFrame, rule: str, values: tuple[str, ...] = ()
     a ``region`` or ``format`` (``values``), hand-picked ``branches`` (ids) or ``all``."""
     if rule == "bottom_quartile":
         shown = table.filter(pl.col("engagement").is_not_null())
+        if shown.is_empty():  # no quartile of nothing (a scope with every branch hidden)
+            return shown
         q1 = shown["engagement"].quantile(0.25, "linear")
         return shown.filter(pl.col("engagement") <= q1)
     if rule == "region":

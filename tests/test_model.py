@@ -189,6 +189,18 @@ def test_every_step_of_the_slider_reads_the_same_paths(table, demo_store):
     assert len(drawn) == 1
 
 
+def test_the_bottom_quartile_of_a_scope_with_every_branch_hidden_is_empty(table):
+    """No quartile of nothing, and no polars warning about comparing with None in the
+    server's log on every run of such a scope."""
+    import warnings
+
+    hidden = table.with_columns(pl.lit(None, pl.Float64).alias("engagement"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chosen = model.select_branches(hidden, "bottom_quartile")
+    assert chosen.is_empty() and chosen.columns == table.columns
+
+
 def test_what_if_reads_the_chain_model_and_caps_at_the_scale(table):
     chosen = model.select_branches(table, "bottom_quartile")
     q1 = table["engagement"].drop_nulls().quantile(0.25, "linear")
