@@ -350,8 +350,18 @@ MAX_TEXT_LENGTH = 60
 MIN_CATEGORY_LIMIT = 12
 MAX_CATEGORIES = 50
 
-_PHONE = r"^\+?[\d\s()/.\-]+$"
+#: A run of digits and the signs a phone number is written with, anywhere in a value ("0171
+#: 2345678", "Kasse Tel. +49 (541) 123-4567"): a phone number when it holds this many digits.
+_PHONE = r"\+?\d[\d\s()/.\-]*\d"
 _PHONE_DIGITS = 9
+#: Dates, taken out before the search for a phone number ("01.01.2020 - 31.12.2020").
+_DATE = r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b"
+#: An IPv4 address, or an IPv6 address in full, anywhere in a value ("Kasse PC 192.168.10.23");
+#: a shortened IPv6 address only as the whole value (:data:`_IP`).
+_IP_INSIDE = (
+    rf"(?:^|[^\d.])(?:{_OCTET}\.){{3}}{_OCTET}(?:$|[^\d.])"
+    r"|(?:^|[^0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?:$|[^0-9A-Fa-f:])"
+)
 #: Common first names (German and English). As the first of a two-word value ("Anna Schmidt",
 #: "Schmidt, Anna") each of them makes the value a person's name.
 FIRST_NAMES = frozenset(
@@ -359,7 +369,7 @@ FIRST_NAMES = frozenset(
         # German, of people aged about 18 to 65
         *("achim", "ahmet", "alexander", "ali", "alina", "amelie", "andrea", "andreas"),
         *("angela", "angelika", "anja", "anna", "anne", "annika", "anton", "antje", "armin"),
-        *("astrid", "axel", "ayse", "barbara", "ben", "benjamin", "bernd", "bernhard"),
+        *("astrid", "axel", "ayse", "ayşe", "barbara", "ben", "benjamin", "bernd", "bernhard"),
         *("bianca", "birgit", "björn", "brigitte", "carina", "carolin", "caroline", "carsten"),
         *("charlotte", "christian", "christiane", "christina", "christine", "christoph"),
         *("clara", "claudia", "corinna", "dagmar", "daniel", "daniela", "david", "dennis"),
@@ -404,12 +414,24 @@ SURNAMES = frozenset(
         *("peters", "pohl", "schäfer", "schmid", "schmidt", "schmitt", "schmitz", "scholz"),
         *("schröder", "schubert", "schulte", "schulz", "schulze", "voigt", "wagner", "weber"),
         *("winkler", "wolff", "yilmaz"),
+        # Turkish, common in Germany
+        *("arslan", "aydın", "aydin", "çelik", "celik", "demir", "özdemir", "öztürk", "şahin"),
+        *("sahin", "yıldız", "yildiz"),
     ]
 )
 #: Capitalised words that make a survey category a person's name wherever they stand.
 NAME_WORDS = (FIRST_NAMES - AMBIGUOUS_FIRST_NAMES) | SURNAMES
-_WORD = r"\b[A-ZÄÖÜ][a-zäöüß]+\b"
+#: A capitalised word or one in capitals ("Anna", "ANNA", "Ayşe"); an underscore separates
+#: words here ("Kasse_Anna_Schmidt": see :func:`_looks_like_a_name`).
+_WORD = r"\b\p{Lu}\p{Ll}+\b|\b\p{Lu}{2,}\b"
+#: A login as the whole value: a first name or an initial, a dot or underscore, a word
+#: ("anna.schmidt", "a.mueller", "anna_s").
+_LOGIN = r"^(\p{Ll}+)[._]\p{Ll}+$"
+_INITIAL_LOGIN = r"^\p{Ll}\.\p{Ll}{3,}$"
 _NAME_COMMA = r"^[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?,\s*[A-ZÄÖÜ][a-zäöüß]+$"
+#: The same in capitals ("SCHMIDT, ANNA"): a name when the word after the comma is a first
+#: name (:data:`FIRST_NAMES`; "IT, HR" is none).
+_CAPS_COMMA = r"^\p{Lu}{2,}(?:-\p{Lu}{2,})?,\s*(\p{Lu}{2,})$"
 #: "First Last" as the whole value (the first word is then looked up in FIRST_NAMES).
 _TWO_WORDS = r"^(\S+)\s+\p{L}[\p{L}'\-]*$"
 #: A salutation starting the value, as written in a name ("Frau Müller", "HERR MEIER"; not
@@ -419,7 +441,8 @@ _SALUTATION = r"^(?:Herrn?|HERRN?|Frau|FRAU|Hr\.|Fr\.|Mr\.?|Mrs\.?|Ms\.?|Dr\.)\s
 #: capitalised word ("Ltg. L. Fischer"), at the start or after a space, bracket or punctuation.
 _SALUTATION_INSIDE = (
     r"(?:^|[\s(\[,;:/])"
-    r"(?:(?:Herrn?|Frau|Mrs?|Ms)\.?\s+|(?:Hr|Fr|Dr)\.\s*|[A-ZÄÖÜ]\.\s*)[A-ZÄÖÜ][a-zäöüß]"
+    r"(?:(?:(?:Herrn?|Frau|Mrs?|Ms)\.?\s+|(?:Hr|Fr|Dr)\.\s*|[A-ZÄÖÜ]\.\s*)[A-ZÄÖÜ][a-zäöüß]"
+    r"|(?:HERRN?|FRAU)\s+\p{Lu}{2})"
 )
 #: Abbreviations and ordinals whose full stop ends no sentence ("Stellv. Filialleitung",
 #: "Max. 2 Jahre", "z. B.", "Azubi 1. Lehrjahr", "1-2 J. Betriebszugehörigkeit", "1 - 3 yrs."):
@@ -441,19 +464,28 @@ def _looks_like_a_name(value: pl.Expr) -> pl.Expr:
     """Whether a survey category holds a person's name: the whole value "Schmidt, Anna" or
     "Anna Schmidt" (a first name of :data:`FIRST_NAMES`), a salutation or an initial before a
     capitalised word anywhere ("Kasse bei Herrn Weber", "L. Fischer"), or a capitalised word
-    of :data:`NAME_WORDS` anywhere ("Verkauf (Anna Müller)", "Verkauf/Anna", "Kasse Müller").
-    A surname alone that is also an ordinary word ("Lager (Fischer)") is not recognised."""
+    of :data:`NAME_WORDS` anywhere ("Verkauf (Anna Müller)", "Verkauf/Anna", "Kasse Müller"),
+    also in capitals ("SCHMIDT, ANNA", "Kasse ANNA", "Lager FRAU ÖZDEMIR") or joined by
+    underscores ("Kasse_Anna_Schmidt"), or a login as the whole value ("anna.schmidt",
+    "a.mueller"). A surname alone that is also an ordinary word ("Lager (Fischer)") is not
+    recognised."""
     first = value.str.extract(_TWO_WORDS, 1).str.to_lowercase()
     plain = value.str.replace_all(_ABBREVIATION, "")
-    words = value.str.extract_all(_WORD).list.eval(
-        pl.element().str.to_lowercase().is_in(sorted(NAME_WORDS))
+    words = (
+        value.str.replace_all("_", " ")
+        .str.extract_all(_WORD)
+        .list.eval(pl.element().str.to_lowercase().is_in(sorted(NAME_WORDS)))
     )
+    login = value.str.extract(_LOGIN, 1)
     return (
         value.str.contains(_NAME_COMMA)
+        | value.str.extract(_CAPS_COMMA, 1).str.to_lowercase().is_in(sorted(FIRST_NAMES))
         | value.str.contains(_SALUTATION)
         | first.is_in(sorted(FIRST_NAMES))
         | plain.str.contains(_SALUTATION_INSIDE)
         | words.list.any()
+        | login.is_in(sorted(FIRST_NAMES))
+        | value.str.contains(_INITIAL_LOGIN)
     )
 
 
@@ -465,7 +497,6 @@ def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
     holds a handful)."""
     s = values.cast(pl.String).str.strip_chars()
     frame = pl.DataFrame({"v": s.unique()})
-    digits = pl.col("v").str.count_matches(r"\d")
     reason = (
         pl.when(pl.col("v").is_null())
         .then(None)
@@ -473,9 +504,15 @@ def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
         .then(pl.lit("too_long"))
         .when(pl.col("v").str.contains(r"[^@\s]+@[^@\s]+\.[^@\s]+"))
         .then(pl.lit("email"))
-        .when(pl.col("v").str.contains(_IP))
+        .when(pl.col("v").str.contains(_IP) | pl.col("v").str.contains(_IP_INSIDE))
         .then(pl.lit("ip"))
-        .when(pl.col("v").str.contains(_PHONE) & (digits >= _PHONE_DIGITS))
+        .when(
+            pl.col("v")
+            .str.replace_all(_DATE, " ")
+            .str.extract_all(_PHONE)
+            .list.eval(pl.element().str.count_matches(r"\d") >= _PHONE_DIGITS)
+            .list.any()
+        )
         .then(pl.lit("phone"))
     )
     if names:

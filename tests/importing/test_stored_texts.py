@@ -250,6 +250,35 @@ def test_a_name_anywhere_in_a_category_is_refused():
     assert privacy.text_reasons(pl.Series(alone)).to_list() == [None] * 3
 
 
+def test_what_a_qa_pass_stored_is_refused_now():
+    """A QA pass stored these as job areas, tenure bands and branch attributes: an address or
+    number inside a value, names in capitals, joined by underscores or written as a login, a
+    first name with a letter outside German's. Dates and ranges stay categories."""
+    refused = {
+        "Kasse PC 192.168.10.23": "ip",
+        "City 10.1.2.33": "ip",
+        "Kasse 0171 2345678": "phone",
+        "Verkauf Tel 0171-2345678": "phone",
+        "Kasse +49 (541) 123-4567": "phone",
+        "SCHMIDT, ANNA": "name",
+        "Lager FRAU ÖZDEMIR": "name",
+        "Kasse_Anna_Schmidt": "name",
+        "Lager_Lukas": "name",
+        "anna.schmidt": "name",
+        "a.mueller": "name",
+        "Ayşe Demir": "name",
+        "Kasse ANNA": "name",
+        "Verkauf KEVIN": "name",
+    }
+    reasons = privacy.text_reasons(pl.Series(list(refused)))
+    assert dict(zip(refused, reasons.to_list(), strict=True)) == refused
+    # in a branch list a name may stand (a branch called after a person), an address not
+    branch = ["Schwerin Nord Tel 0385 5551234", "City 10.1.2.33", "Anna Müller"]
+    assert privacy.text_reasons(pl.Series(branch), names=False).to_list() == ["phone", "ip", None]
+    kept = ["IT, HR", "2020 - 2025", "01.01.2020 - 31.12.2020", "seit 01.01.2020", "10+ Jahre"]
+    assert privacy.text_reasons(pl.Series(kept)).to_list() == [None] * len(kept)
+
+
 # --- an identifying column mapped to a stored field ------------------------------------------
 
 _MAPPING = {
