@@ -161,10 +161,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.problem.identifying_phone.line": {
         "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
-        "sieht aus wie eine Telefonnummer; erwartet: eine kurze "
+        "enthält eine Telefonnummer; erwartet: eine kurze "
         "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
         "en": "Row {row}, column “{column}”: “{value}” "
-        "looks like a phone number; expected: a short "
+        "holds a phone number; expected: a short "
         "category such as {expected}. Nothing that identifies a person is stored.",
     },
     "import.problem.identifying_ip": {
@@ -173,10 +173,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "import.problem.identifying_ip.line": {
         "de": "Zeile {row}, Spalte „{column}“: „{value}“ "
-        "ist eine IP-Adresse; erwartet: eine kurze "
+        "enthält eine IP-Adresse; erwartet: eine kurze "
         "Kategorie wie {expected}. Nichts wird gespeichert, was eine Person erkennbar macht.",
         "en": "Row {row}, column “{column}”: “{value}” "
-        "is an IP address; expected: a short "
+        "holds an IP address; expected: a short "
         "category such as {expected}. Nothing that identifies a person is stored.",
     },
     "import.problem.identifying_name": {

@@ -206,7 +206,7 @@ def test_the_cli_refuses_and_names_row_and_column(chain, tmp_path):
         timeout=300,
     )
     assert out.returncode == 1, out.stdout + out.stderr
-    assert "Zeile 2, Spalte „Tätigkeitsbereich“: „10.1.2.3“ ist eine IP-Adresse" in out.stdout
+    assert "Zeile 2, Spalte „Tätigkeitsbereich“: „10.1.2.3“ enthält eine IP-Adresse" in out.stdout
 
 
 # --- names inside survey categories (QA: names in job areas were stored) ----------------------
