@@ -526,6 +526,26 @@ def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
     ).alias("reason")
 
 
+#: Why a file's name is not kept as it is (a long or wordy name is no person's data).
+_FILE_NAME_REASONS = ("email", "phone", "ip", "name")
+
+
+def stored_file_name(filename: str | None, sha256: str) -> str | None:
+    """The imported file's name as the version's record and the audit log keep it: as given,
+    unless it holds an e-mail address, a phone number, an IP address or a person's name
+    (:func:`text_reasons`; "Befragung_anna.schmidt@firma.de.csv", "Export Anna Schmidt.xlsx"):
+    then ``file-<the first 12 hex digits of its SHA-256><its extension>``, the digest the check
+    report shows."""
+    if not filename:
+        return filename
+    dot = filename.rfind(".")
+    extension = filename[dot:] if dot > 0 and len(filename) - dot <= 6 else ""
+    stem = filename[: len(filename) - len(extension)]
+    if text_reasons(pl.Series([stem, filename]))[:2].is_in(_FILE_NAME_REASONS).any():
+        return f"file-{sha256[:12]}{extension}"
+    return filename
+
+
 def category_limit(respondents: int, min_group_size: int) -> int:
     """How many distinct values a category column (tenure band, job area) may have."""
     return min(MAX_CATEGORIES, max(MIN_CATEGORY_LIMIT, respondents // max(1, min_group_size)))

@@ -35,6 +35,7 @@ import polars as pl
 
 from loyalty import confidentiality, config
 from loyalty.i18n import num
+from loyalty.importing import privacy
 from loyalty.importing.instrument import (
     Instrument,
     InstrumentError,
@@ -627,7 +628,7 @@ def run_import(
         result.warnings.extend(same_file(store, kind, raw.sha256, result.waves))
     report.validation = result
     meta = ImportMeta(
-        source=filename,
+        source=privacy.stored_file_name(filename, raw.sha256),
         imported_by=actor,
         sha256=raw.sha256,
         size_bytes=raw.size_bytes,

@@ -279,6 +279,33 @@ def test_what_a_qa_pass_stored_is_refused_now():
     assert privacy.text_reasons(pl.Series(kept)).to_list() == [None] * len(kept)
 
 
+@pytest.mark.parametrize(
+    ("filename", "kept"),
+    [
+        ("Befragung_Kasse_anna.schmidt@firma.de_0171-2345678.csv", False),
+        ("Export Anna Schmidt.csv", False),
+        ("mitarbeiterbefragung_2025-H2.csv", True),
+    ],
+)
+def test_a_file_name_that_identifies_a_person_is_not_kept(chain, store, filename, kept):
+    """The version's record and the audit log keep the file's name: one that holds an e-mail
+    address, a phone number or a person's name is kept as its digest instead."""
+    import hashlib
+
+    data = chain["frame"].write_csv(separator=";").encode("utf-8")
+    out = run_import(store, data, filename, "engagement", chain["wave"], actor="hr", lang="de")
+    assert out.stored
+    expected = filename if kept else f"file-{hashlib.sha256(data).hexdigest()[:12]}.csv"
+    sources = store.sql(
+        "SELECT source FROM imports WHERE kind = 'engagement' AND active AND wave = ?",
+        [chain["wave"]],
+    )["source"].to_list()
+    assert sources == [expected]
+    details = " ".join(store.sql("SELECT detail FROM audit_log")["detail"].drop_nulls())
+    assert expected in details
+    assert kept or ("anna" not in details.lower() and "0171" not in details)
+
+
 # --- an identifying column mapped to a stored field ------------------------------------------
 
 _MAPPING = {
