@@ -174,6 +174,10 @@ ERRORS = (
     "dimension_names_differ",
     "duplicate_dimension",
     "duplicate_item",
+    "identifying_email",
+    "identifying_ip",
+    "identifying_name",
+    "identifying_phone",
     "missing_field",
     "no_index_items",
     "no_items",
@@ -435,6 +439,7 @@ def _checked(dims: list[Dimension], items: list[Item], errors: list) -> Instrume
         errors.append(("no_items", {}))
     elif not any(i.in_index for i in items):
         errors.append(("no_index_items", {}))
+    errors.extend(_identifying_texts(dims, items))
     if errors:
         raise InstrumentError(errors)
     # one language may be left empty: it then shows the other one
@@ -453,6 +458,32 @@ def _checked(dims: list[Dimension], items: list[Item], errors: list) -> Instrume
     ]
     used = {i.dimension_id for i in items}
     return Instrument(tuple(d for d in dims if d.dimension_id in used), tuple(items))
+
+
+#: Why a questionnaire's text is refused (the checks of stored category texts, but for length
+#: and sentences: a question is a sentence).
+_TEXT_REASONS = ("email", "phone", "ip", "name")
+
+
+def _identifying_texts(dims: list[Dimension], items: list[Item]) -> list:
+    """An error per dimension name or item wording that holds an e-mail address, a phone
+    number, an IP address or a person's name (:func:`loyalty.importing.privacy.text_reasons`):
+    the questionnaire is stored with every wave, and names no one."""
+    from loyalty.importing.privacy import text_reasons
+
+    texts = [
+        *((d.dimension_id, f, getattr(d, f)) for d in dims for f in ("name_de", "name_en")),
+        *((i.item_id, f, getattr(i, f)) for i in items for f in ("text_de", "text_en")),
+    ]
+    texts = [(where, f, value) for where, f, value in texts if value]
+    if not texts:
+        return []
+    reasons = text_reasons(pl.Series([value for _, _, value in texts])).to_list()
+    return [
+        (f"identifying_{reason}", {"where": where, "field": f, "value": value[:60]})
+        for (where, f, value), reason in zip(texts, reasons, strict=True)
+        if reason in _TEXT_REASONS
+    ]
 
 
 def from_tables(dimensions: pl.DataFrame, items: pl.DataFrame) -> Instrument:

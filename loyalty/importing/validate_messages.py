@@ -766,6 +766,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "In der CSV-Datei fehlen die Spalten {missing} (erwartet: {expected}).",
         "en": "The CSV file lacks the columns {missing} (expected: {expected}).",
     },
+    "instrument.identifying_email": {
+        "de": "{where}, {field}: „{value}“ enthält eine E-Mail-Adresse. Ein Fragebogen nennt "
+        "niemanden; nichts wird gespeichert.",
+        "en": "{where}, {field}: “{value}” holds an e-mail address. A questionnaire names no "
+        "one; nothing is stored.",
+    },
+    "instrument.identifying_phone": {
+        "de": "{where}, {field}: „{value}“ enthält eine Telefonnummer. Ein Fragebogen nennt "
+        "niemanden; nichts wird gespeichert.",
+        "en": "{where}, {field}: “{value}” holds a phone number. A questionnaire names no one; "
+        "nothing is stored.",
+    },
+    "instrument.identifying_ip": {
+        "de": "{where}, {field}: „{value}“ enthält eine IP-Adresse. Ein Fragebogen nennt "
+        "niemanden; nichts wird gespeichert.",
+        "en": "{where}, {field}: “{value}” holds an IP address. A questionnaire names no one; "
+        "nothing is stored.",
+    },
+    "instrument.identifying_name": {
+        "de": "{where}, {field}: „{value}“ sieht aus wie der Name einer Person. Ein Fragebogen "
+        "nennt niemanden; nichts wird gespeichert.",
+        "en": "{where}, {field}: “{value}” looks like a person's name. A questionnaire names no "
+        "one; nothing is stored.",
+    },
     "instrument.missing_field": {
         "de": "{where}: Angabe „{field}“ fehlt.",
         "en": "{where}: “{field}” is missing.",

@@ -15,6 +15,7 @@ from loyalty.importing.instrument import (
     Instrument,
     InstrumentError,
     Item,
+    from_tables,
     instrument_for_wave,
     latest_instrument,
     load_instrument,
@@ -304,3 +305,31 @@ def test_rewording_an_answered_item_of_the_same_wave_is_refused(tmp_path, demo_i
         assert instrument_for_wave(s, wave).item("MOT1").text_de == "Ich gehe gern zur Arbeit."
     finally:
         s.close()
+
+
+def test_a_questionnaire_that_names_a_person_is_refused():
+    """A questionnaire is stored with every wave: a wording or a dimension's name with an
+    e-mail address, a phone number or a person's name is refused (a QA pass stored "Ich arbeite
+    gern mit Anna Schmidt (anna.schmidt@firma.de)" and "Motivation Team Müller"), in a file as
+    in the Data page's editor (both end in the same check)."""
+    text = SMALL.replace(
+        '"Ich langweile mich oft."', '"Ich arbeite gern mit Anna Schmidt, Tel. 0171 2345678."'
+    ).replace("{de: Vergütung, en: Pay}", "{de: Vergütung Team Müller, en: Pay}")
+    text = text.replace('"I enjoy going to work."', '"Write to hr.team@firma.de."')
+    with pytest.raises(InstrumentError) as exc:
+        parse_yaml(text)
+    assert sorted(code for code, _ in exc.value.errors) == [
+        "identifying_email",
+        "identifying_name",
+        "identifying_phone",  # the phone number is named first; the name stands beside it
+    ]
+    de, en = _errors(exc, "de"), _errors(exc, "en")
+    assert (
+        "MOT1, Wortlaut englisch (text_en): „Write to hr.team@firma.de.“ enthält eine E-Mail"
+        in (" ".join(de))
+    )
+    assert "pay, Name in German (name_de): “Vergütung Team Müller” looks like a person's name" in (
+        " ".join(en)
+    )
+    inst = parse_yaml(SMALL)  # the same questionnaire without them passes, from the editor too
+    assert from_tables(inst.dimensions_frame(), inst.items_frame()) == inst
