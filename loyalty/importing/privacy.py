@@ -59,6 +59,11 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "Nachname",
         "Vor- und Nachname",
         "Ihr Name",
+        "Ihr Name (freiwillig)",
+        "Ihr Name (optional)",
+        "Name (freiwillig)",
+        "Name (optional)",
+        "Your name (optional)",
         "Familienname",
         "Mitarbeitername",
         "Employee name",
@@ -99,6 +104,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
         "Teilnehmer-ID",
         "_id",
     ),
+    "phone": ("Tel", "Tel.", "Handy", "Mobil", "Mobile", "Cell", "Cell phone"),
     "external_id": (
         "ExternalReference",
         "ExternalDataReference",
@@ -166,12 +172,22 @@ _EXACT: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: Parts of a heading of up to four words that make it identifying wherever they stand
+#: ("Nachname/Abteilung", "Vor-/Nachname", "Pers.-Nr.", "Client IP"); "name" alone is none
+#: of them ("Filialname" names a branch).
 _CONTAINED: dict[str, tuple[str, ...]] = {
     "email": ("email", "emailadresse", "emailaddress", "mailadresse"),
-    "ip_address": ("ipaddress", "ipadresse"),
+    "ip_address": ("ipaddress", "ipadresse", "clientip"),
     "phone": ("telefon", "phone", "handynummer", "mobilnummer", "mobilfunknummer"),
+    "name": (
+        *("nachname", "vorname", "familienname", "surname", "lastname", "firstname"),
+        "familyname",
+    ),
     "technical": ("useragent",),
-    "external_id": ("customdata", "benutzerdefiniertedaten", "personalnummer"),
+    "external_id": (
+        *("customdata", "benutzerdefiniertedaten", "personalnummer", "personalnr"),
+        *("persnr", "mitarbeiternummer", "mitarbeiternr"),
+    ),
 }
 
 _BY_KEY: dict[str, str] = {
