@@ -366,6 +366,9 @@ MAX_TEXT_LENGTH = 60
 MIN_CATEGORY_LIMIT = 12
 MAX_CATEGORIES = 50
 
+#: An e-mail address anywhere in a value, also without a top-level domain ("anna@firma") or
+#: with "(at)" for "@" ("anna.schmidt(at)firma.de").
+_EMAIL_INSIDE = r"[^@\s]+@[^@\s]+|(?i)\S+\s?[(\[]at[)\]]\s?\S+\.\S+"
 #: A run of digits and the signs a phone number is written with, anywhere in a value ("0171
 #: 2345678", "Kasse Tel. +49 (541) 123-4567"): a phone number when it holds this many digits.
 _PHONE = r"\+?\d[\d\s()/.\-]*\d"
@@ -518,7 +521,7 @@ def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
         .then(None)
         .when(pl.col("v").str.len_chars() > MAX_TEXT_LENGTH)
         .then(pl.lit("too_long"))
-        .when(pl.col("v").str.contains(r"[^@\s]+@[^@\s]+\.[^@\s]+"))
+        .when(pl.col("v").str.contains(_EMAIL_INSIDE))
         .then(pl.lit("email"))
         .when(pl.col("v").str.contains(_IP) | pl.col("v").str.contains(_IP_INSIDE))
         .then(pl.lit("ip"))

@@ -255,6 +255,8 @@ def test_what_a_qa_pass_stored_is_refused_now():
     number inside a value, names in capitals, joined by underscores or written as a login, a
     first name with a letter outside German's. Dates and ranges stay categories."""
     refused = {
+        "anna.schmidt@firma": "email",
+        "Kasse anna.schmidt(at)firma.de": "email",
         "Kasse PC 192.168.10.23": "ip",
         "City 10.1.2.33": "ip",
         "Kasse 0171 2345678": "phone",
@@ -276,6 +278,7 @@ def test_what_a_qa_pass_stored_is_refused_now():
     branch = ["Schwerin Nord Tel 0385 5551234", "City 10.1.2.33", "Anna Müller"]
     assert privacy.text_reasons(pl.Series(branch), names=False).to_list() == ["phone", "ip", None]
     kept = ["IT, HR", "2020 - 2025", "01.01.2020 - 31.12.2020", "seit 01.01.2020", "10+ Jahre"]
+    kept += ["Kasse @ Nord", "Team (at) Nord"]
     assert privacy.text_reasons(pl.Series(kept)).to_list() == [None] * len(kept)
 
 
