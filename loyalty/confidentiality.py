@@ -18,8 +18,10 @@ Rules (see ``docs/data-model.md`` and ``docs/privacy.md``):
   shown parts" is empty by construction and no hidden score can be worked back, whatever
   figures are combined. (True totals that include hidden groups would need complementary
   suppression; the app shows none, so it has none.)
-* Row-level responses never leave :mod:`loyalty.analysis` except as statistics that describe no
-  single group (e.g. an ICC over all respondents).
+* Row-level responses never leave :mod:`loyalty.analysis` and :mod:`loyalty.quality` except as
+  statistics that describe no single group, over the respondents of the shown branches only
+  (an ICC with a hidden branch's answers in it would give that branch's mean and spread back
+  with the shown branches' figures).
 * The app shows no answer distributions and no free-text comments (free-text columns are
   dropped at import, :mod:`loyalty.importing.privacy`), so it has no thresholds for them.
 """

@@ -27,6 +27,7 @@ import duckdb
 import polars as pl
 
 from loyalty.i18n import t
+from loyalty.importing.privacy import text_reasons
 from loyalty.store import Store
 from loyalty.versions import audit
 
@@ -176,7 +177,6 @@ ERRORS = (
     "duplicate_item",
     "identifying_email",
     "identifying_ip",
-    "identifying_name",
     "identifying_phone",
     "missing_field",
     "no_index_items",
@@ -460,17 +460,14 @@ def _checked(dims: list[Dimension], items: list[Item], errors: list) -> Instrume
     return Instrument(tuple(d for d in dims if d.dimension_id in used), tuple(items))
 
 
-#: Why a questionnaire's text is refused (the checks of stored category texts, but for length
-#: and sentences: a question is a sentence).
-_TEXT_REASONS = ("email", "phone", "ip", "name")
+#: Why a questionnaire's text is refused: an address or number anywhere in it.
+_TEXT_REASONS = ("email", "phone", "ip")
 
 
 def _identifying_texts(dims: list[Dimension], items: list[Item]) -> list:
     """An error per dimension name or item wording that holds an e-mail address, a phone
-    number, an IP address or a person's name (:func:`loyalty.importing.privacy.text_reasons`):
-    the questionnaire is stored with every wave, and names no one."""
-    from loyalty.importing.privacy import text_reasons
-
+    number or an IP address (:func:`loyalty.importing.privacy.text_reasons`): the
+    questionnaire is stored with every wave, and gives no one's address."""
     texts = [
         *((d.dimension_id, f, getattr(d, f)) for d in dims for f in ("name_de", "name_en")),
         *((i.item_id, f, getattr(i, f)) for i in items for f in ("text_de", "text_en")),
@@ -478,12 +475,19 @@ def _identifying_texts(dims: list[Dimension], items: list[Item]) -> list:
     texts = [(where, f, value) for where, f, value in texts if value]
     if not texts:
         return []
-    reasons = text_reasons(pl.Series([value for _, _, value in texts])).to_list()
+    # length and sentences do not count (a question is a sentence), nor words that look like
+    # a name: a questionnaire names its employer and brands ("Drogerie Müller", "Tom Tailor")
+    values = pl.Series([value for _, _, value in texts])
+    reasons = text_reasons(values, names=False, length=False).to_list()
     return [
-        (f"identifying_{reason}", {"where": where, "field": f, "value": value[:60]})
+        (f"identifying_{reason}", {"where": where, "field": f, "value": _shown(value)})
         for (where, f, value), reason in zip(texts, reasons, strict=True)
         if reason in _TEXT_REASONS
     ]
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + " …"
 
 
 def from_tables(dimensions: pl.DataFrame, items: pl.DataFrame) -> Instrument:

@@ -47,7 +47,7 @@ COLUMN_REASONS = (
 )
 
 _EXACT: dict[str, tuple[str, ...]] = {
-    "ip_address": ("IP", "IPAddress", "IP Address", "ipaddr", "IP-Adresse"),
+    "ip_address": ("IP", "IPAddress", "IP Address", "ipaddr", "IP-Adresse", "Client IP"),
     "email": ("Email", "E-Mail", "Mail", "RecipientEmail", "Email Address"),
     "name": (
         "Name",
@@ -177,7 +177,7 @@ _EXACT: dict[str, tuple[str, ...]] = {
 #: of them ("Filialname" names a branch).
 _CONTAINED: dict[str, tuple[str, ...]] = {
     "email": ("email", "emailadresse", "emailaddress", "mailadresse"),
-    "ip_address": ("ipaddress", "ipadresse", "clientip"),
+    "ip_address": ("ipaddress", "ipadresse"),
     "phone": ("telefon", "phone", "handynummer", "mobilnummer", "mobilfunknummer"),
     "name": (
         *("nachname", "vorname", "familienname", "surname", "lastname", "firstname"),
@@ -369,16 +369,24 @@ MAX_CATEGORIES = 50
 #: An e-mail address anywhere in a value, also without a top-level domain ("anna@firma") or
 #: with "(at)" for "@" ("anna.schmidt(at)firma.de").
 _EMAIL_INSIDE = r"[^@\s]+@[^@\s]+|(?i)\S+\s?[(\[]at[)\]]\s?\S+\.\S+"
-#: A run of digits and the signs a phone number is written with, anywhere in a value ("0171
-#: 2345678", "Kasse Tel. +49 (541) 123-4567"): a phone number when it holds this many digits.
-_PHONE = r"\+?\d[\d\s()/.\-]*\d"
+#: A phone number as the whole value: digits and the signs a number is written with, with at
+#: least :data:`_PHONE_DIGITS` digits ("541 1234567").
+_PHONE = r"^\+?[\d\s()/.\-]+$"
 _PHONE_DIGITS = 9
-#: Dates, taken out before the search for a phone number ("01.01.2020 - 31.12.2020").
-_DATE = r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b"
+#: A phone number inside a value: a run from a 0 or + that starts a word ("Kasse 0171
+#: 2345678", "Tel. +49 (541) 123-4567", "(0171) 2345678"), with at least :data:`_PHONE_DIGITS`
+#: digits once :data:`_NOT_PHONE` is taken out.
+_PHONE_INSIDE = r"(?:^|[^\w+])(?:\+|0)[\d\s()/.\-]*\d"
+#: What no phone number is: dates ("01.01.2020", "2024-03-31"), numbers in thousands
+#: ("10.000", "1.000.000") and the dash of a range ("20000 - 29999", "2023–2024").
+_NOT_PHONE = (
+    r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,3}(?:\.\d{3})+\b"
+    r"|\s[-–—]\s|[–—]"
+)
 #: An IPv4 address, or an IPv6 address in full, anywhere in a value ("Kasse PC 192.168.10.23");
 #: a shortened IPv6 address only as the whole value (:data:`_IP`).
 _IP_INSIDE = (
-    rf"(?:^|[^\d.])(?:{_OCTET}\.){{3}}{_OCTET}(?:$|[^\d.])"
+    rf"(?:^|[^\d.])(?:{_OCTET}\.){{3}}{_OCTET}(?:$|[^\d.]|\.$|\.\D)"
     r"|(?:^|[^0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?:$|[^0-9A-Fa-f:])"
 )
 #: Common first names (German and English). As the first of a two-word value ("Anna Schmidt",
@@ -434,8 +442,9 @@ SURNAMES = frozenset(
         *("schröder", "schubert", "schulte", "schulz", "schulze", "voigt", "wagner", "weber"),
         *("winkler", "wolff", "yilmaz"),
         # Turkish, common in Germany
-        *("arslan", "aydın", "aydin", "çelik", "celik", "demir", "özdemir", "öztürk", "şahin"),
-        *("sahin", "yıldız", "yildiz"),
+        # (lists in lower case with i for ı and İ: :func:`_folded`)
+        *("arslan", "aydin", "çelik", "celik", "demir", "özdemir", "öztürk", "şahin", "sahin"),
+        "yildiz",
     ]
 )
 #: Capitalised words that make a survey category a person's name wherever they stand.
@@ -479,6 +488,12 @@ _MAX_WORDS = 6
 TEXT_REASONS = ("too_long", "email", "ip", "phone", "name", "free_text")
 
 
+def _folded(word: pl.Expr) -> pl.Expr:
+    """A word in lower case as the name lists write it: Turkish dotless ı as i, and the dot
+    that lower-casing İ leaves as a combining mark taken off ("YILMAZ", "Yılmaz", "DEMİR")."""
+    return word.str.to_lowercase().str.replace_all("ı", "i").str.replace_all("\u0307", "")
+
+
 def _looks_like_a_name(value: pl.Expr) -> pl.Expr:
     """Whether a survey category holds a person's name: the whole value "Schmidt, Anna" or
     "Anna Schmidt" (a first name of :data:`FIRST_NAMES`), a salutation or an initial before a
@@ -488,17 +503,17 @@ def _looks_like_a_name(value: pl.Expr) -> pl.Expr:
     underscores ("Kasse_Anna_Schmidt"), or a login as the whole value ("anna.schmidt",
     "a.mueller"). A surname alone that is also an ordinary word ("Lager (Fischer)") is not
     recognised."""
-    first = value.str.extract(_TWO_WORDS, 1).str.to_lowercase()
+    first = _folded(value.str.extract(_TWO_WORDS, 1))
     plain = value.str.replace_all(_ABBREVIATION, "")
     words = (
         value.str.replace_all("_", " ")
         .str.extract_all(_WORD)
-        .list.eval(pl.element().str.to_lowercase().is_in(sorted(NAME_WORDS)))
+        .list.eval(_folded(pl.element()).is_in(sorted(NAME_WORDS)))
     )
     login = value.str.extract(_LOGIN, 1)
     return (
         value.str.contains(_NAME_COMMA)
-        | value.str.extract(_CAPS_COMMA, 1).str.to_lowercase().is_in(sorted(FIRST_NAMES))
+        | _folded(value.str.extract(_CAPS_COMMA, 1)).is_in(sorted(FIRST_NAMES))
         | value.str.contains(_SALUTATION)
         | first.is_in(sorted(FIRST_NAMES))
         | plain.str.contains(_SALUTATION_INSIDE)
@@ -508,27 +523,28 @@ def _looks_like_a_name(value: pl.Expr) -> pl.Expr:
     )
 
 
-def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
+def text_reasons(values: pl.Series, *, names: bool = True, length: bool = True) -> pl.Series:
     """Per value: why it may not be stored (``too_long``, ``email``, ``phone``, ``ip``,
     ``name``, ``free_text``) or null. ``names``: also look for a person's name
     (:func:`_looks_like_a_name`; category labels: a branch may well be called after a person
-    or a street). Each distinct value is judged once (a category column of a million answers
-    holds a handful)."""
+    or a street). ``length``: a category's length and words count (``too_long``,
+    ``free_text``; not for a question's wording or a file's name, which are then searched
+    whole for the rest). Each distinct value is judged once (a category column of a million
+    answers holds a handful)."""
     s = values.cast(pl.String).str.strip_chars()
     frame = pl.DataFrame({"v": s.unique()})
+    reason = pl.when(pl.col("v").is_null()).then(None)
+    if length:
+        reason = reason.when(pl.col("v").str.len_chars() > MAX_TEXT_LENGTH).then(pl.lit("too_long"))
+    plain = pl.col("v").str.replace_all(_NOT_PHONE, " | ")
     reason = (
-        pl.when(pl.col("v").is_null())
-        .then(None)
-        .when(pl.col("v").str.len_chars() > MAX_TEXT_LENGTH)
-        .then(pl.lit("too_long"))
-        .when(pl.col("v").str.contains(_EMAIL_INSIDE))
+        reason.when(pl.col("v").str.contains(_EMAIL_INSIDE))
         .then(pl.lit("email"))
         .when(pl.col("v").str.contains(_IP) | pl.col("v").str.contains(_IP_INSIDE))
         .then(pl.lit("ip"))
         .when(
-            pl.col("v")
-            .str.replace_all(_DATE, " ")
-            .str.extract_all(_PHONE)
+            (plain.str.contains(_PHONE) & (plain.str.count_matches(r"\d") >= _PHONE_DIGITS))
+            | plain.str.extract_all(_PHONE_INSIDE)
             .list.eval(pl.element().str.count_matches(r"\d") >= _PHONE_DIGITS)
             .list.any()
         )
@@ -536,9 +552,12 @@ def text_reasons(values: pl.Series, *, names: bool = True) -> pl.Series:
     )
     if names:
         reason = reason.when(_looks_like_a_name(pl.col("v")).fill_null(False)).then(pl.lit("name"))
-    words = pl.col("v").str.count_matches(r"\S+")
-    sentence = pl.col("v").str.replace_all(_ABBREVIATION, "").str.contains(_SENTENCE)
-    reason = reason.when((sentence & (words >= 3)) | (words > _MAX_WORDS)).then(pl.lit("free_text"))
+    if length:
+        words = pl.col("v").str.count_matches(r"\S+")
+        sentence = pl.col("v").str.replace_all(_ABBREVIATION, "").str.contains(_SENTENCE)
+        reason = reason.when((sentence & (words >= 3)) | (words > _MAX_WORDS)).then(
+            pl.lit("free_text")
+        )
     judged = frame.select("v", reason.otherwise(None).cast(pl.String).alias("reason"))
     return s.replace_strict(
         judged["v"], judged["reason"], default=None, return_dtype=pl.String
@@ -560,7 +579,7 @@ def stored_file_name(filename: str | None, sha256: str) -> str | None:
     dot = filename.rfind(".")
     extension = filename[dot:] if dot > 0 and len(filename) - dot <= 6 else ""
     stem = filename[: len(filename) - len(extension)]
-    if text_reasons(pl.Series([stem, filename]))[:2].is_in(_FILE_NAME_REASONS).any():
+    if text_reasons(pl.Series([stem, filename]), length=False).is_in(_FILE_NAME_REASONS).any():
         return f"file-{sha256[:12]}{extension}"
     return filename
 

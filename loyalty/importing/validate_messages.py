@@ -784,12 +784,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{where}, {field}: “{value}” holds an IP address. A questionnaire names no one; "
         "nothing is stored.",
     },
-    "instrument.identifying_name": {
-        "de": "{where}, {field}: „{value}“ sieht aus wie der Name einer Person. Ein Fragebogen "
-        "nennt niemanden; nichts wird gespeichert.",
-        "en": "{where}, {field}: “{value}” looks like a person's name. A questionnaire names no "
-        "one; nothing is stored.",
-    },
     "instrument.missing_field": {
         "de": "{where}: Angabe „{field}“ fehlt.",
         "en": "{where}: “{field}” is missing.",

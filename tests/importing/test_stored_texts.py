@@ -258,6 +258,11 @@ def test_what_a_qa_pass_stored_is_refused_now():
         "anna.schmidt@firma": "email",
         "Kasse anna.schmidt(at)firma.de": "email",
         "Kasse PC 192.168.10.23": "ip",
+        "Server 10.0.0.1.": "ip",
+        "(0171) 2345678": "phone",
+        "541 1234567": "phone",
+        "Kasse Yılmaz": "name",
+        "Kasse DEMİR": "name",
         "City 10.1.2.33": "ip",
         "Kasse 0171 2345678": "phone",
         "Verkauf Tel 0171-2345678": "phone",
@@ -278,7 +283,10 @@ def test_what_a_qa_pass_stored_is_refused_now():
     branch = ["Schwerin Nord Tel 0385 5551234", "City 10.1.2.33", "Anna Müller"]
     assert privacy.text_reasons(pl.Series(branch), names=False).to_list() == ["phone", "ip", None]
     kept = ["IT, HR", "2020 - 2025", "01.01.2020 - 31.12.2020", "seit 01.01.2020", "10+ Jahre"]
-    kept += ["Kasse @ Nord", "Team (at) Nord"]
+    kept += ["Kasse @ Nord", "Team (at) Nord", "01/2020 - 12/2020", "2023/2024 - 2024/2025"]
+    # ranges of postcodes and amounts, long branch ids: no phone numbers (a review's examples)
+    kept += ["PLZ 10000-19999", "PLZ-Gebiet 20000 - 29999", "10.000-20.000 EUR", "5.000-10.000 qm"]
+    kept += ["Umsatzklasse 1.000.000 - 2.000.000", "FIL0000012345", "GLN 4012345000009"]
     assert privacy.text_reasons(pl.Series(kept)).to_list() == [None] * len(kept)
 
 
@@ -287,6 +295,7 @@ def test_what_a_qa_pass_stored_is_refused_now():
     [
         ("Befragung_Kasse_anna.schmidt@firma.de_0171-2345678.csv", False),
         ("Export Anna Schmidt.csv", False),
+        ("Mitarbeiterbefragung_2025_H2_Filiale_Osnabrueck_anna.schmidt@firma.de.csv", False),
         ("mitarbeiterbefragung_2025-H2.csv", True),
     ],
 )
