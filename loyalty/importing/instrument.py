@@ -486,7 +486,7 @@ def _identifying_texts(dims: list[Dimension], items: list[Item]) -> list:
     ]
 
 
-def _shown(text: str, limit: int = 60) -> str:
+def _shown(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit] + " …"
 
 

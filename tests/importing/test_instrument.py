@@ -327,7 +327,7 @@ def test_a_questionnaire_with_an_address_or_number_is_refused():
         "identifying_phone",
     ]
     de, en = " ".join(_errors(exc, "de")), " ".join(_errors(exc, "en"))
-    assert f"MOT1, Wortlaut englisch (text_en): „{long[:60]} …“ enthält eine E-Mail-Adresse" in de
+    assert f"MOT1, Wortlaut englisch (text_en): „{long}“ enthält eine E-Mail-Adresse" in de
     assert "MOT9, Wording in German (text_de): “Ich arbeite gern mit Anna Schmidt, Tel." in en
     assert "holds a phone number" in en
     named = SMALL.replace('"Ich langweile mich oft."', '"Ich empfehle die Drogerie Müller."')
