@@ -908,3 +908,22 @@ for _reason in ("too_long", "email", "phone", "ip", "name", "free_text"):
         lang: MESSAGES[f"{_code}.line"][lang].replace("{expected}", _NEUTRAL_EXAMPLES[lang])
         for lang in ("de", "en")
     }
+
+#: A refused branch given for all rows (``--branch``, "All rows belong to branch"): about the
+#: file as a whole (``identifying_<reason>[_without_examples].file``), no column to name.
+_GIVEN_BRANCH_WHY = {
+    "too_long": ("ist länger als 60 Zeichen", "is longer than 60 characters"),
+    "email": ("enthält eine E-Mail-Adresse", "holds an e-mail address"),
+    "phone": ("enthält eine Telefonnummer", "holds a phone number"),
+    "ip": ("enthält eine IP-Adresse", "holds an IP address"),
+    "name": ("sieht aus wie der Name einer Person", "looks like a person's name"),
+    "free_text": ("ist Freitext", "is free text"),
+}
+for _reason, (_de, _en) in _GIVEN_BRANCH_WHY.items():
+    _code = f"import.problem.identifying_{_reason}"
+    MESSAGES[f"{_code}.file"] = MESSAGES[f"{_code}_without_examples.file"] = {
+        "de": f"Die für alle Zeilen angegebene Filiale „{{value}}“ {_de}; erwartet: eine "
+        "Filialnummer ohne Angaben zu Personen (z. B. B001). Nichts wird gespeichert.",
+        "en": f"The branch given for all rows, “{{value}}”, {_en}; expected: a branch id "
+        "without personal data (e.g. B001). Nothing is stored.",
+    }

@@ -318,6 +318,30 @@ def test_a_file_name_that_identifies_a_person_is_not_kept(chain, store, filename
     assert kept or ("anna" not in details.lower() and "0171" not in details)
 
 
+def test_a_branch_given_for_all_rows_is_checked_as_the_file_s_problem(chain, store):
+    """All rows one branch ("--branch", "All rows belong to branch"), a new one holding an
+    e-mail address: one problem about the file, naming the value and a branch id as expected
+    (a QA pass saw a message naming an empty column and a job area's examples)."""
+    before = _count(store)
+    data = chain["frame"].drop("Filiale").write_csv(separator=";").encode("utf-8")
+    out = run_import(
+        store, data, "s.csv", "engagement", chain["wave"], actor="hr", lang="de",
+        branch="x@y.de", unknown_branches="add",
+    )  # fmt: skip
+    assert not out.stored and _count(store) == before
+    problems = out.report.validation.problems
+    assert problems.select("kind", "row", "column", "value").rows() == [
+        ("identifying_email_without_examples", None, None, "x@y.de")
+    ]
+    assert (
+        "Die für alle Zeilen angegebene Filiale „x@y.de“ enthält eine E-Mail-Adresse; erwartet: "
+        "eine Filialnummer" in out.report.render_text("de")
+    )
+    assert "The branch given for all rows, “x@y.de”, holds an e-mail address; expected: a " in (
+        out.report.render_text("en")
+    )
+
+
 # --- an identifying column mapped to a stored field ------------------------------------------
 
 _MAPPING = {

@@ -434,7 +434,12 @@ def _refused_texts(
         .then(pl.col(name).str.slice(0, SHOWN_TEXT) + pl.lit(" …"))
         .otherwise(pl.col(name))
     )
+    given = name == "branch_id" and ctx.resolved.get(name) is None  # one branch for all rows
     for reason in flagged["__reason"].unique(maintain_order=True).to_list():
+        if given:  # about the file as a whole: no column, and a branch id is what is expected
+            shown = flagged.filter(pl.col("__reason") == reason).select(value).item(0, 0)
+            problems.append(file_problem(f"identifying_{reason}{suffix}", value=shown))
+            continue
         problems.append(
             row_problems(
                 flagged,
