@@ -46,11 +46,17 @@ def minimum(min_size: int | None = None) -> int:
     return max(3, min_size if min_size is not None else config.min_group_size())
 
 
+def shown(n: pl.Expr, min_size: int | None = None) -> pl.Expr:
+    """Whether a group of ``n`` respondents may be shown: at least the minimum (the one rule
+    :func:`suppress` and every figure over the shown groups apply)."""
+    return n.fill_null(0) >= minimum(min_size)
+
+
 def suppress(
     frame: pl.DataFrame, *, n: str, columns: Sequence[str], min_size: int | None = None
 ) -> pl.DataFrame:
     """Null ``columns`` where ``n`` is below the minimum; add a boolean ``suppressed`` column."""
-    hidden = pl.col(n).fill_null(0) < minimum(min_size)
+    hidden = ~shown(pl.col(n), min_size)
     return frame.with_columns(
         *[pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in columns],
         hidden.alias("suppressed"),

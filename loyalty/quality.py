@@ -131,8 +131,8 @@ def _shown(
     :func:`loyalty.analysis.branch_table` counts them). Which dimensions the wave asked is
     decided over every respondent, as the branch table decides it."""
     counted, asked = _counted(items, wide)
-    minimum = confidentiality.minimum(min_size)
-    shown = counted.group_by("branch_id").len().filter(pl.col("len") >= minimum)["branch_id"]
+    sizes = counted.group_by("branch_id").len()
+    shown = sizes.filter(confidentiality.shown(pl.col("len"), min_size))["branch_id"]
     keep = pl.col("branch_id").is_in(shown.implode())
     return counted.filter(keep), wide.filter(keep), asked
 
