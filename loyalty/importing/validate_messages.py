@@ -766,24 +766,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "In der CSV-Datei fehlen die Spalten {missing} (erwartet: {expected}).",
         "en": "The CSV file lacks the columns {missing} (expected: {expected}).",
     },
-    "instrument.identifying_email": {
-        "de": "{where}, {field}: „{value}“ enthält eine E-Mail-Adresse. Ein Fragebogen nennt "
-        "niemanden; nichts wird gespeichert.",
-        "en": "{where}, {field}: “{value}” holds an e-mail address. A questionnaire names no "
-        "one; nothing is stored.",
-    },
-    "instrument.identifying_phone": {
-        "de": "{where}, {field}: „{value}“ enthält eine Telefonnummer. Ein Fragebogen nennt "
-        "niemanden; nichts wird gespeichert.",
-        "en": "{where}, {field}: “{value}” holds a phone number. A questionnaire names no one; "
-        "nothing is stored.",
-    },
-    "instrument.identifying_ip": {
-        "de": "{where}, {field}: „{value}“ enthält eine IP-Adresse. Ein Fragebogen nennt "
-        "niemanden; nichts wird gespeichert.",
-        "en": "{where}, {field}: “{value}” holds an IP address. A questionnaire names no one; "
-        "nothing is stored.",
-    },
     "instrument.missing_field": {
         "de": "{where}: Angabe „{field}“ fehlt.",
         "en": "{where}: “{field}” is missing.",
@@ -909,9 +891,11 @@ for _reason in ("too_long", "email", "phone", "ip", "name", "free_text"):
         for lang in ("de", "en")
     }
 
-#: A refused branch given for all rows (``--branch``, "All rows belong to branch"): about the
-#: file as a whole (``identifying_<reason>[_without_examples].file``), no column to name.
-_GIVEN_BRANCH_WHY = {
+#: Why a text is refused, as the messages about one value say it: a branch given for all rows
+#: (``--branch``, "All rows belong to branch"; about the file as a whole,
+#: ``identifying_<reason>[_without_examples].file``, no column to name) and a questionnaire's
+#: text (``instrument.identifying_<reason>``).
+_REFUSED_WHY = {
     "too_long": ("ist länger als 60 Zeichen", "is longer than 60 characters"),
     "email": ("enthält eine E-Mail-Adresse", "holds an e-mail address"),
     "phone": ("enthält eine Telefonnummer", "holds a phone number"),
@@ -919,11 +903,21 @@ _GIVEN_BRANCH_WHY = {
     "name": ("sieht aus wie der Name einer Person", "looks like a person's name"),
     "free_text": ("ist Freitext", "is free text"),
 }
-for _reason, (_de, _en) in _GIVEN_BRANCH_WHY.items():
+for _reason, (_de, _en) in _REFUSED_WHY.items():
     _code = f"import.problem.identifying_{_reason}"
     MESSAGES[f"{_code}.file"] = MESSAGES[f"{_code}_without_examples.file"] = {
         "de": f"Die für alle Zeilen angegebene Filiale „{{value}}“ {_de}; erwartet: eine "
         "Filialnummer ohne Angaben zu Personen (z. B. B001). Nichts wird gespeichert.",
         "en": f"The branch given for all rows, “{{value}}”, {_en}; expected: a branch id "
         "without personal data (e.g. B001). Nothing is stored.",
+    }
+# a questionnaire's wording or dimension name with an address or number
+# (loyalty.importing.instrument: identifying_<reason>)
+for _reason in ("email", "phone", "ip"):
+    _de, _en = _REFUSED_WHY[_reason]
+    MESSAGES[f"instrument.identifying_{_reason}"] = {
+        "de": f"{{where}}, {{field}}: „{{value}}“ {_de}. Ein Fragebogen nennt niemanden; "
+        "nichts wird gespeichert.",
+        "en": f"{{where}}, {{field}}: “{{value}}” {_en}. A questionnaire names no one; "
+        "nothing is stored.",
     }
