@@ -579,7 +579,7 @@ def stored_file_name(filename: str | None, sha256: str) -> str | None:
     dot = filename.rfind(".")
     extension = filename[dot:] if dot > 0 and len(filename) - dot <= 6 else ""
     stem = filename[: len(filename) - len(extension)]
-    if text_reasons(pl.Series([stem, filename]), length=False).is_in(_FILE_NAME_REASONS).any():
+    if text_reasons(pl.Series([stem]), length=False)[0] in _FILE_NAME_REASONS:
         return f"file-{sha256[:12]}{extension}"
     return filename
 
